@@ -1,0 +1,84 @@
+/**
+ * Import direction of the gateway (see README "Layout"):
+ *   cli -> api -> gateway -> router, drivers -> common
+ *   simulator -> drivers/codec, common
+ * plus: no cycles, and the codec imports nothing that does I/O.
+ */
+const IO_MODULES = [
+  'fs', 'fs/promises', 'net', 'tls', 'dgram', 'http', 'https', 'http2', 'child_process', 'cluster',
+  'worker_threads', 'dns', 'readline', 'process', 'os', 'timers', 'timers/promises', 'perf_hooks',
+];
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'codec-is-pure',
+      comment: 'drivers/codec is pure: no node I/O modules and no npm packages',
+      severity: 'error',
+      from: { path: '^drivers/codec/' },
+      to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] },
+    },
+    {
+      name: 'codec-imports-only-codec-and-common',
+      severity: 'error',
+      from: { path: '^drivers/codec/' },
+      to: { path: '^(api|gateway|router|simulator|cli|drivers/(?!codec/))' },
+    },
+    {
+      name: 'drivers-not-upward',
+      severity: 'error',
+      from: { path: '^drivers/' },
+      to: { path: '^(api|gateway|router|simulator|cli)/' },
+    },
+    {
+      name: 'router-not-upward',
+      severity: 'error',
+      from: { path: '^router/' },
+      to: { path: '^(api|gateway|drivers|simulator|cli)/' },
+    },
+    {
+      name: 'gateway-not-upward',
+      severity: 'error',
+      from: { path: '^gateway/' },
+      to: { path: '^(api|simulator|cli)/' },
+    },
+    {
+      name: 'api-not-to-tools',
+      severity: 'error',
+      from: { path: '^api/' },
+      to: { path: '^(simulator|cli)/' },
+    },
+    {
+      name: 'simulator-uses-only-codec',
+      comment: 'the simulator reuses the codec, never the gateway, router, api or the drivers above the codec',
+      severity: 'error',
+      from: { path: '^simulator/' },
+      to: { path: '^(api|gateway|router|cli|drivers/(?!codec/))' },
+    },
+    {
+      name: 'common-is-a-leaf',
+      severity: 'error',
+      from: { path: '^common/' },
+      to: { path: '^(api|gateway|router|drivers|simulator|cli)/' },
+    },
+    {
+      name: 'only-through-index',
+      comment: 'another top-level folder is imported only through its index.ts',
+      severity: 'error',
+      from: { path: '^(api|gateway|router|drivers/[^/]+|simulator/[^/]+|cli|common)/' , pathNot: '^test/|^bench/'},
+      to: {
+        path: '^(api|gateway|router|drivers/[^/]+|simulator/[^/]+|common)/',
+        pathNot: ['^$1/', '/index\\.ts$'],
+      },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    builtInModules: { add: IO_MODULES },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+  },
+};

@@ -1,0 +1,37 @@
+/**
+ * Errors as data: every layer keeps one table of codes (prefix CODEC_, SMPP_, MODEM_, ROUTE_, GW_, API_),
+ * each row with a message and whether a retry can help. Callers match on `code`, never on class identity,
+ * because errors cross module and process boundaries (JSON, Kafka records, HTTP bodies).
+ */
+
+export interface ErrorSpec {
+  readonly message: string;
+  readonly retriable: boolean;
+}
+
+export type ErrorTable<Code extends string> = { readonly [K in Code]: ErrorSpec };
+
+export type ErrorDetails = Readonly<Record<string, unknown>>;
+
+export class CodedError<Code extends string = string> extends Error {
+  readonly code: Code;
+  readonly retriable: boolean;
+  readonly details: ErrorDetails;
+
+  constructor(code: Code, spec: ErrorSpec, detail?: string, details: ErrorDetails = {}, options?: ErrorOptions) {
+    super(detail === undefined ? spec.message : `${spec.message}: ${detail}`, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.retriable = spec.retriable;
+    this.details = details;
+  }
+
+  toJSON(): { code: Code; message: string; retriable: boolean; details: ErrorDetails } {
+    return { code: this.code, message: this.message, retriable: this.retriable, details: this.details };
+  }
+}
+
+/** True when `value` is an error carrying a code from any layer's table. */
+export function isCodedError(value: unknown): value is CodedError {
+  return value instanceof Error && typeof (value as { code?: unknown }).code === 'string' && 'retriable' in value;
+}
