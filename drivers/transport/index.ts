@@ -27,6 +27,8 @@ export interface SendRequest {
   readonly priority?: number;
   /** Only these part numbers (1-based) are sent; default all. Used when resending after a partial failure. */
   readonly onlyParts?: readonly number[];
+  /** The destination's carrier as routing found it (after MNP), so a modem pool can prefer an on-net SIM. */
+  readonly carrier?: string;
 }
 
 export type PartOutcome =
