@@ -8,6 +8,7 @@
  */
 import { type CodecError, codecError } from './errors.ts';
 import { GSM7_DEFAULT_ALPHABET, GSM7_ESCAPE, GSM7_EXTENSION_TABLE } from './gsm7-alphabet.ts';
+import { allocOctets } from './octet-pool.ts';
 import { LOCKING_SHIFT_TABLES, SINGLE_SHIFT_TABLES } from './national-language-tables.ts';
 import type { NationalLanguage, ShiftTables } from './types.ts';
 
@@ -29,6 +30,11 @@ export interface Gsm7Codec {
   /** Septet after ESC -> code unit in the single shift (or extension) table; 0 where unassigned. */
   readonly decodeShift: Uint16Array;
 }
+
+// Local copies for the loops below (imported bindings may be getters once transpiled).
+const ESCAPE = GSM7_ESCAPE;
+const NONE = GSM7_NONE;
+const ESCAPED = GSM7_ESCAPED;
 
 const NO_TABLES: ShiftTables = Object.freeze({});
 
@@ -96,9 +102,9 @@ export function gsm7Length(text: string, tables?: ShiftTables): number | undefin
   let septets = 0;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
-    const value = unit < limit ? (encode[unit] ?? GSM7_NONE) : GSM7_NONE;
+    const value = unit < limit ? (encode[unit] ?? NONE) : NONE;
     if (value < 0) return undefined;
-    septets += value >= GSM7_ESCAPED ? 2 : 1;
+    septets += value >= ESCAPED ? 2 : 1;
   }
   return septets;
 }
@@ -108,7 +114,7 @@ export function encodeGsm7(text: string, tables?: ShiftTables): Uint8Array {
   const codec = gsm7Codec(tables);
   const length = gsm7Length(text, codec.tables);
   if (length === undefined) throw notGsm7(text, codec.encode);
-  const out = new Uint8Array(length);
+  const out = allocOctets(length);
   writeSeptets(text, 0, text.length, codec.encode, out, 0);
   return out;
 }
@@ -118,8 +124,8 @@ export function writeSeptets(text: string, from: number, to: number, encode: Int
   let o = at;
   for (let i = from; i < to; i++) {
     const value = encode[text.charCodeAt(i)] ?? 0;
-    if (value >= GSM7_ESCAPED) {
-      out[o++] = GSM7_ESCAPE;
+    if (value >= ESCAPED) {
+      out[o++] = ESCAPE;
       out[o++] = value & 0x7f;
     } else {
       out[o++] = value;
@@ -147,7 +153,7 @@ export function firstNotGsm7(text: string, encode: Int16Array): number {
   const limit = encode.length;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
-    if (unit >= limit || (encode[unit] ?? GSM7_NONE) < 0) return i;
+    if (unit >= limit || (encode[unit] ?? NONE) < 0) return i;
   }
   return -1;
 }
@@ -169,7 +175,7 @@ export function decodeGsm7(septets: Uint8Array, tables?: ShiftTables): string {
     if (septet > 0x7f) {
       throw codecError('CODEC_INVALID_SEPTET', `0x${septet.toString(16)} at index ${i}`, { index: i, value: septet });
     }
-    if (septet !== GSM7_ESCAPE) {
+    if (septet !== ESCAPE) {
       units[n++] = decodeMain[septet] ?? 0;
       continue;
     }
@@ -178,7 +184,7 @@ export function decodeGsm7(septets: Uint8Array, tables?: ShiftTables): string {
     if (next > 0x7f) {
       throw codecError('CODEC_INVALID_SEPTET', `0x${next.toString(16)} at index ${i}`, { index: i, value: next });
     }
-    if (next === GSM7_ESCAPE) {
+    if (next === ESCAPE) {
       units[n++] = SPACE;
       continue;
     }

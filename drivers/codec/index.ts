@@ -27,3 +27,7 @@ export { formatReceiptDate, formatReceiptText, messageIdCandidates, normalizeMes
 export type { ReceiptFields, ReceiptText } from './receipt-text.ts';
 export { Reassembler } from './reassembly.ts';
 export type { AddResult, InboundPart, ReassembledMessage, ReassemblyOptions, ReassemblyStats } from './reassembly.ts';
+export { transliterate, TRANSLITERATIONS } from './transliterate.ts';
+export type { Transliteration } from './transliterate.ts';
+export { DEFAULT_MAX_PARTS, encodeBinary, encodeText, MAX_PARTS, octetCapacity, septetCapacity, ucs2Capacity, USER_DATA_OCTETS } from './segmenter.ts';
+export type { BinaryOptions } from './segmenter.ts';

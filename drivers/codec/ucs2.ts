@@ -4,12 +4,13 @@
  */
 import { type CodecError, codecError } from './errors.ts';
 import { unitsToString } from './gsm7.ts';
+import { allocOctets } from './octet-pool.ts';
 
 /** Text -> UTF-16BE octets; an unpaired surrogate is refused with its index. */
 export function encodeUcs2(text: string): Uint8Array {
   const bad = firstUnpairedSurrogate(text);
   if (bad >= 0) throw unpairedSurrogate(text, bad);
-  const out = new Uint8Array(text.length * 2);
+  const out = allocOctets(text.length * 2);
   writeUcs2(text, 0, text.length, out, 0);
   return out;
 }
