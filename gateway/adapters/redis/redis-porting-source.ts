@@ -1,0 +1,138 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { routeError, type ImportOptions, type PortingRecord, type PortingSource } from '../../../router/index.ts';
+import { DEFAULT_KEY_PREFIX, redisKeys, type RedisKeys } from './redis-keys.ts';
+
+export interface RedisPortingSourceOptions {
+  /** `redis://host:port/db`; the adapter owns its client and closes it. */
+  readonly url: string;
+  readonly prefix?: string;
+  readonly redisOptions?: RedisOptions;
+  /** Pipelines kept in flight during an import; a few hide the round trip without flooding Redis. */
+  readonly importConcurrency?: number;
+}
+
+const SEPARATOR = '|';
+
+/**
+ * PortingSource on Redis: hashes of 100 numbers (see redis-keys.ts), values `carrier` or `carrier|date`.
+ * Bulk reads and imports are pipelined: getMany is one round trip, an import keeps a few pipelines of
+ * multi-field HSETs in flight.
+ */
+export class RedisPortingSource implements PortingSource {
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+  private readonly concurrency: number;
+
+  constructor(options: RedisPortingSourceOptions) {
+    this.redis = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: false, ...options.redisOptions });
+    // Errors surface on the commands; an unhandled 'error' event would crash the process.
+    this.redis.on('error', () => undefined);
+    this.keys = redisKeys(options.prefix ?? DEFAULT_KEY_PREFIX);
+    this.concurrency = Math.max(1, options.importConcurrency ?? 4);
+  }
+
+  async get(e164: string): Promise<PortingRecord | undefined> {
+    const { key, field } = this.keys.mnpSlot(e164);
+    const value = await this.call(() => this.redis.hget(key, field));
+    return decode(e164, value);
+  }
+
+  async getMany(e164s: readonly string[]): Promise<(PortingRecord | undefined)[]> {
+    if (e164s.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const e164 of e164s) {
+      const { key, field } = this.keys.mnpSlot(e164);
+      pipeline.hget(key, field);
+    }
+    const results = await this.call(() => pipeline.exec());
+    return e164s.map((e164, i) => {
+      const [error, value] = results?.[i] ?? [new Error('no reply'), null];
+      if (error !== null) throw routeError('ROUTE_PORTING_UNAVAILABLE', error.message, { value: e164 }, error);
+      return decode(e164, typeof value === 'string' ? value : null);
+    });
+  }
+
+  async set(record: PortingRecord): Promise<void> {
+    const { key, field } = this.keys.mnpSlot(record.e164);
+    await this.call(() => this.redis.hset(key, field, encode(record)));
+  }
+
+  async delete(e164: string): Promise<boolean> {
+    const { key, field } = this.keys.mnpSlot(e164);
+    return (await this.call(() => this.redis.hdel(key, field))) > 0;
+  }
+
+  async importRows(batches: AsyncIterable<readonly PortingRecord[]> | Iterable<readonly PortingRecord[]>, options: ImportOptions = {}): Promise<number> {
+    const inFlight = new Set<Promise<void>>();
+    let total = 0;
+    let failure: unknown;
+    for await (const batch of batches) {
+      if (failure !== undefined) break;
+      if (batch.length === 0) continue;
+      const write = this.writeBatch(batch).then(
+        () => {
+          total += batch.length;
+          options.onBatch?.(batch.length);
+        },
+        (error: unknown) => {
+          failure ??= error;
+        },
+      );
+      const tracked = write.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+      if (inFlight.size >= this.concurrency) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    if (failure !== undefined) throw portingUnavailable(failure);
+    return total;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.redis.quit();
+    } catch {
+      this.redis.disconnect();
+    }
+  }
+
+  private async writeBatch(batch: readonly PortingRecord[]): Promise<void> {
+    // Group by hash so a sorted file becomes few multi-field HSETs; a later row for the same number wins.
+    const groups = new Map<string, string[]>();
+    for (const record of batch) {
+      const { key, field } = this.keys.mnpSlot(record.e164);
+      let args = groups.get(key);
+      if (args === undefined) {
+        args = [];
+        groups.set(key, args);
+      }
+      args.push(field, encode(record));
+    }
+    const pipeline = this.redis.pipeline();
+    for (const [key, args] of groups) pipeline.hset(key, ...args);
+    const results = await pipeline.exec();
+    const error = results?.find(([e]) => e !== null)?.[0];
+    if (error !== undefined && error !== null) throw error;
+  }
+
+  private async call<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error: unknown) {
+      throw portingUnavailable(error);
+    }
+  }
+}
+
+function portingUnavailable(error: unknown): Error {
+  return routeError('ROUTE_PORTING_UNAVAILABLE', error instanceof Error ? error.message : String(error), {}, error);
+}
+
+function encode(record: PortingRecord): string {
+  return record.effectiveDate === undefined ? record.carrier : `${record.carrier}${SEPARATOR}${record.effectiveDate}`;
+}
+
+function decode(e164: string, value: string | null): PortingRecord | undefined {
+  if (value === null) return undefined;
+  const at = value.indexOf(SEPARATOR);
+  return at < 0 ? { e164, carrier: value } : { e164, carrier: value.slice(0, at), effectiveDate: value.slice(at + 1) };
+}

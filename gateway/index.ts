@@ -1,0 +1,13 @@
+/**
+ * The gateway core: ports and their adapters. This index grows with the gateway; so far it exposes the
+ * router's adapters: number portability on Redis, routing files and portability imports, the HLR HTTP client.
+ */
+export { RedisPortingSource } from './adapters/redis/redis-porting-source.ts';
+export type { RedisPortingSourceOptions } from './adapters/redis/redis-porting-source.ts';
+export { redisKeys, DEFAULT_KEY_PREFIX } from './adapters/redis/redis-keys.ts';
+export type { RedisKeys } from './adapters/redis/redis-keys.ts';
+export { loadRoutingFile, reloadRoutingFile, readBuiltinRanges } from './adapters/file/routing-files.ts';
+export type { LoadRoutingOptions } from './adapters/file/routing-files.ts';
+export { importPortingCsv } from './adapters/file/porting-csv-import.ts';
+export type { PortingImportOptions, PortingImportSummary } from './adapters/file/porting-csv-import.ts';
+export { undiciHlrFetcher, createHlrHook } from './adapters/http/undici-hlr-fetcher.ts';

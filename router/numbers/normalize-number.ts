@@ -1,0 +1,100 @@
+import { parsePhoneNumberWithError, validatePhoneNumberLength, ParseError } from 'libphonenumber-js/max';
+import type { CountryCode, NumberType } from 'libphonenumber-js/max';
+
+/** libphonenumber's number type, or UNKNOWN when its metadata cannot tell. */
+export type NumberKind = NonNullable<NumberType> | 'UNKNOWN';
+import { routeError } from '../errors.ts';
+
+export interface NormalizeOptions {
+  /** ISO 3166-1 alpha-2 country used for national forms such as `090-1234-5678` (the account's default). */
+  readonly defaultCountry?: string;
+  /** Refuse numbers that are not (or cannot be) mobile. */
+  readonly requireMobile?: boolean;
+}
+
+export interface NormalizedNumber {
+  readonly input: string;
+  /** `+` and digits: the only form used after the API edge. */
+  readonly e164: string;
+  readonly country: string | undefined;
+  readonly countryCallingCode: string;
+  readonly nationalNumber: string;
+  readonly type: NumberKind;
+}
+
+// A national significant number never starts with 0 after a trunk prefix, so a leading `00` is always the
+// common international prefix. libphonenumber only knows each country's own IDD (Japan: 010), hence this step.
+const INTERNATIONAL_00 = /^00(?=[1-9])/;
+const ALLOWED_PUNCTUATION = /[\s\-().\u2010-\u2015\u2212\u30FC/]/g;
+const MOBILE_TYPES: ReadonlySet<NumberKind> = new Set<NumberKind>(['MOBILE', 'FIXED_LINE_OR_MOBILE']);
+
+/**
+ * Turns what a user typed into E.164 with libphonenumber's full metadata. Accepts `+81 90...`, `0081...`,
+ * the country's own IDD (`010-81-...` in Japan), national forms with the default country, full-width digits
+ * and common separators. Refusals carry the reason as their code.
+ */
+export function normalizeNumber(input: string, options: NormalizeOptions = {}): NormalizedNumber {
+  const defaultCountry = checkCountry(options.defaultCountry);
+  const cleaned = input.normalize('NFKC').trim().replace(ALLOWED_PUNCTUATION, '').replace(INTERNATIONAL_00, '+');
+  if (cleaned === '' || !/^\+?[0-9]+$/.test(cleaned)) {
+    throw routeError('ROUTE_NUMBER_UNPARSABLE', `"${input}"`, { field: 'to', value: input, reason: 'NOT_A_NUMBER' });
+  }
+  let parsed;
+  try {
+    parsed = parsePhoneNumberWithError(cleaned, defaultCountry);
+  } catch (error: unknown) {
+    throw fromParseError(error, input, defaultCountry);
+  }
+  const e164 = parsed.number;
+  if (!parsed.isValid()) {
+    const lengthProblem = validatePhoneNumberLength(e164);
+    const digits = e164.length - 1;
+    if (lengthProblem === 'TOO_SHORT' || digits < 7) {
+      throw routeError('ROUTE_NUMBER_TOO_SHORT', `"${input}"`, { field: 'to', value: input, reason: 'TOO_SHORT', country: parsed.country });
+    }
+    if (lengthProblem === 'TOO_LONG' || digits > 15) {
+      throw routeError('ROUTE_NUMBER_TOO_LONG', `"${input}"`, { field: 'to', value: input, reason: 'TOO_LONG', country: parsed.country });
+    }
+    throw routeError('ROUTE_NUMBER_INVALID', `"${input}" (${parsed.country ?? `+${parsed.countryCallingCode}`})`, {
+      field: 'to',
+      value: input,
+      reason: lengthProblem ?? 'INVALID_FOR_REGION',
+      country: parsed.country,
+    });
+  }
+  const type: NumberKind = parsed.getType() ?? 'UNKNOWN';
+  if (options.requireMobile === true && !MOBILE_TYPES.has(type)) {
+    throw routeError('ROUTE_NUMBER_NOT_MOBILE', `"${input}" is ${type}`, { field: 'to', value: input, reason: 'NOT_MOBILE', type });
+  }
+  return {
+    input,
+    e164,
+    country: parsed.country,
+    countryCallingCode: parsed.countryCallingCode,
+    nationalNumber: parsed.nationalNumber,
+    type,
+  };
+}
+
+function checkCountry(country: string | undefined): CountryCode | undefined {
+  if (country === undefined) return undefined;
+  if (!/^[A-Z]{2}$/.test(country)) {
+    throw routeError('ROUTE_INVALID_OPTION', `default country "${country}" is not an ISO 3166-1 alpha-2 code`, { field: 'defaultCountry', value: country });
+  }
+  return country as CountryCode;
+}
+
+function fromParseError(error: unknown, input: string, defaultCountry: string | undefined): Error {
+  const reason = error instanceof ParseError ? error.message : 'NOT_A_NUMBER';
+  const details = { field: 'to', value: input, reason, defaultCountry };
+  switch (reason) {
+    case 'INVALID_COUNTRY':
+      return routeError('ROUTE_NUMBER_NO_COUNTRY', `"${input}"`, details);
+    case 'TOO_SHORT':
+      return routeError('ROUTE_NUMBER_TOO_SHORT', `"${input}"`, details);
+    case 'TOO_LONG':
+      return routeError('ROUTE_NUMBER_TOO_LONG', `"${input}"`, details);
+    default:
+      return routeError('ROUTE_NUMBER_UNPARSABLE', `"${input}"`, details);
+  }
+}
