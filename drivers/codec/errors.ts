@@ -12,6 +12,8 @@ export const CODEC_ERRORS = {
   CODEC_UDL_BEYOND_DATA: { message: 'user data length exceeds the octets present', retriable: false },
   CODEC_INVALID_UDH: { message: 'malformed user data header', retriable: false },
   CODEC_UNKNOWN_DCS: { message: 'unknown or reserved data coding scheme', retriable: false },
+  CODEC_UNSUPPORTED_DCS: { message: 'data coding is valid but its character set or compression is not supported', retriable: false },
+  CODEC_NOT_IA5: { message: 'text has characters outside IA5 (ASCII) for data_coding 0x01', retriable: false },
   CODEC_UNSUPPORTED_PDU_TYPE: { message: 'PDU type (TP-MTI) not supported', retriable: false },
   CODEC_INVALID_ADDRESS: { message: 'invalid address', retriable: false },
   CODEC_TOO_MANY_PARTS: { message: 'message needs more parts than allowed', retriable: false },

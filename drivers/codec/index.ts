@@ -31,3 +31,7 @@ export { transliterate, TRANSLITERATIONS } from './transliterate.ts';
 export type { Transliteration } from './transliterate.ts';
 export { DEFAULT_MAX_PARTS, encodeBinary, encodeText, MAX_PARTS, octetCapacity, septetCapacity, ucs2Capacity, USER_DATA_OCTETS } from './segmenter.ts';
 export type { BinaryOptions } from './segmenter.ts';
+export { decodeAlphabet, decodeSmppText, parseSmppDataCoding, smppDataCoding } from './smpp-data-coding.ts';
+export type { DataCodingRequest, SmppAlphabet, SmppDataCoding, SmppMessageClass } from './smpp-data-coding.ts';
+export { ESM_CLASS_UDHI, fromSmppFields, MAX_MESSAGE_PAYLOAD, MAX_SHORT_MESSAGE, toSmppParts } from './smpp-carriage.ts';
+export type { SarFields, SmppCarriage, SmppCarriageOptions, SmppInboundFields, SmppInboundMessage, SmppPartFields } from './smpp-carriage.ts';
