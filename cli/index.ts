@@ -5,10 +5,11 @@
 import { Command, CommanderError } from 'commander';
 import { isCodedError } from '../common/index.ts';
 import { registerServeCommand } from './serve-command.ts';
+import { registerSegmentsCommand } from './segments-command.ts';
 
 export type CommandRegistrar = (program: Command) => void;
 
-const registrars: readonly CommandRegistrar[] = [registerServeCommand];
+const registrars: readonly CommandRegistrar[] = [registerServeCommand, registerSegmentsCommand];
 
 export function buildProgram(): Command {
   const program = new Command('smsgw')

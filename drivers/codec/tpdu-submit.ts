@@ -16,8 +16,7 @@ import { toHex } from './hex.ts';
 import { buildDcs } from './tp-dcs.ts';
 import { encodeSmscAddress, encodeTpAddress } from './tpdu-address.ts';
 import { encodeRelativeValidity } from './tpdu-time.ts';
-import { encodeUdh } from './udh.ts';
-import { fillBitsAfterUdh, packedLength, packSeptetsInto } from './septet-packing.ts';
+import { layoutUserData, writeUserData } from './tpdu-user-data.ts';
 import type { EncodedMessage } from './types.ts';
 
 export interface SubmitOptions {
@@ -57,10 +56,7 @@ const RD = 0x04;
 const VPF_RELATIVE = 0x10;
 const SRR = 0x20;
 const UDHI = 0x40;
-/** Most octets of TP-UD (TS 23.040 clause 9.2.3.24). */
-export const MAX_USER_DATA_OCTETS = 140;
 const SIM_SMSC = new Uint8Array([0]);
-const EMPTY = new Uint8Array(0);
 
 function checkOctet(value: number | undefined, field: string): number {
   if (value === undefined) return 0;
@@ -91,43 +87,18 @@ export function buildSubmitPdus(message: EncodedMessage, options: SubmitOptions)
   const pdus: SubmitPdu[] = new Array<SubmitPdu>(parts.length);
   for (let p = 0; p < parts.length; p++) {
     const part = parts[p]!;
-    const udh = part.udh.length === 0 ? EMPTY : encodeUdh(part.udh);
-    const payload = part.payload;
-    let udl: number;
-    let udOctets: number;
-    let fill = 0;
-    if (septets) {
-      fill = udh.length === 0 ? 0 : fillBitsAfterUdh(udh.length);
-      udl = (udh.length * 8 + fill) / 7 + payload.length;
-      udOctets = udh.length + packedLength(payload.length, fill);
-    } else {
-      udl = udh.length + payload.length;
-      udOctets = udl;
-    }
-    if (udOctets > MAX_USER_DATA_OCTETS) {
-      throw codecError('CODEC_PAYLOAD_TOO_LONG', `part ${part.seq} needs ${udOctets} octets of TP-UD, at most ${MAX_USER_DATA_OCTETS}`, {
-        field: 'TP-UD',
-        seq: part.seq,
-        octets: udOctets,
-      });
-    }
-    const bytes = new Uint8Array(headerLength + udOctets);
+    const layout = layoutUserData(part, septets);
+    const bytes = new Uint8Array(headerLength + layout.octets);
     bytes.set(smsc, 0);
     let i = smsc.length;
-    bytes[i++] = udh.length === 0 ? firstOctet : firstOctet | UDHI;
+    bytes[i++] = layout.udh.length === 0 ? firstOctet : firstOctet | UDHI;
     bytes[i++] = firstReference === 0 ? 0 : (firstReference + p) & 0xff;
     bytes.set(destination, i);
     i += destination.length;
     bytes[i++] = pid;
     bytes[i++] = dcs;
     if (validity !== undefined) bytes[i++] = validity.vp;
-    bytes[i++] = udl;
-    if (udh.length !== 0) {
-      bytes.set(udh, i);
-      i += udh.length;
-    }
-    if (septets) packSeptetsInto(payload, bytes, i, fill);
-    else bytes.set(payload, i);
+    writeUserData(bytes, i, layout, part.payload, septets);
     pdus[p] = { hex: toHex(bytes), bytes, tpduLength: bytes.length - smsc.length, seq: part.seq };
   }
   return pdus;

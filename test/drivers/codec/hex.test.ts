@@ -1,0 +1,46 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { fromHex, toHex } from '../../../drivers/codec/index.ts';
+
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('hex', () => {
+  test.each([
+    ['', []],
+    ['00', [0]],
+    ['0A1bFf', [0x0a, 0x1b, 0xff]],
+    ['07 91 44\n77', [0x07, 0x91, 0x44, 0x77]],
+  ])('fromHex(%j)', (text, bytes) => {
+    expect([...fromHex(text)]).toEqual(bytes);
+  });
+
+  test('toHex is uppercase and round-trips any octets, also beyond one chunk', () => {
+    expect(toHex(Uint8Array.of(0xab, 0x01))).toBe('AB01');
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 10_000 }), (bytes) => {
+        const hex = toHex(bytes);
+        expect(hex).toBe(Buffer.from(bytes).toString('hex').toUpperCase());
+        expect(fromHex(hex)).toEqual(bytes);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  test.each([
+    ['0', 0, 'odd number of hex digits'],
+    ['00G0', 2, 'not a hex digit'],
+    ['0 0', 1, 'whitespace inside an octet'],
+    ['0x00', 1, 'not a hex digit'],
+    ['00é0', 2, 'not a hex digit'],
+  ])('rejects %j at offset %i', (text, offset, reason) => {
+    expect(() => fromHex(text)).toThrow(expect.objectContaining({ code: 'CODEC_INVALID_HEX' }));
+    expect(thrown(() => fromHex(text))).toMatchObject({ details: { offset, reason } });
+  });
+});
