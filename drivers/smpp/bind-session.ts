@@ -1,0 +1,393 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import type { SmppConfig } from './config.ts';
+import { ESME_RINVCMDID, ESME_ROK, ESME_RX_T_APPN, commandStatus } from './command-status.ts';
+import { smppError, type SmppError } from './errors.ts';
+import { FrameReader } from './frame-reader.ts';
+import { CMD, Pdu, RESPONSE_BIT } from './smpp-lib.ts';
+
+export type BindRole = 'transceiver' | 'transmitter' | 'receiver';
+export type BindState = 'idle' | 'connecting' | 'binding' | 'bound' | 'unbinding' | 'closing';
+
+/** What a bind carries for the connector: the window holds these, keyed by sequence_number. */
+export interface InFlight {
+  sentAt: number;
+}
+
+/** The connector side of a bind: plain methods rather than closures per PDU. */
+export interface BindOwner<J extends InFlight> {
+  bound(bind: BindSession<J>): void;
+  /** The connection ended (or never came up); `lost` are the submits written and not answered. */
+  down(bind: BindSession<J>, reason: SmppError, wasBound: boolean, lost: J[]): void;
+  submitAnswered(bind: BindSession<J>, job: J, status: number, messageId: string): void;
+  submitTimedOut(bind: BindSession<J>, job: J): void;
+  /** A deliver_sm or data_sm; the owner must call `answerDelivery` exactly once for it. */
+  delivery(bind: BindSession<J>, generation: number, frame: Buffer): void;
+}
+
+const BIND_COMMAND: Record<BindRole, string> = {
+  transceiver: 'bind_transceiver',
+  transmitter: 'bind_transmitter',
+  receiver: 'bind_receiver',
+};
+
+/** How long a peer gets to close after we ended our side (unbind exchange, unbind by peer). */
+const CLOSE_GRACE_MS = 2000;
+
+/**
+ * One SMPP session over one TCP (or TLS) connection, reopened by the connector after loss.
+ * Owns: bind life cycle, the submit window, enquire_link, answering the SMSC's requests,
+ * batching writes per event-loop turn, and inbound backpressure. Time is checked by `tick`,
+ * which the connector calls from its one periodic sweep: there is no timer per PDU.
+ */
+export class BindSession<J extends InFlight> {
+  state: BindState = 'idle';
+  /** Incremented per connection, so late answers to a previous connection's deliveries are dropped. */
+  generation = 0;
+  /** Outstanding submit_sm by sequence_number, in the order written (Map keeps insertion order). */
+  readonly window = new Map<number, J>();
+  lastError: SmppError | undefined;
+  failedAttempts = 0;
+  boundSince: number | undefined;
+
+  private socket: net.Socket | undefined;
+  private reader = new FrameReader();
+  private sequence = 0;
+  private stateSince = 0;
+  private lastReceived = 0;
+  private enquireSeq = 0;
+  private enquireSentAt = 0;
+  private bindSeq = 0;
+  private unbindSeq = 0;
+  private corked = false;
+  private closeReason: SmppError | undefined;
+  private wasBound = false;
+  /** Deliveries handed to the owner and not answered yet: sequence_number -> deadline. */
+  private readonly pendingDeliveries = new Map<number, { deadline: number; commandId: number }>();
+  private readingPaused = false;
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket?.uncork();
+  };
+  private readonly onData = (chunk: Buffer): void => {
+    this.lastReceived = Date.now();
+    this.reader.push(chunk);
+    this.drainFrames();
+  };
+
+  constructor(
+    readonly id: string,
+    readonly role: BindRole,
+    private readonly config: SmppConfig,
+    private readonly owner: BindOwner<J>,
+  ) {}
+
+  get canSubmit(): boolean {
+    return this.state === 'bound' && this.role !== 'receiver' && this.window.size < this.config.windowSize;
+  }
+
+  get pendingInbound(): number {
+    return this.pendingDeliveries.size;
+  }
+
+  get paused(): boolean {
+    return this.readingPaused;
+  }
+
+  /** Opens a connection and binds; the outcome arrives through `owner.bound` or `owner.down`. */
+  open(now: number): void {
+    if (this.state !== 'idle') return;
+    this.generation += 1;
+    this.reader = new FrameReader();
+    this.sequence = 0;
+    this.enquireSeq = 0;
+    this.unbindSeq = 0;
+    this.closeReason = undefined;
+    this.wasBound = false;
+    this.readingPaused = false;
+    this.setState('connecting', now);
+    const { host, port } = this.config;
+    const socket =
+      this.config.tls === false
+        ? net.connect({ host, port })
+        : tls.connect({
+            host,
+            port,
+            rejectUnauthorized: this.config.tls.rejectUnauthorized,
+            ...(this.config.tls.servername === undefined ? {} : { servername: this.config.tls.servername }),
+            ...(this.config.tls.ca === undefined ? {} : { ca: this.config.tls.ca }),
+          });
+    this.socket = socket;
+    // A delayed ACK from the peer must never pace the window: write at once, in batches per turn.
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 30_000);
+    socket.once(this.config.tls === false ? 'connect' : 'secureConnect', () => this.sendBind());
+    socket.on('data', this.onData);
+    socket.on('error', (error: Error) => {
+      this.closeReason ??=
+        this.state === 'connecting'
+          ? smppError('SMPP_CONNECT_FAILED', error.message, { host, port }, { cause: error })
+          : smppError('SMPP_CONNECTION_LOST', error.message, { bind: this.id }, { cause: error });
+    });
+    socket.on('close', () => this.closed(socket));
+  }
+
+  /** Writes one submit_sm whose encoded PDU is `pdu` (sequence_number patched in here). */
+  submit(job: J, pdu: Buffer, now: number): number {
+    const seq = this.nextSequence();
+    pdu.writeUInt32BE(seq, 12);
+    job.sentAt = now;
+    this.window.set(seq, job);
+    this.write(pdu);
+    return seq;
+  }
+
+  /** Answers a deliver_sm / data_sm once the sink has settled (or the sweep gave up on it). */
+  answerDelivery(generation: number, seq: number, status: number): void {
+    if (generation !== this.generation) return;
+    const pending = this.pendingDeliveries.get(seq);
+    if (pending === undefined) return;
+    this.pendingDeliveries.delete(seq);
+    const command = pending.commandId === CMD.data_sm ? 'data_sm_resp' : 'deliver_sm_resp';
+    this.write(new Pdu(command, { sequence_number: seq, command_status: status, message_id: '' }).toBuffer());
+    if (this.readingPaused && this.pendingDeliveries.size < this.config.inbound.maxPendingPerBind) {
+      this.readingPaused = false;
+      this.drainFrames();
+      if (!this.readingPaused) this.socket?.resume();
+    }
+  }
+
+  /** Called from the connector's sweep: connect and bind deadlines, enquire_link, submit and sink timeouts. */
+  tick(now: number): void {
+    switch (this.state) {
+      case 'connecting':
+      case 'binding':
+        if (now - this.stateSince > this.config.connectTimeoutMs) {
+          this.destroy(
+            this.state === 'connecting'
+              ? smppError('SMPP_CONNECT_FAILED', 'connect timeout', { bind: this.id })
+              : smppError('SMPP_BIND_TIMEOUT', `no ${BIND_COMMAND[this.role]}_resp`, { bind: this.id }),
+          );
+        }
+        return;
+      case 'unbinding':
+      case 'closing':
+        if (now - this.stateSince > CLOSE_GRACE_MS) this.destroy(this.closeReason ?? smppError('SMPP_CLOSED'));
+        return;
+      case 'bound':
+        break;
+      default:
+        return;
+    }
+    if (this.enquireSeq !== 0) {
+      if (now - this.enquireSentAt > this.config.enquireLinkTimeoutMs) {
+        this.destroy(smppError('SMPP_ENQUIRE_LINK_TIMEOUT', `no enquire_link_resp in ${this.config.enquireLinkTimeoutMs} ms`, { bind: this.id }));
+        return;
+      }
+    } else if (now - this.lastReceived >= this.config.enquireLinkIntervalMs) {
+      this.enquireSeq = this.nextSequence();
+      this.enquireSentAt = now;
+      this.write(new Pdu('enquire_link', { sequence_number: this.enquireSeq }).toBuffer());
+    }
+    const timeout = this.config.submitTimeoutMs;
+    for (const [seq, job] of this.window) {
+      // Insertion order is send order and every submit has the same timeout: stop at the first live one.
+      if (now - job.sentAt < timeout) break;
+      this.window.delete(seq);
+      this.owner.submitTimedOut(this, job);
+    }
+    for (const [seq, pending] of this.pendingDeliveries) {
+      if (pending.deadline <= now) this.answerDelivery(this.generation, seq, ESME_RX_T_APPN);
+    }
+  }
+
+  /** Clean end: unbind, wait for unbind_resp (bounded), close. Resolves once the socket is gone. */
+  close(now: number): Promise<void> {
+    const socket = this.socket;
+    if (socket === undefined || this.state === 'idle') return Promise.resolve();
+    const gone = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    if (this.state === 'bound') {
+      this.closeReason = smppError('SMPP_CLOSED', 'unbound by the connector', { bind: this.id });
+      this.unbindSeq = this.nextSequence();
+      this.write(new Pdu('unbind', { sequence_number: this.unbindSeq }).toBuffer());
+      this.setState('unbinding', now);
+    } else if (this.state !== 'unbinding' && this.state !== 'closing') {
+      this.destroy(smppError('SMPP_CLOSED', 'closed before bound', { bind: this.id }));
+    }
+    return gone;
+  }
+
+  /** Drops the connection at once (dead peer, protocol error, shutdown timeout): never a half-open socket. */
+  destroy(reason: SmppError): void {
+    this.closeReason ??= reason;
+    this.socket?.destroy();
+  }
+
+  private sendBind(): void {
+    this.setState('binding', Date.now());
+    this.bindSeq = this.nextSequence();
+    const c = this.config;
+    this.write(
+      new Pdu(BIND_COMMAND[this.role], {
+        sequence_number: this.bindSeq,
+        system_id: c.systemId,
+        password: c.password,
+        system_type: c.systemType,
+        interface_version: c.interfaceVersion,
+        addr_ton: 0,
+        addr_npi: 0,
+        address_range: c.addressRange,
+      }).toBuffer(),
+    );
+  }
+
+  private drainFrames(): void {
+    try {
+      while (!this.readingPaused) {
+        const frame = this.reader.next();
+        if (frame === undefined) return;
+        this.handle(frame);
+      }
+    } catch (error) {
+      this.destroy(
+        error instanceof Error && 'code' in error
+          ? (error as SmppError)
+          : smppError('SMPP_PROTOCOL', String(error), { bind: this.id }),
+      );
+    }
+  }
+
+  private handle(frame: Buffer): void {
+    const commandId = frame.readUInt32BE(4);
+    const status = frame.readUInt32BE(8);
+    const seq = frame.readUInt32BE(12);
+    switch (commandId) {
+      case CMD.submit_sm_resp: {
+        const job = this.window.get(seq);
+        if (job === undefined) return; // answered after its timeout: already reported unknown
+        this.window.delete(seq);
+        this.owner.submitAnswered(this, job, status, status === ESME_ROK ? readCString(frame, 16, 65) : '');
+        return;
+      }
+      case CMD.generic_nack: {
+        const job = this.window.get(seq);
+        if (job !== undefined) {
+          this.window.delete(seq);
+          this.owner.submitAnswered(this, job, status === ESME_ROK ? 0x08 : status, '');
+        } else if (seq === this.enquireSeq) {
+          this.enquireSeq = 0; // the peer is alive, even if it does not know enquire_link
+        }
+        return;
+      }
+      case CMD.enquire_link:
+        this.write(new Pdu('enquire_link_resp', { sequence_number: seq }).toBuffer());
+        return;
+      case CMD.enquire_link_resp:
+        if (seq === this.enquireSeq) this.enquireSeq = 0;
+        return;
+      case CMD.deliver_sm:
+      case CMD.data_sm:
+        this.pendingDeliveries.set(seq, { deadline: Date.now() + this.config.inbound.sinkTimeoutMs, commandId });
+        if (this.pendingDeliveries.size >= this.config.inbound.maxPendingPerBind) {
+          // Bounded backpressure: stop reading; TCP pushes back on the SMSC until the sink catches up.
+          this.readingPaused = true;
+          this.socket?.pause();
+        }
+        this.owner.delivery(this, this.generation, frame);
+        return;
+      case CMD.unbind:
+        this.write(new Pdu('unbind_resp', { sequence_number: seq }).toBuffer());
+        this.closeReason ??= smppError('SMPP_UNBOUND_BY_PEER', undefined, { bind: this.id });
+        this.endSoon();
+        return;
+      case CMD.unbind_resp:
+        if (seq === this.unbindSeq) this.endSoon();
+        return;
+      case CMD.bind_transceiver_resp:
+      case CMD.bind_transmitter_resp:
+      case CMD.bind_receiver_resp:
+        if (seq !== this.bindSeq || this.state !== 'binding') return;
+        if (status !== ESME_ROK) {
+          const row = commandStatus(status);
+          this.destroy(
+            smppError('SMPP_BIND_REJECTED', `${row.name}: ${row.message}`, {
+              bind: this.id,
+              systemId: this.config.systemId,
+              commandStatus: status,
+              statusName: row.name,
+            }),
+          );
+          return;
+        }
+        this.setState('bound', Date.now());
+        this.wasBound = true;
+        this.failedAttempts = 0;
+        this.lastError = undefined;
+        this.boundSince = Date.now();
+        this.owner.bound(this);
+        return;
+      case CMD.alert_notification:
+        return; // no response is defined for it
+      default:
+        if ((commandId & RESPONSE_BIT) === 0) {
+          this.write(new Pdu('generic_nack', { sequence_number: seq, command_status: ESME_RINVCMDID }).toBuffer());
+        }
+    }
+  }
+
+  private write(buffer: Buffer): void {
+    const socket = this.socket;
+    if (socket === undefined || socket.destroyed) return;
+    if (!this.corked) {
+      this.corked = true;
+      socket.cork();
+      setImmediate(this.uncork);
+    }
+    socket.write(buffer);
+  }
+
+  private endSoon(): void {
+    this.setState('closing', Date.now());
+    this.uncork();
+    this.socket?.end();
+  }
+
+  private closed(socket: net.Socket): void {
+    if (socket !== this.socket) return;
+    this.socket = undefined;
+    const reason =
+      this.closeReason ??
+      (this.state === 'connecting'
+        ? smppError('SMPP_CONNECT_FAILED', 'connection closed', { bind: this.id })
+        : smppError('SMPP_CONNECTION_LOST', 'connection closed by peer', { bind: this.id }));
+    const wasBound = this.wasBound;
+    if (!wasBound) this.failedAttempts += 1;
+    this.lastError = reason;
+    this.boundSince = undefined;
+    this.setState('idle', Date.now());
+    const lost = [...this.window.values()];
+    this.window.clear();
+    this.pendingDeliveries.clear();
+    this.readingPaused = false;
+    this.owner.down(this, reason, wasBound, lost);
+  }
+
+  private setState(state: BindState, now: number): void {
+    this.state = state;
+    this.stateSince = now;
+    if (state === 'bound') this.lastReceived = now;
+  }
+
+  private nextSequence(): number {
+    this.sequence = this.sequence >= 0x7fffffff ? 1 : this.sequence + 1;
+    return this.sequence;
+  }
+}
+
+/** A C-octet string at `offset` (SMPP 3.4 section 3.1), at most `max` octets including the NUL. */
+function readCString(frame: Buffer, offset: number, max: number): string {
+  const end = Math.min(frame.length, offset + max);
+  let nul = offset;
+  while (nul < end && frame[nul] !== 0) nul += 1;
+  return frame.toString('latin1', offset, nul);
+}
