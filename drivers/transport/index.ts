@@ -4,7 +4,7 @@
  * Types only: no I/O here.
  */
 import type { CodedError } from '../../common/index.ts';
-import type { EncodedMessage } from '../codec/index.ts';
+import type { EncodedMessage, ReceiptState } from '../codec/index.ts';
 
 export type TransportKind = 'smpp' | 'modem';
 
@@ -49,16 +49,8 @@ export interface SendResult {
   readonly parts: readonly PartOutcome[];
 }
 
-/** Delivery states of SMPP 3.4 message_state, which modem status reports map onto too. */
-export type ReceiptState =
-  | 'enroute'
-  | 'delivered'
-  | 'expired'
-  | 'deleted'
-  | 'undeliverable'
-  | 'accepted'
-  | 'unknown'
-  | 'rejected';
+/** Delivery states of SMPP 3.4 message_state, which modem status reports map onto too (defined by the codec). */
+export type { ReceiptState } from '../codec/index.ts';
 
 export interface Receipt {
   readonly connectorId: string;
