@@ -1,0 +1,99 @@
+/**
+ * What the gateway keeps of a message: the decision taken at accept time (number, carrier, route), the encoded
+ * parts exactly as they will be sent and billed, and the state of the message and of each part with the raw
+ * carrier values beside it. Times are epoch milliseconds.
+ */
+import type { MessageStatus, PartStatus } from './message-status.ts';
+
+/** Priority lanes: an OTP is never stuck behind a bulk backlog. */
+export const LANES = ['high', 'normal', 'bulk'] as const;
+export type Lane = (typeof LANES)[number];
+
+/** Carrier values kept as received. */
+export interface PartRaw {
+  readonly stat?: string;
+  readonly err?: string;
+  readonly messageState?: number;
+  readonly networkErrorCode?: string;
+  readonly tpStatus?: number;
+  readonly commandStatus?: number;
+  readonly cmsError?: number;
+}
+
+export interface PartState {
+  readonly seq: number;
+  readonly status: PartStatus;
+  readonly connectorId?: string;
+  readonly carrierMessageId?: string;
+  readonly raw?: PartRaw;
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly submittedAt?: number;
+  readonly doneAt?: number;
+}
+
+export interface TimelineEntry {
+  readonly at: number;
+  /** A message status, or `part:<status>` for a part's transition. */
+  readonly event: MessageStatus | `part:${PartStatus}`;
+  readonly seq?: number;
+  readonly connectorId?: string;
+  readonly detail?: string;
+}
+
+/** The parts as the codec produced them, in a JSON-safe form (hex octets). */
+export interface StoredEncoding {
+  readonly encoding: 'gsm7' | 'ucs2' | 'binary';
+  readonly shiftTables: { readonly locking?: string; readonly single?: string };
+  readonly characters: number;
+  readonly remainingInLastPart: number;
+  readonly udhBytes: number;
+  readonly parts: readonly {
+    readonly seq: number;
+    readonly text: string;
+    readonly payloadHex: string;
+    readonly units: number;
+    readonly udh: readonly { readonly iei: number; readonly dataHex: string }[];
+    readonly concat?: { readonly ref: number; readonly total: number; readonly seq: number; readonly refSize: 8 | 16 };
+  }[];
+}
+
+/** Fixed at accept time; never changes afterwards. */
+export interface MessageEnvelope {
+  readonly id: string;
+  readonly accountId: string;
+  readonly to: string;
+  readonly from: string | null;
+  readonly carrier: string;
+  readonly carrierSource: string;
+  readonly ruleName: string;
+  readonly routeId: string;
+  /** Connectors in failover order, as the route decided them. */
+  readonly connectors: readonly string[];
+  readonly lane: Lane;
+  readonly tag?: string;
+  readonly clientRef?: string;
+  readonly callbackUrl?: string;
+  readonly receipt: boolean;
+  readonly createdAt: number;
+  readonly scheduleAt?: number;
+  /** Unsent after this instant, the message expires. */
+  readonly expiresAt?: number;
+  readonly encoded: StoredEncoding;
+}
+
+export interface MessageRecord {
+  readonly envelope: MessageEnvelope;
+  readonly status: MessageStatus;
+  readonly parts: readonly PartState[];
+  readonly timeline: readonly TimelineEntry[];
+}
+
+/** A change to a message: part updates, then the message status they (or the caller) imply. */
+export interface MessageChange {
+  readonly parts?: readonly PartState[];
+  /** Set the message status; ignored when the message is already final. */
+  readonly status?: MessageStatus;
+  /** Let the store roll the parts up into the message status (atomically with the part updates). */
+  readonly rollUp?: boolean;
+  readonly timeline: readonly TimelineEntry[];
+}

@@ -1,0 +1,63 @@
+/**
+ * Where messages live. The accept path writes a record and its queue entry (or its schedule) in one atomic
+ * step, so nothing acknowledged to a client can be lost between the two. Adapters: memory (the embedded
+ * default) and Redis. The port exposes no connection types; adapters own their clients.
+ */
+import type { Lane, MessageChange, MessageRecord } from '../messages/message-record.ts';
+import type { MessageStatus } from '../messages/message-status.ts';
+
+/** Where an accepted message goes next. */
+export type Placement =
+  | { readonly kind: 'queue'; readonly connectorId: string; readonly lane: Lane; readonly attempt: number }
+  | { readonly kind: 'schedule'; readonly at: number; readonly connectorId: string; readonly lane: Lane; readonly attempt: number };
+
+export interface IdempotencyClaim {
+  readonly accountId: string;
+  readonly key: string;
+  readonly ttlMs: number;
+}
+
+export type InsertResult =
+  | { readonly inserted: true; readonly id: string }
+  /** The idempotency key was used before: nothing was written; `id` is the first message's. */
+  | { readonly inserted: false; readonly id: string };
+
+/** Which part of which message a carrier's message id stands for. */
+export interface Correlation {
+  readonly messageId: string;
+  readonly seq: number;
+}
+
+export interface MessageQuery {
+  readonly accountId: string;
+  readonly clientRef?: string;
+  readonly to?: string;
+  readonly status?: MessageStatus;
+  /** Epoch ms, inclusive. */
+  readonly since?: number;
+  /** Epoch ms, exclusive. */
+  readonly until?: number;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface MessagePage {
+  readonly items: readonly MessageRecord[];
+  readonly nextCursor?: string;
+}
+
+export interface MessageStore {
+  insert(record: MessageRecord, placement: Placement, idempotency?: IdempotencyClaim): Promise<InsertResult>;
+  get(id: string): Promise<MessageRecord | undefined>;
+  /**
+   * Applies part updates and the status change atomically; with `rollUp` the new message status follows from
+   * all parts as stored after this change (so concurrent receipts for different parts cannot lose a roll-up).
+   * A final message status never changes again. Resolves to the record after the change, or undefined if unknown.
+   */
+  apply(id: string, change: MessageChange): Promise<MessageRecord | undefined>;
+  correlate(connectorId: string, carrierMessageId: string, correlation: Correlation, ttlMs: number): Promise<void>;
+  findCorrelation(connectorId: string, carrierMessageId: string): Promise<Correlation | undefined>;
+  /** Newest first, filtered, paged with an opaque cursor. */
+  list(query: MessageQuery): Promise<MessagePage>;
+  close(): Promise<void>;
+}
