@@ -1,0 +1,54 @@
+import { CodedError, type ErrorTable } from '../../common/index.ts';
+
+/**
+ * Every way the modem driver reports a problem. Device codes (+CMS ERROR, +CME ERROR) are looked up in
+ * `cms-codes.ts` / `cme-codes.ts` and land on one of these codes, with the device number and its 3GPP name
+ * in `details`, so callers still match on `code` and decide retries from `retriable`.
+ */
+export const MODEM_ERRORS = {
+  MODEM_INVALID_CONFIG: { message: 'invalid modem configuration', retriable: false },
+  MODEM_PORT_OPEN_FAILED: { message: 'could not open the serial port', retriable: true },
+  MODEM_PORT_CLOSED: { message: 'the serial port closed or failed', retriable: true },
+  MODEM_TIMEOUT: { message: 'the modem did not answer the command in time', retriable: true },
+  MODEM_NO_PROMPT: { message: 'the modem did not give the "> " prompt for the PDU', retriable: true },
+  MODEM_COMMAND_ERROR: { message: 'the modem answered ERROR', retriable: false },
+  MODEM_UNEXPECTED_REPLY: { message: 'the modem gave a reply the driver cannot read', retriable: true },
+  MODEM_CME_ERROR: { message: 'the modem refused the command (+CME ERROR)', retriable: false },
+  MODEM_CME_TEMPORARY: { message: 'the modem could not do the command now (+CME ERROR)', retriable: true },
+  MODEM_CMS_ERROR: { message: 'the message service refused (+CMS ERROR)', retriable: false },
+  MODEM_CMS_TEMPORARY: { message: 'the message service failed for now (+CMS ERROR)', retriable: true },
+  MODEM_SIM_NOT_INSERTED: { message: 'no SIM card in the modem', retriable: false },
+  MODEM_SIM_PIN_REQUIRED: { message: 'the SIM needs a PIN and none is configured', retriable: false },
+  MODEM_SIM_PIN_WRONG: { message: 'the SIM refused the configured PIN; it is not retried', retriable: false },
+  MODEM_SIM_PUK_REQUIRED: { message: 'the SIM is blocked and needs its PUK', retriable: false },
+  MODEM_SIM_FAILURE: { message: 'the SIM failed or is in an unexpected state', retriable: false },
+  MODEM_NOT_REGISTERED: { message: 'the modem is not registered on a network', retriable: true },
+  MODEM_REGISTRATION_DENIED: { message: 'the network denied registration', retriable: false },
+  MODEM_IDENTITY_MISMATCH: { message: 'the port holds a different modem than configured', retriable: true },
+  MODEM_NOT_FOUND: { message: 'no serial port holds the configured modem', retriable: true },
+  MODEM_DOWN: { message: 'the modem is not up', retriable: true },
+  MODEM_NOT_SENT: { message: 'the part was not written to the modem', retriable: true },
+  MODEM_OUTCOME_UNKNOWN: {
+    message: 'the part was written to the modem but no answer came: it may have been sent',
+    retriable: false,
+  },
+  MODEM_NO_MODEM_AVAILABLE: { message: 'no modem of the pool can send now', retriable: true },
+  MODEM_RATE_LIMITED: { message: 'the modem reached its messages-per-minute limit', retriable: true },
+  MODEM_DAILY_CAP_REACHED: { message: 'the SIM reached its daily message cap', retriable: true },
+  MODEM_PDU_UNDECODABLE: { message: 'a PDU from the modem could not be decoded', retriable: false },
+  MODEM_CLOSED: { message: 'the modem driver is closed', retriable: false },
+} as const satisfies ErrorTable<string>;
+
+export type ModemErrorCode = keyof typeof MODEM_ERRORS;
+
+export class ModemError extends CodedError<ModemErrorCode> {}
+
+/** The one way modem modules build their errors: `details` names the bad field, command or device code. */
+export function modemError(
+  code: ModemErrorCode,
+  detail?: string,
+  details?: Record<string, unknown>,
+  options?: ErrorOptions,
+): ModemError {
+  return new ModemError(code, MODEM_ERRORS[code], detail, details, options);
+}
