@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { isCodedError } from '../common/index.ts';
 import { registerServeCommand } from './serve-command.ts';
+import { registerSimulateCommand } from './simulate-command.ts';
 import { registerSegmentsCommand } from './segments-command.ts';
 
 export type CommandRegistrar = (program: Command) => void;

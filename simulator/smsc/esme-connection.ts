@@ -1,0 +1,373 @@
+/**
+ * One ESME's TCP connection to the simulated SMSC: bind state, the per-PDU behaviour (throttle, window, latency,
+ * per-prefix errors, drops, enquire_link silence), accepted parts to the records, receipts scheduled, and the
+ * deliver_sm window towards it. The `smpp` package frames PDUs; the message octets are read from the raw bytes.
+ */
+import type { Socket } from 'node:net';
+import type { BindMode, CarrierContext, DeliverTarget } from './carrier-context.ts';
+import { DeliverQueue, type DeliverItem } from './deliver-queue.ts';
+import { formatMessageId } from './message-ids.ts';
+import { decodeReceivedPart, type DecodedPart } from './part-decoding.ts';
+import { sampleLatency } from './random.ts';
+import { RateWindow } from './rate-window.ts';
+import { chooseOutcome, receiptFields, wantsFinalReceipt, wantsIntermediate, type ReceiptSubject } from './receipts.ts';
+import { parseMessageBody, type MessageFields } from './sm-body.ts';
+import { COMMAND_NAME_BY_ID, STATUS, STATUS_NAME_BY_VALUE, statusValue } from './smpp-constants.ts';
+import { makePdu, type SmppPdu, type SmppSession } from './smpp-lib.ts';
+
+const BIND_MODES: Readonly<Record<string, BindMode>> = {
+  bind_transmitter: 'transmitter',
+  bind_receiver: 'receiver',
+  bind_transceiver: 'transceiver',
+};
+
+export interface BindInfo {
+  readonly id: number;
+  readonly carrier: string;
+  readonly systemId: string;
+  readonly mode: BindMode;
+  readonly remote: string;
+  readonly boundAt: string;
+  /** submit_sm / data_sm received and not yet answered. */
+  readonly outstandingSubmits: number;
+  /** The most that were ever outstanding at once on this bind. */
+  readonly maxOutstandingSubmits: number;
+  readonly outstandingDelivers: number;
+  readonly queuedDelivers: number;
+  readonly pdusSinceBind: number;
+}
+
+export class EsmeConnection implements DeliverTarget {
+  systemId: string | undefined;
+  mode: BindMode | undefined;
+  open = true;
+  private boundAt = 0;
+  private outstandingSubmits = 0;
+  private maxOutstandingSubmits = 0;
+  private pdusSinceBind = 0;
+  private throttle: RateWindow | undefined;
+  private throttleLimit = 0;
+  private corked = false;
+  /** The body (after command_length) of the PDU the `smpp` package is emitting. */
+  private lastRead: Buffer | undefined;
+  private readonly delivers: DeliverQueue;
+  private readonly socket: Socket;
+
+  constructor(
+    readonly id: number,
+    private readonly carrier: CarrierContext,
+    private readonly session: SmppSession,
+  ) {
+    this.socket = session.socket;
+    this.socket.setNoDelay(true);
+    this.captureReads();
+    this.delivers = new DeliverQueue(
+      (item) => this.sendDeliver(item),
+      () => carrier.behaviour.deliver,
+      carrier.counters,
+    );
+    session.on('pdu', (pdu: SmppPdu) => this.onPdu(pdu));
+    session.on('error', () => this.socket.destroy());
+    session.on('close', () => this.onClose());
+  }
+
+  get remote(): string {
+    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? 0}`;
+  }
+
+  info(): BindInfo | undefined {
+    if (this.systemId === undefined || this.mode === undefined) return undefined;
+    return {
+      id: this.id,
+      carrier: this.carrier.name,
+      systemId: this.systemId,
+      mode: this.mode,
+      remote: this.remote,
+      boundAt: new Date(this.boundAt).toISOString(),
+      outstandingSubmits: this.outstandingSubmits,
+      maxOutstandingSubmits: this.maxOutstandingSubmits,
+      outstandingDelivers: this.delivers.outstandingCount,
+      queuedDelivers: this.delivers.backlogCount,
+      pdusSinceBind: this.pdusSinceBind,
+    };
+  }
+
+  deliver(item: DeliverItem): void {
+    this.delivers.enqueue(item);
+  }
+
+  /** Closes the TCP connection at once (no unbind), as a failing SMSC would. */
+  drop(): void {
+    this.socket.destroy();
+  }
+
+  /**
+   * The package reads each PDU as read(4) then read(command_length - 4) and emits it right after, so the last
+   * buffer read is the body of the PDU being emitted. Kept to decode the message octets ourselves.
+   */
+  private captureReads(): void {
+    const socket = this.socket;
+    const read = socket.read.bind(socket);
+    socket.read = (size?: number): Buffer | null => {
+      const chunk = read(size) as Buffer | null;
+      if (chunk !== null) this.lastRead = chunk;
+      return chunk;
+    };
+  }
+
+  private count(table: Record<string, number>, key: string): void {
+    table[key] = (table[key] ?? 0) + 1;
+  }
+
+  /** Writes are corked for the rest of the event-loop turn so a burst of answers leaves in few segments. */
+  private send(pdu: SmppPdu): boolean {
+    if (!this.open) return false;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
+    const sent = this.session.send(pdu);
+    if (sent) this.count(this.carrier.counters.sent, pdu.command);
+    return sent;
+  }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
+
+  private respond(request: SmppPdu, fields: Record<string, unknown>): void {
+    this.send(request.response(fields));
+  }
+
+  private onPdu(pdu: SmppPdu): void {
+    const body = this.lastRead;
+    this.lastRead = undefined;
+    const counters = this.carrier.counters;
+    const name = COMMAND_NAME_BY_ID.get(pdu.command_id) ?? `0x${pdu.command_id.toString(16).padStart(8, '0')}`;
+    this.count(counters.received, name);
+    if (this.mode !== undefined) {
+      this.pdusSinceBind++;
+      const every = this.carrier.behaviour.dropEveryPdus;
+      if (every > 0 && this.pdusSinceBind % every === 0) {
+        counters.connectionsDropped++;
+        this.drop();
+        return;
+      }
+    }
+    switch (pdu.command) {
+      case 'bind_transmitter':
+      case 'bind_receiver':
+      case 'bind_transceiver':
+        this.onBind(pdu);
+        return;
+      case 'submit_sm':
+      case 'data_sm':
+        this.onSubmit(pdu, body);
+        return;
+      case 'deliver_sm_resp':
+        this.onDeliverResp(pdu.sequence_number, pdu.command_status);
+        return;
+      case 'generic_nack':
+        // An ESME refusing one of our deliver_sm: treat it as an error answer to that PDU.
+        this.onDeliverResp(pdu.sequence_number, pdu.command_status === 0 ? STATUS.ESME_RUNKNOWNERR : pdu.command_status);
+        return;
+      case 'enquire_link':
+        if (this.carrier.behaviour.answerEnquireLink) this.respond(pdu, {});
+        else counters.enquireLinksIgnored++;
+        return;
+      case 'unbind':
+        this.respond(pdu, {});
+        this.unbound();
+        this.socket.end();
+        return;
+      case 'unbind_resp':
+      case 'enquire_link_resp':
+        return;
+      case 'unknown':
+        this.respond(pdu, { command_status: STATUS.ESME_RINVCMDID });
+        return;
+      default:
+        if (pdu.isResponse()) return;
+        // Understood by the package but not offered by this SMSC (query_sm, cancel_sm, replace_sm, submit_multi...).
+        this.respond(pdu, { command_status: this.mode === undefined ? STATUS.ESME_RINVBNDSTS : STATUS.ESME_RINVCMDID });
+    }
+  }
+
+  private onBind(pdu: SmppPdu): void {
+    if (this.mode !== undefined) {
+      this.respond(pdu, { command_status: STATUS.ESME_RALYBND });
+      return;
+    }
+    const systemId = typeof pdu.system_id === 'string' ? pdu.system_id : '';
+    const status = this.carrier.authorize(systemId, typeof pdu.password === 'string' ? pdu.password : '');
+    if (status !== 0) {
+      this.carrier.counters.bindFailures++;
+      this.respond(pdu, { command_status: status });
+      return;
+    }
+    this.systemId = systemId;
+    this.mode = BIND_MODES[pdu.command];
+    this.boundAt = Date.now();
+    this.respond(pdu, { system_id: this.carrier.systemId, sc_interface_version: 0x34 });
+    if (this.mode !== 'transmitter') this.carrier.receiverReady(this);
+  }
+
+  private onSubmit(pdu: SmppPdu, body: Buffer | undefined): void {
+    const carrier = this.carrier;
+    const behaviour = carrier.behaviour;
+    const command = pdu.command as 'submit_sm' | 'data_sm';
+    if (this.mode === undefined || this.mode === 'receiver' || this.systemId === undefined) {
+      this.answerSubmit(pdu, STATUS.ESME_RINVBNDSTS);
+      return;
+    }
+    if (body === undefined) {
+      this.answerSubmit(pdu, STATUS.ESME_RSYSERR);
+      return;
+    }
+    const now = Date.now();
+    if (behaviour.throttle !== null && !this.throttleFor(behaviour.throttle.tps, behaviour.throttle.scope).tryTake(now)) {
+      this.answerSubmit(pdu, STATUS.ESME_RTHROTTLED);
+      return;
+    }
+    if (behaviour.window !== null && this.outstandingSubmits >= behaviour.window.max) {
+      this.answerSubmit(pdu, STATUS[behaviour.window.status]);
+      return;
+    }
+    // The body as captured starts at command_id: the mandatory fields begin 12 octets in.
+    const parsed = parseMessageBody(body, command, 12);
+    if (!parsed.ok) {
+      this.answerSubmit(pdu, parsed.status);
+      return;
+    }
+    const fields = parsed.fields;
+    const errorStatus = prefixError(behaviour.submitErrors, fields.destinationAddr);
+    if (errorStatus !== undefined) {
+      this.answerSubmit(pdu, errorStatus);
+      return;
+    }
+    const idNumber = carrier.ids.take();
+    const messageId = formatMessageId(idNumber, behaviour.messageIds.format, behaviour.messageIds.width);
+    const decoded = decodeReceivedPart(fields);
+    carrier.counters.acceptedParts++;
+    carrier.records.add(
+      {
+        systemId: this.systemId,
+        command,
+        from: fields.sourceAddr,
+        to: fields.destinationAddr,
+        sourceTon: fields.sourceTon,
+        sourceNpi: fields.sourceNpi,
+        destTon: fields.destTon,
+        destNpi: fields.destNpi,
+        dataCoding: fields.dataCoding,
+        registeredDelivery: fields.registeredDelivery,
+        messageId,
+        decoded,
+      },
+      now,
+    );
+    const latency = sampleLatency(behaviour.latency, carrier.random);
+    const systemId = this.systemId;
+    const answer = (): void => {
+      this.outstandingSubmits--;
+      this.answerSubmit(pdu, 0, messageId);
+      this.scheduleReceipts(systemId, subjectOf(fields, decoded, idNumber, messageId, now));
+    };
+    this.outstandingSubmits++;
+    if (this.outstandingSubmits > this.maxOutstandingSubmits) this.maxOutstandingSubmits = this.outstandingSubmits;
+    if (latency <= 0) answer();
+    else carrier.scheduler.after(latency, answer);
+  }
+
+  private throttleFor(tps: number, scope: 'bind' | 'account'): RateWindow {
+    if (scope === 'account' && this.systemId !== undefined) {
+      const shared = this.carrier.accountThrottle(this.systemId);
+      if (shared !== undefined) return shared;
+    }
+    if (this.throttle === undefined || this.throttleLimit !== tps) {
+      this.throttle = new RateWindow(tps);
+      this.throttleLimit = tps;
+    }
+    return this.throttle;
+  }
+
+  private answerSubmit(pdu: SmppPdu, status: number, messageId?: string): void {
+    const name = STATUS_NAME_BY_VALUE.get(status) ?? `0x${status.toString(16).padStart(8, '0')}`;
+    this.count(this.carrier.counters.submitStatuses, name);
+    this.respond(pdu, status === 0 ? { message_id: messageId } : { command_status: status });
+  }
+
+  private scheduleReceipts(systemId: string, subject: ReceiptSubject): void {
+    const carrier = this.carrier;
+    const receipts = carrier.behaviour.receipts;
+    if (!receipts.enabled || (subject.registeredDelivery & 0x13) === 0) return;
+    const outcome = chooseOutcome(receipts.outcomes, subject.to, carrier.random);
+    const final = wantsFinalReceipt(subject.registeredDelivery, outcome.stat);
+    const intermediate = receipts.intermediate && wantsIntermediate(subject.registeredDelivery);
+    const sendOne = (isIntermediate: boolean): void => {
+      carrier.counters.receiptsGenerated++;
+      const item: DeliverItem = {
+        kind: 'receipt',
+        fields: receiptFields(subject, outcome, isIntermediate, carrier.behaviour, Date.now()),
+        attempts: 0,
+        done: (result) => {
+          if ('status' in result && result.status === 0) carrier.counters.receiptsAcknowledged++;
+        },
+      };
+      carrier.routeDeliver(systemId, item, this);
+    };
+    if (intermediate) carrier.scheduler.after(Math.floor(receipts.delayMs / 2), () => sendOne(true));
+    if (final) carrier.scheduler.after(receipts.delayMs, () => sendOne(false));
+  }
+
+  private sendDeliver(item: DeliverItem): number | undefined {
+    if (!this.open) return undefined;
+    const pdu = makePdu('deliver_sm', item.fields);
+    return this.send(pdu) ? pdu.sequence_number : undefined;
+  }
+
+  private onDeliverResp(sequence: number, status: number): void {
+    this.delivers.answered(sequence, status);
+  }
+
+  private unbound(): void {
+    const wasBound = this.mode !== undefined;
+    this.open = false;
+    this.mode = undefined;
+    const undelivered = this.delivers.close();
+    if (wasBound) this.carrier.connectionClosed(this, undelivered);
+  }
+
+  private onClose(): void {
+    if (this.open || this.mode !== undefined) this.unbound();
+    this.open = false;
+  }
+}
+
+function subjectOf(fields: MessageFields, decoded: DecodedPart, idNumber: number, messageId: string, now: number): ReceiptSubject {
+  return {
+    idNumber,
+    messageId,
+    from: fields.sourceAddr,
+    sourceTon: fields.sourceTon,
+    sourceNpi: fields.sourceNpi,
+    to: fields.destinationAddr,
+    destTon: fields.destTon,
+    destNpi: fields.destNpi,
+    registeredDelivery: fields.registeredDelivery,
+    text: decoded.text,
+    submittedAt: now,
+  };
+}
+
+function prefixError(rules: CarrierContext['behaviour']['submitErrors'], destination: string): number | undefined {
+  if (rules.length === 0) return undefined;
+  const to = destination.startsWith('+') ? destination.slice(1) : destination;
+  for (const rule of rules) {
+    const prefix = rule.prefix.startsWith('+') ? rule.prefix.slice(1) : rule.prefix;
+    if (to.startsWith(prefix)) return statusValue(rule.status);
+  }
+  return undefined;
+}

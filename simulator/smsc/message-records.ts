@@ -1,0 +1,238 @@
+/**
+ * What the carrier actually received: every accepted message with its parts reassembled and decoded, so tests can
+ * assert the exact text. Bounded: a ring of the newest `capacity` messages (counts are kept apart and never
+ * evicted), with an index from every part's message id.
+ */
+import { Reassembler, type ReassembledMessage, type Encoding } from '../../drivers/codec/index.ts';
+import type { Carriage, DecodedPart } from './part-decoding.ts';
+
+export interface RecordedMessage {
+  readonly carrier: string;
+  readonly systemId: string;
+  readonly command: 'submit_sm' | 'data_sm';
+  readonly from: string;
+  readonly to: string;
+  readonly sourceTon: number;
+  readonly sourceNpi: number;
+  readonly destTon: number;
+  readonly destNpi: number;
+  readonly text: string;
+  /** Hex of the joined octets, for binary messages. */
+  readonly binaryHex?: string;
+  readonly encoding: Encoding;
+  readonly dataCoding: number;
+  readonly carriage: Carriage;
+  readonly registeredDelivery: number;
+  readonly parts: number;
+  /** The SMSC message id given to each part, in part order (null for a part that never arrived). */
+  readonly messageIds: readonly (string | null)[];
+  readonly complete: boolean;
+  readonly missing: readonly number[];
+  readonly duplicates: number;
+  readonly ref?: number;
+  readonly decodeError?: string;
+  /** ISO time the first part arrived. */
+  readonly receivedAt: string;
+}
+
+/** What the session knows of one accepted part. */
+export interface AcceptedPart {
+  readonly systemId: string;
+  readonly command: 'submit_sm' | 'data_sm';
+  readonly from: string;
+  readonly to: string;
+  readonly sourceTon: number;
+  readonly sourceNpi: number;
+  readonly destTon: number;
+  readonly destNpi: number;
+  readonly dataCoding: number;
+  readonly registeredDelivery: number;
+  readonly messageId: string;
+  readonly decoded: DecodedPart;
+}
+
+export interface RecordFilter {
+  readonly to?: string;
+  readonly from?: string;
+  readonly systemId?: string;
+  /** Substring of the text. */
+  readonly text?: string;
+  readonly complete?: boolean;
+  /** Most recent first when true. */
+  readonly newestFirst?: boolean;
+  readonly limit?: number;
+}
+
+interface PendingGroup {
+  readonly first: AcceptedPart;
+  readonly ids: (string | null)[];
+  readonly at: number;
+  carriage: Carriage;
+  decodeError?: string;
+}
+
+export class MessageRecords {
+  private ring: (RecordedMessage | undefined)[];
+  private next = 0;
+  private stored = 0;
+  private readonly byId = new Map<string, RecordedMessage>();
+  private readonly reassembler: Reassembler;
+  private readonly pending = new Map<string, PendingGroup>();
+  /** Messages recorded since the last reset (evicted ones included). */
+  total = 0;
+
+  constructor(
+    private readonly carrier: string,
+    readonly capacity: number,
+    private readonly concatTimeoutMs: number,
+  ) {
+    this.ring = new Array<RecordedMessage | undefined>(capacity);
+    this.reassembler = new Reassembler({ timeoutMs: concatTimeoutMs, maxPending: Math.max(1000, capacity) });
+  }
+
+  add(part: AcceptedPart, now: number): void {
+    const decoded = part.decoded;
+    const concat = decoded.concat;
+    const originator = `${part.systemId}\u0000${part.from}`;
+    if (concat === undefined || concat.total < 2) {
+      this.store({
+        ...this.common(part, now),
+        text: decoded.text,
+        ...(decoded.binary === undefined ? {} : { binaryHex: Buffer.from(decoded.binary).toString('hex') }),
+        encoding: decoded.encoding,
+        carriage: decoded.carriage,
+        parts: 1,
+        messageIds: [part.messageId],
+        complete: true,
+        missing: [],
+        duplicates: 0,
+        ...(decoded.decodeError === undefined ? {} : { decodeError: decoded.decodeError }),
+      });
+      return;
+    }
+    const key = `${originator}\u0000${part.to}\u0000${concat.refSize}\u0000${concat.ref}\u0000${concat.total}`;
+    let group = this.pending.get(key);
+    if (group === undefined) {
+      group = { first: part, ids: new Array<string | null>(concat.total).fill(null), at: now, carriage: decoded.carriage };
+      this.pending.set(key, group);
+    }
+    if (concat.seq <= concat.total && group.ids[concat.seq - 1] === null) group.ids[concat.seq - 1] = part.messageId;
+    if (decoded.decodeError !== undefined) group.decodeError = decoded.decodeError;
+    const result = this.reassembler.add(
+      {
+        originator,
+        destination: part.to,
+        concat,
+        encoding: decoded.encoding,
+        text: decoded.text,
+        ...(decoded.binary === undefined ? {} : { binary: decoded.binary }),
+      },
+      now,
+    );
+    for (const evicted of result.evicted) this.release(evicted);
+    if (result.message !== undefined) this.release(result.message);
+  }
+
+  /** Records, as incomplete, concatenated messages whose parts stopped arriving. */
+  expire(now: number): void {
+    for (const message of this.reassembler.expire(now)) this.release(message);
+  }
+
+  get pendingGroups(): number {
+    return this.pending.size;
+  }
+
+  byMessageId(id: string): RecordedMessage | undefined {
+    return this.byId.get(id);
+  }
+
+  list(filter: RecordFilter = {}): RecordedMessage[] {
+    const out: RecordedMessage[] = [];
+    const limit = filter.limit ?? 100;
+    const n = this.stored;
+    for (let k = 0; k < n && out.length < limit; k++) {
+      const offset = filter.newestFirst === true ? n - 1 - k : k;
+      const index = (this.next - n + offset + this.capacity) % this.capacity;
+      const record = this.ring[index];
+      if (record !== undefined && matches(record, filter)) out.push(record);
+    }
+    return out;
+  }
+
+  get size(): number {
+    return this.stored;
+  }
+
+  reset(): void {
+    this.ring = new Array<RecordedMessage | undefined>(this.capacity);
+    this.next = 0;
+    this.stored = 0;
+    this.total = 0;
+    this.byId.clear();
+    this.pending.clear();
+    this.reassembler.drain();
+  }
+
+  private common(part: AcceptedPart, now: number) {
+    return {
+      carrier: this.carrier,
+      systemId: part.systemId,
+      command: part.command,
+      from: part.from,
+      to: part.to,
+      sourceTon: part.sourceTon,
+      sourceNpi: part.sourceNpi,
+      destTon: part.destTon,
+      destNpi: part.destNpi,
+      dataCoding: part.dataCoding,
+      registeredDelivery: part.registeredDelivery,
+      receivedAt: new Date(now).toISOString(),
+    };
+  }
+
+  private release(message: ReassembledMessage): void {
+    const key = `${message.originator}\u0000${message.destination}\u0000${message.refSize}\u0000${message.ref}\u0000${message.total}`;
+    const group = this.pending.get(key);
+    if (group === undefined) return;
+    this.pending.delete(key);
+    this.store({
+      ...this.common(group.first, group.at),
+      text: message.text,
+      ...(message.binary === undefined ? {} : { binaryHex: Buffer.from(message.binary).toString('hex') }),
+      encoding: message.encoding,
+      carriage: group.carriage,
+      parts: message.total,
+      messageIds: group.ids,
+      complete: message.complete,
+      missing: message.missing,
+      duplicates: message.duplicates,
+      ...(message.ref === undefined ? {} : { ref: message.ref }),
+      ...(group.decodeError === undefined ? {} : { decodeError: group.decodeError }),
+    });
+  }
+
+  private store(record: RecordedMessage): void {
+    const old = this.ring[this.next];
+    if (old !== undefined) {
+      for (const id of old.messageIds) if (id !== null && this.byId.get(id) === old) this.byId.delete(id);
+    }
+    this.ring[this.next] = record;
+    this.next = (this.next + 1) % this.capacity;
+    if (this.stored < this.capacity) this.stored++;
+    this.total++;
+    for (const id of record.messageIds) if (id !== null) this.byId.set(id, record);
+  }
+}
+
+function matches(record: RecordedMessage, filter: RecordFilter): boolean {
+  if (filter.to !== undefined && stripPlus(record.to) !== stripPlus(filter.to)) return false;
+  if (filter.from !== undefined && stripPlus(record.from) !== stripPlus(filter.from)) return false;
+  if (filter.systemId !== undefined && record.systemId !== filter.systemId) return false;
+  if (filter.text !== undefined && !record.text.includes(filter.text)) return false;
+  if (filter.complete !== undefined && record.complete !== filter.complete) return false;
+  return true;
+}
+
+function stripPlus(address: string): string {
+  return address.startsWith('+') ? address.slice(1) : address;
+}

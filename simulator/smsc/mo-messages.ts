@@ -1,0 +1,134 @@
+/**
+ * Mobile-originated messages the control API injects: a text encoded by the codec, cut into parts, and carried
+ * in deliver_sm (esm_class 0x00 / UDHI 0x40) as UDH in short_message, SAR TLVs, or one message_payload TLV.
+ */
+import { encodeText, encodeUdh, IEI_CONCAT_8, IEI_CONCAT_16, type EncodedMessage, type SegmentPart } from '../../drivers/codec/index.ts';
+import { Ajv } from 'ajv';
+import { describeAjvError } from './behaviour-schema.ts';
+import { simError } from './errors.ts';
+import { ESM_CLASS } from './smpp-constants.ts';
+
+export interface MoRequest {
+  /** The handset: E.164 with '+', digits, or an alphanumeric sender. */
+  readonly from: string;
+  /** The service number or short code it wrote to. */
+  readonly to: string;
+  readonly text: string;
+  readonly encoding?: 'auto' | 'gsm7' | 'ucs2';
+  /** How a long text travels; default udh. */
+  readonly carriage?: 'udh' | 'sar' | 'payload';
+  /** Concatenation reference; default from a counter. */
+  readonly ref?: number;
+  readonly refSize?: 8 | 16;
+  /** Send the parts in reverse order (for reassembly tests). */
+  readonly order?: 'in-order' | 'reverse';
+  /** Deliver to a bind of this account (default: any receiving bind). */
+  readonly systemId?: string;
+}
+
+export const MO_REQUEST_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['from', 'to', 'text'],
+  properties: {
+    from: { type: 'string', minLength: 1, maxLength: 20 },
+    to: { type: 'string', minLength: 1, maxLength: 20 },
+    text: { type: 'string', minLength: 1, maxLength: 10_000 },
+    encoding: { enum: ['auto', 'gsm7', 'ucs2'] },
+    carriage: { enum: ['udh', 'sar', 'payload'] },
+    ref: { type: 'integer', minimum: 0, maximum: 65535 },
+    refSize: { enum: [8, 16] },
+    order: { enum: ['in-order', 'reverse'] },
+    systemId: { type: 'string', minLength: 1, maxLength: 15 },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: false, strict: true }).compile(MO_REQUEST_SCHEMA);
+
+export function checkMoRequest(value: unknown): MoRequest {
+  if (!validate(value)) {
+    const first = validate.errors?.[0];
+    const { field, problem } = first === undefined ? { field: 'mo', problem: 'is invalid' } : describeAjvError('mo', first);
+    throw simError('SIM_INVALID_REQUEST', `${field} ${problem}`, { field, problem });
+  }
+  const request = value as MoRequest;
+  if (request.ref !== undefined && (request.refSize ?? 8) === 8 && request.ref > 255) {
+    throw simError('SIM_INVALID_REQUEST', 'mo.ref must be at most 255 with an 8-bit reference', { field: 'mo.ref', value: request.ref });
+  }
+  return request;
+}
+
+/** TON/NPI for an address as written: '+digits' international/ISDN, digits unknown/ISDN, else alphanumeric. */
+export function addressOf(address: string): { readonly ton: number; readonly npi: number; readonly addr: string } {
+  if (/^\+\d+$/.test(address)) return { ton: 1, npi: 1, addr: address.slice(1) };
+  if (/^\d+$/.test(address)) return { ton: 0, npi: 1, addr: address };
+  return { ton: 5, npi: 0, addr: address };
+}
+
+const DATA_CODING = { gsm7: 0x00, ucs2: 0x08, binary: 0x04 } as const;
+
+function join(chunks: readonly Uint8Array[]): Buffer {
+  return Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
+}
+
+/** deliver_sm fields (octets as Buffer) for each part of the message, in sending order. */
+export function buildMoParts(request: MoRequest, ref: number): Record<string, unknown>[] {
+  const carriage = request.carriage ?? 'udh';
+  let encoded: EncodedMessage;
+  try {
+    encoded = encodeText(request.text, {
+      encoding: request.encoding ?? 'auto',
+      concatRef: ref,
+      refSize: request.refSize ?? 8,
+      maxParts: carriage === 'payload' ? 255 : 10,
+    });
+  } catch (error: unknown) {
+    throw simError('SIM_MO_ENCODING', error instanceof Error ? error.message : String(error), { field: 'mo.text' }, error);
+  }
+  const from = addressOf(request.from);
+  const to = addressOf(request.to);
+  const common = {
+    service_type: '',
+    source_addr_ton: from.ton,
+    source_addr_npi: from.npi,
+    source_addr: from.addr,
+    dest_addr_ton: to.ton,
+    dest_addr_npi: to.npi,
+    destination_addr: to.addr,
+    protocol_id: 0,
+    priority_flag: 0,
+    registered_delivery: 0,
+    data_coding: DATA_CODING[encoded.encoding],
+  };
+  const parts = encoded.parts;
+  const withoutConcat = (part: SegmentPart) => part.udh.filter((e) => e.iei !== IEI_CONCAT_8 && e.iei !== IEI_CONCAT_16);
+  let out: Record<string, unknown>[];
+  if (carriage === 'payload') {
+    const first = parts[0];
+    const header = first === undefined ? new Uint8Array(0) : encodeUdh(withoutConcat(first));
+    out = [
+      {
+        ...common,
+        esm_class: header.length > 0 ? ESM_CLASS.udhi : 0,
+        short_message: Buffer.alloc(0),
+        message_payload: join([header, ...parts.map((p) => p.payload)]),
+      },
+    ];
+  } else if (carriage === 'sar') {
+    out = parts.map((part) => {
+      const header = encodeUdh(withoutConcat(part));
+      return {
+        ...common,
+        esm_class: header.length > 0 ? ESM_CLASS.udhi : 0,
+        short_message: join([header, part.payload]),
+        ...(parts.length > 1 ? { sar_msg_ref_num: ref, sar_total_segments: parts.length, sar_segment_seqnum: part.seq } : {}),
+      };
+    });
+  } else {
+    out = parts.map((part) => {
+      const header = encodeUdh(part.udh);
+      return { ...common, esm_class: header.length > 0 ? ESM_CLASS.udhi : 0, short_message: join([header, part.payload]) };
+    });
+  }
+  return request.order === 'reverse' ? out.reverse() : out;
+}
