@@ -5,6 +5,7 @@ import {
   Reassembler,
   isFinalState,
   messageIdCandidates,
+  normalizeMessageId,
   type ReassembledMessage,
 } from '../codec/index.ts';
 import type {
@@ -426,7 +427,7 @@ export class SmppConnector extends EventEmitter implements Driver, BindOwner<Sen
     const id = decoded.receiptedMessageId ?? decoded.parsed?.id;
     if (id === undefined || id.trim() === '') return undefined;
     const candidates = messageIdCandidates(id);
-    const carrierMessageId = candidates.find((c) => this.knownIds.has(c)) ?? (candidates[0]);
+    const carrierMessageId = candidates.find((c) => this.knownIds.has(c)) ?? normalizeMessageId(id);
     const tlvState = decoded.messageState === undefined ? undefined : MESSAGE_STATE_TO_RECEIPT_STATE[decoded.messageState];
     const state = tlvState ?? decoded.parsed?.state ?? 'unknown';
     const parsed = decoded.parsed;
@@ -450,7 +451,7 @@ export class SmppConnector extends EventEmitter implements Driver, BindOwner<Sen
 
   /** Normalizes a submit_sm_resp id and keeps it (bounded) to match receipts that spell it another way. */
   private remember(messageId: string): string {
-    const id = messageIdCandidates(messageId)[0] as string;
+    const id = normalizeMessageId(messageId);
     const limit = this.config.receiptIdMemory;
     if (limit > 0) {
       this.knownIds.set(id, true);

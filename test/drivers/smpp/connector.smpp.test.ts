@@ -1,0 +1,370 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { encodeText } from '../../../drivers/codec/index.ts';
+import { SmppConnector } from '../../../drivers/smpp/index.ts';
+import type { PartOutcome } from '../../../drivers/transport/index.ts';
+import { connectorConfig, reassembleRecorded, recordingSink, started, textRequest, waitFor } from './harness.ts';
+import { startTestSmsc, type TestSmsc } from './test-smsc.ts';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function smsc(options: Parameters<typeof startTestSmsc>[0] = {}): Promise<TestSmsc> {
+  const server = await startTestSmsc(options);
+  cleanups.push(() => server.close());
+  return server;
+}
+
+function connector(port: number, overrides: Record<string, unknown> = {}): SmppConnector {
+  const c = new SmppConnector(connectorConfig(port, overrides));
+  cleanups.push(() => c.close());
+  return c;
+}
+
+const TEXTS = {
+  gsm: 'Your parcel 4711 is on its way; track it at example.com/t/4711 before 18:00. '.repeat(4),
+  'gsm extension': 'Prices {EUR} [2026]: 5€ ~ 7€ | ^caret^ \\slash\\ '.repeat(5),
+  japanese: 'こんにちは、明日の会議は十時からです。資料を確認してください。'.repeat(3),
+  emoji: 'Party 🎉 tonight 😀 bring 🍕 and 🎸! '.repeat(6),
+};
+
+describe('SMPP connector against a local SMSC', () => {
+  test('submits a single part with the octets, esm_class, data_coding and addresses the codec gave', async () => {
+    const server = await smsc();
+    const c = await started(connector(server.port));
+    const request = textRequest('Hello @ world', { receipt: true });
+    const result = await c.send(request);
+    expect(result.parts).toEqual([
+      { seq: 1, status: 'submitted', carrierMessageId: expect.any(String) as string, via: 'test-carrier#1' },
+    ]);
+    const [submit] = server.submits;
+    expect(submit).toMatchObject({
+      sourceAddr: 'TestShop',
+      sourceTon: 5,
+      sourceNpi: 0,
+      destinationAddr: '447700900123',
+      destTon: 1,
+      destNpi: 1,
+      esmClass: 0,
+      dataCoding: 0,
+      registeredDelivery: 1,
+    });
+    // GSM 03.38 unpacked septets: '@' is 0x00, which the smpp package's own "ASCII" encoder would also give,
+    // but only because we handed it octets; nothing was rewritten.
+    expect(Buffer.from(submit?.shortMessage ?? []).toString('hex')).toBe(Buffer.from(request.encoded.parts[0]?.payload ?? []).toString('hex'));
+  });
+
+  describe.each(['udh', 'sar', 'payload'] as const)('carriage %s', (carriage) => {
+    test.each(Object.entries(TEXTS))('%s arrives as the exact text', async (_name, text) => {
+      const server = await smsc();
+      const c = await started(connector(server.port, { carriage }));
+      const request = textRequest(text);
+      expect(request.encoded.parts.length).toBeGreaterThan(1);
+      const result = await c.send(request);
+      expect(result.parts.every((p) => p.status === 'submitted')).toBe(true);
+      expect(result.parts).toHaveLength(carriage === 'payload' ? 1 : request.encoded.parts.length);
+      expect(server.submits).toHaveLength(result.parts.length);
+      expect(reassembleRecorded(server.submits)).toBe(request.encoded.text);
+      if (carriage === 'udh') expect(server.submits.every((s) => (s.esmClass & 0x40) !== 0)).toBe(true);
+      if (carriage === 'sar') expect(server.submits.map((s) => s.sar?.seq)).toEqual(result.parts.map((_p, i) => i + 1));
+    });
+  });
+
+  test('onlyParts sends just those parts, in order', async () => {
+    const server = await smsc();
+    const c = await started(connector(server.port, { carriage: 'sar' }));
+    const result = await c.send(textRequest(TEXTS.gsm, { onlyParts: [3, 1] }));
+    expect(result.parts.map((p) => [p.seq, p.status])).toEqual([
+      [1, 'submitted'],
+      [3, 'submitted'],
+    ]);
+    expect(server.submits.map((s) => s.sar?.seq)).toEqual([1, 3]);
+  });
+
+  test('a request the carrier cannot take fails per part with a typed error and sends nothing', async () => {
+    const server = await smsc();
+    const c = await started(connector(server.port));
+    const result = await c.send(textRequest('hi', { to: 'not-a-number' }));
+    expect(result.parts).toEqual([
+      { seq: 1, status: 'failed', error: expect.objectContaining({ code: 'SMPP_INVALID_ADDRESS', retriable: false }) as object },
+    ]);
+    expect(server.submits).toHaveLength(0);
+  });
+
+  test('a wrong password gives a typed bind error and reconnects with growing delays', async () => {
+    const server = await smsc({ password: 'right' });
+    const downs: string[] = [];
+    const c = connector(server.port, { reconnect: { initialMs: 100, maxMs: 800, multiplier: 2, jitter: 0 } });
+    c.on('down', (_link, reason) => downs.push(reason));
+    await c.start(recordingSink());
+    await waitFor(() => server.bindAttempts.length >= 4, 'four bind attempts');
+    const health = c.health();
+    expect(health.up).toBe(false);
+    expect(health.links[0]?.detail).toMatchObject({ lastError: 'SMPP_BIND_REJECTED', state: expect.any(String) as string });
+    expect(downs[0]).toMatch(/^SMPP_BIND_REJECTED: .*ESME_RINVPASWD/);
+    const gaps = server.bindAttempts.slice(1).map((a, i) => a.at - (server.bindAttempts[i]?.at ?? 0));
+    // 100, 200, 400 ms apart (plus connect time): each gap clearly longer than the one before.
+    expect(gaps[0]).toBeGreaterThanOrEqual(90);
+    expect(gaps[1]).toBeGreaterThan((gaps[0] ?? 0) * 1.4);
+    expect(gaps[2]).toBeGreaterThan((gaps[1] ?? 0) * 1.4);
+  });
+
+  test('the window per bind is never exceeded', async () => {
+    const server = await smsc({ respondDelayMs: 30 });
+    const c = await started(connector(server.port, { windowSize: 4, binds: 2 }));
+    await waitFor(() => server.boundSessions() === 2, 'two binds');
+    const results = await Promise.all(Array.from({ length: 60 }, () => c.send(textRequest('window test'))));
+    expect(results.flatMap((r) => r.parts).every((p) => p.status === 'submitted')).toBe(true);
+    expect(server.maxOutstanding).toBe(4);
+    expect(new Set(server.submits.map((s) => s.session)).size).toBe(2);
+  });
+
+  test('the TPS cap holds over a counted window, counting every segment', async () => {
+    const server = await smsc();
+    const c = await started(connector(server.port, { maxTps: 40, windowSize: 50 }));
+    // 3-part messages: 40 TPS is 40 PDUs, not 40 messages.
+    const sends = Array.from({ length: 40 }, () => c.send(textRequest(TEXTS.gsm)));
+    await waitFor(() => server.submits.length >= 100, '100 PDUs', 10_000);
+    const first = server.submits[0]?.at ?? 0;
+    const inTwoSeconds = server.submits.filter((s) => s.at - first < 2000).length;
+    // 80 in 2 s at 40 TPS, plus a burst of 2; generous bounds against a loaded machine.
+    expect(inTwoSeconds).toBeLessThanOrEqual(85);
+    expect(inTwoSeconds).toBeGreaterThanOrEqual(50);
+    await c.close();
+    await Promise.all(sends);
+  });
+
+  test('throttling lowers the rate, retries the part before later ones, and loses nothing', async () => {
+    const server = await smsc({ throttleAboveTps: 30 });
+    const c = connector(server.port, { windowSize: 20, throttle: { pauseMs: 200, minTps: 5 } });
+    const rates: number[] = [];
+    c.on('throttled', (rate) => rates.push(rate));
+    await started(c);
+    const requests = Array.from({ length: 20 }, () => textRequest(TEXTS.gsm));
+    const results = await Promise.all(requests.map((r) => c.send(r)));
+    const parts = results.flatMap((r) => r.parts);
+    expect(parts.every((p) => p.status === 'submitted')).toBe(true);
+    expect(server.throttled).toBeGreaterThan(0);
+    expect(rates.length).toBeGreaterThan(0);
+    expect(Math.min(...rates)).toBeLessThan(60);
+    expect(c.health().counters.throttled).toBe(server.throttled);
+    // Every accepted part once, and the parts of each message in order.
+    expect(server.submits).toHaveLength(parts.length);
+    const byRef = new Map<number, number[]>();
+    for (const s of server.submits) {
+      const udh = s.shortMessage;
+      const [ref, seq] = [udh[3] ?? -1, udh[5] ?? -1];
+      byRef.set(ref, [...(byRef.get(ref) ?? []), seq]);
+    }
+    for (const seqs of byRef.values()) expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  });
+
+  test('a dropped connection: parts in flight are unknown, none resent, the rest go after reconnect', async () => {
+    const server = await smsc({ respondDelayMs: 100, dropWhenOutstanding: 3 });
+    const c = connector(server.port, { windowSize: 3 });
+    const downs: string[] = [];
+    c.on('down', (_l, reason) => downs.push(reason));
+    await started(c);
+    const results = await Promise.all(Array.from({ length: 10 }, (_v, i) => c.send(textRequest(`drop test ${i}`))));
+    const outcomes: PartOutcome[] = results.flatMap((r) => r.parts);
+    const unknown = outcomes.filter((p) => p.status === 'unknown');
+    const submitted = outcomes.filter((p) => p.status === 'submitted');
+    expect(downs[0]).toMatch(/^SMPP_CONNECTION_LOST/);
+    expect(unknown).toHaveLength(3);
+    for (const p of unknown) expect(p).toMatchObject({ error: { code: 'SMPP_CONNECTION_LOST', retriable: true } });
+    expect(submitted).toHaveLength(7);
+    // Every PDU the SMSC saw was one attempt of one part: the unknown ones were not written again.
+    expect(server.submits).toHaveLength(10);
+    const texts = server.submits.map((s) => Buffer.from(s.shortMessage).toString('latin1'));
+    expect(new Set(texts).size).toBe(10);
+  });
+
+  test('resend-once policy writes an unknown part once more after reconnect', async () => {
+    const server = await smsc({ respondDelayMs: 50, dropWhenOutstanding: 2 });
+    const c = await started(connector(server.port, { windowSize: 2, unknownOutcome: 'resend-once' }));
+    const results = await Promise.all(Array.from({ length: 4 }, (_v, i) => c.send(textRequest(`resend ${i}`))));
+    expect(results.flatMap((r) => r.parts).every((p) => p.status === 'submitted')).toBe(true);
+    expect(server.submits.length).toBe(6);
+    expect(c.health().counters.submit_resent).toBe(2);
+  });
+
+  test.each([
+    ['decimal', 'hex'],
+    ['hex', 'decimal'],
+    ['hex', 'hex'],
+  ] as const)('receipts match every part: submit_sm_resp %s ids, receipt %s ids', async (responseIds, receiptIds) => {
+    const server = await smsc({ responseIds, receiptIds });
+    const sink = recordingSink();
+    const c = await started(connector(server.port, { carriage: 'udh' }), sink);
+    const result = await c.send(textRequest(TEXTS.japanese, { receipt: true }));
+    const ids = result.parts.map((p) => (p.status === 'submitted' ? p.carrierMessageId : 'none'));
+    await waitFor(() => sink.receipts.length === ids.length, 'a receipt per part');
+    expect(sink.receipts.map((r) => r.carrierMessageId).sort()).toEqual([...ids].sort());
+    expect(sink.receipts.every((r) => r.state === 'delivered' && r.final && r.raw.stat === 'DELIVRD')).toBe(true);
+  });
+
+  test('receipts from TLVs: receipted_message_id, message_state and network_error_code win; intermediate is not final', async () => {
+    const server = await smsc();
+    const sink = recordingSink();
+    const c = await started(connector(server.port), sink);
+    const statuses: number[] = [];
+    server.deliver(
+      {
+        source_addr: '447700900123',
+        esm_class: 0x04,
+        receipted_message_id: '00ABC1',
+        message_state: 5,
+        network_error_code: Buffer.from([0x03, 0x00, 0x0b]),
+        short_message: Buffer.from('id:00ABC1 sub:001 dlvrd:000 submit date:2601010000 done date:2601010001 stat:UNDELIV err:011 text:x'),
+      },
+      (s) => statuses.push(s),
+    );
+    server.deliver({ source_addr: '447700900123', esm_class: 0x20, receipted_message_id: 'abc2', message_state: 1 }, (s) => statuses.push(s));
+    await waitFor(() => statuses.length === 2, 'two deliver_sm_resp');
+    expect(statuses).toEqual([0, 0]);
+    expect(sink.receipts[0]).toMatchObject({
+      carrierMessageId: 'abc1',
+      state: 'undeliverable',
+      final: true,
+      raw: { stat: 'UNDELIV', err: '011', messageState: 5, networkErrorCode: '03000b' },
+    });
+    expect(sink.receipts[1]).toMatchObject({ carrierMessageId: 'abc2', state: 'enroute', final: false });
+    void c;
+  });
+
+  test.each(['udh', 'sar'] as const)('MO parts in %s form arriving out of order are reassembled', async (form) => {
+    const server = await smsc();
+    const sink = recordingSink();
+    await started(connector(server.port), sink);
+    const text = 'Grüße aus München! Das Wetter ist schön, wir sehen uns morgen um 9 Uhr am Bahnhof. '.repeat(3);
+    const encoded = encodeText(text, { concatRef: 77 });
+    const { toSmppParts } = await import('../../../drivers/codec/index.ts');
+    const parts = toSmppParts(encoded, form, { gsmDataCoding: 0 });
+    const order = [2, 0, ...parts.keys()].filter((v, i, all) => all.indexOf(v) === i && v < parts.length);
+    const statuses: number[] = [];
+    for (const index of order) {
+      const part = parts[index]!;
+      server.deliver(
+        {
+          source_addr_ton: 1,
+          source_addr: '447700900999',
+          destination_addr: '12345',
+          esm_class: part.esmClass,
+          data_coding: part.dataCoding,
+          short_message: Buffer.from(part.shortMessage),
+          ...(part.sar === undefined
+            ? {}
+            : { sar_msg_ref_num: part.sar.msgRefNum, sar_total_segments: part.sar.totalSegments, sar_segment_seqnum: part.sar.segmentSeqnum }),
+        },
+        (s) => statuses.push(s),
+      );
+    }
+    await waitFor(() => sink.messages.length === 1 && statuses.length === parts.length, 'the reassembled message');
+    expect(statuses.every((s) => s === 0)).toBe(true);
+    expect(sink.messages[0]).toMatchObject({ from: '+447700900999', to: '12345', text, complete: true, parts: parts.length, encoding: 'gsm7' });
+  });
+
+  test('a slow sink: reading stops at the bound and each deliver_sm is answered after the sink settles', async () => {
+    const server = await smsc();
+    const releases: (() => void)[] = [];
+    const rejections: (() => void)[] = [];
+    const seen: string[] = [];
+    const c = connector(server.port, { inbound: { maxPendingPerBind: 2, sinkTimeoutMs: 10_000 } });
+    await started(c, {
+      receipt: () => Promise.resolve(),
+      inbound: (m) => {
+        seen.push(m.text);
+        return new Promise<void>((resolve, reject) => {
+          releases.push(resolve);
+          rejections.push(() => reject(new Error('store down')));
+        });
+      },
+    });
+    const statuses: [string, number][] = [];
+    for (const t of ['a', 'b', 'c', 'd']) {
+      server.deliver({ source_addr: '447700900111', short_message: Buffer.from(t) }, (s) => statuses.push([t, s]));
+    }
+    await waitFor(() => seen.length === 2, 'two deliveries at the sink');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(seen).toEqual(['a', 'b']);
+    expect(c.health().links[0]?.detail.readingPaused).toBe(true);
+    expect(statuses).toEqual([]);
+    rejections[0]?.();
+    await waitFor(() => seen.length === 3, 'the third delivery after one answer');
+    expect(statuses).toEqual([['a', 0x64]]);
+    releases[1]?.();
+    releases[2]?.();
+    await waitFor(() => seen.length === 4, 'the fourth delivery');
+    releases[3]?.();
+    await waitFor(() => statuses.length === 4, 'every answer');
+    expect(statuses).toEqual([
+      ['a', 0x64],
+      ['b', 0],
+      ['c', 0],
+      ['d', 0],
+    ]);
+  });
+
+  test('a sink that never settles gets ESME_RX_T_APPN after the sink timeout', async () => {
+    const server = await smsc();
+    await started(connector(server.port, { inbound: { sinkTimeoutMs: 200 } }), {
+      receipt: () => new Promise<void>(() => undefined),
+      inbound: () => new Promise<void>(() => undefined),
+    });
+    const statuses: number[] = [];
+    server.deliver({ source_addr: '447700900111', short_message: Buffer.from('slow') }, (s) => statuses.push(s));
+    await waitFor(() => statuses.length === 1, 'an answer');
+    expect(statuses).toEqual([0x64]);
+  });
+
+  test('a silent enquire_link is detected, the socket destroyed, and the bind comes back', async () => {
+    const server = await smsc({ silentEnquireLink: true });
+    const c = connector(server.port, { enquireLinkIntervalMs: 100, enquireLinkTimeoutMs: 200 });
+    const downs: string[] = [];
+    c.on('down', (_l, reason) => downs.push(reason));
+    await started(c);
+    await waitFor(() => downs.length > 0, 'down after enquire_link timeout', 3000);
+    expect(downs[0]).toMatch(/^SMPP_ENQUIRE_LINK_TIMEOUT/);
+    await waitFor(() => server.bindAttempts.length >= 2 && c.health().up, 'bound again');
+  });
+
+  test('answers the SMSC enquire_link, unbind (then reconnects) and unknown commands', async () => {
+    const server = await smsc();
+    const c = connector(server.port);
+    const ups: string[] = [];
+    c.on('up', (link) => ups.push(link));
+    await started(c);
+    server.unbindAll();
+    await waitFor(() => ups.length === 2, 'bound again after the SMSC unbound');
+    expect(server.commands.get('unbind_resp')).toBe(1);
+  });
+
+  test('close() unbinds cleanly and waits for parts in flight', async () => {
+    const server = await smsc({ respondDelayMs: 100 });
+    const c = await started(connector(server.port));
+    const pending = c.send(textRequest('last words'));
+    await waitFor(() => server.submits.length === 1, 'the submit on the wire');
+    await c.close();
+    expect((await pending).parts[0]?.status).toBe('submitted');
+    expect(server.commands.get('unbind')).toBe(1);
+    expect(c.health().links[0]?.detail.state).toBe('idle');
+    await waitFor(() => server.boundSessions() === 0, 'the session gone');
+    const after = await c.send(textRequest('too late'));
+    expect(after.parts[0]).toMatchObject({ status: 'failed', error: { code: 'SMPP_CLOSED' } });
+  });
+
+  test('transmitter + receiver pair: submits on the transmitter, MO on the receiver', async () => {
+    const server = await smsc();
+    const sink = recordingSink();
+    const c = await started(connector(server.port, { bindMode: 'transmitter-receiver' }), sink);
+    await waitFor(() => server.boundSessions() === 2, 'both binds');
+    expect(server.bindAttempts.map((a) => a.command).sort()).toEqual(['bind_receiver', 'bind_transmitter']);
+    const result = await c.send(textRequest('pair'));
+    expect(result.parts[0]).toMatchObject({ status: 'submitted', via: 'test-carrier#tx1' });
+    server.deliver({ source_addr: '447700900111', short_message: Buffer.from('reply') });
+    await waitFor(() => sink.messages.length === 1, 'MO on the receiver');
+    expect(sink.messages[0]?.text).toBe('reply');
+    expect(c.health().links.map((l) => l.id)).toEqual(['test-carrier#tx1', 'test-carrier#rx1']);
+  });
+});

@@ -1,0 +1,89 @@
+/** Shared pieces of the SMPP driver integration tests: a connector on a local port, a recording sink, waiting. */
+import { encodeText, fromSmppFields } from '../../../drivers/codec/index.ts';
+import type { SmppConnector } from '../../../drivers/smpp/index.ts';
+import type { DriverSink, InboundMessage, Receipt, SendRequest } from '../../../drivers/transport/index.ts';
+
+export function connectorConfig(port: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'test-carrier',
+    host: '127.0.0.1',
+    port,
+    systemId: 'test',
+    password: 'secret',
+    reconnect: { initialMs: 50, maxMs: 400, multiplier: 2, jitter: 0.1 },
+    connectTimeoutMs: 2000,
+    submitTimeoutMs: 5000,
+    ...overrides,
+  };
+}
+
+export interface RecordingSink extends DriverSink {
+  readonly receipts: Receipt[];
+  readonly messages: InboundMessage[];
+}
+
+export function recordingSink(): RecordingSink {
+  const receipts: Receipt[] = [];
+  const messages: InboundMessage[] = [];
+  return {
+    receipts,
+    messages,
+    receipt: (r) => {
+      receipts.push(r);
+      return Promise.resolve();
+    },
+    inbound: (m) => {
+      messages.push(m);
+      return Promise.resolve();
+    },
+  };
+}
+
+let counter = 0;
+
+export function textRequest(text: string, overrides: Partial<SendRequest> = {}): SendRequest {
+  counter += 1;
+  return {
+    messageId: `m${counter}`,
+    to: '+447700900123',
+    from: 'TestShop',
+    encoded: encodeText(text, { concatRef: counter % 256 }),
+    receipt: false,
+    ...overrides,
+  };
+}
+
+/** Polls until `check` returns true; fails after `ms` with `what`. */
+export async function waitFor(check: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export async function started(connector: SmppConnector, sink: DriverSink = recordingSink()): Promise<SmppConnector> {
+  await connector.start(sink);
+  await waitFor(() => connector.health().up, 'bind up');
+  return connector;
+}
+
+/** Decodes the octets an SMSC received back into one text per message (parts joined in part order). */
+export function reassembleRecorded(
+  submits: readonly { esmClass: number; dataCoding: number; shortMessage: Uint8Array; messagePayload?: Uint8Array; sar?: { ref: number; total: number; seq: number } }[],
+): string {
+  const decoded = submits.map((s) =>
+    fromSmppFields({
+      esmClass: s.esmClass,
+      dataCoding: s.dataCoding,
+      shortMessage: s.shortMessage,
+      ...(s.messagePayload === undefined ? {} : { messagePayload: s.messagePayload }),
+      ...(s.sar === undefined ? {} : { sar: { msgRefNum: s.sar.ref, totalSegments: s.sar.total, segmentSeqnum: s.sar.seq } }),
+    }),
+  );
+  return decoded
+    .map((d, i) => ({ seq: d.concat?.seq ?? i + 1, text: d.text }))
+    .sort((a, b) => a.seq - b.seq)
+    .map((d) => d.text)
+    .join('');
+}
