@@ -1,1 +1,2 @@
 export * from './smsc/index.ts';
+export * from './modem/index.ts';

@@ -1,0 +1,22 @@
+import { CodedError, type ErrorTable } from '../../common/index.ts';
+
+/** Every way the virtual modem refuses its own configuration or control requests (not AT errors: those are replies). */
+export const MODEMSIM_ERRORS = {
+  MODEMSIM_INVALID_OPTION: { message: 'invalid virtual modem option', retriable: false },
+  MODEMSIM_CONFIG_FILE: { message: 'virtual modem configuration file cannot be used', retriable: false },
+  MODEMSIM_UNKNOWN_SCENARIO: { message: 'unknown virtual modem scenario', retriable: false },
+  MODEMSIM_INVALID_INBOUND: { message: 'inbound message cannot be injected', retriable: false },
+  MODEMSIM_SOCAT_MISSING: { message: 'socat is not installed (it provides the pseudo-terminal)', retriable: false },
+  MODEMSIM_LINK_BUSY: { message: 'the link path exists and is not a link this modem made', retriable: false },
+  MODEMSIM_LINK_FAILED: { message: 'the pseudo-terminal did not appear', retriable: true },
+  MODEMSIM_CLOSED: { message: 'the virtual modem is closed', retriable: false },
+} as const satisfies ErrorTable<string>;
+
+export type ModemSimErrorCode = keyof typeof MODEMSIM_ERRORS;
+
+export class ModemSimError extends CodedError<ModemSimErrorCode> {}
+
+/** The one way this module builds its errors: `details` names the bad field or value. */
+export function modemSimError(code: ModemSimErrorCode, detail?: string, details?: Record<string, unknown>): ModemSimError {
+  return new ModemSimError(code, MODEMSIM_ERRORS[code], detail, details);
+}

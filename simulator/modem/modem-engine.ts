@@ -1,0 +1,629 @@
+/**
+ * The virtual modem's brain, without I/O: characters from the serial line in, bytes for the line out through an
+ * injected `write`, timers through an injected `schedule`, the clock through `now`. It frames responses as
+ * TS 27.007 clause 4.1 / V.250 with ATV1 do (`\r\n<info>\r\n` ... `\r\nOK\r\n`), echoes until ATE0, runs chained
+ * commands, holds a `> ` prompt for AT+CMGS, decodes and records every SMS-SUBMIT, answers status reports after a
+ * delay, delivers injected messages as +CMTI / +CMT and status reports as +CDS / +CDSI according to AT+CNMI, and
+ * keeps what the "network" holds while the modem cannot receive.
+ */
+import { decodeTpdu, fromHex, type ConcatInfo, type Encoding, type EncodingRequest } from '../../drivers/codec/index.ts';
+import { cms, renderFailure } from './at-error-codes.ts';
+import { applyBehaviour, REGISTRATION_STAT, type BehaviourPatch, type ModemBehaviour } from './behaviour.ts';
+import { parseCommandLine } from './command-line.ts';
+import { commandTable, runCommand, textForCharset } from './command-set.ts';
+import { buildDeliverPdus, type DeliverPdu } from './deliver-pdu.ts';
+import { DEVICE_PROFILES, type DeviceProfile } from './device-profiles.ts';
+import { DteReader } from './dte-reader.ts';
+import { modemSimError } from './errors.ts';
+import type { ModemIdentity } from './identity.ts';
+import { fail, ok, type ModemContext, type ModemSettings, type Outcome } from './modem-context.ts';
+import { SimCard } from './sim-card.ts';
+import { SmsStorage, type StorageName, type StoredMessage } from './sms-storage.ts';
+import { buildStatusReportPdu } from './status-report-pdu.ts';
+import { TransmissionLog, type TransmittedMessage, type TransmittedPart } from './transmission-log.ts';
+
+export type Cancel = () => void;
+
+export interface EngineDeps {
+  /** Bytes for the serial line (AT traffic is ASCII; each char is one byte). */
+  readonly write: (data: string) => void;
+  readonly schedule: (ms: number, task: () => void) => Cancel;
+  readonly now: () => Date;
+  readonly random: () => number;
+}
+
+export interface InboundMessage {
+  readonly from: string;
+  readonly text: string;
+  /** Default auto: GSM 7-bit when the text fits it, else UCS-2. */
+  readonly encoding?: EncodingRequest;
+  /** Class 0 (flash). */
+  readonly flash?: boolean;
+  /** Concatenation reference for a multi-part message; default the next of a counter. */
+  readonly concatRef?: number;
+  /** Deliver the parts in this order of 1-based part numbers (default in order); lets tests scramble them. */
+  readonly order?: readonly number[];
+}
+
+export interface InjectResult {
+  readonly parts: number;
+  /** Parts handed to the modem now (the rest wait in the network until the modem can receive). */
+  readonly delivered: number;
+  readonly pdus: readonly string[];
+}
+
+export interface StatusReportRecord {
+  readonly mr: number;
+  readonly to: string;
+  readonly status: number;
+  readonly at: string;
+  /** How it reached the line: +CDS, +CDSI (stored), or discarded because AT+CNMI <ds> was 0. */
+  readonly via: 'cds' | 'cdsi' | 'discarded';
+}
+
+/** Network-side events waiting for the modem to be able to receive them. */
+type Pending = { readonly kind: 'deliver'; readonly pdu: DeliverPdu; readonly from: string; readonly scts: Date; readonly flash: boolean } | {
+  readonly kind: 'report';
+  readonly mr: number;
+  readonly to: string;
+  readonly submittedAt: Date;
+  readonly status: number;
+};
+
+const DEFAULT_STATUS: Readonly<Record<'delivered' | 'failed' | 'expired', number>> = { delivered: 0x00, failed: 0x41, expired: 0x46 };
+
+export class ModemEngine implements ModemContext {
+  readonly identity: ModemIdentity;
+  readonly profile: DeviceProfile;
+  readonly sim: SimCard;
+  settings: ModemSettings;
+  smsc: string;
+
+  readonly #deps: EngineDeps;
+  readonly #table;
+  readonly #reader = new DteReader();
+  readonly #storages: Record<StorageName, SmsStorage>;
+  readonly #log = new TransmissionLog();
+  readonly #reports: StatusReportRecord[] = [];
+  readonly #network: Pending[] = [];
+  readonly #timers = new Set<Cancel>();
+  #behaviour: ModemBehaviour;
+  #powered = false;
+  #phase: 'idle' | 'executing' | 'input' = 'idle';
+  #pendingInput: ((data: string) => Outcome) | undefined;
+  #input = '';
+  #pumping = false;
+  #urcQueue: string[] = [];
+  #nextMr = 0;
+  #sendAttempts = 0;
+  #sendFailures = 0;
+  #concatRef = 0;
+  #lastStat = -1;
+  #garbageTimer: Cancel | undefined;
+  #closed = false;
+
+  constructor(identity: ModemIdentity, behaviour: ModemBehaviour, deps: EngineDeps) {
+    this.identity = identity;
+    this.profile = DEVICE_PROFILES[identity.profile];
+    this.#behaviour = behaviour;
+    this.#deps = deps;
+    this.#table = commandTable(this);
+    this.sim = new SimCard(behaviour.sim, behaviour.pin, behaviour.puk);
+    this.smsc = identity.carrier.smsc;
+    this.#storages = {
+      SM: new SmsStorage('SM', this.profile.capacity.SM, this.profile.firstIndex),
+      ME: new SmsStorage('ME', this.profile.capacity.ME, this.profile.firstIndex),
+      SR: new SmsStorage('SR', this.profile.capacity.SR, this.profile.firstIndex),
+    };
+    this.settings = this.#powerOnSettings();
+  }
+
+  get behaviour(): ModemBehaviour {
+    return this.#behaviour;
+  }
+
+  get powered(): boolean {
+    return this.#powered;
+  }
+
+  // ---- power and control ------------------------------------------------------------------------------
+
+  /** The device appears (plugged in): power-on settings, SIM asks for its PIN again. */
+  powerOn(): void {
+    this.#assertOpen();
+    this.#powered = true;
+    this.settings = this.#powerOnSettings();
+    this.sim.powerOn();
+    this.#reader.reset();
+    this.#phase = 'idle';
+    this.#pendingInput = undefined;
+    this.#input = '';
+    this.#urcQueue = [];
+    this.#lastStat = this.registrationStat();
+    this.#scheduleGarbage();
+    this.#afterStateChange();
+  }
+
+  /** The device disappears: whatever was half done is lost; the network keeps what it has not delivered. */
+  powerOff(): void {
+    this.#powered = false;
+    this.#phase = 'idle';
+    this.#pendingInput = undefined;
+    this.#input = '';
+    this.#urcQueue = [];
+    this.#garbageTimer?.();
+    this.#garbageTimer = undefined;
+  }
+
+  close(): void {
+    this.powerOff();
+    this.#closed = true;
+    for (const cancel of this.#timers) cancel();
+    this.#timers.clear();
+  }
+
+  setBehaviour(patch: BehaviourPatch): ModemBehaviour {
+    const next = applyBehaviour(this.#behaviour, patch);
+    const simChanged = patch.sim !== undefined || patch.pin !== undefined || patch.puk !== undefined;
+    this.#behaviour = next;
+    if (simChanged) this.sim.setCondition(next.sim, next.pin, next.puk);
+    if (patch.garbage !== undefined && this.#powered) this.#scheduleGarbage();
+    this.#afterStateChange();
+    return next;
+  }
+
+  transmitted(): TransmittedMessage[] {
+    return this.#log.messages();
+  }
+
+  transmittedParts(): TransmittedPart[] {
+    return this.#log.parts();
+  }
+
+  statusReports(): StatusReportRecord[] {
+    return [...this.#reports];
+  }
+
+  clearTransmitted(): void {
+    this.#log.clear();
+    this.#reports.length = 0;
+  }
+
+  stats(): { sendAttempts: number; sendFailures: number; heldByNetwork: number; storage: Record<StorageName, number> } {
+    return {
+      sendAttempts: this.#sendAttempts,
+      sendFailures: this.#sendFailures,
+      heldByNetwork: this.#network.length,
+      storage: { SM: this.#storages.SM.used, ME: this.#storages.ME.used, SR: this.#storages.SR.used },
+    };
+  }
+
+  storedMessages(name: StorageName): StoredMessage[] {
+    return this.#storages[name].list();
+  }
+
+  /** Builds SMS-DELIVER parts for `message` and hands them to the modem as the network would. */
+  injectInbound(message: InboundMessage): InjectResult {
+    this.#assertOpen();
+    let pdus: DeliverPdu[];
+    const concatRef = message.concatRef ?? (this.#concatRef = (this.#concatRef + 1) & 0xff);
+    try {
+      pdus = buildDeliverPdus({
+        from: message.from,
+        text: message.text,
+        encoding: message.encoding ?? 'auto',
+        flash: message.flash === true,
+        concatRef,
+        smsc: this.smsc,
+        scts: this.#deps.now(),
+        tzQuarterHours: this.identity.carrier.tzQuarterHours,
+      });
+    } catch (error) {
+      throw modemSimError('MODEMSIM_INVALID_INBOUND', error instanceof Error ? error.message : String(error), { field: 'text', cause: error });
+    }
+    let ordered = pdus;
+    if (message.order !== undefined) {
+      const order = message.order;
+      const valid = order.length === pdus.length && [...order].sort((a, b) => a - b).every((seq, i) => seq === i + 1);
+      if (!valid) throw modemSimError('MODEMSIM_INVALID_INBOUND', `order must list parts 1-${pdus.length} once each`, { field: 'order', value: order });
+      ordered = order.map((seq) => pdus[seq - 1] as DeliverPdu);
+    }
+    const before = this.#network.length;
+    const scts = this.#deps.now();
+    for (const pdu of ordered) this.#network.push({ kind: 'deliver', pdu, from: message.from, scts, flash: message.flash === true });
+    this.#drainNetwork();
+    const delivered = Math.max(0, ordered.length - Math.max(0, this.#network.length - before));
+    return { parts: ordered.length, delivered, pdus: ordered.map((pdu) => pdu.hex) };
+  }
+
+  // ---- the serial line ---------------------------------------------------------------------------------
+
+  /** Characters from the terminal side. */
+  receive(data: string): void {
+    if (!this.#powered) return;
+    this.#input += data;
+    this.#pump();
+  }
+
+  #pump(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (this.#input.length > 0 && this.#phase !== 'executing' && this.#powered) {
+        const ch = this.#input[0] as string;
+        this.#input = this.#input.slice(1);
+        const step = this.#reader.feed(ch);
+        if (this.settings.echo && step.echo !== '') this.#deps.write(step.echo);
+        const event = step.event;
+        if (event === undefined) continue;
+        if (event.kind === 'command-line') this.#runLine(event.body);
+        else if (event.kind === 'input-line-break') this.#deps.write('\r\n> ');
+        else if (event.kind === 'input-cancelled') {
+          this.#pendingInput = undefined;
+          this.#finish('', ok());
+        } else {
+          const complete = this.#pendingInput;
+          this.#pendingInput = undefined;
+          this.#phase = 'executing';
+          this.#finish('', complete === undefined ? fail(cms(500)) : complete(event.data));
+        }
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #runLine(body: string): void {
+    this.#phase = 'executing';
+    const parsed = parseCommandLine(body);
+    if (!parsed.ok) {
+      this.#finish('', fail({ kind: 'plain' }));
+      return;
+    }
+    let info = '';
+    for (const command of parsed.commands) {
+      const outcome = runCommand(this.#table, command, this);
+      if (outcome.kind === 'ok') {
+        if (outcome.lines.length > 0) info += `\r\n${outcome.lines.join('\r\n')}\r\n`;
+        continue;
+      }
+      if (outcome.kind === 'input') {
+        this.#prompt(info, outcome);
+        return;
+      }
+      this.#finish(info, outcome);
+      return;
+    }
+    this.#finish(info, ok());
+  }
+
+  #prompt(info: string, outcome: Extract<Outcome, { kind: 'input' }>): void {
+    this.#later(() => {
+      this.#deps.write(`${info}\r\n> `);
+      this.#pendingInput = outcome.complete;
+      this.#reader.startInput(outcome.textMode);
+      this.#phase = 'input';
+      if (this.#behaviour.urcTiming === 'interleave') this.#flushUrcs();
+      this.#pump();
+    });
+  }
+
+  /** Writes the information text and the final result code, after the configured delay. */
+  #finish(info: string, outcome: Outcome): void {
+    this.#phase = 'executing';
+    let text = info;
+    if (outcome.kind === 'ok') {
+      if (outcome.lines.length > 0) text += `\r\n${outcome.lines.join('\r\n')}\r\n`;
+      text += '\r\nOK\r\n';
+    } else if (outcome.kind === 'error') {
+      text += `\r\n${renderFailure(outcome.failure, this.settings.cmee)}\r\n`;
+    }
+    this.#later(() => {
+      this.#deps.write(text);
+      this.#phase = 'idle';
+      this.#afterStateChange();
+      this.#flushUrcs();
+      this.#pump();
+    });
+  }
+
+  /** Runs now when there is no response delay (keeps fast tests fast), else after it. */
+  #later(task: () => void): void {
+    const delay = this.#behaviour.responseDelayMs;
+    if (delay === 0) {
+      task();
+      return;
+    }
+    const powered = this.#powered;
+    this.#timer(delay, () => {
+      if (this.#powered && powered) task();
+    });
+  }
+
+  #timer(ms: number, task: () => void): void {
+    const cancel = this.#deps.schedule(ms, () => {
+      this.#timers.delete(cancel);
+      task();
+    });
+    this.#timers.add(cancel);
+  }
+
+  // ---- unsolicited result codes --------------------------------------------------------------------------
+
+  #urc(text: string): void {
+    const framed = `\r\n${text}\r\n`;
+    const mode = this.settings.cnmi[0];
+    if (this.#behaviour.urcTiming === 'interleave' || (this.#phase === 'idle' && mode !== 0)) {
+      this.#deps.write(framed);
+      return;
+    }
+    // Mode 1 discards what arrives while the line is busy; 0 and 2/3 hold it for later.
+    if (mode === 1) return;
+    this.#urcQueue.push(framed);
+  }
+
+  #flushUrcs(): void {
+    if (this.settings.cnmi[0] === 0 && this.#behaviour.urcTiming !== 'interleave') return;
+    const queued = this.#urcQueue;
+    this.#urcQueue = [];
+    for (const text of queued) this.#deps.write(text);
+  }
+
+  cnmiChanged(): void {
+    // bfr 1 clears what the TA held in mode 0; bfr 0 flushes it (after this command's OK).
+    if (this.settings.cnmi[4] === 1) this.#urcQueue = [];
+  }
+
+  // ---- network state -------------------------------------------------------------------------------------
+
+  registrationStat(): number {
+    if (this.settings.cfun !== 1 || this.sim.status !== 'ready') return 0;
+    return REGISTRATION_STAT[this.#behaviour.registration];
+  }
+
+  signal(): { rssi: number; ber: number } {
+    if (this.settings.cfun !== 1) return { rssi: 99, ber: 99 };
+    return { ...this.#behaviour.signal };
+  }
+
+  #canReceive(): boolean {
+    const stat = this.registrationStat();
+    return this.#powered && (stat === 1 || stat === 5);
+  }
+
+  #afterStateChange(): void {
+    if (!this.#powered) return;
+    const stat = this.registrationStat();
+    if (stat !== this.#lastStat) {
+      this.#lastStat = stat;
+      if (this.settings.creg > 0) this.#urc(`+CREG: ${stat}`);
+      if (this.settings.cereg > 0 && this.profile.supportsCereg) this.#urc(`+CEREG: ${stat}`);
+    }
+    this.#drainNetwork();
+  }
+
+  #drainNetwork(): void {
+    while (this.#network.length > 0 && this.#canReceive()) {
+      const next = this.#network[0] as Pending;
+      const handled = next.kind === 'deliver' ? this.#receiveDeliver(next) : this.#receiveReport(next);
+      if (!handled) return;
+      this.#network.shift();
+    }
+  }
+
+  /** TS 27.005 clause 3.4.1 <mt>: 2 routes class 0/1/none directly (+CMT), 3 only class 3; the rest is stored. */
+  #receiveDeliver(pending: Extract<Pending, { kind: 'deliver' }>): boolean {
+    const mt = this.settings.cnmi[1];
+    const { pdu } = pending;
+    if (mt === 2) {
+      if (this.settings.cmgf === 0) this.#urc(`+CMT: ,${pdu.tpduLength}\r\n${pdu.hex}`);
+      else this.#urc(`+CMT: "${pending.from}",,"${this.#timestamp(pending.scts)}"\r\n${textForCharset(this, pdu.text)}`);
+      return true;
+    }
+    const storageName = this.settings.cpms[2];
+    const stored = this.#storages[storageName].store({
+      stat: 0,
+      pdu: pdu.hex,
+      tpduLength: pdu.tpduLength,
+      address: pending.from,
+      timestamp: this.#timestamp(pending.scts),
+      text: pdu.text,
+      kind: 'deliver',
+    });
+    // Memory full: the network keeps the message and tries again later (TS 23.040 memory capacity exceeded).
+    if (stored === undefined) return false;
+    if (mt > 0) this.#urc(`+CMTI: "${storageName}",${stored.index}`);
+    return true;
+  }
+
+  /** TS 27.005 clause 3.4.1 <ds>: 1 +CDS directly, 2 stored with +CDSI, 0 none. */
+  #receiveReport(pending: Extract<Pending, { kind: 'report' }>): boolean {
+    const ds = this.settings.cnmi[3];
+    const now = this.#deps.now();
+    const record = (via: StatusReportRecord['via']): true => {
+      this.#reports.push({ mr: pending.mr, to: pending.to, status: pending.status, at: now.toISOString(), via });
+      return true;
+    };
+    if (ds === 0) return record('discarded');
+    const pdu = buildStatusReportPdu({
+      messageReference: pending.mr,
+      recipient: pending.to,
+      submittedAt: pending.submittedAt,
+      dischargedAt: now,
+      status: pending.status,
+      smsc: this.smsc,
+      tzQuarterHours: this.identity.carrier.tzQuarterHours,
+    });
+    if (ds === 1) {
+      if (this.settings.cmgf === 0) this.#urc(`+CDS: ${pdu.tpduLength}\r\n${pdu.hex}`);
+      else {
+        const toa = pending.to.startsWith('+') ? 145 : 129;
+        this.#urc(
+          `+CDS: ${pdu.firstOctet},${pending.mr},"${pending.to}",${toa},"${this.#timestamp(pending.submittedAt)}","${this.#timestamp(now)}",${pending.status}`,
+        );
+      }
+      return record('cds');
+    }
+    const stored = this.#storages.SR.store({
+      stat: 0,
+      pdu: pdu.hex,
+      tpduLength: pdu.tpduLength,
+      address: pending.to,
+      timestamp: this.#timestamp(pending.submittedAt),
+      text: '',
+      kind: 'status-report',
+      report: { firstOctet: pdu.firstOctet, mr: pending.mr, dischargeTime: this.#timestamp(now), status: pending.status },
+    });
+    if (stored === undefined) return false;
+    this.#urc(`+CDSI: "SR",${stored.index}`);
+    return record('cdsi');
+  }
+
+  // ---- sending ---------------------------------------------------------------------------------------------
+
+  submitPdu(length: number, data: string): Outcome {
+    const hex = data.replace(/\s+/g, '');
+    if (!/^(?:[0-9A-Fa-f]{2})+$/.test(hex)) return fail(cms(304));
+    const bytes = fromHex(hex);
+    const smscOctets = bytes[0] as number;
+    if (bytes.length - 1 - smscOctets !== length) return fail(cms(304));
+    let decoded;
+    try {
+      decoded = decodeTpdu(hex, { withSmsc: true, direction: 'mo' });
+    } catch {
+      return fail(cms(304));
+    }
+    if (decoded.type !== 'submit') return fail(cms(304));
+    return this.#transmit({
+      mode: 'pdu',
+      pdu: hex.toUpperCase(),
+      to: decoded.destination.value,
+      text: decoded.userData.text,
+      encoding: decoded.userData.encoding,
+      concat: decoded.userData.concat,
+      statusReportRequested: decoded.statusReportRequest,
+    });
+  }
+
+  submitText(to: string, data: string): Outcome {
+    const dcs = this.settings.csmp.dcs;
+    const encoding: Encoding = (dcs & 0x0c) === 0x08 ? 'ucs2' : (dcs & 0x0c) === 0x04 ? 'binary' : 'gsm7';
+    let text = data;
+    if (this.settings.cscs === 'UCS2') {
+      if (!/^(?:[0-9A-Fa-f]{4})*$/.test(data)) return fail(cms(305));
+      text = String.fromCharCode(...(data.match(/.{4}/g) ?? []).map((unit) => parseInt(unit, 16)));
+    }
+    const limit = encoding === 'ucs2' ? 70 : encoding === 'binary' ? 140 : 160;
+    if (text.length > limit) return fail(cms(305));
+    return this.#transmit({ mode: 'text', to, text, encoding, statusReportRequested: (this.settings.csmp.fo & 0x20) !== 0 });
+  }
+
+  #transmit(part: {
+    mode: 'pdu' | 'text';
+    pdu?: string;
+    to: string;
+    text: string;
+    encoding: Encoding;
+    concat?: ConcatInfo;
+    statusReportRequested: boolean;
+  }): Outcome {
+    this.#sendAttempts += 1;
+    if (this.settings.cfun !== 1) return fail(cms(331));
+    const stat = this.registrationStat();
+    if (stat !== 1 && stat !== 5) return fail(cms(331));
+    const failure = this.#behaviour.sendFailure;
+    if (failure !== null && this.#sendAttempts % failure.every === 0) {
+      const code = failure.codes[this.#sendFailures % failure.codes.length] as number;
+      this.#sendFailures += 1;
+      return fail(cms(code));
+    }
+    const mr = this.#nextMr;
+    this.#nextMr = (this.#nextMr + 1) & 0xff;
+    const now = this.#deps.now();
+    this.#log.record({ ...part, mr, at: now.toISOString() }, now.getTime());
+    if (part.statusReportRequested) this.#scheduleStatusReport(mr, part.to, now);
+    return ok(`+CMGS: ${mr}`);
+  }
+
+  #scheduleStatusReport(mr: number, to: string, submittedAt: Date): void {
+    const report = this.#behaviour.statusReport;
+    if (report.outcome === 'none') return;
+    const status = report.status ?? DEFAULT_STATUS[report.outcome];
+    this.#timer(report.delayMs, () => {
+      this.#network.push({ kind: 'report', mr, to, submittedAt, status });
+      this.#drainNetwork();
+    });
+  }
+
+  // ---- the rest of ModemContext ---------------------------------------------------------------------------
+
+  storage(name: StorageName): SmsStorage {
+    return this.#storages[name];
+  }
+
+  resetSettings(): void {
+    const echo = this.settings.echo;
+    this.settings = { ...this.#powerOnSettings(), echo };
+  }
+
+  now(): Date {
+    return this.#deps.now();
+  }
+
+  #powerOnSettings(): ModemSettings {
+    return {
+      echo: true,
+      cmee: 0,
+      cmgf: 0,
+      cscs: 'GSM',
+      cnmi: [...this.profile.cnmiAtPowerOn],
+      cpms: ['SM', 'SM', 'SM'],
+      creg: 0,
+      cereg: 0,
+      copsFormat: 0,
+      cfun: 1,
+      csmp: { fo: 17, vp: 167, pid: 0, dcs: 0 },
+      csdh: 0,
+    };
+  }
+
+  /** Text mode time stamp "yy/MM/dd,hh:mm:ss±zz" in the network's local time (TS 27.005 clause 3.3.1 <scts>). */
+  #timestamp(date: Date): string {
+    const tz = this.identity.carrier.tzQuarterHours;
+    const local = new Date(date.getTime() + tz * 15 * 60_000);
+    const two = (n: number): string => String(n).padStart(2, '0');
+    const zone = `${tz < 0 ? '-' : '+'}${two(Math.abs(tz))}`;
+    return `${two(local.getUTCFullYear() % 100)}/${two(local.getUTCMonth() + 1)}/${two(local.getUTCDate())},${two(local.getUTCHours())}:${two(
+      local.getUTCMinutes(),
+    )}:${two(local.getUTCSeconds())}${zone}`;
+  }
+
+  #scheduleGarbage(): void {
+    this.#garbageTimer?.();
+    this.#garbageTimer = undefined;
+    const garbage = this.#behaviour.garbage;
+    if (garbage === null || !this.#powered) return;
+    const delay = Math.max(1, Math.round(-Math.log(1 - this.#deps.random()) * garbage.meanIntervalMs));
+    const cancel = this.#deps.schedule(delay, () => {
+      this.#timers.delete(cancel);
+      this.#garbageTimer = undefined;
+      // Noise goes between responses, never inside one, as line noise on an idle line would.
+      if (this.#phase === 'idle' && this.#powered) this.#deps.write(this.#noise(garbage.maxBytes));
+      this.#scheduleGarbage();
+    });
+    this.#timers.add(cancel);
+    this.#garbageTimer = cancel;
+  }
+
+  #noise(maxBytes: number): string {
+    const count = 1 + Math.floor(this.#deps.random() * maxBytes);
+    let out = '';
+    for (let i = 0; i < count; i += 1) out += String.fromCharCode(Math.floor(this.#deps.random() * 256));
+    return out;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw modemSimError('MODEMSIM_CLOSED');
+  }
+}
+
