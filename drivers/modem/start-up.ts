@@ -81,7 +81,8 @@ export async function startUp(channel: AtChannel, options: StartUpOptions): Prom
     await channel.run('AT');
   }
   await channel.run('ATE0');
-  await channel.run('AT+CMEE=1');
+  // Numeric +CME ERROR codes; a modem that refuses still answers plain ERROR, which the driver also reads.
+  await optional(() => channel.run('AT+CMEE=1'));
   const manufacturer = await optional(async () => singleValue(await channel.run('AT+CGMI')));
   const model = await optional(async () => singleValue(await channel.run('AT+CGMM')));
   const base = options.profile === undefined ? selectProfile(manufacturer ?? '', model ?? '') : (profileByName(options.profile) ?? GENERIC_PROFILE);
