@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { modemSimError } from './errors.ts';
 import type { InboundMessage } from './modem-engine.ts';
-import type { VirtualModemOptions } from './virtual-modem.ts';
+import type { VirtualModemOptions } from './modem-handle.ts';
 
 export interface ModemConfigFile {
   readonly options: Partial<VirtualModemOptions>;

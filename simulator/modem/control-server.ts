@@ -8,7 +8,7 @@ import { isCodedError } from '../../common/index.ts';
 import type { BehaviourPatch } from './behaviour.ts';
 import type { InboundMessage } from './modem-engine.ts';
 import { STORAGE_NAMES, type StorageName } from './sms-storage.ts';
-import type { VirtualModemHandle } from './virtual-modem.ts';
+import type { VirtualModemHandle } from './modem-handle.ts';
 
 const inboundSchema = {
   type: 'object',

@@ -7,64 +7,12 @@ import type { FastifyInstance } from 'fastify';
 import { applyBehaviour, HAPPY_BEHAVIOUR, scenarioBehaviour, type BehaviourPatch, type ModemBehaviour } from './behaviour.ts';
 import { buildControlApp } from './control-server.ts';
 import { modemSimError } from './errors.ts';
-import { buildIdentity, type IdentityOptions, type ModemIdentity } from './identity.ts';
+import { buildIdentity, type ModemIdentity } from './identity.ts';
 import { ModemEngine, type InboundMessage, type InjectResult, type StatusReportRecord } from './modem-engine.ts';
 import { PtyLink } from './pty-link.ts';
+import type { VirtualModemHandle, VirtualModemOptions, VirtualModemStatus } from './modem-handle.ts';
 import type { StorageName, StoredMessage } from './sms-storage.ts';
 import type { TransmittedMessage, TransmittedPart } from './transmission-log.ts';
-
-export interface VirtualModemOptions extends IdentityOptions {
-  /** Where the device appears, e.g. /tmp/modem0 (a symbolic link to the /dev/pts node). */
-  readonly path: string;
-  /** A named scenario (see SCENARIOS); `behaviour` overrides its fields. Default happy. */
-  readonly scenario?: string;
-  readonly behaviour?: BehaviourPatch;
-  /** Serve the control API on 127.0.0.1 at this port (0: any free port). Absent: no HTTP server. */
-  readonly controlPort?: number;
-  /** Clock and randomness, for tests that pin them. */
-  readonly now?: () => Date;
-  readonly random?: () => number;
-}
-
-export interface VirtualModemStatus {
-  readonly path: string;
-  readonly plugged: boolean;
-  readonly identity: ModemIdentity;
-  readonly behaviour: ModemBehaviour;
-  readonly sim: string;
-  readonly registration: number;
-  readonly sendAttempts: number;
-  readonly sendFailures: number;
-  readonly heldByNetwork: number;
-  readonly storage: Record<StorageName, number>;
-}
-
-export interface VirtualModemHandle {
-  readonly path: string;
-  readonly identity: ModemIdentity;
-  /** The control API's port when it was asked for. */
-  readonly controlPort?: number;
-  readonly plugged: boolean;
-  /** The device disappears: socat ends, the path vanishes, open clients get a hang-up. */
-  unplug(): Promise<void>;
-  /** The device comes back at the same path, freshly powered on (echo on, PIN asked again). */
-  replug(): Promise<void>;
-  close(): Promise<void>;
-  /** Messages sent through AT+CMGS, parts reassembled. */
-  transmitted(): TransmittedMessage[];
-  /** Every accepted part with its TP-MR, in order. */
-  transmittedParts(): TransmittedPart[];
-  /** Resolves once `count` complete messages were transmitted (rejects after `timeoutMs`). */
-  waitForTransmitted(count: number, timeoutMs?: number): Promise<TransmittedMessage[]>;
-  clearTransmitted(): void;
-  statusReports(): StatusReportRecord[];
-  injectInbound(message: InboundMessage): InjectResult;
-  setBehaviour(patch: BehaviourPatch): ModemBehaviour;
-  setScenario(name: string): ModemBehaviour;
-  behaviour(): ModemBehaviour;
-  stored(storage: StorageName): StoredMessage[];
-  status(): VirtualModemStatus;
-}
 
 export async function startVirtualModem(options: VirtualModemOptions): Promise<VirtualModemHandle> {
   if (typeof options.path !== 'string' || options.path === '') {
