@@ -1,5 +1,5 @@
 /** Shared pieces of the SMPP driver integration tests: a connector on a local port, a recording sink, waiting. */
-import { encodeText, fromSmppFields } from '../../../drivers/codec/index.ts';
+import { encodeText } from '../../../drivers/codec/index.ts';
 import type { SmppConnector } from '../../../drivers/smpp/index.ts';
 import type { DriverSink, InboundMessage, Receipt, SendRequest } from '../../../drivers/transport/index.ts';
 
@@ -66,24 +66,4 @@ export async function started(connector: SmppConnector, sink: DriverSink = recor
   await connector.start(sink);
   await waitFor(() => connector.health().up, 'bind up');
   return connector;
-}
-
-/** Decodes the octets an SMSC received back into one text per message (parts joined in part order). */
-export function reassembleRecorded(
-  submits: readonly { esmClass: number; dataCoding: number; shortMessage: Uint8Array; messagePayload?: Uint8Array; sar?: { ref: number; total: number; seq: number } }[],
-): string {
-  const decoded = submits.map((s) =>
-    fromSmppFields({
-      esmClass: s.esmClass,
-      dataCoding: s.dataCoding,
-      shortMessage: s.shortMessage,
-      ...(s.messagePayload === undefined ? {} : { messagePayload: s.messagePayload }),
-      ...(s.sar === undefined ? {} : { sar: { msgRefNum: s.sar.ref, totalSegments: s.sar.total, segmentSeqnum: s.sar.seq } }),
-    }),
-  );
-  return decoded
-    .map((d, i) => ({ seq: d.concat?.seq ?? i + 1, text: d.text }))
-    .sort((a, b) => a.seq - b.seq)
-    .map((d) => d.text)
-    .join('');
 }
