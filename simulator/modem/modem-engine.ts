@@ -6,12 +6,20 @@
  * delay, delivers injected messages as +CMTI / +CMT and status reports as +CDS / +CDSI according to AT+CNMI, and
  * keeps what the "network" holds while the modem cannot receive.
  */
-import { decodeTpdu, fromHex, type ConcatInfo, type Encoding, type EncodingRequest } from '../../drivers/codec/index.ts';
+import {
+  buildDeliverPdus,
+  buildStatusReportPdu,
+  decodeTpdu,
+  encodeText,
+  fromHex,
+  type ConcatInfo,
+  type Encoding,
+  type EncodingRequest,
+} from '../../drivers/codec/index.ts';
 import { cms, renderFailure } from './at-error-codes.ts';
 import { applyBehaviour, REGISTRATION_STAT, type BehaviourPatch, type ModemBehaviour } from './behaviour.ts';
 import { parseCommandLine } from './command-line.ts';
 import { commandTable, runCommand, textForCharset } from './command-set.ts';
-import { buildDeliverPdus, type DeliverPdu } from './deliver-pdu.ts';
 import { DEVICE_PROFILES, type DeviceProfile } from './device-profiles.ts';
 import { DteReader } from './dte-reader.ts';
 import { modemSimError } from './errors.ts';
@@ -19,7 +27,6 @@ import type { ModemIdentity } from './identity.ts';
 import { fail, ok, type ModemContext, type ModemSettings, type Outcome } from './modem-context.ts';
 import { SimCard } from './sim-card.ts';
 import { SmsStorage, type StorageName, type StoredMessage } from './sms-storage.ts';
-import { buildStatusReportPdu } from './status-report-pdu.ts';
 import { TransmissionLog, type TransmittedMessage, type TransmittedPart } from './transmission-log.ts';
 
 export type Cancel = () => void;
@@ -59,6 +66,13 @@ export interface StatusReportRecord {
   readonly at: string;
   /** How it reached the line: +CDS, +CDSI (stored), or discarded because AT+CNMI <ds> was 0. */
   readonly via: 'cds' | 'cdsi' | 'discarded';
+}
+
+/** One SMS-DELIVER as the network hands it over, with the text it carries (for text mode). */
+interface DeliverPdu {
+  readonly hex: string;
+  readonly tpduLength: number;
+  readonly text: string;
 }
 
 /** Network-side events waiting for the modem to be able to receive them. */
@@ -208,16 +222,15 @@ export class ModemEngine implements ModemContext {
     let pdus: DeliverPdu[];
     const concatRef = message.concatRef ?? (this.#concatRef = (this.#concatRef + 1) & 0xff);
     try {
-      pdus = buildDeliverPdus({
+      const encoded = encodeText(message.text, { encoding: message.encoding ?? 'auto', concatRef });
+      const built = buildDeliverPdus(encoded, {
         from: message.from,
-        text: message.text,
-        encoding: message.encoding ?? 'auto',
         flash: message.flash === true,
-        concatRef,
         smsc: this.smsc,
         scts: this.#deps.now(),
         tzQuarterHours: this.identity.carrier.tzQuarterHours,
       });
+      pdus = built.map((pdu, i) => ({ hex: pdu.hex, tpduLength: pdu.tpduLength, text: encoded.parts[i]?.text ?? '' }));
     } catch (error) {
       throw modemSimError('MODEMSIM_INVALID_INBOUND', error instanceof Error ? error.message : String(error), { field: 'text', cause: error });
     }
@@ -445,15 +458,16 @@ export class ModemEngine implements ModemContext {
       return true;
     };
     if (ds === 0) return record('discarded');
-    const pdu = buildStatusReportPdu({
+    const built = buildStatusReportPdu({
       messageReference: pending.mr,
       recipient: pending.to,
-      submittedAt: pending.submittedAt,
-      dischargedAt: now,
+      scts: pending.submittedAt,
+      discharge: now,
       status: pending.status,
       smsc: this.smsc,
       tzQuarterHours: this.identity.carrier.tzQuarterHours,
     });
+    const pdu = { ...built, firstOctet: built.bytes[built.bytes.length - built.tpduLength] as number };
     if (ds === 1) {
       if (this.settings.cmgf === 0) this.#urc(`+CDS: ${pdu.tpduLength}\r\n${pdu.hex}`);
       else {
