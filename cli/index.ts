@@ -7,10 +7,12 @@ import { isCodedError } from '../common/index.ts';
 import { registerServeCommand } from './serve-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
 import { registerSegmentsCommand } from './segments-command.ts';
+import { registerRouteCommand } from './route-command.ts';
+import { registerMnpCommand } from './mnp-command.ts';
 
 export type CommandRegistrar = (program: Command) => void;
 
-const registrars: readonly CommandRegistrar[] = [registerServeCommand, registerSegmentsCommand];
+const registrars: readonly CommandRegistrar[] = [registerServeCommand, registerSegmentsCommand, registerRouteCommand, registerMnpCommand];
 
 export function buildProgram(): Command {
   const program = new Command('smsgw')

@@ -1,0 +1,139 @@
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { importPortingCsv, RedisPortingSource } from '../gateway/index.ts';
+import { MemoryPortingSource, normalizeNumber, parsePortingRow, routeError, type PortingSource } from '../router/index.ts';
+
+interface StoreOptions {
+  readonly redis?: string;
+  readonly prefix: string;
+}
+
+interface ImportCommandOptions extends StoreOptions {
+  readonly country?: string;
+  readonly batch: string;
+}
+
+/** Bad rows printed one per line before the rest are only counted. */
+const MAX_REPORTED_BAD_ROWS = 100;
+
+/**
+ * `smsgw mnp`: number portability data. `import FILE` streams a CSV (`number,carrier[,effective date]`,
+ * header optional) into Redis in pipelined batches with a progress bar on stderr, then prints a summary line.
+ * Bad rows are reported as `FILE:LINE: reason` on stderr and skipped; every good row is still stored, and
+ * the command then exits 1 (ROUTE_PORTING_ROW_INVALID) so scripts notice. `get`, `set`, `delete` edit one number.
+ */
+export function registerMnpCommand(program: Command): void {
+  const mnp = program.command('mnp').description('number portability data (ported numbers and their current carrier)');
+  mnp
+    .command('import')
+    .description('import a portability CSV: number, carrier, optional effective date (header optional)')
+    .argument('<file>', 'CSV file')
+    .option('--redis <url>', 'Redis to import into (default: $REDIS_URL; without either, rows are only validated)')
+    .option('--prefix <prefix>', 'Redis key prefix', 'smsgw:')
+    .option('--country <cc>', 'country for national numbers in the file (e.g. JP for 090...)')
+    .option('--batch <rows>', 'rows per pipeline', '5000')
+    .action(async (file: string, options: ImportCommandOptions) => {
+      const batchSize = Number(options.batch);
+      if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
+        throw routeError('ROUTE_INVALID_OPTION', `--batch "${options.batch}" must be an integer from 1 to 100000`, { field: 'batch', value: options.batch });
+      }
+      const { source, target } = openStore(options);
+      const bar = new SingleBar({ stream: process.stderr, format: 'mnp import [{bar}] {percentage}% | {rows} rows stored', hideCursor: true });
+      let barStarted = false;
+      let reported = 0;
+      try {
+        const summary = await importPortingCsv(file, source, {
+          batchSize,
+          defaultCountry: options.country,
+          onProgress: ({ bytesRead, totalBytes, rowsStored }) => {
+            if (!barStarted) {
+              bar.start(100, 0, { rows: 0 });
+              barStarted = true;
+            }
+            bar.update(Math.min(100, Math.floor((bytesRead / Math.max(1, totalBytes)) * 100)), { rows: rowsStored });
+          },
+          onBadRow: (line, reason) => {
+            if (reported < MAX_REPORTED_BAD_ROWS) process.stderr.write(`${file}:${line}: ${reason}\n`);
+            reported++;
+          },
+        });
+        if (barStarted) bar.stop();
+        if (summary.bad > MAX_REPORTED_BAD_ROWS) process.stderr.write(`... and ${summary.bad - MAX_REPORTED_BAD_ROWS} more bad rows\n`);
+        const seconds = (summary.durationMs / 1000).toFixed(2);
+        process.stdout.write(
+          `imported ${summary.imported} of ${summary.rows} rows (${summary.bad} bad) from ${file} into ${target} in ${seconds} s (${summary.rowsPerSecond} rows/s)\n`,
+        );
+        if (summary.bad > 0) {
+          throw routeError('ROUTE_PORTING_ROW_INVALID', `${summary.bad} bad row(s) in ${file} were skipped; the ${summary.imported} good rows were imported`, {
+            file,
+            bad: summary.bad,
+            imported: summary.imported,
+          });
+        }
+      } finally {
+        if (barStarted) bar.stop();
+        await source.close();
+      }
+    });
+  mnp
+    .command('get')
+    .description('show the portability record of a number')
+    .argument('<number>', 'E.164 number')
+    .option('--redis <url>', 'Redis (default: $REDIS_URL)')
+    .option('--prefix <prefix>', 'Redis key prefix', 'smsgw:')
+    .action(async (number: string, options: StoreOptions) => {
+      const { source } = openStore(options, true);
+      try {
+        const record = await source.get(normalizeNumber(number).e164);
+        process.stdout.write(`${JSON.stringify(record ?? null)}\n`);
+      } finally {
+        await source.close();
+      }
+    });
+  mnp
+    .command('set')
+    .description('record that a number is ported to a carrier')
+    .argument('<number>', 'E.164 number')
+    .argument('<carrier>', 'carrier id')
+    .argument('[effective-date]', 'ISO 8601 date the port takes effect')
+    .option('--redis <url>', 'Redis (default: $REDIS_URL)')
+    .option('--prefix <prefix>', 'Redis key prefix', 'smsgw:')
+    .action(async (number: string, carrier: string, effective: string | undefined, options: StoreOptions) => {
+      const row = parsePortingRow(effective === undefined ? [number, carrier] : [number, carrier, effective]);
+      if (!row.ok) throw routeError('ROUTE_PORTING_ROW_INVALID', row.reason, { value: number });
+      const { source } = openStore(options, true);
+      try {
+        await source.set(row.record);
+        process.stdout.write(`${JSON.stringify(row.record)}\n`);
+      } finally {
+        await source.close();
+      }
+    });
+  mnp
+    .command('delete')
+    .description('remove the portability record of a number')
+    .argument('<number>', 'E.164 number')
+    .option('--redis <url>', 'Redis (default: $REDIS_URL)')
+    .option('--prefix <prefix>', 'Redis key prefix', 'smsgw:')
+    .action(async (number: string, options: StoreOptions) => {
+      const { source } = openStore(options, true);
+      try {
+        const deleted = await source.delete(normalizeNumber(number).e164);
+        process.stdout.write(`${JSON.stringify({ deleted })}\n`);
+      } finally {
+        await source.close();
+      }
+    });
+}
+
+function openStore(options: StoreOptions, redisRequired = false): { source: PortingSource; target: string } {
+  const url = options.redis ?? process.env.REDIS_URL;
+  if (url === undefined || url === '') {
+    if (redisRequired) throw routeError('ROUTE_INVALID_OPTION', 'give --redis URL or set REDIS_URL', { field: 'redis' });
+    return { source: new MemoryPortingSource(), target: 'memory (validation only, nothing persisted)' };
+  }
+  return {
+    source: new RedisPortingSource({ url, prefix: options.prefix, redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 3_000 } }),
+    target: `${url} (prefix ${options.prefix})`,
+  };
+}
