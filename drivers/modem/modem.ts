@@ -97,7 +97,10 @@ export class Modem {
     errors: 0,
     softResets: 0,
     reconnects: 0,
+    startAttempts: 0,
+    handOffFailures: 0,
   };
+  private relistTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly config: ModemConfig,
@@ -205,6 +208,7 @@ export class Modem {
     clearTimeout(this.reconnectTimer);
     clearInterval(this.pollTimer);
     clearInterval(this.expiryTimer);
+    clearTimeout(this.relistTimer);
     await this.sendChain;
     // Parts that came directly (+CMT) exist nowhere else: hand them on incomplete. Stored parts stay on the SIM.
     for (const message of this.reassembler.drain()) {
@@ -221,6 +225,7 @@ export class Modem {
 
   private async connectLoop(): Promise<void> {
     if (this.closed()) return;
+    this.counters.startAttempts += 1;
     try {
       await this.connect();
     } catch (error) {
@@ -514,6 +519,14 @@ export class Modem {
     }
   }
 
+  private scheduleRelist(): void {
+    if (this.relistTimer !== undefined || this.closed()) return;
+    this.relistTimer = setTimeout(() => {
+      this.relistTimer = undefined;
+      if (this.state === 'up') void this.listStored();
+    }, this.pool.reconnect.initialMs);
+  }
+
   private async readStored(at: StoredLocation): Promise<void> {
     if (this.busy.has(`${at.mem}:${at.index}`)) return;
     const lines = await this.storage(async (channel) => {
@@ -561,7 +574,9 @@ export class Modem {
     } catch (error) {
       // Left in storage and listed again later: nothing is deleted before it was handed on.
       this.busy.delete(key);
+      this.counters.handOffFailures += 1;
       this.noteError(error);
+      this.scheduleRelist();
     }
   }
 
@@ -632,11 +647,16 @@ export class Modem {
     const key = groupKey(message.originator, this.concatOf(message));
     const group = key === null ? undefined : this.held.get(key);
     if (key !== null) this.held.delete(key);
-    return this.handOn(message, single ?? group?.stored ?? []);
+    const stored = single ?? group?.stored ?? [];
+    return this.handOn(message, stored).catch((error: unknown) => {
+      // Not handed on: every stored part stays on the SIM and is read again by the next listing.
+      for (const at of stored) this.busy.delete(`${at.mem}:${at.index}`);
+      this.scheduleRelist();
+      throw error;
+    });
   }
 
   private async handOn(message: ReassembledMessage, stored: readonly StoredLocation[]): Promise<void> {
-    this.counters.received += 1;
     await this.hooks.inbound({
       connectorId: this.pool.id,
       from: message.originator,
@@ -648,6 +668,7 @@ export class Modem {
       complete: message.complete,
       receivedAt: new Date(this.deps.now()),
     });
+    this.counters.received += 1;
     for (const at of stored) await this.deleteStored(at);
   }
 
