@@ -4,10 +4,11 @@
  */
 import type { Command } from 'commander';
 import { registerSimulateSmscCommand } from './simulate-smsc-command.ts';
+import { registerSimulateModemCommand } from './simulate-modem-command.ts';
 
 export type SimulateRegistrar = (simulate: Command) => void;
 
-const simulateRegistrars: readonly SimulateRegistrar[] = [registerSimulateSmscCommand];
+const simulateRegistrars: readonly SimulateRegistrar[] = [registerSimulateSmscCommand, registerSimulateModemCommand];
 
 export function registerSimulateCommand(program: Command): void {
   const simulate = program.command('simulate').description('run a simulator (an SMSC, a GSM modem) for tests and testers');
