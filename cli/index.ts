@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { isCodedError } from '../common/index.ts';
 import { registerServeCommand } from './serve-command.ts';
+import { registerPduCommand } from './pdu-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
 import { registerSegmentsCommand } from './segments-command.ts';
 import { registerRouteCommand } from './route-command.ts';
@@ -12,7 +13,7 @@ import { registerMnpCommand } from './mnp-command.ts';
 
 export type CommandRegistrar = (program: Command) => void;
 
-const registrars: readonly CommandRegistrar[] = [registerServeCommand, registerSegmentsCommand, registerRouteCommand, registerMnpCommand];
+const registrars: readonly CommandRegistrar[] = [registerServeCommand, registerPduCommand, registerSegmentsCommand, registerRouteCommand, registerMnpCommand];
 
 export function buildProgram(): Command {
   const program = new Command('smsgw')

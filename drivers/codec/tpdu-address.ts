@@ -85,13 +85,14 @@ interface ParsedNumber {
 
 /**
  * '+' and digits: international (0x91). Digits, '*', '#': unknown TON with ISDN plan (0x81), which networks treat
- * as national. Text with a letter or other sign: alphanumeric (0xD0), at most 11 GSM 7-bit characters.
+ * as national. Text with a letter or other sign (not starting with '+', which promises a number): alphanumeric
+ * (0xD0), at most 11 GSM 7-bit characters.
  */
 function parseNumber(address: string, field: string, allowAlphanumeric: boolean): ParsedNumber {
   const trimmed = address.trim();
   if (/^\+[0-9]{1,20}$/.test(trimmed)) return { toa: TOA_INTERNATIONAL, digits: trimmed.slice(1), alphanumeric: false };
   if (/^[0-9*#]{1,20}$/.test(trimmed)) return { toa: TOA_UNKNOWN, digits: trimmed, alphanumeric: false };
-  if (allowAlphanumeric && /[^0-9+*#\s]/.test(trimmed)) {
+  if (allowAlphanumeric && !trimmed.startsWith('+') && /[^0-9*#\s]/.test(trimmed)) {
     if ([...trimmed].length > MAX_ALPHANUMERIC) {
       throw codecError('CODEC_INVALID_ADDRESS', `${field}: alphanumeric address longer than ${MAX_ALPHANUMERIC} characters`, {
         field,

@@ -40,6 +40,7 @@ describe('TP addresses (TS 23.040 9.1.2.5)', () => {
     ['123456789012345678901', 'CODEC_INVALID_ADDRESS'],
     ['TwelveChars!', 'CODEC_INVALID_ADDRESS'],
     ['日本', 'CODEC_INVALID_ADDRESS'],
+    ['+12ab', 'CODEC_INVALID_ADDRESS'],
   ])('refuses to encode %j', (value, code) => {
     expect(() => encodeTpAddress(value)).toThrow(expect.objectContaining({ code }));
   });

@@ -59,7 +59,7 @@ describe('SMS-SUBMIT fixtures (TS 23.040 9.2.2.2)', () => {
     const decoded = fixture.hex.map((hex) => decodeTpdu(hex, { withSmsc: true, direction: 'mo' }));
     expect(decoded[0]).toMatchObject({ type: 'submit', ...fixture.decoded });
     // decode(encode(x)) equals x
-    expect(decoded.map((pdu) => pdu.userData.text).join('')).toBe(fixture.text);
+    expect(decoded.map((pdu) => pdu.userData?.text).join('')).toBe(fixture.text);
     for (const [index, pdu] of decoded.entries()) {
       expect(pdu.type).toBe('submit');
       if (pdu.type !== 'submit') continue;
