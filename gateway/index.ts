@@ -11,3 +11,18 @@ export type { LoadRoutingOptions } from './adapters/file/routing-files.ts';
 export { importPortingCsv } from './adapters/file/porting-csv-import.ts';
 export type { PortingImportOptions, PortingImportSummary } from './adapters/file/porting-csv-import.ts';
 export { undiciHlrFetcher, createHlrHook } from './adapters/http/undici-hlr-fetcher.ts';
+
+// Messages: status model, records, ports, and their memory and Redis adapters.
+export * from './messages/message-status.ts';
+export type * from './messages/message-record.ts';
+export { LANES } from './messages/message-record.ts';
+export { applyChange } from './messages/apply-change.ts';
+export { toStoredEncoding, fromStoredEncoding } from './messages/stored-encoding.ts';
+export type * from './ports/message-store.ts';
+export type * from './ports/route-queue.ts';
+export type { MessageBackend } from './ports/backend.ts';
+export { createMemoryBackend } from './adapters/memory/memory-backend.ts';
+export { createRedisBackend } from './adapters/redis/redis-backend.ts';
+export type { RedisBackendOptions } from './adapters/redis/redis-backend.ts';
+export { GW_ERRORS, GatewayError, gatewayError } from './errors.ts';
+export type { GatewayErrorCode } from './errors.ts';

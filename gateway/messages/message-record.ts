@@ -90,6 +90,8 @@ export interface MessageRecord {
 
 /** A change to a message: part updates, then the message status they (or the caller) imply. */
 export interface MessageChange {
+  /** When the change happened (epoch ms); a status the roll-up derives is stamped with it. */
+  readonly at: number;
   readonly parts?: readonly PartState[];
   /** Set the message status; ignored when the message is already final. */
   readonly status?: MessageStatus;

@@ -66,32 +66,53 @@ export function partStatusForReceipt(state: ReceiptState, final: boolean): PartS
 
 /**
  * The message status its parts imply, or undefined while they imply nothing beyond "sending".
- * A failed or undelivered part decides at once; delivered needs every part.
+ * A failed, undelivered or expired part decides at once (in that precedence, whatever the part order);
+ * delivered needs every part.
  */
 export function rollUpParts(parts: readonly { readonly status: PartStatus }[]): MessageStatus | undefined {
+  let failed = false;
+  let undelivered = false;
+  let expired = false;
   let delivered = 0;
-  let submittedOrLater = 0;
+  let pending = 0;
   for (const part of parts) {
     switch (part.status) {
       case 'failed':
-        return 'failed';
+        failed = true;
+        break;
       case 'undelivered':
-        return 'undelivered';
+        undelivered = true;
+        break;
       case 'expired':
-        return 'expired';
+        expired = true;
+        break;
       case 'delivered':
         delivered += 1;
-        submittedOrLater += 1;
+        break;
+      case 'pending':
+        pending += 1;
         break;
       case 'submitted':
       case 'unknown':
-        submittedOrLater += 1;
-        break;
-      case 'pending':
         break;
     }
   }
-  if (parts.length > 0 && delivered === parts.length) return 'delivered';
-  if (parts.length > 0 && submittedOrLater === parts.length) return 'submitted';
+  if (failed) return 'failed';
+  if (undelivered) return 'undelivered';
+  if (expired) return 'expired';
+  if (parts.length === 0) return undefined;
+  if (delivered === parts.length) return 'delivered';
+  if (pending === 0) return 'submitted';
   return undefined;
 }
+
+/** One letter per part status: the Redis adapter keeps a message's part states as such a string. */
+export const PART_STATUS_LETTER: Readonly<Record<PartStatus, string>> = {
+  pending: 'P',
+  submitted: 'S',
+  delivered: 'D',
+  undelivered: 'U',
+  expired: 'X',
+  failed: 'F',
+  unknown: 'K',
+};

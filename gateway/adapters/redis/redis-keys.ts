@@ -16,6 +16,20 @@ export interface RedisKeys {
   readonly mnpPattern: string;
   /** SCAN pattern of every key under the prefix (cleanup in tests and tools). */
   readonly allPattern: string;
+  /** Hash of one message: envelope, status, part states. */
+  message(id: string): string;
+  /** List of one message's timeline entries. */
+  timeline(id: string): string;
+  /** Sorted set of an account's message ids by creation time (listings). */
+  accountIndex(accountId: string): string;
+  /** A claimed idempotency key of an account. */
+  idempotency(accountId: string, key: string): string;
+  /** Which message part a carrier's message id stands for (expires). */
+  correlation(connectorId: string, carrierMessageId: string): string;
+  /** The stream of one connector's lane. */
+  routeStream(connectorId: string, lane: string): string;
+  /** Sorted set of scheduled and delayed queue entries. */
+  readonly schedule: string;
 }
 
 const BUCKET_DIGITS = 2;
@@ -31,5 +45,12 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     },
     mnpPattern: `${mnp}*`,
     allPattern: `${prefix}*`,
+    message: (id) => `${prefix}msg:${id}`,
+    timeline: (id) => `${prefix}msg:${id}:t`,
+    accountIndex: (accountId) => `${prefix}acct:${accountId}:msgs`,
+    idempotency: (accountId, key) => `${prefix}idem:${accountId}:${key}`,
+    correlation: (connectorId, carrierMessageId) => `${prefix}corr:${connectorId}:${carrierMessageId}`,
+    routeStream: (connectorId, lane) => `${prefix}q:${connectorId}:${lane}`,
+    schedule: `${prefix}sched`,
   };
 }

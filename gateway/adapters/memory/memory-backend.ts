@@ -1,0 +1,19 @@
+import type { MessageBackend } from '../../ports/backend.ts';
+import { MemoryMessageStore, type MemoryMessageStoreOptions } from './memory-message-store.ts';
+import { MemoryRouteQueue } from './memory-route-queue.ts';
+
+/** The embedded default: store and queues in this process (nothing survives a restart). */
+export function createMemoryBackend(options: MemoryMessageStoreOptions = {}): MessageBackend {
+  const queue = new MemoryRouteQueue(options.now === undefined ? {} : { now: options.now });
+  const store = new MemoryMessageStore(queue, options);
+  return {
+    kind: 'memory',
+    store,
+    queue,
+    ping: () => Promise.resolve(true),
+    close: async () => {
+      await queue.close();
+      await store.close();
+    },
+  };
+}

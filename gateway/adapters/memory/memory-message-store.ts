@@ -1,0 +1,124 @@
+/**
+ * Messages in process memory for the embedded default: the same contract as the Redis store, bounded by a
+ * record cap (the oldest finished messages go first) so a long run does not grow without limit.
+ * It survives nothing: a restart loses every message.
+ */
+import { gatewayError } from '../../errors.ts';
+import { applyChange } from '../../messages/apply-change.ts';
+import type { MessageChange, MessageRecord } from '../../messages/message-record.ts';
+import { isFinalMessageStatus } from '../../messages/message-status.ts';
+import type {
+  Correlation,
+  IdempotencyClaim,
+  InsertResult,
+  MessagePage,
+  MessageQuery,
+  MessageStore,
+  Placement,
+} from '../../ports/message-store.ts';
+import { decodeCursor, encodeCursor, matchesQuery, newestFirst } from '../shared/message-query.ts';
+import type { MemoryRouteQueue } from './memory-route-queue.ts';
+
+export interface MemoryMessageStoreOptions {
+  /** Above this many records the oldest final ones are dropped (default 200,000). */
+  readonly maxRecords?: number;
+  readonly now?: () => number;
+}
+
+interface Expiring<T> {
+  readonly value: T;
+  readonly expiresAt: number;
+}
+
+export class MemoryMessageStore implements MessageStore {
+  private readonly records = new Map<string, MessageRecord>();
+  private readonly idempotency = new Map<string, Expiring<string>>();
+  private readonly correlations = new Map<string, Expiring<Correlation>>();
+  private readonly maxRecords: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly queue: MemoryRouteQueue,
+    options: MemoryMessageStoreOptions = {},
+  ) {
+    this.maxRecords = options.maxRecords ?? 200_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  insert(record: MessageRecord, placement: Placement, idempotency?: IdempotencyClaim): Promise<InsertResult> {
+    const id = record.envelope.id;
+    if (idempotency !== undefined) {
+      const key = `${idempotency.accountId}\u0000${idempotency.key}`;
+      const existing = this.live(this.idempotency, key);
+      if (existing !== undefined) return Promise.resolve({ inserted: false, id: existing });
+      this.idempotency.set(key, { value: id, expiresAt: this.now() + idempotency.ttlMs });
+    }
+    this.records.set(id, record);
+    const item = { messageId: id, attempt: placement.attempt };
+    if (placement.kind === 'queue') this.queue.enqueueNow(placement.connectorId, placement.lane, item);
+    else this.queue.scheduleNow(placement.connectorId, placement.lane, item, placement.at);
+    this.evict();
+    return Promise.resolve({ inserted: true, id });
+  }
+
+  get(id: string): Promise<MessageRecord | undefined> {
+    return Promise.resolve(this.records.get(id));
+  }
+
+  apply(id: string, change: MessageChange): Promise<MessageRecord | undefined> {
+    const record = this.records.get(id);
+    if (record === undefined) return Promise.resolve(undefined);
+    const next = applyChange(record, change);
+    this.records.set(id, next);
+    return Promise.resolve(next);
+  }
+
+  correlate(connectorId: string, carrierMessageId: string, correlation: Correlation, ttlMs: number): Promise<void> {
+    this.correlations.set(`${connectorId}\u0000${carrierMessageId}`, { value: correlation, expiresAt: this.now() + ttlMs });
+    if (this.correlations.size > this.maxRecords * 2) this.sweep(this.correlations);
+    return Promise.resolve();
+  }
+
+  findCorrelation(connectorId: string, carrierMessageId: string): Promise<Correlation | undefined> {
+    return Promise.resolve(this.live(this.correlations, `${connectorId}\u0000${carrierMessageId}`));
+  }
+
+  list(query: MessageQuery): Promise<MessagePage> {
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    if (query.cursor !== undefined && after === undefined) return Promise.reject(gatewayError('GW_INVALID_CURSOR', query.cursor));
+    const matching = [...this.records.values()].filter((record) => matchesQuery(record, query)).sort(newestFirst);
+    const start = after === undefined ? 0 : matching.findIndex((record) => newestFirst(record, after) > 0);
+    const items = start < 0 ? [] : matching.slice(start, start + query.limit);
+    const last = items.at(-1);
+    const more = start >= 0 && start + query.limit < matching.length;
+    return Promise.resolve(more && last !== undefined ? { items, nextCursor: encodeCursor(last) } : { items });
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private live<T>(map: Map<string, Expiring<T>>, key: string): T | undefined {
+    const found = map.get(key);
+    if (found === undefined) return undefined;
+    if (found.expiresAt <= this.now()) {
+      map.delete(key);
+      return undefined;
+    }
+    return found.value;
+  }
+
+  private sweep<T>(map: Map<string, Expiring<T>>): void {
+    const now = this.now();
+    for (const [key, entry] of map) if (entry.expiresAt <= now) map.delete(key);
+  }
+
+  private evict(): void {
+    if (this.records.size <= this.maxRecords) return;
+    for (const [id, record] of this.records) {
+      if (this.records.size <= this.maxRecords) break;
+      if (isFinalMessageStatus(record.status)) this.records.delete(id);
+    }
+    if (this.idempotency.size > this.maxRecords) this.sweep(this.idempotency);
+  }
+}

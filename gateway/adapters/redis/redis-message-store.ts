@@ -1,0 +1,240 @@
+/**
+ * Messages on Redis. A message is a hash (`e` envelope JSON, `s` status, `ps` one letter per part state,
+ * `p<seq>` part JSON) plus a timeline list. Insert (with its idempotency claim and its queue entry or schedule)
+ * and every change are single Lua scripts, so they are atomic: an accepted message is never stored without its
+ * queue entry, and two receipts for different parts of one message cannot lose a roll-up.
+ */
+import type { Redis } from 'ioredis';
+import { gatewayError } from '../../errors.ts';
+import type { MessageChange, MessageEnvelope, MessageRecord, PartState, TimelineEntry } from '../../messages/message-record.ts';
+import { PART_STATUS_LETTER, type MessageStatus } from '../../messages/message-status.ts';
+import type {
+  Correlation,
+  IdempotencyClaim,
+  InsertResult,
+  MessagePage,
+  MessageQuery,
+  MessageStore,
+  Placement,
+} from '../../ports/message-store.ts';
+import { decodeCursor, encodeCursor, matchesQuery } from '../shared/message-query.ts';
+import type { RedisKeys } from './redis-keys.ts';
+import { scheduleMember } from './redis-route-queue.ts';
+import { RedisScript } from './redis-script.ts';
+
+/**
+ * KEYS: message, timeline, account index, idempotency key, stream or schedule.
+ * ARGV: id, envelope, status, part letters, createdAt, placement kind, attempt, schedule score, schedule member,
+ *       idempotency ttl (0 = none), part count n, n part JSONs, then timeline entries.
+ */
+const INSERT = new RedisScript(`
+local id = ARGV[1]
+if ARGV[10] ~= '0' then
+  local existing = redis.call('GET', KEYS[4])
+  if existing then return {0, existing} end
+  redis.call('SET', KEYS[4], id, 'PX', ARGV[10])
+end
+local n = tonumber(ARGV[11])
+local fields = {'e', ARGV[2], 's', ARGV[3], 'ps', ARGV[4]}
+for i = 1, n do
+  fields[#fields + 1] = 'p' .. i
+  fields[#fields + 1] = ARGV[11 + i]
+end
+redis.call('HSET', KEYS[1], unpack(fields))
+for i = 12 + n, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+redis.call('ZADD', KEYS[3], ARGV[5], id)
+if ARGV[6] == 'queue' then
+  redis.call('XADD', KEYS[5], '*', 'm', id, 'a', ARGV[7])
+else
+  redis.call('ZADD', KEYS[5], ARGV[8], ARGV[9])
+end
+return {1, id}
+`);
+
+/**
+ * KEYS: message, timeline. ARGV: at, explicit status or '', roll-up '1'/'0', update count k,
+ * k triples (seq, part JSON, letter; a seq the message does not have is ignored), then timeline entries.
+ * The roll-up mirrors rollUpParts().
+ */
+const APPLY = new RedisScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local k = tonumber(ARGV[4])
+local ps = redis.call('HGET', KEYS[1], 'ps')
+for i = 0, k - 1 do
+  local seq = tonumber(ARGV[5 + 3 * i])
+  if seq >= 1 and seq <= #ps then
+    redis.call('HSET', KEYS[1], 'p' .. seq, ARGV[6 + 3 * i])
+    ps = ps:sub(1, seq - 1) .. ARGV[7 + 3 * i] .. ps:sub(seq + 1)
+  end
+end
+if k > 0 then redis.call('HSET', KEYS[1], 'ps', ps) end
+for i = 5 + 3 * k, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+local status = redis.call('HGET', KEYS[1], 's')
+local final = { delivered = true, undelivered = true, expired = true, failed = true, rejected = true, canceled = true }
+if not final[status] then
+  local nextStatus = ARGV[2]
+  local derived = false
+  if nextStatus == '' and ARGV[3] == '1' then
+    derived = true
+    if ps:find('F', 1, true) then nextStatus = 'failed'
+    elseif ps:find('U', 1, true) then nextStatus = 'undelivered'
+    elseif ps:find('X', 1, true) then nextStatus = 'expired'
+    elseif #ps > 0 and not ps:find('[^D]') then nextStatus = 'delivered'
+    elseif #ps > 0 and not ps:find('P', 1, true) then nextStatus = 'submitted'
+    end
+  end
+  if nextStatus ~= '' and nextStatus ~= status then
+    redis.call('HSET', KEYS[1], 's', nextStatus)
+    if derived then
+      redis.call('RPUSH', KEYS[2], '{"at":' .. ARGV[1] .. ',"event":"' .. nextStatus .. '"}')
+    end
+  end
+end
+return {redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1)}
+`);
+
+export class RedisMessageStore implements MessageStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async insert(record: MessageRecord, placement: Placement, idempotency?: IdempotencyClaim): Promise<InsertResult> {
+    const envelope = record.envelope;
+    const stream = this.keys.routeStream(placement.connectorId, placement.lane);
+    const keys = [
+      this.keys.message(envelope.id),
+      this.keys.timeline(envelope.id),
+      this.keys.accountIndex(envelope.accountId),
+      idempotency === undefined ? this.keys.idempotency(envelope.accountId, '') : this.keys.idempotency(idempotency.accountId, idempotency.key),
+      placement.kind === 'queue' ? stream : this.keys.schedule,
+    ];
+    const item = { messageId: envelope.id, attempt: placement.attempt };
+    const args: (string | number)[] = [
+      envelope.id,
+      JSON.stringify(envelope),
+      record.status,
+      record.parts.map((part) => PART_STATUS_LETTER[part.status]).join(''),
+      envelope.createdAt,
+      placement.kind,
+      placement.attempt,
+      placement.kind === 'schedule' ? placement.at : 0,
+      placement.kind === 'schedule' ? scheduleMember(stream, item) : '',
+      idempotency === undefined ? 0 : Math.max(1, Math.round(idempotency.ttlMs)),
+      record.parts.length,
+      ...record.parts.map((part) => JSON.stringify(part)),
+      ...record.timeline.map((entry) => JSON.stringify(entry)),
+    ];
+    const [inserted, id] = (await INSERT.run(this.redis, keys, args)) as [number, string];
+    return inserted === 1 ? { inserted: true, id } : { inserted: false, id };
+  }
+
+  async get(id: string): Promise<MessageRecord | undefined> {
+    const results = await this.redis.pipeline().hgetall(this.keys.message(id)).lrange(this.keys.timeline(id), 0, -1).exec();
+    const hash = results?.[0]?.[1] as Record<string, string> | undefined;
+    const timeline = results?.[1]?.[1] as string[] | undefined;
+    if (hash === undefined || hash.e === undefined) return undefined;
+    return parseRecord(id, hash, timeline ?? []);
+  }
+
+  async apply(id: string, change: MessageChange): Promise<MessageRecord | undefined> {
+    const parts = change.parts ?? [];
+    const args: (string | number)[] = [change.at, change.status ?? '', change.rollUp === true ? '1' : '0', parts.length];
+    for (const part of parts) args.push(part.seq, JSON.stringify(part), PART_STATUS_LETTER[part.status]);
+    for (const entry of change.timeline) args.push(JSON.stringify(entry));
+    const reply = (await APPLY.run(this.redis, [this.keys.message(id), this.keys.timeline(id)], args)) as
+      | [string[], string[]]
+      | null;
+    if (reply === null) return undefined;
+    const [flat, timeline] = reply;
+    const hash: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
+    return parseRecord(id, hash, timeline);
+  }
+
+  async correlate(connectorId: string, carrierMessageId: string, correlation: Correlation, ttlMs: number): Promise<void> {
+    await this.redis.set(
+      this.keys.correlation(connectorId, carrierMessageId),
+      `${correlation.seq}:${correlation.messageId}`,
+      'PX',
+      Math.max(1, Math.round(ttlMs)),
+    );
+  }
+
+  async findCorrelation(connectorId: string, carrierMessageId: string): Promise<Correlation | undefined> {
+    const value = await this.redis.get(this.keys.correlation(connectorId, carrierMessageId));
+    if (value === null) return undefined;
+    const colon = value.indexOf(':');
+    return { seq: Number(value.slice(0, colon)), messageId: value.slice(colon + 1) };
+  }
+
+  async list(query: MessageQuery): Promise<MessagePage> {
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    if (query.cursor !== undefined && after === undefined) throw gatewayError('GW_INVALID_CURSOR', query.cursor);
+    const index = this.keys.accountIndex(query.accountId);
+    const max = after !== undefined ? String(after.createdAt) : query.until !== undefined ? `(${query.until}` : '+inf';
+    const min = query.since !== undefined ? String(query.since) : '-inf';
+    const items: MessageRecord[] = [];
+    const batch = Math.max(query.limit * 2, 50);
+    let offset = 0;
+    for (;;) {
+      const flat = await this.redis.zrevrangebyscore(index, max, min, 'WITHSCORES', 'LIMIT', offset, batch);
+      if (flat.length === 0) return { items };
+      offset += flat.length / 2;
+      const ids: string[] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const id = flat[i] as string;
+        const score = Number(flat[i + 1]);
+        // Same-millisecond neighbours of the cursor come in descending id order, like the listing itself.
+        if (after !== undefined && score === after.createdAt && id >= after.id) continue;
+        if (query.until !== undefined && score >= query.until) continue;
+        ids.push(id);
+      }
+      for (const record of await this.getMany(ids)) {
+        if (!matchesQuery(record, query)) continue;
+        if (items.length === query.limit) {
+          const last = items[items.length - 1] as MessageRecord;
+          return { items, nextCursor: encodeCursor(last) };
+        }
+        items.push(record);
+      }
+      if (flat.length / 2 < batch) return { items };
+    }
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private async getMany(ids: readonly string[]): Promise<MessageRecord[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.keys.message(id)).lrange(this.keys.timeline(id), 0, -1);
+    const results = (await pipeline.exec()) ?? [];
+    const records: MessageRecord[] = [];
+    ids.forEach((id, index) => {
+      const hash = results[index * 2]?.[1] as Record<string, string> | undefined;
+      const timeline = results[index * 2 + 1]?.[1] as string[] | undefined;
+      // A message whose hash has expired or was removed stays out of listings.
+      if (hash?.e !== undefined) records.push(parseRecord(id, hash, timeline ?? []));
+    });
+    return records;
+  }
+}
+
+function parseRecord(id: string, hash: Readonly<Record<string, string>>, timeline: readonly string[]): MessageRecord {
+  try {
+    const envelope = JSON.parse(hash.e as string) as MessageEnvelope;
+    const count = (hash.ps ?? '').length;
+    const parts: PartState[] = [];
+    for (let seq = 1; seq <= count; seq += 1) parts.push(JSON.parse(hash[`p${seq}`] as string) as PartState);
+    return {
+      envelope,
+      status: hash.s as MessageStatus,
+      parts,
+      timeline: timeline.map((entry) => JSON.parse(entry) as TimelineEntry),
+    };
+  } catch (error: unknown) {
+    throw gatewayError('GW_CORRUPT_RECORD', id, { id, cause: error instanceof Error ? error.message : String(error) });
+  }
+}

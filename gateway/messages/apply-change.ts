@@ -1,0 +1,26 @@
+import type { MessageChange, MessageRecord, PartState, TimelineEntry } from './message-record.ts';
+import { isFinalMessageStatus, rollUpParts, type MessageStatus } from './message-status.ts';
+
+/**
+ * The one definition of how a change lands on a record (the Redis adapter's script mirrors it, and the
+ * adapters' shared contract tests hold both to it): parts merge by sequence number, a final message status
+ * never changes, and a status the roll-up derives is added to the timeline.
+ */
+export function applyChange(record: MessageRecord, change: MessageChange): MessageRecord {
+  let parts = record.parts;
+  if (change.parts !== undefined && change.parts.length > 0) {
+    const updates = new Map<number, PartState>(change.parts.map((part) => [part.seq, part]));
+    parts = record.parts.map((part) => updates.get(part.seq) ?? part);
+  }
+  const timeline: TimelineEntry[] = [...record.timeline, ...change.timeline];
+  let status: MessageStatus = record.status;
+  if (!isFinalMessageStatus(status)) {
+    const derived = change.rollUp === true ? rollUpParts(parts) : undefined;
+    const next = change.status ?? derived;
+    if (next !== undefined && next !== status) {
+      status = next;
+      if (change.status === undefined) timeline.push({ at: change.at, event: next });
+    }
+  }
+  return { envelope: record.envelope, status, parts, timeline };
+}

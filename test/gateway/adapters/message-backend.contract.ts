@@ -1,0 +1,216 @@
+/**
+ * One contract for every MessageBackend adapter (memory, Redis): the same tests, the same expectations.
+ */
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { encodeText } from '../../../drivers/codec/index.ts';
+import { applyChange } from '../../../gateway/messages/apply-change.ts';
+import type { MessageRecord, PartState } from '../../../gateway/messages/message-record.ts';
+import { PART_STATUSES, type PartStatus } from '../../../gateway/messages/message-status.ts';
+import { toStoredEncoding } from '../../../gateway/messages/stored-encoding.ts';
+import type { MessageBackend } from '../../../gateway/ports/backend.ts';
+
+let counter = 0;
+
+export function makeRecord(overrides: { id?: string; accountId?: string; text?: string; createdAt?: number; clientRef?: string; to?: string } = {}): MessageRecord {
+  counter += 1;
+  const encoded = encodeText(overrides.text ?? 'こんにちは'.repeat(30));
+  const createdAt = overrides.createdAt ?? 1_763_700_000_000 + counter;
+  return {
+    envelope: {
+      id: overrides.id ?? `m-${counter}-${Math.random().toString(36).slice(2, 8)}`,
+      accountId: overrides.accountId ?? 'acct-a',
+      to: overrides.to ?? '+819012345678',
+      from: 'SMSGW',
+      carrier: 'docomo',
+      carrierSource: 'ranges',
+      ruleName: 'default',
+      routeId: 'jp',
+      connectors: ['smsc-a', 'smsc-b'],
+      lane: 'normal',
+      receipt: true,
+      createdAt,
+      ...(overrides.clientRef === undefined ? {} : { clientRef: overrides.clientRef }),
+      encoded: toStoredEncoding(encoded),
+    },
+    status: 'queued',
+    parts: encoded.parts.map((part) => ({ seq: part.seq, status: 'pending' as const })),
+    timeline: [
+      { at: createdAt, event: 'accepted' },
+      { at: createdAt, event: 'queued' },
+    ],
+  };
+}
+
+const queue = (connectorId = 'smsc-a') => ({ kind: 'queue' as const, connectorId, lane: 'normal' as const, attempt: 0 });
+
+export function messageBackendContract(name: string, create: () => Promise<MessageBackend>): void {
+  describe(`${name} message backend`, () => {
+    let backend: MessageBackend;
+    beforeEach(async () => {
+      backend = await create();
+    });
+    afterEach(async () => {
+      await backend.close();
+    });
+
+    test('a record and its queue entry are written together and read back unchanged', async () => {
+      const record = makeRecord();
+      expect(await backend.store.insert(record, queue())).toEqual({ inserted: true, id: record.envelope.id });
+      expect(await backend.store.get(record.envelope.id)).toEqual(record);
+      const entries = await backend.queue.read('smsc-a', 'w1', 10, 0);
+      expect(entries.map((e) => [e.messageId, e.attempt, e.lane, e.deliveries])).toEqual([[record.envelope.id, 0, 'normal', 1]]);
+      expect(await backend.store.get('no-such-id')).toBeUndefined();
+    });
+
+    test('an idempotency key already used returns the first id and writes nothing', async () => {
+      const first = makeRecord();
+      const second = makeRecord();
+      const claim = { accountId: 'acct-a', key: 'k-1', ttlMs: 60_000 };
+      await backend.store.insert(first, queue(), claim);
+      expect(await backend.store.insert(second, queue(), claim)).toEqual({ inserted: false, id: first.envelope.id });
+      expect(await backend.store.get(second.envelope.id)).toBeUndefined();
+      expect((await backend.queue.read('smsc-a', 'w1', 10, 0)).map((e) => e.messageId)).toEqual([first.envelope.id]);
+      // The same key of another account is another key.
+      const third = makeRecord({ accountId: 'acct-b' });
+      expect((await backend.store.insert(third, queue(), { ...claim, accountId: 'acct-b' })).inserted).toBe(true);
+    });
+
+    test('a scheduled message waits until it is due', async () => {
+      const record = makeRecord();
+      await backend.store.insert(record, { kind: 'schedule', at: 5_000, connectorId: 'smsc-a', lane: 'bulk', attempt: 0 });
+      expect(await backend.queue.read('smsc-a', 'w1', 10, 0)).toEqual([]);
+      expect(await backend.queue.moveDue(4_999, 100)).toBe(0);
+      expect(await backend.queue.moveDue(5_000, 100)).toBe(1);
+      const entries = await backend.queue.read('smsc-a', 'w1', 10, 0);
+      expect(entries.map((e) => [e.messageId, e.lane])).toEqual([[record.envelope.id, 'bulk']]);
+    });
+
+    test('parts roll up: submitted, then delivered only when every part is', async () => {
+      const record = makeRecord();
+      const id = record.envelope.id;
+      expect(record.parts).toHaveLength(3);
+      await backend.store.insert(record, queue());
+      const submitted: PartState[] = record.parts.map((p) => ({ ...p, status: 'submitted', connectorId: 'smsc-a', carrierMessageId: `c${p.seq}` }));
+      let after = await backend.store.apply(id, { at: 10, parts: submitted, rollUp: true, timeline: [{ at: 10, event: 'sending' }] });
+      expect(after?.status).toBe('submitted');
+      after = await backend.store.apply(id, { at: 11, parts: [{ ...submitted[0]!, status: 'delivered' }], rollUp: true, timeline: [] });
+      expect(after?.status).toBe('submitted');
+      await Promise.all(
+        submitted.slice(1).map((p) => backend.store.apply(id, { at: 12, parts: [{ ...p, status: 'delivered', raw: { stat: 'DELIVRD' } }], rollUp: true, timeline: [{ at: 12, event: 'part:delivered', seq: p.seq }] })),
+      );
+      const final = await backend.store.get(id);
+      expect(final?.status).toBe('delivered');
+      expect(final?.parts.map((p) => p.status)).toEqual(['delivered', 'delivered', 'delivered']);
+      expect(final?.parts[2]?.raw).toEqual({ stat: 'DELIVRD' });
+      expect(final?.timeline.filter((t) => t.event === 'delivered')).toHaveLength(1);
+      expect(final?.timeline.filter((t) => t.event === 'submitted').map((t) => t.at)).toEqual([10]);
+      // Final is final: a late failure of a part does not reopen the message.
+      after = await backend.store.apply(id, { at: 13, parts: [{ ...submitted[0]!, status: 'failed' }], rollUp: true, timeline: [] });
+      expect(after?.status).toBe('delivered');
+      expect(await backend.store.apply('no-such-id', { at: 1, timeline: [] })).toBeUndefined();
+    });
+
+    test('the stored roll-up equals the reference for any sequence of part changes', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.tuple(fc.integer({ min: 1, max: 4 }), fc.constantFrom<PartStatus>(...PART_STATUSES)), { minLength: 1, maxLength: 8 }),
+          async (changes) => {
+            const record = makeRecord();
+            await backend.store.insert(record, queue('prop'));
+            let expected: MessageRecord = record;
+            for (const [index, [seq, status]] of changes.entries()) {
+              const change = { at: 100 + index, parts: [{ seq, status }], rollUp: true, timeline: [] };
+              expected = applyChange(expected, change);
+              const stored = await backend.store.apply(record.envelope.id, change);
+              expect(stored?.status).toBe(expected.status);
+            }
+            expect(await backend.store.get(record.envelope.id)).toEqual(expected);
+          },
+        ),
+        { numRuns: 25 },
+      );
+    });
+
+    test('an explicit status is kept and stamped by the caller', async () => {
+      const record = makeRecord();
+      await backend.store.insert(record, queue());
+      const after = await backend.store.apply(record.envelope.id, { at: 20, status: 'canceled', timeline: [{ at: 20, event: 'canceled', detail: 'by client' }] });
+      expect(after?.status).toBe('canceled');
+      expect(after?.timeline.at(-1)).toEqual({ at: 20, event: 'canceled', detail: 'by client' });
+    });
+
+    test('correlations find the part of a carrier message id until they expire', async () => {
+      await backend.store.correlate('smsc-a', 'abc123', { messageId: 'm-1', seq: 2 }, 60_000);
+      await backend.store.correlate('smsc-a', 'short', { messageId: 'm-2', seq: 1 }, 30);
+      expect(await backend.store.findCorrelation('smsc-a', 'abc123')).toEqual({ messageId: 'm-1', seq: 2 });
+      expect(await backend.store.findCorrelation('smsc-b', 'abc123')).toBeUndefined();
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(await backend.store.findCorrelation('smsc-a', 'short')).toBeUndefined();
+    });
+
+    test('listings filter and page newest first with cursors, also within one millisecond', async () => {
+      const records = [
+        makeRecord({ createdAt: 1_000, clientRef: 'x' }),
+        makeRecord({ createdAt: 2_000, clientRef: 'y' }),
+        makeRecord({ createdAt: 2_000, clientRef: 'x' }),
+        makeRecord({ createdAt: 2_000, clientRef: 'x', to: '+818011112222' }),
+        makeRecord({ createdAt: 3_000, clientRef: 'x' }),
+        makeRecord({ createdAt: 3_000, accountId: 'acct-other', clientRef: 'x' }),
+      ];
+      for (const record of records) await backend.store.insert(record, queue('list'));
+      const mine = records.filter((r) => r.envelope.accountId === 'acct-a' && r.envelope.clientRef === 'x');
+      const expected = [...mine].sort((a, b) => b.envelope.createdAt - a.envelope.createdAt || (a.envelope.id < b.envelope.id ? 1 : -1)).map((r) => r.envelope.id);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 10; page += 1) {
+        const result = await backend.store.list({ accountId: 'acct-a', clientRef: 'x', limit: 2, ...(cursor === undefined ? {} : { cursor }) });
+        seen.push(...result.items.map((r) => r.envelope.id));
+        cursor = result.nextCursor;
+        if (cursor === undefined) break;
+      }
+      expect(seen).toEqual(expected);
+      const window = await backend.store.list({ accountId: 'acct-a', since: 2_000, until: 3_000, limit: 10 });
+      expect(window.items.map((r) => r.envelope.createdAt)).toEqual([2_000, 2_000, 2_000]);
+      const byNumber = await backend.store.list({ accountId: 'acct-a', to: '+818011112222', limit: 10 });
+      expect(byNumber.items.map((r) => r.envelope.id)).toEqual([records[3]!.envelope.id]);
+      await expect(backend.store.list({ accountId: 'acct-a', limit: 2, cursor: 'garbage' })).rejects.toMatchObject({ code: 'GW_INVALID_CURSOR' });
+    });
+
+    test('higher lanes are read first', async () => {
+      await backend.queue.enqueue('lanes', 'bulk', { messageId: 'b1', attempt: 0 });
+      await backend.queue.enqueue('lanes', 'normal', { messageId: 'n1', attempt: 0 });
+      await backend.queue.enqueue('lanes', 'high', { messageId: 'h1', attempt: 0 });
+      await backend.queue.enqueue('lanes', 'bulk', { messageId: 'b2', attempt: 0 });
+      expect((await backend.queue.read('lanes', 'w', 2, 0)).map((e) => e.messageId)).toEqual(['h1', 'n1']);
+      expect((await backend.queue.read('lanes', 'w', 10, 0)).map((e) => e.messageId)).toEqual(['b1', 'b2']);
+    });
+
+    test('unacknowledged entries are reclaimed by another consumer; acknowledged ones are gone', async () => {
+      await backend.queue.enqueue('claim', 'normal', { messageId: 'a', attempt: 0 });
+      await backend.queue.enqueue('claim', 'high', { messageId: 'b', attempt: 1 });
+      const read = await backend.queue.read('claim', 'dead-worker', 10, 0);
+      expect(read).toHaveLength(2);
+      await backend.queue.ack('claim', read.filter((e) => e.messageId === 'b'));
+      expect(await backend.queue.depth('claim')).toEqual([
+        { lane: 'high', waiting: 0, pending: 0 },
+        { lane: 'normal', waiting: 0, pending: 1 },
+        { lane: 'bulk', waiting: 0, pending: 0 },
+      ]);
+      expect(await backend.queue.reclaim('claim', 'rescuer', 60_000, 10)).toEqual([]);
+      const reclaimed = await backend.queue.reclaim('claim', 'rescuer', 0, 10);
+      expect(reclaimed.map((e) => [e.messageId, e.attempt, e.deliveries])).toEqual([['a', 0, 2]]);
+      await backend.queue.ack('claim', reclaimed);
+      expect((await backend.queue.depth('claim')).every((d) => d.waiting === 0 && d.pending === 0)).toBe(true);
+    });
+
+    test('a blocked read wakes when an entry arrives', async () => {
+      const reading = backend.queue.read('wake', 'w', 5, 5_000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await backend.queue.enqueue('wake', 'normal', { messageId: 'late', attempt: 0 });
+      const entries = await reading;
+      expect(entries.map((e) => e.messageId)).toEqual(['late']);
+      expect(await backend.queue.read('wake', 'w', 5, 30)).toEqual([]);
+    });
+  });
+}
