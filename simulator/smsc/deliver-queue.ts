@@ -3,12 +3,13 @@
  * beyond it, and a timeout sweep (one timer per bind, not one per PDU). A PDU not answered in time, or answered
  * with an error, is retried up to `maxAttempts` sends, then dropped and counted.
  */
+import type { DeliverSmFields } from './pdu-writer.ts';
 
 export type DeliverOutcome = { readonly status: number } | { readonly failed: 'timeout' | 'closed' | 'dropped' };
 
 export interface DeliverItem {
   readonly kind: 'receipt' | 'mo';
-  readonly fields: Record<string, unknown>;
+  readonly fields: DeliverSmFields;
   attempts: number;
   /** Told once: the final status, or why it never got one. */
   readonly done?: (outcome: DeliverOutcome) => void;

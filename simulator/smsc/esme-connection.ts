@@ -12,8 +12,9 @@ import { sampleLatency } from './random.ts';
 import { RateWindow } from './rate-window.ts';
 import { chooseOutcome, receiptFields, wantsFinalReceipt, wantsIntermediate, type ReceiptSubject } from './receipts.ts';
 import { parseMessageBody, type MessageFields } from './sm-body.ts';
-import { COMMAND_NAME_BY_ID, STATUS, STATUS_NAME_BY_VALUE, statusValue } from './smpp-constants.ts';
-import { makePdu, type SmppPdu, type SmppSession } from './smpp-lib.ts';
+import { COMMAND_ID, COMMAND_NAME_BY_ID, STATUS, STATUS_NAME_BY_VALUE, statusValue } from './smpp-constants.ts';
+import type { SmppPdu, SmppSession } from './smpp-lib.ts';
+import { encodeBindResp, encodeDeliverSm, encodeHeaderOnly, encodeMessageIdResp } from './pdu-writer.ts';
 
 const BIND_MODES: Readonly<Record<string, BindMode>> = {
   bind_transmitter: 'transmitter',
@@ -47,7 +48,9 @@ export class EsmeConnection implements DeliverTarget {
   private pdusSinceBind = 0;
   private throttle: RateWindow | undefined;
   private throttleLimit = 0;
-  private corked = false;
+  private outgoing: Buffer[] = [];
+  private flushScheduled = false;
+  private sequence = 0;
   /** The body (after command_length) of the PDU the `smpp` package is emitting. */
   private lastRead: Buffer | undefined;
   private readonly delivers: DeliverQueue;
@@ -119,26 +122,42 @@ export class EsmeConnection implements DeliverTarget {
     table[key] = (table[key] ?? 0) + 1;
   }
 
-  /** Writes are corked for the rest of the event-loop turn so a burst of answers leaves in few segments. */
-  private send(pdu: SmppPdu): boolean {
-    if (!this.open) return false;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(this.uncork);
+  /**
+   * PDUs written in one event-loop turn leave in one socket write (one syscall, few TCP segments): a burst of
+   * answers never waits on the peer's delayed ACK and never costs a write each.
+   */
+  private send(octets: Buffer, command: string): boolean {
+    if (!this.open || this.socket.destroyed) return false;
+    this.outgoing.push(octets);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(this.flush);
     }
-    const sent = this.session.send(pdu);
-    if (sent) this.count(this.carrier.counters.sent, pdu.command);
-    return sent;
+    this.count(this.carrier.counters.sent, command);
+    return true;
   }
 
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.socket.uncork();
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const batch = this.outgoing;
+    this.outgoing = [];
+    if (this.socket.destroyed || batch.length === 0) return;
+    this.socket.write(batch.length === 1 ? (batch[0] as Buffer) : Buffer.concat(batch));
   };
 
-  private respond(request: SmppPdu, fields: Record<string, unknown>): void {
-    this.send(request.response(fields));
+  /** sequence_number of the PDUs the SMSC originates: 1 to 0x7FFFFFFF, then around again. */
+  private nextSequence(): number {
+    this.sequence = this.sequence >= 0x7fffffff ? 1 : this.sequence + 1;
+    return this.sequence;
+  }
+
+  /** A response without a body (errors, enquire_link_resp, unbind_resp, generic_nack). */
+  private respondStatus(request: SmppPdu, status: number): void {
+    // A request without a response of its own (an unknown command id, outbind...) gets generic_nack.
+    const respId = (request.command_id | 0x80000000) >>> 0;
+    const respName = COMMAND_NAME_BY_ID.has(request.command_id) ? COMMAND_NAME_BY_ID.get(respId) : undefined;
+    const commandId = respName === undefined ? COMMAND_ID.generic_nack : respId;
+    this.send(encodeHeaderOnly(commandId, status, request.sequence_number), respName ?? 'generic_nack');
   }
 
   private onPdu(pdu: SmppPdu): void {
@@ -174,11 +193,12 @@ export class EsmeConnection implements DeliverTarget {
         this.onDeliverResp(pdu.sequence_number, pdu.command_status === 0 ? STATUS.ESME_RUNKNOWNERR : pdu.command_status);
         return;
       case 'enquire_link':
-        if (this.carrier.behaviour.answerEnquireLink) this.respond(pdu, {});
+        if (this.carrier.behaviour.answerEnquireLink) this.respondStatus(pdu, 0);
         else counters.enquireLinksIgnored++;
         return;
       case 'unbind':
-        this.respond(pdu, {});
+        this.respondStatus(pdu, 0);
+        this.flush();
         this.unbound();
         this.socket.end();
         return;
@@ -186,31 +206,32 @@ export class EsmeConnection implements DeliverTarget {
       case 'enquire_link_resp':
         return;
       case 'unknown':
-        this.respond(pdu, { command_status: STATUS.ESME_RINVCMDID });
+        this.respondStatus(pdu, STATUS.ESME_RINVCMDID);
         return;
       default:
         if (pdu.isResponse()) return;
         // Understood by the package but not offered by this SMSC (query_sm, cancel_sm, replace_sm, submit_multi...).
-        this.respond(pdu, { command_status: this.mode === undefined ? STATUS.ESME_RINVBNDSTS : STATUS.ESME_RINVCMDID });
+        this.respondStatus(pdu, this.mode === undefined ? STATUS.ESME_RINVBNDSTS : STATUS.ESME_RINVCMDID);
     }
   }
 
   private onBind(pdu: SmppPdu): void {
     if (this.mode !== undefined) {
-      this.respond(pdu, { command_status: STATUS.ESME_RALYBND });
+      this.respondStatus(pdu, STATUS.ESME_RALYBND);
       return;
     }
     const systemId = typeof pdu.system_id === 'string' ? pdu.system_id : '';
     const status = this.carrier.authorize(systemId, typeof pdu.password === 'string' ? pdu.password : '');
     if (status !== 0) {
       this.carrier.counters.bindFailures++;
-      this.respond(pdu, { command_status: status });
+      this.respondStatus(pdu, status);
       return;
     }
     this.systemId = systemId;
     this.mode = BIND_MODES[pdu.command];
     this.boundAt = Date.now();
-    this.respond(pdu, { system_id: this.carrier.systemId, sc_interface_version: 0x34 });
+    const respId = (pdu.command_id | 0x80000000) >>> 0;
+    this.send(encodeBindResp(respId, pdu.sequence_number, this.carrier.systemId, 0x34), `${pdu.command}_resp`);
     if (this.mode !== 'transmitter') this.carrier.receiverReady(this);
   }
 
@@ -296,7 +317,8 @@ export class EsmeConnection implements DeliverTarget {
   private answerSubmit(pdu: SmppPdu, status: number, messageId?: string): void {
     const name = STATUS_NAME_BY_VALUE.get(status) ?? `0x${status.toString(16).padStart(8, '0')}`;
     this.count(this.carrier.counters.submitStatuses, name);
-    this.respond(pdu, status === 0 ? { message_id: messageId } : { command_status: status });
+    if (status !== 0 || messageId === undefined) this.respondStatus(pdu, status);
+    else this.send(encodeMessageIdResp((pdu.command_id | 0x80000000) >>> 0, pdu.sequence_number, messageId), `${pdu.command}_resp`);
   }
 
   private scheduleReceipts(systemId: string, subject: ReceiptSubject): void {
@@ -324,8 +346,8 @@ export class EsmeConnection implements DeliverTarget {
 
   private sendDeliver(item: DeliverItem): number | undefined {
     if (!this.open) return undefined;
-    const pdu = makePdu('deliver_sm', item.fields);
-    return this.send(pdu) ? pdu.sequence_number : undefined;
+    const sequence = this.nextSequence();
+    return this.send(encodeDeliverSm(sequence, item.fields), 'deliver_sm') ? sequence : undefined;
   }
 
   private onDeliverResp(sequence: number, status: number): void {

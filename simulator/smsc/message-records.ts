@@ -71,11 +71,16 @@ interface PendingGroup {
   decodeError?: string;
 }
 
+/** Kept compact (the accepted part itself for a single-part message); turned into a RecordedMessage when read. */
+type Stored =
+  | { readonly part: AcceptedPart; readonly at: number; readonly group?: undefined; readonly message?: undefined }
+  | { readonly part: AcceptedPart; readonly at: number; readonly group: PendingGroup; readonly message: ReassembledMessage };
+
 export class MessageRecords {
-  private ring: (RecordedMessage | undefined)[];
+  private ring: (Stored | undefined)[];
   private next = 0;
   private stored = 0;
-  private readonly byId = new Map<string, RecordedMessage>();
+  private readonly byId = new Map<string, Stored>();
   private readonly reassembler: Reassembler;
   private readonly pending = new Map<string, PendingGroup>();
   /** Messages recorded since the last reset (evicted ones included). */
@@ -84,32 +89,20 @@ export class MessageRecords {
   constructor(
     private readonly carrier: string,
     readonly capacity: number,
-    private readonly concatTimeoutMs: number,
+    concatTimeoutMs: number,
   ) {
-    this.ring = new Array<RecordedMessage | undefined>(capacity);
+    this.ring = new Array<Stored | undefined>(capacity);
     this.reassembler = new Reassembler({ timeoutMs: concatTimeoutMs, maxPending: Math.max(1000, capacity) });
   }
 
   add(part: AcceptedPart, now: number): void {
     const decoded = part.decoded;
     const concat = decoded.concat;
-    const originator = `${part.systemId}\u0000${part.from}`;
     if (concat === undefined || concat.total < 2) {
-      this.store({
-        ...this.common(part, now),
-        text: decoded.text,
-        ...(decoded.binary === undefined ? {} : { binaryHex: Buffer.from(decoded.binary).toString('hex') }),
-        encoding: decoded.encoding,
-        carriage: decoded.carriage,
-        parts: 1,
-        messageIds: [part.messageId],
-        complete: true,
-        missing: [],
-        duplicates: 0,
-        ...(decoded.decodeError === undefined ? {} : { decodeError: decoded.decodeError }),
-      });
+      this.store({ part, at: now }, part.messageId);
       return;
     }
+    const originator = `${part.systemId}\u0000${part.from}`;
     const key = `${originator}\u0000${part.to}\u0000${concat.refSize}\u0000${concat.ref}\u0000${concat.total}`;
     let group = this.pending.get(key);
     if (group === undefined) {
@@ -143,7 +136,8 @@ export class MessageRecords {
   }
 
   byMessageId(id: string): RecordedMessage | undefined {
-    return this.byId.get(id);
+    const stored = this.byId.get(id);
+    return stored === undefined ? undefined : this.materialize(stored);
   }
 
   list(filter: RecordFilter = {}): RecordedMessage[] {
@@ -152,9 +146,10 @@ export class MessageRecords {
     const n = this.stored;
     for (let k = 0; k < n && out.length < limit; k++) {
       const offset = filter.newestFirst === true ? n - 1 - k : k;
-      const index = (this.next - n + offset + this.capacity) % this.capacity;
-      const record = this.ring[index];
-      if (record !== undefined && matches(record, filter)) out.push(record);
+      const stored = this.ring[(this.next - n + offset + this.capacity) % this.capacity];
+      if (stored === undefined) continue;
+      const record = this.materialize(stored);
+      if (matches(record, filter)) out.push(record);
     }
     return out;
   }
@@ -164,7 +159,7 @@ export class MessageRecords {
   }
 
   reset(): void {
-    this.ring = new Array<RecordedMessage | undefined>(this.capacity);
+    this.ring = new Array<Stored | undefined>(this.capacity);
     this.next = 0;
     this.stored = 0;
     this.total = 0;
@@ -173,8 +168,29 @@ export class MessageRecords {
     this.reassembler.drain();
   }
 
-  private common(part: AcceptedPart, now: number) {
-    return {
+  private release(message: ReassembledMessage): void {
+    const key = `${message.originator}\u0000${message.destination}\u0000${message.refSize}\u0000${message.ref}\u0000${message.total}`;
+    const group = this.pending.get(key);
+    if (group === undefined) return;
+    this.pending.delete(key);
+    this.store({ part: group.first, at: group.at, group, message }, ...group.ids);
+  }
+
+  private store(entry: Stored, ...ids: (string | null)[]): void {
+    const old = this.ring[this.next];
+    if (old !== undefined) {
+      for (const id of idsOf(old)) if (id !== null && this.byId.get(id) === old) this.byId.delete(id);
+    }
+    this.ring[this.next] = entry;
+    this.next = (this.next + 1) % this.capacity;
+    if (this.stored < this.capacity) this.stored++;
+    this.total++;
+    for (const id of ids) if (id !== null) this.byId.set(id, entry);
+  }
+
+  private materialize(stored: Stored): RecordedMessage {
+    const part = stored.part;
+    const common = {
       carrier: this.carrier,
       systemId: part.systemId,
       command: part.command,
@@ -186,17 +202,27 @@ export class MessageRecords {
       destNpi: part.destNpi,
       dataCoding: part.dataCoding,
       registeredDelivery: part.registeredDelivery,
-      receivedAt: new Date(now).toISOString(),
+      receivedAt: new Date(stored.at).toISOString(),
     };
-  }
-
-  private release(message: ReassembledMessage): void {
-    const key = `${message.originator}\u0000${message.destination}\u0000${message.refSize}\u0000${message.ref}\u0000${message.total}`;
-    const group = this.pending.get(key);
-    if (group === undefined) return;
-    this.pending.delete(key);
-    this.store({
-      ...this.common(group.first, group.at),
+    if (stored.group === undefined) {
+      const decoded = part.decoded;
+      return {
+        ...common,
+        text: decoded.text,
+        ...(decoded.binary === undefined ? {} : { binaryHex: Buffer.from(decoded.binary).toString('hex') }),
+        encoding: decoded.encoding,
+        carriage: decoded.carriage,
+        parts: 1,
+        messageIds: [part.messageId],
+        complete: true,
+        missing: [],
+        duplicates: 0,
+        ...(decoded.decodeError === undefined ? {} : { decodeError: decoded.decodeError }),
+      };
+    }
+    const { group, message } = stored;
+    return {
+      ...common,
       text: message.text,
       ...(message.binary === undefined ? {} : { binaryHex: Buffer.from(message.binary).toString('hex') }),
       encoding: message.encoding,
@@ -208,20 +234,12 @@ export class MessageRecords {
       duplicates: message.duplicates,
       ...(message.ref === undefined ? {} : { ref: message.ref }),
       ...(group.decodeError === undefined ? {} : { decodeError: group.decodeError }),
-    });
+    };
   }
+}
 
-  private store(record: RecordedMessage): void {
-    const old = this.ring[this.next];
-    if (old !== undefined) {
-      for (const id of old.messageIds) if (id !== null && this.byId.get(id) === old) this.byId.delete(id);
-    }
-    this.ring[this.next] = record;
-    this.next = (this.next + 1) % this.capacity;
-    if (this.stored < this.capacity) this.stored++;
-    this.total++;
-    for (const id of record.messageIds) if (id !== null) this.byId.set(id, record);
-  }
+function idsOf(stored: Stored): readonly (string | null)[] {
+  return stored.group === undefined ? [stored.part.messageId] : stored.group.ids;
 }
 
 function matches(record: RecordedMessage, filter: RecordFilter): boolean {

@@ -6,7 +6,8 @@ import { encodeText, encodeUdh, IEI_CONCAT_8, IEI_CONCAT_16, type EncodedMessage
 import { Ajv } from 'ajv';
 import { describeAjvError } from './behaviour-schema.ts';
 import { simError } from './errors.ts';
-import { ESM_CLASS } from './smpp-constants.ts';
+import type { DeliverSmFields, Tlv } from './pdu-writer.ts';
+import { ESM_CLASS, TLV_TAG } from './smpp-constants.ts';
 
 export interface MoRequest {
   /** The handset: E.164 with '+', digits, or an alphanumeric sender. */
@@ -31,8 +32,8 @@ export const MO_REQUEST_SCHEMA = {
   additionalProperties: false,
   required: ['from', 'to', 'text'],
   properties: {
-    from: { type: 'string', minLength: 1, maxLength: 20 },
-    to: { type: 'string', minLength: 1, maxLength: 20 },
+    from: { type: 'string', pattern: '^[\\x20-\\x7E]{1,20}$' },
+    to: { type: 'string', pattern: '^[\\x20-\\x7E]{1,20}$' },
     text: { type: 'string', minLength: 1, maxLength: 10_000 },
     encoding: { enum: ['auto', 'gsm7', 'ucs2'] },
     carriage: { enum: ['udh', 'sar', 'payload'] },
@@ -71,8 +72,8 @@ function join(chunks: readonly Uint8Array[]): Buffer {
   return Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
 }
 
-/** deliver_sm fields (octets as Buffer) for each part of the message, in sending order. */
-export function buildMoParts(request: MoRequest, ref: number): Record<string, unknown>[] {
+/** The deliver_sm of each part of the message, in sending order. */
+export function buildMoParts(request: MoRequest, ref: number): DeliverSmFields[] {
   const carriage = request.carriage ?? 'udh';
   let encoded: EncodedMessage;
   try {
@@ -88,46 +89,43 @@ export function buildMoParts(request: MoRequest, ref: number): Record<string, un
   const from = addressOf(request.from);
   const to = addressOf(request.to);
   const common = {
-    service_type: '',
-    source_addr_ton: from.ton,
-    source_addr_npi: from.npi,
-    source_addr: from.addr,
-    dest_addr_ton: to.ton,
-    dest_addr_npi: to.npi,
-    destination_addr: to.addr,
-    protocol_id: 0,
-    priority_flag: 0,
-    registered_delivery: 0,
-    data_coding: DATA_CODING[encoded.encoding],
+    serviceType: '',
+    sourceTon: from.ton,
+    sourceNpi: from.npi,
+    sourceAddr: from.addr,
+    destTon: to.ton,
+    destNpi: to.npi,
+    destinationAddr: to.addr,
+    protocolId: 0,
+    priorityFlag: 0,
+    registeredDelivery: 0,
+    dataCoding: DATA_CODING[encoded.encoding],
   };
   const parts = encoded.parts;
   const withoutConcat = (part: SegmentPart) => part.udh.filter((e) => e.iei !== IEI_CONCAT_8 && e.iei !== IEI_CONCAT_16);
-  let out: Record<string, unknown>[];
+  let out: DeliverSmFields[];
   if (carriage === 'payload') {
     const first = parts[0];
     const header = first === undefined ? new Uint8Array(0) : encodeUdh(withoutConcat(first));
-    out = [
-      {
-        ...common,
-        esm_class: header.length > 0 ? ESM_CLASS.udhi : 0,
-        short_message: Buffer.alloc(0),
-        message_payload: join([header, ...parts.map((p) => p.payload)]),
-      },
-    ];
+    const payload = join([header, ...parts.map((p) => p.payload)]);
+    out = [{ ...common, esmClass: header.length > 0 ? ESM_CLASS.udhi : 0, shortMessage: new Uint8Array(0), tlvs: [{ tag: TLV_TAG.message_payload, value: payload }] }];
   } else if (carriage === 'sar') {
     out = parts.map((part) => {
       const header = encodeUdh(withoutConcat(part));
-      return {
-        ...common,
-        esm_class: header.length > 0 ? ESM_CLASS.udhi : 0,
-        short_message: join([header, part.payload]),
-        ...(parts.length > 1 ? { sar_msg_ref_num: ref, sar_total_segments: parts.length, sar_segment_seqnum: part.seq } : {}),
-      };
+      const sar: Tlv[] =
+        parts.length > 1
+          ? [
+              { tag: TLV_TAG.sar_msg_ref_num, value: Uint8Array.of(ref >> 8, ref & 0xff) },
+              { tag: TLV_TAG.sar_total_segments, value: Uint8Array.of(parts.length) },
+              { tag: TLV_TAG.sar_segment_seqnum, value: Uint8Array.of(part.seq) },
+            ]
+          : [];
+      return { ...common, esmClass: header.length > 0 ? ESM_CLASS.udhi : 0, shortMessage: join([header, part.payload]), tlvs: sar };
     });
   } else {
     out = parts.map((part) => {
       const header = encodeUdh(part.udh);
-      return { ...common, esm_class: header.length > 0 ? ESM_CLASS.udhi : 0, short_message: join([header, part.payload]) };
+      return { ...common, esmClass: header.length > 0 ? ESM_CLASS.udhi : 0, shortMessage: join([header, part.payload]), tlvs: [] };
     });
   }
   return request.order === 'reverse' ? out.reverse() : out;

@@ -7,7 +7,8 @@ import { formatReceiptText } from '../../drivers/codec/index.ts';
 import type { Behaviour, ReceiptOutcome } from './behaviour.ts';
 import { formatMessageId } from './message-ids.ts';
 import { pickWeighted } from './random.ts';
-import { ESM_CLASS, MESSAGE_STATE_BY_STAT, type ReceiptStat } from './smpp-constants.ts';
+import { cstringValue, type DeliverSmFields } from './pdu-writer.ts';
+import { ESM_CLASS, MESSAGE_STATE_BY_STAT, TLV_TAG, type ReceiptStat } from './smpp-constants.ts';
 
 /** What a receipt needs to know of the part it reports on. */
 export interface ReceiptSubject {
@@ -61,8 +62,8 @@ function receiptSafe(text: string): string {
   return text.replace(/[^A-Za-z0-9 !"#%&'()*+,\-./:;<=>?]/g, '.');
 }
 
-/** deliver_sm fields (for the `smpp` package, octets as Buffer) of one receipt. */
-export function receiptFields(subject: ReceiptSubject, outcome: ReceiptOutcome, intermediate: boolean, behaviour: Behaviour, now: number): Record<string, unknown> {
+/** The deliver_sm of one receipt. */
+export function receiptFields(subject: ReceiptSubject, outcome: ReceiptOutcome, intermediate: boolean, behaviour: Behaviour, now: number): DeliverSmFields {
   const stat: ReceiptStat = intermediate ? 'ENROUTE' : outcome.stat;
   const err = intermediate ? 0 : (outcome.err ?? 0);
   const textFormat = behaviour.receipts.textIdFormat === 'same' ? behaviour.messageIds.format : behaviour.receipts.textIdFormat;
@@ -85,21 +86,23 @@ export function receiptFields(subject: ReceiptSubject, outcome: ReceiptOutcome, 
   networkErrorCode[0] = 3;
   networkErrorCode.writeUInt16BE(err, 1);
   return {
-    service_type: '',
-    source_addr_ton: subject.destTon,
-    source_addr_npi: subject.destNpi,
-    source_addr: subject.to,
-    dest_addr_ton: subject.sourceTon,
-    dest_addr_npi: subject.sourceNpi,
-    destination_addr: subject.from,
-    esm_class: intermediate ? ESM_CLASS.intermediateNotification : ESM_CLASS.deliveryReceipt,
-    protocol_id: 0,
-    priority_flag: 0,
-    registered_delivery: 0,
-    data_coding: 0,
-    short_message: Buffer.from(text, 'latin1'),
-    receipted_message_id: subject.messageId,
-    message_state: MESSAGE_STATE_BY_STAT[stat],
-    network_error_code: networkErrorCode,
+    serviceType: '',
+    sourceTon: subject.destTon,
+    sourceNpi: subject.destNpi,
+    sourceAddr: subject.to,
+    destTon: subject.sourceTon,
+    destNpi: subject.sourceNpi,
+    destinationAddr: subject.from,
+    esmClass: intermediate ? ESM_CLASS.intermediateNotification : ESM_CLASS.deliveryReceipt,
+    protocolId: 0,
+    priorityFlag: 0,
+    registeredDelivery: 0,
+    dataCoding: 0,
+    shortMessage: Buffer.from(text, 'latin1'),
+    tlvs: [
+      { tag: TLV_TAG.receipted_message_id, value: cstringValue(subject.messageId) },
+      { tag: TLV_TAG.message_state, value: Uint8Array.of(MESSAGE_STATE_BY_STAT[stat]) },
+      { tag: TLV_TAG.network_error_code, value: networkErrorCode },
+    ],
   };
 }
