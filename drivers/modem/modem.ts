@@ -49,6 +49,9 @@ interface HeldGroup {
 
 const SIM_ERRORS = new Set(['MODEM_SIM_NOT_INSERTED', 'MODEM_SIM_PIN_REQUIRED', 'MODEM_SIM_PIN_WRONG', 'MODEM_SIM_PUK_REQUIRED', 'MODEM_SIM_FAILURE']);
 
+/** How long a status report may precede the +CMGS of its part. */
+const EARLY_REPORT_MS = 30_000;
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -101,6 +104,11 @@ export class Modem {
     handOffFailures: 0,
   };
   private relistTimer: NodeJS.Timeout | undefined;
+  /**
+   * Reports that came before the +CMGS naming their TP-MR was read (a fast network, URCs interleaved with the
+   * answer): kept briefly, one per TP-MR, and matched as soon as that TP-MR is recorded.
+   */
+  private readonly early = new Map<number, { readonly report: SmsStatusReport; readonly at: number }>();
 
   constructor(
     private readonly config: ModemConfig,
@@ -195,6 +203,7 @@ export class Modem {
         garbageBytes: this.channel?.stats().garbageBytes ?? 0,
         strayLines: this.channel?.stats().strayLines ?? 0,
         pendingReceipts: this.tracker.size,
+        earlyReports: this.early.size,
         pendingInboundParts: this.reassembler.pending,
         lastError: this.lastError?.code ?? null,
         lastErrorMessage: this.lastError?.message ?? null,
@@ -425,7 +434,14 @@ export class Modem {
         const submittedAt = this.deps.now();
         const imei = this.imei ?? this.id;
         const carrierMessageId = `${imei}:${mr}:${submittedAt.toString(36)}`;
-        if (request.receipt) this.tracker.record(mr, { carrierMessageId, to: request.to, submittedAt });
+        if (request.receipt) {
+          this.tracker.record(mr, { carrierMessageId, to: request.to, submittedAt });
+          const early = this.early.get(mr);
+          this.early.delete(mr);
+          if (early !== undefined && submittedAt - early.at < EARLY_REPORT_MS) {
+            void this.handleStatusReport(early.report).catch((error: unknown) => this.noteError(error));
+          }
+        }
         this.counters.sent += 1;
         this.failures = 0;
         outcomes.push({ seq: pdu.seq, status: 'submitted', carrierMessageId, via: this.id });
@@ -593,6 +609,10 @@ export class Modem {
     const now = this.deps.now();
     const match = this.tracker.match(report.messageReference, report.recipient.value, report.status.final, now);
     if (!match.matched) {
+      if (match.reason === 'unknown-reference' && !this.early.has(report.messageReference)) {
+        this.early.set(report.messageReference, { report, at: now });
+        return;
+      }
       this.counters.receiptsUnmatched += 1;
       return;
     }
