@@ -26,6 +26,11 @@ export interface ModemBehaviour {
   readonly registration: Registration;
   /** AT+CSQ: rssi 0-31 (99 unknown), ber 0-7 (99 unknown). */
   readonly signal: { readonly rssi: number; readonly ber: number };
+  /**
+   * After power-on the modem searches (AT+CREG stat 2) for this long before it registers; messages and reports the
+   * network holds arrive only once it is registered. 0: registered at once.
+   */
+  readonly attachDelayMs: number;
   /** Delay before every final result code. */
   readonly responseDelayMs: number;
   /** Every N-th AT+CMGS fails with the next code of `codes` (cycling); null: never. */
@@ -49,6 +54,7 @@ export const HAPPY_BEHAVIOUR: ModemBehaviour = {
   puk: '12345678',
   registration: 'home',
   signal: { rssi: 22, ber: 99 },
+  attachDelayMs: 0,
   responseDelayMs: 0,
   sendFailure: null,
   statusReport: { delayMs: 200, outcome: 'delivered' },
@@ -74,7 +80,8 @@ export const SCENARIOS = {
   'delivery-failed': { statusReport: { delayMs: 200, outcome: 'failed' } },
   'no-status-reports': { statusReport: { delayMs: 0, outcome: 'none' } },
   garbage: { garbage: { meanIntervalMs: 700, maxBytes: 12 } },
-  flapping: { flapping: { upMs: 5000, downMs: 1500 } },
+  flapping: { flapping: { upMs: 5000, downMs: 1500 }, attachDelayMs: 500 },
+  'slow-attach': { attachDelayMs: 3000 },
   'urc-interleaved': { urcTiming: 'interleave' },
 } as const satisfies Readonly<Record<string, BehaviourPatch>>;
 
@@ -107,6 +114,7 @@ export function applyBehaviour(base: ModemBehaviour, patch: BehaviourPatch): Mod
   const { rssi, ber } = next.signal ?? {};
   if (!(isIntIn(rssi, 0, 31) || rssi === 99) || !(isIntIn(ber, 0, 7) || ber === 99)) bad('signal', next.signal, 'rssi 0-31 or 99, ber 0-7 or 99');
   if (!isIntIn(next.responseDelayMs, 0, 60_000)) bad('responseDelayMs', next.responseDelayMs, '0-60000');
+  if (!isIntIn(next.attachDelayMs, 0, 600_000)) bad('attachDelayMs', next.attachDelayMs, '0-600000');
   if (next.sendFailure !== null) {
     const { every, codes } = next.sendFailure ?? {};
     if (!isIntIn(every, 1, 1_000_000) || !Array.isArray(codes) || codes.length === 0 || !codes.every((c) => isIntIn(c, 0, 511))) {

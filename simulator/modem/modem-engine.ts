@@ -113,6 +113,7 @@ export class ModemEngine implements ModemContext {
   #sendFailures = 0;
   #concatRef = 0;
   #lastStat = -1;
+  #attached = true;
   #garbageTimer: Cancel | undefined;
   #closed = false;
 
@@ -153,6 +154,15 @@ export class ModemEngine implements ModemContext {
     this.#pendingInput = undefined;
     this.#input = '';
     this.#urcQueue = [];
+    const attachDelay = this.#behaviour.attachDelayMs;
+    this.#attached = attachDelay === 0;
+    if (!this.#attached) {
+      this.#timer(attachDelay, () => {
+        if (!this.#powered) return;
+        this.#attached = true;
+        this.#afterStateChange();
+      });
+    }
     this.#lastStat = this.registrationStat();
     this.#scheduleGarbage();
     this.#afterStateChange();
@@ -391,7 +401,8 @@ export class ModemEngine implements ModemContext {
 
   registrationStat(): number {
     if (this.settings.cfun !== 1 || this.sim.status !== 'ready') return 0;
-    return REGISTRATION_STAT[this.#behaviour.registration];
+    const stat = REGISTRATION_STAT[this.#behaviour.registration];
+    return !this.#attached && (stat === 1 || stat === 5) ? REGISTRATION_STAT.searching : stat;
   }
 
   signal(): { rssi: number; ber: number } {
