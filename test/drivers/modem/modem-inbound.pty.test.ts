@@ -1,0 +1,57 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { linkDetail, PtyHarness, waitFor } from './pty-harness.ts';
+
+const FROM = '+819087654321';
+const LONG_JA = '本日はご来店いただき誠にありがとうございました。次回ご利用時に使える割引クーポンをお送りします。有効期限は今月末までです。配信停止をご希望の場合はSTOPと返信してください。'.repeat(2);
+const LONG_GSM = 'Meeting moved to 15:30 in room 4B. Please bring the signed forms, your badge and the Q3 numbers. '.repeat(4);
+
+describe('receiving through a modem over a pty', () => {
+  const h = new PtyHarness();
+  beforeEach(() => h.setUp());
+  afterEach(() => h.tearDown());
+
+  test.each([
+    ['Japanese UCS-2 in order', LONG_JA, undefined, 'ucs2'],
+    ['Japanese UCS-2 out of order', LONG_JA, [3, 1, 2], 'ucs2'],
+    ['GSM out of order', LONG_GSM, [2, 3, 1], 'gsm7'],
+    ['STOP', 'STOP', undefined, 'gsm7'],
+  ])('%s: reassembled, handed on once, then deleted from the SIM', async (_name, text, order, encoding) => {
+    const sim = await h.modem('ttyA');
+    const pool = await h.pool({ modems: [{ path: sim.path, msisdn: '+819011110000' }] });
+    await waitFor('up', () => pool.health().up);
+    const injected = sim.injectInbound({ from: FROM, text, ...(order === undefined ? {} : { order }) });
+    expect(injected.parts).toBe(order === undefined ? injected.parts : 3);
+    await waitFor('inbound', () => h.messages[0]);
+    expect(h.messages).toEqual([
+      { connectorId: 'test-modems', from: FROM, to: '+819011110000', text, encoding, parts: injected.parts, complete: true, receivedAt: expect.any(Date) },
+    ]);
+    await waitFor('storage emptied', () => sim.stored('SM').length === 0);
+    expect(linkDetail(pool)).toMatchObject({ received: 1, pendingInboundParts: 0 });
+  });
+
+  test('a message the sink refuses stays stored on the SIM and is handed on once the sink accepts', async () => {
+    const sim = await h.modem('ttyA');
+    const pool = await h.pool({ modems: [{ path: sim.path }] });
+    await waitFor('up', () => pool.health().up);
+    h.refuseInbound = true;
+    const injected = sim.injectInbound({ from: FROM, text: LONG_JA });
+    await waitFor('refused', () => Number(linkDetail(pool)['handOffFailures']) >= 1);
+    expect(sim.stored('SM').length).toBe(injected.parts);
+    h.refuseInbound = false;
+    await waitFor('inbound', () => h.messages[0]);
+    await waitFor('storage emptied', () => sim.stored('SM').length === 0);
+    expect(h.messages.map((m) => m.text)).toEqual([LONG_JA]);
+  });
+
+  test('messages stored before the driver started are listed (AT+CMGL) and handed on', async () => {
+    const sim = await h.modem('ttyA');
+    sim.injectInbound({ from: FROM, text: 'waiting since last night' });
+    sim.injectInbound({ from: '+819000001111', text: LONG_JA });
+    await waitFor('stored', () => sim.stored('SM').length === 4);
+    const pool = await h.pool({ modems: [{ path: sim.path }] });
+    await waitFor('two inbound', () => h.messages.length >= 2);
+    expect(h.messages.map((m) => m.text).sort()).toEqual(['waiting since last night', LONG_JA].sort());
+    await waitFor('storage emptied', () => sim.stored('SM').length === 0);
+    expect(pool.health().up).toBe(true);
+  });
+});

@@ -1,0 +1,101 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { encodeText } from '../../../drivers/codec/index.ts';
+import type { PartOutcome, SendRequest } from '../../../drivers/transport/index.ts';
+import { linkDetail, PtyHarness, waitFor } from './pty-harness.ts';
+
+const IMEI_A = '356938035643809';
+const IMEI_B = '490154203237518';
+const TO = '+819012345678';
+
+function request(text: string): SendRequest {
+  return { messageId: 'm', to: TO, from: 'x', encoded: encodeText(text), receipt: false };
+}
+
+describe('recovery of a modem over a pty', () => {
+  const h = new PtyHarness();
+  beforeEach(() => h.setUp());
+  afterEach(() => h.tearDown());
+
+  test('unplug: down, sends refused as not sent; replug: re-found, re-initialised, up; inbound held by the network arrives', async () => {
+    const sim = await h.modem('ttyA', { imei: IMEI_A });
+    const pool = await h.pool({ modems: [{ imei: IMEI_A }] });
+    const events: string[] = [];
+    pool.on('up', (id) => events.push(`up ${id}`));
+    pool.on('down', (id) => events.push(`down ${id}`));
+    await waitFor('up', () => pool.health().up);
+    await sim.unplug();
+    await waitFor('down', () => !pool.health().up);
+    const whileDown = await pool.send(request('sent while unplugged'));
+    expect(whileDown.parts).toMatchObject([{ status: 'failed', error: { code: 'MODEM_NO_MODEM_AVAILABLE', retriable: true } }]);
+    sim.injectInbound({ from: '+819000002222', text: 'sent to you while you were away' });
+    await sim.replug();
+    await waitFor('up again', () => pool.health().up);
+    expect(events).toEqual([`up ${IMEI_A}`, `down ${IMEI_A}`, `up ${IMEI_A}`]);
+    const after = await pool.send(request('after replug'));
+    expect(after.parts).toMatchObject([{ status: 'submitted', via: IMEI_A }]);
+    expect((await sim.waitForTransmitted(1)).map((t) => t.text)).toEqual(['after replug']);
+    await waitFor('inbound', () => h.messages[0]);
+    expect(h.messages.map((m) => m.text)).toEqual(['sent to you while you were away']);
+  });
+
+  test('re-found by IMEI when it comes back at another path, never confused with a neighbour', async () => {
+    const a = await h.modem('ttyA', { imei: IMEI_A, carrier: 'docomo' });
+    const b = await h.modem('ttyB', { imei: IMEI_B, carrier: 'kddi' });
+    const pool = await h.pool({ modems: [{ imei: IMEI_A }, { imei: IMEI_B }] });
+    await waitFor('both up', () => pool.health().links.every((l) => l.up));
+    expect(pool.health().links.map((l) => [l.id, l.detail['path']])).toEqual([
+      [IMEI_A, a.path],
+      [IMEI_B, b.path],
+    ]);
+    await a.close();
+    await waitFor('A down', () => pool.health().links[0]?.up === false);
+    // The same modem re-enumerates under a new name, as a USB modem does after a replug.
+    const moved = await h.modem('ttyC', { imei: IMEI_A, carrier: 'docomo' });
+    await waitFor('A up again', () => pool.health().links[0]?.up === true);
+    expect(pool.health().links.map((l) => [l.id, l.detail['path'], l.detail['operator']])).toEqual([
+      [IMEI_A, moved.path, 'NTT DOCOMO'],
+      [IMEI_B, b.path, 'KDDI'],
+    ]);
+  });
+
+  test('unplugged in the middle of a long message: no part is lost or silently dropped', async () => {
+    const sim = await h.modem('ttyA', { imei: IMEI_A, behaviour: { responseDelayMs: 150 } });
+    const pool = await h.pool({ modems: [{ imei: IMEI_A }] });
+    await waitFor('up', () => pool.health().up);
+    const text = 'Part of a long message that will be cut off by an unplug halfway through. '.repeat(10);
+    const sending = pool.send(request(text));
+    await waitFor('two parts out', () => sim.transmittedParts().length >= 2, 15_000);
+    await sim.unplug();
+    const result = await sending;
+    const statuses = result.parts.map((p) => p.status);
+    expect(statuses.length).toBe(encodeText(text).parts.length);
+    const submitted = result.parts.filter((p): p is Extract<PartOutcome, { status: 'submitted' }> => p.status === 'submitted');
+    const sentMrs = sim.transmittedParts().map((p) => p.mr);
+    // Every part reported submitted really went out, under the TP-MR its id carries.
+    expect(submitted.map((p) => Number(p.carrierMessageId.split(':')[1]))).toEqual(sentMrs.slice(0, submitted.length));
+    // The part on the wire at the unplug is unknown or not sent; the rest are not sent and say so (retriable).
+    const rest = result.parts.slice(submitted.length);
+    expect(rest.length).toBeGreaterThan(0);
+    for (const part of rest) {
+      if (part.status === 'submitted') throw new Error('a submitted part after a failed one');
+      expect(['MODEM_OUTCOME_UNKNOWN', 'MODEM_NOT_SENT']).toContain(part.error.code);
+    }
+    expect(rest.slice(1).every((p) => p.status === 'failed' && p.error.code === 'MODEM_NOT_SENT' && p.error.retriable)).toBe(true);
+    expect(sentMrs.length).toBeLessThanOrEqual(submitted.length + (rest[0]?.status === 'unknown' ? 1 : 0));
+  });
+
+  test('a hung modem (answers too late) goes down, gets the soft reset, and comes back once it answers', async () => {
+    const sim = await h.modem('ttyA', { imei: IMEI_A });
+    const pool = await h.pool({ modems: [{ imei: IMEI_A }], timeouts: { default: 200 }, softResetAfter: 2 });
+    await waitFor('up', () => pool.health().up);
+    sim.setBehaviour({ responseDelayMs: 1000 });
+    const result = await pool.send(request('into the void'));
+    expect(result.parts[0]?.status).not.toBe('submitted');
+    await waitFor('soft reset', () => Number(linkDetail(pool)['softResets']) >= 1, 15_000);
+    expect(pool.health().up).toBe(false);
+    sim.setBehaviour({ responseDelayMs: 0 });
+    await waitFor('up again', () => pool.health().up, 15_000);
+    const again = await pool.send(request('back in business'));
+    expect(again.parts).toMatchObject([{ status: 'submitted' }]);
+  });
+});
