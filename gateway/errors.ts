@@ -5,6 +5,11 @@ export const GW_ERRORS = {
   GW_INVALID_CURSOR: { message: 'the listing cursor is not one this gateway issued', retriable: false },
   GW_STORE_UNAVAILABLE: { message: 'the message store did not answer', retriable: true },
   GW_CORRUPT_RECORD: { message: 'a stored message record could not be read', retriable: false },
+  GW_INVALID_REQUEST: { message: 'invalid message request', retriable: false },
+  GW_SCHEDULE_TOO_FAR: { message: 'scheduleAt is too far in the future', retriable: false },
+  GW_EXPIRED_BEFORE_SEND: { message: 'the validity period ends before the scheduled time', retriable: false },
+  GW_NOT_FOUND: { message: 'no such message', retriable: false },
+  GW_NOT_CANCELABLE: { message: 'the message is past the point where it can be canceled', retriable: false },
 } as const satisfies ErrorTable<string>;
 
 export type GatewayErrorCode = keyof typeof GW_ERRORS;

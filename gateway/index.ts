@@ -26,3 +26,6 @@ export { createRedisBackend } from './adapters/redis/redis-backend.ts';
 export type { RedisBackendOptions } from './adapters/redis/redis-backend.ts';
 export { GW_ERRORS, GatewayError, gatewayError } from './errors.ts';
 export type { GatewayErrorCode } from './errors.ts';
+export { AcceptService } from './accept/accept-service.ts';
+export type { AcceptServiceOptions } from './accept/accept-service.ts';
+export type { SubmitRequest, AcceptAccount, AcceptedMessage } from './accept/accept-request.ts';

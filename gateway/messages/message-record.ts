@@ -69,6 +69,8 @@ export interface MessageEnvelope {
   readonly routeId: string;
   /** Connectors in failover order, as the route decided them. */
   readonly connectors: readonly string[];
+  /** The originator to use on each of `connectors` (after sender rules; null: the connector's own). */
+  readonly senders?: readonly (string | null)[];
   readonly lane: Lane;
   readonly tag?: string;
   readonly clientRef?: string;

@@ -1,0 +1,48 @@
+import type { EncodingRequest } from '../../drivers/codec/index.ts';
+import type { Lane } from '../messages/message-record.ts';
+
+/** What an upstream application asks the gateway to send (already schema-checked by the API). */
+export interface SubmitRequest {
+  readonly to: string;
+  readonly from?: string;
+  readonly text?: string;
+  /** Binary payload in hex, with an optional caller-given UDH in hex. */
+  readonly binary?: string;
+  readonly udh?: string;
+  readonly encoding?: Exclude<EncodingRequest, 'binary'>;
+  readonly smart?: boolean;
+  readonly tag?: string;
+  readonly callbackUrl?: string;
+  /** Epoch ms. */
+  readonly scheduleAt?: number;
+  readonly validitySeconds?: number;
+  readonly priority?: Lane;
+  readonly clientRef?: string;
+  readonly maxParts?: number;
+}
+
+/** The account fields the accept path needs. */
+export interface AcceptAccount {
+  readonly id: string;
+  readonly defaultCountry?: string;
+  readonly requireMobile?: boolean;
+  /** The account's cap on parts per message (the request may lower it, never raise it). */
+  readonly maxParts?: number;
+  /** Allow national language shift tables for 7-bit texts. */
+  readonly shiftTables?: boolean;
+}
+
+export interface AcceptedMessage {
+  readonly id: string;
+  readonly status: string;
+  readonly to: string;
+  readonly carrier: string;
+  readonly carrierSource: string;
+  readonly route: string;
+  readonly connector: string;
+  readonly encoding: string;
+  readonly parts: number;
+  readonly createdAt: string;
+  /** True when an Idempotency-Key matched an earlier request: this is the first request's answer. */
+  readonly duplicate: boolean;
+}

@@ -1,0 +1,157 @@
+/**
+ * The accept path: validate, normalize and route (router), encode and split once (codec: the parts stored are
+ * exactly what is sent and billed), then one atomic write of the record and its queue entry. Only after that
+ * write does the caller get its answer, so nothing acknowledged is lost.
+ */
+import { randomUUID } from 'node:crypto';
+import { encodeBinary, encodeText, fromHex, decodeUdh, type EncodedMessage } from '../../drivers/codec/index.ts';
+import type { RouterHandle } from '../../router/index.ts';
+import { gatewayError } from '../errors.ts';
+import type { Lane, MessageRecord } from '../messages/message-record.ts';
+import { toStoredEncoding } from '../messages/stored-encoding.ts';
+import type { MessageStore, Placement } from '../ports/message-store.ts';
+import type { AcceptAccount, AcceptedMessage, SubmitRequest } from './accept-request.ts';
+
+export interface AcceptServiceOptions {
+  readonly router: RouterHandle;
+  readonly store: MessageStore;
+  /** Whether a connector can take traffic now (routing skips the ones that cannot). */
+  readonly isUp?: (connectorId: string) => boolean;
+  readonly now?: () => number;
+  /** How long an Idempotency-Key holds (default 24 h). */
+  readonly idempotencyTtlMs?: number;
+  /** Validity when the request gives none (default 48 h). */
+  readonly defaultValiditySeconds?: number;
+  /** Farthest scheduleAt accepted (default 30 days). */
+  readonly maxScheduleAheadMs?: number;
+  readonly newId?: () => string;
+}
+
+const DAY_MS = 86_400_000;
+const LANE_BY_TAG: Readonly<Record<string, Lane>> = { otp: 'high', '2fa': 'high', alert: 'high', marketing: 'bulk', bulk: 'bulk', campaign: 'bulk' };
+
+export class AcceptService {
+  private concatRef = Math.floor(Math.random() * 256);
+  private readonly now: () => number;
+  private readonly newId: () => string;
+
+  constructor(private readonly options: AcceptServiceOptions) {
+    this.now = options.now ?? Date.now;
+    this.newId = options.newId ?? randomUUID;
+  }
+
+  async accept(account: AcceptAccount, request: SubmitRequest, idempotencyKey?: string): Promise<AcceptedMessage> {
+    const createdAt = this.now();
+    const decision = await this.options.router.decide(
+      {
+        to: request.to,
+        ...(request.from === undefined ? {} : { from: request.from }),
+        account: account.id,
+        ...(request.tag === undefined ? {} : { tag: request.tag }),
+        ...(account.defaultCountry === undefined ? {} : { defaultCountry: account.defaultCountry }),
+        ...(account.requireMobile === undefined ? {} : { requireMobile: account.requireMobile }),
+        at: new Date(createdAt),
+      },
+      this.options.isUp === undefined ? {} : { isUp: this.options.isUp },
+    );
+    const encoded = this.encode(account, request);
+    const first = decision.connectors[0];
+    if (first === undefined) throw gatewayError('GW_INVALID_REQUEST', 'route has no connector', { route: decision.route.id });
+    const lane = request.priority ?? (request.tag === undefined ? undefined : LANE_BY_TAG[request.tag.toLowerCase()]) ?? 'normal';
+    const { scheduleAt, expiresAt } = this.timing(request, createdAt);
+    const id = this.newId();
+    const record: MessageRecord = {
+      envelope: {
+        id,
+        accountId: account.id,
+        to: decision.to.e164,
+        from: decision.sender.requested,
+        carrier: decision.carrier.carrier,
+        carrierSource: decision.carrier.source,
+        ruleName: decision.rule.name,
+        routeId: decision.route.id,
+        connectors: decision.connectors.map((c) => c.id),
+        senders: decision.connectors.map((c) => c.sender),
+        lane,
+        receipt: true,
+        createdAt,
+        ...(request.tag === undefined ? {} : { tag: request.tag }),
+        ...(request.clientRef === undefined ? {} : { clientRef: request.clientRef }),
+        ...(request.callbackUrl === undefined ? {} : { callbackUrl: request.callbackUrl }),
+        ...(scheduleAt === undefined ? {} : { scheduleAt }),
+        expiresAt,
+        encoded: toStoredEncoding(encoded),
+      },
+      status: scheduleAt === undefined ? 'queued' : 'scheduled',
+      parts: encoded.parts.map((part) => ({ seq: part.seq, status: 'pending' })),
+      timeline: [
+        { at: createdAt, event: 'accepted' },
+        { at: createdAt, event: scheduleAt === undefined ? 'queued' : 'scheduled', connectorId: first.id },
+      ],
+    };
+    const placement: Placement =
+      scheduleAt === undefined
+        ? { kind: 'queue', connectorId: first.id, lane, attempt: 0 }
+        : { kind: 'schedule', at: scheduleAt, connectorId: first.id, lane, attempt: 0 };
+    const claim =
+      idempotencyKey === undefined
+        ? undefined
+        : { accountId: account.id, key: idempotencyKey, ttlMs: this.options.idempotencyTtlMs ?? DAY_MS };
+    const result = await this.options.store.insert(record, placement, claim);
+    if (result.inserted) return answer(record, false);
+    const earlier = await this.options.store.get(result.id);
+    if (earlier === undefined) throw gatewayError('GW_NOT_FOUND', `idempotent replay of ${result.id}`, { id: result.id });
+    return answer(earlier, true);
+  }
+
+  private encode(account: AcceptAccount, request: SubmitRequest): EncodedMessage {
+    const accountMax = account.maxParts ?? 10;
+    const maxParts = Math.min(request.maxParts ?? accountMax, accountMax);
+    this.concatRef = (this.concatRef + 1) & 0xff;
+    if (request.binary !== undefined) {
+      if (request.text !== undefined) throw gatewayError('GW_INVALID_REQUEST', 'give text or binary, not both', { field: 'binary' });
+      const udh = request.udh === undefined ? [] : decodeUdh(fromHex(request.udh)).elements;
+      return encodeBinary(fromHex(request.binary), { udh, maxParts, concatRef: this.concatRef });
+    }
+    if (request.text === undefined) throw gatewayError('GW_INVALID_REQUEST', 'text or binary is required', { field: 'text' });
+    return encodeText(request.text, {
+      encoding: request.encoding ?? 'auto',
+      smart: request.smart ?? false,
+      shiftTables: account.shiftTables ?? false,
+      maxParts,
+      concatRef: this.concatRef,
+    });
+  }
+
+  private timing(request: SubmitRequest, createdAt: number): { scheduleAt: number | undefined; expiresAt: number } {
+    let scheduleAt = request.scheduleAt;
+    if (scheduleAt !== undefined && scheduleAt <= createdAt) scheduleAt = undefined;
+    const maxAhead = this.options.maxScheduleAheadMs ?? 30 * DAY_MS;
+    if (scheduleAt !== undefined && scheduleAt - createdAt > maxAhead) {
+      throw gatewayError('GW_SCHEDULE_TOO_FAR', `more than ${Math.round(maxAhead / DAY_MS)} days ahead`, { field: 'scheduleAt' });
+    }
+    const validityMs = (request.validitySeconds ?? this.options.defaultValiditySeconds ?? 172_800) * 1000;
+    const expiresAt = createdAt + validityMs;
+    if (scheduleAt !== undefined && scheduleAt >= expiresAt) {
+      throw gatewayError('GW_EXPIRED_BEFORE_SEND', 'validityPeriod ends before scheduleAt', { field: 'validityPeriod' });
+    }
+    return { scheduleAt, expiresAt };
+  }
+}
+
+function answer(record: MessageRecord, duplicate: boolean): AcceptedMessage {
+  const envelope = record.envelope;
+  return {
+    id: envelope.id,
+    status: record.status,
+    to: envelope.to,
+    carrier: envelope.carrier,
+    carrierSource: envelope.carrierSource,
+    route: envelope.routeId,
+    connector: envelope.connectors[0] ?? '',
+    encoding: envelope.encoded.encoding,
+    parts: envelope.encoded.parts.length,
+    createdAt: new Date(envelope.createdAt).toISOString(),
+    duplicate,
+  };
+}

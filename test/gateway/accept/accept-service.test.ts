@@ -1,0 +1,108 @@
+import { beforeEach, describe, expect, test } from 'vitest';
+import { AcceptService } from '../../../gateway/accept/accept-service.ts';
+import { createMemoryBackend } from '../../../gateway/adapters/memory/memory-backend.ts';
+import { loadRoutingFile } from '../../../gateway/index.ts';
+import type { MessageBackend } from '../../../gateway/ports/backend.ts';
+import { RouterHandle } from '../../../router/index.ts';
+
+const account = { id: 'demo', defaultCountry: 'JP' };
+const NOW = Date.UTC(2026, 10, 21, 3, 0, 0);
+
+describe('AcceptService', () => {
+  let backend: MessageBackend;
+  let service: AcceptService;
+  let down: Set<string>;
+  let ids: number;
+
+  beforeEach(() => {
+    backend = createMemoryBackend();
+    down = new Set();
+    ids = 0;
+    service = new AcceptService({
+      router: new RouterHandle(loadRoutingFile(undefined)),
+      store: backend.store,
+      isUp: (id) => !down.has(id),
+      now: () => NOW,
+      newId: () => `msg-${++ids}`,
+    });
+  });
+
+  test('a national Japanese number is normalized, routed, encoded once and queued on the first connector', async () => {
+    const text = '東京は晴れです。'.repeat(20);
+    const answer = await service.accept(account, { to: '090-1234-5678', text, clientRef: 'order-1' });
+    expect(answer).toMatchObject({
+      id: 'msg-1',
+      status: 'queued',
+      to: '+819012345678',
+      carrier: 'au',
+      carrierSource: 'ranges',
+      route: 'jp-least-cost',
+      encoding: 'ucs2',
+      parts: 3,
+      createdAt: new Date(NOW).toISOString(),
+      duplicate: false,
+    });
+    const record = await backend.store.get('msg-1');
+    expect(record?.envelope.encoded.parts.map((p) => p.text).join('')).toBe(text);
+    expect(record?.envelope.encoded.parts.map((p) => p.concat?.total)).toEqual([3, 3, 3]);
+    expect(record?.parts.map((p) => p.status)).toEqual(['pending', 'pending', 'pending']);
+    expect(record?.envelope.clientRef).toBe('order-1');
+    const entries = await backend.queue.read(answer.connector, 'w', 10, 0);
+    expect(entries.map((e) => e.messageId)).toEqual(['msg-1']);
+  });
+
+  test('an OTP goes to the high lane, marketing to bulk, and higher lanes are read first', async () => {
+    const bulk = await service.accept(account, { to: '+819012345678', text: 'Sale today', priority: 'bulk' });
+    const marketing = await service.accept(account, { to: '+819012345678', text: 'Sale today', tag: 'marketing' });
+    const otp = await service.accept(account, { to: '+819012345678', text: 'Your code is 123456', priority: 'high' });
+    expect(marketing.connector).toBe(bulk.connector);
+    const entries = await backend.queue.read(bulk.connector, 'w', 10, 0);
+    expect(entries.map((e) => [e.messageId, e.lane])).toEqual([[otp.id, 'high'], [bulk.id, 'bulk'], [marketing.id, 'bulk']]);
+    const tagged = await service.accept(account, { to: '+819012345678', text: 'Your code is 654321', tag: 'otp' });
+    const [entry] = await backend.queue.read(tagged.connector, 'w', 10, 0);
+    expect(entry?.lane).toBe('high');
+  });
+
+  test('the same Idempotency-Key returns the first answer and queues nothing new', async () => {
+    const first = await service.accept(account, { to: '09012345678', text: 'hello' }, 'key-1');
+    const again = await service.accept(account, { to: '09012345678', text: 'something else' }, 'key-1');
+    expect(again).toEqual({ ...first, duplicate: true });
+    expect(await backend.store.get('msg-2')).toBeUndefined();
+    expect((await backend.queue.read(first.connector, 'w', 10, 0)).map((e) => e.messageId)).toEqual(['msg-1']);
+  });
+
+  test('a scheduled message waits in the schedule', async () => {
+    const answer = await service.accept(account, { to: '09012345678', text: 'later', scheduleAt: NOW + 60_000 });
+    expect(answer.status).toBe('scheduled');
+    expect(await backend.queue.read(answer.connector, 'w', 10, 0)).toEqual([]);
+    expect(await backend.queue.moveDue(NOW + 60_000, 10)).toBe(1);
+  });
+
+  test.each([
+    [{ to: 'not a number', text: 'x' }, 'ROUTE_NUMBER_UNPARSABLE'],
+    [{ to: '0312', text: 'x' }, 'ROUTE_NUMBER_TOO_SHORT'],
+    [{ to: '09012345678' }, 'GW_INVALID_REQUEST'],
+    [{ to: '09012345678', text: 'x', binary: '00' }, 'GW_INVALID_REQUEST'],
+    [{ to: '09012345678', text: 'x'.repeat(2000) }, 'CODEC_TOO_MANY_PARTS'],
+    [{ to: '09012345678', text: 'x'.repeat(200), maxParts: 1 }, 'CODEC_TOO_MANY_PARTS'],
+    [{ to: '09012345678', text: 'あ', encoding: 'gsm7' as const }, 'CODEC_NOT_GSM7'],
+    [{ to: '09012345678', binary: 'zz' }, 'CODEC_INVALID_HEX'],
+    [{ to: '09012345678', text: 'x', scheduleAt: NOW + 40 * 86_400_000 }, 'GW_SCHEDULE_TOO_FAR'],
+    [{ to: '09012345678', text: 'x', scheduleAt: NOW + 7_200_000, validitySeconds: 3600 }, 'GW_EXPIRED_BEFORE_SEND'],
+  ])('%j is refused with %s and nothing is stored', async (request, code) => {
+    await expect(service.accept(account, request)).rejects.toMatchObject({ code });
+    expect(await backend.store.get('msg-1')).toBeUndefined();
+  });
+
+  test('a route whose connectors are all down refuses with a retriable error', async () => {
+    down.add('smpp-aggregator');
+    down.add('modem-pool');
+    await expect(service.accept(account, { to: '09012345678', text: 'x' })).rejects.toMatchObject({ code: 'ROUTE_NO_HEALTHY_CONNECTOR', retriable: true });
+  });
+
+  test('when the first connector is down the route starts on the next', async () => {
+    down.add('smpp-aggregator');
+    const answer = await service.accept(account, { to: '09012345678', text: 'x', tag: 'otp' });
+    expect(answer.connector).toBe('modem-pool');
+  });
+});
