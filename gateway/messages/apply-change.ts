@@ -1,16 +1,21 @@
-import type { MessageChange, MessageRecord, PartState, TimelineEntry } from './message-record.ts';
+import type { MessageChange, MessageRecord, PartUpdate, TimelineEntry } from './message-record.ts';
 import { isFinalMessageStatus, rollUpParts, type MessageStatus } from './message-status.ts';
 
 /**
  * The one definition of how a change lands on a record (the Redis adapter's script mirrors it, and the
- * adapters' shared contract tests hold both to it): parts merge by sequence number, a final message status
+ * adapters' shared contract tests hold both to it): part updates merge field by field into the part with their
+ * sequence number (a sequence number the message does not have is ignored), a final message status
  * never changes, and a status the roll-up derives is added to the timeline.
  */
 export function applyChange(record: MessageRecord, change: MessageChange): MessageRecord {
   let parts = record.parts;
   if (change.parts !== undefined && change.parts.length > 0) {
-    const updates = new Map<number, PartState>(change.parts.map((part) => [part.seq, part]));
-    parts = record.parts.map((part) => updates.get(part.seq) ?? part);
+    const updates = new Map<number, PartUpdate>();
+    for (const update of change.parts) updates.set(update.seq, { ...updates.get(update.seq), ...update });
+    parts = record.parts.map((part) => {
+      const update = updates.get(part.seq);
+      return update === undefined ? part : { ...part, ...update };
+    });
   }
   const timeline: TimelineEntry[] = [...record.timeline, ...change.timeline];
   let status: MessageStatus = record.status;

@@ -90,11 +90,14 @@ export interface MessageRecord {
   readonly timeline: readonly TimelineEntry[];
 }
 
+/** Fields of one part to change; the others keep their stored values. */
+export type PartUpdate = { readonly seq: number } & Partial<Omit<PartState, 'seq'>>;
+
 /** A change to a message: part updates, then the message status they (or the caller) imply. */
 export interface MessageChange {
   /** When the change happened (epoch ms); a status the roll-up derives is stamped with it. */
   readonly at: number;
-  readonly parts?: readonly PartState[];
+  readonly parts?: readonly PartUpdate[];
   /** Set the message status; ignored when the message is already final. */
   readonly status?: MessageStatus;
   /** Let the store roll the parts up into the message status (atomically with the part updates). */

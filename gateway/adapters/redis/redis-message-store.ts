@@ -53,7 +53,8 @@ return {1, id}
 
 /**
  * KEYS: message, timeline. ARGV: at, explicit status or '', roll-up '1'/'0', update count k,
- * k triples (seq, part JSON, letter; a seq the message does not have is ignored), then timeline entries.
+ * k triples (seq, fields to merge as JSON, status letter or ''; a seq the message does not have is ignored),
+ * then timeline entries.
  * The roll-up mirrors rollUpParts().
  */
 const APPLY = new RedisScript(`
@@ -63,8 +64,11 @@ local ps = redis.call('HGET', KEYS[1], 'ps')
 for i = 0, k - 1 do
   local seq = tonumber(ARGV[5 + 3 * i])
   if seq >= 1 and seq <= #ps then
-    redis.call('HSET', KEYS[1], 'p' .. seq, ARGV[6 + 3 * i])
-    ps = ps:sub(1, seq - 1) .. ARGV[7 + 3 * i] .. ps:sub(seq + 1)
+    local part = cjson.decode(redis.call('HGET', KEYS[1], 'p' .. seq))
+    for field, value in pairs(cjson.decode(ARGV[6 + 3 * i])) do part[field] = value end
+    redis.call('HSET', KEYS[1], 'p' .. seq, cjson.encode(part))
+    local letter = ARGV[7 + 3 * i]
+    if letter ~= '' then ps = ps:sub(1, seq - 1) .. letter .. ps:sub(seq + 1) end
   end
 end
 if k > 0 then redis.call('HSET', KEYS[1], 'ps', ps) end
@@ -140,7 +144,7 @@ export class RedisMessageStore implements MessageStore {
   async apply(id: string, change: MessageChange): Promise<MessageRecord | undefined> {
     const parts = change.parts ?? [];
     const args: (string | number)[] = [change.at, change.status ?? '', change.rollUp === true ? '1' : '0', parts.length];
-    for (const part of parts) args.push(part.seq, JSON.stringify(part), PART_STATUS_LETTER[part.status]);
+    for (const part of parts) args.push(part.seq, JSON.stringify(part), part.status === undefined ? '' : PART_STATUS_LETTER[part.status]);
     for (const entry of change.timeline) args.push(JSON.stringify(entry));
     const reply = (await APPLY.run(this.redis, [this.keys.message(id), this.keys.timeline(id)], args)) as
       | [string[], string[]]

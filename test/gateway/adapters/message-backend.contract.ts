@@ -132,6 +132,17 @@ export function messageBackendContract(name: string, create: () => Promise<Messa
       );
     });
 
+    test('part updates merge into the stored part field by field', async () => {
+      const record = makeRecord();
+      const id = record.envelope.id;
+      await backend.store.insert(record, queue());
+      await backend.store.apply(id, { at: 1, parts: [{ seq: 2, status: 'submitted', connectorId: 'smsc-a', carrierMessageId: 'ab12', submittedAt: 1_763_700_000_123 }], timeline: [] });
+      const after = await backend.store.apply(id, { at: 2, parts: [{ seq: 2, status: 'delivered', raw: { stat: 'DELIVRD', err: '000' }, doneAt: 1_763_700_009_999 }, { seq: 3, error: { code: 'SMPP_THROTTLED', message: 'x' } }], rollUp: true, timeline: [] });
+      expect(after?.parts[1]).toEqual({ seq: 2, status: 'delivered', connectorId: 'smsc-a', carrierMessageId: 'ab12', submittedAt: 1_763_700_000_123, raw: { stat: 'DELIVRD', err: '000' }, doneAt: 1_763_700_009_999 });
+      expect(after?.parts[2]).toEqual({ seq: 3, status: 'pending', error: { code: 'SMPP_THROTTLED', message: 'x' } });
+      expect(await backend.store.get(id)).toEqual(after);
+    });
+
     test('an explicit status is kept and stamped by the caller', async () => {
       const record = makeRecord();
       await backend.store.insert(record, queue());
