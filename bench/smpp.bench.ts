@@ -63,6 +63,8 @@ interface RunResult {
   readonly submitsPerSecond: number;
   readonly receiptsPerSecond: number;
   readonly failures: number;
+  /** CPU of this process per message (submit, answer, receipt): the driver's own cost, steadier than rates on a busy machine. */
+  readonly cpuMicros: number;
 }
 
 async function runDriver(port: number, binds: number, window: number, total: number): Promise<RunResult> {
@@ -93,6 +95,7 @@ async function runDriver(port: number, binds: number, window: number, total: num
   const request: SendRequest = { messageId: 'bench', to: '+819012345678', from: 'Bench', encoded, receipt: true };
   let next = 0;
   let failures = 0;
+  const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   // Enough senders to keep every window full; each awaits its own result, as gateway dispatch workers do.
   const worker = async (): Promise<void> => {
@@ -106,11 +109,13 @@ async function runDriver(port: number, binds: number, window: number, total: num
   const submitsDone = process.hrtime.bigint();
   await Promise.race([receiptsDone, new Promise((resolve) => setTimeout(resolve, 10_000))]);
   const ended = process.hrtime.bigint();
+  const used = process.cpuUsage(cpu);
   await connector.close();
   return {
     submitsPerSecond: total / (Number(submitsDone - started) / 1e9),
     receiptsPerSecond: receipts / (Number(ended - started) / 1e9),
     failures,
+    cpuMicros: (used.user + used.system) / total,
   };
 }
 
@@ -129,6 +134,7 @@ async function runBare(port: number, window: number, total: number): Promise<Run
   let answered = 0;
   let failures = 0;
   let receipts = 0;
+  const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   let submitsDone = started;
   await new Promise<void>((resolve) => {
@@ -165,17 +171,22 @@ async function runBare(port: number, window: number, total: number): Promise<Run
     for (let i = 0; i < window; i++) sendNext();
   });
   const ended = process.hrtime.bigint();
+  const used = process.cpuUsage(cpu);
   session.close();
   return {
     submitsPerSecond: total / (Number(submitsDone - started) / 1e9),
     receiptsPerSecond: receipts / (Number(ended - started) / 1e9),
     failures,
+    cpuMicros: (used.user + used.system) / total,
   };
 }
 
 function line(label: string, r: RunResult): string {
   const n = (v: number): string => Math.round(v).toLocaleString('en-US').padStart(8);
-  return `${label.padEnd(28)} ${n(r.submitsPerSecond)} submit_sm/s ${n(r.receiptsPerSecond)} receipts/s  failures ${r.failures}`;
+  return (
+    `${label.padEnd(28)} ${n(r.submitsPerSecond)} submit_sm/s ${n(r.receiptsPerSecond)} receipts/s  ` +
+    `${r.cpuMicros.toFixed(1).padStart(6)} us CPU/message  failures ${r.failures}`
+  );
 }
 
 const simulator = await startSimulator();
@@ -198,7 +209,8 @@ try {
   console.log(line('bare smpp client, window 100', bare));
   const driver = results.get('1/100') as RunResult;
   const ratio = driver.submitsPerSecond / bare.submitsPerSecond;
-  console.log(`driver (1 bind, window 100) / bare client: ${(ratio * 100).toFixed(0)}% (target >= 80%)`);
+  console.log(`driver (1 bind, window 100) / bare client: ${(ratio * 100).toFixed(0)}% of its submit_sm/s (target >= 80%)`);
+  console.log(`CPU per message, driver / bare client: ${(driver.cpuMicros / bare.cpuMicros).toFixed(2)}x`);
 } finally {
   await simulator.stop();
 }

@@ -31,6 +31,24 @@ const BIND_COMMAND: Record<BindRole, string> = {
   receiver: 'bind_receiver',
 };
 
+/**
+ * deliver_sm_resp / data_sm_resp encoded once by the smpp package; each answer copies one and patches
+ * command_status and sequence_number (receipts arrive as often as submits, so this path is hot).
+ */
+const DELIVER_SM_RESP = new Pdu('deliver_sm_resp', { message_id: '' }).toBuffer();
+const DATA_SM_RESP = new Pdu('data_sm_resp', { message_id: '' }).toBuffer();
+
+function response(template: Buffer, seq: number, status: number): Buffer {
+  // As the smpp package does (and SMPP 3.4 section 4.4.2 says of submit_sm_resp): an error answer has no body.
+  const length = status === ESME_ROK ? template.length : 16;
+  const buffer = Buffer.allocUnsafe(length);
+  template.copy(buffer, 0, 0, length);
+  buffer.writeUInt32BE(length, 0);
+  buffer.writeUInt32BE(status, 8);
+  buffer.writeUInt32BE(seq, 12);
+  return buffer;
+}
+
 /** How long a peer gets to close after we ended our side (unbind exchange, unbind by peer). */
 const CLOSE_GRACE_MS = 2000;
 
@@ -59,15 +77,23 @@ export class BindSession<J extends InFlight> {
   private enquireSentAt = 0;
   private bindSeq = 0;
   private unbindSeq = 0;
-  private corked = false;
+  /** PDUs written in this event-loop turn, sent as one buffer by `flush` (see `write`). */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private closeReason: SmppError | undefined;
   private wasBound = false;
   /** Deliveries handed to the owner and not answered yet: sequence_number -> deadline. */
   private readonly pendingDeliveries = new Map<number, { deadline: number; commandId: number }>();
   private readingPaused = false;
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.socket?.uncork();
+  private readonly flush = (): void => {
+    const chunks = this.pending;
+    if (chunks.length === 0) return;
+    const bytes = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    const socket = this.socket;
+    if (socket === undefined || socket.destroyed) return;
+    socket.write(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, bytes));
   };
   private readonly onData = (chunk: Buffer): void => {
     this.lastReceived = Date.now();
@@ -99,6 +125,8 @@ export class BindSession<J extends InFlight> {
     if (this.state !== 'idle') return;
     this.generation += 1;
     this.reader = new FrameReader();
+    this.pending = [];
+    this.pendingBytes = 0;
     this.sequence = 0;
     this.enquireSeq = 0;
     this.unbindSeq = 0;
@@ -148,8 +176,7 @@ export class BindSession<J extends InFlight> {
     const pending = this.pendingDeliveries.get(seq);
     if (pending === undefined) return;
     this.pendingDeliveries.delete(seq);
-    const command = pending.commandId === CMD.data_sm ? 'data_sm_resp' : 'deliver_sm_resp';
-    this.write(new Pdu(command, { sequence_number: seq, command_status: status, message_id: '' }).toBuffer());
+    this.write(response(pending.commandId === CMD.data_sm ? DATA_SM_RESP : DELIVER_SM_RESP, seq, status));
     if (this.readingPaused && this.pendingDeliveries.size < this.config.inbound.maxPendingPerBind) {
       this.readingPaused = false;
       this.drainFrames();
@@ -335,20 +362,22 @@ export class BindSession<J extends InFlight> {
     }
   }
 
+  /**
+   * Every PDU of one event-loop turn goes out in one socket write (one segment where it fits), so answers
+   * to a whole chunk of receipts and the submits they free leave together, and with TCP_NODELAY nothing
+   * waits for the peer's delayed ACK.
+   */
   private write(buffer: Buffer): void {
     const socket = this.socket;
     if (socket === undefined || socket.destroyed) return;
-    if (!this.corked) {
-      this.corked = true;
-      socket.cork();
-      setImmediate(this.uncork);
-    }
-    socket.write(buffer);
+    if (this.pending.length === 0) setImmediate(this.flush);
+    this.pending.push(buffer);
+    this.pendingBytes += buffer.length;
   }
 
   private endSoon(): void {
     this.setState('closing', Date.now());
-    this.uncork();
+    this.flush();
     this.socket?.end();
   }
 

@@ -426,8 +426,10 @@ export class SmppConnector extends EventEmitter implements Driver, BindOwner<Sen
   private toReceipt(decoded: Extract<DecodedDelivery, { kind: 'receipt' }>, now: Date): Receipt | undefined {
     const id = decoded.receiptedMessageId ?? decoded.parsed?.id;
     if (id === undefined || id.trim() === '') return undefined;
-    const candidates = messageIdCandidates(id);
-    const carrierMessageId = candidates.find((c) => this.knownIds.has(c)) ?? normalizeMessageId(id);
+    const normalized = normalizeMessageId(id);
+    const carrierMessageId = this.knownIds.has(normalized)
+      ? normalized
+      : (messageIdCandidates(id).find((c) => this.knownIds.has(c)) ?? normalized);
     const tlvState = decoded.messageState === undefined ? undefined : MESSAGE_STATE_TO_RECEIPT_STATE[decoded.messageState];
     const state = tlvState ?? decoded.parsed?.state ?? 'unknown';
     const parsed = decoded.parsed;

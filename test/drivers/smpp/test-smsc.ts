@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import { FrameReader } from '../../../drivers/smpp/frame-reader.ts';
-import { rawMessageFields } from '../../../drivers/smpp/raw-message.ts';
+import { readMessagePdu } from '../../../drivers/smpp/message-pdu.ts';
 import { Pdu, type SmppPdu } from '../../../drivers/smpp/smpp-lib.ts';
 
 export interface TestSmscOptions {
@@ -132,7 +132,7 @@ export async function startTestSmsc(options: TestSmscOptions = {}): Promise<Test
         respWaiters.delete(pdu.sequence_number);
         return;
       case 'submit_sm': {
-        const raw = rawMessageFields(frame);
+        const raw = readMessagePdu(frame);
         const now = Date.now();
         conn.outstanding += 1;
         smsc.maxOutstanding = Math.max(smsc.maxOutstanding, conn.outstanding);
