@@ -24,14 +24,14 @@ const validate = ajv.compile<RoutingConfig>(ROUTING_SCHEMA);
 
 /** Parses YAML text; syntax errors become ROUTE_CONFIG_INVALID naming the file and line. */
 export function parseRoutingYaml(content: string, fileName: string): unknown {
-  const document = parseDocument(content, { prettyErrors: false });
+  const document = parseDocument(content, { prettyErrors: true });
   if (document.errors.length > 0) {
     throw configError(
       document.errors.map((e) => ({
         file: fileName,
         path: e.linePos?.[0] === undefined ? '' : `line ${e.linePos[0].line} column ${e.linePos[0].col}`,
         field: '',
-        message: e.message.split('\n')[0] ?? 'YAML syntax error',
+        message: (e.message.split('\n')[0] ?? 'YAML syntax error').replace(/ at line \d+, column \d+:?$/, ''),
       })),
     );
   }

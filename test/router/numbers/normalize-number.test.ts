@@ -1,0 +1,53 @@
+import { describe, expect, test } from 'vitest';
+import { normalizeNumber, type RouteErrorCode } from '../../../router/index.ts';
+
+describe('normalizeNumber', () => {
+  test.each([
+    ['national with hyphens, default JP', '090-1234-5678', 'JP', '+819012345678', 'JP', 'MOBILE'],
+    ['international with spaces', '+81 90 1234 5678', undefined, '+819012345678', 'JP', 'MOBILE'],
+    ['00 international prefix in Japan (IDD there is 010)', '0081-90-1234-5678', 'JP', '+819012345678', 'JP', 'MOBILE'],
+    ['00 international prefix without a default country', '0081 90 1234 5678', undefined, '+819012345678', 'JP', 'MOBILE'],
+    ["Japan's own IDD 010", '010-81-90-1234-5678', 'JP', '+819012345678', 'JP', 'MOBILE'],
+    ['full-width digits and hyphens', '０９０－１２３４－５６７８', 'JP', '+819012345678', 'JP', 'MOBILE'],
+    ['full-width plus', '＋８１９０１２３４５６７８', undefined, '+819012345678', 'JP', 'MOBILE'],
+    ['parentheses and dots', '(090) 1234.5678', 'JP', '+819012345678', 'JP', 'MOBILE'],
+    ['Tokyo fixed line', '03-1234-5678', 'JP', '+81312345678', 'JP', 'FIXED_LINE'],
+    ['070 mobile', '070-1234-5678', 'JP', '+817012345678', 'JP', 'MOBILE'],
+    ['German mobile with another default country', '+49 151 12345678', 'JP', '+4915112345678', 'DE', 'MOBILE'],
+    ['UK mobile, national form', '07400 123456', 'GB', '+447400123456', 'GB', 'MOBILE'],
+    ['Guernsey shares +44: the region comes from the range', '07911 123456', 'GB', '+447911123456', 'GG', 'MOBILE'],
+    ['US number', '+1 (415) 555-2671', undefined, '+14155552671', 'US', 'FIXED_LINE_OR_MOBILE'],
+  ])('%s: %s', (_label, input, country, e164, region, type) => {
+    const result = normalizeNumber(input, { defaultCountry: country });
+    expect(result).toMatchObject({ input, e164, country: region, type });
+  });
+
+  test.each<[string, string, string | undefined, boolean, RouteErrorCode, string]>([
+    ['letters', 'call me', 'JP', false, 'ROUTE_NUMBER_UNPARSABLE', 'NOT_A_NUMBER'],
+    ['empty', '   ', 'JP', false, 'ROUTE_NUMBER_UNPARSABLE', 'NOT_A_NUMBER'],
+    ['digits with a letter', '090-1234-567a', 'JP', false, 'ROUTE_NUMBER_UNPARSABLE', 'NOT_A_NUMBER'],
+    ['national number without a default country', '09012345678', undefined, false, 'ROUTE_NUMBER_NO_COUNTRY', 'INVALID_COUNTRY'],
+    ['unknown country calling code', '+999 1234 5678', undefined, false, 'ROUTE_NUMBER_NO_COUNTRY', 'INVALID_COUNTRY'],
+    ['too short for Japan', '090-123', 'JP', false, 'ROUTE_NUMBER_TOO_SHORT', 'TOO_SHORT'],
+    ['too long for Japan', '090-1234-5678-9012', 'JP', false, 'ROUTE_NUMBER_TOO_LONG', 'TOO_LONG'],
+    ['right length, unallocated prefix', '+81 10 1234 5678', undefined, false, 'ROUTE_NUMBER_INVALID', 'INVALID_FOR_REGION'],
+    ['fixed line where mobile is required', '03-1234-5678', 'JP', true, 'ROUTE_NUMBER_NOT_MOBILE', 'NOT_MOBILE'],
+    ['IP phone (050) where mobile is required', '050-1234-5678', 'JP', true, 'ROUTE_NUMBER_NOT_MOBILE', 'NOT_MOBILE'],
+  ])('refuses %s (%s)', (_label, input, country, requireMobile, code, reason) => {
+    let caught: unknown;
+    try {
+      normalizeNumber(input, { defaultCountry: country, requireMobile });
+    } catch (error: unknown) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code, retriable: false, details: { field: 'to', value: input, reason } });
+  });
+
+  test('a mobile number passes when mobile is required', () => {
+    expect(normalizeNumber('090-1234-5678', { defaultCountry: 'JP', requireMobile: true }).type).toBe('MOBILE');
+  });
+
+  test('a malformed default country is an option error, not a number error', () => {
+    expect(() => normalizeNumber('090-1234-5678', { defaultCountry: 'jp' })).toThrow(expect.objectContaining({ code: 'ROUTE_INVALID_OPTION' }));
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, test } from 'vitest';
+import { MemoryPortingSource, RouterHandle, buildRoutingTable, loadRoutingTable, type PortingRecord, type RoutingTable } from '../../router/index.ts';
+
+const tableRouting = (ruleName: string, connector: string): RoutingTable =>
+  buildRoutingTable({ routes: { r: { strategy: 'failover', connectors: [{ id: connector }] } }, rules: [{ name: ruleName, route: 'r' }] }, { fileName: `${ruleName}.yaml`, version: ruleName });
+
+const AT = new Date('2025-06-01T00:00:00Z');
+
+/** A porting source whose reads wait until the test releases them, to hold a decision in flight. */
+class GatedPortingSource extends MemoryPortingSource {
+  private readonly waiting: (() => void)[] = [];
+  override async get(e164: string): Promise<PortingRecord | undefined> {
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return super.get(e164);
+  }
+  get pending(): number {
+    return this.waiting.length;
+  }
+  release(): void {
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((r) => setImmediate(r));
+  expect(condition()).toBe(true);
+}
+
+describe('RouterHandle', () => {
+  test('swap replaces the table for new decisions and returns the old one', async () => {
+    const first = tableRouting('v1', 'a');
+    const second = tableRouting('v2', 'b');
+    const handle = new RouterHandle(first);
+    expect((await handle.decide({ to: '+819012345678', at: AT })).tableVersion).toBe('v1');
+    expect(handle.swap(second)).toBe(first);
+    const decision = await handle.decide({ to: '+819012345678', at: AT });
+    expect([decision.tableVersion, decision.rule.name, decision.connectors[0]?.id]).toEqual(['v2', 'v2', 'b']);
+  });
+
+  test('a decision in flight keeps the table it started with, even across the porting lookup', async () => {
+    const porting = new GatedPortingSource();
+    const handle = new RouterHandle(tableRouting('v1', 'a'), { porting });
+    const inFlight = handle.decide({ to: '+819012345678', at: AT });
+    await until(() => porting.pending === 1);
+    handle.swap(tableRouting('v2', 'b'));
+    const later = handle.decide({ to: '+819012345678', at: AT });
+    await until(() => porting.pending === 2);
+    porting.release();
+    const [old, fresh] = await Promise.all([inFlight, later]);
+    expect([old.tableVersion, old.rule.name, old.connectors[0]?.id]).toEqual(['v1', 'v1', 'a']);
+    expect([fresh.tableVersion, fresh.rule.name, fresh.connectors[0]?.id]).toEqual(['v2', 'v2', 'b']);
+  });
+
+  test('reload with a good configuration swaps; a bad one is refused and the old table stays in force', async () => {
+    const handle = new RouterHandle(tableRouting('v1', 'a'));
+    const bad = handle.reload(() => loadRoutingTable('routes: {}\nrules: [{ name: x, route: missing }]\n', { fileName: 'bad.yaml' }));
+    expect(bad.ok).toBe(false);
+    expect(bad.ok ? undefined : bad.error).toMatchObject({ code: 'ROUTE_CONFIG_INVALID' });
+    expect(handle.table.version).toBe('v1');
+    expect((await handle.decide({ to: '+819012345678', at: AT })).connectors[0]?.id).toBe('a');
+
+    const good = handle.reload(() => tableRouting('v2', 'b'));
+    expect(good.ok && good.previous.version).toBe('v1');
+    expect((await handle.decide({ to: '+819012345678', at: AT })).connectors[0]?.id).toBe('b');
+  });
+
+  test('normalizes with the account settings and refuses bad input with typed errors', async () => {
+    const handle = new RouterHandle(tableRouting('v1', 'a'));
+    expect((await handle.decide({ to: '090-1234-5678', defaultCountry: 'JP', at: AT })).to.e164).toBe('+819012345678');
+    await expect(handle.decide({ to: '03-1234-5678', defaultCountry: 'JP', requireMobile: true, at: AT })).rejects.toMatchObject({ code: 'ROUTE_NUMBER_NOT_MOBILE' });
+    await expect(handle.decide({ to: '+819012345678', from: '東京', at: AT })).rejects.toMatchObject({ code: 'ROUTE_SENDER_INVALID' });
+  });
+});
