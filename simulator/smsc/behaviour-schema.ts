@@ -71,6 +71,7 @@ function behaviourSchema(complete: boolean): Schema {
           respTimeoutMs: { type: 'integer', minimum: 1, maximum: 3_600_000 },
           window: { type: 'integer', minimum: 1, maximum: 100_000 },
           maxAttempts: { type: 'integer', minimum: 1, maximum: 100 },
+          retryDelayMs: ms,
         },
         complete,
       ),

@@ -68,6 +68,8 @@ export interface DeliverBehaviour {
   readonly window: number;
   /** Sends of one deliver_sm (first try included) before it is dropped and counted as such. */
   readonly maxAttempts: number;
+  /** Wait before resending a deliver_sm that timed out or was answered with an error. */
+  readonly retryDelayMs: number;
 }
 
 export interface Behaviour {
@@ -110,7 +112,7 @@ export const HAPPY_BEHAVIOUR: Behaviour = {
   submitErrors: [],
   dropEveryPdus: 0,
   answerEnquireLink: true,
-  deliver: { respTimeoutMs: 10_000, window: 1000, maxAttempts: 3 },
+  deliver: { respTimeoutMs: 10_000, window: 1000, maxAttempts: 3, retryDelayMs: 1000 },
   seed: 1,
 };
 

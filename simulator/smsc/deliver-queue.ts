@@ -24,6 +24,7 @@ export interface DeliverLimits {
   readonly window: number;
   readonly respTimeoutMs: number;
   readonly maxAttempts: number;
+  readonly retryDelayMs: number;
 }
 
 export interface DeliverCounters {
@@ -38,6 +39,8 @@ export class DeliverQueue {
   private backlog: DeliverItem[] = [];
   private head = 0;
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** Items waiting out the retry delay, with their timers. */
+  private readonly retrying = new Map<NodeJS.Timeout, DeliverItem>();
   private closed = false;
 
   constructor(
@@ -84,7 +87,9 @@ export class DeliverQueue {
     this.closed = true;
     if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
     this.sweepTimer = undefined;
-    const left = [...[...this.outstanding.values()].map((o) => o.item), ...this.backlog.slice(this.head)];
+    const left = [...[...this.outstanding.values()].map((o) => o.item), ...this.backlog.slice(this.head), ...this.retrying.values()];
+    for (const timer of this.retrying.keys()) clearTimeout(timer);
+    this.retrying.clear();
     this.outstanding.clear();
     this.backlog = [];
     this.head = 0;
@@ -113,9 +118,15 @@ export class DeliverQueue {
   }
 
   private retryOrDrop(item: DeliverItem, last: DeliverOutcome): void {
-    if (item.attempts < this.limits().maxAttempts) {
+    const { maxAttempts, retryDelayMs } = this.limits();
+    if (item.attempts < maxAttempts) {
       this.counters.deliverSmRetries++;
-      this.backlog.push(item);
+      const timer = setTimeout(() => {
+        this.retrying.delete(timer);
+        this.backlog.push(item);
+        this.pump();
+      }, retryDelayMs);
+      this.retrying.set(timer, item);
       return;
     }
     this.counters.deliverSmDropped++;

@@ -1,13 +1,13 @@
 /**
- * Mobile-originated messages the control API injects: a text encoded by the codec, cut into parts, and carried
- * in deliver_sm (esm_class 0x00 / UDHI 0x40) as UDH in short_message, SAR TLVs, or one message_payload TLV.
+ * Mobile-originated messages the control API injects: a text encoded by the codec (`encodeText`), cut into parts
+ * and carried (`toSmppParts`) in deliver_sm as UDH in short_message, SAR TLVs, or one message_payload TLV.
  */
-import { encodeText, encodeUdh, IEI_CONCAT_8, IEI_CONCAT_16, type EncodedMessage, type SegmentPart } from '../../drivers/codec/index.ts';
+import { encodeText, toSmppParts, type EncodedMessage, type SmppPartFields } from '../../drivers/codec/index.ts';
 import { Ajv } from 'ajv';
 import { describeAjvError } from './behaviour-schema.ts';
 import { simError } from './errors.ts';
 import type { DeliverSmFields, Tlv } from './pdu-writer.ts';
-import { ESM_CLASS, TLV_TAG } from './smpp-constants.ts';
+import { TLV_TAG } from './smpp-constants.ts';
 
 export interface MoRequest {
   /** The handset: E.164 with '+', digits, or an alphanumeric sender. */
@@ -66,12 +66,6 @@ export function addressOf(address: string): { readonly ton: number; readonly npi
   return { ton: 5, npi: 0, addr: address };
 }
 
-const DATA_CODING = { gsm7: 0x00, ucs2: 0x08, binary: 0x04 } as const;
-
-function join(chunks: readonly Uint8Array[]): Buffer {
-  return Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
-}
-
 /** The deliver_sm of each part of the message, in sending order. */
 export function buildMoParts(request: MoRequest, ref: number): DeliverSmFields[] {
   const carriage = request.carriage ?? 'udh';
@@ -99,34 +93,25 @@ export function buildMoParts(request: MoRequest, ref: number): DeliverSmFields[]
     protocolId: 0,
     priorityFlag: 0,
     registeredDelivery: 0,
-    dataCoding: DATA_CODING[encoded.encoding],
   };
-  const parts = encoded.parts;
-  const withoutConcat = (part: SegmentPart) => part.udh.filter((e) => e.iei !== IEI_CONCAT_8 && e.iei !== IEI_CONCAT_16);
-  let out: DeliverSmFields[];
-  if (carriage === 'payload') {
-    const first = parts[0];
-    const header = first === undefined ? new Uint8Array(0) : encodeUdh(withoutConcat(first));
-    const payload = join([header, ...parts.map((p) => p.payload)]);
-    out = [{ ...common, esmClass: header.length > 0 ? ESM_CLASS.udhi : 0, shortMessage: new Uint8Array(0), tlvs: [{ tag: TLV_TAG.message_payload, value: payload }] }];
-  } else if (carriage === 'sar') {
-    out = parts.map((part) => {
-      const header = encodeUdh(withoutConcat(part));
-      const sar: Tlv[] =
-        parts.length > 1
-          ? [
-              { tag: TLV_TAG.sar_msg_ref_num, value: Uint8Array.of(ref >> 8, ref & 0xff) },
-              { tag: TLV_TAG.sar_total_segments, value: Uint8Array.of(parts.length) },
-              { tag: TLV_TAG.sar_segment_seqnum, value: Uint8Array.of(part.seq) },
-            ]
-          : [];
-      return { ...common, esmClass: header.length > 0 ? ESM_CLASS.udhi : 0, shortMessage: join([header, part.payload]), tlvs: sar };
-    });
-  } else {
-    out = parts.map((part) => {
-      const header = encodeUdh(part.udh);
-      return { ...common, esmClass: header.length > 0 ? ESM_CLASS.udhi : 0, shortMessage: join([header, part.payload]), tlvs: [] };
-    });
+  let carried: SmppPartFields[];
+  try {
+    carried = toSmppParts(encoded, carriage, { gsmDataCoding: 0x00 });
+  } catch (error: unknown) {
+    throw simError('SIM_MO_ENCODING', error instanceof Error ? error.message : String(error), { field: 'mo.text' }, error);
   }
+  const out = carried.map((part): DeliverSmFields => {
+    const tlvs: Tlv[] = [];
+    if (part.sar !== undefined && part.sar.totalSegments > 1) {
+      const ref = part.sar.msgRefNum;
+      tlvs.push(
+        { tag: TLV_TAG.sar_msg_ref_num, value: Uint8Array.of(ref >> 8, ref & 0xff) },
+        { tag: TLV_TAG.sar_total_segments, value: Uint8Array.of(part.sar.totalSegments) },
+        { tag: TLV_TAG.sar_segment_seqnum, value: Uint8Array.of(part.sar.segmentSeqnum) },
+      );
+    }
+    if (part.messagePayload !== undefined) tlvs.push({ tag: TLV_TAG.message_payload, value: part.messagePayload });
+    return { ...common, esmClass: part.esmClass, dataCoding: part.dataCoding, shortMessage: part.shortMessage, tlvs };
+  });
   return request.order === 'reverse' ? out.reverse() : out;
 }
