@@ -7,12 +7,16 @@
 import { codecError } from './errors.ts';
 
 const DIGITS = '0123456789ABCDEF';
-/** Char codes of the two hex digits of each octet value, so encoding is a table lookup per octet. */
-const HIGH = new Uint8Array(256);
-const LOW = new Uint8Array(256);
+/**
+ * The two hex digits of each octet value as one 16-bit unit laid out in memory as the two ASCII characters, so
+ * encoding is one table lookup and one store per octet, and a single TextDecoder call makes the string.
+ */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+const PAIRS = new Uint16Array(256);
 for (let i = 0; i < 256; i++) {
-  HIGH[i] = DIGITS.charCodeAt(i >> 4);
-  LOW[i] = DIGITS.charCodeAt(i & 0x0f);
+  const high = DIGITS.charCodeAt(i >> 4);
+  const low = DIGITS.charCodeAt(i & 0x0f);
+  PAIRS[i] = LITTLE_ENDIAN ? high | (low << 8) : (high << 8) | low;
 }
 /** Value of a hex digit by char code, 255 for anything else. */
 const VALUE = new Uint8Array(128).fill(255);
@@ -20,26 +24,14 @@ for (let i = 0; i < 16; i++) {
   VALUE[DIGITS.charCodeAt(i)] = i;
   VALUE[DIGITS.toLowerCase().charCodeAt(i)] = i;
 }
-
-/** Octets at a time given to String.fromCharCode, well below any engine's argument limit. */
-const CHUNK = 4096;
+// Hex digits are ASCII, which every single-byte decoder maps to itself.
+const ASCII = new TextDecoder('latin1');
 
 export function toHex(bytes: Uint8Array): string {
   const length = bytes.length;
-  if (length <= CHUNK) return hexChunk(bytes, 0, length);
-  const pieces: string[] = [];
-  for (let start = 0; start < length; start += CHUNK) pieces.push(hexChunk(bytes, start, Math.min(length, start + CHUNK)));
-  return pieces.join('');
-}
-
-function hexChunk(bytes: Uint8Array, start: number, end: number): string {
-  const chars = new Uint8Array((end - start) * 2);
-  for (let i = start, j = 0; i < end; i++, j += 2) {
-    const b = bytes[i] as number;
-    chars[j] = HIGH[b] as number;
-    chars[j + 1] = LOW[b] as number;
-  }
-  return String.fromCharCode.apply(null, chars as unknown as number[]);
+  const chars = new Uint16Array(length);
+  for (let i = 0; i < length; i++) chars[i] = PAIRS[bytes[i] as number] as number;
+  return ASCII.decode(chars);
 }
 
 function isSpace(code: number): boolean {

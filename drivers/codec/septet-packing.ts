@@ -27,25 +27,33 @@ export function packSeptets(septets: Uint8Array, fillBits = 0): Uint8Array {
 }
 
 /**
- * Packs into `out` from `offset` (the octet holding the fill bits); returns the offset after the last octet
- * written. `out` must be zeroed there (a fresh Uint8Array is): bits are OR-ed in, which keeps the loop branch-free.
+ * Packs into `out` from `offset` (the octet holding the fill bits, which are written as zeros); returns the offset
+ * after the last octet written. Bits gather in an accumulator and each octet is stored once.
  */
 export function packSeptetsInto(septets: Uint8Array, out: Uint8Array, offset: number, fillBits = 0): number {
-  let bitPos = fillBits;
+  const count = septets.length;
+  let acc = 0;
+  let bits = fillBits;
   let index = offset;
-  for (let i = 0; i < septets.length; i++) {
+  let seen = 0;
+  for (let i = 0; i < count; i++) {
     const septet = septets[i] as number;
-    if (septet > 0x7f) throw codecError('CODEC_INVALID_SEPTET', `septet ${i} is 0x${septet.toString(16)}`, { index: i, value: septet });
-    // A septet covers the current octet from bitPos and, when bitPos > 1, spills into the next one.
-    out[index] = (out[index] as number) | ((septet << bitPos) & 0xff);
-    if (bitPos > 1) out[index + 1] = septet >> (8 - bitPos);
-    bitPos += 7;
-    if (bitPos >= 8) {
-      bitPos -= 8;
-      index++;
+    seen |= septet;
+    acc |= septet << bits;
+    bits += 7;
+    if (bits >= 8) {
+      out[index++] = acc & 0xff;
+      acc >>>= 8;
+      bits -= 8;
     }
   }
-  return bitPos === 0 ? index : index + 1;
+  if (bits > 0) out[index++] = acc & 0xff;
+  // Checked once at the end: the loop stays branch-light, and a bad septet still refuses the whole input.
+  if (seen > 0x7f) {
+    const at = septets.findIndex((value) => value > 0x7f);
+    throw codecError('CODEC_INVALID_SEPTET', `septet ${at} is 0x${(septets[at] ?? 0).toString(16)}`, { index: at, value: septets[at] });
+  }
+  return index;
 }
 
 /** Reads `septetCount` septets from packed `octets`, skipping `fillBits` (0-6) leading bits. */

@@ -107,8 +107,31 @@ function parseNumber(address: string, field: string, allowAlphanumeric: boolean)
   });
 }
 
+/**
+ * '+' and 1-20 decimal digits, or 1-20 decimal digits: the common case, encoded in one pass without parsing;
+ * undefined for anything else.
+ */
+function encodeDecimal(address: string): Uint8Array | undefined {
+  const international = address.charCodeAt(0) === 0x2b;
+  const start = international ? 1 : 0;
+  const digits = address.length - start;
+  if (digits < 1 || digits > 20) return undefined;
+  const out = new Uint8Array(2 + ((digits + 1) >> 1));
+  out[0] = digits;
+  out[1] = international ? TOA_INTERNATIONAL : TOA_UNKNOWN;
+  for (let i = 0; i < digits; i++) {
+    const value = address.charCodeAt(start + i) - 0x30;
+    if (value < 0 || value > 9) return undefined;
+    const at = 2 + (i >> 1);
+    out[at] = i & 1 ? ((out[at] as number) & 0x0f) | (value << 4) : 0xf0 | value;
+  }
+  return out;
+}
+
 /** Encodes TP-DA / TP-OA / TP-RA: length, type of address, value. */
 export function encodeTpAddress(address: string, field = 'TP-DA'): Uint8Array {
+  const decimal = encodeDecimal(address);
+  if (decimal !== undefined) return decimal;
   const parsed = parseNumber(address, field, true);
   let value: Uint8Array;
   let length: number;
