@@ -104,6 +104,8 @@ export class Modem {
     handOffFailures: 0,
   };
   private relistTimer: NodeJS.Timeout | undefined;
+  /** The channel being initialised, so close() can end a start-up in progress. */
+  private opening: AtChannel | null = null;
   /**
    * Reports that came before the +CMGS naming their TP-MR was read (a fast network, URCs interleaved with the
    * answer): kept briefly, one per TP-MR, and matched as soon as that TP-MR is recorded.
@@ -227,6 +229,7 @@ export class Modem {
     const channel = this.channel;
     this.channel = null;
     if (channel !== null) await channel.close().catch(() => undefined);
+    if (this.opening !== null) await this.opening.close().catch(() => undefined);
     this.releaseClaim();
   }
 
@@ -274,6 +277,13 @@ export class Modem {
           timeouts: this.pool.timeouts,
           promptTimeoutMs: this.pool.promptTimeoutMs,
         });
+        this.opening = channel;
+        if (this.closed()) {
+          this.opening = null;
+          await channel.close().catch(() => undefined);
+          this.deps.claimed.delete(candidate.device);
+          return;
+        }
       } catch (error) {
         this.deps.claimed.delete(candidate.device);
         this.lastError = isModemError(error) ? error : modemError('MODEM_PORT_OPEN_FAILED', String(error), { path: candidate.path });
@@ -281,8 +291,15 @@ export class Modem {
       }
       try {
         await this.initialise(channel, candidate);
+        this.opening = null;
         return;
       } catch (error) {
+        this.opening = null;
+        if (this.closed()) {
+          await channel.close().catch(() => undefined);
+          this.deps.claimed.delete(candidate.device);
+          return;
+        }
         const hung = isModemError(error) && error.code === 'MODEM_TIMEOUT';
         if (hung) await this.failed(channel);
         await channel.close().catch(() => undefined);
@@ -407,13 +424,15 @@ export class Modem {
       this.failures = 0;
     } catch (error) {
       this.noteError(error);
-      if (isModemError(error) && error.code === 'MODEM_TIMEOUT') await this.goDown('poll timed out', true);
     }
   }
 
   private noteError(error: unknown): void {
     this.counters.errors += 1;
-    if (isModemError(error)) this.lastError = error;
+    if (!isModemError(error)) return;
+    this.lastError = error;
+    // A command that got no answer means the modem (or its USB link) is hung: start over.
+    if (error.code === 'MODEM_TIMEOUT' && this.state === 'up') void this.goDown(`timeout: ${error.message}`, true);
   }
 
   // ---- sending ----
