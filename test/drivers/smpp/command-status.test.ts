@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
 import { COMMAND_STATUSES, commandStatus, commandStatusByName } from '../../../drivers/smpp/command-status.ts';
@@ -29,5 +30,16 @@ describe('command_status table', () => {
     const error = submitStatusError(status, { part: 2 });
     expect(error).toMatchObject({ code, retriable, details: { commandStatus: status, statusName: name, part: 2 } });
     expect(SMPP_ERRORS[error.code].retriable).toBe(retriable);
+  });
+});
+
+describe('SMPP_ error table', () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## SMPP connectors'), readme.indexOf('\n## ', readme.indexOf('## SMPP connectors') + 1));
+
+  test.each(Object.entries(SMPP_ERRORS))('%s is documented in the README with its retriable flag', (code, spec) => {
+    const row = section.split('\n').find((line) => line.startsWith(`| \`${code}\``));
+    expect(row).toBeDefined();
+    expect(row?.split('|')[2]?.trim()).toBe(spec.retriable ? 'yes' : 'no');
   });
 });
