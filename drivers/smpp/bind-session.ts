@@ -206,7 +206,11 @@ export class BindSession<J extends InFlight> {
       default:
         return;
     }
-    if (this.enquireSeq !== 0) {
+    if (this.readingPaused) {
+      // Not reading (backpressure), so an answer could not be seen: liveness is judged again once reading resumes.
+      if (this.enquireSeq !== 0) this.enquireSentAt = now;
+      this.lastReceived = now;
+    } else if (this.enquireSeq !== 0) {
       if (now - this.enquireSentAt > this.config.enquireLinkTimeoutMs) {
         this.destroy(smppError('SMPP_ENQUIRE_LINK_TIMEOUT', `no enquire_link_resp in ${this.config.enquireLinkTimeoutMs} ms`, { bind: this.id }));
         return;

@@ -85,6 +85,7 @@ export class SmppConnector extends EventEmitter implements Driver, BindOwner<Sen
   private sink: DriverSink | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private pumpTimer: NodeJS.Timeout | undefined;
+  private pumpAt = 0;
   private started = false;
   private closing = false;
   private closed: Promise<void> | undefined;
@@ -125,7 +126,12 @@ export class SmppConnector extends EventEmitter implements Driver, BindOwner<Sen
   }
 
   private emitEvent<E extends keyof DriverEvents>(event: E, ...args: Parameters<DriverEvents[E]>): void {
-    this.emit(event, ...args);
+    try {
+      this.emit(event, ...args);
+    } catch {
+      // A listener's bug must not break the session that is telling it something.
+      this.count('listener_errors');
+    }
   }
 
   start(sink: DriverSink): Promise<void> {
@@ -143,6 +149,7 @@ export class SmppConnector extends EventEmitter implements Driver, BindOwner<Sen
     let parts: PreparedPart[];
     try {
       if (this.closing) throw smppError('SMPP_CLOSED', undefined, { connector: this.id });
+      if (!this.started) throw smppError('SMPP_NOT_BOUND', 'connector not started', { connector: this.id });
       parts = prepareSubmits(request, this.config);
     } catch (error) {
       const coded: CodedError = isCodedError(error)
@@ -237,8 +244,14 @@ export class SmppConnector extends EventEmitter implements Driver, BindOwner<Sen
     if (next !== undefined) this.schedulePump(next.readyAt - now);
   }
 
+  /** One pump timer, always for the earliest moment something may leave (a token, a throttle pause ending). */
   private schedulePump(ms: number): void {
-    if (this.pumpTimer !== undefined) return;
+    const at = Date.now() + Math.max(1, ms);
+    if (this.pumpTimer !== undefined) {
+      if (this.pumpAt <= at) return;
+      clearTimeout(this.pumpTimer);
+    }
+    this.pumpAt = at;
     this.pumpTimer = setTimeout(this.pumpLater, Math.max(1, ms));
   }
 
@@ -368,7 +381,7 @@ export class SmppConnector extends EventEmitter implements Driver, BindOwner<Sen
       }
       this.count('receipts');
       this.emitEvent('receipt', receipt);
-      this.hand(this.sink?.receipt(receipt), bind, generation, seq);
+      this.hand(this.toSink('receipt', receipt), bind, generation, seq);
       return;
     }
     this.count('inbound_parts');
@@ -382,16 +395,12 @@ export class SmppConnector extends EventEmitter implements Driver, BindOwner<Sen
     const message = this.toInbound(result.message, now);
     this.count('inbound');
     this.emitEvent('inbound', message);
-    this.hand(this.sink?.inbound(message), bind, generation, seq);
+    this.hand(this.toSink('inbound', message), bind, generation, seq);
   }
 
   // ---- receiving ----
 
-  private hand(promise: Promise<void> | undefined, bind: BindSession<SendJob>, generation: number, seq: number): void {
-    if (promise === undefined) {
-      bind.answerDelivery(generation, seq, ESME_ROK);
-      return;
-    }
+  private hand(promise: Promise<void>, bind: BindSession<SendJob>, generation: number, seq: number): void {
     promise.then(
       () => bind.answerDelivery(generation, seq, ESME_ROK),
       () => {
@@ -401,12 +410,25 @@ export class SmppConnector extends EventEmitter implements Driver, BindOwner<Sen
     );
   }
 
+  /** The sink's promise; a sink that throws instead of rejecting is treated alike, never as a broken PDU. */
+  private toSink(kind: 'receipt', value: Receipt): Promise<void>;
+  private toSink(kind: 'inbound', value: InboundMessage): Promise<void>;
+  private toSink(kind: 'receipt' | 'inbound', value: Receipt | InboundMessage): Promise<void> {
+    const sink = this.sink;
+    if (sink === undefined) return Promise.resolve();
+    try {
+      return kind === 'receipt' ? sink.receipt(value as Receipt) : sink.inbound(value as InboundMessage);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
   private deliverLoose(message: ReassembledMessage): void {
     const inbound = this.toInbound(message, new Date());
     this.count('inbound');
     this.count('inbound_incomplete');
     this.emitEvent('inbound', inbound);
-    this.sink?.inbound(inbound).catch(() => this.count('sink_failures'));
+    this.toSink('inbound', inbound).catch(() => this.count('sink_failures'));
   }
 
   private toInbound(message: ReassembledMessage, now: Date): InboundMessage {

@@ -210,7 +210,14 @@ describe('SMPP connector against a local SMSC', () => {
     const releases: (() => void)[] = [];
     const rejections: (() => void)[] = [];
     const seen: string[] = [];
-    const c = connector(server.port, { inbound: { maxPendingPerBind: 2, sinkTimeoutMs: 10_000 } });
+    // enquire_link timing far shorter than the stall: a paused bind must not take its own silence for a dead peer.
+    const c = connector(server.port, {
+      inbound: { maxPendingPerBind: 2, sinkTimeoutMs: 10_000 },
+      enquireLinkIntervalMs: 50,
+      enquireLinkTimeoutMs: 100,
+    });
+    const downs: string[] = [];
+    c.on('down', (_l, reason) => downs.push(reason));
     await started(c, {
       receipt: () => Promise.resolve(),
       inbound: (m) => {
@@ -226,7 +233,8 @@ describe('SMPP connector against a local SMSC', () => {
       server.deliver({ source_addr: '447700900111', short_message: Buffer.from(t) }, (s) => statuses.push([t, s]));
     }
     await waitFor(() => seen.length === 2, 'two deliveries at the sink');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(downs).toEqual([]);
     expect(seen).toEqual(['a', 'b']);
     expect(c.health().links[0]?.detail.readingPaused).toBe(true);
     expect(statuses).toEqual([]);
@@ -244,6 +252,31 @@ describe('SMPP connector against a local SMSC', () => {
       ['c', 0],
       ['d', 0],
     ]);
+  });
+
+  test('a sink that throws, and a listener that throws, cost an answer ESME_RX_T_APPN, not the session', async () => {
+    const server = await smsc();
+    const c = connector(server.port);
+    c.on('inbound', () => {
+      throw new Error('listener bug');
+    });
+    await started(c, {
+      receipt: () => Promise.resolve(),
+      inbound: () => {
+        throw new Error('sink bug');
+      },
+    });
+    const statuses: number[] = [];
+    server.deliver({ source_addr: '447700900111', short_message: Buffer.from('boom') }, (s) => statuses.push(s));
+    await waitFor(() => statuses.length === 1, 'an answer');
+    expect(statuses).toEqual([0x64]);
+    expect(c.health()).toMatchObject({ up: true, counters: { listener_errors: 1, sink_failures: 1 } });
+  });
+
+  test('send before start fails at once instead of waiting', async () => {
+    const server = await smsc();
+    const result = await connector(server.port).send(textRequest('early'));
+    expect(result.parts[0]).toMatchObject({ status: 'failed', error: { code: 'SMPP_NOT_BOUND', retriable: true } });
   });
 
   test('a sink that never settles gets ESME_RX_T_APPN after the sink timeout', async () => {
