@@ -54,4 +54,20 @@ describe('receiving through a modem over a pty', () => {
     await waitFor('storage emptied', () => sim.stored('SM').length === 0);
     expect(pool.health().up).toBe(true);
   });
+
+  test('direct delivery (+CMT) and stored status reports (+CDSI) when the profile asks for them', async () => {
+    const sim = await h.modem('ttyA');
+    const pool = await h.pool({ modems: [{ path: sim.path, quirks: { cnmi: 'AT+CNMI=2,2,0,2,0' } }] });
+    await waitFor('up', () => pool.health().up);
+    sim.injectInbound({ from: FROM, text: LONG_JA, order: [2, 3, 1] });
+    await waitFor('inbound', () => h.messages[0]);
+    expect(h.messages.map((m) => [m.text, m.complete])).toEqual([[LONG_JA, true]]);
+    expect(sim.stored('SM')).toEqual([]);
+    const { encodeText } = await import('../../../drivers/codec/index.ts');
+    const sent = await pool.send({ messageId: 'r', to: FROM, from: 'x', encoded: encodeText('with a stored report'), receipt: true });
+    await waitFor('receipt', () => h.receipts[0]);
+    expect(h.receipts.map((r) => [r.carrierMessageId, r.state])).toEqual([[sent.parts[0]?.status === 'submitted' ? sent.parts[0].carrierMessageId : '', 'delivered']]);
+    expect(sim.statusReports().map((r) => r.via)).toEqual(['cdsi']);
+    await waitFor('report deleted', () => sim.stored('SR').length === 0);
+  });
 });
