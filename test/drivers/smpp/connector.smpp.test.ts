@@ -297,9 +297,27 @@ describe('SMPP connector against a local SMSC', () => {
     const ups: string[] = [];
     c.on('up', (link) => ups.push(link));
     await started(c);
+    const answers: [string, number][] = [];
+    server.request('enquire_link', {}, (command, status) => answers.push([command, status]));
+    server.request('query_sm', { message_id: '1' }, (command, status) => answers.push([command, status]));
+    await waitFor(() => answers.length === 2, 'two answers');
+    expect(answers).toEqual([
+      ['enquire_link_resp', 0],
+      ['generic_nack', 0x03],
+    ]);
     server.unbindAll();
     await waitFor(() => ups.length === 2, 'bound again after the SMSC unbound');
     expect(server.commands.get('unbind_resp')).toBe(1);
+  });
+
+  test('a generic_nack to a submit_sm fails that part with its status', async () => {
+    const server = await smsc({ nackSubmits: 0x03 });
+    const c = await started(connector(server.port));
+    const result = await c.send(textRequest('nacked'));
+    expect(result.parts[0]).toMatchObject({
+      status: 'failed',
+      error: { code: 'SMPP_SUBMIT_REJECTED', details: { commandStatus: 3, statusName: 'ESME_RINVCMDID' } },
+    });
   });
 
   test('close() unbinds cleanly and waits for parts in flight', async () => {

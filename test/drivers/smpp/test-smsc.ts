@@ -23,6 +23,8 @@ export interface TestSmscOptions {
   receiptIds?: 'hex' | 'decimal';
   /** message_id form in submit_sm_resp. */
   responseIds?: 'hex' | 'decimal';
+  /** Answer every submit_sm with a generic_nack of this command_status. */
+  nackSubmits?: number;
 }
 
 export interface RecordedSubmit {
@@ -63,6 +65,8 @@ export interface TestSmsc {
   options: TestSmscOptions;
   boundSessions(): number;
   deliver(fields: Record<string, unknown>, onResp?: (status: number) => void): void;
+  /** Sends any request PDU to the first bound session; `onResp` gets the answer's command name and status. */
+  request(command: string, fields: Record<string, unknown>, onResp: (command: string, status: number) => void): void;
   unbindAll(): void;
   close(): Promise<void>;
 }
@@ -73,7 +77,7 @@ export async function startTestSmsc(options: TestSmscOptions = {}): Promise<Test
   let nextId = 0x10000;
   let deliverSeq = 0;
   const recent: number[] = [];
-  const respWaiters = new Map<number, (status: number) => void>();
+  const respWaiters = new Map<number, (status: number, command: string) => void>();
   const smsc: TestSmsc = {
     port: 0,
     submits: [],
@@ -89,6 +93,13 @@ export async function startTestSmsc(options: TestSmscOptions = {}): Promise<Test
       deliverSeq += 1;
       if (onResp) respWaiters.set(deliverSeq, onResp);
       target.socket.write(new Pdu('deliver_sm', { ...fields, sequence_number: deliverSeq }).toBuffer());
+    },
+    request(command, fields, onResp) {
+      const target = [...conns].find((c) => c.bound);
+      if (target === undefined) throw new Error('no bound session');
+      deliverSeq += 1;
+      respWaiters.set(deliverSeq, (status, name) => onResp(name, status));
+      target.socket.write(new Pdu(command, { ...fields, sequence_number: deliverSeq }).toBuffer());
     },
     unbindAll() {
       for (const c of conns) if (c.bound) c.socket.write(new Pdu('unbind', { sequence_number: 999999 }).toBuffer());
@@ -128,10 +139,16 @@ export async function startTestSmsc(options: TestSmscOptions = {}): Promise<Test
         conn.socket.end();
         return;
       case 'deliver_sm_resp':
-        respWaiters.get(pdu.sequence_number)?.(pdu.command_status);
+      case 'enquire_link_resp':
+      case 'generic_nack':
+        respWaiters.get(pdu.sequence_number)?.(pdu.command_status, pdu.command);
         respWaiters.delete(pdu.sequence_number);
         return;
       case 'submit_sm': {
+        if (options.nackSubmits !== undefined) {
+          reply('generic_nack', { command_status: options.nackSubmits });
+          return;
+        }
         const raw = readMessagePdu(frame);
         const now = Date.now();
         conn.outstanding += 1;
