@@ -465,6 +465,9 @@ export function commandTable(modem: Pick<ModemContext, 'profile'>): ReadonlyMap<
     table.set(name, { exec: iccid(format), read: iccid(format), test: constant(() => []) });
   }
   if (modem.profile.supportsCereg) table.set('+CEREG', CEREG);
+  for (const name of modem.profile.vendorCommands) {
+    table.set(name, { exec: () => OK, set: () => OK, read: () => ok(`${name}: 0`), test: constant(() => []) });
+  }
   return table;
 }
 

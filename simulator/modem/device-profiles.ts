@@ -19,6 +19,8 @@ export interface DeviceProfile {
   readonly firstIndex: 0 | 1;
   /** Slots per storage. */
   readonly capacity: { readonly SM: number; readonly ME: number; readonly SR: number };
+  /** Vendor commands accepted without effect (set and exec answer OK, read answers `<name>: 0`). */
+  readonly vendorCommands: readonly string[];
   /** AT+CNMI at power-on. */
   readonly cnmiAtPowerOn: readonly [number, number, number, number, number];
 }
@@ -36,6 +38,7 @@ export const DEVICE_PROFILES: Readonly<Record<ProfileName, DeviceProfile>> = {
     firstIndex: 1,
     capacity: { SM: 30, ME: 100, SR: 30 },
     cnmiAtPowerOn: [1, 1, 0, 0, 0],
+    vendorCommands: [],
   },
   'huawei-e3372': {
     name: 'huawei-e3372',
@@ -47,6 +50,8 @@ export const DEVICE_PROFILES: Readonly<Record<ProfileName, DeviceProfile>> = {
     firstIndex: 0,
     capacity: { SM: 50, ME: 500, SR: 50 },
     cnmiAtPowerOn: [0, 0, 0, 0, 0],
+    // ^CURC switches Huawei's periodic status reports (^RSSI, ^BOOT...) on or off; clients such as gammu send it.
+    vendorCommands: ['^CURC', '^PORTSEL'],
   },
   'quectel-ec25': {
     name: 'quectel-ec25',
@@ -58,6 +63,7 @@ export const DEVICE_PROFILES: Readonly<Record<ProfileName, DeviceProfile>> = {
     firstIndex: 0,
     capacity: { SM: 50, ME: 255, SR: 50 },
     cnmiAtPowerOn: [2, 1, 0, 0, 0],
+    vendorCommands: ['+QURCCFG', '+QINDCFG'],
   },
   'simcom-sim7600': {
     name: 'simcom-sim7600',
@@ -69,6 +75,7 @@ export const DEVICE_PROFILES: Readonly<Record<ProfileName, DeviceProfile>> = {
     firstIndex: 0,
     capacity: { SM: 50, ME: 255, SR: 50 },
     cnmiAtPowerOn: [2, 1, 0, 0, 0],
+    vendorCommands: ['+CATR'],
   },
 };
 
