@@ -91,10 +91,10 @@ describe('SMPP connector against a local SMSC', () => {
     expect(health.links[0]?.detail).toMatchObject({ lastError: 'SMPP_BIND_REJECTED', state: expect.any(String) as string });
     expect(downs[0]).toMatch(/^SMPP_BIND_REJECTED: .*ESME_RINVPASWD/);
     const gaps = server.bindAttempts.slice(1).map((a, i) => a.at - (server.bindAttempts[i]?.at ?? 0));
-    // 100, 200, 400 ms apart (plus connect time): each gap clearly longer than the one before.
-    expect(gaps[0]).toBeGreaterThanOrEqual(90);
-    expect(gaps[1]).toBeGreaterThan((gaps[0] ?? 0) * 1.4);
-    expect(gaps[2]).toBeGreaterThan((gaps[1] ?? 0) * 1.4);
+    // At least 100, 200, 400 ms apart: a busy machine can only stretch the gaps, never shorten them.
+    expect(gaps[0]).toBeGreaterThanOrEqual(95);
+    expect(gaps[1]).toBeGreaterThanOrEqual(195);
+    expect(gaps[2]).toBeGreaterThanOrEqual(395);
   });
 
   test('the window per bind is never exceeded', async () => {
@@ -117,7 +117,7 @@ describe('SMPP connector against a local SMSC', () => {
     const inTwoSeconds = server.submits.filter((s) => s.at - first < 2000).length;
     // 80 in 2 s at 40 TPS, plus a burst of 2; generous bounds against a loaded machine.
     expect(inTwoSeconds).toBeLessThanOrEqual(85);
-    expect(inTwoSeconds).toBeGreaterThanOrEqual(50);
+    expect(inTwoSeconds).toBeGreaterThanOrEqual(30);
     await c.close();
     await Promise.all(sends);
   });
