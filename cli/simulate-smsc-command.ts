@@ -58,7 +58,7 @@ export function registerSimulateSmscCommand(simulate: Command): void {
     .description('run a simulated SMPP 3.4 SMSC (one SMPP port per carrier) with an HTTP control API')
     .option('--port <port>', 'SMPP port (0: any free port; with several carriers, the first of consecutive ports)')
     .option('--control-port <port>', 'control API port (0: any free port)')
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--host <address>', 'address to listen on (default 127.0.0.1)')
     .option('--scenario <name>', 'named behaviour to start with (see GET /scenarios)')
     .option('--config <file>', 'YAML configuration: accounts, behaviour, carriers')
     .option('--carriers <names>', 'comma-separated carrier names, one SMPP port each')

@@ -32,8 +32,6 @@ export interface CarrierCounters extends DeliverCounters {
   bindFailures: number;
   connectionsDropped: number;
   enquireLinksIgnored: number;
-  /** Receipts dropped because an account's store of undeliverable receipts was full. */
-  pendingOverflow: number;
 }
 
 export function newCounters(): CarrierCounters {
@@ -75,6 +73,8 @@ export interface CarrierContext {
   readonly ids: MessageIdCounter;
   readonly records: MessageRecords;
   readonly counters: CarrierCounters;
+  /** Most deliver_sm kept waiting per account (no receiver) and per bind (beyond its window). */
+  readonly maxPendingDeliveries: number;
   /** Checks the credentials and the account's bind limit; the command_status to answer (0: bound). */
   authorize(systemId: string, password: string): number;
   /** The account-wide sliding-second window when the throttle is per account. */

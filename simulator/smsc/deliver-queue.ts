@@ -28,6 +28,8 @@ export interface DeliverLimits {
 }
 
 export interface DeliverCounters {
+  /** Items dropped because a backlog was full. */
+  pendingOverflow: number;
   deliverSmTimeouts: number;
   deliverSmRetries: number;
   deliverSmDropped: number;
@@ -47,7 +49,9 @@ export class DeliverQueue {
     /** Sends one deliver_sm and returns its sequence_number, or undefined when the socket cannot take it. */
     private readonly send: (item: DeliverItem) => number | undefined,
     private readonly limits: () => DeliverLimits,
-    private readonly counters: DeliverCounters,
+    private readonly counters: () => DeliverCounters,
+    /** Most items waiting beyond the window; the oldest is dropped (and counted) to make room. */
+    private readonly maxBacklog = 100_000,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -64,6 +68,12 @@ export class DeliverQueue {
       item.done?.({ failed: 'closed' });
       return;
     }
+    if (this.backlogCount >= this.maxBacklog) {
+      const oldest = this.backlog[this.head] as DeliverItem;
+      this.head++;
+      this.counters().pendingOverflow++;
+      oldest.done?.({ failed: 'dropped' });
+    }
     this.backlog.push(item);
     this.pump();
   }
@@ -75,7 +85,7 @@ export class DeliverQueue {
     this.outstanding.delete(sequence);
     if (status === 0) entry.item.done?.({ status });
     else {
-      this.counters.deliverSmErrors++;
+      this.counters().deliverSmErrors++;
       this.retryOrDrop(entry.item, { status });
     }
     this.pump();
@@ -120,7 +130,7 @@ export class DeliverQueue {
   private retryOrDrop(item: DeliverItem, last: DeliverOutcome): void {
     const { maxAttempts, retryDelayMs } = this.limits();
     if (item.attempts < maxAttempts) {
-      this.counters.deliverSmRetries++;
+      this.counters().deliverSmRetries++;
       const timer = setTimeout(() => {
         this.retrying.delete(timer);
         this.backlog.push(item);
@@ -129,7 +139,7 @@ export class DeliverQueue {
       this.retrying.set(timer, item);
       return;
     }
-    this.counters.deliverSmDropped++;
+    this.counters().deliverSmDropped++;
     item.done?.(last);
   }
 
@@ -149,7 +159,7 @@ export class DeliverQueue {
     for (const [sequence, entry] of this.outstanding) {
       if (now - entry.sentAt < respTimeoutMs) break;
       this.outstanding.delete(sequence);
-      this.counters.deliverSmTimeouts++;
+      this.counters().deliverSmTimeouts++;
       this.retryOrDrop(entry.item, { failed: 'timeout' });
       expired = true;
     }

@@ -67,7 +67,9 @@ export class EsmeConnection implements DeliverTarget {
     this.delivers = new DeliverQueue(
       (item) => this.sendDeliver(item),
       () => carrier.behaviour.deliver,
-      carrier.counters,
+      // Looked up on each use: a reset replaces the carrier's counters object.
+      () => carrier.counters,
+      carrier.maxPendingDeliveries,
     );
     session.on('pdu', (pdu: SmppPdu) => this.onPdu(pdu));
     session.on('error', () => this.socket.destroy());

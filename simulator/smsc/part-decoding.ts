@@ -44,7 +44,8 @@ export function decodeReceivedPart(fields: MessageFields): DecodedPart {
       encoding: message.encoding,
       text: message.text,
       carriage,
-      ...(message.binary === undefined ? {} : { binary: message.binary }),
+      // A copy: the octets are a view into the socket's read buffer, which a record must not keep alive.
+      ...(message.binary === undefined ? {} : { binary: Uint8Array.from(message.binary) }),
       ...(concat === undefined ? {} : { concat }),
     };
   } catch (error: unknown) {
@@ -52,7 +53,7 @@ export function decodeReceivedPart(fields: MessageFields): DecodedPart {
     return {
       encoding: 'binary',
       text: '',
-      binary: octets,
+      binary: Uint8Array.from(octets),
       carriage: payload === undefined ? 'single' : 'payload',
       decodeError: error instanceof Error ? error.message : String(error),
     };

@@ -85,7 +85,7 @@ export class SmscCarrier implements CarrierContext {
   private readonly accountThrottles = new Map<string, RateWindow>();
   private readonly waiting = new Map<string, DeliverItem[]>();
   private readonly rotation = new Map<string, number>();
-  private readonly maxPendingDeliveries: number;
+  readonly maxPendingDeliveries: number;
   private readonly expiryTimer: NodeJS.Timeout;
   private nextConnectionId = 1;
   private moRef = 0;

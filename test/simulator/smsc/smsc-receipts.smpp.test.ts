@@ -186,6 +186,21 @@ describe('receipts', () => {
     expect(new Set(deliveries.map((d) => d.sequence)).size).toBe(2);
   });
 
+  test('after a reset, deliver_sm timeouts and acknowledgements are counted afresh', async () => {
+    // The resend waits 300 ms, so the test answers it for sure once the first timeout is counted.
+    await f.start({ behaviour: { deliver: { respTimeoutMs: 100, maxAttempts: 2, retryDelayMs: 300 } } });
+    const esme = await f.esme();
+    await esme.submit(submitFields('8190', 'before'));
+    await eventually(() => f.handle.counts().receiptsAcknowledged === 1);
+    f.handle.reset();
+    esme.deliverResponse = null;
+    await esme.submit(submitFields('8190', 'after'));
+    await eventually(() => f.handle.counts().deliverSmTimeouts === 1);
+    esme.deliverResponse = 0;
+    await eventually(() => f.handle.counts().receiptsAcknowledged === 1);
+    expect(f.handle.counts().deliverSmRetries).toBe(1);
+  });
+
   test('a deliver_sm answered with an error is resent until answered with ESME_ROK', async () => {
     await f.start({ behaviour: { deliver: { maxAttempts: 50, retryDelayMs: 50 } } });
     const esme = await f.esme();
