@@ -55,7 +55,7 @@ export interface ModemPoolConfig {
   readonly timeouts: Readonly<Record<string, number>>;
   readonly promptTimeoutMs: number;
   readonly reconnect: { readonly initialMs: number; readonly maxMs: number };
-  /** Consecutive failures (timeouts, failed starts) after which the soft reset command is sent. */
+  /** Consecutive command timeouts (in use or during start-up) after which the soft reset command is sent. */
   readonly softResetAfter: number;
   /** How long start-up waits for network registration before the modem counts as down. */
   readonly registrationWaitMs: number;
