@@ -12,6 +12,24 @@ export interface RedisPortingSourceOptions {
 }
 
 const SEPARATOR = '|';
+/** Numbers per script call in an import: big enough to save client work, small enough not to stall Redis. */
+const IMPORT_CHUNK = 1_000;
+
+/**
+ * One command stores a chunk of numbers: KEYS are the bucket hashes, ARGV the field/value pairs in the same
+ * order. Thousands of single HSETs cost the client a command object, a promise and a reply each, which is
+ * where an import spent its time (mostly in garbage collection); one script call per chunk does not.
+ */
+const IMPORT_SCRIPT = `
+for i = 1, #KEYS do
+  redis.call('HSET', KEYS[i], ARGV[2 * i - 1], ARGV[2 * i])
+end
+return #KEYS
+`;
+
+interface ImportCommands {
+  smsgwMnpImport(...args: (string | number)[]): Promise<number>;
+}
 
 /**
  * PortingSource on Redis: hashes of 100 numbers (see redis-keys.ts), values `carrier` or `carrier|date`.
@@ -27,6 +45,7 @@ export class RedisPortingSource implements PortingSource {
     this.redis = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: false, ...options.redisOptions });
     // Errors surface on the commands; an unhandled 'error' event would crash the process.
     this.redis.on('error', () => undefined);
+    this.redis.defineCommand('smsgwMnpImport', { lua: IMPORT_SCRIPT });
     this.keys = redisKeys(options.prefix ?? DEFAULT_KEY_PREFIX);
     this.concurrency = Math.max(1, options.importConcurrency ?? 4);
   }
@@ -96,19 +115,20 @@ export class RedisPortingSource implements PortingSource {
   }
 
   private async writeBatch(batch: readonly PortingRecord[]): Promise<void> {
-    // Group by hash so a sorted file becomes few multi-field HSETs; a later row for the same number wins.
-    const groups = new Map<string, string[]>();
-    for (const record of batch) {
-      const { key, field } = this.keys.mnpSlot(record.e164);
-      let args = groups.get(key);
-      if (args === undefined) {
-        args = [];
-        groups.set(key, args);
+    const pipeline = this.redis.pipeline() as unknown as ImportCommands & { exec(): ReturnType<ReturnType<Redis['pipeline']>['exec']> };
+    for (let start = 0; start < batch.length; start += IMPORT_CHUNK) {
+      const end = Math.min(batch.length, start + IMPORT_CHUNK);
+      const keys: string[] = [];
+      const args: string[] = [];
+      for (let i = start; i < end; i++) {
+        const record = batch[i] as PortingRecord;
+        const { key, field } = this.keys.mnpSlot(record.e164);
+        keys.push(key);
+        args.push(field, encode(record));
       }
-      args.push(field, encode(record));
+      // Rows run in file order inside the script, so a later row for the same number wins.
+      void pipeline.smsgwMnpImport(keys.length, ...keys, ...args);
     }
-    const pipeline = this.redis.pipeline();
-    for (const [key, args] of groups) pipeline.hset(key, ...args);
     const results = await pipeline.exec();
     const error = results?.find(([e]) => e !== null)?.[0];
     if (error !== undefined && error !== null) throw error;

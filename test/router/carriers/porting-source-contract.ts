@@ -82,6 +82,16 @@ export function describePortingSourceContract(name: string, open: () => Promise<
       expect(records[1]).toEqual({ e164: '+819000000001', carrier: 'rakuten', effectiveDate: '2030-01-01' });
     });
 
+    test('within one batch, a later row for the same number wins', async () => {
+      const rows = [
+        { e164: '+819012345678', carrier: 'au' },
+        { e164: '+819012345679', carrier: 'au' },
+        { e164: '+819012345678', carrier: 'softbank', effectiveDate: '2025-01-01' },
+      ];
+      expect(await subject.source.importRows([rows])).toBe(3);
+      expect(await subject.source.get('+819012345678')).toEqual({ e164: '+819012345678', carrier: 'softbank', effectiveDate: '2025-01-01' });
+    });
+
     test('importRows accepts a plain iterable and empty batches', async () => {
       const total = await subject.source.importRows([[], [{ e164: '+14155550100', carrier: 'verizon' }], []]);
       expect(total).toBe(1);
