@@ -3,8 +3,8 @@
  * several gateways, or test runs, share one Redis without meeting.
  *
  * Number portability: one hash per bucket of 100 numbers, `<prefix>mnp:<E.164 digits but the last two>`, with
- * the last two digits as the field. Small hashes stay in Redis's compact listpack encoding (far less memory than
- * a key per number), and a sorted portability file turns into multi-field HSETs.
+ * the last two digits as the field. Small hashes stay in Redis's compact listpack encoding: far less memory than
+ * a key per number.
  */
 export const DEFAULT_KEY_PREFIX = 'smsgw:';
 
