@@ -15,9 +15,12 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
 /**
  * Decides TON/NPI from the address itself: `+` and digits is international (sent without the `+`),
- * digits up to `shortCodeMaxDigits` a short code, longer digits national, anything else alphanumeric.
+ * digits up to `shortCodeMaxDigits` a short code, longer digits national, anything else alphanumeric; an empty
+ * originator is sent as NULL.
  */
 export function smppAddress(address: string, rules: AddressingConfig, field: 'from' | 'to'): SmppAddress {
+  // SMPP 3.4 section 5.2.8: a NULL source_addr (TON/NPI unknown) lets the SMSC use the account's default sender.
+  if (address === '' && field === 'from') return { ton: 0, npi: 0, addr: '' };
   if (/^\+\d{1,20}$/.test(address)) {
     return { ...rules.international, addr: address.slice(1) };
   }

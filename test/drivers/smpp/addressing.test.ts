@@ -11,6 +11,7 @@ describe('smppAddress', () => {
     ['12345', 'from', 3, 0, '12345'],
     ['MyShop', 'from', 5, 0, 'MyShop'],
     ['Bank 24', 'from', 5, 0, 'Bank 24'],
+    ['', 'from', 0, 0, ''],
   ] as const)('%s as %s is TON %i NPI %i', (address, field, ton, npi, addr) => {
     expect(smppAddress(address, rules, field)).toEqual({ ton, npi, addr });
   });
@@ -20,7 +21,7 @@ describe('smppAddress', () => {
     ['sender over 11 characters', 'ABCDEFGHIJKL', 'from'],
     ['non-ASCII sender', 'Café', 'from'],
     ['too many digits', '1'.repeat(21), 'from'],
-    ['empty', '', 'from'],
+    ['empty destination', '', 'to'],
   ] as const)('refuses %s', (_name, address, field) => {
     expect(() => smppAddress(address, rules, field)).toThrowError(
       expect.objectContaining({ code: 'SMPP_INVALID_ADDRESS', details: { field, value: address } }) as Error,
