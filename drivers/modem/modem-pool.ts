@@ -161,7 +161,7 @@ export class ModemPool implements Driver {
 
   /** The pool's sustainable pace: the sum of the up modems' limits. */
   private ratePerSecond(): number {
-    return this.modems.filter((m) => m.isUp).reduce((sum, m) => sum + (m.health().detail['ratePerMinute'] as number) / 60, 0);
+    return this.modems.filter((m) => m.isUp).reduce((sum, m) => sum + m.ratePerMinute / 60, 0);
   }
 
   private nextSlotMs(): number {

@@ -139,6 +139,10 @@ export class Modem {
     this.daily.add(parts, now);
   }
 
+  get ratePerMinute(): number {
+    return this.rate.perMinute;
+  }
+
   rateWaitMs(): number {
     return this.rate.waitMs(this.deps.now());
   }
