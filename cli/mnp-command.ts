@@ -13,6 +13,9 @@ interface ImportCommandOptions extends StoreOptions {
   readonly batch: string;
 }
 
+/** A command-line run gives up on an unreachable Redis after a few tries instead of reconnecting forever. */
+const ONE_SHOT_REDIS = { maxRetriesPerRequest: 1, connectTimeout: 3_000, retryStrategy: (times: number) => (times > 2 ? null : 200) };
+
 /** Bad rows printed one per line before the rest are only counted. */
 const MAX_REPORTED_BAD_ROWS = 100;
 
@@ -133,7 +136,7 @@ function openStore(options: StoreOptions, redisRequired = false): { source: Port
     return { source: new MemoryPortingSource(), target: 'memory (validation only, nothing persisted)' };
   }
   return {
-    source: new RedisPortingSource({ url, prefix: options.prefix, redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 3_000 } }),
+    source: new RedisPortingSource({ url, prefix: options.prefix, redisOptions: ONE_SHOT_REDIS }),
     target: `${url} (prefix ${options.prefix})`,
   };
 }

@@ -17,6 +17,9 @@ interface RouteOptions {
   readonly mnpFile?: string;
 }
 
+/** A command-line run gives up on an unreachable Redis after a few tries instead of reconnecting forever. */
+const ONE_SHOT_REDIS = { maxRetriesPerRequest: 1, connectTimeout: 3_000, retryStrategy: (times: number) => (times > 2 ? null : 200) };
+
 /**
  * `smsgw route`: prints the routing decision for one destination as JSON. Without --config it uses the
  * built-in default (Japanese carriers, two example connectors). Ported numbers come from Redis (--redis or
@@ -76,5 +79,5 @@ async function openPorting(options: RouteOptions): Promise<PortingSource | undef
   }
   const url = options.redis ?? process.env.REDIS_URL;
   if (url === undefined || url === '') return undefined;
-  return new RedisPortingSource({ url, prefix: options.prefix, redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 3_000 } });
+  return new RedisPortingSource({ url, prefix: options.prefix, redisOptions: ONE_SHOT_REDIS });
 }
