@@ -59,7 +59,40 @@ export function wantsIntermediate(registeredDelivery: number): boolean {
 
 /** Receipt text keeps to the characters that read the same in ASCII and in the GSM default alphabet. */
 function receiptSafe(text: string): string {
-  return text.replace(/[^A-Za-z0-9 !"#%&'()*+,\-./:;<=>?]/g, '.');
+  return text.replace(/[^A-Za-z0-9 !"#%&'()*+,\-./:;<=>?]/gu, '.');
+}
+
+/** The first `n` code points of a text, without splitting a surrogate pair. */
+function firstCodePoints(text: string, n: number): string {
+  let end = 0;
+  for (let count = 0; count < n && end < text.length; count++) {
+    const unit = text.charCodeAt(end);
+    end += unit >= 0xd800 && unit <= 0xdbff && end + 1 < text.length ? 2 : 1;
+  }
+  return text.slice(0, end);
+}
+
+/** TLV values that repeat on every receipt, built once. */
+const MESSAGE_STATE_VALUES = new Map<number, Uint8Array>();
+const NETWORK_ERROR_VALUES = new Map<number, Uint8Array>();
+
+function messageStateValue(state: number): Uint8Array {
+  let value = MESSAGE_STATE_VALUES.get(state);
+  if (value === undefined) {
+    value = Uint8Array.of(state);
+    MESSAGE_STATE_VALUES.set(state, value);
+  }
+  return value;
+}
+
+/** network_error_code, SMPP 3.4 section 5.3.2.31: network type 3 (GSM), then the two-octet error code. */
+function networkErrorValue(err: number): Uint8Array {
+  let value = NETWORK_ERROR_VALUES.get(err);
+  if (value === undefined) {
+    value = Uint8Array.of(3, err >> 8, err & 0xff);
+    NETWORK_ERROR_VALUES.set(err, value);
+  }
+  return value;
 }
 
 /** The deliver_sm of one receipt. */
@@ -79,12 +112,8 @@ export function receiptFields(subject: ReceiptSubject, outcome: ReceiptOutcome, 
     doneDate: new Date(now),
     stat,
     err,
-    text: receiptSafe([...subject.text].slice(0, 20).join('')),
+    text: receiptSafe(firstCodePoints(subject.text, 20)),
   });
-  const networkErrorCode = Buffer.alloc(3);
-  // Network type 3 (GSM) then the error code, SMPP 3.4 section 5.3.2.31.
-  networkErrorCode[0] = 3;
-  networkErrorCode.writeUInt16BE(err, 1);
   return {
     serviceType: '',
     sourceTon: subject.destTon,
@@ -101,8 +130,8 @@ export function receiptFields(subject: ReceiptSubject, outcome: ReceiptOutcome, 
     shortMessage: Buffer.from(text, 'latin1'),
     tlvs: [
       { tag: TLV_TAG.receipted_message_id, value: cstringValue(subject.messageId) },
-      { tag: TLV_TAG.message_state, value: Uint8Array.of(MESSAGE_STATE_BY_STAT[stat]) },
-      { tag: TLV_TAG.network_error_code, value: networkErrorCode },
+      { tag: TLV_TAG.message_state, value: messageStateValue(MESSAGE_STATE_BY_STAT[stat]) },
+      { tag: TLV_TAG.network_error_code, value: networkErrorValue(err) },
     ],
   };
 }

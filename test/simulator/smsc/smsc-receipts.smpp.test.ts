@@ -98,6 +98,15 @@ describe('receipts', () => {
     expect(r.text.dlvrd).toBe(stat === 'DELIVRD' ? 1 : 0);
   });
 
+  test('the receipt text carries the first 20 characters, non-ASCII ones as one dot each', async () => {
+    await f.start();
+    const esme = await f.esme();
+    const ucs2 = Buffer.from('Hi 🎉 Grüße, 東京 tomorrow at 9', 'utf16le').swap16();
+    await esme.submit({ ...submitFields('8190', ''), data_coding: 8, short_message: ucs2 });
+    const r = receipt((await esme.waitForDeliveries(1))[0] as CheckedPdu);
+    expect(r.text.text).toBe('Hi . Gr..e, .. tomor');
+  });
+
   test('a weighted mix gives every outcome, repeatably for one seed', async () => {
     const behaviour = {
       seed: 7,
