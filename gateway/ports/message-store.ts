@@ -46,15 +46,21 @@ export interface MessagePage {
   readonly nextCursor?: string;
 }
 
+export interface AppliedChange {
+  readonly record: MessageRecord;
+  readonly previousStatus: MessageStatus;
+}
+
 export interface MessageStore {
   insert(record: MessageRecord, placement: Placement, idempotency?: IdempotencyClaim): Promise<InsertResult>;
   get(id: string): Promise<MessageRecord | undefined>;
   /**
    * Applies part updates and the status change atomically; with `rollUp` the new message status follows from
    * all parts as stored after this change (so concurrent receipts for different parts cannot lose a roll-up).
-   * A final message status never changes again. Resolves to the record after the change, or undefined if unknown.
+   * A final message status never changes again. Resolves to the record after the change and the status before
+   * it (so callers know whether the message status moved), or undefined for an unknown id.
    */
-  apply(id: string, change: MessageChange): Promise<MessageRecord | undefined>;
+  apply(id: string, change: MessageChange): Promise<AppliedChange | undefined>;
   correlate(connectorId: string, carrierMessageId: string, correlation: Correlation, ttlMs: number): Promise<void>;
   findCorrelation(connectorId: string, carrierMessageId: string): Promise<Correlation | undefined>;
   /** Newest first, filtered, paged with an opaque cursor. */

@@ -8,6 +8,7 @@ import { applyChange } from '../../messages/apply-change.ts';
 import type { MessageChange, MessageRecord } from '../../messages/message-record.ts';
 import { isFinalMessageStatus } from '../../messages/message-status.ts';
 import type {
+  AppliedChange,
   Correlation,
   IdempotencyClaim,
   InsertResult,
@@ -65,12 +66,12 @@ export class MemoryMessageStore implements MessageStore {
     return Promise.resolve(this.records.get(id));
   }
 
-  apply(id: string, change: MessageChange): Promise<MessageRecord | undefined> {
+  apply(id: string, change: MessageChange): Promise<AppliedChange | undefined> {
     const record = this.records.get(id);
     if (record === undefined) return Promise.resolve(undefined);
     const next = applyChange(record, change);
     this.records.set(id, next);
-    return Promise.resolve(next);
+    return Promise.resolve({ record: next, previousStatus: record.status });
   }
 
   correlate(connectorId: string, carrierMessageId: string, correlation: Correlation, ttlMs: number): Promise<void> {

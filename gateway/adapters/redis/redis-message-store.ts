@@ -9,6 +9,7 @@ import { gatewayError } from '../../errors.ts';
 import type { MessageChange, MessageEnvelope, MessageRecord, PartState, TimelineEntry } from '../../messages/message-record.ts';
 import { PART_STATUS_LETTER, type MessageStatus } from '../../messages/message-status.ts';
 import type {
+  AppliedChange,
   Correlation,
   IdempotencyClaim,
   InsertResult,
@@ -74,6 +75,7 @@ end
 if k > 0 then redis.call('HSET', KEYS[1], 'ps', ps) end
 for i = 5 + 3 * k, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
 local status = redis.call('HGET', KEYS[1], 's')
+local previous = status
 local final = { delivered = true, undelivered = true, expired = true, failed = true, rejected = true, canceled = true }
 if not final[status] then
   local nextStatus = ARGV[2]
@@ -94,7 +96,7 @@ if not final[status] then
     end
   end
 end
-return {redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1)}
+return {redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1), previous}
 `);
 
 export class RedisMessageStore implements MessageStore {
@@ -141,19 +143,19 @@ export class RedisMessageStore implements MessageStore {
     return parseRecord(id, hash, timeline ?? []);
   }
 
-  async apply(id: string, change: MessageChange): Promise<MessageRecord | undefined> {
+  async apply(id: string, change: MessageChange): Promise<AppliedChange | undefined> {
     const parts = change.parts ?? [];
     const args: (string | number)[] = [change.at, change.status ?? '', change.rollUp === true ? '1' : '0', parts.length];
     for (const part of parts) args.push(part.seq, JSON.stringify(part), part.status === undefined ? '' : PART_STATUS_LETTER[part.status]);
     for (const entry of change.timeline) args.push(JSON.stringify(entry));
     const reply = (await APPLY.run(this.redis, [this.keys.message(id), this.keys.timeline(id)], args)) as
-      | [string[], string[]]
+      | [string[], string[], string]
       | null;
     if (reply === null) return undefined;
-    const [flat, timeline] = reply;
+    const [flat, timeline, previous] = reply;
     const hash: Record<string, string> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
-    return parseRecord(id, hash, timeline);
+    return { record: parseRecord(id, hash, timeline), previousStatus: previous as MessageStatus };
   }
 
   async correlate(connectorId: string, carrierMessageId: string, correlation: Correlation, ttlMs: number): Promise<void> {

@@ -1,0 +1,245 @@
+/**
+ * One connector's dispatch loop: read its route queue (consumer group, higher lanes first), send each message's
+ * pending parts through the driver (which paces them by TPS and window), record the outcome of every part and
+ * the carrier id to part mapping for receipts, then acknowledge the queue entry. Entries a dead worker left
+ * pending are reclaimed. Retriable failures go to the retry policy (failover or backoff); the rest are final.
+ */
+import type { Driver, PartOutcome, SendResult } from '../../drivers/transport/index.ts';
+import { gatewayError } from '../errors.ts';
+import { fromStoredEncoding } from '../messages/stored-encoding.ts';
+import type { MessageChange, MessageRecord, PartUpdate, TimelineEntry } from '../messages/message-record.ts';
+import { isFinalMessageStatus } from '../messages/message-status.ts';
+import type { MessageBackend } from '../ports/backend.ts';
+import type { AppliedChange } from '../ports/message-store.ts';
+import type { QueueEntry } from '../ports/route-queue.ts';
+import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicyConfig } from './retry-policy.ts';
+
+export interface DispatchObserver {
+  /** A message changed (for events, webhooks and metrics). */
+  changed(applied: AppliedChange, change: MessageChange): void;
+  /** A part outcome, for metrics. */
+  submitted?(connectorId: string, outcome: PartOutcome, acceptedAt: number): void;
+  /** An entry was handed out again after its worker died: parts may be sent twice. */
+  reclaimed?(connectorId: string, entries: number): void;
+}
+
+export interface ConnectorWorkerOptions {
+  readonly connectorId: string;
+  readonly driver: Driver;
+  readonly backend: MessageBackend;
+  /** Unique per process (consumer name in the group). */
+  readonly consumer: string;
+  readonly isUp: (connectorId: string) => boolean;
+  readonly observer?: DispatchObserver;
+  readonly retry?: RetryPolicyConfig;
+  /** Messages being sent at once; the driver's window and TPS do the real pacing (default 2,000). */
+  readonly maxInFlight?: number;
+  readonly readBatch?: number;
+  /** Entries pending longer than this with a consumer are taken over (default 60 s). */
+  readonly reclaimIdleMs?: number;
+  /** How long a carrier id stays correlatable with its part (default 72 h). */
+  readonly correlationTtlMs?: number;
+  readonly now?: () => number;
+}
+
+const IDLE_POLL_MS = 1_000;
+
+export class ConnectorWorker {
+  private running = false;
+  private inFlight = 0;
+  private readonly drained: (() => void)[] = [];
+  private slotFreed: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private lastReclaim = 0;
+  private readonly now: () => number;
+  private readonly maxInFlight: number;
+
+  constructor(private readonly options: ConnectorWorkerOptions) {
+    this.now = options.now ?? Date.now;
+    this.maxInFlight = options.maxInFlight ?? 2_000;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops reading, then waits for the messages in flight to finish. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.slotFreed?.();
+    await this.loop;
+    if (this.inFlight > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
+  }
+
+  get busy(): number {
+    return this.inFlight;
+  }
+
+  private async run(): Promise<void> {
+    const { backend, connectorId, consumer } = this.options;
+    while (this.running) {
+      if (this.inFlight >= this.maxInFlight) {
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        continue;
+      }
+      let entries: readonly QueueEntry[];
+      try {
+        entries = await this.reclaimDue();
+        if (entries.length === 0) {
+          const room = Math.min(this.options.readBatch ?? 500, this.maxInFlight - this.inFlight);
+          entries = await backend.queue.read(connectorId, consumer, room, IDLE_POLL_MS);
+        }
+      } catch {
+        // The store is unreachable: wait and try again; nothing was taken.
+        await delay(IDLE_POLL_MS);
+        continue;
+      }
+      for (const entry of entries) {
+        this.inFlight += 1;
+        void this.handle(entry).finally(() => this.release());
+      }
+    }
+  }
+
+  private release(): void {
+    this.inFlight -= 1;
+    const freed = this.slotFreed;
+    this.slotFreed = undefined;
+    freed?.();
+    if (this.inFlight === 0) for (const resolve of this.drained.splice(0)) resolve();
+  }
+
+  private async reclaimDue(): Promise<readonly QueueEntry[]> {
+    const idle = this.options.reclaimIdleMs ?? 60_000;
+    const now = this.now();
+    if (now - this.lastReclaim < Math.min(idle, 10_000)) return [];
+    this.lastReclaim = now;
+    const entries = await this.options.backend.queue.reclaim(this.options.connectorId, this.options.consumer, idle, 100);
+    if (entries.length > 0) this.options.observer?.reclaimed?.(this.options.connectorId, entries.length);
+    return entries;
+  }
+
+  private async handle(entry: QueueEntry): Promise<void> {
+    const { backend, connectorId } = this.options;
+    try {
+      const record = await backend.store.get(entry.messageId);
+      if (record !== undefined) await this.dispatch(record, entry);
+      await backend.queue.ack(connectorId, [entry]);
+    } catch {
+      // Left pending: the reclaim takes it again after the idle time.
+    }
+  }
+
+  private async dispatch(record: MessageRecord, entry: QueueEntry): Promise<void> {
+    const { connectorId, driver } = this.options;
+    if (isFinalMessageStatus(record.status)) return;
+    const now = this.now();
+    const pending = record.parts.filter((part) => part.status === 'pending').map((part) => part.seq);
+    if (pending.length === 0) return;
+    const envelope = record.envelope;
+    if (envelope.expiresAt !== undefined && now >= envelope.expiresAt) {
+      await this.change(record.envelope.id, {
+        at: now,
+        status: 'expired',
+        parts: pending.map((seq) => ({ seq, status: 'expired' as const })),
+        timeline: [{ at: now, event: 'expired', detail: 'validity period ended before sending' }],
+      });
+      return;
+    }
+    await this.change(envelope.id, { at: now, status: 'sending', timeline: [{ at: now, event: 'sending', connectorId }] });
+    const index = envelope.connectors.indexOf(connectorId);
+    const from = (index >= 0 ? envelope.senders?.[index] : undefined) ?? envelope.from ?? '';
+    let result: SendResult;
+    try {
+      result = await driver.send({
+        messageId: envelope.id,
+        to: envelope.to,
+        from,
+        encoded: fromStoredEncoding(envelope.encoded),
+        receipt: envelope.receipt,
+        carrier: envelope.carrier,
+        ...(envelope.expiresAt === undefined ? {} : { validitySeconds: Math.max(60, Math.floor((envelope.expiresAt - now) / 1000)) }),
+        onlyParts: pending,
+      });
+    } catch (error: unknown) {
+      const failure = gatewayError('GW_DRIVER_FAILED', error instanceof Error ? error.message : String(error));
+      result = { connectorId, parts: pending.map((seq) => ({ seq, status: 'failed' as const, error: failure })) };
+    }
+    await this.record(record, entry, result);
+  }
+
+  private async record(record: MessageRecord, entry: QueueEntry, result: SendResult): Promise<void> {
+    const { backend, connectorId, observer } = this.options;
+    const at = this.now();
+    const envelope = record.envelope;
+    let parts: PartUpdate[] = [];
+    const timeline: TimelineEntry[] = [];
+    const retriable: number[] = [];
+    const correlations: Promise<void>[] = [];
+    for (const outcome of result.parts) {
+      observer?.submitted?.(connectorId, outcome, envelope.createdAt);
+      if (outcome.status === 'submitted') {
+        parts.push({ seq: outcome.seq, status: 'submitted', connectorId, carrierMessageId: outcome.carrierMessageId, submittedAt: at });
+        timeline.push({ at, event: 'part:submitted', seq: outcome.seq, connectorId, detail: outcome.carrierMessageId });
+        correlations.push(
+          backend.store.correlate(connectorId, outcome.carrierMessageId, { messageId: envelope.id, seq: outcome.seq }, this.options.correlationTtlMs ?? 259_200_000),
+        );
+      } else if (outcome.status === 'unknown') {
+        parts.push({ seq: outcome.seq, status: 'unknown', connectorId, error: { code: outcome.error.code, message: outcome.error.message } });
+        timeline.push({ at, event: 'part:unknown', seq: outcome.seq, connectorId, detail: outcome.error.code });
+      } else if (outcome.error.retriable) {
+        retriable.push(outcome.seq);
+        parts.push({ seq: outcome.seq, connectorId, error: { code: outcome.error.code, message: outcome.error.message }, ...rawOf(outcome.error.details) });
+      } else {
+        parts.push({ seq: outcome.seq, status: 'failed', connectorId, error: { code: outcome.error.code, message: outcome.error.message }, ...rawOf(outcome.error.details) });
+        timeline.push({ at, event: 'part:failed', seq: outcome.seq, connectorId, detail: outcome.error.code });
+      }
+    }
+    // Correlations first: a fast SMSC's receipt must find its part.
+    await Promise.all(correlations);
+    const decision =
+      retriable.length === 0
+        ? undefined
+        : decideRetry(this.options.retry ?? DEFAULT_RETRY_POLICY, entry.attempt, envelope.connectors, connectorId, this.options.isUp);
+    if (decision?.kind === 'give-up') {
+      parts = parts.map((update) => (retriable.includes(update.seq) ? { ...update, status: 'failed' as const } : update));
+      timeline.push({ at, event: 'part:failed', connectorId, detail: `gave up after ${entry.attempt + 1} attempts` });
+    } else if (decision !== undefined) {
+      timeline.push({
+        at,
+        event: 'queued',
+        connectorId: decision.connectorId,
+        detail: `${decision.failover ? 'failover' : 'retry'} attempt ${decision.attempt} in ${decision.delayMs} ms`,
+      });
+    }
+    // Parts waiting for a retry put the message back to queued, unless a part already failed for good.
+    const requeued = decision?.kind === 'retry' && parts.every((p) => p.status !== 'failed');
+    await this.change(envelope.id, { at, parts, rollUp: true, timeline, ...(requeued ? { status: 'queued' as const } : {}) });
+    // The retry entry goes in only after the outcomes are stored, so its worker never resends a submitted part;
+    // a crash in between leaves this entry unacknowledged, and its reclaim does the same again.
+    if (decision?.kind === 'retry') {
+      const item = { messageId: envelope.id, attempt: decision.attempt };
+      if (decision.delayMs === 0) await backend.queue.enqueue(decision.connectorId, envelope.lane, item);
+      else await backend.queue.schedule(decision.connectorId, envelope.lane, item, at + decision.delayMs);
+    }
+  }
+
+  private async change(id: string, change: MessageChange): Promise<void> {
+    const applied = await this.options.backend.store.apply(id, change);
+    if (applied !== undefined) this.options.observer?.changed(applied, change);
+  }
+}
+
+function rawOf(details: Readonly<Record<string, unknown>>): Pick<PartUpdate, 'raw'> {
+  const status = details.commandStatus;
+  const cms = details.cmsError;
+  if (typeof status === 'number') return { raw: { commandStatus: status } };
+  if (typeof cms === 'number') return { raw: { cmsError: cms } };
+  return {};
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,81 @@
+/**
+ * What the gateway tells the world: every state change of a message (and of its parts), and inbound messages.
+ * Records carry a `type` and a `version` so consumers (webhooks, usage, billing, analytics) can evolve apart.
+ */
+import type { MessageRecord } from '../messages/message-record.ts';
+import type { MessageStatus, PartStatus } from '../messages/message-status.ts';
+
+export interface PartView {
+  readonly seq: number;
+  readonly status: PartStatus;
+  readonly connector?: string;
+  readonly smscMessageId?: string;
+  readonly raw?: Readonly<Record<string, string | number>>;
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly submittedAt?: string;
+  readonly doneAt?: string;
+}
+
+export interface MessageStatusEvent {
+  readonly type: 'message.status';
+  readonly version: 1;
+  readonly id: string;
+  readonly messageId: string;
+  readonly accountId: string;
+  readonly status: MessageStatus;
+  /** ISO time of the change. */
+  readonly at: string;
+  readonly to: string;
+  readonly clientRef?: string;
+  readonly callbackUrl?: string;
+  readonly parts: readonly PartView[];
+  readonly segments: number;
+}
+
+export interface InboundEvent {
+  readonly type: 'message.inbound';
+  readonly version: 1;
+  readonly id: string;
+  readonly accountId: string | null;
+  readonly connector: string;
+  readonly from: string;
+  readonly to: string;
+  readonly text: string;
+  readonly encoding: string;
+  readonly parts: number;
+  readonly complete: boolean;
+  readonly receivedAt: string;
+}
+
+export type GatewayEvent = MessageStatusEvent | InboundEvent;
+
+export function partViews(record: MessageRecord): PartView[] {
+  return record.parts.map((part) => ({
+    seq: part.seq,
+    status: part.status,
+    ...(part.connectorId === undefined ? {} : { connector: part.connectorId }),
+    ...(part.carrierMessageId === undefined ? {} : { smscMessageId: part.carrierMessageId }),
+    ...(part.raw === undefined ? {} : { raw: part.raw as Readonly<Record<string, string | number>> }),
+    ...(part.error === undefined ? {} : { error: part.error }),
+    ...(part.submittedAt === undefined ? {} : { submittedAt: new Date(part.submittedAt).toISOString() }),
+    ...(part.doneAt === undefined ? {} : { doneAt: new Date(part.doneAt).toISOString() }),
+  }));
+}
+
+export function statusEvent(record: MessageRecord, at: number): MessageStatusEvent {
+  const envelope = record.envelope;
+  return {
+    type: 'message.status',
+    version: 1,
+    id: `${envelope.id}:${record.status}`,
+    messageId: envelope.id,
+    accountId: envelope.accountId,
+    status: record.status,
+    at: new Date(at).toISOString(),
+    to: envelope.to,
+    ...(envelope.clientRef === undefined ? {} : { clientRef: envelope.clientRef }),
+    ...(envelope.callbackUrl === undefined ? {} : { callbackUrl: envelope.callbackUrl }),
+    parts: partViews(record),
+    segments: record.parts.length,
+  };
+}

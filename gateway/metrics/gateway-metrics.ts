@@ -1,0 +1,29 @@
+/**
+ * Prometheus metrics of one gateway. No per-number or per-message labels: cardinality stays bounded by
+ * connectors, carriers, states and error codes.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly accepted = new Counter({ name: 'smsgw_messages_accepted_total', help: 'Messages accepted', labelNames: ['account', 'lane'], registers: [this.registry] });
+  readonly refused = new Counter({ name: 'smsgw_messages_refused_total', help: 'Messages refused, by error code', labelNames: ['reason'], registers: [this.registry] });
+  readonly parts = new Counter({ name: 'smsgw_parts_total', help: 'Parts (segments) accepted, by encoding', labelNames: ['encoding'], registers: [this.registry] });
+  readonly submits = new Counter({ name: 'smsgw_submits_total', help: 'Part submits, by connector and outcome', labelNames: ['connector', 'status'], registers: [this.registry] });
+  readonly receipts = new Counter({ name: 'smsgw_receipts_total', help: 'Receipts, by state and whether they matched a part', labelNames: ['state', 'matched'], registers: [this.registry] });
+  readonly receiptsUnmatched = new Counter({ name: 'smsgw_receipts_unmatched_total', help: 'Receipts given up after the hold time without a matching part', registers: [this.registry] });
+  readonly messageStatus = new Counter({ name: 'smsgw_message_status_total', help: 'Message status changes', labelNames: ['status'], registers: [this.registry] });
+  readonly inbound = new Counter({ name: 'smsgw_inbound_total', help: 'Inbound messages', labelNames: ['connector', 'complete'], registers: [this.registry] });
+  readonly reclaimed = new Counter({ name: 'smsgw_queue_reclaimed_total', help: 'Queue entries taken over from a dead worker', labelNames: ['connector'], registers: [this.registry] });
+  readonly webhooks = new Counter({ name: 'smsgw_webhooks_total', help: 'Webhook deliveries, by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  readonly acceptToSubmit = new Histogram({ name: 'smsgw_accept_to_submit_seconds', help: 'From accept to submit_sm_resp / +CMGS of a part', labelNames: ['connector'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly submitToReceipt = new Histogram({ name: 'smsgw_submit_to_receipt_seconds', help: 'From submit to final receipt of a part', labelNames: ['connector'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly queueDepth = new Gauge({ name: 'smsgw_queue_depth', help: 'Queue entries waiting or pending, per connector and lane', labelNames: ['connector', 'lane'], registers: [this.registry] });
+  readonly linksUp = new Gauge({ name: 'smsgw_links_up', help: 'Binds or modems up, per connector', labelNames: ['connector'], registers: [this.registry] });
+
+  constructor(options: { readonly processMetrics?: boolean } = {}) {
+    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'smsgw_' });
+  }
+}

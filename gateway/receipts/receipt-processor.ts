@@ -1,0 +1,128 @@
+/**
+ * Receipts from either driver: find the part (the carrier id may come back in hex where the submit response gave
+ * decimal, or the reverse), update it with the normalized state and the raw carrier values, and roll the message
+ * up. A receipt can arrive before its submit response was stored (fast SMSCs do this): it is held and tried again
+ * for a bounded time, then counted as unmatched, never dropped silently.
+ */
+import { messageIdCandidates } from '../../drivers/codec/index.ts';
+import type { Receipt } from '../../drivers/transport/index.ts';
+import type { MessageChange } from '../messages/message-record.ts';
+import { partStatusForReceipt } from '../messages/message-status.ts';
+import type { AppliedChange, Correlation, MessageStore } from '../ports/message-store.ts';
+
+export interface ReceiptObserver {
+  changed(applied: AppliedChange, change: MessageChange): void;
+  receipt?(receipt: Receipt, matched: boolean): void;
+  unmatched?(receipt: Receipt): void;
+}
+
+export interface ReceiptProcessorOptions {
+  readonly store: MessageStore;
+  readonly observer?: ReceiptObserver;
+  /** How long an unmatched receipt is tried again (default 30 s). */
+  readonly holdMs?: number;
+  /** At most this many held receipts; beyond it the oldest is given up as unmatched (default 100,000). */
+  readonly maxHeld?: number;
+  readonly retryEveryMs?: number;
+  readonly now?: () => number;
+}
+
+interface Held {
+  readonly receipt: Receipt;
+  readonly since: number;
+}
+
+export class ReceiptProcessor {
+  private held: Held[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private retrying = false;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ReceiptProcessorOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Resolves once the receipt is applied or held; rejects only when the store fails (the driver then nacks). */
+  async handle(receipt: Receipt): Promise<void> {
+    const matched = await this.apply(receipt);
+    this.options.observer?.receipt?.(receipt, matched);
+    if (!matched) this.hold(receipt);
+  }
+
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async apply(receipt: Receipt): Promise<boolean> {
+    const correlation = await this.find(receipt);
+    if (correlation === undefined) return false;
+    const at = this.now();
+    const status = partStatusForReceipt(receipt.state, receipt.final);
+    const raw = Object.fromEntries(Object.entries(receipt.raw).filter(([key, value]) => value !== undefined && key !== 'text'));
+    const change: MessageChange = {
+      at,
+      parts: [
+        {
+          seq: correlation.seq,
+          status,
+          raw,
+          ...(receipt.final ? { doneAt: receipt.doneAt?.getTime() ?? at } : {}),
+        },
+      ],
+      rollUp: true,
+      timeline: [{ at, event: `part:${status}`, seq: correlation.seq, connectorId: receipt.connectorId, detail: receipt.raw.stat ?? receipt.state }],
+    };
+    const applied = await this.options.store.apply(correlation.messageId, change);
+    if (applied !== undefined) this.options.observer?.changed(applied, change);
+    return applied !== undefined;
+  }
+
+  private async find(receipt: Receipt): Promise<Correlation | undefined> {
+    for (const candidate of messageIdCandidates(receipt.carrierMessageId)) {
+      const found = await this.options.store.findCorrelation(receipt.connectorId, candidate);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  private hold(receipt: Receipt): void {
+    const maxHeld = this.options.maxHeld ?? 100_000;
+    if (this.held.length >= maxHeld) {
+      const dropped = this.held.shift();
+      if (dropped !== undefined) this.options.observer?.unmatched?.(dropped.receipt);
+    }
+    this.held.push({ receipt, since: this.now() });
+    this.timer ??= setInterval(() => void this.retryHeld(), this.options.retryEveryMs ?? 250);
+    this.timer.unref();
+  }
+
+  private async retryHeld(): Promise<void> {
+    if (this.retrying) return;
+    this.retrying = true;
+    try {
+      const now = this.now();
+      const holdMs = this.options.holdMs ?? 30_000;
+      const batch = this.held;
+      this.held = [];
+      for (const entry of batch) {
+        let matched = false;
+        try {
+          matched = await this.apply(entry.receipt);
+        } catch {
+          matched = false;
+        }
+        if (matched) continue;
+        if (now - entry.since >= holdMs) this.options.observer?.unmatched?.(entry.receipt);
+        else this.held.push(entry);
+      }
+      if (this.held.length === 0) this.stop();
+    } finally {
+      this.retrying = false;
+    }
+  }
+}
