@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { encodeText } from '../../../drivers/codec/index.ts';
+import { encodeText, normalizeMessageId } from '../../../drivers/codec/index.ts';
 import type { SendRequest } from '../../../drivers/transport/index.ts';
 import { linkDetail, PtyHarness, waitFor } from './pty-harness.ts';
 
@@ -35,6 +35,8 @@ describe('sending through a modem over a pty', () => {
     const ids = result.parts.map((p) => (p.status === 'submitted' ? p.carrierMessageId : ''));
     expect(ids.map((id) => Number(id.split(':')[1]))).toEqual(mrs);
     expect(new Set(ids).size).toBe(parts);
+    // Ids are already in the normalized form receipts are matched in.
+    expect(ids.map((id) => normalizeMessageId(id))).toEqual(ids);
   });
 
   test.each([
