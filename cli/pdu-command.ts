@@ -208,6 +208,7 @@ export function pduView(pdu: DecodedTpdu): Record<string, unknown> {
         discharge: time(pdu.discharge),
         status: pdu.status,
         ...(pdu.userData === undefined ? {} : userDataView(pdu.userData)),
+        ...(pdu.trailer === undefined ? {} : { trailer: toHex(pdu.trailer) }),
       };
   }
 }

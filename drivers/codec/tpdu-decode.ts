@@ -20,7 +20,7 @@
  * septets including the UDH and its fill bits, otherwise octets. The text is decoded with the national shift
  * tables the UDH announces.
  */
-import { codecError } from './errors.ts';
+import { CodecError, codecError } from './errors.ts';
 import { decodeGsm7 } from './gsm7.ts';
 import { fromHex } from './hex.ts';
 import type { ReceiptState } from './receipt-state.ts';
@@ -122,6 +122,8 @@ export interface SmsStatusReport extends PduBase {
   readonly pid?: number;
   readonly dcs?: TpDcs;
   readonly userData?: TpduUserData;
+  /** Octets after TP-ST that did not parse as TP-PI and its fields (seen from some modems), kept as they came. */
+  readonly trailer?: Uint8Array;
 }
 
 export type DecodedTpdu = SmsDeliver | SmsSubmit | SmsStatusReport;
@@ -253,6 +255,17 @@ function decodeStatusReport(bytes: Uint8Array, base: PduBase): SmsStatusReport {
   };
   // TP-PI and what it announces are optional; many SCs end the report at TP-ST.
   if (i >= bytes.length) return report;
+  try {
+    return { ...report, ...decodeReportOptionals(bytes, i, first) };
+  } catch (error) {
+    // The status is what a report is for: octets after TP-ST that do not parse are kept raw, not fatal.
+    if (!(error instanceof CodecError)) throw error;
+    return { ...report, trailer: bytes.slice(i) };
+  }
+}
+
+function decodeReportOptionals(bytes: Uint8Array, offset: number, first: number): Partial<SmsStatusReport> {
+  let i = offset;
   const pi = bytes[i++] as number;
   // Clause 9.2.3.27: an extension bit chains further PI octets, whose bits are all reserved.
   let last = pi;
@@ -261,7 +274,6 @@ function decodeStatusReport(bytes: Uint8Array, base: PduBase): SmsStatusReport {
   const dcs = pi & 0x02 ? parseDcs(octetAt(bytes, i++, 'TP-DCS')) : undefined;
   const userData = pi & 0x04 ? decodeUserData(bytes, i, dcs ?? parseDcs(0), (first & 0x40) !== 0) : undefined;
   return {
-    ...report,
     ...(pid === undefined ? {} : { pid }),
     ...(dcs === undefined ? {} : { dcs }),
     ...(userData === undefined ? {} : { userData }),

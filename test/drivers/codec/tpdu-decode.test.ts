@@ -195,6 +195,26 @@ describe('SMS-STATUS-REPORT (TS 23.040 9.2.2.3)', () => {
     expect(decoded).toMatchObject({ type: 'status-report', messageReference: 7, status: { value, state, final, category } });
   });
 
+  test('a semi-invalid report captured from a ZTE modem still gives its reference, times and status', () => {
+    // Source: python-gsmmodem test/test_pdu.py ("Semi-invalid status report PDU captured from a ZTE modem").
+    // Semi-octet 0xB is '#' (TS 23.040 9.1.2.3), so the broken recipient reads as it was sent.
+    const decoded = decodeTpdu('0297F1061C0F910B487228297020F5317062419272803170624192138000', MT);
+    expect(decoded).toMatchObject({
+      type: 'status-report',
+      messageReference: 28,
+      recipient: { value: '+#08427829207025' },
+      scts: { date: new Date('2013-07-26T12:29:27Z'), tzQuarterHours: 8 },
+      discharge: { date: new Date('2013-07-26T12:29:31Z'), tzQuarterHours: 8 },
+      status: { state: 'delivered' },
+    });
+  });
+
+  test('octets after TP-ST that do not parse are kept raw, and the status still comes through', () => {
+    const base = buildStatusReportPdu({ messageReference: 9, recipient: '+15551234567', scts: new Date('2026-01-01T00:00:00Z'), discharge: new Date('2026-01-01T00:00:00Z'), status: 0x46 });
+    const decoded = decodeTpdu(`${base.hex}FF`, MT);
+    expect(decoded).toMatchObject({ type: 'status-report', messageReference: 9, status: { state: 'expired' }, trailer: Uint8Array.of(0xff) });
+  });
+
   test('optional TP-PI with PID, DCS and user data', () => {
     const base = buildStatusReportPdu({ messageReference: 1, recipient: '+15551234567', scts: new Date('2026-01-01T00:00:00Z'), discharge: new Date('2026-01-01T00:00:00Z'), status: 0 });
     // TP-PI 07: PID 00, DCS 00, UDL 02 "hi" packed.
