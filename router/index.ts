@@ -38,7 +38,7 @@ export type { IsUp, RandomSource, CompiledRoute, RouteConnector } from './rules/
 export { minuteOfDay } from './rules/time-window.ts';
 
 export { RouterHandle } from './router-handle.ts';
-export type { RouteRequest, ReloadResult } from './router-handle.ts';
+export type { RouteRequest, ReloadResult, BulkOutcome } from './router-handle.ts';
 
 /** File names of the range data shipped in router/data, in increasing precedence. Readers live outside router/. */
 export const BUILTIN_RANGE_FILES = [

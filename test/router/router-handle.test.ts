@@ -70,4 +70,37 @@ describe('RouterHandle', () => {
     await expect(handle.decide({ to: '03-1234-5678', defaultCountry: 'JP', requireMobile: true, at: AT })).rejects.toMatchObject({ code: 'ROUTE_NUMBER_NOT_MOBILE' });
     await expect(handle.decide({ to: '+819012345678', from: '東京', at: AT })).rejects.toMatchObject({ code: 'ROUTE_SENDER_INVALID' });
   });
+
+  test('decideMany: one outcome per request in order, ported numbers from one bulk read, bad requests fail alone', async () => {
+    const porting = new MemoryPortingSource();
+    await porting.set({ e164: '+819011112222', carrier: 'rakuten' });
+    let bulkReads = 0;
+    const getMany = porting.getMany.bind(porting);
+    porting.getMany = (numbers) => {
+      bulkReads++;
+      return getMany(numbers);
+    };
+    const table = buildRoutingTable(
+      {
+        carriers: { ranges: { '8190': 'docomo' } },
+        routes: { r: { strategy: 'failover', connectors: [{ id: 'a' }] } },
+        rules: [{ name: 'default', route: 'r' }],
+      },
+      { fileName: 'bulk.yaml' },
+    );
+    const handle = new RouterHandle(table, { porting });
+    const outcomes = await handle.decideMany([
+      { to: '090-1111-2222', defaultCountry: 'JP', at: AT },
+      { to: 'not a number', at: AT },
+      { to: '+819033334444', from: 'SHOP', at: AT },
+      { to: '+819033334444', from: 'Way too long sender', at: AT },
+    ]);
+    expect(outcomes.map((o) => (o.ok ? `${o.decision.carrier.carrier}/${o.decision.carrier.source}` : (o.error as { code: string }).code))).toEqual([
+      'rakuten/mnp',
+      'ROUTE_NUMBER_UNPARSABLE',
+      'docomo/ranges',
+      'ROUTE_SENDER_INVALID',
+    ]);
+    expect(bulkReads).toBe(1);
+  });
 });
