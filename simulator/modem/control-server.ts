@@ -6,6 +6,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { isCodedError } from '../../common/index.ts';
 import type { BehaviourPatch } from './behaviour.ts';
+import { modemSimError } from './errors.ts';
 import type { InboundMessage } from './modem-engine.ts';
 import { STORAGE_NAMES, type StorageName } from './sms-storage.ts';
 import type { VirtualModemHandle } from './modem-handle.ts';
@@ -30,7 +31,8 @@ export function buildControlApp(modem: VirtualModemHandle): FastifyInstance {
   app.setErrorHandler((error, _request, reply) => {
     if (isCodedError(error)) return reply.status(400).send(error.toJSON());
     const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
-    return reply.status(status).send({ code: 'MODEMSIM_BAD_REQUEST', message: error instanceof Error ? error.message : String(error) });
+    const message = error instanceof Error ? error.message : String(error);
+    return reply.status(status).send(modemSimError('MODEMSIM_BAD_REQUEST', message).toJSON());
   });
 
   app.get('/status', () => modem.status());
@@ -43,7 +45,7 @@ export function buildControlApp(modem: VirtualModemHandle): FastifyInstance {
   app.get<{ Params: { name: string } }>('/storage/:name', (request, reply) => {
     const name = request.params.name.toUpperCase();
     if (!(STORAGE_NAMES as readonly string[]).includes(name)) {
-      return reply.status(404).send({ code: 'MODEMSIM_BAD_REQUEST', message: `no storage ${name}`, details: { field: 'name', value: name } });
+      return reply.status(404).send(modemSimError('MODEMSIM_BAD_REQUEST', `no storage ${name}`, { field: 'name', value: name }).toJSON());
     }
     return { messages: modem.stored(name as StorageName) };
   });
@@ -61,9 +63,13 @@ export function buildControlApp(modem: VirtualModemHandle): FastifyInstance {
     await modem.unplug();
     return { plugged: modem.plugged };
   });
-  app.post('/replug', async () => {
-    await modem.replug();
-    return { plugged: modem.plugged };
-  });
+  app.post<{ Body: { path?: string } | undefined }>(
+    '/replug',
+    { schema: { body: { type: ['object', 'null'], properties: { path: { type: 'string', minLength: 1 } }, additionalProperties: false } } },
+    async (request) => {
+      await modem.replug(request.body?.path === undefined ? {} : { path: request.body.path });
+      return { plugged: modem.plugged, path: modem.path };
+    },
+  );
   return app;
 }

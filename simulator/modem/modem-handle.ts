@@ -32,6 +32,7 @@ export interface VirtualModemStatus {
 }
 
 export interface VirtualModemHandle {
+  /** Where the device is (or was last) present. */
   readonly path: string;
   readonly identity: ModemIdentity;
   /** The control API's port when it was asked for. */
@@ -39,8 +40,11 @@ export interface VirtualModemHandle {
   readonly plugged: boolean;
   /** The device disappears: socat ends, the path vanishes, open clients get a hang-up. */
   unplug(): Promise<void>;
-  /** The device comes back at the same path, freshly powered on (echo on, PIN asked again). */
-  replug(): Promise<void>;
+  /**
+   * The device comes back freshly powered on (echo on, PIN asked again), at the same path or, with `path`, under a
+   * new name as a USB modem re-enumerates; SIM storage and the TP-MR counter carry over.
+   */
+  replug(options?: { readonly path?: string }): Promise<void>;
   close(): Promise<void>;
   /** Messages sent through AT+CMGS, parts reassembled. */
   transmitted(): TransmittedMessage[];

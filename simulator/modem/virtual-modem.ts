@@ -36,11 +36,10 @@ export async function startVirtualModem(options: VirtualModemOptions): Promise<V
 }
 
 class VirtualModem implements VirtualModemHandle {
-  readonly path: string;
   readonly identity: ModemIdentity;
   controlPort?: number;
   readonly #engine: ModemEngine;
-  readonly #link: PtyLink;
+  #link: PtyLink;
   readonly #timers = new Set<NodeJS.Timeout>();
   #app: FastifyInstance | undefined;
   #flapTimer: NodeJS.Timeout | undefined;
@@ -48,7 +47,6 @@ class VirtualModem implements VirtualModemHandle {
   #closed = false;
 
   constructor(path: string, identity: ModemIdentity, behaviour: ModemBehaviour, options: VirtualModemOptions) {
-    this.path = path;
     this.identity = identity;
     this.#engine = new ModemEngine(identity, behaviour, {
       write: (data) => this.#link.write(data),
@@ -66,7 +64,15 @@ class VirtualModem implements VirtualModemHandle {
       now: options.now ?? (() => new Date()),
       random: options.random ?? Math.random,
     });
-    this.#link = new PtyLink(path, {
+    this.#link = this.#makeLink(path);
+  }
+
+  get path(): string {
+    return this.#link.path;
+  }
+
+  #makeLink(path: string): PtyLink {
+    return new PtyLink(path, {
       onData: (data) => this.#engine.receive(data),
       onUnexpectedExit: () => this.#engine.powerOff(),
     });
@@ -95,13 +101,14 @@ class VirtualModem implements VirtualModemHandle {
     });
   }
 
-  replug(): Promise<void> {
+  replug(options: { readonly path?: string } = {}): Promise<void> {
     return this.#serialize(async () => {
       if (this.#closed) throw modemSimError('MODEMSIM_CLOSED');
       if (this.#link.up) {
         this.#engine.powerOff();
         await this.#link.stop();
       }
+      if (options.path !== undefined && options.path !== this.#link.path) this.#link = this.#makeLink(options.path);
       await this.#link.start();
       this.#engine.powerOn();
     });

@@ -134,6 +134,21 @@ describe('virtual modem on a pseudo-terminal', () => {
     expect(await again.command('AT+CGSN')).toBe('AT+CGSN\r\r\n490154203237518\r\n\r\nOK\r\n');
   });
 
+  test('replug under a new name: the old path stays gone, storage carries over', async () => {
+    const { modem, client } = await start();
+    await init(client, '2,1,0,0,0');
+    modem.injectInbound({ from: '+819011112222', text: 'kept on the SIM' });
+    await client.waitFor(/\+CMTI/, 0);
+    const oldPath = modem.path;
+    await modem.unplug();
+    await modem.replug({ path: join(dir, 'modem9') });
+    expect(modem.path).toBe(join(dir, 'modem9'));
+    expect([await exists(oldPath), await exists(modem.path)]).toEqual([false, true]);
+    const again = await AtClient.open(modem.path);
+    clients.push(again);
+    expect(await again.command('ATE0;+CMGF=1;+CMGL="ALL"')).toContain('\r\nkept on the SIM\r\n');
+  });
+
   test('garbage bytes show up on an idle line, and commands still work', async () => {
     const { client } = await start({ behaviour: { garbage: { meanIntervalMs: 30, maxBytes: 6 } } });
     await client.waitFor((t) => t.length >= 10, 0, 5000);
@@ -161,7 +176,8 @@ describe('virtual modem on a pseudo-terminal', () => {
     const unplug = await fetch(`${base}/unplug`, { method: 'POST' });
     expect(await unplug.json()).toEqual({ plugged: false });
     expect(await exists(modem.path)).toBe(false);
-    await fetch(`${base}/replug`, { method: 'POST' });
+    const replugged = await fetch(`${base}/replug`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(await replugged.json()).toEqual({ plugged: true, path: modem.path });
     expect(await exists(modem.path)).toBe(true);
   });
 
