@@ -24,6 +24,8 @@ export class TestEsme {
   /** null: leave deliver_sm unanswered; a number: answer with that command_status. */
   deliverResponse: number | null = 0;
   closed = false;
+  /** Sequence numbers for `burst`, far from the package's own counter. */
+  private ownSequence = 1_000_000;
 
   private constructor(readonly session: SmppSession) {
     // With a 'readable' listener in charge (the package's), 'data' sees exactly the chunks the package reads.
@@ -78,6 +80,25 @@ export class TestEsme {
     const pdu = makePdu(command, fields);
     this.session.send(pdu);
     return pdu.sequence_number;
+  }
+
+  /**
+   * Writes several PDUs in one socket write, so the simulator reads them together whatever the machine's load,
+   * and resolves with the answers (as captured octets) in the same order.
+   */
+  async burst(command: string, fieldsList: readonly Record<string, unknown>[], timeoutMs = 5000): Promise<CheckedPdu[]> {
+    const sequences = fieldsList.map(() => this.ownSequence++);
+    const octets = Buffer.concat(fieldsList.map((fields, i) => makePdu(command, { ...fields, sequence_number: sequences[i] }).toBuffer()));
+    this.session.socket.write(octets);
+    return eventually(
+      () => {
+        const answers = this.fromSimulator().filter((p) => (p.commandId & 0x80000000) !== 0);
+        const found = sequences.map((seq) => answers.find((a) => a.sequence === seq));
+        return found.every((a) => a !== undefined) ? (found) : undefined;
+      },
+      timeoutMs,
+      `answers to ${fieldsList.length} ${command}`,
+    );
   }
 
   submit(fields: Record<string, unknown>): Promise<SmppPdu> {
