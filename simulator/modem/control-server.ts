@@ -1,7 +1,7 @@
 /**
  * The virtual modem's control API (fastify, built by a factory so tests can `inject`): read what was transmitted,
  * inject inbound messages, change behaviour or scenario, unplug and replug. Coded errors answer 400 with
- * `{ code, message, details }`.
+ * `{ error: { code, message, retriable, details } }`, the SMSC simulator's shape.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { isCodedError } from '../../common/index.ts';
@@ -29,10 +29,10 @@ export function buildControlApp(modem: VirtualModemHandle): FastifyInstance {
   const app = Fastify({ logger: false });
 
   app.setErrorHandler((error, _request, reply) => {
-    if (isCodedError(error)) return reply.status(400).send(error.toJSON());
+    if (isCodedError(error)) return reply.status(400).send({ error: error.toJSON() });
     const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
     const message = error instanceof Error ? error.message : String(error);
-    return reply.status(status).send(modemSimError('MODEMSIM_BAD_REQUEST', message).toJSON());
+    return reply.status(status).send({ error: modemSimError('MODEMSIM_BAD_REQUEST', message).toJSON() });
   });
 
   app.get('/status', () => modem.status());
@@ -45,7 +45,7 @@ export function buildControlApp(modem: VirtualModemHandle): FastifyInstance {
   app.get<{ Params: { name: string } }>('/storage/:name', (request, reply) => {
     const name = request.params.name.toUpperCase();
     if (!(STORAGE_NAMES as readonly string[]).includes(name)) {
-      return reply.status(404).send(modemSimError('MODEMSIM_BAD_REQUEST', `no storage ${name}`, { field: 'name', value: name }).toJSON());
+      return reply.status(404).send({ error: modemSimError('MODEMSIM_BAD_REQUEST', `no storage ${name}`, { field: 'name', value: name }).toJSON() });
     }
     return { messages: modem.stored(name as StorageName) };
   });

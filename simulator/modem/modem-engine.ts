@@ -587,8 +587,7 @@ export class ModemEngine implements ModemContext {
   }
 
   resetSettings(): void {
-    const echo = this.settings.echo;
-    this.settings = { ...this.#powerOnSettings(), echo };
+    this.settings = this.#powerOnSettings();
   }
 
   now(): Date {

@@ -172,7 +172,7 @@ describe('virtual modem on a pseudo-terminal', () => {
     expect(await client.command('AT+CSQ')).toBe('\r\n+CSQ: 5,0\r\n\r\nOK\r\n');
     const bad = await fetch(`${base}/behaviour`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ signal: { rssi: 50 } }) });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { code: string }).code).toBe('MODEMSIM_INVALID_OPTION');
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('MODEMSIM_INVALID_OPTION');
     const unplug = await fetch(`${base}/unplug`, { method: 'POST' });
     expect(await unplug.json()).toEqual({ plugged: false });
     expect(await exists(modem.path)).toBe(false);
