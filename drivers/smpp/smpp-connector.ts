@@ -52,7 +52,7 @@ const SWEEP_MS = 50;
  * (round-robin) has room in its window. Timeouts, enquire_link and inbound deadlines are checked by one
  * periodic sweep, never by a timer per PDU.
  */
-export class SmppConnector extends EventEmitter implements Driver, BindOwner<SendJob> {
+export class SmppConnector extends EventEmitter implements Driver {
   readonly kind = 'smpp' as const;
   readonly id: string;
   readonly config: SmppConfig;
@@ -91,6 +91,14 @@ export class SmppConnector extends EventEmitter implements Driver, BindOwner<Sen
   private closed: Promise<void> | undefined;
   private drained: (() => void) | undefined;
   private readonly sweep = (): void => this.onSweep();
+  /** What the binds call back: kept off the public surface of the connector. */
+  private readonly owner: BindOwner<SendJob> = {
+    bound: (bind) => this.onBound(bind),
+    down: (bind, reason, wasBound, lost) => this.onDown(bind, reason, wasBound, lost),
+    submitAnswered: (bind, job, status, messageId) => this.onSubmitAnswered(bind, job, status, messageId),
+    submitTimedOut: (bind, job) => this.onSubmitTimedOut(bind, job),
+    delivery: (bind, generation, frame) => this.onDelivery(bind, generation, frame),
+  };
   private readonly pumpLater = (): void => {
     this.pumpTimer = undefined;
     this.pump();
@@ -111,7 +119,7 @@ export class SmppConnector extends EventEmitter implements Driver, BindOwner<Sen
       }
     }
     for (const [role, linkId] of roles) {
-      const bind = new BindSession<SendJob>(linkId, role, this.config, this);
+      const bind = new BindSession<SendJob>(linkId, role, this.config, this.owner);
       this.binds.push(bind);
       if (role !== 'receiver') this.senders.push(bind);
     }
@@ -290,15 +298,15 @@ export class SmppConnector extends EventEmitter implements Driver, BindOwner<Sen
     this.settlePart(job, { seq: (job.parts[job.cursor] as PreparedPart).partNo, status: 'unknown', error });
   }
 
-  // ---- BindOwner ----
+  // ---- what the binds report ----
 
-  bound(bind: BindSession<SendJob>): void {
+  private onBound(bind: BindSession<SendJob>): void {
     this.count('binds_up');
     this.emitEvent('up', bind.id);
     this.pump();
   }
 
-  down(bind: BindSession<SendJob>, reason: CodedError, wasBound: boolean, lost: SendJob[]): void {
+  private onDown(bind: BindSession<SendJob>, reason: CodedError, wasBound: boolean, lost: SendJob[]): void {
     if (wasBound) this.counters.binds_up = Math.max(0, (this.counters.binds_up ?? 0) - 1);
     else this.count('bind_attempts_failed');
     this.emitEvent('down', bind.id, `${reason.code}: ${reason.message}`);
@@ -319,7 +327,7 @@ export class SmppConnector extends EventEmitter implements Driver, BindOwner<Sen
     this.pump();
   }
 
-  submitAnswered(bind: BindSession<SendJob>, job: SendJob, status: number, messageId: string): void {
+  private onSubmitAnswered(bind: BindSession<SendJob>, job: SendJob, status: number, messageId: string): void {
     const partNo = (job.parts[job.cursor] as PreparedPart).partNo;
     if (status === ESME_ROK) {
       const carrierMessageId = this.remember(messageId);
@@ -349,7 +357,7 @@ export class SmppConnector extends EventEmitter implements Driver, BindOwner<Sen
     this.pump();
   }
 
-  submitTimedOut(bind: BindSession<SendJob>, job: SendJob): void {
+  private onSubmitTimedOut(bind: BindSession<SendJob>, job: SendJob): void {
     this.unknownOutcome(
       job,
       smppError('SMPP_SUBMIT_TIMEOUT', `after ${this.config.submitTimeoutMs} ms on ${bind.id}`, {
@@ -360,7 +368,7 @@ export class SmppConnector extends EventEmitter implements Driver, BindOwner<Sen
     this.pump();
   }
 
-  delivery(bind: BindSession<SendJob>, generation: number, frame: Buffer): void {
+  private onDelivery(bind: BindSession<SendJob>, generation: number, frame: Buffer): void {
     const seq = frame.readUInt32BE(12);
     let decoded: DecodedDelivery;
     try {

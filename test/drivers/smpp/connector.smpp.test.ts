@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { SmppConnector } from '../../../drivers/smpp/index.ts';
 import type { PartOutcome } from '../../../drivers/transport/index.ts';
@@ -95,6 +96,63 @@ describe('SMPP connector against a local SMSC', () => {
     expect(gaps[0]).toBeGreaterThanOrEqual(95);
     expect(gaps[1]).toBeGreaterThanOrEqual(195);
     expect(gaps[2]).toBeGreaterThanOrEqual(395);
+  });
+
+  test('a refused connection and a silent peer give typed reasons and retries', async () => {
+    const silent = net.createServer(() => undefined);
+    const sockets = new Set<net.Socket>();
+    silent.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.resume(); // read (and drop) everything, so the client's close is seen
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const socket of sockets) socket.destroy();
+          silent.close(() => resolve());
+        }),
+    );
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const reasons = async (port: number): Promise<string[]> => {
+      const c = connector(port, { connectTimeoutMs: 150 });
+      const downs: string[] = [];
+      c.on('down', (_l, reason) => downs.push(reason));
+      await c.start(recordingSink());
+      await waitFor(() => downs.length >= 2, 'two failed attempts');
+      return downs;
+    };
+    expect((await reasons(closedPort))[0]).toMatch(/^SMPP_CONNECT_FAILED/);
+    const silentPort = (silent.address() as net.AddressInfo).port;
+    expect((await reasons(silentPort))[0]).toMatch(/^SMPP_BIND_TIMEOUT/);
+    // The silent peer's sockets were destroyed, not left half-open.
+    await waitFor(() => [...sockets].filter((socket) => !socket.destroyed).length <= 1, 'old sockets closed');
+  });
+
+  test('an unanswered submit is unknown after the submit timeout; its late answer is ignored', async () => {
+    const server = await smsc({ respondDelayMs: 600 });
+    const c = await started(connector(server.port, { submitTimeoutMs: 150 }));
+    const result = await c.send(textRequest('slow answer'));
+    expect(result.parts[0]).toMatchObject({ status: 'unknown', error: { code: 'SMPP_SUBMIT_TIMEOUT', retriable: true } });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(c.health()).toMatchObject({ up: true, counters: { submit_unknown: 1, submit_ok: 0 } });
+    expect(server.submits).toHaveLength(1);
+  });
+
+  test('a part still throttled after maxRetries fails with SMPP_THROTTLED, retriable', async () => {
+    const server = await smsc({ throttleAboveTps: 0 });
+    const c = await started(connector(server.port, { throttle: { pauseMs: 20, maxRetries: 2 } }));
+    const result = await c.send(textRequest('never let through'));
+    expect(result.parts[0]).toMatchObject({
+      status: 'failed',
+      error: { code: 'SMPP_THROTTLED', retriable: true, details: { statusName: 'ESME_RTHROTTLED', retries: 2 } },
+    });
+    expect(server.throttled).toBe(3);
   });
 
   test('the window per bind is never exceeded', async () => {
