@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { buildSubmitPdus, decodeTpdu, encodeText, type SubmitOptions } from '../../../drivers/codec/index.ts';
+import { buildSubmitPdus, decodeTpdu, encodeBinary, encodeText, type SubmitOptions } from '../../../drivers/codec/index.ts';
 
 const LOREM =
   'Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.Ut enim ad minim veniam, quinostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat.Duis aute irure dolor in reprehenderit in voluptate velit esse cillum doloe eu fugiat nulla pariatur.Excepteur sint occaecat cupidatat non proident, sunt in culpa qui officia deserunt mollit anim id est laborum';
@@ -103,6 +103,19 @@ describe('SMS-SUBMIT fixtures (TS 23.040 9.2.2.2)', () => {
       expect(decoded.destination).toEqual({ type: 'unknown', ton: 0, npi: 1, value: '0123456789' });
       expect(decoded.userData.udl).toBe(decoded.userData.udhLength + decoded.userData.payload.length);
       expect(decoded.userData.concat).toMatchObject({ ref: 0x1234, refSize: 16 });
+    }
+  });
+
+  test('binary payloads with a caller-given UDH (application ports) split with concatenation and read back', () => {
+    const payload = Uint8Array.from({ length: 300 }, (_, i) => (i * 31) & 0xff);
+    const ports = { iei: 0x05, data: Uint8Array.of(0x0b, 0x84, 0x23, 0xf0) }; // WAP push, TS 23.040 9.2.3.24.4
+    const message = encodeBinary(payload, { udh: [ports], concatRef: 12 });
+    const decoded = buildSubmitPdus(message, { to: '+15551234567' }).map((pdu) => decodeTpdu(pdu.bytes, { withSmsc: true, direction: 'mo' }));
+    const joined = decoded.flatMap((pdu) => [...(pdu.userData?.payload ?? [])]);
+    expect(Uint8Array.from(joined)).toEqual(payload);
+    for (const [index, pdu] of decoded.entries()) {
+      expect(pdu).toMatchObject({ type: 'submit', dcs: { encoding: 'binary' }, userData: { encoding: 'binary', text: '', concat: { ref: 12, seq: index + 1 } } });
+      expect(pdu.userData?.udh.find((element) => element.iei === 0x05)?.data).toEqual(ports.data);
     }
   });
 
