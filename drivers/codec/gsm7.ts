@@ -36,6 +36,9 @@ const ESCAPE = GSM7_ESCAPE;
 const NONE = GSM7_NONE;
 const ESCAPED = GSM7_ESCAPED;
 
+/** What an unassigned position of a national table decodes to. */
+const UNASSIGNED = 0xfffd;
+
 const NO_TABLES: ShiftTables = Object.freeze({});
 
 function compile(tables: ShiftTables): Gsm7Codec {
@@ -53,7 +56,8 @@ function compile(tables: ShiftTables): Gsm7Codec {
   for (let septet = 0; septet < 128; septet++) {
     if (septet === GSM7_ESCAPE) continue;
     const unit = main.charCodeAt(septet);
-    decodeMain[septet] = unit;
+    // Unassigned positions of a national table (U+0000 in the data) show as U+FFFD, never as a NUL.
+    decodeMain[septet] = unit === 0 ? UNASSIGNED : unit;
     if (unit > top) top = unit;
   }
   for (const [key, char] of Object.entries(shift)) {
@@ -62,15 +66,15 @@ function compile(tables: ShiftTables): Gsm7Codec {
     if (unit > top) top = unit;
   }
   const encode = new Int16Array(top + 1).fill(GSM7_NONE);
-  // Shift entries first, so that a character present in both tables gets the cheaper locking-table septet.
+  // Shift entries first, so that a character present in both tables gets the cheaper locking-table septet; going
+  // downwards, the lowest septet wins where a table holds a character twice.
   for (let septet = 127; septet >= 0; septet--) {
     const unit = decodeShift[septet] ?? 0;
     if (unit !== 0 && septet !== GSM7_ESCAPE) encode[unit] = septet | GSM7_ESCAPED;
   }
   for (let septet = 127; septet >= 0; septet--) {
-    // Unassigned positions of a locking table hold U+0000, which is never encoded.
-    const unit = decodeMain[septet] ?? 0;
-    if (unit !== 0) encode[unit] = septet;
+    const unit = main.charCodeAt(septet);
+    if (unit !== 0 && septet !== GSM7_ESCAPE) encode[unit] = septet;
   }
   return { tables: Object.freeze({ ...tables }), encode, decodeMain, decodeShift };
 }
@@ -135,17 +139,16 @@ export function writeSeptets(text: string, from: number, to: number, encode: Int
 }
 
 /** The CODEC_NOT_GSM7 error for the first character `encode` cannot represent. */
-export function notGsm7(text: string, encode: Int16Array, tables?: ShiftTables): CodecError {
-  const index = firstNotGsm7(text, encode);
+export function notGsm7(text: string, encode: Int16Array): CodecError {
+  return notGsm7At(text, firstNotGsm7(text, encode));
+}
+
+/** The CODEC_NOT_GSM7 error naming the character at `index` (a whole code point when it is a surrogate pair). */
+export function notGsm7At(text: string, index: number): CodecError {
   const codePoint = text.codePointAt(index) ?? 0;
   const character = String.fromCodePoint(codePoint);
   const hex = `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
-  return codecError('CODEC_NOT_GSM7', `${JSON.stringify(character)} (${hex}) at index ${index}`, {
-    character,
-    codePoint: hex,
-    index,
-    ...(tables !== undefined && (tables.locking !== undefined || tables.single !== undefined) ? { tables } : {}),
-  });
+  return codecError('CODEC_NOT_GSM7', `${JSON.stringify(character)} (${hex}) at index ${index}`, { character, codePoint: hex, index });
 }
 
 /** Index of the first code unit `encode` cannot represent, or -1. */

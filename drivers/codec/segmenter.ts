@@ -12,8 +12,9 @@
  */
 import { type CodecError, codecError } from './errors.ts';
 import { GSM7_ESCAPE } from './gsm7-alphabet.ts';
-import { GSM7_ESCAPED, GSM7_NONE, gsm7Codec, hasShiftTable, notGsm7 } from './gsm7.ts';
+import { GSM7_ESCAPED, GSM7_NONE, gsm7Codec, notGsm7At } from './gsm7.ts';
 import { allocOctets, shrinkOctets } from './octet-pool.ts';
+import { allowedMasks, shiftTableCandidates } from './shift-table-choice.ts';
 import { NATIONAL_LANGUAGE_IDS } from './national-language-tables.ts';
 import { transliterate } from './transliterate.ts';
 import type {
@@ -157,40 +158,31 @@ function allowedLanguages(option: EncodeOptions['shiftTables']): readonly Nation
 
 interface Search {
   best: Gsm7Plan | undefined;
-  /** The furthest first-misfit index over all table pairs tried, for the error message. */
+  /** Where the text stopped fitting (the furthest any table pair got), for the error message. */
   misfit: number;
-  misfitTables: ShiftTables;
 }
 
 function consider(search: Search, text: string, tables: ShiftTables, refSize: ConcatRefSize): void {
   const plan = planGsm7(text, tables, refSize);
   if (typeof plan === 'number') {
-    if (plan > search.misfit) {
-      search.misfit = plan;
-      search.misfitTables = tables;
-    }
+    if (plan > search.misfit) search.misfit = plan;
   } else if (better(plan, search.best)) {
     search.best = plan;
   }
 }
 
-/** The best 7-bit plan for `text` over the default tables and every allowed national pair. */
+/** The best 7-bit plan for `text` over the default tables and the allowed national pairs. */
 function searchGsm7(text: string, languages: readonly NationalLanguage[], refSize: ConcatRefSize): Search {
-  const search: Search = { best: undefined, misfit: -1, misfitTables: {} };
+  const search: Search = { best: undefined, misfit: -1 };
   consider(search, text, DEFAULT_TABLES, refSize);
   if (search.best !== undefined || languages.length === 0) return search;
-  const lockings: (NationalLanguage | undefined)[] = [undefined];
-  const singles: (NationalLanguage | undefined)[] = [undefined];
-  for (const language of languages) {
-    if (hasShiftTable(language, 'locking')) lockings.push(language);
-    if (hasShiftTable(language, 'single')) singles.push(language);
+  const allowed = allowedMasks(languages);
+  const candidates = shiftTableCandidates(text, allowed.locking, allowed.single);
+  if (typeof candidates === 'number') {
+    search.misfit = candidates;
+    return search;
   }
-  for (const locking of lockings) {
-    for (const single of singles) {
-      if (locking === undefined && single === undefined) continue;
-      consider(search, text, { ...(locking !== undefined ? { locking } : {}), ...(single !== undefined ? { single } : {}) }, refSize);
-    }
-  }
+  for (const tables of candidates) consider(search, text, tables, refSize);
   return search;
 }
 
@@ -286,7 +278,7 @@ export function encodeText(text: string, options: EncodeOptions = {}): EncodedMe
     }
     const best = search.best;
     if (request === 'gsm7') {
-      if (best === undefined) throw notGsm7(searchedText, gsm7Codec(search.misfitTables).encode, search.misfitTables);
+      if (best === undefined) throw notGsm7At(searchedText, search.misfit);
       return buildGsm7(best, substitutions, concatRef, refSize, maxParts);
     }
     if (best !== undefined) {

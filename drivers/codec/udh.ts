@@ -5,6 +5,7 @@
  * kept as they are.
  */
 import { codecError } from './errors.ts';
+import { allocOctets } from './octet-pool.ts';
 import { NATIONAL_LANGUAGE_BY_ID, NATIONAL_LANGUAGE_IDS } from './national-language-tables.ts';
 import type { ConcatInfo, NationalLanguage, ShiftTables, UdhElement } from './types.ts';
 
@@ -125,21 +126,33 @@ export function concatElement(info: ConcatInfo): UdhElement {
   if (!Number.isInteger(total) || total < 1 || total > 255 || !Number.isInteger(seq) || seq < 1 || seq > total) {
     throw codecError('CODEC_INVALID_OPTION', `part ${seq} of ${total}`, { seq, total });
   }
-  return refSize === 16
-    ? { iei: IEI_CONCAT_16, data: Uint8Array.of(ref >>> 8, ref & 0xff, total, seq) }
-    : { iei: IEI_CONCAT_8, data: Uint8Array.of(ref, total, seq) };
+  if (refSize === 16) {
+    const data = allocOctets(4);
+    data[0] = ref >>> 8;
+    data[1] = ref & 0xff;
+    data[2] = total;
+    data[3] = seq;
+    return { iei: IEI_CONCAT_16, data };
+  }
+  const data = allocOctets(3);
+  data[0] = ref;
+  data[1] = total;
+  data[2] = seq;
+  return { iei: IEI_CONCAT_8, data };
 }
 
 /** The national language shift elements for a table pair (none for the default tables). */
 export function shiftElements(tables: ShiftTables): UdhElement[] {
   const elements: UdhElement[] = [];
-  if (tables.locking !== undefined) {
-    elements.push({ iei: IEI_LOCKING_SHIFT, data: Uint8Array.of(NATIONAL_LANGUAGE_IDS[tables.locking]) });
-  }
-  if (tables.single !== undefined) {
-    elements.push({ iei: IEI_SINGLE_SHIFT, data: Uint8Array.of(NATIONAL_LANGUAGE_IDS[tables.single]) });
-  }
+  if (tables.locking !== undefined) elements.push(shiftElement(IEI_LOCKING_SHIFT, tables.locking));
+  if (tables.single !== undefined) elements.push(shiftElement(IEI_SINGLE_SHIFT, tables.single));
   return elements;
+}
+
+function shiftElement(iei: number, language: NationalLanguage): UdhElement {
+  const data = allocOctets(1);
+  data[0] = NATIONAL_LANGUAGE_IDS[language];
+  return { iei, data };
 }
 
 function hex2(value: number): string {

@@ -11,7 +11,7 @@ import {
   type NationalLanguage,
   type ShiftTables,
 } from '../../../drivers/codec/index.ts';
-import { LOCKING_FIXTURES, SINGLE_FIXTURES } from './national-table-fixtures.ts';
+import { INDIAN_CORRECTIONS, INDIAN_LOCKING_FIXTURES, INDIAN_SINGLE_FIXTURES, LOCKING_FIXTURES, SINGLE_FIXTURES } from './national-table-fixtures.ts';
 
 const hex = (octets: Uint8Array): string => Buffer.from(octets).toString('hex');
 
@@ -123,6 +123,34 @@ describe('national language tables (TS 23.038 annex A) against an independent tr
     }
   });
 
+  function withCorrections(kind: 'locking' | 'single', language: string, pairs: readonly (readonly [number, number])[]): Map<number, number> {
+    const map = new Map(pairs);
+    for (const [lang, k, septet, cp] of INDIAN_CORRECTIONS) if (lang === language && k === kind) map.set(septet, cp);
+    return map;
+  }
+
+  test.each(Object.entries(INDIAN_LOCKING_FIXTURES) as [NationalLanguage, readonly (readonly [number, number])[]][])(
+    'Indian locking shift %s: every position (unassigned ones decode to U+FFFD)',
+    (language, pairs) => {
+      const expected = withCorrections('locking', language, pairs);
+      for (let septet = 0; septet < 128; septet++) {
+        if (septet === 0x1b) continue;
+        const cp = expected.get(septet) ?? 0xfffd;
+        expect([septet, decodeGsm7(Uint8Array.of(septet), { locking: language })]).toEqual([septet, String.fromCodePoint(cp)]);
+        if (cp !== 0xfffd) expect([septet, [...encodeGsm7(String.fromCodePoint(cp), { locking: language })]]).toEqual([septet, [septet]]);
+      }
+    },
+  );
+
+  test.each(Object.entries(INDIAN_SINGLE_FIXTURES) as [NationalLanguage, readonly (readonly [number, number])[]][])(
+    'Indian single shift %s: every position',
+    (language, pairs) => {
+      const expected = withCorrections('single', language, pairs);
+      const ours = new Map(Object.entries(SINGLE_SHIFT_TABLES[language] ?? {}).map(([septet, char]) => [Number(septet), char.codePointAt(0)]));
+      expect([...ours].sort((x, y) => x[0] - y[0])).toEqual([...expected].sort((x, y) => x[0] - y[0]));
+    },
+  );
+
   test.each([
     ['Turkish locking ğ', 'ğ', { locking: 'turkish' }, [0x0c]],
     ['Turkish locking İ', 'İ', { locking: 'turkish' }, [0x40]],
@@ -135,6 +163,11 @@ describe('national language tables (TS 23.038 annex A) against an independent tr
     ['Portuguese locking backtick', '`', { locking: 'portuguese' }, [0x7d]],
     ['Portuguese single Ê', 'Ê', { single: 'portuguese' }, [0x1b, 0x1f]],
     ['a locking table keeps the default extension table', '{', { locking: 'portuguese' }, [0x1b, 0x28]],
+    // नमस्ते: NA 0x2F, MA 0x42, SA 0x4C, VIRAMA 0x5F, TA 0x27, VOWEL SIGN E 0x59 (A.3.6).
+    ['Hindi locking', 'नमस्ते', { locking: 'hindi' }, [0x2f, 0x42, 0x4c, 0x5f, 0x27, 0x59]],
+    // Devanagari digit one is in the Hindi single shift table at 0x1D (A.2.6).
+    ['Hindi single shift digit', '१', { locking: 'hindi', single: 'hindi' }, [0x1b, 0x1d]],
+    ['Urdu locking ALEF', 'ا', { locking: 'urdu' }, [0x00]],
   ] as [string, string, ShiftTables, number[]][])('%s', (_name, text, tables, septets) => {
     expect([...encodeGsm7(text, tables)]).toEqual(septets);
     expect(decodeGsm7(Uint8Array.from(septets), tables)).toBe(text);
@@ -143,7 +176,7 @@ describe('national language tables (TS 23.038 annex A) against an independent tr
 
 describe('GSM 7-bit properties', () => {
   const gsmChars = [...GSM7_DEFAULT_ALPHABET].filter((c) => c !== '\u001b').concat(Object.values(GSM7_EXTENSION_TABLE));
-  const gsmText = fc.array(fc.constantFrom(...gsmChars), { maxLength: 400 }).map((chars) => chars.join(''));
+  const gsmText = fc.array(fc.constantFrom(...gsmChars), { maxLength: 400, size: 'max' }).map((chars) => chars.join(''));
 
   test('decode(encode(x)) == x for GSM texts with extension characters', () => {
     fc.assert(
@@ -164,7 +197,7 @@ describe('GSM 7-bit properties', () => {
     const shift = tables.single === undefined ? GSM7_EXTENSION_TABLE : (SINGLE_SHIFT_TABLES[tables.single] ?? {});
     const chars = [...main].filter((c) => c !== '\u001b').concat(Object.values(shift));
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...chars), { maxLength: 300 }), (list) => {
+      fc.property(fc.array(fc.constantFrom(...chars), { maxLength: 300, size: 'max' }), (list) => {
         const text = list.join('');
         expect(decodeGsm7(encodeGsm7(text, tables), tables)).toBe(text);
       }),
@@ -173,7 +206,7 @@ describe('GSM 7-bit properties', () => {
 
   test('decoding arbitrary septets never throws except for a trailing ESC', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 200, max: 0x7f }), (septets) => {
+      fc.property(fc.uint8Array({ maxLength: 200, max: 0x7f, size: 'max' }), (septets) => {
         const endsWithLoneEscape = (() => {
           let i = 0;
           while (i < septets.length) i += septets[i] === 0x1b ? 2 : 1;

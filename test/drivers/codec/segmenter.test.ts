@@ -8,7 +8,13 @@ import {
   encodeUdh,
   GSM7_DEFAULT_ALPHABET,
   GSM7_EXTENSION_TABLE,
+  gsm7Length,
+  LOCKING_SHIFT_TABLES,
+  NATIONAL_LANGUAGE_IDS,
+  SINGLE_SHIFT_TABLES,
   type EncodedMessage,
+  type NationalLanguage,
+  type ShiftTables,
   type EncodeOptions,
 } from '../../../drivers/codec/index.ts';
 
@@ -85,6 +91,8 @@ describe('encoding choice', () => {
     ['Portuguese ã õ ê', 'Não há opções à vista, você', { shiftTables: ['portuguese'] }, 'gsm7', { locking: 'portuguese' }],
     ['forced UCS-2 for a GSM text', 'abc', { encoding: 'ucs2' }, 'ucs2', {}],
     ['Japanese', 'こんにちは', { shiftTables: true }, 'ucs2', {}],
+    ['Hindi without shift tables: UCS-2', 'नमस्ते दुनिया', {}, 'ucs2', {}],
+    ['Hindi with shift tables: the Hindi locking table', 'नमस्ते दुनिया', { shiftTables: true }, 'gsm7', { locking: 'hindi' }],
   ] as [string, string, EncodeOptions, string, object][])('%s', (_name, text, options, encoding, tables) => {
     const m = encodeText(text, options);
     expect(m.encoding).toBe(encoding);
@@ -217,6 +225,7 @@ describe('segmentation properties', () => {
   const gsmText = fc
     .array(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...defaultChars) }, { weight: 1, arbitrary: fc.constantFrom(...extensionChars) }), {
       maxLength: 1200,
+      size: 'max',
     })
     .map((chars) => chars.join(''));
 
@@ -244,7 +253,7 @@ describe('segmentation properties', () => {
 
   test('any Unicode text: minimum part count for the chosen encoding, no split surrogate, text back', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 700 }), (text) => {
+      fc.property(fc.string({ unit: 'binary', maxLength: 700, size: 'max' }), (text) => {
         const m = encodeText(text, { maxParts: 255 });
         if (m.encoding === 'ucs2') {
           const costs = [...text].map((c) => c.length);
@@ -264,7 +273,7 @@ describe('segmentation properties', () => {
   });
 
   test('emoji-heavy texts never split a surrogate pair', () => {
-    const emojiText = fc.array(fc.constantFrom('😀', '👍', 'a', '日', '🇫'), { maxLength: 400 }).map((l) => l.join(''));
+    const emojiText = fc.array(fc.constantFrom('😀', '👍', 'a', '日', '🇫'), { maxLength: 400, size: 'max' }).map((l) => l.join(''));
     fc.assert(
       fc.property(emojiText, (text) => {
         const m = encodeText(text, { maxParts: 255 });
@@ -279,7 +288,7 @@ describe('segmentation properties', () => {
   });
 
   test('Turkish texts with shift tables: 7-bit, parts within the capacity their UDH leaves, text back', () => {
-    const turkishText = fc.array(fc.constantFrom(...'abcçdefgğhıijklmnoöprsştuüvyzABCÇDEFGĞHIİJKLMNOÖPRSŞTUÜVYZ .,{€'), { maxLength: 700 }).map((l) => l.join(''));
+    const turkishText = fc.array(fc.constantFrom(...'abcçdefgğhıijklmnoöprsştuüvyzABCÇDEFGĞHIİJKLMNOÖPRSŞTUÜVYZ .,{€'), { maxLength: 700, size: 'max' }).map((l) => l.join(''));
     fc.assert(
       fc.property(turkishText, (text) => {
         const m = encodeText(text, { maxParts: 255, shiftTables: ['turkish'] });
@@ -292,6 +301,53 @@ describe('segmentation properties', () => {
         expect(joinedText(m)).toBe(text);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  test('with every shift table allowed, the part count is the minimum over all table pairs (brute force)', () => {
+    const languages = Object.keys(NATIONAL_LANGUAGE_IDS) as NationalLanguage[];
+    const pairs: ShiftTables[] = [];
+    for (const locking of [undefined, ...languages.filter((l) => LOCKING_SHIFT_TABLES[l] !== undefined)]) {
+      for (const single of [undefined, ...languages.filter((l) => SINGLE_SHIFT_TABLES[l] !== undefined)]) {
+        pairs.push({ ...(locking ? { locking } : {}), ...(single ? { single } : {}) });
+      }
+    }
+    // Palettes mixing characters of several tables, so that different pairs win; sometimes one outsider.
+    const palettes = [
+      'aeiou xyz.,çğışİŞĞ€{}',
+      'aeiou xyz.,ãõáíóúêâÁÍÓÚÇç€[]~',
+      'aeiou.,çñáíóúÁÍÓÚ^|',
+      'aeiouxyz ğşãõç€\\',
+      'नमस्ते .,१२३abc{}',
+      'কখগ .,০১২abc',
+      'aeiou ğşã日',
+    ];
+    const mixed = fc
+      .constantFrom(...palettes)
+      .chain((palette) => fc.array(fc.constantFrom(...palette), { maxLength: 1000, size: 'max' }))
+      .map((l) => l.join(''));
+    fc.assert(
+      fc.property(mixed, (text) => {
+        let minimum = Infinity;
+        for (const tables of pairs) {
+          const costs = [...text].map((c) => gsm7Length(c, tables));
+          if (costs.some((c) => c === undefined)) continue;
+          const shiftOctets = (tables.locking ? 3 : 0) + (tables.single ? 3 : 0);
+          const single = Math.floor(((140 - (shiftOctets ? 1 + shiftOctets : 0)) * 8) / 7);
+          const multi = Math.floor(((140 - 6 - shiftOctets) * 8) / 7);
+          minimum = Math.min(minimum, greedyParts(costs as number[], single, multi));
+        }
+        const m = encodeText(text, { maxParts: 255, shiftTables: true });
+        if (minimum === Infinity) {
+          expect(m.encoding).toBe('ucs2');
+        } else if (m.encoding === 'gsm7') {
+          expect(m.parts.length).toBe(minimum);
+          expect(joinedText(m)).toBe(text);
+        } else {
+          expect(m.parts.length).toBeLessThan(minimum);
+        }
+      }),
+      { numRuns: 40 },
     );
   });
 });
