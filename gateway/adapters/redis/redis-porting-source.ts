@@ -12,8 +12,8 @@ export interface RedisPortingSourceOptions {
 }
 
 const SEPARATOR = '|';
-/** Numbers per script call in an import: big enough to save client work, small enough not to stall Redis. */
-const IMPORT_CHUNK = 1_000;
+/** Numbers per script call (import, bulk read): big enough to save client work, small enough not to stall Redis. */
+const CHUNK = 1_000;
 
 /**
  * One command stores a chunk of numbers: KEYS are the bucket hashes, ARGV the field/value pairs in the same
@@ -27,14 +27,26 @@ end
 return #KEYS
 `;
 
-interface ImportCommands {
-  smsgwMnpImport(...args: (string | number)[]): Promise<number>;
+/** Bulk read: one HGET per key/field pair, nil where a number is not ported. */
+const GET_MANY_SCRIPT = `
+local answers = {}
+for i = 1, #KEYS do
+  answers[i] = redis.call('HGET', KEYS[i], ARGV[i])
+end
+return answers
+`;
+
+/** A pipeline with this adapter's scripts (ioredis adds defined commands at run time, untyped). */
+interface ScriptPipeline {
+  smsgwMnpImport(...args: (string | number)[]): ScriptPipeline;
+  smsgwMnpGetMany(...args: (string | number)[]): ScriptPipeline;
+  exec(): Promise<[Error | null, unknown][] | null>;
 }
 
 /**
  * PortingSource on Redis: hashes of 100 numbers (see redis-keys.ts), values `carrier` or `carrier|date`.
- * Bulk reads and imports are pipelined: getMany is one round trip, an import keeps a few pipelines of
- * multi-field HSETs in flight.
+ * Bulk reads and imports go by script calls of 1,000 numbers in one pipeline: getMany is one round trip, an
+ * import keeps a few pipelines in flight.
  */
 export class RedisPortingSource implements PortingSource {
   private readonly redis: Redis;
@@ -46,6 +58,7 @@ export class RedisPortingSource implements PortingSource {
     // Errors surface on the commands; an unhandled 'error' event would crash the process.
     this.redis.on('error', () => undefined);
     this.redis.defineCommand('smsgwMnpImport', { lua: IMPORT_SCRIPT });
+    this.redis.defineCommand('smsgwMnpGetMany', { lua: GET_MANY_SCRIPT });
     this.keys = redisKeys(options.prefix ?? DEFAULT_KEY_PREFIX);
     this.concurrency = Math.max(1, options.importConcurrency ?? 4);
   }
@@ -58,17 +71,29 @@ export class RedisPortingSource implements PortingSource {
 
   async getMany(e164s: readonly string[]): Promise<(PortingRecord | undefined)[]> {
     if (e164s.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const e164 of e164s) {
-      const { key, field } = this.keys.mnpSlot(e164);
-      pipeline.hget(key, field);
+    const pipeline = this.redis.pipeline() as unknown as ScriptPipeline;
+    for (let start = 0; start < e164s.length; start += CHUNK) {
+      const end = Math.min(e164s.length, start + CHUNK);
+      const keys: string[] = [];
+      const fields: string[] = [];
+      for (let i = start; i < end; i++) {
+        const { key, field } = this.keys.mnpSlot(e164s[i] as string);
+        keys.push(key);
+        fields.push(field);
+      }
+      pipeline.smsgwMnpGetMany(keys.length, ...keys, ...fields);
     }
     const results = await this.call(() => pipeline.exec());
-    return e164s.map((e164, i) => {
-      const [error, value] = results?.[i] ?? [new Error('no reply'), null];
-      if (error !== null) throw routeError('ROUTE_PORTING_UNAVAILABLE', error.message, { value: e164 }, error);
-      return decode(e164, typeof value === 'string' ? value : null);
-    });
+    const answers: (PortingRecord | undefined)[] = [];
+    for (const [error, values] of results ?? []) {
+      if (error !== null) throw portingUnavailable(error);
+      for (const value of values as (string | null)[]) {
+        const e164 = e164s[answers.length] as string;
+        answers.push(decode(e164, typeof value === 'string' ? value : null));
+      }
+    }
+    if (answers.length !== e164s.length) throw portingUnavailable(new Error(`expected ${e164s.length} answers, got ${answers.length}`));
+    return answers;
   }
 
   async set(record: PortingRecord): Promise<void> {
@@ -115,9 +140,9 @@ export class RedisPortingSource implements PortingSource {
   }
 
   private async writeBatch(batch: readonly PortingRecord[]): Promise<void> {
-    const pipeline = this.redis.pipeline() as unknown as ImportCommands & { exec(): ReturnType<ReturnType<Redis['pipeline']>['exec']> };
-    for (let start = 0; start < batch.length; start += IMPORT_CHUNK) {
-      const end = Math.min(batch.length, start + IMPORT_CHUNK);
+    const pipeline = this.redis.pipeline() as unknown as ScriptPipeline;
+    for (let start = 0; start < batch.length; start += CHUNK) {
+      const end = Math.min(batch.length, start + CHUNK);
       const keys: string[] = [];
       const args: string[] = [];
       for (let i = start; i < end; i++) {
@@ -127,7 +152,7 @@ export class RedisPortingSource implements PortingSource {
         args.push(field, encode(record));
       }
       // Rows run in file order inside the script, so a later row for the same number wins.
-      void pipeline.smsgwMnpImport(keys.length, ...keys, ...args);
+      pipeline.smsgwMnpImport(keys.length, ...keys, ...args);
     }
     const results = await pipeline.exec();
     const error = results?.find(([e]) => e !== null)?.[0];
