@@ -38,3 +38,4 @@ export { GatewayMetrics } from './metrics/gateway-metrics.ts';
 export type * from './events/gateway-event.ts';
 export type { EventLog } from './ports/event-log.ts';
 export { MemoryEventLog } from './adapters/memory/memory-event-log.ts';
+export { partViews, statusEvent } from './events/gateway-event.ts';

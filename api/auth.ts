@@ -1,0 +1,48 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AccountConfig, Gateway } from '../gateway/index.ts';
+import { apiError } from './errors.ts';
+import type { TokenBuckets } from './token-bucket.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    account: AccountConfig | null;
+  }
+}
+
+/** The account of an authenticated request (routes under /v1 only run after `authenticate`). */
+export function accountOf(request: FastifyRequest): AccountConfig {
+  if (request.account === null) throw apiError('API_UNAUTHORIZED');
+  return request.account;
+}
+
+/** Bearer API keys (compared as hashes) and per-account request rate limits on every /v1 route. */
+export function registerAuth(app: FastifyInstance, gateway: Gateway, buckets: TokenBuckets): void {
+  app.decorateRequest('account', null);
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/v1/')) return;
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const account = match?.[1] === undefined ? undefined : gateway.accounts.authenticate(match[1]);
+    if (account === undefined) throw apiError('API_UNAUTHORIZED');
+    request.account = account;
+    const rate = account.limits?.requestsPerSecond;
+    if (rate !== undefined) {
+      const wait = buckets.take(`req:${account.id}`, rate);
+      if (wait > 0) {
+        void reply.header('retry-after', String(wait));
+        throw apiError('API_RATE_LIMITED', `more than ${rate} requests per second`, { retryAfter: wait });
+      }
+    }
+  });
+}
+
+/** Message rate limit: `count` messages against the account's messages-per-second budget. */
+export function takeMessageBudget(buckets: TokenBuckets, account: AccountConfig, count: number, setRetryAfter: (seconds: number) => void): void {
+  const rate = account.limits?.messagesPerSecond;
+  if (rate === undefined) return;
+  const wait = buckets.take(`msg:${account.id}`, rate, count);
+  if (wait > 0) {
+    setRetryAfter(wait);
+    throw apiError('API_RATE_LIMITED', `more than ${rate} messages per second`, { retryAfter: wait });
+  }
+}

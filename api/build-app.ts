@@ -1,0 +1,80 @@
+/**
+ * The HTTP API, built by a factory so tests use `inject` and a separate entry listens. JSON schemas validate
+ * requests, serialize responses and make the OpenAPI document at /openapi.json (readable docs at /docs).
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { isCodedError } from '../common/index.ts';
+import { errorBody, type Gateway } from '../gateway/index.ts';
+import { registerAuth } from './auth.ts';
+import { httpStatusFor } from './errors.ts';
+import { fieldOf } from './validation-field.ts';
+import { batchRoutes } from './routes/batch.ts';
+import { inboundRoutes } from './routes/inbound.ts';
+import { messageRoutes } from './routes/messages.ts';
+import { operationsRoutes } from './routes/operations.ts';
+import { SHARED_SCHEMAS, batchBodySchema } from './schemas.ts';
+import { TokenBuckets } from './token-bucket.ts';
+
+export interface BuildAppOptions {
+  readonly gateway: Gateway;
+  readonly logger?: FastifyServerOptions['logger'];
+  readonly now?: () => number;
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // A body field the schema does not know is an error to report, never something to drop silently.
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+  });
+  const buckets = new TokenBuckets(options.now);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'smsgw', version: '1', description: 'SMS gateway API: send messages, read their status, receive replies.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  for (const schema of [...SHARED_SCHEMAS, batchBodySchema]) app.addSchema(schema);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation !== undefined) {
+      const first = error.validation[0];
+      const field = fieldOf(first);
+      const code = error.validationContext === 'querystring' ? 'API_INVALID_QUERY' : 'API_INVALID_BODY';
+      return reply.code(400).send({ code, message: `${error.validationContext ?? 'body'}${field === '' ? '' : `.${field}`} ${describe(first)}`, field });
+    }
+    if (isCodedError(error)) {
+      const status = httpStatusFor(error.code);
+      if (status >= 500) request.log.error({ err: error }, 'request failed');
+      return reply.code(status).send(errorBody(error));
+    }
+    if (typeof error.statusCode === 'number' && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ code: 'API_INVALID_BODY', message: error.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ code: 'API_INTERNAL', message: 'internal error' });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ code: 'API_NOT_FOUND', message: `${request.method} ${request.url}` }));
+
+  registerAuth(app, options.gateway, buckets);
+  messageRoutes(app, options.gateway, buckets);
+  batchRoutes(app, options.gateway, buckets);
+  inboundRoutes(app, options.gateway);
+  operationsRoutes(app, options.gateway);
+  app.get('/openapi.json', { schema: { hide: true } }, () => Promise.resolve(app.swagger()));
+  await app.ready();
+  return app;
+}
+
+function describe(error: { message?: string; params: unknown } | undefined): string {
+  if ((error?.params as { additionalProperty?: string } | undefined)?.additionalProperty !== undefined) return 'is not a known field';
+  return error?.message ?? 'is invalid';
+}

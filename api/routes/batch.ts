@@ -1,0 +1,56 @@
+/** POST /v1/messages/batch: up to 10,000 messages; each item is validated and accepted on its own. */
+import { Ajv } from 'ajv';
+import formats from 'ajv-formats';
+import type { FastifyInstance } from 'fastify';
+import type { Gateway } from '../../gateway/index.ts';
+import { accountOf, takeMessageBudget } from '../auth.ts';
+import { apiError } from '../errors.ts';
+import { submitBodySchema } from '../schemas.ts';
+import { fieldOf } from '../validation-field.ts';
+import type { TokenBuckets } from '../token-bucket.ts';
+import { toSubmitRequest, type SubmitBody } from './submit-request.ts';
+
+export const MAX_BATCH = 10_000;
+
+const ajv = new Ajv({ allErrors: false, useDefaults: true, coerceTypes: false });
+// ajv-formats is CommonJS: under NodeNext its callable export sits on `default`.
+(formats as unknown as { default: (ajv: Ajv) => void }).default(ajv);
+const validateItem = ajv.compile<SubmitBody>({ ...submitBodySchema, $id: undefined });
+
+export function batchRoutes(app: FastifyInstance, gateway: Gateway, buckets: TokenBuckets): void {
+  app.post<{ Body: { messages: unknown[] } }>(
+    '/v1/messages/batch',
+    {
+      bodyLimit: 32 * 1024 * 1024,
+      schema: {
+        tags: ['messages'],
+        summary: 'Send up to 10,000 messages; one result per item, in order',
+        body: { $ref: 'SubmitBatch#' },
+        response: { 200: { $ref: 'BatchResult#' }, 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 429: { $ref: 'Error#' } },
+      },
+    },
+    async (request) => {
+      const account = accountOf(request);
+      const items = request.body.messages;
+      if (items.length > MAX_BATCH) throw apiError('API_BATCH_TOO_LARGE', `${items.length} messages`, { field: 'messages' });
+      takeMessageBudget(buckets, account, items.length, () => undefined);
+      const results = new Array<Record<string, unknown>>(items.length);
+      const valid: { index: number; body: SubmitBody }[] = [];
+      items.forEach((item, index) => {
+        if (validateItem(item)) valid.push({ index, body: item });
+        else {
+          const error = validateItem.errors?.[0];
+          const field = fieldOf(error);
+          results[index] = { index, ok: false, error: { code: 'API_INVALID_BODY', message: `messages[${index}]${field === '' ? '' : `.${field}`} ${error?.message ?? 'is invalid'}`, field } };
+        }
+      });
+      const outcomes = await gateway.submitBatch(account.id, valid.map((v) => toSubmitRequest(v.body)));
+      outcomes.forEach((outcome, i) => {
+        const index = (valid[i] as { index: number }).index;
+        results[index] = outcome.ok ? { index, ok: true, message: outcome.message } : { index, ok: false, error: outcome.error };
+      });
+      const accepted = results.filter((r) => r.ok === true).length;
+      return { accepted, refused: items.length - accepted, results };
+    },
+  );
+}

@@ -1,0 +1,78 @@
+/** /v1/messages: submit, read with its timeline, list with filters and a cursor, cancel. */
+import type { FastifyInstance } from 'fastify';
+import type { Gateway, MessageStatus } from '../../gateway/index.ts';
+import { accountOf, takeMessageBudget } from '../auth.ts';
+import { messageView } from '../message-view.ts';
+import { listQuerySchema } from '../schemas.ts';
+import type { TokenBuckets } from '../token-bucket.ts';
+import { toSubmitRequest, type SubmitBody } from './submit-request.ts';
+
+const errorResponses = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 404: { $ref: 'Error#' }, 429: { $ref: 'Error#' } };
+
+interface ListQuery {
+  readonly clientRef?: string;
+  readonly to?: string;
+  readonly status?: MessageStatus;
+  readonly since?: string;
+  readonly until?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export function messageRoutes(app: FastifyInstance, gateway: Gateway, buckets: TokenBuckets): void {
+  app.post<{ Body: SubmitBody; Headers: { 'idempotency-key'?: string } }>(
+    '/v1/messages',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'Send a message',
+        body: { $ref: 'SubmitMessage#' },
+        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200 } } },
+        response: { 202: { $ref: 'Accepted#' }, ...errorResponses, 422: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },
+      },
+    },
+    async (request, reply) => {
+      const account = accountOf(request);
+      takeMessageBudget(buckets, account, 1, (s) => void reply.header('retry-after', String(s)));
+      const accepted = await gateway.submit(account.id, toSubmitRequest(request.body), request.headers['idempotency-key']);
+      request.log.info({ messageId: accepted.id, to: maskNumber(accepted.to), parts: accepted.parts }, 'accepted');
+      return reply.code(202).send(accepted);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/messages/:id',
+    { schema: { tags: ['messages'], summary: 'A message with its parts and timeline', response: { 200: { $ref: 'Message#' }, ...errorResponses } } },
+    async (request) => messageView(await gateway.get(accountOf(request).id, request.params.id)),
+  );
+
+  app.get<{ Querystring: ListQuery }>(
+    '/v1/messages',
+    { schema: { tags: ['messages'], summary: 'Messages, newest first, paged with a cursor', querystring: listQuerySchema, response: { 200: { $ref: 'MessageList#' }, ...errorResponses } } },
+    async (request) => {
+      const q = request.query;
+      const page = await gateway.list({
+        accountId: accountOf(request).id,
+        limit: q.limit,
+        ...(q.clientRef === undefined ? {} : { clientRef: q.clientRef }),
+        ...(q.to === undefined ? {} : { to: q.to }),
+        ...(q.status === undefined ? {} : { status: q.status }),
+        ...(q.since === undefined ? {} : { since: Date.parse(q.since) }),
+        ...(q.until === undefined ? {} : { until: Date.parse(q.until) }),
+        ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
+      });
+      return { items: page.items.map(messageView), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/v1/messages/:id',
+    { schema: { tags: ['messages'], summary: 'Cancel a scheduled or still queued message', response: { 200: { $ref: 'Message#' }, ...errorResponses, 409: { $ref: 'Error#' } } } },
+    async (request) => messageView(await gateway.cancel(accountOf(request).id, request.params.id)),
+  );
+}
+
+/** Numbers in logs keep the country and the first digits only: `+8190123*****`. */
+export function maskNumber(e164: string): string {
+  return e164.length <= 7 ? '*'.repeat(e164.length) : e164.slice(0, 7) + '*'.repeat(e164.length - 7);
+}

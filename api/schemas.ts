@@ -1,0 +1,174 @@
+/** JSON schemas of the API: the single source of request validation, response serialization and OpenAPI. */
+
+export const errorSchema = {
+  $id: 'Error',
+  type: 'object',
+  required: ['code', 'message'],
+  properties: {
+    code: { type: 'string', description: 'Stable error code (see the README error table)' },
+    message: { type: 'string' },
+    field: { type: 'string', description: 'The request field that was wrong, when one was' },
+  },
+} as const;
+
+export const submitBodySchema = {
+  $id: 'SubmitMessage',
+  type: 'object',
+  additionalProperties: false,
+  required: ['to'],
+  properties: {
+    to: { type: 'string', minLength: 1, maxLength: 32, description: 'Destination; national forms use the account default country' },
+    from: { type: 'string', minLength: 1, maxLength: 20, description: 'Originator: alphanumeric (1-11), short code or number' },
+    text: { type: 'string', maxLength: 10_000 },
+    binary: { type: 'string', pattern: '^([0-9A-Fa-f]{2})+$', maxLength: 4_000, description: 'Binary payload, hex' },
+    udh: { type: 'string', pattern: '^([0-9A-Fa-f]{2})+$', maxLength: 280, description: 'User data header for binary, hex, UDHL first' },
+    encoding: { type: 'string', enum: ['auto', 'gsm7', 'ucs2'], default: 'auto' },
+    smart: { type: 'boolean', description: 'Transliterate typographic characters so the text stays 7-bit' },
+    tag: { type: 'string', maxLength: 32, description: 'e.g. otp, marketing; rules and priority lanes use it' },
+    callbackUrl: { type: 'string', format: 'uri', maxLength: 2048 },
+    scheduleAt: { type: 'string', format: 'date-time' },
+    validityPeriod: { type: 'integer', minimum: 60, maximum: 604_800, description: 'Seconds' },
+    priority: { type: 'string', enum: ['high', 'normal', 'bulk'] },
+    clientRef: { type: 'string', maxLength: 128 },
+    maxParts: { type: 'integer', minimum: 1, maximum: 255 },
+  },
+} as const;
+
+export const acceptedSchema = {
+  $id: 'Accepted',
+  type: 'object',
+  required: ['id', 'status', 'to', 'carrier', 'carrierSource', 'route', 'encoding', 'parts', 'createdAt'],
+  properties: {
+    id: { type: 'string' },
+    status: { type: 'string' },
+    to: { type: 'string', description: 'E.164' },
+    carrier: { type: 'string' },
+    carrierSource: { type: 'string', enum: ['hlr', 'mnp', 'ranges', 'carrier-data', 'default'] },
+    route: { type: 'string' },
+    connector: { type: 'string' },
+    encoding: { type: 'string', enum: ['gsm7', 'ucs2', 'binary'] },
+    parts: { type: 'integer' },
+    createdAt: { type: 'string', format: 'date-time' },
+    duplicate: { type: 'boolean' },
+  },
+} as const;
+
+export const batchBodySchema = {
+  $id: 'SubmitBatch',
+  type: 'object',
+  additionalProperties: false,
+  required: ['messages'],
+  properties: { messages: { type: 'array', minItems: 1, items: { type: 'object' } } },
+} as const;
+
+export const batchResultSchema = {
+  $id: 'BatchResult',
+  type: 'object',
+  properties: {
+    accepted: { type: 'integer' },
+    refused: { type: 'integer' },
+    results: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          index: { type: 'integer' },
+          ok: { type: 'boolean' },
+          message: { $ref: 'Accepted#' },
+          error: { $ref: 'Error#' },
+        },
+      },
+    },
+  },
+} as const;
+
+const partSchema = {
+  type: 'object',
+  properties: {
+    seq: { type: 'integer' },
+    status: { type: 'string' },
+    connector: { type: 'string' },
+    smscMessageId: { type: 'string' },
+    raw: { type: 'object', additionalProperties: true },
+    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+    submittedAt: { type: 'string', format: 'date-time' },
+    doneAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+export const messageSchema = {
+  $id: 'Message',
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    status: { type: 'string' },
+    to: { type: 'string' },
+    from: { type: ['string', 'null'] },
+    carrier: { type: 'string' },
+    carrierSource: { type: 'string' },
+    route: { type: 'string' },
+    rule: { type: 'string' },
+    tag: { type: 'string' },
+    clientRef: { type: 'string' },
+    encoding: { type: 'string' },
+    segments: { type: 'integer' },
+    createdAt: { type: 'string', format: 'date-time' },
+    scheduleAt: { type: 'string', format: 'date-time' },
+    expiresAt: { type: 'string', format: 'date-time' },
+    parts: { type: 'array', items: partSchema },
+    timeline: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          at: { type: 'string', format: 'date-time' },
+          event: { type: 'string' },
+          seq: { type: 'integer' },
+          connector: { type: 'string' },
+          detail: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+export const messageListSchema = {
+  $id: 'MessageList',
+  type: 'object',
+  properties: {
+    items: { type: 'array', items: { $ref: 'Message#' } },
+    nextCursor: { type: 'string' },
+  },
+} as const;
+
+export const listQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    clientRef: { type: 'string', maxLength: 128 },
+    to: { type: 'string', maxLength: 32 },
+    status: { type: 'string', enum: ['accepted', 'queued', 'scheduled', 'sending', 'submitted', 'delivered', 'undelivered', 'expired', 'failed', 'rejected', 'canceled'] },
+    since: { type: 'string', format: 'date-time' },
+    until: { type: 'string', format: 'date-time' },
+    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+    cursor: { type: 'string', maxLength: 512 },
+  },
+} as const;
+
+export const inboundSchema = {
+  $id: 'Inbound',
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    connector: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    text: { type: 'string' },
+    encoding: { type: 'string' },
+    parts: { type: 'integer' },
+    complete: { type: 'boolean' },
+    receivedAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+export const SHARED_SCHEMAS = [errorSchema, submitBodySchema, acceptedSchema, batchResultSchema, messageSchema, messageListSchema, inboundSchema] as const;
