@@ -12,6 +12,7 @@ export type { CarrierAnswer, CarrierSource } from './carriers/carrier-answer.ts'
 export { PrefixTable } from './carriers/prefix-table.ts';
 export type { PrefixEntry } from './carriers/prefix-table.ts';
 export { parseRangeData, CARRIER_ID } from './carriers/range-data.ts';
+export { BUILTIN_RANGE_FILES } from './carriers/builtin-range-files.ts';
 export { portInForce } from './carriers/porting-source.ts';
 export type { PortingRecord, PortingSource, ImportOptions } from './carriers/porting-source.ts';
 export { MemoryPortingSource } from './carriers/memory-porting-source.ts';
@@ -39,9 +40,3 @@ export { minuteOfDay } from './rules/time-window.ts';
 
 export { RouterHandle } from './router-handle.ts';
 export type { RouteRequest, ReloadResult, BulkOutcome } from './router-handle.ts';
-
-/** File names of the range data shipped in router/data, in increasing precedence. Readers live outside router/. */
-export const BUILTIN_RANGE_FILES = [
-  { file: 'carrier-prefixes.csv', source: 'carrier-data' },
-  { file: 'jp-mobile-ranges.csv', source: 'ranges' },
-] as const;
