@@ -1,4 +1,15 @@
-import { fromSmppFields, parseReceiptText, type InboundPart, type ReceiptText } from '../codec/index.ts';
+import {
+  MESSAGE_STATE_TO_RECEIPT_STATE,
+  fromSmppFields,
+  isFinalState,
+  messageIdCandidates,
+  normalizeMessageId,
+  parseReceiptText,
+  type InboundPart,
+  type ReassembledMessage,
+  type ReceiptText,
+} from '../codec/index.ts';
+import type { InboundMessage, Receipt } from '../transport/index.ts';
 import { addressFromSmpp } from './addressing.ts';
 import { readMessagePdu } from './message-pdu.ts';
 
@@ -60,7 +71,8 @@ export function decodeDelivery(frame: Buffer): DecodedDelivery {
     });
   } catch {
     // Octets our codec cannot read are still the sender's message: pass them on as binary, never drop them.
-    const octets = pdu.messagePayload ?? pdu.shortMessage;
+    // A copy: the PDU's octets are a view of a socket chunk, which a part held for reassembly must not pin.
+    const octets = Uint8Array.from(pdu.messagePayload ?? pdu.shortMessage);
     return { kind: 'message', part: { originator, destination, encoding: 'binary', text: '', binary: octets } };
   }
   return {
@@ -70,8 +82,58 @@ export function decodeDelivery(frame: Buffer): DecodedDelivery {
       destination,
       encoding: decoded.encoding,
       text: decoded.text,
-      ...(decoded.binary === undefined ? {} : { binary: decoded.binary }),
+      ...(decoded.binary === undefined ? {} : { binary: Uint8Array.from(decoded.binary) }),
       ...(decoded.concat === undefined ? {} : { concat: decoded.concat }),
     },
+  };
+}
+
+export type DecodedReceipt = Extract<DecodedDelivery, { kind: 'receipt' }>;
+
+/**
+ * The Receipt of a decoded receipt PDU, or undefined when it names no message. The TLVs win over the text
+ * (message_state is the SMSC's own value); the id is matched against `knownIds` (ids submit_sm_resp gave) in
+ * every spelling `messageIdCandidates` allows, so hex and decimal forms of one id meet.
+ */
+export function receiptOf(decoded: DecodedReceipt, connectorId: string, knownIds: ReadonlyMap<string, true>, now: Date): Receipt | undefined {
+  const id = decoded.receiptedMessageId ?? decoded.parsed?.id;
+  if (id === undefined || id.trim() === '') return undefined;
+  const normalized = normalizeMessageId(id);
+  const carrierMessageId = knownIds.has(normalized)
+    ? normalized
+    : (messageIdCandidates(id).find((candidate) => knownIds.has(candidate)) ?? normalized);
+  const tlvState = decoded.messageState === undefined ? undefined : MESSAGE_STATE_TO_RECEIPT_STATE[decoded.messageState];
+  const parsed = decoded.parsed;
+  const state = tlvState ?? parsed?.state ?? 'unknown';
+  return {
+    connectorId,
+    carrierMessageId,
+    state,
+    final: !decoded.intermediate && isFinalState(state),
+    raw: {
+      ...(parsed?.stat === undefined ? {} : { stat: parsed.stat }),
+      ...(parsed?.err === undefined ? {} : { err: parsed.err }),
+      ...(decoded.messageState === undefined ? {} : { messageState: decoded.messageState }),
+      ...(decoded.networkErrorCode === undefined ? {} : { networkErrorCode: decoded.networkErrorCode }),
+      text: decoded.text,
+    },
+    ...(parsed?.submitDate === undefined ? {} : { submittedAt: parsed.submitDate }),
+    ...(parsed?.doneDate === undefined ? {} : { doneAt: parsed.doneDate }),
+    receivedAt: now,
+  };
+}
+
+/** The InboundMessage of a reassembled (or single-part) MO message. */
+export function inboundMessage(connectorId: string, message: ReassembledMessage, now: Date): InboundMessage {
+  return {
+    connectorId,
+    from: message.originator,
+    to: message.destination,
+    text: message.text,
+    encoding: message.encoding,
+    ...(message.binary === undefined ? {} : { binary: message.binary }),
+    parts: message.total,
+    complete: message.complete,
+    receivedAt: now,
   };
 }

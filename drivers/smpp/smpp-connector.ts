@@ -1,13 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { isCodedError, type CodedError } from '../../common/index.ts';
-import {
-  MESSAGE_STATE_TO_RECEIPT_STATE,
-  Reassembler,
-  isFinalState,
-  messageIdCandidates,
-  normalizeMessageId,
-  type ReassembledMessage,
-} from '../codec/index.ts';
+import { Reassembler, normalizeMessageId, type ReassembledMessage } from '../codec/index.ts';
 import type {
   Driver,
   DriverEvents,
@@ -26,7 +19,7 @@ import { ESME_RMSGQFUL, ESME_ROK, ESME_RTHROTTLED, ESME_RX_P_APPN, ESME_RX_T_APP
 import { parseSmppConfig, type SmppConfig } from './config.ts';
 import { smppError, submitStatusError } from './errors.ts';
 import { Fifo } from './fifo.ts';
-import { decodeDelivery, type DecodedDelivery } from './delivery.ts';
+import { decodeDelivery, inboundMessage, receiptOf, type DecodedDelivery } from './delivery.ts';
 import { AdaptiveRate } from './adaptive-rate.ts';
 import { prepareSubmits, type PreparedPart } from './submit-pdus.ts';
 
@@ -381,7 +374,7 @@ export class SmppConnector extends EventEmitter implements Driver {
     }
     const now = new Date();
     if (decoded.kind === 'receipt') {
-      const receipt = this.toReceipt(decoded, now);
+      const receipt = receiptOf(decoded, this.id, this.knownIds, now);
       if (receipt === undefined) {
         this.count('receipts_unmatched');
         bind.answerDelivery(generation, seq, ESME_RX_P_APPN);
@@ -400,7 +393,7 @@ export class SmppConnector extends EventEmitter implements Driver {
       bind.answerDelivery(generation, seq, ESME_ROK);
       return;
     }
-    const message = this.toInbound(result.message, now);
+    const message = inboundMessage(this.id, result.message, now);
     this.count('inbound');
     this.emitEvent('inbound', message);
     this.hand(this.toSink('inbound', message), bind, generation, seq);
@@ -432,53 +425,11 @@ export class SmppConnector extends EventEmitter implements Driver {
   }
 
   private deliverLoose(message: ReassembledMessage): void {
-    const inbound = this.toInbound(message, new Date());
+    const inbound = inboundMessage(this.id, message, new Date());
     this.count('inbound');
     this.count('inbound_incomplete');
     this.emitEvent('inbound', inbound);
     this.toSink('inbound', inbound).catch(() => this.count('sink_failures'));
-  }
-
-  private toInbound(message: ReassembledMessage, now: Date): InboundMessage {
-    return {
-      connectorId: this.id,
-      from: message.originator,
-      to: message.destination,
-      text: message.text,
-      encoding: message.encoding,
-      ...(message.binary === undefined ? {} : { binary: message.binary }),
-      parts: message.total,
-      complete: message.complete,
-      receivedAt: now,
-    };
-  }
-
-  private toReceipt(decoded: Extract<DecodedDelivery, { kind: 'receipt' }>, now: Date): Receipt | undefined {
-    const id = decoded.receiptedMessageId ?? decoded.parsed?.id;
-    if (id === undefined || id.trim() === '') return undefined;
-    const normalized = normalizeMessageId(id);
-    const carrierMessageId = this.knownIds.has(normalized)
-      ? normalized
-      : (messageIdCandidates(id).find((c) => this.knownIds.has(c)) ?? normalized);
-    const tlvState = decoded.messageState === undefined ? undefined : MESSAGE_STATE_TO_RECEIPT_STATE[decoded.messageState];
-    const state = tlvState ?? decoded.parsed?.state ?? 'unknown';
-    const parsed = decoded.parsed;
-    return {
-      connectorId: this.id,
-      carrierMessageId,
-      state,
-      final: !decoded.intermediate && isFinalState(state),
-      raw: {
-        ...(parsed?.stat === undefined ? {} : { stat: parsed.stat }),
-        ...(parsed?.err === undefined ? {} : { err: parsed.err }),
-        ...(decoded.messageState === undefined ? {} : { messageState: decoded.messageState }),
-        ...(decoded.networkErrorCode === undefined ? {} : { networkErrorCode: decoded.networkErrorCode }),
-        text: decoded.text,
-      },
-      ...(parsed?.submitDate === undefined ? {} : { submittedAt: parsed.submitDate }),
-      ...(parsed?.doneDate === undefined ? {} : { doneAt: parsed.doneDate }),
-      receivedAt: now,
-    };
   }
 
   /** Normalizes a submit_sm_resp id and keeps it (bounded) to match receipts that spell it another way. */
