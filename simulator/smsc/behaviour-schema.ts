@@ -45,7 +45,8 @@ function behaviourSchema(complete: boolean): Schema {
     false,
   );
   (outcome as { required: string[] }).required = ['stat', 'weight'];
-  const submitError = obj({ prefix: { type: 'string', pattern: '^\\+?[0-9A-Za-z]{1,20}$' }, status: statusSchema }, true);
+  const submitError = obj({ prefix: { type: 'string', pattern: '^\\+?[0-9A-Za-z]{1,20}$' }, status: statusSchema, nack: { type: 'boolean' } }, false);
+  (submitError as { required: string[] }).required = ['prefix', 'status'];
   return obj(
     {
       throttle: obj({ tps: { type: 'integer', minimum: 1, maximum: 1_000_000 }, scope: { enum: ['bind', 'account'] } }, complete, true),
@@ -66,6 +67,7 @@ function behaviourSchema(complete: boolean): Schema {
       submitErrors: { type: 'array', maxItems: 1000, items: submitError },
       dropEveryPdus: { type: 'integer', minimum: 0 },
       answerEnquireLink: { type: 'boolean' },
+      enquireLinkIntervalMs: { type: 'integer', minimum: 0, maximum: 3_600_000 },
       deliver: obj(
         {
           respTimeoutMs: { type: 'integer', minimum: 1, maximum: 3_600_000 },

@@ -46,6 +46,8 @@ export interface SubmitErrorRule {
   /** Destination prefix; '+' is ignored on both sides so '+8170' matches destination_addr '8170...'. */
   readonly prefix: string;
   readonly status: StatusName | number;
+  /** Answer with generic_nack (carrying the status) instead of submit_sm_resp. */
+  readonly nack?: boolean;
 }
 
 export interface ThrottleBehaviour {
@@ -82,6 +84,8 @@ export interface Behaviour {
   /** Close the connection on every Nth PDU after bind, without answering it (0: never). */
   readonly dropEveryPdus: number;
   readonly answerEnquireLink: boolean;
+  /** The SMSC sends enquire_link to every bind this often (0: never), as carriers do to check their ESMEs. */
+  readonly enquireLinkIntervalMs: number;
   readonly deliver: DeliverBehaviour;
   /** Seed of the random choices (latency, outcomes), for repeatable runs. */
   readonly seed: number;
@@ -112,6 +116,7 @@ export const HAPPY_BEHAVIOUR: Behaviour = {
   submitErrors: [],
   dropEveryPdus: 0,
   answerEnquireLink: true,
+  enquireLinkIntervalMs: 0,
   deliver: { respTimeoutMs: 10_000, window: 1000, maxAttempts: 3, retryDelayMs: 1000 },
   seed: 1,
 };

@@ -32,6 +32,11 @@ export interface CarrierCounters extends DeliverCounters {
   bindFailures: number;
   connectionsDropped: number;
   enquireLinksIgnored: number;
+  /** enquire_link and unbind the SMSC itself sent to ESMEs. */
+  enquireLinksSent: number;
+  unbindsSent: number;
+  /** The most submits ever outstanding at once on one bind (a driver's window, seen from the SMSC). */
+  maxOutstandingSubmits: number;
 }
 
 export function newCounters(): CarrierCounters {
@@ -46,6 +51,9 @@ export function newCounters(): CarrierCounters {
     bindFailures: 0,
     connectionsDropped: 0,
     enquireLinksIgnored: 0,
+    enquireLinksSent: 0,
+    unbindsSent: 0,
+    maxOutstandingSubmits: 0,
     pendingOverflow: 0,
     deliverSmTimeouts: 0,
     deliverSmRetries: 0,

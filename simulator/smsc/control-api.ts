@@ -126,6 +126,8 @@ export function buildControlApp(carriers: readonly SmscCarrier[]): FastifyInstan
     app.get(`${prefix}/binds`, (request: Req) => ({ binds: carrierOf(request).binds() }));
     app.post(`${prefix}/mo`, (request: Req) => carrierOf(request).injectMo(request.body));
     app.post(`${prefix}/drop`, (request: Req) => ({ dropped: carrierOf(request).dropConnections() }));
+    app.post(`${prefix}/enquire-link`, (request: Req) => ({ sent: carrierOf(request).enquireLinkAll() }));
+    app.post(`${prefix}/unbind`, (request: Req) => ({ sent: carrierOf(request).unbindAll() }));
     if (prefix !== '') {
       app.post(`${prefix}/reset`, (request: Req) => {
         const carrier = carrierOf(request);

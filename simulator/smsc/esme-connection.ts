@@ -4,6 +4,7 @@
  * deliver_sm window towards it. The `smpp` package frames PDUs; the message octets are read from the raw bytes.
  */
 import type { Socket } from 'node:net';
+import type { SubmitErrorRule } from './behaviour.ts';
 import type { BindMode, CarrierContext, DeliverTarget } from './carrier-context.ts';
 import { DeliverQueue, type DeliverItem } from './deliver-queue.ts';
 import { formatMessageId } from './message-ids.ts';
@@ -48,6 +49,9 @@ export class EsmeConnection implements DeliverTarget {
   private pdusSinceBind = 0;
   private throttle: RateWindow | undefined;
   private throttleLimit = 0;
+  private enquireTimer: NodeJS.Timeout | undefined;
+  private enquireInterval = 0;
+  private unbindTimer: NodeJS.Timeout | undefined;
   private outgoing: Buffer[] = [];
   private flushScheduled = false;
   private sequence = 0;
@@ -205,6 +209,12 @@ export class EsmeConnection implements DeliverTarget {
         this.socket.end();
         return;
       case 'unbind_resp':
+        // The answer to an unbind the SMSC sent: the session is over.
+        if (this.unbindTimer !== undefined) {
+          this.unbound();
+          this.socket.end();
+        }
+        return;
       case 'enquire_link_resp':
         return;
       case 'unknown':
@@ -235,6 +245,39 @@ export class EsmeConnection implements DeliverTarget {
     const respId = (pdu.command_id | 0x80000000) >>> 0;
     this.send(encodeBindResp(respId, pdu.sequence_number, this.carrier.systemId, 0x34), `${pdu.command}_resp`);
     if (this.mode !== 'transmitter') this.carrier.receiverReady(this);
+    this.behaviourChanged();
+  }
+
+  /** Re-reads the behaviour parts that run on timers (the SMSC's own enquire_link). */
+  behaviourChanged(): void {
+    const interval = this.mode === undefined || !this.open ? 0 : this.carrier.behaviour.enquireLinkIntervalMs;
+    if (interval === this.enquireInterval) return;
+    if (this.enquireTimer !== undefined) clearInterval(this.enquireTimer);
+    this.enquireTimer = undefined;
+    this.enquireInterval = interval;
+    if (interval > 0) {
+      this.enquireTimer = setInterval(() => this.sendEnquireLink(), interval);
+      this.enquireTimer.unref();
+    }
+  }
+
+  /** Sends one enquire_link to the ESME (its answer is counted with the received PDUs). */
+  sendEnquireLink(): boolean {
+    if (this.mode === undefined) return false;
+    const sent = this.send(encodeHeaderOnly(COMMAND_ID.enquire_link, 0, this.nextSequence()), 'enquire_link');
+    if (sent) this.carrier.counters.enquireLinksSent++;
+    return sent;
+  }
+
+  /** Sends unbind; the connection closes on the ESME's unbind_resp, or after 2 s without it. */
+  requestUnbind(): boolean {
+    if (this.mode === undefined || this.unbindTimer !== undefined) return false;
+    const sent = this.send(encodeHeaderOnly(COMMAND_ID.unbind, 0, this.nextSequence()), 'unbind');
+    if (!sent) return false;
+    this.carrier.counters.unbindsSent++;
+    this.unbindTimer = setTimeout(() => this.drop(), 2000);
+    this.unbindTimer.unref();
+    return true;
   }
 
   private onSubmit(pdu: SmppPdu, body: Buffer | undefined): void {
@@ -265,9 +308,13 @@ export class EsmeConnection implements DeliverTarget {
       return;
     }
     const fields = parsed.fields;
-    const errorStatus = prefixError(behaviour.submitErrors, fields.destinationAddr);
-    if (errorStatus !== undefined) {
-      this.answerSubmit(pdu, errorStatus);
+    const rule = prefixRule(behaviour.submitErrors, fields.destinationAddr);
+    if (rule !== undefined) {
+      const status = statusValue(rule.status);
+      if (rule.nack === true) {
+        this.count(carrier.counters.submitStatuses, statusName(status));
+        this.send(encodeHeaderOnly(COMMAND_ID.generic_nack, status, pdu.sequence_number), 'generic_nack');
+      } else this.answerSubmit(pdu, status);
       return;
     }
     const idNumber = carrier.ids.take();
@@ -299,7 +346,10 @@ export class EsmeConnection implements DeliverTarget {
       this.scheduleReceipts(systemId, subjectOf(fields, decoded, idNumber, messageId, now));
     };
     this.outstandingSubmits++;
-    if (this.outstandingSubmits > this.maxOutstandingSubmits) this.maxOutstandingSubmits = this.outstandingSubmits;
+    if (this.outstandingSubmits > this.maxOutstandingSubmits) {
+      this.maxOutstandingSubmits = this.outstandingSubmits;
+      if (this.maxOutstandingSubmits > carrier.counters.maxOutstandingSubmits) carrier.counters.maxOutstandingSubmits = this.maxOutstandingSubmits;
+    }
     if (latency <= 0) answer();
     else carrier.scheduler.after(latency, answer);
   }
@@ -317,8 +367,7 @@ export class EsmeConnection implements DeliverTarget {
   }
 
   private answerSubmit(pdu: SmppPdu, status: number, messageId?: string): void {
-    const name = STATUS_NAME_BY_VALUE.get(status) ?? `0x${status.toString(16).padStart(8, '0')}`;
-    this.count(this.carrier.counters.submitStatuses, name);
+    this.count(this.carrier.counters.submitStatuses, statusName(status));
     if (status !== 0 || messageId === undefined) this.respondStatus(pdu, status);
     else this.send(encodeMessageIdResp((pdu.command_id | 0x80000000) >>> 0, pdu.sequence_number, messageId), `${pdu.command}_resp`);
   }
@@ -360,6 +409,9 @@ export class EsmeConnection implements DeliverTarget {
     const wasBound = this.mode !== undefined;
     this.open = false;
     this.mode = undefined;
+    if (this.enquireTimer !== undefined) clearInterval(this.enquireTimer);
+    if (this.unbindTimer !== undefined) clearTimeout(this.unbindTimer);
+    this.enquireTimer = undefined;
     const undelivered = this.delivers.close();
     if (wasBound) this.carrier.connectionClosed(this, undelivered);
   }
@@ -386,12 +438,16 @@ function subjectOf(fields: MessageFields, decoded: DecodedPart, idNumber: number
   };
 }
 
-function prefixError(rules: CarrierContext['behaviour']['submitErrors'], destination: string): number | undefined {
+function prefixRule(rules: readonly SubmitErrorRule[], destination: string): SubmitErrorRule | undefined {
   if (rules.length === 0) return undefined;
   const to = destination.startsWith('+') ? destination.slice(1) : destination;
   for (const rule of rules) {
     const prefix = rule.prefix.startsWith('+') ? rule.prefix.slice(1) : rule.prefix;
-    if (to.startsWith(prefix)) return statusValue(rule.status);
+    if (to.startsWith(prefix)) return rule;
   }
   return undefined;
+}
+
+function statusName(status: number): string {
+  return STATUS_NAME_BY_VALUE.get(status) ?? `0x${status.toString(16).padStart(8, '0')}`;
 }

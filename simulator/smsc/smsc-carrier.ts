@@ -227,7 +227,22 @@ export class SmscCarrier implements CarrierContext {
     if (behaviour.seed !== this.behaviour.seed) this.random = seededRandom(behaviour.seed);
     this.behaviour = behaviour;
     this.accountThrottles.clear();
+    for (const c of this.connections) c.behaviourChanged();
     return behaviour;
+  }
+
+  /** Sends one enquire_link to every bind now. Returns how many were sent. */
+  enquireLinkAll(): number {
+    let sent = 0;
+    for (const c of this.connections) if (c.sendEnquireLink()) sent++;
+    return sent;
+  }
+
+  /** Sends unbind to every bind (an SMSC-initiated unbind). Returns how many were sent. */
+  unbindAll(): number {
+    let sent = 0;
+    for (const c of this.connections) if (c.requestUnbind()) sent++;
+    return sent;
   }
 
   binds(): BindInfo[] {

@@ -33,6 +33,10 @@ export interface SmscCarrierHandle {
   injectMo(request: unknown): Promise<MoResult>;
   reset(): void;
   dropConnections(): number;
+  /** Sends enquire_link to every bind now. */
+  enquireLinkAll(): number;
+  /** Sends unbind to every bind (SMSC-initiated). */
+  unbindAll(): number;
 }
 
 export interface SmscSimulatorHandle extends SmscCarrierHandle {
@@ -74,6 +78,8 @@ function carrierHandle(carrier: SmscCarrier): SmscCarrierHandle {
     injectMo: (request) => carrier.injectMo(request),
     reset: () => carrier.reset(),
     dropConnections: () => carrier.dropConnections(),
+    enquireLinkAll: () => carrier.enquireLinkAll(),
+    unbindAll: () => carrier.unbindAll(),
   };
 }
 

@@ -131,6 +131,38 @@ describe('link behaviours', () => {
     expect(nack.sequence).toBe(4242);
   });
 
+  test('with enquireLinkIntervalMs the SMSC itself sends enquire_link to every bind', async () => {
+    await f.start();
+    const esme = await f.esme();
+    f.handle.patchBehaviour({ enquireLinkIntervalMs: 30 });
+    await eventually(() => (f.handle.counts().received.enquire_link_resp ?? 0) >= 2);
+    expect(esme.fromSimulator().filter((p) => p.command === 'enquire_link').length).toBeGreaterThanOrEqual(2);
+    f.handle.patchBehaviour({ enquireLinkIntervalMs: 0 });
+    const sent = f.handle.counts().enquireLinksSent;
+    expect((await f.api('POST', '/enquire-link')).body).toEqual({ sent: 1 });
+    await eventually(() => f.handle.counts().enquireLinksSent === sent + 1);
+  });
+
+  test('an SMSC-initiated unbind closes the connection on the ESME answer', async () => {
+    await f.start();
+    const esme = await f.esme();
+    expect((await f.api('POST', '/unbind')).body).toEqual({ sent: 1 });
+    await esme.waitClosed();
+    expect(esme.fromSimulator().some((p) => p.command === 'unbind')).toBe(true);
+    expect(f.handle.counts().received.unbind_resp).toBe(1);
+    expect(f.handle.binds()).toEqual([]);
+  });
+
+  test('an SMSC-initiated unbind left unanswered closes the connection after 2 s', async () => {
+    await f.start();
+    const esme = await f.esme();
+    esme.answerUnbind = false;
+    expect(f.handle.unbindAll()).toBe(1);
+    await esme.waitClosed();
+    expect(f.handle.counts().unbindsSent).toBe(1);
+    expect(f.handle.counts().received.unbind_resp).toBeUndefined();
+  });
+
   test('dropConnections closes every ESME at once', async () => {
     await f.start();
     const a = await f.esme();

@@ -172,6 +172,7 @@ describe('submit behaviours', () => {
     const answers = await burst(esme, 5, 'w');
     expect(answers.map((a) => a.status)).toEqual([0, 0, 0, status, status]);
     expect(f.handle.binds()[0]?.maxOutstandingSubmits).toBe(3);
+    expect(f.handle.counts().maxOutstandingSubmits).toBe(3);
   });
 
   test('latency delays the answer by at least the configured time', async () => {
@@ -201,6 +202,13 @@ describe('submit behaviours', () => {
     ];
     for (const [to, status] of cases) expect((await esme.submit({ destination_addr: to, short_message: Buffer.from('x') })).command_status).toBe(status);
     expect(f.handle.messages().map((m) => m.to)).toEqual(['819012345678']);
+  });
+
+  test('a rule with nack answers generic_nack carrying the status and the submit_sm sequence_number', async () => {
+    await f.start({ behaviour: { submitErrors: [{ prefix: '8170', status: 'ESME_RSYSERR', nack: true }] } });
+    const esme = await f.esme();
+    const [answer] = await esme.burst('submit_sm', [{ destination_addr: '817012345678', data_coding: 0, short_message: Buffer.from('x') }]);
+    expect([answer?.command, answer?.status, answer?.sequence]).toEqual(['generic_nack', 0x08, 1_000_000]);
   });
 
   test('a malformed submit_sm (source_addr beyond 21 octets) gets ESME_RINVSRCADR and is not recorded', async () => {

@@ -23,6 +23,8 @@ export class TestEsme {
   private readonly chunks: Buffer[] = [];
   /** null: leave deliver_sm unanswered; a number: answer with that command_status. */
   deliverResponse: number | null = 0;
+  answerEnquireLink = true;
+  answerUnbind = true;
   closed = false;
   /** Sequence numbers for `burst`, far from the package's own counter. */
   private ownSequence = 1_000_000;
@@ -33,6 +35,12 @@ export class TestEsme {
     session.socket.setNoDelay(true);
     session.on('deliver_sm', (pdu: SmppPdu) => {
       if (this.deliverResponse !== null) session.send(pdu.response({ command_status: this.deliverResponse }));
+    });
+    session.on('enquire_link', (pdu: SmppPdu) => {
+      if (this.answerEnquireLink) session.send(pdu.response());
+    });
+    session.on('unbind', (pdu: SmppPdu) => {
+      if (this.answerUnbind) session.send(pdu.response());
     });
     session.on('close', () => {
       this.closed = true;
