@@ -43,6 +43,8 @@ class VirtualModem implements VirtualModemHandle {
   readonly #timers = new Set<NodeJS.Timeout>();
   #app: FastifyInstance | undefined;
   #flapTimer: NodeJS.Timeout | undefined;
+  #flapGeneration = 0;
+  #downByFlap = false;
   #transition: Promise<void> = Promise.resolve();
   #closed = false;
 
@@ -200,23 +202,40 @@ class VirtualModem implements VirtualModemHandle {
     return next;
   }
 
-  /** The flapping behaviour: present for upMs, gone for downMs, again and again. */
+  /**
+   * The flapping behaviour: present for upMs, gone for downMs, again and again. A change of behaviour starts a new
+   * generation, so timers of the old one do nothing; a device that flapping left unplugged comes back when it stops.
+   */
   #planFlap(): void {
+    this.#flapGeneration += 1;
+    const generation = this.#flapGeneration;
     if (this.#flapTimer !== undefined) clearTimeout(this.#flapTimer);
     this.#flapTimer = undefined;
     const flapping = this.#engine.behaviour.flapping;
-    if (flapping === null || this.#closed) return;
-    this.#flapTimer = setTimeout(() => {
-      void this.unplug().then(() => {
-        if (this.#closed) return;
-        this.#flapTimer = setTimeout(() => {
-          if (this.#closed) return;
-          void this.replug().then(
-            () => this.#planFlap(),
-            () => undefined,
-          );
-        }, flapping.downMs);
-      });
-    }, flapping.upMs);
+    const current = (): boolean => generation === this.#flapGeneration && !this.#closed;
+    if (flapping === null || this.#closed) {
+      if (this.#downByFlap && !this.#closed) {
+        this.#downByFlap = false;
+        void this.replug().catch(() => undefined);
+      }
+      return;
+    }
+    const cycle = (): void => {
+      this.#flapTimer = setTimeout(() => {
+        if (!current()) return;
+        this.#downByFlap = true;
+        void this.unplug().then(() => {
+          if (!current()) return;
+          this.#flapTimer = setTimeout(() => {
+            if (!current()) return;
+            this.#downByFlap = false;
+            void this.replug().then(() => {
+              if (current()) cycle();
+            }, () => undefined);
+          }, flapping.downMs);
+        });
+      }, flapping.upMs);
+    };
+    cycle();
   }
 }

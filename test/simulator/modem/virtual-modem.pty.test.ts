@@ -149,6 +149,28 @@ describe('virtual modem on a pseudo-terminal', () => {
     expect(await again.command('ATE0;+CMGF=1;+CMGL="ALL"')).toContain('\r\nkept on the SIM\r\n');
   });
 
+  test('flapping: the device vanishes and comes back by itself until told to stop', async () => {
+    const modem = await startVirtualModem({ path: join(dir, 'flappy'), behaviour: { flapping: { upMs: 150, downMs: 150 } } });
+    modems.push(modem);
+    const seen: boolean[] = [];
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && !(seen.includes(false) && seen.lastIndexOf(true) > seen.indexOf(false))) {
+      seen.push(await exists(modem.path));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(seen.indexOf(false)).toBeGreaterThanOrEqual(0);
+    expect(seen.lastIndexOf(true)).toBeGreaterThan(seen.indexOf(false));
+    modem.setBehaviour({ flapping: null });
+    // Stopping brings a device that flapping had unplugged back by itself, and it then stays.
+    for (let i = 0; i < 200 && !modem.plugged; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(modem.plugged).toBe(true);
+    const client = await AtClient.open(modem.path);
+    clients.push(client);
+    expect(await client.command('AT')).toBe('AT\r\r\nOK\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await client.command('AT')).toBe('AT\r\r\nOK\r\n');
+  });
+
   test('garbage bytes show up on an idle line, and commands still work', async () => {
     const { client } = await start({ behaviour: { garbage: { meanIntervalMs: 30, maxBytes: 6 } } });
     await client.waitFor((t) => t.length >= 10, 0, 5000);
