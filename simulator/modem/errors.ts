@@ -10,6 +10,7 @@ export const MODEMSIM_ERRORS = {
   MODEMSIM_LINK_BUSY: { message: 'the link path exists and is not a link this modem made', retriable: false },
   MODEMSIM_LINK_FAILED: { message: 'the pseudo-terminal did not appear', retriable: true },
   MODEMSIM_CLOSED: { message: 'the virtual modem is closed', retriable: false },
+  MODEMSIM_TIMEOUT: { message: 'what was waited for did not happen in time', retriable: true },
   MODEMSIM_BAD_REQUEST: { message: 'control API request not understood', retriable: false },
 } as const satisfies ErrorTable<string>;
 

@@ -142,7 +142,7 @@ class VirtualModem implements VirtualModemHandle {
       const complete = this.transmitted().filter((message) => message.complete);
       if (complete.length >= count) return complete;
       if (Date.now() > deadline) {
-        throw modemSimError('MODEMSIM_INVALID_OPTION', `waited ${timeoutMs} ms for ${count} messages, have ${complete.length}`, {
+        throw modemSimError('MODEMSIM_TIMEOUT', `waited ${timeoutMs} ms for ${count} messages, have ${complete.length}`, {
           field: 'count',
           value: count,
         });

@@ -171,6 +171,17 @@ describe('virtual modem on a pseudo-terminal', () => {
     expect(await client.command('AT')).toBe('AT\r\r\nOK\r\n');
   });
 
+  test('waitForTransmitted resolves with complete messages and times out with a coded error', async () => {
+    const { modem, client } = await start();
+    await init(client);
+    await expect(modem.waitForTransmitted(1, 100)).rejects.toMatchObject({ code: 'MODEMSIM_TIMEOUT' });
+    const [pdu] = buildSubmitPdus(encodeText('waited for'), { to: '+819012345678' });
+    const waiting = modem.waitForTransmitted(1);
+    await client.command(`AT+CMGS=${pdu!.tpduLength}`);
+    await client.submit(pdu!.hex);
+    expect((await waiting).map((m) => m.text)).toEqual(['waited for']);
+  });
+
   test('garbage bytes show up on an idle line, and commands still work', async () => {
     const { client } = await start({ behaviour: { garbage: { meanIntervalMs: 30, maxBytes: 6 } } });
     await client.waitFor((t) => t.length >= 10, 0, 5000);
@@ -195,6 +206,9 @@ describe('virtual modem on a pseudo-terminal', () => {
     const bad = await fetch(`${base}/behaviour`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ signal: { rssi: 50 } }) });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('MODEMSIM_INVALID_OPTION');
+    const scenario = await fetch(`${base}/scenario`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'no-network' }) });
+    expect(scenario.status).toBe(200);
+    expect(await client.command('AT+CREG?')).toBe('\r\n+CREG: 0,0\r\n\r\nOK\r\n');
     const unplug = await fetch(`${base}/unplug`, { method: 'POST' });
     expect(await unplug.json()).toEqual({ plugged: false });
     expect(await exists(modem.path)).toBe(false);
