@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { LineFramer, parseFinal, type FrameEvent } from '../../../drivers/modem/line-framer.ts';
 
@@ -128,5 +129,35 @@ describe('parseFinal', () => {
     ['OKAY', null],
   ])('%s', (line, result) => {
     expect(parseFinal(line)).toEqual(result);
+  });
+});
+
+describe('LineFramer, any chunking of any transcript', () => {
+  const PIECES = [
+    '\r\nOK\r\n',
+    '\r\nERROR\r\n',
+    '\r\n+CMS ERROR: 42\r\n',
+    '\r\n+CME ERROR: 10\r\n',
+    '\r\n+CMTI: "SM",7\r\n',
+    `\r\n+CMT: ,36\r\n${PDU_IN}\r\n`,
+    `\r\n+CDS: 25\r\n${SR_PDU}\r\n`,
+    '\r\n+CMGS: 200\r\n',
+    '\r\n> ',
+    'AT+CSQ\r',
+    '0011000B911326\x1a',
+    '\r\n+CREG: 1\r\n',
+    '\x00\xff\x80',
+    '\r\nRING\r\n',
+  ];
+
+  test('events do not depend on where the bytes are cut', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 20 }), (pieces, rawCuts) => {
+        const text = pieces.join('');
+        const cuts = [...new Set(rawCuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+        expect(frame(text, cuts)).toEqual(frame(text, []));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
