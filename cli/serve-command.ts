@@ -1,12 +1,55 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { parse } from 'yaml';
+import { startEmbedded, type EmbeddedSetup } from './serve/embedded-defaults.ts';
+import { runGateway } from './serve/run-gateway.ts';
 
-/** Runs the gateway on its embedded defaults. Until the gateway core lands it prints the tool overview. */
+interface ServeOptions {
+  readonly config?: string;
+  readonly logLevel: string;
+}
+
+/** `smsgw serve`: the gateway from a configuration file, or on its embedded defaults without one. */
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the gateway (embedded defaults: memory adapters and in-process simulated carriers)')
-    .action(() => {
-      process.stdout.write('The gateway core is not built yet; these tools are available now:\n\n');
-      process.stdout.write(program.helpInformation());
+    .description('run the gateway (without --config: embedded defaults, memory store, simulated carriers in-process)')
+    .option('--config <file>', 'YAML configuration file (accounts, connectors, routing)')
+    .option('--log-level <level>', 'pino log level', 'info')
+    .action(async (options: ServeOptions) => {
+      let embedded: EmbeddedSetup | undefined;
+      let document: Record<string, unknown>;
+      if (options.config === undefined) {
+        embedded = await startEmbedded();
+        document = embedded.document;
+      } else {
+        document = parse(readFileSync(options.config, 'utf8')) as Record<string, unknown>;
+      }
+      const running = await runGateway({
+        document,
+        fileName: options.config ?? '<embedded defaults>',
+        ...(options.config === undefined ? {} : { path: options.config }),
+        ...(process.env.REDIS_URL === undefined ? {} : { redisUrl: process.env.REDIS_URL }),
+        logLevel: options.logLevel,
+      }).catch(async (error: unknown) => {
+        await embedded?.close();
+        throw error;
+      });
+      const mode = process.env.REDIS_URL === undefined ? 'memory store (nothing survives a restart)' : 'Redis store';
+      process.stdout.write(`smsgw listening on ${running.url} with ${mode}\n`);
+      for (const note of embedded?.notes ?? []) process.stdout.write(`  ${note}\n`);
+      if (embedded !== undefined) process.stdout.write(`API key: ${embedded.apiKey} (account demo, default country JP)\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      process.stdout.write('smsgw stopping: finishing in-flight submits\n');
+      await running.stop();
+      await embedded?.close();
     });
 }

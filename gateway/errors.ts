@@ -9,6 +9,7 @@ export const GW_ERRORS = {
   GW_SCHEDULE_TOO_FAR: { message: 'scheduleAt is too far in the future', retriable: false },
   GW_EXPIRED_BEFORE_SEND: { message: 'the validity period ends before the scheduled time', retriable: false },
   GW_DRIVER_FAILED: { message: 'the driver failed to send', retriable: true },
+  GW_INVALID_CONFIG: { message: 'invalid gateway configuration', retriable: false },
   GW_NOT_FOUND: { message: 'no such message', retriable: false },
   GW_NOT_CANCELABLE: { message: 'the message is past the point where it can be canceled', retriable: false },
 } as const satisfies ErrorTable<string>;

@@ -1,0 +1,79 @@
+/**
+ * The embedded default: everything a newcomer needs in one process. Two simulated carriers (SMSC simulators on
+ * local ports, each reached for its own number ranges), one virtual modem when socat is installed, a demo
+ * account with a fresh API key, and routing between them. Nothing here survives a restart.
+ */
+import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashApiKey } from '../../gateway/index.ts';
+import { startSmscSimulator, startVirtualModem, type SmscSimulatorHandle, type VirtualModemHandle } from '../../simulator/index.ts';
+
+export interface EmbeddedSetup {
+  /** The configuration document, as a file would give it. */
+  readonly document: Record<string, unknown>;
+  readonly apiKey: string;
+  readonly notes: readonly string[];
+  close(): Promise<void>;
+}
+
+const ROUTING = {
+  carriers: { defaults: { JP: 'docomo' } },
+  routes: {
+    'carrier-a': { strategy: 'failover', currency: 'JPY', connectors: [{ id: 'carrier-a', price: 3.2 }, { id: 'carrier-b', price: 3.6 }] },
+    'carrier-b': { strategy: 'failover', currency: 'JPY', connectors: [{ id: 'carrier-b', price: 3.3 }, { id: 'carrier-a', price: 3.5 }] },
+    otp: { strategy: 'failover', currency: 'JPY', connectors: [{ id: 'carrier-a', price: 3.5 }, { id: 'carrier-b', price: 3.6 }, { id: 'modem-pool', price: 4 }] },
+    international: { strategy: 'least-cost', currency: 'JPY', connectors: [{ id: 'carrier-a', price: 12 }, { id: 'carrier-b', price: 11 }] },
+  },
+  rules: [
+    { name: 'otp', match: { tag: 'otp' }, route: 'otp' },
+    { name: 'docomo-and-rakuten', match: { carrier: ['docomo', 'rakuten'] }, route: 'carrier-a' },
+    { name: 'au-and-softbank', match: { carrier: ['au', 'okinawa-cellular', 'softbank'] }, route: 'carrier-b' },
+    { name: 'default', route: 'international' },
+  ],
+};
+
+function socatAvailable(): boolean {
+  return spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
+}
+
+export async function startEmbedded(): Promise<EmbeddedSetup> {
+  const notes: string[] = [];
+  const simulators: SmscSimulatorHandle[] = [];
+  let modem: VirtualModemHandle | undefined;
+  const close = async (): Promise<void> => {
+    await modem?.close();
+    await Promise.all(simulators.map((s) => s.close()));
+  };
+  try {
+    const account = [{ systemId: 'smsgw', password: 'embedded', maxBinds: 4 }];
+    const carrierA = await startSmscSimulator({ name: 'carrier-a', accounts: account, scenario: 'happy' });
+    simulators.push(carrierA);
+    const carrierB = await startSmscSimulator({ name: 'carrier-b', accounts: account, scenario: 'happy' });
+    simulators.push(carrierB);
+    notes.push(`simulated carrier A (docomo, Rakuten): SMPP 127.0.0.1:${carrierA.smppPort}, control ${carrierA.controlUrl}`);
+    notes.push(`simulated carrier B (au, SoftBank): SMPP 127.0.0.1:${carrierB.smppPort}, control ${carrierB.controlUrl}`);
+    const smpp = (id: string, port: number) => ({ id, type: 'smpp', host: '127.0.0.1', port, systemId: 'smsgw', password: 'embedded', binds: 2, windowSize: 100 });
+    const connectors: Record<string, unknown>[] = [smpp('carrier-a', carrierA.smppPort), smpp('carrier-b', carrierB.smppPort)];
+    if (socatAvailable()) {
+      const path = join(tmpdir(), `smsgw-modem-${process.pid}`);
+      modem = await startVirtualModem({ path, carrier: 'docomo', controlPort: 0 });
+      connectors.push({ id: 'modem-pool', type: 'modem', modems: [{ path, carriers: ['docomo'] }], scan: [], ratePerMinute: 20 });
+      notes.push(`virtual modem (docomo SIM, IMEI ${modem.identity.imei}) at ${path}, control port ${modem.controlPort ?? '-'}`);
+    } else {
+      notes.push('no virtual modem: socat is not installed (apt-get install socat)');
+    }
+    const apiKey = `demo_${randomBytes(18).toString('base64url')}`;
+    const document = {
+      server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 3000) },
+      accounts: [{ id: 'demo', name: 'Demo', apiKeyHashes: [hashApiKey(apiKey)], defaultCountry: 'JP', numbers: ['+81300000000', '12345'] }],
+      connectors,
+      ...ROUTING,
+    };
+    return { document, apiKey, notes, close };
+  } catch (error: unknown) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The gateway's own configuration sections: `server`, `accounts`, `connectors` and `dispatch`. The routing
+ * sections (`carriers`, `routes`, `rules`, `senderRules`, `mnp`) of the same file belong to the router, and
+ * each connector's body to its driver; each part validates its own and names the file and field when refusing.
+ */
+import { Ajv, type ErrorObject } from 'ajv';
+import { gatewayError } from '../errors.ts';
+import type { AccountConfig } from '../accounts/account-registry.ts';
+
+export interface ConnectorEntry {
+  readonly id: string;
+  readonly type: 'smpp' | 'modem';
+  /** The driver's own configuration (validated by the driver). */
+  readonly [field: string]: unknown;
+}
+
+export interface GatewayConfig {
+  readonly server: { readonly host: string; readonly port: number };
+  readonly accounts: readonly AccountConfig[];
+  readonly connectors: readonly ConnectorEntry[];
+  readonly dispatch: { readonly maxAttempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number; readonly reclaimIdleMs: number };
+}
+
+const SCHEMA = {
+  type: 'object',
+  required: ['accounts', 'connectors'],
+  properties: {
+    server: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 } },
+    },
+    accounts: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'apiKeyHashes'],
+        properties: {
+          id: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
+          name: { type: 'string' },
+          apiKeyHashes: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' } },
+          defaultCountry: { type: 'string', pattern: '^[A-Z]{2}$' },
+          requireMobile: { type: 'boolean' },
+          maxParts: { type: 'integer', minimum: 1, maximum: 255 },
+          shiftTables: { type: 'boolean' },
+          callbackUrl: { type: 'string', pattern: '^https?://' },
+          callbackSecret: { type: 'string', minLength: 16 },
+          inboundUrl: { type: 'string', pattern: '^https?://' },
+          numbers: { type: 'array', items: { type: 'string', pattern: '^\\+?[0-9]{3,15}$' } },
+          limits: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { requestsPerSecond: { type: 'number', exclusiveMinimum: 0 }, messagesPerSecond: { type: 'number', exclusiveMinimum: 0 } },
+          },
+        },
+      },
+    },
+    connectors: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['id', 'type'],
+        properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' }, type: { enum: ['smpp', 'modem'] } },
+      },
+    },
+    dispatch: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxAttempts: { type: 'integer', minimum: 1, maximum: 100, default: 6 },
+        baseDelayMs: { type: 'integer', minimum: 1, default: 1000 },
+        maxDelayMs: { type: 'integer', minimum: 1, default: 300000 },
+        reclaimIdleMs: { type: 'integer', minimum: 1000, default: 60000 },
+      },
+    },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+const validate = ajv.compile(SCHEMA);
+
+function fieldOf(error: ErrorObject): string {
+  const params = error.params as { missingProperty?: string; additionalProperty?: string };
+  const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const named = params.missingProperty ?? params.additionalProperty;
+  return named === undefined ? path || '(root)' : path === '' ? named : `${path}.${named}`;
+}
+
+/** Validates the gateway's sections of a parsed configuration document (defaults filled in). */
+export function parseGatewayConfig(document: unknown, fileName: string): GatewayConfig {
+  const copy = structuredClone(document);
+  if (!validate(copy)) {
+    const problems = (validate.errors ?? []).map((e) => `${fileName}: ${fieldOf(e)} ${e.params && 'additionalProperty' in e.params ? 'is not a known field' : (e.message ?? 'is invalid')}`);
+    throw gatewayError('GW_INVALID_CONFIG', problems.join('; '), { file: fileName, field: validate.errors?.[0] === undefined ? '' : fieldOf(validate.errors[0]) });
+  }
+  const config = copy as unknown as GatewayConfig;
+  const ids = new Set<string>();
+  config.connectors.forEach((connector, index) => {
+    if (ids.has(connector.id)) throw gatewayError('GW_INVALID_CONFIG', `${fileName}: connectors[${index}].id "${connector.id}" is used twice`, { file: fileName, field: `connectors[${index}].id` });
+    ids.add(connector.id);
+  });
+  return config;
+}

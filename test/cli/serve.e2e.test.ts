@@ -1,0 +1,51 @@
+/**
+ * The README's first command: `smsgw serve` on its embedded defaults, driven as a newcomer would with HTTP,
+ * then stopped with SIGTERM.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, expect, test } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../../bin/smsgw.js', import.meta.url));
+let child: ChildProcess | undefined;
+
+afterEach(() => {
+  if (child !== undefined && child.exitCode === null) child.kill('SIGKILL');
+});
+
+function startServe(): Promise<{ url: string; apiKey: string; output: () => string }> {
+  child = spawn(process.execPath, [BIN, 'serve', '--log-level', 'warn'], { env: { ...process.env, PORT: '0', REDIS_URL: undefined }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 30_000);
+    child?.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+      const apiKey = /API key: (\S+)/.exec(output)?.[1];
+      if (url !== undefined && apiKey !== undefined) {
+        clearTimeout(timer);
+        resolve({ url, apiKey, output: () => output });
+      }
+    });
+    child?.on('exit', (code) => reject(new Error(`serve exited with ${String(code)}: ${output}`)));
+  });
+}
+
+test('a Japanese message sent to the embedded gateway is delivered, and SIGTERM stops it cleanly', async () => {
+  const { url, apiKey } = await startServe();
+  const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+  const sent = await fetch(`${url}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ to: '090-1234-5678', text: '明日10時にお届けします。' }) });
+  expect(sent.status).toBe(202);
+  const { id } = (await sent.json()) as { id: string };
+  let status = '';
+  for (let i = 0; i < 200 && status !== 'delivered'; i += 1) {
+    const got = (await (await fetch(`${url}/v1/messages/${id}`, { headers })).json()) as { status: string };
+    status = got.status;
+    if (status !== 'delivered') await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(status).toBe('delivered');
+  const exited = new Promise<number | null>((resolve) => child?.on('exit', (code) => resolve(code)));
+  child?.kill('SIGTERM');
+  expect(await exited).toBe(0);
+}, 60_000);
