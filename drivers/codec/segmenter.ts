@@ -27,7 +27,7 @@ import type {
   Substitution,
   UdhElement,
 } from './types.ts';
-import { encodeUcs2, firstUnpairedSurrogate, unpairedSurrogate } from './ucs2.ts';
+import { firstUnpairedSurrogate, unpairedSurrogate, writeUcs2 } from './ucs2.ts';
 import { concatElement, shiftElements, udhLength } from './udh.ts';
 
 /** User data octets of one SMS (TS 23.040 clause 9.2.3.16: 140 octets, or 160 septets). */
@@ -171,10 +171,13 @@ function consider(search: Search, text: string, tables: ShiftTables, refSize: Co
   }
 }
 
-/** The best 7-bit plan for `text` over the default tables and the allowed national pairs. */
-function searchGsm7(text: string, languages: readonly NationalLanguage[], refSize: ConcatRefSize): Search {
-  const search: Search = { best: undefined, misfit: -1 };
-  consider(search, text, DEFAULT_TABLES, refSize);
+/**
+ * The best 7-bit plan for `text` over the default tables and the allowed national pairs. `defaultMisfit`, when
+ * known, is where the default tables already failed (saves planning them again).
+ */
+function searchGsm7(text: string, languages: readonly NationalLanguage[], refSize: ConcatRefSize, defaultMisfit?: number): Search {
+  const search: Search = { best: undefined, misfit: defaultMisfit ?? -1 };
+  if (defaultMisfit === undefined) consider(search, text, DEFAULT_TABLES, refSize);
   if (search.best !== undefined || languages.length === 0) return search;
   const allowed = allowedMasks(languages);
   const candidates = shiftTableCandidates(text, allowed.locking, allowed.single);
@@ -259,7 +262,7 @@ export function encodeText(text: string, options: EncodeOptions = {}): EncodedMe
     const plain = planGsm7(text, DEFAULT_TABLES, refSize);
     if (typeof plain !== 'number') return buildGsm7(plain, [], concatRef, refSize, maxParts);
     const languages = allowedLanguages(options.shiftTables);
-    let search = searchGsm7(text, languages, refSize);
+    let search = searchGsm7(text, languages, refSize, plain);
     let searchedText = text;
     let substitutions: Substitution[] = [];
     if (options.smart === true) {
@@ -345,7 +348,8 @@ function buildUcs2(text: string, concatRef: number, refSize: ConcatRefSize, maxP
   if (bad >= 0) throw unpairedSurrogate(text, bad);
   const plan = planUcs2(text, refSize);
   if (plan.parts > maxParts) throw tooManyParts(plan.parts, maxParts, 'ucs2');
-  const octets = encodeUcs2(text);
+  const octets = allocOctets(text.length * 2);
+  writeUcs2(text, 0, text.length, octets, 0);
   const parts: SegmentPart[] = [];
   if (plan.parts === 1) {
     parts.push({ seq: 1, text, payload: octets, units: text.length, udh: [] });

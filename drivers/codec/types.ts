@@ -81,6 +81,7 @@ export interface SegmentPart {
   /**
    * User data without the UDH: for gsm7 the unpacked septets, one per octet, as SMPP's short_message carries them
    * (pack them for a TPDU); for ucs2 the UTF-16BE octets; for binary the raw octets.
+   * Often a view into a shared buffer: whoever takes `.buffer` must honour `byteOffset` / `byteLength`.
    */
   readonly payload: Uint8Array;
   /** Septets (gsm7), UTF-16 code units (ucs2) or octets (binary) used by the text of this part. */
