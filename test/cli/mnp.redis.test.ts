@@ -47,13 +47,13 @@ describe('smsgw mnp against Redis', () => {
     // A port with a future effective date is stored but not yet in force.
     const future = runCli(['route', '--to', '090-1111-2222', ...redisArgs]);
     expect(JSON.parse(future.stdout)).toMatchObject({ carrier: { carrier: 'docomo', source: 'ranges' } });
-  });
+  }, 120_000);
 
   test('set, get and delete one number', () => {
     expect(JSON.parse(runCli(['mnp', 'set', '+818012345678', 'au', '2024-01-01', ...redisArgs]).stdout)).toEqual({ e164: '+818012345678', carrier: 'au', effectiveDate: '2024-01-01' });
     expect(JSON.parse(runCli(['mnp', 'delete', '+818012345678', ...redisArgs]).stdout)).toEqual({ deleted: true });
     expect(JSON.parse(runCli(['mnp', 'get', '+818012345678', ...redisArgs]).stdout)).toBeNull();
-  });
+  }, 90_000);
 
   test('a Redis that does not answer: one error line, exit 1', () => {
     const file = join(dir, 'one.csv');

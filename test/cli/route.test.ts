@@ -49,7 +49,7 @@ describe('smsgw route', () => {
   test('least cost for the carrier (au: the modem pool is cheaper), and --down moves to the next healthy connector', () => {
     expect(route(['--to', '090-1234-5678']).connectors.map((c) => [c.id, c.price])).toEqual([['modem-pool', 3], ['smpp-aggregator', 3.3]]);
     expect(route(['--to', '090-1234-5678', '--down', 'modem-pool']).connectors.map((c) => c.id)).toEqual(['smpp-aggregator']);
-  });
+  }, 60_000);
 
   test('sender rules: SoftBank rewrites an alphanumeric sender', () => {
     const softbank = route(['--to', '080-9123-4567', '--from', 'ACME']);
@@ -72,7 +72,7 @@ rules:
     expect(route(['--to', '090-1111-2222', '--config', config, '--at', '2025-06-01T14:00:00Z']).rule.name).toBe('night');
     const day = route(['--to', '090-1111-2222', '--config', config, '--at', '2025-06-01T03:00:00Z']);
     expect([day.rule.name, day.at]).toEqual(['default', '2025-06-01T03:00:00.000Z']);
-  });
+  }, 60_000);
 
   test.each([
     ['an invalid number', ['--to', '090-123'], /ROUTE_NUMBER_TOO_SHORT/],
