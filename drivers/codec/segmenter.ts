@@ -250,6 +250,7 @@ function tooManyParts(parts: number, maxParts: number, encoding: string): CodecE
  */
 export function encodeText(text: string, options: EncodeOptions = {}): EncodedMessage {
   const { maxParts, concatRef, refSize } = settings(options);
+  const languages = allowedLanguages(options.shiftTables);
   const request = options.encoding ?? 'auto';
   if (request === 'binary') {
     throw codecError('CODEC_INVALID_OPTION', 'binary payloads go through encodeBinary', { encoding: request });
@@ -261,7 +262,6 @@ export function encodeText(text: string, options: EncodeOptions = {}): EncodedMe
     // Hot path: plain GSM text with the default tables, one classifying pass.
     const plain = planGsm7(text, DEFAULT_TABLES, refSize);
     if (typeof plain !== 'number') return buildGsm7(plain, [], concatRef, refSize, maxParts);
-    const languages = allowedLanguages(options.shiftTables);
     let search = searchGsm7(text, languages, refSize, plain);
     let searchedText = text;
     let substitutions: Substitution[] = [];
