@@ -192,7 +192,7 @@ export class AtChannel {
         });
       }
       this.pending = pending;
-      this.framer.expect(spec.prefixes);
+      this.framer.expect(spec.prefixes, spec.bare === undefined ? undefined : command);
       this.link.write(`${command}\r`).catch(fail);
     });
   }

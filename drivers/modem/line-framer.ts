@@ -77,6 +77,7 @@ export function parseFinal(line: string): FinalResult | null {
 export class LineFramer {
   private line = '';
   private expected = new Set<string>();
+  private exactEcho: string | null = null;
   /** The line waiting for its PDU line, when one was announced. */
   private awaitingPdu: { readonly urc: boolean; readonly name: string; readonly text: string } | null = null;
   private noise = 0;
@@ -86,9 +87,14 @@ export class LineFramer {
     return this.noise;
   }
 
-  /** Information-response prefixes (e.g. "+CREG") the pending command owns; [] when none is pending. */
-  expect(prefixes: readonly string[]): void {
+  /**
+   * Information-response prefixes (e.g. "+CREG") the pending command owns; [] when none is pending.
+   * `echoOf`: for a command answering bare text (AT+CGMI may answer "ATMEL"), only the command itself is
+   * taken as its echo; otherwise any line starting with "AT" is one.
+   */
+  expect(prefixes: readonly string[], echoOf?: string): void {
     this.expected = new Set(prefixes.map((p) => p.toUpperCase()));
+    this.exactEcho = echoOf === undefined ? null : echoOf.toUpperCase();
   }
 
   push(chunk: Uint8Array | string): FrameEvent[] {
@@ -116,7 +122,7 @@ export class LineFramer {
     const text = this.line.trim();
     this.line = '';
     if (text === '') return;
-    if (ctrlZ || /^AT/i.test(text)) {
+    if (ctrlZ || (/^AT/i.test(text) && (this.exactEcho === null || text.toUpperCase() === this.exactEcho))) {
       events.push({ type: 'echo', text });
       return;
     }

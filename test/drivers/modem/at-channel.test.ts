@@ -21,6 +21,11 @@ describe('AtChannel', () => {
     expect(link.unexpected).toEqual([]);
   });
 
+  test('a bare answer starting with "AT" is an answer, the command line itself is its echo', async () => {
+    const link = new FakeLink(scripted({ 'AT+CGMI': 'AT+CGMI\r\r\nATMEL\r\n\r\nOK\r\n' }));
+    expect(await new AtChannel(link).run('AT+CGMI')).toEqual([{ text: 'ATMEL' }]);
+  });
+
   test('runs one command at a time, in order', async () => {
     const link = new FakeLink(scripted({ AT: OK, 'AT+CSQ': '\r\n+CSQ: 20,99\r\n\r\nOK\r\n', 'AT+CREG?': '\r\n+CREG: 0,1\r\n\r\nOK\r\n' }));
     const channel = new AtChannel(link);
