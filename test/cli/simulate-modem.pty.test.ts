@@ -12,21 +12,6 @@ let dir: string;
 const children: ChildProcess[] = [];
 const clients: AtClient[] = [];
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'vmodem-cli-'));
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
-  }
-  await rm(dir, { recursive: true, force: true });
-});
-
 /** Starts `smsgw simulate modem ...` and resolves with its one ready line. */
 async function startCli(args: readonly string[]): Promise<{ child: ChildProcess; line: string }> {
   const child = spawn(process.execPath, [BIN, 'simulate', 'modem', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -72,6 +57,21 @@ const exists = (path: string): Promise<boolean> =>
   );
 
 describe('smsgw simulate modem', () => {
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vmodem-cli-'));
+  });
+
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+    for (const child of children.splice(0)) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
   test('prints one ready line, answers AT on the link, serves the control API, and removes the link on SIGTERM', async () => {
     const link = join(dir, 'modem0');
     const { child, line } = await startCli(['--link', link, '--carrier', 'rakuten', '--imei', '356938035643809', '--control-port', '0']);
