@@ -14,7 +14,7 @@ import { RateWindow } from './rate-window.ts';
 import { chooseOutcome, receiptFields, wantsFinalReceipt, wantsIntermediate, type ReceiptSubject } from './receipts.ts';
 import { parseMessageBody, type MessageFields } from './sm-body.ts';
 import { COMMAND_ID, COMMAND_NAME_BY_ID, STATUS, STATUS_NAME_BY_VALUE, statusValue } from './smpp-constants.ts';
-import type { SmppPdu, SmppSession } from './smpp-lib.ts';
+import { smpp, type SmppSession } from './smpp-lib.ts';
 import { encodeBindResp, encodeDeliverSm, encodeHeaderOnly, encodeMessageIdResp } from './pdu-writer.ts';
 
 const BIND_MODES: Readonly<Record<string, BindMode>> = {
@@ -22,6 +22,17 @@ const BIND_MODES: Readonly<Record<string, BindMode>> = {
   bind_receiver: 'receiver',
   bind_transceiver: 'transceiver',
 };
+
+/** One PDU as read: its header fields and the octets after command_length (command_id at offset 0). */
+interface Frame {
+  readonly commandId: number;
+  readonly status: number;
+  readonly sequence: number;
+  readonly body: Buffer;
+}
+
+/** Beyond this command_length a PDU is refused (a 64 KiB message_payload and its fields fit below it). */
+const MAX_PDU_LENGTH = 70_000;
 
 export interface BindInfo {
   readonly id: number;
@@ -55,8 +66,8 @@ export class EsmeConnection implements DeliverTarget {
   private outgoing: Buffer[] = [];
   private flushScheduled = false;
   private sequence = 0;
-  /** The body (after command_length) of the PDU the `smpp` package is emitting. */
-  private lastRead: Buffer | undefined;
+  /** command_length of the PDU being read, once its first four octets are in (0: between PDUs). */
+  private frameLength = 0;
   private readonly delivers: DeliverQueue;
   private readonly socket: Socket;
 
@@ -67,7 +78,11 @@ export class EsmeConnection implements DeliverTarget {
   ) {
     this.socket = session.socket;
     this.socket.setNoDelay(true);
-    this.captureReads();
+    // The package's session reads each PDU into an object and decodes short_message as text by its own rules;
+    // on the hot path the simulator reads the frames itself (same read(4) / read(length - 4) framing) and
+    // decodes only what it needs, with the codec. Binds still go through the package's parser.
+    this.socket.removeAllListeners('readable');
+    this.socket.on('readable', this.onReadable);
     this.delivers = new DeliverQueue(
       (item) => this.sendDeliver(item),
       () => carrier.behaviour.deliver,
@@ -75,7 +90,6 @@ export class EsmeConnection implements DeliverTarget {
       () => carrier.counters,
       carrier.maxPendingDeliveries,
     );
-    session.on('pdu', (pdu: SmppPdu) => this.onPdu(pdu));
     session.on('error', () => this.socket.destroy());
     session.on('close', () => this.onClose());
   }
@@ -110,19 +124,28 @@ export class EsmeConnection implements DeliverTarget {
     this.socket.destroy();
   }
 
-  /**
-   * The package reads each PDU as read(4) then read(command_length - 4) and emits it right after, so the last
-   * buffer read is the body of the PDU being emitted. Kept to decode the message octets ourselves.
-   */
-  private captureReads(): void {
+  private readonly onReadable = (): void => {
     const socket = this.socket;
-    const read = socket.read.bind(socket);
-    socket.read = (size?: number): Buffer | null => {
-      const chunk = read(size) as Buffer | null;
-      if (chunk !== null) this.lastRead = chunk;
-      return chunk;
-    };
-  }
+    while (!socket.destroyed) {
+      if (this.frameLength === 0) {
+        const head = socket.read(4) as Buffer | null;
+        if (head === null) return;
+        const length = head.readUInt32BE(0);
+        if (length < 16 || length > MAX_PDU_LENGTH) {
+          // After an impossible command_length the stream cannot be re-synchronized (nor the PDU's
+          // sequence_number known for a generic_nack): close, as SMSCs do.
+          this.carrier.counters.connectionsDropped++;
+          socket.destroy();
+          return;
+        }
+        this.frameLength = length;
+      }
+      const rest = socket.read(this.frameLength - 4) as Buffer | null;
+      if (rest === null) return;
+      this.frameLength = 0;
+      this.onFrame({ commandId: rest.readUInt32BE(0), status: rest.readUInt32BE(4), sequence: rest.readUInt32BE(8), body: rest });
+    }
+  };
 
   private count(table: Record<string, number>, key: string): void {
     table[key] = (table[key] ?? 0) + 1;
@@ -158,19 +181,18 @@ export class EsmeConnection implements DeliverTarget {
   }
 
   /** A response without a body (errors, enquire_link_resp, unbind_resp, generic_nack). */
-  private respondStatus(request: SmppPdu, status: number): void {
+  private respondStatus(request: Frame, status: number): void {
     // A request without a response of its own (an unknown command id, outbind...) gets generic_nack.
-    const respId = (request.command_id | 0x80000000) >>> 0;
-    const respName = COMMAND_NAME_BY_ID.has(request.command_id) ? COMMAND_NAME_BY_ID.get(respId) : undefined;
+    const respId = (request.commandId | 0x80000000) >>> 0;
+    const respName = COMMAND_NAME_BY_ID.has(request.commandId) ? COMMAND_NAME_BY_ID.get(respId) : undefined;
     const commandId = respName === undefined ? COMMAND_ID.generic_nack : respId;
-    this.send(encodeHeaderOnly(commandId, status, request.sequence_number), respName ?? 'generic_nack');
+    this.send(encodeHeaderOnly(commandId, status, request.sequence), respName ?? 'generic_nack');
   }
 
-  private onPdu(pdu: SmppPdu): void {
-    const body = this.lastRead;
-    this.lastRead = undefined;
+  private onFrame(frame: Frame): void {
     const counters = this.carrier.counters;
-    const name = COMMAND_NAME_BY_ID.get(pdu.command_id) ?? `0x${pdu.command_id.toString(16).padStart(8, '0')}`;
+    const command = COMMAND_NAME_BY_ID.get(frame.commandId);
+    const name = command ?? `0x${frame.commandId.toString(16).padStart(8, '0')}`;
     this.count(counters.received, name);
     if (this.mode !== undefined) {
       this.pdusSinceBind++;
@@ -181,29 +203,29 @@ export class EsmeConnection implements DeliverTarget {
         return;
       }
     }
-    switch (pdu.command) {
+    switch (command) {
       case 'bind_transmitter':
       case 'bind_receiver':
       case 'bind_transceiver':
-        this.onBind(pdu);
+        this.onBind(frame, command);
         return;
       case 'submit_sm':
       case 'data_sm':
-        this.onSubmit(pdu, body);
+        this.onSubmit(frame, command);
         return;
       case 'deliver_sm_resp':
-        this.onDeliverResp(pdu.sequence_number, pdu.command_status);
+        this.onDeliverResp(frame.sequence, frame.status);
         return;
       case 'generic_nack':
         // An ESME refusing one of our deliver_sm: treat it as an error answer to that PDU.
-        this.onDeliverResp(pdu.sequence_number, pdu.command_status === 0 ? STATUS.ESME_RUNKNOWNERR : pdu.command_status);
+        this.onDeliverResp(frame.sequence, frame.status === 0 ? STATUS.ESME_RUNKNOWNERR : frame.status);
         return;
       case 'enquire_link':
-        if (this.carrier.behaviour.answerEnquireLink) this.respondStatus(pdu, 0);
+        if (this.carrier.behaviour.answerEnquireLink) this.respondStatus(frame, 0);
         else counters.enquireLinksIgnored++;
         return;
       case 'unbind':
-        this.respondStatus(pdu, 0);
+        this.respondStatus(frame, 0);
         this.flush();
         this.unbound();
         this.socket.end();
@@ -217,33 +239,37 @@ export class EsmeConnection implements DeliverTarget {
         return;
       case 'enquire_link_resp':
         return;
-      case 'unknown':
-        this.respondStatus(pdu, STATUS.ESME_RINVCMDID);
+      case undefined:
+        this.respondStatus(frame, STATUS.ESME_RINVCMDID);
         return;
       default:
-        if (pdu.isResponse()) return;
-        // Understood by the package but not offered by this SMSC (query_sm, cancel_sm, replace_sm, submit_multi...).
-        this.respondStatus(pdu, this.mode === undefined ? STATUS.ESME_RINVBNDSTS : STATUS.ESME_RINVCMDID);
+        if ((frame.commandId & 0x80000000) !== 0) return;
+        // A command this SMSC does not offer (query_sm, cancel_sm, replace_sm, submit_multi...).
+        this.respondStatus(frame, this.mode === undefined ? STATUS.ESME_RINVBNDSTS : STATUS.ESME_RINVCMDID);
     }
   }
 
-  private onBind(pdu: SmppPdu): void {
+  private onBind(frame: Frame, command: 'bind_transmitter' | 'bind_receiver' | 'bind_transceiver'): void {
     if (this.mode !== undefined) {
-      this.respondStatus(pdu, STATUS.ESME_RALYBND);
+      this.respondStatus(frame, STATUS.ESME_RALYBND);
       return;
     }
+    // Binds are rare: the package's parser reads their fields.
+    const length = Buffer.allocUnsafe(4);
+    length.writeUInt32BE(frame.body.length + 4, 0);
+    const pdu = new smpp.PDU(Buffer.concat([length, frame.body]));
     const systemId = typeof pdu.system_id === 'string' ? pdu.system_id : '';
     const status = this.carrier.authorize(systemId, typeof pdu.password === 'string' ? pdu.password : '');
     if (status !== 0) {
       this.carrier.counters.bindFailures++;
-      this.respondStatus(pdu, status);
+      this.respondStatus(frame, status);
       return;
     }
     this.systemId = systemId;
-    this.mode = BIND_MODES[pdu.command];
+    this.mode = BIND_MODES[command];
     this.boundAt = Date.now();
-    const respId = (pdu.command_id | 0x80000000) >>> 0;
-    this.send(encodeBindResp(respId, pdu.sequence_number, this.carrier.systemId, 0x34), `${pdu.command}_resp`);
+    const respId = (frame.commandId | 0x80000000) >>> 0;
+    this.send(encodeBindResp(respId, frame.sequence, this.carrier.systemId, 0x34), `${command}_resp`);
     if (this.mode !== 'transmitter') this.carrier.receiverReady(this);
     this.behaviourChanged();
   }
@@ -280,31 +306,26 @@ export class EsmeConnection implements DeliverTarget {
     return true;
   }
 
-  private onSubmit(pdu: SmppPdu, body: Buffer | undefined): void {
+  private onSubmit(frame: Frame, command: 'submit_sm' | 'data_sm'): void {
     const carrier = this.carrier;
     const behaviour = carrier.behaviour;
-    const command = pdu.command as 'submit_sm' | 'data_sm';
     if (this.mode === undefined || this.mode === 'receiver' || this.systemId === undefined) {
-      this.answerSubmit(pdu, STATUS.ESME_RINVBNDSTS);
-      return;
-    }
-    if (body === undefined) {
-      this.answerSubmit(pdu, STATUS.ESME_RSYSERR);
+      this.answerSubmit(frame, STATUS.ESME_RINVBNDSTS);
       return;
     }
     const now = Date.now();
     if (behaviour.throttle !== null && !this.throttleFor(behaviour.throttle.tps, behaviour.throttle.scope).tryTake(now)) {
-      this.answerSubmit(pdu, STATUS.ESME_RTHROTTLED);
+      this.answerSubmit(frame, STATUS.ESME_RTHROTTLED);
       return;
     }
     if (behaviour.window !== null && this.outstandingSubmits >= behaviour.window.max) {
-      this.answerSubmit(pdu, STATUS[behaviour.window.status]);
+      this.answerSubmit(frame, STATUS[behaviour.window.status]);
       return;
     }
     // The body as captured starts at command_id: the mandatory fields begin 12 octets in.
-    const parsed = parseMessageBody(body, command, 12);
+    const parsed = parseMessageBody(frame.body, command, 12);
     if (!parsed.ok) {
-      this.answerSubmit(pdu, parsed.status);
+      this.answerSubmit(frame, parsed.status);
       return;
     }
     const fields = parsed.fields;
@@ -313,8 +334,8 @@ export class EsmeConnection implements DeliverTarget {
       const status = statusValue(rule.status);
       if (rule.nack === true) {
         this.count(carrier.counters.submitStatuses, statusName(status));
-        this.send(encodeHeaderOnly(COMMAND_ID.generic_nack, status, pdu.sequence_number), 'generic_nack');
-      } else this.answerSubmit(pdu, status);
+        this.send(encodeHeaderOnly(COMMAND_ID.generic_nack, status, frame.sequence), 'generic_nack');
+      } else this.answerSubmit(frame, status);
       return;
     }
     const idNumber = carrier.ids.take();
@@ -342,7 +363,7 @@ export class EsmeConnection implements DeliverTarget {
     const systemId = this.systemId;
     const answer = (): void => {
       this.outstandingSubmits--;
-      this.answerSubmit(pdu, 0, messageId);
+      this.answerSubmit(frame, 0, messageId);
       this.scheduleReceipts(systemId, subjectOf(fields, decoded, idNumber, messageId, now));
     };
     this.outstandingSubmits++;
@@ -366,10 +387,10 @@ export class EsmeConnection implements DeliverTarget {
     return this.throttle;
   }
 
-  private answerSubmit(pdu: SmppPdu, status: number, messageId?: string): void {
+  private answerSubmit(frame: Frame, status: number, messageId?: string): void {
     this.count(this.carrier.counters.submitStatuses, statusName(status));
-    if (status !== 0 || messageId === undefined) this.respondStatus(pdu, status);
-    else this.send(encodeMessageIdResp((pdu.command_id | 0x80000000) >>> 0, pdu.sequence_number, messageId), `${pdu.command}_resp`);
+    if (status !== 0 || messageId === undefined) this.respondStatus(frame, status);
+    else this.send(encodeMessageIdResp((frame.commandId | 0x80000000) >>> 0, frame.sequence, messageId), `${COMMAND_NAME_BY_ID.get(frame.commandId) ?? 'submit_sm'}_resp`);
   }
 
   private scheduleReceipts(systemId: string, subject: ReceiptSubject): void {

@@ -40,7 +40,8 @@ export interface SmppConnectOptions {
 export interface SmppModule {
   createServer(options: Record<string, unknown>, listener: (session: SmppSession) => void): SmppServer;
   connect(options: SmppConnectOptions, listener?: () => void): SmppSession;
-  readonly PDU: new (command: string, options?: Record<string, unknown>) => SmppPdu;
+  /** A PDU to send (command name and fields), or one parsed from its complete octets. */
+  readonly PDU: new (command: string | Buffer, options?: Record<string, unknown>) => SmppPdu;
   readonly errors: Readonly<Record<string, number>>;
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { SimulatorFixture } from './fixture.ts';
+import { makePdu } from '../../../simulator/smsc/smpp-lib.ts';
 import { eventually } from './test-esme.ts';
 
 const ESME_RINVBNDSTS = 0x04;
@@ -161,6 +162,38 @@ describe('link behaviours', () => {
     await esme.waitClosed();
     expect(f.handle.counts().unbindsSent).toBe(1);
     expect(f.handle.counts().received.unbind_resp).toBeUndefined();
+  });
+
+  test('PDUs arriving one octet at a time are framed and answered like whole ones', async () => {
+    await f.start({ behaviour: { receipts: { enabled: false } } });
+    const esme = await f.esme();
+    const octets = Buffer.concat(
+      [1, 2, 3].map((n) => makePdu('submit_sm', { sequence_number: 500 + n, destination_addr: `8190${n}`, data_coding: 0, short_message: Buffer.from(`octet ${n}`) }).toBuffer()),
+    );
+    for (const octet of octets) {
+      esme.session.socket.write(Buffer.of(octet));
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const answers = await eventually(() => {
+      const resps = esme.fromSimulator().filter((p) => p.command === 'submit_sm_resp' && p.sequence > 500);
+      return resps.length === 3 ? resps : undefined;
+    });
+    expect(answers.map((a) => [a.sequence, a.status])).toEqual([
+      [501, 0],
+      [502, 0],
+      [503, 0],
+    ]);
+    expect(f.handle.messages().map((m) => m.text)).toEqual(['octet 1', 'octet 2', 'octet 3']);
+  });
+
+  test.each([8, 1_000_000])('a command_length of %d closes the connection', async (length) => {
+    await f.start();
+    const esme = await f.esme();
+    const raw = Buffer.alloc(16);
+    raw.writeUInt32BE(length, 0);
+    esme.session.socket.write(raw);
+    await esme.waitClosed();
+    expect(f.handle.counts().connectionsDropped).toBe(1);
   });
 
   test('dropConnections closes every ESME at once', async () => {
