@@ -150,6 +150,30 @@ describe('SMPP connector against the SMSC simulator', () => {
     expect(sink.messages[0]).toMatchObject({ from: '+447700900999', to: '12345', text, complete: true });
   });
 
+  test("the SMSC's enquire_link and unbind are answered; after an unbind the bind comes back", async () => {
+    const sim = await simulator();
+    const ups: string[] = [];
+    const c = connector(sim);
+    c.on('up', (link) => ups.push(link));
+    await started(c);
+    expect(sim.enquireLinkAll()).toBe(1);
+    await waitFor(() => (sim.counts().received.enquire_link_resp ?? 0) === 1, 'enquire_link_resp');
+    expect(sim.unbindAll()).toBe(1);
+    await waitFor(() => (sim.counts().received.unbind_resp ?? 0) === 1 && ups.length === 2, 'unbind_resp and a new bind');
+    expect(c.health().up).toBe(true);
+  });
+
+  test('a generic_nack answer to a submit fails the part with its status', async () => {
+    const sim = await simulator({ behaviour: { submitErrors: [{ prefix: '+8170', status: 'ESME_RSYSERR', nack: true }] } });
+    const c = await started(connector(sim));
+    const result = await c.send(textRequest('nacked', { to: '+817012345678' }));
+    expect(result.parts[0]).toMatchObject({
+      status: 'failed',
+      error: { code: 'SMPP_SUBMIT_TEMPORARY', retriable: true, details: { statusName: 'ESME_RSYSERR' } },
+    });
+    expect((await c.send(textRequest('fine'))).parts[0]?.status).toBe('submitted');
+  });
+
   test('close() unbinds cleanly', async () => {
     const sim = await simulator();
     const c = await started(connector(sim, { binds: 2 }));
