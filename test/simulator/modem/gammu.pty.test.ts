@@ -60,4 +60,18 @@ describe.concurrent('gammu against the virtual modem', () => {
     expect(modem.transmitted()).toMatchObject([{ to: '+819012345678', text, complete: true, total: parts }]);
     expect(modem.transmittedParts().every((part) => part.mode === 'pdu')).toBe(true);
   });
+
+  test('getallsms reads injected messages (STOP and a two-part UCS-2) with AT+CMGL', async () => {
+    const { modem, gammu } = await rig({ profile: 'quectel-ec25' });
+    const long = '本日は晴天なり。'.repeat(12);
+    modem.injectInbound({ from: '+819011112222', text: 'STOP' });
+    modem.injectInbound({ from: '+819011112222', text: long });
+    const out = await gammu('getallsms');
+    expect(out).toMatch(/3 SMS parts in 3 SMS sequences/);
+    const bodies = out.split(/\nLocation \d+, /).map((entry) => entry.split('\n\n')[1]?.trim() ?? '');
+    expect(bodies).toContain('STOP');
+    expect(out.match(/Remote number\s+: "\+819011112222"/g)).toHaveLength(3);
+    const parts = [...out.matchAll(/part (\d) of 2\n\n([^\n]+)/g)].sort((a, b) => Number(a[1]) - Number(b[1]));
+    expect(parts.map((match) => match[2]).join('')).toBe(long);
+  });
 });
