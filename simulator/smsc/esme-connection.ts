@@ -1,7 +1,8 @@
 /**
  * One ESME's TCP connection to the simulated SMSC: bind state, the per-PDU behaviour (throttle, window, latency,
  * per-prefix errors, drops, enquire_link silence), accepted parts to the records, receipts scheduled, and the
- * deliver_sm window towards it. The `smpp` package frames PDUs; the message octets are read from the raw bytes.
+ * deliver_sm window towards it. The connection comes from the `smpp` package's server; PDUs are framed here
+ * (command_length first, SMPP 3.4 section 3.2) so message octets are read raw, never decoded as the package would.
  */
 import type { Socket } from 'node:net';
 import type { SubmitErrorRule } from './behaviour.ts';
