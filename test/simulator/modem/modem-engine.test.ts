@@ -83,6 +83,19 @@ describe('framing, echo and chains', () => {
     expect(modem.send('\nAT\r')).toBe(OK);
   });
 
+  test('a session split at every offset gives the same bytes as in one piece', () => {
+    const [pdu] = buildSubmitPdus(encodeText('split'), { to: '+819012345678' });
+    const session = `ATE0\rAT+CMEE=1;+CGSN\r\nAT+CMGS=${pdu!.tpduLength}\r${pdu!.hex}\x1aAT+CMGS=9\r00\x1bAT+CSQ\r`;
+    const whole = new EngineHarness();
+    const expected = whole.send(session);
+    expect(expected).toContain('+CMGS: 0');
+    for (let cut = 1; cut < session.length; cut += 1) {
+      const modem = new EngineHarness();
+      expect(modem.send(session.slice(0, cut)) + modem.send(session.slice(cut))).toBe(expected);
+      expect(modem.engine.transmitted().map((m) => m.text)).toEqual(['split']);
+    }
+  });
+
   test('a command split over many writes is answered once', () => {
     const modem = quiet();
     let out = '';
