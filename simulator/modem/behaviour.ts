@@ -31,6 +31,11 @@ export interface ModemBehaviour {
    * network holds arrive only once it is registered. 0: registered at once.
    */
   readonly attachDelayMs: number;
+  /**
+   * A hung modem: it neither echoes nor answers, until a soft reset (`ATZ` or `AT+CFUN=1,1`) brings it back,
+   * which answers OK and clears this flag.
+   */
+  readonly hung: boolean;
   /** Delay before every final result code. */
   readonly responseDelayMs: number;
   /** Every N-th AT+CMGS fails with the next code of `codes` (cycling); null: never. */
@@ -55,6 +60,7 @@ export const HAPPY_BEHAVIOUR: ModemBehaviour = {
   registration: 'home',
   signal: { rssi: 22, ber: 99 },
   attachDelayMs: 0,
+  hung: false,
   responseDelayMs: 0,
   sendFailure: null,
   statusReport: { delayMs: 200, outcome: 'delivered' },
@@ -82,6 +88,7 @@ export const SCENARIOS = {
   garbage: { garbage: { meanIntervalMs: 700, maxBytes: 12 } },
   flapping: { flapping: { upMs: 5000, downMs: 1500 }, attachDelayMs: 500 },
   'slow-attach': { attachDelayMs: 3000 },
+  hung: { hung: true },
   'urc-interleaved': { urcTiming: 'interleave' },
 } as const satisfies Readonly<Record<string, BehaviourPatch>>;
 
@@ -114,6 +121,7 @@ export function applyBehaviour(base: ModemBehaviour, patch: BehaviourPatch): Mod
   const { rssi, ber } = next.signal ?? {};
   if (!(isIntIn(rssi, 0, 31) || rssi === 99) || !(isIntIn(ber, 0, 7) || ber === 99)) bad('signal', next.signal, 'rssi 0-31 or 99, ber 0-7 or 99');
   if (!isIntIn(next.responseDelayMs, 0, 60_000)) bad('responseDelayMs', next.responseDelayMs, '0-60000');
+  if (typeof next.hung !== 'boolean') bad('hung', next.hung, 'true or false');
   if (!isIntIn(next.attachDelayMs, 0, 600_000)) bad('attachDelayMs', next.attachDelayMs, '0-600000');
   if (next.sendFailure !== null) {
     const { every, codes } = next.sendFailure ?? {};

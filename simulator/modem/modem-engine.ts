@@ -276,7 +276,7 @@ export class ModemEngine implements ModemContext {
         const ch = this.#input[0] as string;
         this.#input = this.#input.slice(1);
         const step = this.#reader.feed(ch);
-        if (this.settings.echo && step.echo !== '') this.#deps.write(step.echo);
+        if (this.settings.echo && step.echo !== '' && !this.#behaviour.hung) this.#deps.write(step.echo);
         const event = step.event;
         if (event === undefined) continue;
         if (event.kind === 'command-line') this.#runLine(event.body);
@@ -297,6 +297,11 @@ export class ModemEngine implements ModemContext {
   }
 
   #runLine(body: string): void {
+    if (this.#behaviour.hung) {
+      // Only a soft reset reaches a hung modem; everything else goes unanswered.
+      if (!/^\s*(?:Z0?|\+CFUN=1,1)\s*$/i.test(body)) return;
+      this.#behaviour = { ...this.#behaviour, hung: false };
+    }
     this.#phase = 'executing';
     const parsed = parseCommandLine(body);
     if (!parsed.ok) {
@@ -376,6 +381,10 @@ export class ModemEngine implements ModemContext {
   #urc(text: string): void {
     const framed = `\r\n${text}\r\n`;
     const mode = this.settings.cnmi[0];
+    if (this.#behaviour.hung) {
+      this.#urcQueue.push(framed);
+      return;
+    }
     if (this.#behaviour.urcTiming === 'interleave' || (this.#phase === 'idle' && mode !== 0)) {
       this.#deps.write(framed);
       return;
@@ -386,6 +395,7 @@ export class ModemEngine implements ModemContext {
   }
 
   #flushUrcs(): void {
+    if (this.#behaviour.hung) return;
     if (this.settings.cnmi[0] === 0 && this.#behaviour.urcTiming !== 'interleave') return;
     const queued = this.#urcQueue;
     this.#urcQueue = [];

@@ -182,6 +182,19 @@ describe('SIM and network scenarios', () => {
     expect(modem.output.endsWith('\r\n+CREG: 3\r\n')).toBe(true);
   });
 
+  test('hung: nothing is echoed or answered until ATZ or AT+CFUN=1,1, which answers OK and clears it', () => {
+    const modem = new EngineHarness({ scenario: 'hung' });
+    expect(modem.at('AT')).toBe('');
+    expect(modem.at('AT+CSQ;+CGSN')).toBe('');
+    modem.engine.injectInbound({ from: '+819011112222', text: 'held' });
+    // What arrived meanwhile was held and follows the reset's OK.
+    expect(modem.at('AT+CFUN=1,1')).toBe(OK + '\r\n+CMTI: "SM",1\r\n');
+    expect(modem.engine.behaviour.hung).toBe(false);
+    expect(modem.at('AT')).toBe('AT\r' + OK);
+    modem.engine.setBehaviour({ hung: true });
+    expect(modem.at('ATZ')).toBe(OK);
+  });
+
   test('slow responses: the result comes after the delay, input waits its turn', () => {
     const modem = quiet({ scenario: 'slow' });
     expect(modem.at('AT')).toBe('');
