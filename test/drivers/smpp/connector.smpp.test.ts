@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { SmppConnector } from '../../../drivers/smpp/index.ts';
@@ -153,6 +154,22 @@ describe('SMPP connector against a local SMSC', () => {
       error: { code: 'SMPP_THROTTLED', retriable: true, details: { statusName: 'ESME_RTHROTTLED', retries: 2 } },
     });
     expect(server.throttled).toBe(3);
+  });
+
+  test('binds and submits over TLS, verifying the SMSC certificate', async () => {
+    const fixture = (name: string): string => readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
+    const cert = fixture('localhost-test-only.cert.pem');
+    const server = await smsc({ tls: { key: fixture('localhost-test-only.key.pem'), cert } });
+    const c = await started(connector(server.port, { tls: { ca: cert, servername: 'localhost' } }));
+    expect((await c.send(textRequest('over TLS'))).parts[0]?.status).toBe('submitted');
+    // Without the private CA the certificate is refused: no bind.
+    const untrusted = connector(server.port, { tls: {} });
+    const downs: string[] = [];
+    untrusted.on('down', (_l, reason) => downs.push(reason));
+    await untrusted.start(recordingSink());
+    await waitFor(() => downs.length > 0, 'a refused handshake');
+    expect(downs[0]).toMatch(/^SMPP_CONNECT_FAILED/);
+    expect(server.bindAttempts).toHaveLength(1);
   });
 
   test('the window per bind is never exceeded', async () => {

@@ -4,6 +4,7 @@
  * outstanding submits per session, and has a few switches for failure modes.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import { FrameReader } from '../../../drivers/smpp/frame-reader.ts';
 import { readMessagePdu } from '../../../drivers/smpp/message-pdu.ts';
 import { Pdu, type SmppPdu } from '../../../drivers/smpp/smpp-lib.ts';
@@ -25,6 +26,8 @@ export interface TestSmscOptions {
   responseIds?: 'hex' | 'decimal';
   /** Answer every submit_sm with a generic_nack of this command_status. */
   nackSubmits?: number;
+  /** Serve SMPP over TLS with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
 }
 
 export interface RecordedSubmit {
@@ -219,7 +222,7 @@ export async function startTestSmsc(options: TestSmscOptions = {}): Promise<Test
     }
   };
 
-  const server = net.createServer((socket) => {
+  const onConnection = (socket: net.Socket): void => {
     nextConn += 1;
     const conn: Conn = { id: nextConn, socket, bound: false, outstanding: 0, system: '' };
     conns.add(conn);
@@ -231,7 +234,8 @@ export async function startTestSmsc(options: TestSmscOptions = {}): Promise<Test
     });
     socket.on('error', () => undefined);
     socket.on('close', () => conns.delete(conn));
-  });
+  };
+  const server = options.tls === undefined ? net.createServer(onConnection) : tls.createServer(options.tls, onConnection);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   (smsc as { port: number }).port = (server.address() as net.AddressInfo).port;
   return smsc;
