@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
-import { startEmbedded, type EmbeddedSetup } from './serve/embedded-defaults.ts';
-import { runGateway } from './serve/run-gateway.ts';
+import type { EmbeddedSetup } from './serve/embedded-defaults.ts';
 
 interface ServeOptions {
   readonly config?: string;
@@ -17,6 +16,8 @@ export function registerServeCommand(program: Command): void {
     .option('--config <file>', 'YAML configuration file (accounts, connectors, routing)')
     .option('--log-level <level>', 'pino log level', 'info')
     .action(async (options: ServeOptions) => {
+      // Loaded here, not at the top: every other subcommand starts without the server's modules.
+      const [{ startEmbedded }, { runGateway }] = await Promise.all([import('./serve/embedded-defaults.ts'), import('./serve/run-gateway.ts')]);
       let embedded: EmbeddedSetup | undefined;
       let document: Record<string, unknown>;
       if (options.config === undefined) {
