@@ -115,6 +115,7 @@ export class ModemEngine implements ModemContext {
   #lastStat = -1;
   #attached = true;
   #garbageTimer: Cancel | undefined;
+  #garbagePending = false;
   #closed = false;
 
   constructor(identity: ModemIdentity, behaviour: ModemBehaviour, deps: EngineDeps) {
@@ -349,6 +350,11 @@ export class ModemEngine implements ModemContext {
     this.#later(() => {
       this.#deps.write(text);
       this.#phase = 'idle';
+      if (this.#garbagePending) {
+        this.#garbagePending = false;
+        const garbage = this.#behaviour.garbage;
+        if (garbage !== null && !this.#behaviour.hung) this.#deps.write(this.#noise(garbage.maxBytes));
+      }
       this.#afterStateChange();
       this.#flushUrcs();
       this.#pump();
@@ -641,8 +647,9 @@ export class ModemEngine implements ModemContext {
     const cancel = this.#deps.schedule(delay, () => {
       this.#timers.delete(cancel);
       this.#garbageTimer = undefined;
-      // Noise goes between responses, never inside one, as line noise on an idle line would.
+      // Noise goes between responses, never inside one: if the line is busy it follows the current response.
       if (this.#phase === 'idle' && this.#powered) this.#deps.write(this.#noise(garbage.maxBytes));
+      else this.#garbagePending = true;
       this.#scheduleGarbage();
     });
     this.#timers.add(cancel);
