@@ -252,11 +252,11 @@ export class ModemEngine implements ModemContext {
       if (!valid) throw modemSimError('MODEMSIM_INVALID_INBOUND', `order must list parts 1-${pdus.length} once each`, { field: 'order', value: order });
       ordered = order.map((seq) => pdus[seq - 1] as DeliverPdu);
     }
-    const before = this.#network.length;
     const scts = this.#deps.now();
     for (const pdu of ordered) this.#network.push({ kind: 'deliver', pdu, from: message.from, scts, flash: message.flash === true });
     this.#drainNetwork();
-    const delivered = Math.max(0, ordered.length - Math.max(0, this.#network.length - before));
+    // The network delivers in order, so whatever is still held includes the newest parts first.
+    const delivered = ordered.length - Math.min(this.#network.length, ordered.length);
     return { parts: ordered.length, delivered, pdus: ordered.map((pdu) => pdu.hex) };
   }
 

@@ -433,6 +433,16 @@ describe('inbound', () => {
     expect(modem.at('AT+CPIN="1234"')).toBe(OK + '\r\n+CMTI: "SM",1\r\n');
   });
 
+  test('a full SIM leaves messages with the network; freeing a slot lets the next one in', () => {
+    const modem = quiet();
+    modem.at('AT+CNMI=2,1,0,0,0');
+    const results = Array.from({ length: 31 }, (_, i) => modem.engine.injectInbound({ from: '+819011112222', text: `m${i}` }));
+    expect(results.map((r) => r.delivered)).toEqual([...new Array<number>(30).fill(1), 0]);
+    expect(modem.engine.stats()).toMatchObject({ heldByNetwork: 1, storage: { SM: 30 } });
+    expect(modem.at('AT+CMGD=5')).toBe(OK + '\r\n+CMTI: "SM",5\r\n');
+    expect(modem.at('AT+CMGF=1;+CMGR=5')).toContain('\r\nm30\r\n');
+  });
+
   test('an inbound text the codec cannot carry is refused with a coded error', () => {
     const modem = quiet();
     expect(() => modem.engine.injectInbound({ from: '+819011112222', text: 'x'.repeat(2000) })).toThrow(
