@@ -14,7 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { modemSimError } from './errors.ts';
-import type { InboundMessage } from './modem-engine.ts';
+import type { InboundMessage } from './inbound-pdus.ts';
 import type { VirtualModemOptions } from './modem-handle.ts';
 
 export interface ModemConfigFile {

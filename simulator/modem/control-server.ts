@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { isCodedError } from '../../common/index.ts';
 import type { BehaviourPatch } from './behaviour.ts';
 import { modemSimError } from './errors.ts';
-import type { InboundMessage } from './modem-engine.ts';
+import type { InboundMessage } from './inbound-pdus.ts';
 import { STORAGE_NAMES, type StorageName } from './sms-storage.ts';
 import type { VirtualModemHandle } from './modem-handle.ts';
 

@@ -6,16 +6,7 @@
  * delay, delivers injected messages as +CMTI / +CMT and status reports as +CDS / +CDSI according to AT+CNMI, and
  * keeps what the "network" holds while the modem cannot receive.
  */
-import {
-  buildDeliverPdus,
-  buildStatusReportPdu,
-  decodeTpdu,
-  encodeText,
-  fromHex,
-  type ConcatInfo,
-  type Encoding,
-  type EncodingRequest,
-} from '../../drivers/codec/index.ts';
+import { buildStatusReportPdu } from '../../drivers/codec/index.ts';
 import { cms, renderFailure } from './at-error-codes.ts';
 import { applyBehaviour, REGISTRATION_STAT, type BehaviourPatch, type ModemBehaviour } from './behaviour.ts';
 import { parseCommandLine } from './command-line.ts';
@@ -24,9 +15,12 @@ import { DEVICE_PROFILES, type DeviceProfile } from './device-profiles.ts';
 import { DteReader } from './dte-reader.ts';
 import { modemSimError } from './errors.ts';
 import type { ModemIdentity } from './identity.ts';
+import { inboundPdus, type DeliverPdu, type InboundMessage } from './inbound-pdus.ts';
 import { fail, ok, type ModemContext, type ModemSettings, type Outcome } from './modem-context.ts';
 import { SimCard } from './sim-card.ts';
 import { SmsStorage, type StorageName, type StoredMessage } from './sms-storage.ts';
+import { pduSubmission, textSubmission, type Submission, type SubmissionResult } from './submission.ts';
+import { textTimestamp } from './text-timestamp.ts';
 import { TransmissionLog, type TransmittedMessage, type TransmittedPart } from './transmission-log.ts';
 
 export type Cancel = () => void;
@@ -37,19 +31,6 @@ export interface EngineDeps {
   readonly schedule: (ms: number, task: () => void) => Cancel;
   readonly now: () => Date;
   readonly random: () => number;
-}
-
-export interface InboundMessage {
-  readonly from: string;
-  readonly text: string;
-  /** Default auto: GSM 7-bit when the text fits it, else UCS-2. */
-  readonly encoding?: EncodingRequest;
-  /** Class 0 (flash). */
-  readonly flash?: boolean;
-  /** Concatenation reference for a multi-part message; default the next of a counter. */
-  readonly concatRef?: number;
-  /** Deliver the parts in this order of 1-based part numbers (default in order); lets tests scramble them. */
-  readonly order?: readonly number[];
 }
 
 export interface InjectResult {
@@ -66,13 +47,6 @@ export interface StatusReportRecord {
   readonly at: string;
   /** How it reached the line: +CDS, +CDSI (stored), or discarded because AT+CNMI <ds> was 0. */
   readonly via: 'cds' | 'cdsi' | 'discarded';
-}
-
-/** One SMS-DELIVER as the network hands it over, with the text it carries (for text mode). */
-interface DeliverPdu {
-  readonly hex: string;
-  readonly tpduLength: number;
-  readonly text: string;
 }
 
 /** Network-side events waiting for the modem to be able to receive them. */
@@ -230,28 +204,12 @@ export class ModemEngine implements ModemContext {
   /** Builds SMS-DELIVER parts for `message` and hands them to the modem as the network would. */
   injectInbound(message: InboundMessage): InjectResult {
     this.#assertOpen();
-    let pdus: DeliverPdu[];
-    const concatRef = message.concatRef ?? (this.#concatRef = (this.#concatRef + 1) & 0xff);
-    try {
-      const encoded = encodeText(message.text, { encoding: message.encoding ?? 'auto', concatRef });
-      const built = buildDeliverPdus(encoded, {
-        from: message.from,
-        flash: message.flash === true,
-        smsc: this.smsc,
-        scts: this.#deps.now(),
-        tzQuarterHours: this.identity.carrier.tzQuarterHours,
-      });
-      pdus = built.map((pdu, i) => ({ hex: pdu.hex, tpduLength: pdu.tpduLength, text: encoded.parts[i]?.text ?? '' }));
-    } catch (error) {
-      throw modemSimError('MODEMSIM_INVALID_INBOUND', error instanceof Error ? error.message : String(error), { field: 'text', cause: error });
-    }
-    let ordered = pdus;
-    if (message.order !== undefined) {
-      const order = message.order;
-      const valid = order.length === pdus.length && [...order].sort((a, b) => a - b).every((seq, i) => seq === i + 1);
-      if (!valid) throw modemSimError('MODEMSIM_INVALID_INBOUND', `order must list parts 1-${pdus.length} once each`, { field: 'order', value: order });
-      ordered = order.map((seq) => pdus[seq - 1] as DeliverPdu);
-    }
+    const ordered = inboundPdus(message, {
+      concatRef: (this.#concatRef = (this.#concatRef + 1) & 0xff),
+      smsc: this.smsc,
+      scts: this.#deps.now(),
+      tzQuarterHours: this.identity.carrier.tzQuarterHours,
+    });
     const scts = this.#deps.now();
     for (const pdu of ordered) this.#network.push({ kind: 'deliver', pdu, from: message.from, scts, flash: message.flash === true });
     this.#drainNetwork();
@@ -523,51 +481,16 @@ export class ModemEngine implements ModemContext {
   // ---- sending ---------------------------------------------------------------------------------------------
 
   submitPdu(length: number, data: string): Outcome {
-    const hex = data.replace(/\s+/g, '');
-    if (!/^(?:[0-9A-Fa-f]{2})+$/.test(hex)) return fail(cms(304));
-    const bytes = fromHex(hex);
-    const smscOctets = bytes[0] as number;
-    if (bytes.length - 1 - smscOctets !== length) return fail(cms(304));
-    let decoded;
-    try {
-      decoded = decodeTpdu(hex, { withSmsc: true, direction: 'mo' });
-    } catch {
-      return fail(cms(304));
-    }
-    if (decoded.type !== 'submit') return fail(cms(304));
-    return this.#transmit({
-      mode: 'pdu',
-      pdu: hex.toUpperCase(),
-      to: decoded.destination.value,
-      text: decoded.userData.text,
-      encoding: decoded.userData.encoding,
-      concat: decoded.userData.concat,
-      statusReportRequested: decoded.statusReportRequest,
-    });
+    return this.#transmit(pduSubmission(length, data));
   }
 
   submitText(to: string, data: string): Outcome {
-    const dcs = this.settings.csmp.dcs;
-    const encoding: Encoding = (dcs & 0x0c) === 0x08 ? 'ucs2' : (dcs & 0x0c) === 0x04 ? 'binary' : 'gsm7';
-    let text = data;
-    if (this.settings.cscs === 'UCS2') {
-      if (!/^(?:[0-9A-Fa-f]{4})*$/.test(data)) return fail(cms(305));
-      text = String.fromCharCode(...(data.match(/.{4}/g) ?? []).map((unit) => parseInt(unit, 16)));
-    }
-    const limit = encoding === 'ucs2' ? 70 : encoding === 'binary' ? 140 : 160;
-    if (text.length > limit) return fail(cms(305));
-    return this.#transmit({ mode: 'text', to, text, encoding, statusReportRequested: (this.settings.csmp.fo & 0x20) !== 0 });
+    return this.#transmit(textSubmission(to, data, this.settings));
   }
 
-  #transmit(part: {
-    mode: 'pdu' | 'text';
-    pdu?: string;
-    to: string;
-    text: string;
-    encoding: Encoding;
-    concat?: ConcatInfo;
-    statusReportRequested: boolean;
-  }): Outcome {
+  #transmit(result: SubmissionResult): Outcome {
+    if (!result.ok) return fail(result.failure);
+    const part: Submission = result.submission;
     this.#sendAttempts += 1;
     if (this.settings.cfun !== 1) return fail(cms(331));
     const stat = this.registrationStat();
@@ -627,15 +550,8 @@ export class ModemEngine implements ModemContext {
     };
   }
 
-  /** Text mode time stamp "yy/MM/dd,hh:mm:ss±zz" in the network's local time (TS 27.005 clause 3.3.1 <scts>). */
   #timestamp(date: Date): string {
-    const tz = this.identity.carrier.tzQuarterHours;
-    const local = new Date(date.getTime() + tz * 15 * 60_000);
-    const two = (n: number): string => String(n).padStart(2, '0');
-    const zone = `${tz < 0 ? '-' : '+'}${two(Math.abs(tz))}`;
-    return `${two(local.getUTCFullYear() % 100)}/${two(local.getUTCMonth() + 1)}/${two(local.getUTCDate())},${two(local.getUTCHours())}:${two(
-      local.getUTCMinutes(),
-    )}:${two(local.getUTCSeconds())}${zone}`;
+    return textTimestamp(date, this.identity.carrier.tzQuarterHours);
   }
 
   #scheduleGarbage(): void {

@@ -1,7 +1,8 @@
 /** The shape of a running virtual modem, shared by its implementation and its control API. */
 import type { BehaviourPatch, ModemBehaviour } from './behaviour.ts';
 import type { IdentityOptions, ModemIdentity } from './identity.ts';
-import type { InboundMessage, InjectResult, StatusReportRecord } from './modem-engine.ts';
+import type { InboundMessage } from './inbound-pdus.ts';
+import type { InjectResult, StatusReportRecord } from './modem-engine.ts';
 import type { StorageName, StoredMessage } from './sms-storage.ts';
 import type { TransmittedMessage, TransmittedPart } from './transmission-log.ts';
 

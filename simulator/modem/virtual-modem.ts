@@ -8,7 +8,8 @@ import { applyBehaviour, HAPPY_BEHAVIOUR, scenarioBehaviour, type BehaviourPatch
 import { buildControlApp } from './control-server.ts';
 import { modemSimError } from './errors.ts';
 import { buildIdentity, type ModemIdentity } from './identity.ts';
-import { ModemEngine, type InboundMessage, type InjectResult, type StatusReportRecord } from './modem-engine.ts';
+import type { InboundMessage } from './inbound-pdus.ts';
+import { ModemEngine, type InjectResult, type StatusReportRecord } from './modem-engine.ts';
 import { PtyLink } from './pty-link.ts';
 import type { VirtualModemHandle, VirtualModemOptions, VirtualModemStatus } from './modem-handle.ts';
 import type { StorageName, StoredMessage } from './sms-storage.ts';
