@@ -31,6 +31,7 @@ export function registerServeCommand(program: Command): void {
         fileName: options.config ?? '<embedded defaults>',
         ...(options.config === undefined ? {} : { path: options.config }),
         ...(process.env.REDIS_URL === undefined ? {} : { redisUrl: process.env.REDIS_URL }),
+        ...(process.env.REDIS_PREFIX === undefined ? {} : { redisPrefix: process.env.REDIS_PREFIX }),
         logLevel: options.logLevel,
       }).catch(async (error: unknown) => {
         await embedded?.close();

@@ -31,6 +31,8 @@ export interface RunOptions {
   /** The file to reload on SIGHUP, when the configuration came from one. */
   readonly path?: string;
   readonly redisUrl?: string;
+  /** Key prefix in Redis (default `smsgw:`), so several gateways or test runs can share one Redis. */
+  readonly redisPrefix?: string;
   readonly logLevel?: string;
 }
 
@@ -43,7 +45,10 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
       : loadRoutingFile(options.path, { connectorIds });
   const router = new RouterHandle(table);
   const drivers = config.connectors.map(createDriver);
-  const backend = options.redisUrl === undefined ? createMemoryBackend() : createRedisBackend({ url: options.redisUrl });
+  const backend =
+    options.redisUrl === undefined
+      ? createMemoryBackend()
+      : createRedisBackend({ url: options.redisUrl, ...(options.redisPrefix === undefined ? {} : { prefix: options.redisPrefix }) });
   const gateway = new Gateway({
     backend,
     router,
