@@ -6,14 +6,14 @@ import { Command, CommanderError } from 'commander';
 import { isCodedError } from '../common/index.ts';
 import { registerServeCommand } from './serve-command.ts';
 import { registerPduCommand } from './pdu-command.ts';
-import { registerSimulateCommand } from './simulate-command.ts';
 import { registerSegmentsCommand } from './segments-command.ts';
 import { registerRouteCommand } from './route-command.ts';
 import { registerMnpCommand } from './mnp-command.ts';
+import { registerSimulateCommand } from './simulate-command.ts';
 
 export type CommandRegistrar = (program: Command) => void;
 
-const registrars: readonly CommandRegistrar[] = [registerServeCommand, registerPduCommand, registerSegmentsCommand, registerRouteCommand, registerMnpCommand];
+const registrars: readonly CommandRegistrar[] = [registerServeCommand, registerPduCommand, registerSegmentsCommand, registerRouteCommand, registerMnpCommand, registerSimulateCommand];
 
 export function buildProgram(): Command {
   const program = new Command('smsgw')
