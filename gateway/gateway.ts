@@ -74,6 +74,7 @@ export class Gateway {
         changed: (applied, change) => this.changed(applied, change),
         receipt: (receipt, matched) => this.metrics.receipts.inc({ state: receipt.state, matched: String(matched) }),
         unmatched: () => this.metrics.receiptsUnmatched.inc(),
+        submitToReceipt: (connector, ms) => this.metrics.submitToReceipt.observe({ connector }, ms / 1000),
       },
     });
     this.webhooks = new WebhookDispatcher({

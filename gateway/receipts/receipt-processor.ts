@@ -14,6 +14,8 @@ export interface ReceiptObserver {
   changed(applied: AppliedChange, change: MessageChange): void;
   receipt?(receipt: Receipt, matched: boolean): void;
   unmatched?(receipt: Receipt): void;
+  /** A final receipt for a part submitted `ms` earlier. */
+  submitToReceipt?(connectorId: string, ms: number): void;
 }
 
 export interface ReceiptProcessorOptions {
@@ -78,8 +80,11 @@ export class ReceiptProcessor {
       timeline: [{ at, event: `part:${status}`, seq: correlation.seq, connectorId: receipt.connectorId, detail: receipt.raw.stat ?? receipt.state }],
     };
     const applied = await this.options.store.apply(correlation.messageId, change);
-    if (applied !== undefined) this.options.observer?.changed(applied, change);
-    return applied !== undefined;
+    if (applied === undefined) return false;
+    this.options.observer?.changed(applied, change);
+    const submittedAt = applied.record.parts[correlation.seq - 1]?.submittedAt;
+    if (receipt.final && submittedAt !== undefined) this.options.observer?.submitToReceipt?.(receipt.connectorId, at - submittedAt);
+    return true;
   }
 
   private async find(receipt: Receipt): Promise<Correlation | undefined> {
