@@ -25,7 +25,7 @@ export interface BuildAppOptions {
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withMaskedRequests(options.logger ?? false),
     // A body field the schema does not know is an error to report, never something to drop silently.
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     bodyLimit: 1024 * 1024,
@@ -72,6 +72,22 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.get('/openapi.json', { schema: { hide: true } }, () => Promise.resolve(app.swagger()));
   await app.ready();
   return app;
+}
+
+/** Request logs keep method and path but mask long digit runs (phone numbers in query strings). */
+function withMaskedRequests(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (logger === false || logger === undefined) return false;
+  const base = typeof logger === 'object' ? logger : {};
+  return {
+    ...base,
+    serializers: {
+      req: (request: { method: string; url: string; id: string }) => ({ method: request.method, url: maskDigits(request.url), id: request.id }),
+    },
+  };
+}
+
+export function maskDigits(text: string): string {
+  return text.replace(/(\+?\d{6})(\d+)/g, (_all, head: string, tail: string) => head + '*'.repeat(tail.length));
 }
 
 function describe(error: { message?: string; params: unknown } | undefined): string {

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { API_ERRORS, httpStatusFor } from '../../api/index.ts';
+import { maskDigits } from '../../api/build-app.ts';
+import { CODEC_ERRORS } from '../../drivers/codec/index.ts';
+import { GW_ERRORS } from '../../gateway/index.ts';
+import { ROUTE_ERRORS } from '../../router/index.ts';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const rows = new Map(
+  readme
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .map((line) => line.split('|').map((cell) => cell.trim()))
+    .map((cells) => [cells[1]?.replaceAll('`', '') ?? '', cells] as const),
+);
+const tables = { ...API_ERRORS, ...GW_ERRORS, ...CODEC_ERRORS };
+
+describe('errors the API can return', () => {
+  test.each(Object.keys(tables))('%s is documented with its retriable flag and HTTP status', (code) => {
+    const cells = rows.get(code);
+    expect(cells, `README has no row for ${code}`).toBeDefined();
+    expect(cells?.[2]).toBe(tables[code as keyof typeof tables].retriable ? 'yes' : 'no');
+    expect(Number(cells?.[3])).toBe(httpStatusFor(code));
+  });
+
+  test.each(Object.keys(ROUTE_ERRORS))('%s maps to a client or service status, never a bare 500 by accident', (code) => {
+    const status = httpStatusFor(code);
+    const expected = ROUTE_ERRORS[code as keyof typeof ROUTE_ERRORS].retriable ? 503 : [400, 422, 500];
+    if (typeof expected === 'number') expect(status).toBe(expected);
+    else expect(expected).toContain(status);
+  });
+});
+
+describe('log masking', () => {
+  test.each([
+    ['/v1/messages?to=%2B819012345678', '/v1/messages?to=%2B819012******'],
+    ['/v1/messages?to=09012345678&limit=10', '/v1/messages?to=090123*****&limit=10'],
+    ['/v1/messages/4517f1e3-b1e0', '/v1/messages/4517f1e3-b1e0'],
+  ])('%s is logged as %s', (url, masked) => {
+    expect(maskDigits(url)).toBe(masked);
+  });
+});
