@@ -5,11 +5,10 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { isCodedError } from '../common/index.ts';
+import { describeSchemaError, isCodedError } from '../common/index.ts';
 import { errorBody, type Gateway } from '../gateway/index.ts';
 import { registerAuth } from './auth.ts';
 import { httpStatusFor } from './errors.ts';
-import { fieldOf } from './validation-field.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { inboundRoutes } from './routes/inbound.ts';
 import { messageRoutes } from './routes/messages.ts';
@@ -47,9 +46,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation !== undefined) {
       const first = error.validation[0];
-      const field = fieldOf(first);
+      const { field, problem } = describeSchemaError(first);
       const code = error.validationContext === 'querystring' ? 'API_INVALID_QUERY' : 'API_INVALID_BODY';
-      return reply.code(400).send({ code, message: `${error.validationContext ?? 'body'}${field === '' ? '' : `.${field}`} ${describe(first)}`, field });
+      return reply.code(400).send({ code, message: `${error.validationContext ?? 'body'}${field === '' ? '' : `.${field}`} ${problem}`, field });
     }
     if (isCodedError(error)) {
       const status = httpStatusFor(error.code);
@@ -90,7 +89,3 @@ export function maskDigits(text: string): string {
   return text.replace(/(\+?\d{6})(\d+)/g, (_all, head: string, tail: string) => head + '*'.repeat(tail.length));
 }
 
-function describe(error: { message?: string; params: unknown } | undefined): string {
-  if ((error?.params as { additionalProperty?: string } | undefined)?.additionalProperty !== undefined) return 'is not a known field';
-  return error?.message ?? 'is invalid';
-}

@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject } from 'ajv';
+import { describeSchemaError } from '../../common/index.ts';
 import { modemError } from './errors.ts';
 import type { SelectionStrategy } from './select-modem.ts';
 
@@ -138,12 +139,8 @@ const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUni
 const validate = ajv.compile(SCHEMA);
 
 function describe(error: ErrorObject): { field: string; problem: string } {
-  const base = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  const missing = (error.params as { missingProperty?: string }).missingProperty;
-  const extra = (error.params as { additionalProperty?: string }).additionalProperty;
-  const name = missing ?? extra;
-  const field = name === undefined ? base || '(root)' : [base, name].filter(Boolean).join('.');
-  return { field, problem: extra === undefined ? (error.message ?? 'invalid') : 'is not a known field' };
+  const { field, problem } = describeSchemaError(error);
+  return { field: field || '(root)', problem };
 }
 
 /** Validates a modem pool configuration and fills its defaults; throws MODEM_INVALID_CONFIG naming the field. */

@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject } from 'ajv';
+import { describeSchemaError } from '../../common/index.ts';
 import { smppError } from './errors.ts';
 
 /**
@@ -212,11 +213,8 @@ const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true });
 const validate = ajv.compile(SCHEMA);
 
 function describe(error: ErrorObject): { field: string; problem: string } {
-  const base = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  const missing = (error.params as { missingProperty?: string }).missingProperty;
-  const extra = (error.params as { additionalProperty?: string }).additionalProperty;
-  const field = missing ?? extra ? [base, missing ?? extra].filter(Boolean).join('.') : base || '(root)';
-  return { field, problem: extra === undefined ? (error.message ?? 'invalid') : 'is not a known field' };
+  const { field, problem } = describeSchemaError(error);
+  return { field: field || '(root)', problem };
 }
 
 /** Validates a connector configuration and fills its defaults; throws SMPP_INVALID_CONFIG naming the field. */

@@ -3,7 +3,8 @@
  * sections (`carriers`, `routes`, `rules`, `senderRules`, `mnp`) of the same file belong to the router, and
  * each connector's body to its driver; each part validates its own and names the file and field when refusing.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
+import { describeSchemaError } from '../../common/index.ts';
 import { gatewayError } from '../errors.ts';
 import type { AccountConfig } from '../accounts/account-registry.ts';
 
@@ -84,19 +85,14 @@ const SCHEMA = {
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
 const validate = ajv.compile(SCHEMA);
 
-function fieldOf(error: ErrorObject): string {
-  const params = error.params as { missingProperty?: string; additionalProperty?: string };
-  const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  const named = params.missingProperty ?? params.additionalProperty;
-  return named === undefined ? path || '(root)' : path === '' ? named : `${path}.${named}`;
-}
 
 /** Validates the gateway's sections of a parsed configuration document (defaults filled in). */
 export function parseGatewayConfig(document: unknown, fileName: string): GatewayConfig {
   const copy = structuredClone(document);
   if (!validate(copy)) {
-    const problems = (validate.errors ?? []).map((e) => `${fileName}: ${fieldOf(e)} ${e.params && 'additionalProperty' in e.params ? 'is not a known field' : (e.message ?? 'is invalid')}`);
-    throw gatewayError('GW_INVALID_CONFIG', problems.join('; '), { file: fileName, field: validate.errors?.[0] === undefined ? '' : fieldOf(validate.errors[0]) });
+    const described = (validate.errors ?? []).map(describeSchemaError);
+    const problems = described.map(({ field, problem }) => `${fileName}: ${field || '(root)'} ${problem}`);
+    throw gatewayError('GW_INVALID_CONFIG', problems.join('; '), { file: fileName, field: described[0]?.field ?? '' });
   }
   const config = copy as unknown as GatewayConfig;
   const ids = new Set<string>();
