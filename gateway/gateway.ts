@@ -53,6 +53,7 @@ export class Gateway {
   private readonly webhooks: WebhookDispatcher;
   private readonly inboundLog = new InboundLog();
   private readonly linksUp = new Map<string, Set<string>>();
+  private readonly upState = new Map<string, boolean>();
   private readonly drivers = new Map<string, Driver>();
   private timers: NodeJS.Timeout[] = [];
   private started = false;
@@ -87,9 +88,12 @@ export class Gateway {
     this.events.subscribe((event) => this.toWebhook(event));
   }
 
-  /** Whether a connector can take traffic: a driver whose health says up. */
+  /**
+   * Whether a connector can take traffic. Once started, the answer is the driver's health as of its last `up` or
+   * `down` event: this runs for every accepted message, and a full health report there costs too much.
+   */
   isUp(connectorId: string): boolean {
-    return this.drivers.get(connectorId)?.health().up ?? false;
+    return this.upState.get(connectorId) ?? this.drivers.get(connectorId)?.health().up ?? false;
   }
 
   async start(): Promise<void> {
@@ -102,10 +106,12 @@ export class Gateway {
       this.linksUp.set(driver.id, links);
       driver.on('up', (link) => {
         links.add(link);
+        this.upState.set(driver.id, driver.health().up);
         this.metrics.linksUp.set({ connector: driver.id }, links.size);
       });
       driver.on('down', (link) => {
         links.delete(link);
+        this.upState.set(driver.id, driver.health().up);
         this.metrics.linksUp.set({ connector: driver.id }, links.size);
       });
       await driver.start(sink);
@@ -129,6 +135,8 @@ export class Gateway {
       worker.start();
     }
     this.timers.push(setInterval(() => void this.moveDue(), 200));
+    // Events keep the up state current; this catches a driver whose health changed without one.
+    this.timers.push(setInterval(() => this.refreshUpState(), 1_000));
     this.timers.push(setInterval(() => void this.sampleQueues(), 5_000));
     for (const timer of this.timers) timer.unref();
   }
@@ -260,6 +268,10 @@ export class Gateway {
     const url = event.type === 'message.status' ? (event.callbackUrl ?? account.callbackUrl) : (account.inboundUrl ?? account.callbackUrl);
     if (url === undefined || account.callbackSecret === undefined) return;
     this.webhooks.enqueue({ id: event.id, url, secret: account.callbackSecret, body: JSON.stringify(event) });
+  }
+
+  private refreshUpState(): void {
+    for (const driver of this.drivers.values()) this.upState.set(driver.id, driver.health().up);
   }
 
   private async moveDue(): Promise<void> {
