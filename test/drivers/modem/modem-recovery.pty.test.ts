@@ -87,7 +87,7 @@ describe('recovery of a modem over a pty', () => {
   test('a hung modem (answers too late) goes down, gets the soft reset, and comes back once it answers', async () => {
     const sim = await h.modem('ttyA', { imei: IMEI_A });
     // Timeouts well above a loaded machine's round trip, and a modem far slower than them.
-    const pool = await h.pool({ modems: [{ imei: IMEI_A }], timeouts: { default: 1000 }, softResetAfter: 2 });
+    const pool = await h.pool({ modems: [{ imei: IMEI_A }], timeouts: { default: 1500 }, softResetAfter: 2 });
     await waitFor('up', () => pool.health().up);
     sim.setBehaviour({ responseDelayMs: 2500 });
     const result = await pool.send(request('into the void'));
@@ -95,8 +95,8 @@ describe('recovery of a modem over a pty', () => {
     await waitFor('soft reset', () => Number(linkDetail(pool)['softResets']) >= 1, 20_000);
     expect(pool.health().up).toBe(false);
     sim.setBehaviour({ responseDelayMs: 0 });
-    await waitFor('up again', () => pool.health().up, 20_000);
+    await waitFor('up again', () => pool.health().up, 45_000);
     const again = await pool.send(request('back in business'));
     expect(again.parts).toMatchObject([{ status: 'submitted' }]);
-  });
+  }, 120_000);
 });
