@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { createDriver, hashApiKey, loadRoutingFile, parseGatewayConfig } from '../../../gateway/index.ts';
+
+const EXAMPLE = fileURLToPath(new URL('../../../config/gateway.example.yaml', import.meta.url));
+
+describe('gateway configuration', () => {
+  test('the shipped example is valid in every section, and its drivers accept their fields', async () => {
+    const document = parse(readFileSync(EXAMPLE, 'utf8')) as Record<string, unknown>;
+    const config = parseGatewayConfig(document, EXAMPLE);
+    expect(config.accounts[0]?.apiKeyHashes).toEqual([hashApiKey('change-me')]);
+    expect(config.dispatch).toEqual({ maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 300000, reclaimIdleMs: 60000 });
+    const table = loadRoutingFile(EXAMPLE, { connectorIds: new Set(config.connectors.map((c) => c.id)) });
+    expect(table.fileName).toBe(EXAMPLE);
+    const drivers = config.connectors.map(createDriver);
+    expect(drivers.map((d) => [d.id, d.kind])).toEqual([
+      ['smpp-aggregator', 'smpp'],
+      ['modem-pool', 'modem'],
+    ]);
+    await Promise.all(drivers.map((d) => d.close()));
+  });
+
+  test.each([
+    [{ accounts: [], connectors: [{ id: 'a', type: 'smpp' }] }, 'accounts'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: ['nothex'] }], connectors: [{ id: 'a', type: 'smpp' }] }, 'accounts.0.apiKeyHashes.0'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')], colour: 'red' }], connectors: [{ id: 'a', type: 'smpp' }] }, 'accounts.0.colour'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'fax' }] }, 'connectors.0.type'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }, { id: 'a', type: 'modem' }] }, 'connectors[1].id'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }] }, 'connectors'],
+  ])('%j is refused naming %s and the file', (document, field) => {
+    expect(() => parseGatewayConfig(document, 'gw.yaml')).toThrowError(
+      expect.objectContaining({ code: 'GW_INVALID_CONFIG', details: expect.objectContaining({ file: 'gw.yaml', field }) as unknown }) as Error,
+    );
+  });
+
+  test('a connector whose driver fields are wrong is refused by its driver, naming the field', () => {
+    expect(() => createDriver({ id: 'a', type: 'smpp', host: '127.0.0.1', port: 2775, systemId: 's', password: 'p', windowSize: 0 })).toThrowError(
+      expect.objectContaining({ code: 'SMPP_INVALID_CONFIG', details: expect.objectContaining({ field: 'windowSize' }) as unknown }) as Error,
+    );
+  });
+});
