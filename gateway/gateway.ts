@@ -207,7 +207,7 @@ export class Gateway {
     const applied = await this.options.backend.store.apply(id, change);
     if (applied === undefined) throw gatewayError('GW_NOT_FOUND', id, { id });
     this.changed(applied, change);
-    if (applied.record.status !== 'canceled') throw gatewayError('GW_NOT_CANCELABLE', `${id} is ${applied.record.status}`, { id });
+    if (applied.status !== 'canceled' || applied.record === undefined) throw gatewayError('GW_NOT_CANCELABLE', `${id} is ${applied.status}`, { id });
     return applied.record;
   }
 
@@ -229,8 +229,8 @@ export class Gateway {
   }
 
   private changed(applied: AppliedChange, change: MessageChange): void {
-    const { record, previousStatus } = applied;
-    if (record.status === previousStatus) return;
+    const { record, previousStatus, status } = applied;
+    if (status === previousStatus || record === undefined) return;
     this.metrics.messageStatus.inc({ status: record.status });
     this.events.publish(statusEvent(record, change.at));
   }

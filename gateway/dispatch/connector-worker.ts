@@ -184,7 +184,7 @@ export class ConnectorWorker {
         parts.push({ seq: outcome.seq, status: 'submitted', connectorId, carrierMessageId: outcome.carrierMessageId, submittedAt: at });
         timeline.push({ at, event: 'part:submitted', seq: outcome.seq, connectorId, detail: outcome.carrierMessageId });
         correlations.push(
-          backend.store.correlate(connectorId, outcome.carrierMessageId, { messageId: envelope.id, seq: outcome.seq }, this.options.correlationTtlMs ?? 259_200_000),
+          backend.store.correlate(connectorId, outcome.carrierMessageId, { messageId: envelope.id, seq: outcome.seq, submittedAt: at }, this.options.correlationTtlMs ?? 259_200_000),
         );
       } else if (outcome.status === 'unknown') {
         parts.push({ seq: outcome.seq, status: 'unknown', connectorId, error: { code: outcome.error.code, message: outcome.error.message } });

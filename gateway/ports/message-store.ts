@@ -26,6 +26,8 @@ export type InsertResult =
 export interface Correlation {
   readonly messageId: string;
   readonly seq: number;
+  /** When the part was submitted (epoch ms), for the submit-to-receipt latency. */
+  readonly submittedAt?: number;
 }
 
 export interface MessageQuery {
@@ -47,8 +49,10 @@ export interface MessagePage {
 }
 
 export interface AppliedChange {
-  readonly record: MessageRecord;
   readonly previousStatus: MessageStatus;
+  readonly status: MessageStatus;
+  /** The record after the change: always there when the status moved (events need it), optional otherwise. */
+  readonly record?: MessageRecord;
 }
 
 export interface MessageStore {
@@ -57,8 +61,8 @@ export interface MessageStore {
   /**
    * Applies part updates and the status change atomically; with `rollUp` the new message status follows from
    * all parts as stored after this change (so concurrent receipts for different parts cannot lose a roll-up).
-   * A final message status never changes again. Resolves to the record after the change and the status before
-   * it (so callers know whether the message status moved), or undefined for an unknown id.
+   * A final message status never changes again. Resolves to the status before and after the change (and the
+   * record when the status moved), or undefined for an unknown id.
    */
   apply(id: string, change: MessageChange): Promise<AppliedChange | undefined>;
   correlate(connectorId: string, carrierMessageId: string, correlation: Correlation, ttlMs: number): Promise<void>;

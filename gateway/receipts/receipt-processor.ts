@@ -82,8 +82,7 @@ export class ReceiptProcessor {
     const applied = await this.options.store.apply(correlation.messageId, change);
     if (applied === undefined) return false;
     this.options.observer?.changed(applied, change);
-    const submittedAt = applied.record.parts[correlation.seq - 1]?.submittedAt;
-    if (receipt.final && submittedAt !== undefined) this.options.observer?.submitToReceipt?.(receipt.connectorId, at - submittedAt);
+    if (receipt.final && correlation.submittedAt !== undefined) this.options.observer?.submitToReceipt?.(receipt.connectorId, at - correlation.submittedAt);
     return true;
   }
 

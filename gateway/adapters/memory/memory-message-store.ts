@@ -71,7 +71,7 @@ export class MemoryMessageStore implements MessageStore {
     if (record === undefined) return Promise.resolve(undefined);
     const next = applyChange(record, change);
     this.records.set(id, next);
-    return Promise.resolve({ record: next, previousStatus: record.status });
+    return Promise.resolve({ record: next, previousStatus: record.status, status: next.status });
   }
 
   correlate(connectorId: string, carrierMessageId: string, correlation: Correlation, ttlMs: number): Promise<void> {

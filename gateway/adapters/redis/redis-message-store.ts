@@ -56,7 +56,8 @@ return {1, id}
  * KEYS: message, timeline. ARGV: at, explicit status or '', roll-up '1'/'0', update count k,
  * k triples (seq, fields to merge as JSON, status letter or ''; a seq the message does not have is ignored),
  * then timeline entries.
- * The roll-up mirrors rollUpParts().
+ * The roll-up mirrors rollUpParts(). Returns the status before and after, and the record only when it moved
+ * (reading and shipping the whole record on every receipt would cost more than the change itself).
  */
 const APPLY = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
@@ -96,7 +97,9 @@ if not final[status] then
     end
   end
 end
-return {redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1), previous}
+local current = redis.call('HGET', KEYS[1], 's')
+if current == previous then return {previous, current} end
+return {previous, current, redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1)}
 `);
 
 export class RedisMessageStore implements MessageStore {
@@ -149,19 +152,22 @@ export class RedisMessageStore implements MessageStore {
     for (const part of parts) args.push(part.seq, JSON.stringify(part), part.status === undefined ? '' : PART_STATUS_LETTER[part.status]);
     for (const entry of change.timeline) args.push(JSON.stringify(entry));
     const reply = (await APPLY.run(this.redis, [this.keys.message(id), this.keys.timeline(id)], args)) as
-      | [string[], string[], string]
+      | [string, string]
+      | [string, string, string[], string[]]
       | null;
     if (reply === null) return undefined;
-    const [flat, timeline, previous] = reply;
+    const [previous, current, flat, timeline] = reply;
+    const statuses = { previousStatus: previous as MessageStatus, status: current as MessageStatus };
+    if (flat === undefined || timeline === undefined) return statuses;
     const hash: Record<string, string> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
-    return { record: parseRecord(id, hash, timeline), previousStatus: previous as MessageStatus };
+    return { ...statuses, record: parseRecord(id, hash, timeline) };
   }
 
   async correlate(connectorId: string, carrierMessageId: string, correlation: Correlation, ttlMs: number): Promise<void> {
     await this.redis.set(
       this.keys.correlation(connectorId, carrierMessageId),
-      `${correlation.seq}:${correlation.messageId}`,
+      `${correlation.seq}:${correlation.submittedAt ?? ''}:${correlation.messageId}`,
       'PX',
       Math.max(1, Math.round(ttlMs)),
     );
@@ -170,8 +176,14 @@ export class RedisMessageStore implements MessageStore {
   async findCorrelation(connectorId: string, carrierMessageId: string): Promise<Correlation | undefined> {
     const value = await this.redis.get(this.keys.correlation(connectorId, carrierMessageId));
     if (value === null) return undefined;
-    const colon = value.indexOf(':');
-    return { seq: Number(value.slice(0, colon)), messageId: value.slice(colon + 1) };
+    const first = value.indexOf(':');
+    const second = value.indexOf(':', first + 1);
+    const submittedAt = value.slice(first + 1, second);
+    return {
+      seq: Number(value.slice(0, first)),
+      messageId: value.slice(second + 1),
+      ...(submittedAt === '' ? {} : { submittedAt: Number(submittedAt) }),
+    };
   }
 
   async list(query: MessageQuery): Promise<MessagePage> {
