@@ -22,6 +22,7 @@ import type { MessageBackend } from './ports/backend.ts';
 import type { EventLog } from './ports/event-log.ts';
 import type { AppliedChange, MessagePage, MessageQuery } from './ports/message-store.ts';
 import { ReceiptProcessor } from './receipts/receipt-processor.ts';
+import { RecentCorrelations } from './receipts/recent-correlations.ts';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './webhooks/webhook-dispatcher.ts';
 
 export interface GatewayOptions {
@@ -54,6 +55,7 @@ export class Gateway {
   private readonly inboundLog = new InboundLog();
   private readonly linksUp = new Map<string, Set<string>>();
   private readonly upState = new Map<string, boolean>();
+  private readonly recent = new RecentCorrelations();
   private readonly drivers = new Map<string, Driver>();
   private timers: NodeJS.Timeout[] = [];
   private started = false;
@@ -69,6 +71,7 @@ export class Gateway {
     this.accept = new AcceptService({ router: options.router, store: options.backend.store, isUp: (id) => this.isUp(id), now: this.now });
     this.receipts = new ReceiptProcessor({
       store: options.backend.store,
+      recent: this.recent,
       now: this.now,
       ...(options.receiptHoldMs === undefined ? {} : { holdMs: options.receiptHoldMs }),
       observer: {
@@ -121,6 +124,7 @@ export class Gateway {
         backend: this.options.backend,
         consumer,
         isUp: (id) => this.isUp(id),
+        recent: this.recent,
         now: this.now,
         ...(this.options.retry === undefined ? {} : { retry: this.options.retry }),
         ...(this.options.maxInFlightPerConnector === undefined ? {} : { maxInFlight: this.options.maxInFlightPerConnector }),

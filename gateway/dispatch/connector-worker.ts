@@ -12,6 +12,7 @@ import { isFinalMessageStatus } from '../messages/message-status.ts';
 import type { MessageBackend } from '../ports/backend.ts';
 import type { AppliedChange } from '../ports/message-store.ts';
 import type { QueueEntry } from '../ports/route-queue.ts';
+import type { RecentCorrelations } from '../receipts/recent-correlations.ts';
 import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicyConfig } from './retry-policy.ts';
 
 export interface DispatchObserver {
@@ -39,6 +40,8 @@ export interface ConnectorWorkerOptions {
   readonly reclaimIdleMs?: number;
   /** How long a carrier id stays correlatable with its part (default 72 h). */
   readonly correlationTtlMs?: number;
+  /** In-process copy of fresh correlations, so receipts that overtake the store write still match at once. */
+  readonly recent?: RecentCorrelations;
   readonly now?: () => number;
 }
 
@@ -182,9 +185,11 @@ export class ConnectorWorker {
       observer?.submitted?.(connectorId, outcome, envelope.createdAt);
       if (outcome.status === 'submitted') {
         parts.push({ seq: outcome.seq, status: 'submitted', connectorId, carrierMessageId: outcome.carrierMessageId, submittedAt: at });
+        const correlation = { messageId: envelope.id, seq: outcome.seq, submittedAt: at };
+        this.options.recent?.set(connectorId, outcome.carrierMessageId, correlation);
         timeline.push({ at, event: 'part:submitted', seq: outcome.seq, connectorId, detail: outcome.carrierMessageId });
         correlations.push(
-          backend.store.correlate(connectorId, outcome.carrierMessageId, { messageId: envelope.id, seq: outcome.seq, submittedAt: at }, this.options.correlationTtlMs ?? 259_200_000),
+          backend.store.correlate(connectorId, outcome.carrierMessageId, correlation, this.options.correlationTtlMs ?? 259_200_000),
         );
       } else if (outcome.status === 'unknown') {
         parts.push({ seq: outcome.seq, status: 'unknown', connectorId, error: { code: outcome.error.code, message: outcome.error.message } });

@@ -9,6 +9,7 @@ import type { Receipt } from '../../drivers/transport/index.ts';
 import type { MessageChange } from '../messages/message-record.ts';
 import { partStatusForReceipt } from '../messages/message-status.ts';
 import type { AppliedChange, Correlation, MessageStore } from '../ports/message-store.ts';
+import type { RecentCorrelations } from './recent-correlations.ts';
 
 export interface ReceiptObserver {
   changed(applied: AppliedChange, change: MessageChange): void;
@@ -26,6 +27,8 @@ export interface ReceiptProcessorOptions {
   /** At most this many held receipts; beyond it the oldest is given up as unmatched (default 100,000). */
   readonly maxHeld?: number;
   readonly retryEveryMs?: number;
+  /** Fresh correlations of this process, asked before the store. */
+  readonly recent?: RecentCorrelations;
   readonly now?: () => number;
 }
 
@@ -88,6 +91,8 @@ export class ReceiptProcessor {
 
   private async find(receipt: Receipt): Promise<Correlation | undefined> {
     for (const candidate of messageIdCandidates(receipt.carrierMessageId)) {
+      const fresh = this.options.recent?.get(receipt.connectorId, candidate);
+      if (fresh !== undefined) return fresh;
       const found = await this.options.store.findCorrelation(receipt.connectorId, candidate);
       if (found !== undefined) return found;
     }

@@ -1,0 +1,90 @@
+import { describe, expect, test } from 'vitest';
+import type { Receipt } from '../../../drivers/transport/index.ts';
+import { createMemoryBackend } from '../../../gateway/adapters/memory/memory-backend.ts';
+import { ReceiptProcessor } from '../../../gateway/receipts/receipt-processor.ts';
+import { RecentCorrelations } from '../../../gateway/receipts/recent-correlations.ts';
+import { makeRecord } from '../adapters/message-backend.contract.ts';
+
+const receipt = (carrierMessageId: string, state: Receipt['state'] = 'delivered'): Receipt => ({
+  connectorId: 'smsc',
+  carrierMessageId,
+  state,
+  final: true,
+  raw: { stat: 'DELIVRD', err: '000' },
+  receivedAt: new Date(),
+});
+
+async function until(check: () => boolean | Promise<boolean>, ms = 3_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('ReceiptProcessor', () => {
+  test('matches a receipt by the other spelling of the id (decimal for hex) and rolls the message up', async () => {
+    const backend = createMemoryBackend();
+    const record = makeRecord({ text: 'one part' });
+    await backend.store.insert(record, { kind: 'queue', connectorId: 'smsc', lane: 'normal', attempt: 0 });
+    await backend.store.apply(record.envelope.id, { at: 1, parts: [{ seq: 1, status: 'submitted' }], rollUp: true, timeline: [] });
+    await backend.store.correlate('smsc', 'ff', { messageId: record.envelope.id, seq: 1, submittedAt: 1 }, 60_000);
+    const latencies: number[] = [];
+    const processor = new ReceiptProcessor({ store: backend.store, now: () => 1_001, observer: { changed: () => undefined, submitToReceipt: (_c, ms) => latencies.push(ms) } });
+    await processor.handle(receipt('255'));
+    const stored = await backend.store.get(record.envelope.id);
+    expect(stored?.status).toBe('delivered');
+    expect(stored?.parts[0]).toMatchObject({ status: 'delivered', raw: { stat: 'DELIVRD', err: '000' } });
+    expect(latencies).toEqual([1_000]);
+    expect(processor.heldCount).toBe(0);
+  });
+
+  test('a receipt that overtakes its correlation is held, then matched once the correlation is known', async () => {
+    const backend = createMemoryBackend();
+    const record = makeRecord({ text: 'one part' });
+    await backend.store.insert(record, { kind: 'queue', connectorId: 'smsc', lane: 'normal', attempt: 0 });
+    const recent = new RecentCorrelations();
+    const matched: boolean[] = [];
+    const processor = new ReceiptProcessor({ store: backend.store, recent, retryEveryMs: 20, observer: { changed: () => undefined, receipt: (_r, m) => matched.push(m) } });
+    await processor.handle(receipt('abc'));
+    expect(matched).toEqual([false]);
+    expect(processor.heldCount).toBe(1);
+    recent.set('smsc', 'abc', { messageId: record.envelope.id, seq: 1 });
+    await until(async () => (await backend.store.get(record.envelope.id))?.parts[0]?.status === 'delivered');
+    expect(processor.heldCount).toBe(0);
+    processor.stop();
+  });
+
+  test('a receipt that never matches is given up after the hold time and counted, never dropped silently', async () => {
+    const backend = createMemoryBackend();
+    const unmatched: string[] = [];
+    const processor = new ReceiptProcessor({ store: backend.store, holdMs: 50, retryEveryMs: 10, observer: { changed: () => undefined, unmatched: (r) => unmatched.push(r.carrierMessageId) } });
+    await processor.handle(receipt('nobody'));
+    await until(() => unmatched.length === 1);
+    expect(unmatched).toEqual(['nobody']);
+    expect(processor.heldCount).toBe(0);
+  });
+
+  test('held receipts are bounded: beyond the cap the oldest is given up as unmatched', async () => {
+    const backend = createMemoryBackend();
+    const unmatched: string[] = [];
+    const processor = new ReceiptProcessor({ store: backend.store, maxHeld: 2, holdMs: 60_000, observer: { changed: () => undefined, unmatched: (r) => unmatched.push(r.carrierMessageId) } });
+    for (const id of ['a', 'b', 'c']) await processor.handle(receipt(id));
+    expect(unmatched).toEqual(['a']);
+    expect(processor.heldCount).toBe(2);
+    processor.stop();
+  });
+});
+
+describe('RecentCorrelations', () => {
+  test('keeps the newest entries up to its capacity', () => {
+    const recent = new RecentCorrelations(2);
+    recent.set('c', '1', { messageId: 'm1', seq: 1 });
+    recent.set('c', '2', { messageId: 'm2', seq: 1 });
+    recent.set('c', '3', { messageId: 'm3', seq: 1 });
+    expect(recent.get('c', '1')).toBeUndefined();
+    expect(recent.get('c', '3')).toEqual({ messageId: 'm3', seq: 1 });
+    expect(recent.get('other', '3')).toBeUndefined();
+    expect(recent.size).toBe(2);
+  });
+});
