@@ -1,7 +1,13 @@
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { importPortingCsv, RedisPortingSource } from '../gateway/index.ts';
-import { MemoryPortingSource, normalizeNumber, parsePortingRow, routeError, type PortingSource } from '../router/index.ts';
+import type { PortingSource } from '../router/index.ts';
+
+/** The modules behind the subcommands load when one runs, so `smsgw` starts fast for everything else. */
+async function load() {
+  const [gateway, router, progress] = await Promise.all([import('../gateway/index.ts'), import('../router/index.ts'), import('cli-progress')]);
+  return { ...gateway, ...router, SingleBar: progress.SingleBar };
+}
+
+type Lib = Awaited<ReturnType<typeof load>>;
 
 interface StoreOptions {
   readonly redis?: string;
@@ -36,11 +42,13 @@ export function registerMnpCommand(program: Command): void {
     .option('--country <cc>', 'country for national numbers in the file (e.g. JP for 090...)')
     .option('--batch <rows>', 'rows per pipeline', '5000')
     .action(async (file: string, options: ImportCommandOptions) => {
+      const lib = await load();
+      const { importPortingCsv, routeError, SingleBar } = lib;
       const batchSize = Number(options.batch);
       if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
         throw routeError('ROUTE_INVALID_OPTION', `--batch "${options.batch}" must be an integer from 1 to 100000`, { field: 'batch', value: options.batch });
       }
-      const { source, target } = openStore(options);
+      const { source, target } = openStore(lib, options);
       const bar = new SingleBar({ stream: process.stderr, format: 'mnp import [{bar}] {percentage}% | {rows} rows stored', hideCursor: true });
       let barStarted = false;
       let reported = 0;
@@ -85,9 +93,10 @@ export function registerMnpCommand(program: Command): void {
     .option('--redis <url>', 'Redis (default: $REDIS_URL)')
     .option('--prefix <prefix>', 'Redis key prefix', 'smsgw:')
     .action(async (number: string, options: StoreOptions) => {
-      const { source } = openStore(options, true);
+      const lib = await load();
+      const { source } = openStore(lib, options, true);
       try {
-        const record = await source.get(normalizeNumber(number).e164);
+        const record = await source.get(lib.normalizeNumber(number).e164);
         process.stdout.write(`${JSON.stringify(record ?? null)}\n`);
       } finally {
         await source.close();
@@ -102,9 +111,10 @@ export function registerMnpCommand(program: Command): void {
     .option('--redis <url>', 'Redis (default: $REDIS_URL)')
     .option('--prefix <prefix>', 'Redis key prefix', 'smsgw:')
     .action(async (number: string, carrier: string, effective: string | undefined, options: StoreOptions) => {
-      const row = parsePortingRow(effective === undefined ? [number, carrier] : [number, carrier, effective]);
-      if (!row.ok) throw routeError('ROUTE_PORTING_ROW_INVALID', row.reason, { value: number });
-      const { source } = openStore(options, true);
+      const lib = await load();
+      const row = lib.parsePortingRow(effective === undefined ? [number, carrier] : [number, carrier, effective]);
+      if (!row.ok) throw lib.routeError('ROUTE_PORTING_ROW_INVALID', row.reason, { value: number });
+      const { source } = openStore(lib, options, true);
       try {
         await source.set(row.record);
         process.stdout.write(`${JSON.stringify(row.record)}\n`);
@@ -119,9 +129,10 @@ export function registerMnpCommand(program: Command): void {
     .option('--redis <url>', 'Redis (default: $REDIS_URL)')
     .option('--prefix <prefix>', 'Redis key prefix', 'smsgw:')
     .action(async (number: string, options: StoreOptions) => {
-      const { source } = openStore(options, true);
+      const lib = await load();
+      const { source } = openStore(lib, options, true);
       try {
-        const deleted = await source.delete(normalizeNumber(number).e164);
+        const deleted = await source.delete(lib.normalizeNumber(number).e164);
         process.stdout.write(`${JSON.stringify({ deleted })}\n`);
       } finally {
         await source.close();
@@ -129,7 +140,8 @@ export function registerMnpCommand(program: Command): void {
     });
 }
 
-function openStore(options: StoreOptions, redisRequired = false): { source: PortingSource; target: string } {
+function openStore(lib: Lib, options: StoreOptions, redisRequired = false): { source: PortingSource; target: string } {
+  const { MemoryPortingSource, RedisPortingSource, routeError } = lib;
   const url = options.redis ?? process.env.REDIS_URL;
   if (url === undefined || url === '') {
     if (redisRequired) throw routeError('ROUTE_INVALID_OPTION', 'give --redis URL or set REDIS_URL', { field: 'redis' });

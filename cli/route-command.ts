@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
-import { createHlrHook, importPortingCsv, loadRoutingFile, RedisPortingSource } from '../gateway/index.ts';
-import { MemoryPortingSource, RouterHandle, routeError, type PortingSource } from '../router/index.ts';
+import type { PortingSource } from '../router/index.ts';
+
+/** The router and its data load when the command runs, so `smsgw` starts fast for everything else. */
+async function load() {
+  const [gateway, router] = await Promise.all([import('../gateway/index.ts'), import('../router/index.ts')]);
+  return { ...gateway, ...router };
+}
+
+type Lib = Awaited<ReturnType<typeof load>>;
 
 interface RouteOptions {
   readonly to: string;
@@ -42,11 +49,12 @@ export function registerRouteCommand(program: Command): void {
     .option('--prefix <prefix>', 'Redis key prefix', 'smsgw:')
     .option('--mnp-file <csv>', 'load a portability CSV into memory for this lookup instead of Redis')
     .action(async (options: RouteOptions) => {
-      const at = options.at === undefined ? new Date() : parseTime(options.at);
-      const table = loadRoutingFile(options.config);
-      const porting = await openPorting(options);
+      const lib = await load();
+      const at = options.at === undefined ? new Date() : parseTime(lib, options.at);
+      const table = lib.loadRoutingFile(options.config);
+      const porting = await openPorting(lib, options);
       try {
-        const router = new RouterHandle(table, { porting, hlr: createHlrHook(table.hlr) });
+        const router = new lib.RouterHandle(table, { porting, hlr: lib.createHlrHook(table.hlr) });
         const down = new Set(options.down);
         const decision = await router.decide(
           { to: options.to, from: options.from, account: options.account, tag: options.tag, defaultCountry: options.country, requireMobile: options.requireMobile, at },
@@ -63,7 +71,7 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function parseTime(text: string): Date {
+function parseTime({ routeError }: Lib, text: string): Date {
   const at = new Date(text);
   if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(at.getTime())) {
     throw routeError('ROUTE_INVALID_OPTION', `--at "${text}" is not an ISO 8601 time`, { field: 'at', value: text });
@@ -71,7 +79,7 @@ function parseTime(text: string): Date {
   return at;
 }
 
-async function openPorting(options: RouteOptions): Promise<PortingSource | undefined> {
+async function openPorting({ MemoryPortingSource, RedisPortingSource, importPortingCsv }: Lib, options: RouteOptions): Promise<PortingSource | undefined> {
   if (options.mnpFile !== undefined) {
     const memory = new MemoryPortingSource();
     await importPortingCsv(options.mnpFile, memory, { defaultCountry: options.country });

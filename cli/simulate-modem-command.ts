@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
-import { loadModemConfig, modemSimError, startVirtualModem, type ModemSimError, type VirtualModemOptions } from '../simulator/index.ts';
+import type { ModemSimError, VirtualModemOptions } from '../simulator/index.ts';
+
+/** The simulator loads when the command runs, so `smsgw` starts fast for everything else. */
+const load = () => import('../simulator/index.ts');
+type Lib = Awaited<ReturnType<typeof load>>;
 
 interface SimulateModemFlags {
   readonly link?: string;
@@ -11,7 +15,7 @@ interface SimulateModemFlags {
   readonly controlPort?: string;
 }
 
-function invalid(field: string, value: unknown, why: string): ModemSimError {
+function invalid({ modemSimError }: Lib, field: string, value: unknown, why: string): ModemSimError {
   return modemSimError('MODEMSIM_INVALID_OPTION', `${field} ${why}`, { field, value });
 }
 
@@ -28,16 +32,17 @@ export function registerSimulateModemCommand(simulate: Command): void {
     .option('--config <file>', 'YAML: link, identity, scenario, behaviour, control port, inbound messages to inject')
     .option('--control-port <port>', 'control API port on 127.0.0.1 (0: any free port)')
     .action(async (flags: SimulateModemFlags) => {
-      const file = flags.config === undefined ? { options: {}, inbound: [] } : await loadModemConfig(flags.config);
+      const lib = await load();
+      const file = flags.config === undefined ? { options: {}, inbound: [] } : await lib.loadModemConfig(flags.config);
       let controlPort = file.options.controlPort;
       if (flags.controlPort !== undefined) {
         if (!/^\d{1,5}$/.test(flags.controlPort) || Number(flags.controlPort) > 65535) {
-          throw invalid('--control-port', flags.controlPort, 'must be a port number from 0 to 65535');
+          throw invalid(lib, '--control-port', flags.controlPort, 'must be a port number from 0 to 65535');
         }
         controlPort = Number(flags.controlPort);
       }
       const path = flags.link ?? file.options.path;
-      if (path === undefined) throw invalid('--link', undefined, 'is required (or link: in the config file)');
+      if (path === undefined) throw invalid(lib, '--link', undefined, 'is required (or link: in the config file)');
       const options: VirtualModemOptions = {
         ...file.options,
         path,
@@ -47,7 +52,7 @@ export function registerSimulateModemCommand(simulate: Command): void {
         ...(flags.scenario === undefined ? {} : { scenario: flags.scenario }),
         ...(controlPort === undefined ? {} : { controlPort }),
       };
-      const modem = await startVirtualModem(options);
+      const modem = await lib.startVirtualModem(options);
       const timers = file.inbound.map(({ delayMs, ...message }) =>
         setTimeout(() => {
           try {

@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
-import { checkConfig, loadConfigFile, simError, startSmscCluster, type SimulatorConfig, type SmscCarrierOptions } from '../simulator/index.ts';
+import type { SimulatorConfig, SmscCarrierOptions } from '../simulator/index.ts';
+
+/** The simulator loads when the command runs, so `smsgw` starts fast for everything else. */
+const load = () => import('../simulator/index.ts');
+type Lib = Awaited<ReturnType<typeof load>>;
 
 interface SimulateSmscFlags {
   readonly port?: string;
@@ -10,7 +14,7 @@ interface SimulateSmscFlags {
   readonly carriers?: string;
 }
 
-function portFlag(flag: string, value: string | undefined): number | undefined {
+function portFlag({ simError }: Lib, flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) {
@@ -20,7 +24,8 @@ function portFlag(flag: string, value: string | undefined): number | undefined {
 }
 
 /** Flags over the file: --port gives the first carrier its port and the next ones the following ports. */
-function resolve(config: SimulatorConfig, flags: SimulateSmscFlags): SimulatorConfig {
+function resolve(lib: Lib, config: SimulatorConfig, flags: SimulateSmscFlags): SimulatorConfig {
+  const { simError, checkConfig } = lib;
   let carriers: readonly SmscCarrierOptions[] = config.carriers;
   if (flags.carriers !== undefined) {
     if (config.carriers.length > 1 || config.carriers.some((c) => c.name !== undefined)) {
@@ -32,8 +37,8 @@ function resolve(config: SimulatorConfig, flags: SimulateSmscFlags): SimulatorCo
     const base = config.carriers[0] ?? {};
     carriers = names.map((name) => ({ ...base, name }));
   }
-  const port = portFlag('--port', flags.port);
-  const controlPort = portFlag('--control-port', flags.controlPort);
+  const port = portFlag(lib, '--port', flags.port);
+  const controlPort = portFlag(lib, '--control-port', flags.controlPort);
   carriers = carriers.map((c, i) => ({
     ...c,
     ...(port === undefined ? {} : { port: port === 0 ? 0 : port + i }),
@@ -63,9 +68,10 @@ export function registerSimulateSmscCommand(simulate: Command): void {
     .option('--config <file>', 'YAML configuration: accounts, behaviour, carriers')
     .option('--carriers <names>', 'comma-separated carrier names, one SMPP port each')
     .action(async (flags: SimulateSmscFlags) => {
-      const fromFile = flags.config === undefined ? checkConfig({}) : await loadConfigFile(flags.config);
-      const config = resolve(fromFile, flags);
-      const cluster = await startSmscCluster(config.carriers, {
+      const lib = await load();
+      const fromFile = flags.config === undefined ? lib.checkConfig({}) : await lib.loadConfigFile(flags.config);
+      const config = resolve(lib, fromFile, flags);
+      const cluster = await lib.startSmscCluster(config.carriers, {
         ...(config.host === undefined ? {} : { host: config.host }),
         ...(config.controlPort === undefined ? {} : { controlPort: config.controlPort }),
       });
