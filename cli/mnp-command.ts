@@ -92,16 +92,9 @@ export function registerMnpCommand(program: Command): void {
     .argument('<number>', 'E.164 number')
     .option('--redis <url>', 'Redis (default: $REDIS_URL)')
     .option('--prefix <prefix>', 'Redis key prefix', 'smsgw:')
-    .action(async (number: string, options: StoreOptions) => {
-      const lib = await load();
-      const { source } = openStore(lib, options, true);
-      try {
-        const record = await source.get(lib.normalizeNumber(number).e164);
-        process.stdout.write(`${JSON.stringify(record ?? null)}\n`);
-      } finally {
-        await source.close();
-      }
-    });
+    .action((number: string, options: StoreOptions) =>
+      printFromStore(options, async (source, lib) => (await source.get(lib.normalizeNumber(number).e164)) ?? null),
+    );
   mnp
     .command('set')
     .description('record that a number is ported to a carrier')
@@ -110,34 +103,34 @@ export function registerMnpCommand(program: Command): void {
     .argument('[effective-date]', 'ISO 8601 date the port takes effect')
     .option('--redis <url>', 'Redis (default: $REDIS_URL)')
     .option('--prefix <prefix>', 'Redis key prefix', 'smsgw:')
-    .action(async (number: string, carrier: string, effective: string | undefined, options: StoreOptions) => {
-      const lib = await load();
-      const row = lib.parsePortingRow(effective === undefined ? [number, carrier] : [number, carrier, effective]);
-      if (!row.ok) throw lib.routeError('ROUTE_PORTING_ROW_INVALID', row.reason, { value: number });
-      const { source } = openStore(lib, options, true);
-      try {
+    .action((number: string, carrier: string, effective: string | undefined, options: StoreOptions) =>
+      printFromStore(options, async (source, lib) => {
+        const row = lib.parsePortingRow(effective === undefined ? [number, carrier] : [number, carrier, effective]);
+        if (!row.ok) throw lib.routeError('ROUTE_PORTING_ROW_INVALID', row.reason, { value: number });
         await source.set(row.record);
-        process.stdout.write(`${JSON.stringify(row.record)}\n`);
-      } finally {
-        await source.close();
-      }
-    });
+        return row.record;
+      }),
+    );
   mnp
     .command('delete')
     .description('remove the portability record of a number')
     .argument('<number>', 'E.164 number')
     .option('--redis <url>', 'Redis (default: $REDIS_URL)')
     .option('--prefix <prefix>', 'Redis key prefix', 'smsgw:')
-    .action(async (number: string, options: StoreOptions) => {
-      const lib = await load();
-      const { source } = openStore(lib, options, true);
-      try {
-        const deleted = await source.delete(lib.normalizeNumber(number).e164);
-        process.stdout.write(`${JSON.stringify({ deleted })}\n`);
-      } finally {
-        await source.close();
-      }
-    });
+    .action((number: string, options: StoreOptions) =>
+      printFromStore(options, async (source, lib) => ({ deleted: await source.delete(lib.normalizeNumber(number).e164) })),
+    );
+}
+
+/** One edit of the Redis portability store: open it, print the answer as JSON, close it. */
+async function printFromStore(options: StoreOptions, use: (source: PortingSource, lib: Lib) => Promise<unknown>): Promise<void> {
+  const lib = await load();
+  const { source } = openStore(lib, options, true);
+  try {
+    process.stdout.write(`${JSON.stringify(await use(source, lib))}\n`);
+  } finally {
+    await source.close();
+  }
 }
 
 function openStore(lib: Lib, options: StoreOptions, redisRequired = false): { source: PortingSource; target: string } {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { untilStopSignal } from './until-stop-signal.ts';
 import { parse } from 'yaml';
 import type { EmbeddedSetup } from './serve/embedded-defaults.ts';
 
@@ -41,15 +42,7 @@ export function registerServeCommand(program: Command): void {
       process.stdout.write(`smsgw listening on ${running.url} with ${mode}\n`);
       for (const note of embedded?.notes ?? []) process.stdout.write(`  ${note}\n`);
       if (embedded !== undefined) process.stdout.write(`API key: ${embedded.apiKey} (account demo, default country JP)\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopSignal();
       process.stdout.write('smsgw stopping: finishing in-flight submits\n');
       await running.stop();
       await embedded?.close();

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { untilStopSignal } from './until-stop-signal.ts';
 import type { ModemSimError, VirtualModemOptions } from '../simulator/index.ts';
 
 /** The simulator loads when the command runs, so `smsgw` starts fast for everything else. */
@@ -67,15 +68,7 @@ export function registerSimulateModemCommand(simulate: Command): void {
       process.stdout.write(
         `modem simulator ready path=${modem.path} imei=${identity.imei} carrier=${identity.carrier.name} model=${identity.model}${control}\n`,
       );
-      await new Promise<void>((done) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          done();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopSignal();
       for (const timer of timers) clearTimeout(timer);
       await modem.close();
     });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { untilStopSignal } from './until-stop-signal.ts';
 import type { SimulatorConfig, SmscCarrierOptions } from '../simulator/index.ts';
 
 /** The simulator loads when the command runs, so `smsgw` starts fast for everything else. */
@@ -80,15 +81,7 @@ export function registerSimulateSmscCommand(simulate: Command): void {
           ? `smpp=${cluster.carriers[0]?.host}:${cluster.carriers[0]?.smppPort}`
           : cluster.carriers.map((c) => `smpp.${c.name}=${c.host}:${c.smppPort}`).join(' ');
       process.stdout.write(`smsc simulator ready ${smppPorts} control=${cluster.controlUrl}\n`);
-      await new Promise<void>((done) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          done();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopSignal();
       await cluster.close();
     });
 }
