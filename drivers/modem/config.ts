@@ -139,8 +139,7 @@ const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUni
 const validate = ajv.compile(SCHEMA);
 
 function describe(error: ErrorObject): { field: string; problem: string } {
-  const { field, problem } = describeSchemaError(error);
-  return { field: field || '(root)', problem };
+  return describeSchemaError(error, '(root)');
 }
 
 /** Validates a modem pool configuration and fills its defaults; throws MODEM_INVALID_CONFIG naming the field. */

@@ -213,8 +213,7 @@ const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true });
 const validate = ajv.compile(SCHEMA);
 
 function describe(error: ErrorObject): { field: string; problem: string } {
-  const { field, problem } = describeSchemaError(error);
-  return { field: field || '(root)', problem };
+  return describeSchemaError(error, '(root)');
 }
 
 /** Validates a connector configuration and fills its defaults; throws SMPP_INVALID_CONFIG naming the field. */

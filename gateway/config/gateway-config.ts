@@ -90,8 +90,8 @@ const validate = ajv.compile(SCHEMA);
 export function parseGatewayConfig(document: unknown, fileName: string): GatewayConfig {
   const copy = structuredClone(document);
   if (!validate(copy)) {
-    const described = (validate.errors ?? []).map(describeSchemaError);
-    const problems = described.map(({ field, problem }) => `${fileName}: ${field || '(root)'} ${problem}`);
+    const described = (validate.errors ?? []).map((error) => describeSchemaError(error, '(root)'));
+    const problems = described.map(({ field, problem }) => `${fileName}: ${field} ${problem}`);
     throw gatewayError('GW_INVALID_CONFIG', problems.join('; '), { file: fileName, field: described[0]?.field ?? '' });
   }
   const config = copy as unknown as GatewayConfig;
