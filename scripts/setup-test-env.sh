@@ -28,5 +28,6 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 # The Kafka broker's jars (Maven Central), fetched once into .cache/kafka; the tests start the broker themselves.
-echo "setup: Kafka jars in $(bash "$(dirname "${BASH_SOURCE[0]}")/kafka/fetch-kafka.sh")"
+kafka_libs="$(bash "$(dirname "${BASH_SOURCE[0]}")/kafka/fetch-kafka.sh")"
+echo "setup: Kafka jars in $kafka_libs"
 echo "setup: test environment ready"
