@@ -53,6 +53,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     if (isCodedError(error)) {
       const status = httpStatusFor(error.code);
       if (status >= 500) request.log.error({ err: error }, 'request failed');
+      // Unavailable for a while: tell well-behaved clients when to come back instead of hammering.
+      if (status === 503) void reply.header('retry-after', '5');
       return reply.code(status).send(errorBody(error));
     }
     if (typeof error.statusCode === 'number' && error.statusCode < 500) {

@@ -33,12 +33,20 @@ export function registerServeCommand(program: Command): void {
         ...(options.config === undefined ? {} : { path: options.config }),
         ...(process.env.REDIS_URL === undefined ? {} : { redisUrl: process.env.REDIS_URL }),
         ...(process.env.REDIS_PREFIX === undefined ? {} : { redisPrefix: process.env.REDIS_PREFIX }),
+        ...(process.env.KAFKA_BROKERS === undefined || process.env.KAFKA_BROKERS.trim() === ''
+          ? {}
+          : { kafkaBrokers: process.env.KAFKA_BROKERS.split(',').map((broker) => broker.trim()).filter(Boolean) }),
         logLevel: options.logLevel,
       }).catch(async (error: unknown) => {
         await embedded?.close();
         throw error;
       });
-      const mode = process.env.REDIS_URL === undefined ? 'memory store (nothing survives a restart)' : 'Redis store';
+      const mode =
+        process.env.REDIS_URL === undefined
+          ? 'memory store (nothing survives a restart)'
+          : running.pipeline === undefined
+            ? 'Redis store'
+            : 'Redis store and Kafka events';
       process.stdout.write(`smsgw listening on ${running.url} with ${mode}\n`);
       for (const note of embedded?.notes ?? []) process.stdout.write(`  ${note}\n`);
       if (embedded !== undefined) process.stdout.write(`API key: ${embedded.apiKey} (account demo, default country JP)\n`);

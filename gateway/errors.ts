@@ -11,6 +11,8 @@ export const GW_ERRORS = {
   GW_DRIVER_FAILED: { message: 'the driver failed to send', retriable: true },
   GW_INVALID_CONFIG: { message: 'invalid gateway configuration', retriable: false },
   GW_NOT_FOUND: { message: 'no such message', retriable: false },
+  GW_EVENTS_UNAVAILABLE: { message: 'neither Kafka nor the event outbox could take a record', retriable: true },
+  GW_EVENTS_BACKLOGGED: { message: 'the event outbox is full while Kafka is unreachable; new messages are refused until it drains', retriable: true },
   GW_NOT_CANCELABLE: { message: 'the message is past the point where it can be canceled', retriable: false },
 } as const satisfies ErrorTable<string>;
 

@@ -14,16 +14,17 @@ import { MemoryEventLog } from './adapters/memory/memory-event-log.ts';
 import { ConnectorWorker } from './dispatch/connector-worker.ts';
 import type { RetryPolicyConfig } from './dispatch/retry-policy.ts';
 import { gatewayError } from './errors.ts';
-import { statusEvent, type GatewayEvent, type InboundEvent } from './events/gateway-event.ts';
+import { partEvent, partViews, statusEvent, type GatewayEvent, type InboundEvent, type PartView } from './events/gateway-event.ts';
 import { InboundLog } from './inbound/inbound-log.ts';
 import type { MessageChange, MessageRecord } from './messages/message-record.ts';
 import { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import type { MessageBackend } from './ports/backend.ts';
-import type { EventLog } from './ports/event-log.ts';
+import type { EventLog, ReceiptLog } from './ports/event-log.ts';
 import type { AppliedChange, MessagePage, MessageQuery } from './ports/message-store.ts';
-import { ReceiptProcessor } from './receipts/receipt-processor.ts';
+import { ReceiptProcessor, type ReceiptOutcome } from './receipts/receipt-processor.ts';
 import { RecentCorrelations } from './receipts/recent-correlations.ts';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './webhooks/webhook-dispatcher.ts';
+import { accountOf, webhookJobFor } from './webhooks/webhook-job.ts';
 
 export interface GatewayOptions {
   readonly backend: MessageBackend;
@@ -31,6 +32,12 @@ export interface GatewayOptions {
   readonly drivers: readonly Driver[];
   readonly accounts: readonly AccountConfig[];
   readonly events?: EventLog;
+  /**
+   * Where drivers' receipts go first when the events log is shared: the carrier is answered once a receipt is
+   * durable there, and the log's status updater (in this or another process) applies it. Without it, receipts
+   * are applied in this process.
+   */
+  readonly receiptLog?: ReceiptLog;
   readonly metrics?: GatewayMetrics;
   /** Consumer name of this process in the route queues' groups (default host + pid + random). */
   readonly consumer?: string;
@@ -68,14 +75,20 @@ export class Gateway {
     this.metrics = options.metrics ?? new GatewayMetrics();
     this.events = options.events ?? new MemoryEventLog();
     for (const driver of options.drivers) this.drivers.set(driver.id, driver);
-    this.accept = new AcceptService({ router: options.router, store: options.backend.store, isUp: (id) => this.isUp(id), now: this.now });
+    this.accept = new AcceptService({
+      router: options.router,
+      store: options.backend.store,
+      isUp: (id) => this.isUp(id),
+      now: this.now,
+      inserted: (record) => this.publishAccepted(record),
+    });
     this.receipts = new ReceiptProcessor({
       store: options.backend.store,
       recent: this.recent,
       now: this.now,
       ...(options.receiptHoldMs === undefined ? {} : { holdMs: options.receiptHoldMs }),
       observer: {
-        changed: (applied, change) => this.changed(applied, change),
+        changed: (applied, change, hint) => this.changed(applied, change, hint),
         receipt: (receipt, matched) => this.metrics.receipts.inc({ state: receipt.state, matched: String(matched) }),
         unmatched: () => this.metrics.receiptsUnmatched.inc(),
         submitToReceipt: (connector, ms) => this.metrics.submitToReceipt.observe({ connector }, ms / 1000),
@@ -88,7 +101,30 @@ export class Gateway {
         failed: () => this.metrics.webhooks.inc({ outcome: 'failed' }),
       },
     });
-    this.events.subscribe((event) => this.toWebhook(event));
+    // A shared log has its own webhook consumer (exactly one callback per event across every process).
+    if (!this.events.shared) this.events.subscribe((event) => this.toWebhook(event));
+  }
+
+  /** Applies one receipt now; `unmatched` when no part matched it (the caller holds or parks it). */
+  applyReceipt(receipt: Receipt): Promise<ReceiptOutcome> {
+    return this.receipts.applyOnce(receipt);
+  }
+
+  /**
+   * Publishes again the events a receipt stands for, from the stored record: after a crash between a store
+   * write and its events, a replayed receipt moves nothing, and this puts the missing events on the log (same
+   * ids, so consumers drop the ones they already have).
+   */
+  async republishFor(receipt: Receipt): Promise<void> {
+    const correlation = await this.receipts.correlationOf(receipt);
+    if (correlation === undefined) return;
+    const record = await this.options.backend.store.get(correlation.messageId);
+    if (record === undefined) return;
+    const part = partViews(record).find((view) => view.seq === correlation.seq);
+    const at = this.now();
+    if (part !== undefined && part.status !== 'pending') await this.events.publish(partEvent(record.envelope.id, part, at));
+    const last = [...record.timeline].reverse().find((entry) => entry.event === record.status);
+    await this.events.publish(statusEvent(record, last?.at ?? at));
   }
 
   /**
@@ -103,7 +139,11 @@ export class Gateway {
     if (this.started) return;
     this.started = true;
     const consumer = this.options.consumer ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-    const sink = { receipt: (r: Receipt) => this.receipts.handle(r), inbound: (m: InboundMessage) => this.inbound(m) };
+    const receiptLog = this.options.receiptLog;
+    const sink = {
+      receipt: (r: Receipt) => (receiptLog === undefined ? this.receipts.handle(r) : receiptLog.append(r)),
+      inbound: (m: InboundMessage) => this.inbound(m),
+    };
     for (const driver of this.drivers.values()) {
       const links = new Set<string>();
       this.linksUp.set(driver.id, links);
@@ -159,8 +199,9 @@ export class Gateway {
 
   async submit(accountId: string, request: SubmitRequest, idempotencyKey?: string): Promise<AcceptedMessage> {
     const account = this.account(accountId);
-    if (this.stopping) throw gatewayError('GW_STORE_UNAVAILABLE', 'the gateway is shutting down');
     try {
+      if (this.stopping) throw gatewayError('GW_STORE_UNAVAILABLE', 'the gateway is shutting down');
+      if (!this.events.accepting) throw gatewayError('GW_EVENTS_BACKLOGGED', 'Kafka is unreachable and the event outbox is full');
       const accepted = await this.accept.accept(account, request, idempotencyKey);
       if (!accepted.duplicate) {
         this.metrics.accepted.inc({ account: account.id, lane: request.priority ?? 'auto' });
@@ -210,7 +251,7 @@ export class Gateway {
     const change: MessageChange = { at, status: 'canceled', timeline: [{ at, event: 'canceled' }] };
     const applied = await this.options.backend.store.apply(id, change);
     if (applied === undefined) throw gatewayError('GW_NOT_FOUND', id, { id });
-    this.changed(applied, change);
+    await this.changed(applied, change);
     if (applied.status !== 'canceled' || applied.record === undefined) throw gatewayError('GW_NOT_CANCELABLE', `${id} is ${applied.status}`, { id });
     return applied.record;
   }
@@ -232,11 +273,28 @@ export class Gateway {
     return account;
   }
 
-  private changed(applied: AppliedChange, change: MessageChange): void {
+  /** The accept path's events: `accepted`, then `queued` or `scheduled`, as the record's timeline has them. */
+  private async publishAccepted(record: MessageRecord): Promise<void> {
+    const accepted: MessageRecord = { ...record, status: 'accepted' };
+    await Promise.all([this.events.publish(statusEvent(accepted, record.envelope.createdAt)), this.events.publish(statusEvent(record, record.envelope.createdAt))]);
+  }
+
+  /** Events for what a store change moved: each part that changed status, then the message if it did. */
+  private async changed(applied: AppliedChange, change: MessageChange, hint?: PartHint): Promise<void> {
     const { record, previousStatus, status } = applied;
-    if (status === previousStatus || record === undefined) return;
-    this.metrics.messageStatus.inc({ status: record.status });
-    this.events.publish(statusEvent(record, change.at));
+    const published: Promise<void>[] = [];
+    if (applied.movedParts.length > 0) {
+      const views = record === undefined ? undefined : partViews(record);
+      for (const seq of applied.movedParts) {
+        const view = views?.find((part) => part.seq === seq) ?? partFromChange(change, seq, hint);
+        if (view !== undefined) published.push(this.events.publish(partEvent(applied.id, view, change.at)));
+      }
+    }
+    if (status !== previousStatus && record !== undefined) {
+      this.metrics.messageStatus.inc({ status: record.status });
+      published.push(this.events.publish(statusEvent(record, change.at)));
+    }
+    await Promise.all(published);
   }
 
   private submitted(connector: string, outcome: PartOutcome, acceptedAt: number): void {
@@ -262,16 +320,13 @@ export class Gateway {
     };
     this.metrics.inbound.inc({ connector: message.connectorId, complete: String(message.complete) });
     this.inboundLog.add(event);
-    this.events.publish(event);
-    return Promise.resolve();
+    await this.events.publish(event);
   }
 
   private toWebhook(event: GatewayEvent): void {
-    const account = event.accountId === null ? undefined : this.accounts.get(event.accountId);
-    if (account === undefined) return;
-    const url = event.type === 'message.status' ? (event.callbackUrl ?? account.callbackUrl) : (account.inboundUrl ?? account.callbackUrl);
-    if (url === undefined || account.callbackSecret === undefined) return;
-    this.webhooks.enqueue({ id: event.id, url, secret: account.callbackSecret, body: JSON.stringify(event) });
+    const accountId = accountOf(event);
+    const job = webhookJobFor(event, accountId === undefined ? undefined : this.accounts.get(accountId));
+    if (job !== undefined) this.webhooks.enqueue(job);
   }
 
   private refreshUpState(): void {
@@ -299,6 +354,27 @@ export class Gateway {
       // Sampling is best effort.
     }
   }
+}
+
+/** What a receipt knows of its part beyond the change itself (for the part's event). */
+interface PartHint {
+  readonly connector?: string;
+  readonly smscMessageId?: string;
+}
+
+function partFromChange(change: MessageChange, seq: number, hint?: PartHint): PartView | undefined {
+  const update = change.parts?.find((part) => part.seq === seq && part.status !== undefined);
+  if (update?.status === undefined) return undefined;
+  const connector = update.connectorId ?? hint?.connector;
+  const smscMessageId = update.carrierMessageId ?? hint?.smscMessageId;
+  return {
+    seq,
+    status: update.status,
+    ...(connector === undefined ? {} : { connector }),
+    ...(smscMessageId === undefined ? {} : { smscMessageId }),
+    ...(update.raw === undefined ? {} : { raw: update.raw as Readonly<Record<string, string | number>> }),
+    ...(update.error === undefined ? {} : { error: update.error }),
+  };
 }
 
 export function errorBody(error: unknown): { code: string; message: string; field?: string } {

@@ -42,3 +42,16 @@ export { partViews, statusEvent } from './events/gateway-event.ts';
 export { parseGatewayConfig } from './config/gateway-config.ts';
 export type { GatewayConfig, ConnectorEntry } from './config/gateway-config.ts';
 export { createDriver } from './config/create-driver.ts';
+// Kafka: the durable publisher with its Redis outbox, the event log, and the consumer groups.
+export { KafkaPipeline } from './adapters/kafka/kafka-pipeline.ts';
+export type { KafkaPipelineOptions, ConsumerRole } from './adapters/kafka/kafka-pipeline.ts';
+export { kafkaSettings, DEFAULT_KAFKA_TOPICS } from './adapters/kafka/kafka-settings.ts';
+export type { KafkaSettings, KafkaTopics } from './adapters/kafka/kafka-settings.ts';
+export { createKafka, ensureTopics } from './adapters/kafka/kafka-client.ts';
+export type { KafkaLog } from './adapters/kafka/kafka-client.ts';
+export { DurablePublisher } from './events/durable-publisher.ts';
+export type { OutboundRecord, Outbox, RecordSink } from './events/durable-publisher.ts';
+export { RedisOutbox } from './adapters/redis/redis-outbox.ts';
+export { receiptRecord, receiptFromRecord } from './events/receipt-record.ts';
+export { parseEvent } from './consumers/webhook-feeder.ts';
+export type { EventLog as GatewayEventLog, ReceiptLog } from './ports/event-log.ts';

@@ -3,6 +3,7 @@
  * router, the drivers, the core and the HTTP API; SIGHUP reloads the routing sections of the file, SIGINT and
  * SIGTERM stop gracefully.
  */
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/index.ts';
 import {
@@ -10,9 +11,14 @@ import {
   createMemoryBackend,
   createRedisBackend,
   Gateway,
+  GatewayMetrics,
+  gatewayError,
+  KafkaPipeline,
+  kafkaSettings,
   loadRoutingFile,
   parseGatewayConfig,
   readBuiltinRanges,
+  DEFAULT_KAFKA_TOPICS as DEFAULT_TOPICS,
   type MessageBackend,
 } from '../../gateway/index.ts';
 import { buildRoutingTable, RouterHandle } from '../../router/index.ts';
@@ -22,6 +28,7 @@ export interface RunningGateway {
   readonly gateway: Gateway;
   readonly app: FastifyInstance;
   readonly backend: MessageBackend;
+  readonly pipeline?: KafkaPipeline;
   stop(): Promise<void>;
 }
 
@@ -34,6 +41,10 @@ export interface RunOptions {
   /** Key prefix in Redis (default `smsgw:`), so several gateways or test runs can share one Redis. */
   readonly redisPrefix?: string;
   readonly logLevel?: string;
+  /** Kafka brokers (KAFKA_BROKERS); they replace the file's `kafka.brokers`. Kafka needs Redis. */
+  readonly kafkaBrokers?: readonly string[];
+  /** Name of this process in queues and the outbox lead. */
+  readonly processName?: string;
 }
 
 export async function runGateway(options: RunOptions): Promise<RunningGateway> {
@@ -49,16 +60,43 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     options.redisUrl === undefined
       ? createMemoryBackend()
       : createRedisBackend({ url: options.redisUrl, ...(options.redisPrefix === undefined ? {} : { prefix: options.redisPrefix }) });
+  const brokers = options.kafkaBrokers ?? config.kafka?.brokers;
+  let pipeline: KafkaPipeline | undefined;
+  const metrics = new GatewayMetrics();
+  let app: FastifyInstance | undefined;
+  const processName = options.processName ?? `${hostname()}-${process.pid}`;
+  if (brokers !== undefined && brokers.length > 0) {
+    if (options.redisUrl === undefined) {
+      await backend.close();
+      throw gatewayError('GW_INVALID_CONFIG', `${options.fileName}: Kafka needs Redis (set REDIS_URL): the event outbox and the webhook queue live there`, { field: 'kafka' });
+    }
+    const { topics, ...rest } = config.kafka ?? {};
+    pipeline = await KafkaPipeline.create({
+      settings: kafkaSettings({ ...rest, brokers, ...(topics === undefined ? {} : { topics: { ...DEFAULT_TOPICS, ...topics } }) }),
+      redisUrl: options.redisUrl,
+      ...(options.redisPrefix === undefined ? {} : { redisPrefix: options.redisPrefix }),
+      owner: processName,
+      metrics,
+      log: (level, message) => app?.log[level](message),
+    }).catch(async (error: unknown) => {
+      await backend.close();
+      throw error;
+    });
+  }
   const gateway = new Gateway({
     backend,
     router,
     drivers,
     accounts: config.accounts,
+    metrics,
+    consumer: processName,
     retry: { maxAttempts: config.dispatch.maxAttempts, baseDelayMs: config.dispatch.baseDelayMs, maxDelayMs: config.dispatch.maxDelayMs },
     reclaimIdleMs: config.dispatch.reclaimIdleMs,
+    ...(pipeline === undefined ? {} : { events: pipeline.events, receiptLog: pipeline.events }),
   });
   await gateway.start();
-  const app = await buildApp({ gateway, logger: { level: options.logLevel ?? 'info' } });
+  await pipeline?.startConsumers(gateway);
+  app = await buildApp({ gateway, logger: { level: options.logLevel ?? 'info' } });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   const onHup = (): void => {
     if (options.path === undefined) return;
@@ -72,10 +110,13 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     gateway,
     app,
     backend,
+    ...(pipeline === undefined ? {} : { pipeline }),
     stop: async () => {
       process.off('SIGHUP', onHup);
-      await app.close();
+      await app?.close();
+      await pipeline?.stopConsumers();
       await gateway.stop();
+      await pipeline?.close();
       await backend.close();
     },
   };

@@ -26,6 +26,7 @@ export { decodeTpdu } from './tpdu-decode.ts';
 export type { DecodedTpdu, DecodeTpduOptions, PduDirection, SmsDeliver, SmsStatusReport, SmsSubmit, SubmitValidity, TpduUserData, TpStatus } from './tpdu-decode.ts';
 export { isFinalState, MESSAGE_STATE_TO_RECEIPT_STATE, RECEIPT_STATE_TO_STAT, STAT_ALIASES, STAT_TO_RECEIPT_STATE } from './receipt-state.ts';
 export type { ReceiptState } from './receipt-state.ts';
+export { RECEIPT_STATES } from './receipt-state.ts';
 export { formatReceiptDate, formatReceiptText, messageIdCandidates, normalizeMessageId, parseReceiptDate, parseReceiptText, statToState } from './receipt-text.ts';
 export type { ReceiptFields, ReceiptText } from './receipt-text.ts';
 export { Reassembler } from './reassembly.ts';

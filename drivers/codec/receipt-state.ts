@@ -3,7 +3,8 @@
  * whether they come as SMPP receipt text, a message_state TLV or a TPDU's TP-Status. The same names as the
  * transport's ReceiptState, declared here because the codec imports nothing above it.
  */
-export type ReceiptState = 'enroute' | 'delivered' | 'expired' | 'deleted' | 'undeliverable' | 'accepted' | 'unknown' | 'rejected';
+export const RECEIPT_STATES = ['enroute', 'delivered', 'expired', 'deleted', 'undeliverable', 'accepted', 'unknown', 'rejected'] as const;
+export type ReceiptState = (typeof RECEIPT_STATES)[number];
 
 /** SMPP 3.4 clause 5.2.28 message_state values. */
 export const MESSAGE_STATE_TO_RECEIPT_STATE: Readonly<Record<number, ReceiptState>> = {

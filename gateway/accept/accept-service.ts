@@ -25,6 +25,8 @@ export interface AcceptServiceOptions {
   /** Farthest scheduleAt accepted (default 30 days). */
   readonly maxScheduleAheadMs?: number;
   readonly newId?: () => string;
+  /** Runs after the record is stored and before the caller is answered (the accept events go out here). */
+  readonly inserted?: (record: MessageRecord) => Promise<void>;
 }
 
 const DAY_MS = 86_400_000;
@@ -98,7 +100,10 @@ export class AcceptService {
         ? undefined
         : { accountId: account.id, key: idempotencyKey, ttlMs: this.options.idempotencyTtlMs ?? DAY_MS };
     const result = await this.options.store.insert(record, placement, claim);
-    if (result.inserted) return answer(record, false);
+    if (result.inserted) {
+      await this.options.inserted?.(record);
+      return answer(record, false);
+    }
     const earlier = await this.options.store.get(result.id);
     if (earlier === undefined) throw gatewayError('GW_NOT_FOUND', `idempotent replay of ${result.id}`, { id: result.id });
     return answer(earlier, true);

@@ -7,6 +7,7 @@ import { Ajv } from 'ajv';
 import { describeSchemaError } from '../../common/index.ts';
 import { gatewayError } from '../errors.ts';
 import type { AccountConfig } from '../accounts/account-registry.ts';
+import type { KafkaSettings } from '../adapters/kafka/kafka-settings.ts';
 
 export interface ConnectorEntry {
   readonly id: string;
@@ -20,6 +21,8 @@ export interface GatewayConfig {
   readonly accounts: readonly AccountConfig[];
   readonly connectors: readonly ConnectorEntry[];
   readonly dispatch: { readonly maxAttempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number; readonly reclaimIdleMs: number };
+  /** Present when the file configures Kafka; KAFKA_BROKERS in the environment can supply or replace `brokers`. */
+  readonly kafka?: Partial<Omit<KafkaSettings, 'topics'>> & { readonly topics?: Partial<KafkaSettings['topics']> };
 }
 
 const SCHEMA = {
@@ -79,7 +82,33 @@ const SCHEMA = {
         reclaimIdleMs: { type: 'integer', minimum: 1000, default: 60000 },
       },
     },
+    kafka: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        brokers: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[^\\s:]+:[0-9]{1,5}$' } },
+        clientId: { type: 'string', minLength: 1 },
+        createTopics: { type: 'boolean' },
+        partitions: { type: 'integer', minimum: 1, maximum: 1000 },
+        replicationFactor: { type: 'integer', minimum: 1, maximum: 10 },
+        compression: { enum: ['none', 'gzip'] },
+        groupPrefix: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,100}$' },
+        outboxLimit: { type: 'integer', minimum: 1 },
+        receiptHoldMs: { type: 'integer', minimum: 0, maximum: 3600000 },
+        topics: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            receipts: { $ref: '#/$defs/topic' },
+            events: { $ref: '#/$defs/topic' },
+            inbound: { $ref: '#/$defs/topic' },
+            unmatched: { $ref: '#/$defs/topic' },
+          },
+        },
+      },
+    },
   },
+  $defs: { topic: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,249}$' } },
 } as const;
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });

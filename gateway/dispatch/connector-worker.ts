@@ -17,7 +17,7 @@ import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicyConfig } from './ret
 
 export interface DispatchObserver {
   /** A message changed (for events, webhooks and metrics). */
-  changed(applied: AppliedChange, change: MessageChange): void;
+  changed(applied: AppliedChange, change: MessageChange): Promise<void> | void;
   /** A part outcome, for metrics. */
   submitted?(connectorId: string, outcome: PartOutcome, acceptedAt: number): void;
   /** An entry was handed out again after its worker died: parts may be sent twice. */
@@ -233,7 +233,7 @@ export class ConnectorWorker {
 
   private async change(id: string, change: MessageChange): Promise<void> {
     const applied = await this.options.backend.store.apply(id, change);
-    if (applied !== undefined) this.options.observer?.changed(applied, change);
+    if (applied !== undefined) await this.options.observer?.changed(applied, change);
   }
 }
 

@@ -47,7 +47,51 @@ export interface InboundEvent {
   readonly receivedAt: string;
 }
 
-export type GatewayEvent = MessageStatusEvent | InboundEvent;
+/** A part's own transition (submitted, delivered, failed, ...), beside the message's roll-up. */
+export interface PartStatusEvent {
+  readonly type: 'message.part';
+  readonly version: 1;
+  /** `<messageId>:<seq>:<status>`: the same transition always has the same id, so consumers can drop replays. */
+  readonly id: string;
+  readonly messageId: string;
+  readonly seq: number;
+  readonly status: PartStatus;
+  readonly at: string;
+  readonly connector?: string;
+  readonly smscMessageId?: string;
+  readonly raw?: Readonly<Record<string, string | number>>;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+/** A delivery receipt as a driver received it, before it is matched to a part. */
+export interface ReceiptRecord {
+  readonly type: 'receipt.raw';
+  readonly version: 1;
+  /** `<connector>:<smscMessageId>:<state>`. */
+  readonly id: string;
+  readonly connector: string;
+  readonly smscMessageId: string;
+  readonly state: string;
+  readonly final: boolean;
+  readonly raw: Readonly<Record<string, string | number>>;
+  readonly submittedAt?: string;
+  readonly doneAt?: string;
+  readonly receivedAt: string;
+}
+
+/** A receipt no part claimed within the hold time, parked with the reason. */
+export interface UnmatchedReceiptRecord {
+  readonly type: 'receipt.unmatched';
+  readonly version: 1;
+  readonly id: string;
+  readonly reason: 'no-matching-part' | 'unreadable';
+  readonly parkedAt: string;
+  readonly receipt?: ReceiptRecord;
+  /** The record as read, when it could not be read as a receipt. */
+  readonly payload?: string;
+}
+
+export type GatewayEvent = MessageStatusEvent | PartStatusEvent | InboundEvent;
 
 export function partViews(record: MessageRecord): PartView[] {
   return record.parts.map((part) => ({
@@ -77,5 +121,22 @@ export function statusEvent(record: MessageRecord, at: number): MessageStatusEve
     ...(envelope.callbackUrl === undefined ? {} : { callbackUrl: envelope.callbackUrl }),
     parts: partViews(record),
     segments: record.parts.length,
+  };
+}
+
+/** A part's transition as an event; `update` is the part as the change left it. */
+export function partEvent(messageId: string, part: PartView, at: number): PartStatusEvent {
+  return {
+    type: 'message.part',
+    version: 1,
+    id: `${messageId}:${part.seq}:${part.status}`,
+    messageId,
+    seq: part.seq,
+    status: part.status,
+    at: new Date(at).toISOString(),
+    ...(part.connector === undefined ? {} : { connector: part.connector }),
+    ...(part.smscMessageId === undefined ? {} : { smscMessageId: part.smscMessageId }),
+    ...(part.raw === undefined ? {} : { raw: part.raw }),
+    ...(part.error === undefined ? {} : { error: part.error }),
   };
 }

@@ -21,6 +21,10 @@ export class GatewayMetrics {
   readonly acceptToSubmit = new Histogram({ name: 'smsgw_accept_to_submit_seconds', help: 'From accept to submit_sm_resp / +CMGS of a part', labelNames: ['connector'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   readonly submitToReceipt = new Histogram({ name: 'smsgw_submit_to_receipt_seconds', help: 'From submit to final receipt of a part', labelNames: ['connector'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   readonly queueDepth = new Gauge({ name: 'smsgw_queue_depth', help: 'Queue entries waiting or pending, per connector and lane', labelNames: ['connector', 'lane'], registers: [this.registry] });
+  readonly outboxSize = new Gauge({ name: 'smsgw_event_outbox_size', help: 'Records waiting in the Redis outbox while Kafka is unreachable', registers: [this.registry] });
+  readonly eventsPublished = new Counter({ name: 'smsgw_events_published_total', help: 'Records written to Kafka, by topic', labelNames: ['topic'], registers: [this.registry] });
+  readonly outboxFallbacks = new Counter({ name: 'smsgw_event_outbox_fallbacks_total', help: 'Times Kafka failed a send and records went to the outbox', registers: [this.registry] });
+  readonly receiptsParked = new Counter({ name: 'smsgw_receipts_parked_total', help: 'Receipts parked on the dead-letter topic, by reason', labelNames: ['reason'], registers: [this.registry] });
   readonly linksUp = new Gauge({ name: 'smsgw_links_up', help: 'Binds or modems up, per connector', labelNames: ['connector'], registers: [this.registry] });
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {

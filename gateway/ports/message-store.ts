@@ -49,7 +49,10 @@ export interface MessagePage {
 }
 
 export interface AppliedChange {
+  readonly id: string;
   readonly previousStatus: MessageStatus;
+  /** Sequence numbers of the parts whose status this change moved (events are emitted for these). */
+  readonly movedParts: readonly number[];
   readonly status: MessageStatus;
   /** The record after the change: always there when the status moved (events need it), optional otherwise. */
   readonly record?: MessageRecord;

@@ -12,7 +12,8 @@ import type { AppliedChange, Correlation, MessageStore } from '../ports/message-
 import type { RecentCorrelations } from './recent-correlations.ts';
 
 export interface ReceiptObserver {
-  changed(applied: AppliedChange, change: MessageChange): void;
+  /** Resolves once the change's events are out (a shared log's status updater commits only after that). */
+  changed(applied: AppliedChange, change: MessageChange, hint: { readonly connector: string; readonly smscMessageId: string }): Promise<void> | void;
   receipt?(receipt: Receipt, matched: boolean): void;
   unmatched?(receipt: Receipt): void;
   /** A final receipt for a part submitted `ms` earlier. */
@@ -32,6 +33,8 @@ export interface ReceiptProcessorOptions {
   readonly now?: () => number;
 }
 
+export type ReceiptOutcome = 'moved' | 'unchanged' | 'unmatched';
+
 interface Held {
   readonly receipt: Receipt;
   readonly since: number;
@@ -49,9 +52,22 @@ export class ReceiptProcessor {
 
   /** Resolves once the receipt is applied or held; rejects only when the store fails (the driver then nacks). */
   async handle(receipt: Receipt): Promise<void> {
-    const matched = await this.apply(receipt);
-    this.options.observer?.receipt?.(receipt, matched);
-    if (!matched) this.hold(receipt);
+    if ((await this.applyOnce(receipt)) === 'unmatched') this.hold(receipt);
+  }
+
+  /**
+   * Applies the receipt if a part matches it now, and says whether it moved anything (a replayed or repeated
+   * receipt does not); never holds it (for callers that hold on their own).
+   */
+  async applyOnce(receipt: Receipt): Promise<ReceiptOutcome> {
+    const outcome = await this.apply(receipt);
+    this.options.observer?.receipt?.(receipt, outcome !== 'unmatched');
+    return outcome;
+  }
+
+  /** The part a receipt stands for, if one is known. */
+  correlationOf(receipt: Receipt): Promise<Correlation | undefined> {
+    return this.find(receipt);
   }
 
   get heldCount(): number {
@@ -63,9 +79,9 @@ export class ReceiptProcessor {
     this.timer = undefined;
   }
 
-  private async apply(receipt: Receipt): Promise<boolean> {
+  private async apply(receipt: Receipt): Promise<ReceiptOutcome> {
     const correlation = await this.find(receipt);
-    if (correlation === undefined) return false;
+    if (correlation === undefined) return 'unmatched';
     const at = this.now();
     const status = partStatusForReceipt(receipt.state, receipt.final);
     const raw = Object.fromEntries(Object.entries(receipt.raw).filter(([key, value]) => value !== undefined && key !== 'text'));
@@ -83,10 +99,10 @@ export class ReceiptProcessor {
       timeline: [{ at, event: `part:${status}`, seq: correlation.seq, connectorId: receipt.connectorId, detail: receipt.raw.stat ?? receipt.state }],
     };
     const applied = await this.options.store.apply(correlation.messageId, change);
-    if (applied === undefined) return false;
-    this.options.observer?.changed(applied, change);
+    if (applied === undefined) return 'unmatched';
+    await this.options.observer?.changed(applied, change, { connector: receipt.connectorId, smscMessageId: receipt.carrierMessageId });
     if (receipt.final && correlation.submittedAt !== undefined) this.options.observer?.submitToReceipt?.(receipt.connectorId, at - correlation.submittedAt);
-    return true;
+    return applied.movedParts.length > 0 || applied.status !== applied.previousStatus ? 'moved' : 'unchanged';
   }
 
   private async find(receipt: Receipt): Promise<Correlation | undefined> {
@@ -121,7 +137,7 @@ export class ReceiptProcessor {
       for (const entry of batch) {
         let matched = false;
         try {
-          matched = await this.apply(entry.receipt);
+          matched = (await this.apply(entry.receipt)) !== 'unmatched';
         } catch {
           matched = false;
         }

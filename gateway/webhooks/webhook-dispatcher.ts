@@ -29,7 +29,7 @@ export interface WebhookDispatcherOptions {
   readonly now?: () => number;
 }
 
-const DEFAULT_SCHEDULE = [1_000, 5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000];
+export const DEFAULT_WEBHOOK_SCHEDULE = [1_000, 5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000];
 
 interface Pending {
   readonly job: WebhookJob;
@@ -88,26 +88,13 @@ export class WebhookDispatcher {
   private async attempt(pending: Pending): Promise<void> {
     pending.attempts += 1;
     const { job } = pending;
-    let reason: string;
-    try {
-      const signature = signWebhook(job.secret, job.body, Math.floor(this.now() / 1000));
-      const response = await request(job.url, {
-        method: 'POST',
-        body: job.body,
-        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature, 'smsgw-event-id': job.id },
-        headersTimeout: this.options.timeoutMs ?? 10_000,
-        bodyTimeout: this.options.timeoutMs ?? 10_000,
-      });
-      await response.body.dump();
-      if (response.statusCode >= 200 && response.statusCode < 300) {
-        this.options.observer?.delivered?.(job, pending.attempts);
-        return;
-      }
-      reason = `HTTP ${response.statusCode}`;
-    } catch (error: unknown) {
-      reason = error instanceof Error ? error.message : String(error);
+    const result = await postWebhook(job, this.options.timeoutMs ?? 10_000, this.now());
+    if (result.ok) {
+      this.options.observer?.delivered?.(job, pending.attempts);
+      return;
     }
-    const schedule = this.options.schedule ?? DEFAULT_SCHEDULE;
+    const reason = result.reason;
+    const schedule = this.options.schedule ?? DEFAULT_WEBHOOK_SCHEDULE;
     const wait = schedule[pending.attempts - 1];
     if (wait === undefined || this.closed) {
       this.options.observer?.failed?.(job, pending.attempts, reason);
@@ -135,5 +122,24 @@ export class WebhookDispatcher {
       this.arm();
     }, Math.max(0, next - this.now()));
     this.timer.unref();
+  }
+}
+
+/** One delivery attempt: a signed POST; a 2xx answer is success, anything else (or no answer) a reason to retry. */
+export async function postWebhook(job: WebhookJob, timeoutMs: number, now: number): Promise<{ ok: true } | { ok: false; reason: string }> {
+  try {
+    const signature = signWebhook(job.secret, job.body, Math.floor(now / 1000));
+    const response = await request(job.url, {
+      method: 'POST',
+      body: job.body,
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature, 'smsgw-event-id': job.id },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    await response.body.dump();
+    if (response.statusCode >= 200 && response.statusCode < 300) return { ok: true };
+    return { ok: false, reason: `HTTP ${response.statusCode}` };
+  } catch (error: unknown) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -3,9 +3,11 @@ import type { EventLog } from '../../ports/event-log.ts';
 
 /** In-process events for the embedded default: subscribers run after the publisher's turn, never inside it. */
 export class MemoryEventLog implements EventLog {
+  readonly shared = false;
+  readonly accepting = true;
   private readonly listeners = new Set<(event: GatewayEvent) => void>();
 
-  publish(event: GatewayEvent): void {
+  publish(event: GatewayEvent): Promise<void> {
     for (const listener of this.listeners) {
       queueMicrotask(() => {
         try {
@@ -15,6 +17,7 @@ export class MemoryEventLog implements EventLog {
         }
       });
     }
+    return Promise.resolve();
   }
 
   subscribe(listener: (event: GatewayEvent) => void): () => void {

@@ -71,7 +71,8 @@ export class MemoryMessageStore implements MessageStore {
     if (record === undefined) return Promise.resolve(undefined);
     const next = applyChange(record, change);
     this.records.set(id, next);
-    return Promise.resolve({ record: next, previousStatus: record.status, status: next.status });
+    const movedParts = next.parts.filter((part, index) => part.status !== record.parts[index]?.status).map((part) => part.seq);
+    return Promise.resolve({ id, record: next, previousStatus: record.status, status: next.status, movedParts });
   }
 
   correlate(connectorId: string, carrierMessageId: string, correlation: Correlation, ttlMs: number): Promise<void> {

@@ -30,6 +30,20 @@ export interface RedisKeys {
   routeStream(connectorId: string, lane: string): string;
   /** Sorted set of scheduled and delayed queue entries. */
   readonly schedule: string;
+  /** Stream of records waiting for Kafka while it is unreachable, oldest first. */
+  readonly outbox: string;
+  /** Which process currently flushes the outbox (expires). */
+  readonly outboxLead: string;
+  /** Hash of waiting webhook deliveries by job id. */
+  readonly webhookJobs: string;
+  /** Sorted set of webhook job ids by the time their next attempt is due. */
+  readonly webhookDue: string;
+  /** Marks a webhook job as done (expires), so a replayed event does not send it again. */
+  webhookDone(jobId: string): string;
+  /** Hash of one account's usage on one day (UTC): messages, segments. */
+  usage(accountId: string, day: string): string;
+  /** Marks a message as counted in usage (expires), so a replayed event is not counted twice. */
+  usageCounted(messageId: string): string;
 }
 
 const BUCKET_DIGITS = 2;
@@ -52,5 +66,12 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     correlation: (connectorId, carrierMessageId) => `${prefix}corr:${connectorId}:${carrierMessageId}`,
     routeStream: (connectorId, lane) => `${prefix}q:${connectorId}:${lane}`,
     schedule: `${prefix}sched`,
+    outbox: `${prefix}outbox`,
+    outboxLead: `${prefix}outbox:lead`,
+    webhookJobs: `${prefix}wh:jobs`,
+    webhookDue: `${prefix}wh:due`,
+    webhookDone: (jobId) => `${prefix}wh:done:${jobId}`,
+    usage: (accountId, day) => `${prefix}usage:${day}:${accountId}`,
+    usageCounted: (messageId) => `${prefix}usage:m:${messageId}`,
   };
 }

@@ -56,13 +56,15 @@ return {1, id}
  * KEYS: message, timeline. ARGV: at, explicit status or '', roll-up '1'/'0', update count k,
  * k triples (seq, fields to merge as JSON, status letter or ''; a seq the message does not have is ignored),
  * then timeline entries.
- * The roll-up mirrors rollUpParts(). Returns the status before and after, and the record only when it moved
+ * The roll-up mirrors rollUpParts(). Returns the status before and after, the parts whose status moved (comma
+ * separated sequence numbers), and the record only when the message status moved
  * (reading and shipping the whole record on every receipt would cost more than the change itself).
  */
 const APPLY = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local k = tonumber(ARGV[4])
 local ps = redis.call('HGET', KEYS[1], 'ps')
+local moved = {}
 for i = 0, k - 1 do
   local seq = tonumber(ARGV[5 + 3 * i])
   if seq >= 1 and seq <= #ps then
@@ -70,7 +72,10 @@ for i = 0, k - 1 do
     for field, value in pairs(cjson.decode(ARGV[6 + 3 * i])) do part[field] = value end
     redis.call('HSET', KEYS[1], 'p' .. seq, cjson.encode(part))
     local letter = ARGV[7 + 3 * i]
-    if letter ~= '' then ps = ps:sub(1, seq - 1) .. letter .. ps:sub(seq + 1) end
+    if letter ~= '' and ps:sub(seq, seq) ~= letter then
+      moved[#moved + 1] = seq
+      ps = ps:sub(1, seq - 1) .. letter .. ps:sub(seq + 1)
+    end
   end
 end
 if k > 0 then redis.call('HSET', KEYS[1], 'ps', ps) end
@@ -98,8 +103,9 @@ if not final[status] then
   end
 end
 local current = redis.call('HGET', KEYS[1], 's')
-if current == previous then return {previous, current} end
-return {previous, current, redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1)}
+local movedText = table.concat(moved, ',')
+if current == previous then return {previous, current, movedText} end
+return {previous, current, movedText, redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1)}
 `);
 
 export class RedisMessageStore implements MessageStore {
@@ -152,12 +158,17 @@ export class RedisMessageStore implements MessageStore {
     for (const part of parts) args.push(part.seq, JSON.stringify(part), part.status === undefined ? '' : PART_STATUS_LETTER[part.status]);
     for (const entry of change.timeline) args.push(JSON.stringify(entry));
     const reply = (await APPLY.run(this.redis, [this.keys.message(id), this.keys.timeline(id)], args)) as
-      | [string, string]
-      | [string, string, string[], string[]]
+      | [string, string, string]
+      | [string, string, string, string[], string[]]
       | null;
     if (reply === null) return undefined;
-    const [previous, current, flat, timeline] = reply;
-    const statuses = { previousStatus: previous as MessageStatus, status: current as MessageStatus };
+    const [previous, current, moved, flat, timeline] = reply;
+    const statuses = {
+      id,
+      previousStatus: previous as MessageStatus,
+      status: current as MessageStatus,
+      movedParts: moved === '' ? [] : moved.split(',').map(Number),
+    };
     if (flat === undefined || timeline === undefined) return statuses;
     const hash: Record<string, string> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;

@@ -1,0 +1,50 @@
+/** Where the gateway's Kafka records go: the `kafka` section of the configuration, with defaults filled in. */
+export interface KafkaTopics {
+  /** Raw receipts as the drivers received them (key: connector + SMSC message id). */
+  readonly receipts: string;
+  /** Every state change of a message and its parts (key: message id). */
+  readonly events: string;
+  /** Inbound messages after reassembly (key: destination number). */
+  readonly inbound: string;
+  /** Receipts no part claimed within the hold time. */
+  readonly unmatched: string;
+}
+
+export interface KafkaSettings {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  /** Create missing topics at start. */
+  readonly createTopics: boolean;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly compression: 'none' | 'gzip';
+  readonly topics: KafkaTopics;
+  /** Consumer group names are `<groupPrefix>.<role>` (status, webhooks, usage). */
+  readonly groupPrefix: string;
+  /** Outbox size at which new messages are refused while Kafka is away. */
+  readonly outboxLimit: number;
+  /** How long the status updater retries a receipt that matches no part before parking it. */
+  readonly receiptHoldMs: number;
+}
+
+export const DEFAULT_KAFKA_TOPICS: KafkaTopics = {
+  receipts: 'sms.receipts',
+  events: 'sms.events',
+  inbound: 'sms.inbound',
+  unmatched: 'sms.receipts.unmatched',
+};
+
+export function kafkaSettings(partial: Partial<KafkaSettings> & { readonly brokers: readonly string[] }): KafkaSettings {
+  return {
+    clientId: 'smsgw',
+    createTopics: true,
+    partitions: 6,
+    replicationFactor: 1,
+    compression: 'none',
+    groupPrefix: 'smsgw',
+    outboxLimit: 100_000,
+    receiptHoldMs: 30_000,
+    ...partial,
+    topics: { ...DEFAULT_KAFKA_TOPICS, ...partial.topics },
+  };
+}

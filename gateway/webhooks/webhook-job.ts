@@ -1,0 +1,29 @@
+/**
+ * Which events become callbacks, to where. Status callbacks go out from `submitted` on (the client learned of
+ * accepted and queued from the 202 answer) for the message's callbackUrl or the account's; inbound callbacks go
+ * to the account's inbound URL (or its callback URL). Part events stay on the event log.
+ */
+import type { AccountConfig } from '../accounts/account-registry.ts';
+import type { GatewayEvent } from '../events/gateway-event.ts';
+import type { MessageStatus } from '../messages/message-status.ts';
+import type { WebhookJob } from './webhook-dispatcher.ts';
+
+const CALLBACK_STATUSES: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undelivered', 'expired', 'failed', 'rejected', 'canceled']);
+
+export function webhookJobFor(event: GatewayEvent, account: AccountConfig | undefined): WebhookJob | undefined {
+  if (account === undefined || account.callbackSecret === undefined) return undefined;
+  let url: string | undefined;
+  if (event.type === 'message.status') {
+    if (!CALLBACK_STATUSES.has(event.status)) return undefined;
+    url = event.callbackUrl ?? account.callbackUrl;
+  } else if (event.type === 'message.inbound') {
+    url = account.inboundUrl ?? account.callbackUrl;
+  }
+  if (url === undefined) return undefined;
+  return { id: event.id, url, secret: account.callbackSecret, body: JSON.stringify(event) };
+}
+
+/** The account an event belongs to, when it names one. */
+export function accountOf(event: GatewayEvent): string | undefined {
+  return event.type === 'message.part' ? undefined : (event.accountId ?? undefined);
+}

@@ -1,0 +1,100 @@
+/**
+ * Sends the webhook jobs of a durable queue: leases due jobs, posts them with bounded concurrency, and either
+ * finishes them (2xx, or the schedule ran out) or puts them back for their next attempt. Dispatch never waits on
+ * it; a slow receiver only grows the queue.
+ */
+import type { StoredWebhookJob } from '../adapters/redis/redis-webhook-queue.ts';
+import { DEFAULT_WEBHOOK_SCHEDULE, postWebhook, type WebhookObserver } from './webhook-dispatcher.ts';
+
+export interface DurableWebhookQueue {
+  lease(now: number, leaseMs: number, limit: number): Promise<StoredWebhookJob[]>;
+  finish(id: string): Promise<void>;
+  retryAt(job: StoredWebhookJob, at: number): Promise<void>;
+}
+
+export interface WebhookSenderOptions {
+  readonly queue: DurableWebhookQueue;
+  readonly schedule?: readonly number[];
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
+  readonly pollMs?: number;
+  readonly observer?: WebhookObserver;
+  readonly now?: () => number;
+}
+
+export class WebhookSender {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private active = 0;
+  private stopped = false;
+  private readonly now: () => number;
+
+  constructor(private readonly options: WebhookSenderOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.poll(), this.options.pollMs ?? 100);
+    this.timer.unref();
+  }
+
+  /** Asks for a poll now (new jobs were added). */
+  nudge(): void {
+    void this.poll();
+  }
+
+  async stop(waitMs = 5_000): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    const until = Date.now() + waitMs;
+    while ((this.active > 0 || this.running) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  private async poll(): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    try {
+      const concurrency = this.options.concurrency ?? 32;
+      const timeoutMs = this.options.timeoutMs ?? 10_000;
+      for (;;) {
+        const room = concurrency - this.active;
+        if (room <= 0 || this.stopped) break;
+        // The lease outlasts one attempt, so no other process posts the job meanwhile.
+        const jobs = await this.options.queue.lease(this.now(), timeoutMs * 2, room);
+        if (jobs.length === 0) break;
+        for (const job of jobs) {
+          this.active += 1;
+          void this.attempt(job).finally(() => {
+            this.active -= 1;
+          });
+        }
+      }
+    } catch {
+      // Redis is away: the next poll tries again.
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async attempt(job: StoredWebhookJob): Promise<void> {
+    const result = await postWebhook(job, this.options.timeoutMs ?? 10_000, this.now());
+    const attempts = job.attempts + 1;
+    try {
+      if (result.ok) {
+        await this.options.queue.finish(job.id);
+        this.options.observer?.delivered?.(job, attempts);
+        return;
+      }
+      const wait = (this.options.schedule ?? DEFAULT_WEBHOOK_SCHEDULE)[attempts - 1];
+      if (wait === undefined) {
+        await this.options.queue.finish(job.id);
+        this.options.observer?.failed?.(job, attempts, result.reason);
+        return;
+      }
+      await this.options.queue.retryAt({ ...job, attempts }, this.now() + wait);
+    } catch {
+      // Redis is away: the lease runs out and the job is tried again.
+    }
+  }
+}
