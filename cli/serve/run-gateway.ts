@@ -63,7 +63,8 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
   const brokers = options.kafkaBrokers ?? config.kafka?.brokers;
   let pipeline: KafkaPipeline | undefined;
   const metrics = new GatewayMetrics();
-  let app: FastifyInstance | undefined;
+  // The Kafka client logs through the HTTP app's logger, which exists only once the gateway is running.
+  const logTo: { app?: FastifyInstance } = {};
   const processName = options.processName ?? `${hostname()}-${process.pid}`;
   if (brokers !== undefined && brokers.length > 0) {
     if (options.redisUrl === undefined) {
@@ -77,7 +78,7 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
       ...(options.redisPrefix === undefined ? {} : { redisPrefix: options.redisPrefix }),
       owner: processName,
       metrics,
-      log: (level, message) => app?.log[level](message),
+      log: (level, message) => logTo.app?.log[level](message),
     }).catch(async (error: unknown) => {
       await backend.close();
       throw error;
@@ -96,7 +97,8 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
   });
   await gateway.start();
   await pipeline?.startConsumers(gateway);
-  app = await buildApp({ gateway, logger: { level: options.logLevel ?? 'info' } });
+  const app = await buildApp({ gateway, logger: { level: options.logLevel ?? 'info' } });
+  logTo.app = app;
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   const onHup = (): void => {
     if (options.path === undefined) return;
@@ -113,7 +115,7 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     ...(pipeline === undefined ? {} : { pipeline }),
     stop: async () => {
       process.off('SIGHUP', onHup);
-      await app?.close();
+      await app.close();
       await pipeline?.stopConsumers();
       await gateway.stop();
       await pipeline?.close();

@@ -192,7 +192,7 @@ export class KafkaBroker {
     if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** The last lines of the broker log (or of the JVM console when the log is empty), for failure messages. */
+  /** The last lines of the broker log and of the JVM console (errors from before log4j is up), for failure messages. */
   logTail(lines = 40): string {
     const tail = (file: string): string => {
       if (!existsSync(file)) return '';
