@@ -6,6 +6,12 @@
  * BENCH_CONCURRENCY requests in flight, waits for every receipt, then the same number through the batch endpoint,
  * and prints one JSON line per mode: accepted/s, end-to-end delivered/s, accept latency percentiles,
  * submit-to-receipt latency, gateway CPU and peak RSS.
+ *
+ * The kafka mode runs the gateway on Redis and a Kafka broker (BENCH_KAFKA_BROKERS, or a single-node broker
+ * started here) with topics and consumer groups of its own. Throughput alone would hide lost or doubled
+ * events, so after the run it reads the events topic back from the beginning and reports how many accepted
+ * messages have exactly one final `message.status` event, and the outbox size the gateway ended with.
+ * BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the gateway process there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -15,21 +21,31 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'undici';
 import { stringify } from 'yaml';
 import { hashApiKey } from '../gateway/index.ts';
+import { KafkaBroker } from '../test/support/kafka-broker.ts';
 
 const BIN = fileURLToPath(new URL('../bin/smsgw.js', import.meta.url));
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const BATCH = 1_000;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const MODES = (process.env.BENCH_MODES ?? 'embedded,redis').split(',');
+const MODES = (process.env.BENCH_MODES ?? 'embedded,redis,kafka').split(',');
+const KAFKA_BROKERS = process.env.BENCH_KAFKA_BROKERS;
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
+const FINAL_STATUSES: ReadonlySet<string> = new Set(['delivered', 'undelivered', 'failed', 'expired', 'rejected', 'canceled']);
 const KEY = 'bench-key';
 const CLK_TCK = 100;
 
-function spawnReady(args: string[], env: NodeJS.ProcessEnv, pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+function spawnReady(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  pattern: RegExp,
+  nodeArgs: readonly string[] = [],
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
@@ -64,6 +80,7 @@ function percentile(sorted: readonly number[], p: number): number {
 
 interface Metrics {
   readonly delivered: number;
+  readonly outboxSize: number;
   readonly receiptBuckets: readonly [number, number][];
 }
 
@@ -71,11 +88,12 @@ async function scrape(pool: Pool): Promise<Metrics> {
   const { body } = await pool.request({ path: '/metrics', method: 'GET' });
   const text = await body.text();
   const delivered = Number(/smsgw_message_status_total\{status="delivered"\} (\d+)/.exec(text)?.[1] ?? 0);
+  const outboxSize = Number(/^smsgw_event_outbox_size (\d+)/m.exec(text)?.[1] ?? 0);
   const receiptBuckets: [number, number][] = [];
   for (const m of text.matchAll(/smsgw_submit_to_receipt_seconds_bucket\{le="([^"]+)",connector="[^"]+"\} (\d+)/g)) {
     receiptBuckets.push([m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])]);
   }
-  return { delivered, receiptBuckets };
+  return { delivered, outboxSize, receiptBuckets };
 }
 
 /** A quantile from cumulative histogram buckets (upper bound of the bucket it falls in). */
@@ -95,7 +113,8 @@ async function waitDelivered(pool: Pool, target: number, timeoutMs: number): Pro
   }
 }
 
-async function singles(pool: Pool, count: number, offset: number): Promise<number[]> {
+/** Accepted message ids go to `ids` when given (the kafka mode checks their events afterwards). */
+async function singles(pool: Pool, count: number, offset: number, ids?: string[]): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -108,7 +127,8 @@ async function singles(pool: Pool, count: number, offset: number): Promise<numbe
         headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
         body: JSON.stringify({ to: `+8190${String(10_000_000 + offset + i)}`, text: `Your order ${offset + i} has shipped and arrives tomorrow.` }),
       });
-      await body.dump();
+      if (ids === undefined) await body.dump();
+      else ids.push(((await body.json()) as { id: string }).id);
       if (statusCode !== 202) throw new Error(`POST answered ${statusCode}`);
       latencies.push(performance.now() - started);
     }
@@ -117,7 +137,7 @@ async function singles(pool: Pool, count: number, offset: number): Promise<numbe
   return latencies.sort((a, b) => a - b);
 }
 
-async function batches(pool: Pool, count: number, offset: number): Promise<void> {
+async function batches(pool: Pool, count: number, offset: number, ids?: string[]): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < count) {
@@ -133,16 +153,132 @@ async function batches(pool: Pool, count: number, offset: number): Promise<void>
         headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
         body: JSON.stringify({ messages }),
       });
-      const result = (await body.json()) as { accepted: number };
+      const result = (await body.json()) as { accepted: number; results: { message?: { id: string } }[] };
       if (statusCode !== 200 || result.accepted !== messages.length) throw new Error(`batch answered ${statusCode}, accepted ${result.accepted}`);
+      if (ids !== undefined) for (const item of result.results) if (item.message !== undefined) ids.push(item.message.id);
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));
 }
 
+interface EventsComplete {
+  readonly messages: number;
+  readonly withFinalEvent: number;
+  readonly missing: number;
+  readonly duplicatesOfFinal: number;
+  readonly eventsRead: number;
+  /** A few message ids without a final event, to look up. */
+  readonly missingSample: readonly string[];
+}
+
+/**
+ * Reads the events topic from its beginning in a group of its own and counts the final `message.status` events
+ * of every id. Stops once it has read up to the end offsets and they stayed put for `settleMs` (records still
+ * relayed from the outbox arrive late), or when every id has its final event and the end is reached.
+ */
+async function checkEvents(brokers: readonly string[], topic: string, ids: readonly string[], settleMs = 5_000, timeoutMs = 120_000): Promise<EventsComplete> {
+  const finals = new Map<string, number>(ids.map((id) => [id, 0]));
+  const kafka = new Kafka({ clientId: 'smsgw-bench-reader', brokers: [...brokers], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const consumer = kafka.consumer({ groupId: `smsgw-bench-reader-${randomUUID()}`, maxBytes: 16 * 1024 * 1024 });
+  const reached = new Map<number, number>();
+  let eventsRead = 0;
+  let withFinal = 0;
+  await admin.connect();
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          eventsRead++;
+          const event = JSON.parse(message.value?.toString() ?? 'null') as { type?: string; messageId?: string; status?: string } | null;
+          if (event?.type !== 'message.status' || event.messageId === undefined || !FINAL_STATUSES.has(event.status ?? '')) continue;
+          const count = finals.get(event.messageId);
+          if (count === undefined) continue;
+          if (count === 0) withFinal++;
+          finals.set(event.messageId, count + 1);
+        }
+        if (batch.messages.length > 0) reached.set(batch.partition, Number(batch.lastOffset()) + 1);
+        await Promise.resolve();
+      },
+    });
+    const deadline = Date.now() + timeoutMs;
+    let stableSince = Date.now();
+    let last = '';
+    for (;;) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const key = ends.map((p) => `${p.partition}:${p.high}`).join(',');
+      if (key !== last) {
+        last = key;
+        stableSince = Date.now();
+      }
+      const caughtUp = ends.every((p) => Number(p.high) === 0 || (reached.get(p.partition) ?? 0) >= Number(p.high));
+      if (caughtUp && (withFinal === finals.size || Date.now() - stableSince >= settleMs)) break;
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+  }
+  let duplicates = 0;
+  const missingSample: string[] = [];
+  for (const [id, count] of finals) {
+    if (count > 1) duplicates++;
+    if (count === 0 && missingSample.length < 5) missingSample.push(id);
+  }
+  return { messages: finals.size, withFinalEvent: withFinal, missing: finals.size - withFinal, duplicatesOfFinal: duplicates, eventsRead, missingSample };
+}
+
+interface KafkaRun {
+  readonly brokers: readonly string[];
+  readonly topics: { readonly receipts: string; readonly events: string; readonly inbound: string; readonly unmatched: string };
+  readonly groupPrefix: string;
+  close(): Promise<void>;
+}
+
+/** A broker (the given one or a fresh single node) and topic / group names no earlier run used. */
+async function kafkaRun(): Promise<KafkaRun> {
+  const run = `bench-${randomUUID().slice(0, 8)}`;
+  const topics = { receipts: `${run}.receipts`, events: `${run}.events`, inbound: `${run}.inbound`, unmatched: `${run}.receipts.unmatched` };
+  if (KAFKA_BROKERS === undefined || KAFKA_BROKERS.trim() === '') {
+    const broker = await KafkaBroker.start({ heapMb: 1024 });
+    return { brokers: broker.brokers, topics, groupPrefix: run, close: () => broker.close() };
+  }
+  const brokers = KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
+  return {
+    brokers,
+    topics,
+    groupPrefix: run,
+    // A shared broker keeps its other topics; only this run's go.
+    close: async () => {
+      const admin = new Kafka({ clientId: 'smsgw-bench-admin', brokers, logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      try {
+        await admin.deleteTopics({ topics: Object.values(topics) });
+      } finally {
+        await admin.disconnect();
+      }
+    },
+  };
+}
+
+async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5_000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = nextCursor;
+  } while (cursor !== '0');
+  await redis.quit();
+}
+
 async function runMode(mode: string): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'smsgw-bench-'));
   const prefix = `smsgw-bench:${randomUUID()}:`;
+  const kafka = mode === 'kafka' ? await kafkaRun() : undefined;
   const simulator = await spawnReady(['simulate', 'smsc', '--port', '0', '--control-port', '0'], process.env, /smpp=[^:]+:(\d+)/);
   const configPath = join(dir, 'gateway.yaml');
   writeFileSync(
@@ -154,30 +290,37 @@ async function runMode(mode: string): Promise<Record<string, unknown>> {
       carriers: { builtinRanges: false },
       routes: { only: { strategy: 'failover', connectors: [{ id: 'smsc' }] } },
       rules: [{ name: 'default', route: 'only' }],
+      ...(kafka === undefined ? {} : { kafka: { topics: kafka.topics, groupPrefix: kafka.groupPrefix } }),
     }),
   );
   const gatewayEnv: NodeJS.ProcessEnv = { ...process.env, REDIS_URL, REDIS_PREFIX: prefix };
-  if (mode !== 'redis') delete gatewayEnv.REDIS_URL;
-  const gateway = await spawnReady(['serve', '--config', configPath, '--log-level', 'warn'], gatewayEnv, /listening on (http:\/\/\S+)/);
+  delete gatewayEnv.KAFKA_BROKERS;
+  if (mode === 'embedded') delete gatewayEnv.REDIS_URL;
+  if (kafka !== undefined) gatewayEnv.KAFKA_BROKERS = kafka.brokers.join(',');
+  const nodeArgs = CPU_PROF_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR, '--cpu-prof-name', `gateway-${mode}-${Date.now()}.cpuprofile`];
+  const gateway = await spawnReady(['serve', '--config', configPath, '--log-level', 'warn'], gatewayEnv, /listening on (http:\/\/\S+)/, nodeArgs);
   const pool = new Pool(gateway.match[1] as string, { connections: CONCURRENCY, pipelining: 1 });
+  const ids = kafka === undefined ? undefined : ([] as string[]);
   try {
     // Warm-up: JIT, connections, binds.
-    await singles(pool, 500, 80_000_000);
+    await singles(pool, 500, 80_000_000, ids);
     await waitDelivered(pool, 500, 60_000);
     const cpuStart = processUsage(gateway.child.pid as number).cpuSeconds;
     const t0 = performance.now();
-    const latencies = await singles(pool, MESSAGES, 0);
+    const latencies = await singles(pool, MESSAGES, 0, ids);
     const acceptedAt = performance.now();
     const deliveredAt = await waitDelivered(pool, 500 + MESSAGES, 300_000);
     const singleCpu = processUsage(gateway.child.pid as number).cpuSeconds - cpuStart;
     const endToEnd = performance.timeOrigin + t0;
     const t1 = performance.now();
-    await batches(pool, MESSAGES, 0);
+    await batches(pool, MESSAGES, 0, ids);
     const batchAcceptedAt = performance.now();
     await waitDelivered(pool, 500 + 2 * MESSAGES, 300_000);
     const batchDeliveredAt = performance.now();
     const metrics = await scrape(pool);
     const usage = processUsage(gateway.child.pid as number);
+    const eventsComplete = kafka === undefined || ids === undefined ? undefined : await checkEvents(kafka.brokers, kafka.topics.events, ids);
+    const outboxSize = kafka === undefined ? undefined : (await scrape(pool)).outboxSize;
     return {
       mode,
       messages: MESSAGES,
@@ -190,22 +333,16 @@ async function runMode(mode: string): Promise<Record<string, unknown>> {
       submitToReceiptSeconds: { p50: bucketQuantile(metrics.receiptBuckets, 0.5), p99: bucketQuantile(metrics.receiptBuckets, 0.99) },
       gatewayCpuSecondsPerThousand: +((singleCpu / MESSAGES) * 1000).toFixed(3),
       gatewayPeakRssMiB: usage.peakRssMiB,
+      ...(eventsComplete === undefined ? {} : { eventsComplete, outboxSize }),
+      loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
     };
   } finally {
     await pool.close();
     await stop(gateway.child);
     await stop(simulator.child);
     rmSync(dir, { recursive: true, force: true });
-    if (mode === 'redis') {
-      const redis = new Redis(REDIS_URL);
-      let cursor = '0';
-      do {
-        const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5_000);
-        if (keys.length > 0) await redis.del(...keys);
-        cursor = nextCursor;
-      } while (cursor !== '0');
-      await redis.quit();
-    }
+    if (mode !== 'embedded') await deleteKeys(prefix);
+    await kafka?.close();
   }
 }
 
