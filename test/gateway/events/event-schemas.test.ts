@@ -1,0 +1,165 @@
+/**
+ * The published JSON Schemas of the Kafka records: records built by the gateway's own builders pass, broken ones
+ * fail naming the field, and the schemas' enums are the TypeScript constants (so the two cannot drift apart).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject } from 'ajv';
+import formats from 'ajv-formats';
+import { describe, expect, test } from 'vitest';
+import { describeSchemaError } from '../../../common/index.ts';
+import { RECEIPT_STATES } from '../../../drivers/codec/index.ts';
+import type { Receipt } from '../../../drivers/transport/index.ts';
+import { partEvent } from '../../../gateway/events/gateway-event.ts';
+import {
+  MESSAGE_STATUSES,
+  PART_STATUSES,
+  partViews,
+  receiptRecord,
+  statusEvent,
+  type InboundEvent,
+  type MessageRecord,
+  type UnmatchedReceiptRecord,
+} from '../../../gateway/index.ts';
+import { makeRecord } from '../adapters/message-backend.contract.ts';
+
+const SCHEMA_DIR = fileURLToPath(new URL('../../../gateway/events/schemas/', import.meta.url));
+const TYPES = ['message.status', 'message.part', 'message.inbound', 'receipt.raw', 'receipt.unmatched'] as const;
+type RecordType = (typeof TYPES)[number];
+
+interface Schema {
+  readonly $id: string;
+  readonly properties: Record<string, { const?: unknown; enum?: unknown[] }>;
+  readonly required: string[];
+  readonly definitions?: Record<string, { properties: Record<string, { enum?: unknown[] }> }>;
+}
+
+const schemas = Object.fromEntries(TYPES.map((type) => [type, JSON.parse(readFileSync(`${SCHEMA_DIR}${type}.schema.json`, 'utf8')) as Schema])) as Record<RecordType, Schema>;
+
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
+// ajv-formats is CommonJS: under NodeNext its callable export sits on `default`.
+(formats as unknown as { default: (ajv: Ajv) => void }).default(ajv);
+for (const schema of Object.values(schemas)) ajv.addSchema(schema);
+
+function errorsOf(type: RecordType, value: unknown): ErrorObject[] {
+  const validate = ajv.getSchema(schemas[type].$id);
+  if (validate === undefined) throw new Error(`no schema ${type}`);
+  return validate(value) ? [] : (validate.errors ?? []);
+}
+
+const fields = (errors: readonly ErrorObject[]): string[] => errors.map((error) => describeSchemaError(error).field);
+
+const T0 = Date.parse('2025-11-21T04:00:00.000Z');
+
+/** A 3-part message part-way through delivery: one part delivered with carrier values, one failed, one pending. */
+function deliveringRecord(): MessageRecord {
+  const base = makeRecord({ id: 'msg-01HX9', clientRef: 'order-7' });
+  const [first, second, third] = base.parts;
+  if (first === undefined || second === undefined || third === undefined) throw new Error('expected a 3-part message');
+  return {
+    ...base,
+    envelope: { ...base.envelope, callbackUrl: 'https://client.example/cb' },
+    status: 'sending',
+    parts: [
+      { seq: first.seq, status: 'delivered', connectorId: 'smsc-a', carrierMessageId: '4f2a', raw: { stat: 'DELIVRD', err: '000', messageState: 2 }, submittedAt: T0, doneAt: T0 + 4_000 },
+      { seq: second.seq, status: 'failed', connectorId: 'smsc-b', error: { code: 'SMPP_THROTTLED', message: 'throttled' }, submittedAt: T0 },
+      { seq: third.seq, status: 'pending' },
+    ],
+  };
+}
+
+const receipt: Receipt = {
+  connectorId: 'smsc-a',
+  carrierMessageId: '4f2a',
+  state: 'delivered',
+  final: true,
+  raw: { stat: 'DELIVRD', err: '000', text: 'hello' },
+  submittedAt: new Date(T0),
+  doneAt: new Date(T0 + 4_000),
+  receivedAt: new Date(T0 + 4_200),
+};
+
+const inbound: InboundEvent = {
+  type: 'message.inbound',
+  version: 1,
+  id: '6d1f0c1e-2a8e-4d43-9d6e-0d1b0c4c1a11',
+  accountId: null,
+  connector: 'modem-1',
+  from: '+819011112222',
+  to: '+819033334444',
+  text: 'STOP',
+  encoding: 'gsm7',
+  parts: 1,
+  complete: true,
+  receivedAt: new Date(T0).toISOString(),
+};
+
+function built(): Record<RecordType, unknown[]> {
+  const record = deliveringRecord();
+  const raw = receiptRecord(receipt);
+  const unmatched: UnmatchedReceiptRecord = { type: 'receipt.unmatched', version: 1, id: `${raw.id}:parked`, reason: 'no-matching-part', parkedAt: new Date(T0 + 60_000).toISOString(), receipt: raw };
+  const unreadable: UnmatchedReceiptRecord = { type: 'receipt.unmatched', version: 1, id: 'unreadable:1', reason: 'unreadable', parkedAt: new Date(T0).toISOString(), payload: '{"type":"receipt.raw"' };
+  return {
+    'message.status': [statusEvent(record, T0 + 5_000), statusEvent(makeRecord(), T0)],
+    'message.part': partViews(record).map((part) => partEvent(record.envelope.id, part, T0 + 5_000)),
+    'message.inbound': [inbound, { ...inbound, accountId: 'acct-a', encoding: 'ucs2', parts: 2, complete: false }],
+    'receipt.raw': [raw, receiptRecord({ connectorId: 'm', carrierMessageId: '17', state: 'enroute', final: false, raw: {}, receivedAt: new Date(T0) })],
+    'receipt.unmatched': [unmatched, unreadable],
+  };
+}
+
+describe('Kafka record schemas', () => {
+  test('one schema file per record type, each with its $id and type/version constants', () => {
+    expect(readdirSync(SCHEMA_DIR).filter((name) => name.endsWith('.schema.json')).sort()).toEqual(TYPES.map((type) => `${type}.schema.json`).sort());
+    for (const type of TYPES) {
+      const schema = schemas[type];
+      expect(schema.$id).toContain(type);
+      expect(schema.properties.type?.const).toBe(type);
+      expect(schema.properties.version?.const).toBe(1);
+      expect(schema.required).toEqual(expect.arrayContaining(['type', 'version', 'id']));
+    }
+  });
+
+  test('records built by the gateway builders are valid', () => {
+    const records = built();
+    for (const type of TYPES) {
+      expect(records[type].length).toBeGreaterThan(0);
+      for (const record of records[type]) expect({ type, errors: errorsOf(type, record) }).toEqual({ type, errors: [] });
+    }
+    // The realistic status event really carries the optional fields the schema describes.
+    const [status] = records['message.status'] as [Record<string, unknown>];
+    expect(Object.keys(status)).toEqual(expect.arrayContaining(['clientRef', 'callbackUrl', 'parts']));
+  });
+
+  test('the enums are the TypeScript constants', () => {
+    const status = schemas['message.status'];
+    expect(status.properties.status?.enum).toEqual([...MESSAGE_STATUSES]);
+    expect(status.definitions?.part?.properties.status?.enum).toEqual([...PART_STATUSES]);
+    expect(schemas['message.part'].properties.status?.enum).toEqual([...PART_STATUSES]);
+    expect(schemas['receipt.raw'].properties.state?.enum).toEqual([...RECEIPT_STATES]);
+  });
+
+  describe('broken records are rejected, naming the field', () => {
+    const cases: { name: string; type: RecordType; break: (record: Record<string, unknown>) => unknown; field: string }[] = [
+      { name: 'missing messageId', type: 'message.status', break: ({ messageId: _, ...rest }) => rest, field: 'messageId' },
+      { name: 'unknown status', type: 'message.status', break: (r) => ({ ...r, status: 'sent' }), field: 'status' },
+      { name: 'extra field', type: 'message.status', break: (r) => ({ ...r, priority: 'high' }), field: 'priority' },
+      { name: 'unknown part status', type: 'message.status', break: (r) => ({ ...r, parts: [{ seq: 1, status: 'done' }] }), field: 'parts.0.status' },
+      { name: 'extra part field', type: 'message.part', break: (r) => ({ ...r, attempt: 2 }), field: 'attempt' },
+      { name: 'missing seq', type: 'message.part', break: ({ seq: _, ...rest }) => rest, field: 'seq' },
+      { name: 'unknown receipt state', type: 'receipt.raw', break: (r) => ({ ...r, state: 'DELIVRD' }), field: 'state' },
+      { name: 'time not ISO', type: 'receipt.raw', break: (r) => ({ ...r, receivedAt: 'yesterday' }), field: 'receivedAt' },
+      { name: 'wrong version', type: 'message.inbound', break: (r) => ({ ...r, version: 2 }), field: 'version' },
+      { name: 'missing text', type: 'message.inbound', break: ({ text: _, ...rest }) => rest, field: 'text' },
+      { name: 'parked without the receipt', type: 'receipt.unmatched', break: ({ receipt: _, ...rest }) => rest, field: 'receipt' },
+      { name: 'parked receipt with an extra field', type: 'receipt.unmatched', break: (r) => ({ ...r, receipt: { ...(r.receipt as object), extra: 1 } }), field: 'receipt.extra' },
+    ];
+    for (const c of cases) {
+      test(`${c.type}: ${c.name}`, () => {
+        const [record] = built()[c.type] as [Record<string, unknown>];
+        expect(errorsOf(c.type, record)).toEqual([]);
+        expect(fields(errorsOf(c.type, c.break(record)))).toContain(c.field);
+      });
+    }
+  });
+});
