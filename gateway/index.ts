@@ -43,7 +43,7 @@ export { parseGatewayConfig } from './config/gateway-config.ts';
 export type { GatewayConfig, ConnectorEntry } from './config/gateway-config.ts';
 export { createDriver } from './config/create-driver.ts';
 // Kafka: the durable publisher with its Redis outbox, the event log, and the consumer groups.
-export { KafkaPipeline } from './adapters/kafka/kafka-pipeline.ts';
+export { KafkaPipeline, CONSUMER_ROLES } from './adapters/kafka/kafka-pipeline.ts';
 export type { KafkaPipelineOptions, ConsumerRole } from './adapters/kafka/kafka-pipeline.ts';
 export { kafkaSettings, DEFAULT_KAFKA_TOPICS } from './adapters/kafka/kafka-settings.ts';
 export type { KafkaSettings, KafkaTopics } from './adapters/kafka/kafka-settings.ts';

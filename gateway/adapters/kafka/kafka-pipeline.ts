@@ -23,7 +23,12 @@ import { KafkaEventLog } from './kafka-event-log.ts';
 import type { KafkaSettings } from './kafka-settings.ts';
 import { KafkaTopicConsumer } from './kafka-topic-consumer.ts';
 
-export type ConsumerRole = 'status' | 'webhooks' | 'usage';
+/**
+ * What a process does with the topics: apply receipts (`status`), turn events into webhook jobs (`webhooks`),
+ * post the jobs (`webhook-sender`, not a consumer group: it works from the Redis queue), count usage (`usage`).
+ */
+export type ConsumerRole = 'status' | 'webhooks' | 'webhook-sender' | 'usage';
+export const CONSUMER_ROLES: readonly ConsumerRole[] = ['status', 'webhooks', 'webhook-sender', 'usage'];
 
 export interface KafkaPipelineOptions {
   readonly settings: KafkaSettings;
@@ -36,6 +41,10 @@ export interface KafkaPipelineOptions {
   readonly webhooks?: { readonly schedule?: readonly number[]; readonly concurrency?: number; readonly timeoutMs?: number };
   /** Which consumer groups this process joins (default all). */
   readonly roles?: readonly ConsumerRole[];
+  /** Commit consumer offsets at most this often (default after every batch). */
+  readonly commitEveryMs?: number;
+  /** Consumer group session timeout (default 30 s): how soon a dead process's partitions move on. */
+  readonly sessionTimeoutMs?: number;
 }
 
 export class KafkaPipeline {
@@ -86,9 +95,13 @@ export class KafkaPipeline {
   /** Joins the consumer groups of this process's roles, acting through `gateway`. */
   async startConsumers(gateway: Gateway): Promise<void> {
     const { settings, metrics } = this.options;
-    const roles = new Set(this.options.roles ?? ['status', 'webhooks', 'usage']);
+    const roles = new Set(this.options.roles ?? CONSUMER_ROLES);
     const topics = settings.topics;
     const onError = (error: unknown): void => this.options.log?.('error', `consumer: ${error instanceof Error ? error.message : String(error)}`);
+    const commit = {
+      ...(this.options.commitEveryMs === undefined ? {} : { commitEveryMs: this.options.commitEveryMs }),
+      ...(this.options.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: this.options.sessionTimeoutMs }),
+    };
     if (roles.has('status')) {
       const updater = new StatusUpdater({
         gateway,
@@ -98,10 +111,10 @@ export class KafkaPipeline {
         observer: { parked: (reason) => metrics?.receiptsParked.inc({ reason }) },
       });
       this.consumers.push(
-        new KafkaTopicConsumer(this.kafka, { groupId: `${settings.groupPrefix}.status`, topics: [topics.receipts], handler: (records, heartbeat) => updater.handle(records, heartbeat), onError }),
+        new KafkaTopicConsumer(this.kafka, { groupId: `${settings.groupPrefix}.status`, topics: [topics.receipts], handler: (records, heartbeat) => updater.handle(records, heartbeat), onError, ...commit }),
       );
     }
-    if (roles.has('webhooks')) {
+    if (roles.has('webhook-sender')) {
       const sender = new WebhookSender({
         queue: this.webhookQueue,
         ...this.options.webhooks,
@@ -111,23 +124,34 @@ export class KafkaPipeline {
         },
       });
       this.sender = sender;
-      const feeder = new WebhookFeeder({ account: (id) => gateway.accounts.get(id), store: (jobs) => this.webhookQueue.add(jobs, Date.now()) });
+      sender.start();
+    }
+    if (roles.has('webhooks')) {
+      const feeder = new WebhookFeeder({
+        account: (id) => gateway.accounts.get(id),
+        store: async (jobs) => {
+          const added = await this.webhookQueue.add(jobs, Date.now());
+          metrics?.webhookJobs.inc({ outcome: 'added' }, added);
+          if (jobs.length > added) metrics?.webhookJobs.inc({ outcome: 'duplicate' }, jobs.length - added);
+          return added;
+        },
+      });
       this.consumers.push(
         new KafkaTopicConsumer(this.kafka, {
           groupId: `${settings.groupPrefix}.webhooks`,
           topics: [topics.events, topics.inbound],
           handler: async (records) => {
-            if ((await feeder.handle(records)) > 0) sender.nudge();
+            if ((await feeder.handle(records)) > 0) this.sender?.nudge();
           },
           onError,
+          ...commit,
         }),
       );
-      sender.start();
     }
     if (roles.has('usage')) {
       const usage = new UsageConsumer(this.usage);
       this.consumers.push(
-        new KafkaTopicConsumer(this.kafka, { groupId: `${settings.groupPrefix}.usage`, topics: [topics.events], handler: async (records) => void (await usage.handle(records)), onError }),
+        new KafkaTopicConsumer(this.kafka, { groupId: `${settings.groupPrefix}.usage`, topics: [topics.events], handler: async (records) => void (await usage.handle(records)), onError, ...commit }),
       );
     }
     await Promise.all(this.consumers.map((consumer) => consumer.start()));

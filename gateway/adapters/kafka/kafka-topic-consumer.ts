@@ -22,10 +22,18 @@ export interface TopicConsumerOptions {
   /** Where a group without committed offsets starts (default: the beginning, so nothing is skipped). */
   readonly fromBeginning?: boolean;
   readonly onError?: (error: unknown) => void;
+  /**
+   * Commit at most this often (default: after every batch). Offsets are resolved only after the handler, so a
+   * longer interval never commits an effect that is not stored; it only makes a restart replay more.
+   */
+  readonly commitEveryMs?: number;
+  /** How long the group waits for a silent member before handing its partitions on (default 30 s). */
+  readonly sessionTimeoutMs?: number;
 }
 
 export class KafkaTopicConsumer {
   private consumer: Consumer | undefined;
+  private lastCommit = Date.now();
 
   constructor(
     private readonly kafka: Kafka,
@@ -35,15 +43,16 @@ export class KafkaTopicConsumer {
   async start(): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
       retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5_000 },
     });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? true });
     await consumer.run({
-      autoCommit: true,
+      // kafkajs commits the resolved offsets after every batch; with an interval, this class commits instead.
+      autoCommit: this.options.commitEveryMs === undefined,
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {
         const { batch } = payload;
@@ -62,6 +71,12 @@ export class KafkaTopicConsumer {
           throw error;
         }
         payload.resolveOffset(batch.lastOffset());
+        const every = this.options.commitEveryMs;
+        if (every !== undefined && Date.now() - this.lastCommit >= every) {
+          const next = (BigInt(batch.lastOffset()) + 1n).toString();
+          await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+          this.lastCommit = Date.now();
+        }
       },
     });
   }

@@ -123,6 +123,7 @@ export class KafkaHarness {
 
   newPipeline(roles = this.options.roles): Promise<KafkaPipeline> {
     return KafkaPipeline.create({
+      sessionTimeoutMs: 6_000,
       settings: this.settings,
       redisUrl: REDIS_URL,
       redisPrefix: this.prefix,
