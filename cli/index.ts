@@ -10,10 +10,11 @@ import { registerSegmentsCommand } from './segments-command.ts';
 import { registerRouteCommand } from './route-command.ts';
 import { registerMnpCommand } from './mnp-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
+import { registerEventsCommand } from './events-command.ts';
 
 export type CommandRegistrar = (program: Command) => void;
 
-const registrars: readonly CommandRegistrar[] = [registerServeCommand, registerPduCommand, registerSegmentsCommand, registerRouteCommand, registerMnpCommand, registerSimulateCommand];
+const registrars: readonly CommandRegistrar[] = [registerServeCommand, registerPduCommand, registerSegmentsCommand, registerRouteCommand, registerMnpCommand, registerSimulateCommand, registerEventsCommand];
 
 export function buildProgram(): Command {
   const program = new Command('smsgw')

@@ -20,7 +20,7 @@ function startWorker(harness: KafkaHarness): Promise<ChildProcess> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout as NonNullable<typeof child.stdout> }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       if (line === 'feeder ready') resolve(child);
     });
     child.once('exit', (code) => reject(new Error(`feeder exited with ${String(code)}`)));
