@@ -1,0 +1,16 @@
+import { CodedError, type ErrorTable } from '../common/index.ts';
+
+/** Errors of the command-line tools themselves (options, the services a one-shot command reaches). */
+export const CLI_ERRORS = {
+  CLI_INVALID_OPTION: { message: 'invalid command-line option', retriable: false },
+  CLI_KAFKA_UNREACHABLE: { message: 'could not reach the Kafka brokers', retriable: true },
+  CLI_KAFKA_TOPIC_NOT_FOUND: { message: 'no such Kafka topic', retriable: false },
+} as const satisfies ErrorTable<string>;
+
+export type CliErrorCode = keyof typeof CLI_ERRORS;
+
+export class CliError extends CodedError<CliErrorCode> {}
+
+export function cliError(code: CliErrorCode, detail?: string, details?: Record<string, unknown>, options?: ErrorOptions): CliError {
+  return new CliError(code, CLI_ERRORS[code], detail, details, options);
+}
