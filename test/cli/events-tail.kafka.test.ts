@@ -4,12 +4,17 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { parse, stringify } from 'yaml';
 
 const BIN = fileURLToPath(new URL('../../bin/smsgw.js', import.meta.url));
+const DEPLOY_CONFIG = fileURLToPath(new URL('../../deploy/gateway.yaml', import.meta.url));
 
 interface Run {
   readonly code: number | null;
@@ -107,6 +112,21 @@ describe('smsgw events tail', () => {
     expect({ code: run.code, signal: run.signal }).toEqual({ code: 0, signal: null });
     expect(lines(run.stdout).map((line) => line.offset)).toEqual([0, 1, 2, 3]);
     expect(await tailGroups(admin)).toEqual([]);
+  });
+
+  test('without --brokers and --topic, takes both from the configuration file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smsgw-tail-'));
+    const file = join(dir, 'gateway.yaml');
+    try {
+      const document = parse(readFileSync(DEPLOY_CONFIG, 'utf8')) as Record<string, unknown>;
+      writeFileSync(file, stringify({ ...document, kafka: { brokers, topics: { events: topic } } }));
+      const run = await smsgw(['events', 'tail', '--config', file, '--from-beginning', '--max', '1']);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(lines(run.stdout)).toMatchObject([{ topic, offset: 0, key: 'm-1', value: event }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a topic that does not exist is an error, and is not created', async () => {
