@@ -42,7 +42,8 @@ export async function tailRecords(options: TailOptions): Promise<void> {
   const kafka = createKafka(settings);
   const admin = kafka.admin();
   const groupId = `smsgw-tail-${randomBytes(6).toString('hex')}`;
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  // Short fetch waits: a stop waits for the fetch in flight, and Ctrl-C should feel immediate.
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
   const brokers = settings.brokers.join(',');
 
   try {
