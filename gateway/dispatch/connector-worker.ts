@@ -7,7 +7,7 @@
 import type { Driver, PartOutcome, SendResult } from '../../drivers/transport/index.ts';
 import { gatewayError } from '../errors.ts';
 import { fromStoredEncoding } from '../messages/stored-encoding.ts';
-import type { MessageChange, MessageRecord, PartUpdate, TimelineEntry } from '../messages/message-record.ts';
+import type { MessageChange, MessageRecord, PartCorrelation, PartUpdate, TimelineEntry } from '../messages/message-record.ts';
 import { isFinalMessageStatus } from '../messages/message-status.ts';
 import type { MessageBackend } from '../ports/backend.ts';
 import type { AppliedChange } from '../ports/message-store.ts';
@@ -180,17 +180,13 @@ export class ConnectorWorker {
     let parts: PartUpdate[] = [];
     const timeline: TimelineEntry[] = [];
     const retriable: number[] = [];
-    const correlations: Promise<void>[] = [];
+    const correlations: PartCorrelation[] = [];
     for (const outcome of result.parts) {
       observer?.submitted?.(connectorId, outcome, envelope.createdAt);
       if (outcome.status === 'submitted') {
         parts.push({ seq: outcome.seq, status: 'submitted', connectorId, carrierMessageId: outcome.carrierMessageId, submittedAt: at });
-        const correlation = { messageId: envelope.id, seq: outcome.seq, submittedAt: at };
-        this.options.recent?.set(connectorId, outcome.carrierMessageId, correlation);
         timeline.push({ at, event: 'part:submitted', seq: outcome.seq, connectorId, detail: outcome.carrierMessageId });
-        correlations.push(
-          backend.store.correlate(connectorId, outcome.carrierMessageId, correlation, this.options.correlationTtlMs ?? 259_200_000),
-        );
+        correlations.push({ connectorId, carrierMessageId: outcome.carrierMessageId, seq: outcome.seq, submittedAt: at, ttlMs: this.options.correlationTtlMs ?? 259_200_000 });
       } else if (outcome.status === 'unknown') {
         parts.push({ seq: outcome.seq, status: 'unknown', connectorId, error: { code: outcome.error.code, message: outcome.error.message } });
         timeline.push({ at, event: 'part:unknown', seq: outcome.seq, connectorId, detail: outcome.error.code });
@@ -202,8 +198,6 @@ export class ConnectorWorker {
         timeline.push({ at, event: 'part:failed', seq: outcome.seq, connectorId, detail: outcome.error.code });
       }
     }
-    // Correlations first: a fast SMSC's receipt must find its part.
-    await Promise.all(correlations);
     const decision =
       retriable.length === 0
         ? undefined
@@ -221,7 +215,10 @@ export class ConnectorWorker {
     }
     // Parts waiting for a retry put the message back to queued, unless a part already failed for good.
     const requeued = decision?.kind === 'retry' && parts.every((p) => p.status !== 'failed');
-    await this.change(envelope.id, { at, parts, rollUp: true, timeline, ...(requeued ? { status: 'queued' as const } : {}) });
+    // The correlations go with the part updates in one atomic write: a fast SMSC's receipt finds its part only
+    // once the part is recorded as submitted, so no receipt is applied ahead of its submit.
+    await this.change(envelope.id, { at, parts, rollUp: true, timeline, correlations, ...(requeued ? { status: 'queued' as const } : {}) });
+    for (const c of correlations) this.options.recent?.set(connectorId, c.carrierMessageId, { messageId: envelope.id, seq: c.seq, submittedAt: c.submittedAt });
     // The retry entry goes in only after the outcomes are stored, so its worker never resends a submitted part;
     // a crash in between leaves this entry unacknowledged, and its reclaim does the same again.
     if (decision?.kind === 'retry') {

@@ -1,11 +1,11 @@
 import type { MessageChange, MessageRecord, PartUpdate, TimelineEntry } from './message-record.ts';
-import { isFinalMessageStatus, rollUpParts, type MessageStatus } from './message-status.ts';
+import { isFinalMessageStatus, isFinalPartStatus, rollUpParts, type MessageStatus } from './message-status.ts';
 
 /**
  * The one definition of how a change lands on a record (the Redis adapter's script mirrors it, and the
  * adapters' shared contract tests hold both to it): part updates merge field by field into the part with their
- * sequence number (a sequence number the message does not have is ignored), a final message status
- * never changes, and a status the roll-up derives is added to the timeline.
+ * sequence number (a sequence number the message does not have is ignored), a final part status never goes
+ * back to a non-final one, a final message status never changes, and a status the roll-up derives is added to the timeline.
  */
 export function applyChange(record: MessageRecord, change: MessageChange): MessageRecord {
   let parts = record.parts;
@@ -14,7 +14,10 @@ export function applyChange(record: MessageRecord, change: MessageChange): Messa
     for (const update of change.parts) updates.set(update.seq, { ...updates.get(update.seq), ...update });
     parts = record.parts.map((part) => {
       const update = updates.get(part.seq);
-      return update === undefined ? part : { ...part, ...update };
+      if (update === undefined) return part;
+      // A receipt can land before the submit outcome that precedes it: a final part keeps its status.
+      if (isFinalPartStatus(part.status) && update.status !== undefined && !isFinalPartStatus(update.status)) return { ...part, ...update, status: part.status };
+      return { ...part, ...update };
     });
   }
   const timeline: TimelineEntry[] = [...record.timeline, ...change.timeline];

@@ -103,4 +103,17 @@ export interface MessageChange {
   /** Let the store roll the parts up into the message status (atomically with the part updates). */
   readonly rollUp?: boolean;
   readonly timeline: readonly TimelineEntry[];
+  /**
+   * Carrier ids to correlate with parts, written in the same atomic step as the part updates: a receipt can
+   * then never find its part before the part is recorded as submitted.
+   */
+  readonly correlations?: readonly PartCorrelation[];
+}
+
+export interface PartCorrelation {
+  readonly connectorId: string;
+  readonly carrierMessageId: string;
+  readonly seq: number;
+  readonly submittedAt: number;
+  readonly ttlMs: number;
 }

@@ -71,6 +71,7 @@ export class MemoryMessageStore implements MessageStore {
     if (record === undefined) return Promise.resolve(undefined);
     const next = applyChange(record, change);
     this.records.set(id, next);
+    for (const c of change.correlations ?? []) void this.correlate(c.connectorId, c.carrierMessageId, { messageId: id, seq: c.seq, submittedAt: c.submittedAt }, c.ttlMs);
     const movedParts = next.parts.filter((part, index) => part.status !== record.parts[index]?.status).map((part) => part.seq);
     return Promise.resolve({ id, record: next, previousStatus: record.status, status: next.status, movedParts });
   }

@@ -53,33 +53,44 @@ return {1, id}
 `);
 
 /**
- * KEYS: message, timeline. ARGV: at, explicit status or '', roll-up '1'/'0', update count k,
- * k triples (seq, fields to merge as JSON, status letter or ''; a seq the message does not have is ignored),
- * then timeline entries.
+ * KEYS: message, timeline, then c correlation keys. ARGV: at, explicit status or '', roll-up '1'/'0', update
+ * count k, correlation count c, k triples (seq, fields to merge as JSON, status letter or ''; a seq the message
+ * does not have is ignored), c pairs (correlation value, ttl ms), then timeline entries.
  * The roll-up mirrors rollUpParts(). Returns the status before and after, the parts whose status moved (comma
- * separated sequence numbers), and the record only when the message status moved
- * (reading and shipping the whole record on every receipt would cost more than the change itself).
+ * separated sequence numbers), and the record only when the message status moved (reading and shipping the
+ * whole record on every receipt would cost more than the change itself).
  */
 const APPLY = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local k = tonumber(ARGV[4])
+local c = tonumber(ARGV[5])
 local ps = redis.call('HGET', KEYS[1], 'ps')
 local moved = {}
+-- A receipt can land before the submit outcome that precedes it: a final part keeps its status.
+local finalPart = { D = true, U = true, X = true, F = true }
+local letterStatus = { D = 'delivered', U = 'undelivered', X = 'expired', F = 'failed' }
 for i = 0, k - 1 do
-  local seq = tonumber(ARGV[5 + 3 * i])
+  local seq = tonumber(ARGV[6 + 3 * i])
   if seq >= 1 and seq <= #ps then
     local part = cjson.decode(redis.call('HGET', KEYS[1], 'p' .. seq))
-    for field, value in pairs(cjson.decode(ARGV[6 + 3 * i])) do part[field] = value end
+    local letter = ARGV[8 + 3 * i]
+    local current = ps:sub(seq, seq)
+    local keep = finalPart[current] and letter ~= '' and not finalPart[letter]
+    for field, value in pairs(cjson.decode(ARGV[7 + 3 * i])) do part[field] = value end
+    if keep then
+      part['status'] = letterStatus[current]
+      letter = ''
+    end
     redis.call('HSET', KEYS[1], 'p' .. seq, cjson.encode(part))
-    local letter = ARGV[7 + 3 * i]
-    if letter ~= '' and ps:sub(seq, seq) ~= letter then
+    if letter ~= '' and current ~= letter then
       moved[#moved + 1] = seq
       ps = ps:sub(1, seq - 1) .. letter .. ps:sub(seq + 1)
     end
   end
 end
 if k > 0 then redis.call('HSET', KEYS[1], 'ps', ps) end
-for i = 5 + 3 * k, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+for j = 0, c - 1 do redis.call('SET', KEYS[3 + j], ARGV[6 + 3 * k + 2 * j], 'PX', ARGV[7 + 3 * k + 2 * j]) end
+for i = 6 + 3 * k + 2 * c, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
 local status = redis.call('HGET', KEYS[1], 's')
 local previous = status
 local final = { delivered = true, undelivered = true, expired = true, failed = true, rejected = true, canceled = true }
@@ -154,10 +165,16 @@ export class RedisMessageStore implements MessageStore {
 
   async apply(id: string, change: MessageChange): Promise<AppliedChange | undefined> {
     const parts = change.parts ?? [];
-    const args: (string | number)[] = [change.at, change.status ?? '', change.rollUp === true ? '1' : '0', parts.length];
+    const correlations = change.correlations ?? [];
+    const args: (string | number)[] = [change.at, change.status ?? '', change.rollUp === true ? '1' : '0', parts.length, correlations.length];
     for (const part of parts) args.push(part.seq, JSON.stringify(part), part.status === undefined ? '' : PART_STATUS_LETTER[part.status]);
+    const keys = [this.keys.message(id), this.keys.timeline(id)];
+    for (const c of correlations) {
+      keys.push(this.keys.correlation(c.connectorId, c.carrierMessageId));
+      args.push(correlationValue({ messageId: id, seq: c.seq, submittedAt: c.submittedAt }), Math.max(1, Math.round(c.ttlMs)));
+    }
     for (const entry of change.timeline) args.push(JSON.stringify(entry));
-    const reply = (await APPLY.run(this.redis, [this.keys.message(id), this.keys.timeline(id)], args)) as
+    const reply = (await APPLY.run(this.redis, keys, args)) as
       | [string, string, string]
       | [string, string, string, string[], string[]]
       | null;
@@ -176,12 +193,7 @@ export class RedisMessageStore implements MessageStore {
   }
 
   async correlate(connectorId: string, carrierMessageId: string, correlation: Correlation, ttlMs: number): Promise<void> {
-    await this.redis.set(
-      this.keys.correlation(connectorId, carrierMessageId),
-      `${correlation.seq}:${correlation.submittedAt ?? ''}:${correlation.messageId}`,
-      'PX',
-      Math.max(1, Math.round(ttlMs)),
-    );
+    await this.redis.set(this.keys.correlation(connectorId, carrierMessageId), correlationValue(correlation), 'PX', Math.max(1, Math.round(ttlMs)));
   }
 
   async findCorrelation(connectorId: string, carrierMessageId: string): Promise<Correlation | undefined> {
@@ -249,6 +261,10 @@ export class RedisMessageStore implements MessageStore {
     });
     return records;
   }
+}
+
+function correlationValue(correlation: Correlation): string {
+  return `${correlation.seq}:${correlation.submittedAt ?? ''}:${correlation.messageId}`;
 }
 
 function parseRecord(id: string, hash: Readonly<Record<string, string>>, timeline: readonly string[]): MessageRecord {

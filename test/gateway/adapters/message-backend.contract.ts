@@ -156,6 +156,36 @@ export function messageBackendContract(name: string, create: () => Promise<Messa
       expect((await backend.store.get(record.envelope.id))?.timeline.at(-1)).toEqual({ at: 20, event: 'canceled', detail: 'by client' });
     });
 
+    test('a change records its correlations with its part updates, and reports which parts moved', async () => {
+      const record = makeRecord();
+      const id = record.envelope.id;
+      await backend.store.insert(record, queue());
+      const applied = await backend.store.apply(id, {
+        at: 30,
+        parts: [{ seq: 1, status: 'submitted', connectorId: 'smsc-a', carrierMessageId: 'c-1' }],
+        rollUp: true,
+        timeline: [],
+        correlations: [{ connectorId: 'smsc-a', carrierMessageId: 'c-1', seq: 1, submittedAt: 30, ttlMs: 60_000 }],
+      });
+      expect(applied).toMatchObject({ id, movedParts: [1] });
+      expect(await backend.store.findCorrelation('smsc-a', 'c-1')).toEqual({ messageId: id, seq: 1, submittedAt: 30 });
+      const again = await backend.store.apply(id, { at: 31, parts: [{ seq: 1, status: 'submitted' }], rollUp: true, timeline: [] });
+      expect(again?.movedParts).toEqual([]);
+    });
+
+    test('a final part keeps its status when an earlier outcome lands after it (its other fields merge)', async () => {
+      const record = makeRecord({ text: 'hello' });
+      const id = record.envelope.id;
+      await backend.store.insert(record, queue());
+      await backend.store.apply(id, { at: 40, parts: [{ seq: 1, status: 'delivered', raw: { stat: 'DELIVRD' } }], rollUp: true, timeline: [] });
+      const late = await backend.store.apply(id, { at: 41, parts: [{ seq: 1, status: 'submitted', carrierMessageId: 'c-9', connectorId: 'smsc-a' }], rollUp: true, timeline: [] });
+      expect(late?.movedParts).toEqual([]);
+      const stored = await backend.store.get(id);
+      expect(stored?.status).toBe('delivered');
+      expect(stored?.parts[0]).toMatchObject({ status: 'delivered', carrierMessageId: 'c-9', raw: { stat: 'DELIVRD' } });
+      expect(applyChange(record, { at: 40, parts: [{ seq: 1, status: 'failed' }], timeline: [] }).parts[0]?.status).toBe('failed');
+    });
+
     test('correlations find the part of a carrier message id until they expire', async () => {
       await backend.store.correlate('smsc-a', 'abc123', { messageId: 'm-1', seq: 2, submittedAt: 1_763_700_000_123 }, 60_000);
       await backend.store.correlate('smsc-a', 'short', { messageId: 'm-2', seq: 1 }, 30);
