@@ -1,0 +1,150 @@
+/**
+ * Kafka away, on a broker of the test's own: under steady load the broker stops for 20 seconds, and events and
+ * receipts go to the Redis outbox; once it is back, the outbox is flushed in order and every message's whole
+ * event sequence is on the events topic. With a small outbox limit, the gateway refuses new messages with a 503
+ * while Kafka is away, and takes them again once the outbox has drained.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import { buildApp } from '../../../api/index.ts';
+import { KafkaBroker } from '../../support/kafka-broker.ts';
+import { KafkaHarness, waitFor, type ReadRecord } from './kafka-harness.ts';
+
+const EXPECTED = ['accepted', 'queued', 'sending', 'submitted', 'delivered'];
+
+function statusSequences(records: readonly ReadRecord[], ids: ReadonlySet<string>): { sequences: Map<string, string[]>; duplicates: number } {
+  const seen = new Set<string>();
+  const sequences = new Map<string, string[]>();
+  let duplicates = 0;
+  for (const record of records) {
+    const id = String(record.value.id);
+    if (record.value.type !== 'message.status' || !ids.has(String(record.value.messageId))) continue;
+    // At least once: a batch Kafka took just before it went away may come again from the outbox.
+    if (seen.has(id)) {
+      duplicates += 1;
+      continue;
+    }
+    seen.add(id);
+    const messageId = String(record.value.messageId);
+    sequences.set(messageId, [...(sequences.get(messageId) ?? []), String(record.value.status)]);
+  }
+  return { sequences, duplicates };
+}
+
+async function gauge(harness: KafkaHarness): Promise<number> {
+  return (await harness.metrics.outboxSize.get()).values[0]?.value ?? 0;
+}
+
+describe('Kafka unreachable', () => {
+  let broker: KafkaBroker | undefined;
+  let harness: KafkaHarness | undefined;
+  afterEach(async () => {
+    await harness?.close();
+    await broker?.close();
+    harness = undefined;
+    broker = undefined;
+  });
+
+  test('for 20 seconds under load: nothing lost, the outbox flushed in order', { timeout: 180_000 }, async () => {
+    broker = await KafkaBroker.start();
+    harness = new KafkaHarness({ brokers: broker.brokers });
+    const gateway = await harness.start();
+    const ids: string[] = [];
+    let sending = true;
+    let refused = 0;
+    let outboxPeak = 0;
+    let n = 0;
+    const load = (async () => {
+      while (sending) {
+        const batch = Array.from({ length: 5 }, () => ({ to: `+8190${String(30_000_000 + (n += 1))}`, text: `Order ${n} confirmed` }));
+        for (const result of await gateway.submitBatch('demo', batch)) {
+          if (result.ok) ids.push(result.message.id);
+          else refused += 1;
+        }
+        outboxPeak = Math.max(outboxPeak, await gauge(harness as KafkaHarness));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await broker.stop();
+    await new Promise((resolve) => setTimeout(resolve, 20_000));
+    const duringOutage = ids.length;
+    await broker.restart();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    sending = false;
+    await load;
+
+    expect(refused).toBe(0);
+    expect(outboxPeak).toBeGreaterThan(0);
+    expect(duringOutage).toBeGreaterThan(200);
+    await waitFor(async () => ((await gauge(harness as KafkaHarness)) === 0 ? true : undefined), 'the outbox drained', 60_000);
+    await waitFor(
+      async () => {
+        const records = await Promise.all(ids.map((id) => gateway.get('demo', id)));
+        return records.every((r) => r.status === 'delivered') ? true : undefined;
+      },
+      'every message delivered',
+      90_000,
+    );
+
+    const wanted = new Set(ids);
+    const finals = (records: readonly ReadRecord[]): number =>
+      new Set(records.filter((r) => r.value.status === 'delivered' && r.value.type === 'message.status' && wanted.has(String(r.value.messageId))).map((r) => r.value.messageId)).size;
+    const events = await harness.read(harness.settings.topics.events, (records) => finals(records) === wanted.size, 90_000);
+    const { sequences, duplicates } = statusSequences(events, wanted);
+    const wrong = ids.filter((id) => JSON.stringify(sequences.get(id)) !== JSON.stringify(EXPECTED));
+    expect(wrong.map((id) => ({ id, sequence: sequences.get(id) })).slice(0, 3)).toEqual([]);
+    expect(sequences.size).toBe(ids.length);
+    process.stdout.write(`outage: ${ids.length} messages, outbox peak ${outboxPeak}, ${duplicates} duplicate status events\n`);
+  });
+
+  test('with the outbox at its limit: new messages get a 503, and are taken again once it drains', { timeout: 120_000 }, async () => {
+    broker = await KafkaBroker.start();
+    harness = new KafkaHarness({ brokers: broker.brokers, settings: { outboxLimit: 40 } });
+    const gateway = await harness.start();
+    const app = await buildApp({ gateway });
+    try {
+      const before = await gateway.submit('demo', { to: '090-1111-2222', text: 'before the outage' });
+      await broker.stop();
+      const accepted = [before.id];
+      let answer: { statusCode: number; headers: Record<string, unknown>; body: string } | undefined;
+      for (let i = 0; i < 200 && answer === undefined; i += 1) {
+        const response = await app.inject({
+          method: 'POST',
+          url: '/v1/messages',
+          headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
+          payload: { to: `090-2222-${String(3000 + i)}`, text: `message ${i}` },
+        });
+        if (response.statusCode === 202) accepted.push((response.json() as { id: string }).id);
+        else answer = { statusCode: response.statusCode, headers: response.headers, body: response.body };
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(answer?.statusCode).toBe(503);
+      expect(answer?.headers['retry-after']).toBeDefined();
+      expect(JSON.parse(answer?.body ?? '{}')).toMatchObject({ code: 'GW_EVENTS_BACKLOGGED' });
+      expect(accepted.length).toBeGreaterThan(1);
+
+      await broker.restart();
+      await waitFor(() => (harness?.pipeline.publisher.accepting === true && harness.pipeline.publisher.direct ? true : undefined), 'the outbox drained', 60_000);
+      const after = await gateway.submit('demo', { to: '090-1111-3333', text: 'after the outage' });
+      accepted.push(after.id);
+      await waitFor(
+        async () => {
+          const records = await Promise.all(accepted.map((id) => gateway.get('demo', id)));
+          return records.every((r) => r.status === 'delivered') ? true : undefined;
+        },
+        'every accepted message delivered',
+        60_000,
+      );
+      const wanted = new Set(accepted);
+      const events = await harness.read(
+        harness.settings.topics.events,
+        (records) => new Set(records.filter((r) => r.value.status === 'delivered' && r.value.type === 'message.status').map((r) => r.value.messageId)).size === wanted.size,
+        60_000,
+      );
+      const { sequences } = statusSequences(events, wanted);
+      for (const id of accepted) expect(sequences.get(id)).toEqual(EXPECTED);
+    } finally {
+      await app.close();
+    }
+  });
+});
