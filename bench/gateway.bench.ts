@@ -231,6 +231,35 @@ async function checkEvents(brokers: readonly string[], topic: string, ids: reado
   return { messages: finals.size, withFinalEvent: withFinal, missing: finals.size - withFinal, duplicatesOfFinal: duplicates, eventsRead, missingSample };
 }
 
+/** Records each of the gateway's consumer groups has not committed yet, summed over its topics' partitions. */
+async function consumerLag(run: KafkaRun): Promise<Record<string, number>> {
+  const admin = new Kafka({ clientId: 'smsgw-bench-admin', brokers: [...run.brokers], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const groups: Record<string, readonly string[]> = {
+      status: [run.topics.receipts],
+      webhooks: [run.topics.events, run.topics.inbound],
+      usage: [run.topics.events],
+    };
+    const lag: Record<string, number> = {};
+    for (const [role, topics] of Object.entries(groups)) {
+      let total = 0;
+      for (const topic of topics) {
+        const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+        const [committed] = await admin.fetchOffsets({ groupId: `${run.groupPrefix}.${role}`, topics: [topic] });
+        for (const p of committed?.partitions ?? []) {
+          const end = ends.get(p.partition) ?? 0;
+          total += end - Math.max(0, Number(p.offset));
+        }
+      }
+      lag[role] = total;
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 interface KafkaRun {
   readonly brokers: readonly string[];
   readonly topics: { readonly receipts: string; readonly events: string; readonly inbound: string; readonly unmatched: string };
@@ -319,8 +348,11 @@ async function runMode(mode: string): Promise<Record<string, unknown>> {
     const batchDeliveredAt = performance.now();
     const metrics = await scrape(pool);
     const usage = processUsage(gateway.child.pid as number);
+    // Taken when the last message is delivered: how far the consumers that do not gate delivery trail behind.
+    const lagAtDelivered = kafka === undefined ? undefined : await consumerLag(kafka);
     const eventsComplete = kafka === undefined || ids === undefined ? undefined : await checkEvents(kafka.brokers, kafka.topics.events, ids);
     const outboxSize = kafka === undefined ? undefined : (await scrape(pool)).outboxSize;
+    const lagAfterCheck = kafka === undefined ? undefined : await consumerLag(kafka);
     return {
       mode,
       messages: MESSAGES,
@@ -333,7 +365,7 @@ async function runMode(mode: string): Promise<Record<string, unknown>> {
       submitToReceiptSeconds: { p50: bucketQuantile(metrics.receiptBuckets, 0.5), p99: bucketQuantile(metrics.receiptBuckets, 0.99) },
       gatewayCpuSecondsPerThousand: +((singleCpu / MESSAGES) * 1000).toFixed(3),
       gatewayPeakRssMiB: usage.peakRssMiB,
-      ...(eventsComplete === undefined ? {} : { eventsComplete, outboxSize }),
+      ...(eventsComplete === undefined ? {} : { eventsComplete, outboxSize, lagAtDelivered, lagAfterCheck }),
       loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
     };
   } finally {
