@@ -29,10 +29,22 @@ describe('gateway configuration', () => {
     [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'fax' }] }, 'connectors.0.type'],
     [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }, { id: 'a', type: 'modem' }] }, 'connectors[1].id'],
     [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }] }, 'connectors'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }], kafka: { brokers: ['kafka'] } }, 'kafka.brokers.0'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }], kafka: { topics: { events: 'sms events' } } }, 'kafka.topics.events'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }], kafka: { compression: 'zstd' } }, 'kafka.compression'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }], kafka: { outboxSize: 5 } }, 'kafka.outboxSize'],
   ])('%j is refused naming %s and the file', (document, field) => {
     expect(() => parseGatewayConfig(document, 'gw.yaml')).toThrowError(
       expect.objectContaining({ code: 'GW_INVALID_CONFIG', details: expect.objectContaining({ file: 'gw.yaml', field }) as unknown }) as Error,
     );
+  });
+
+  test('the kafka section of the README is a valid kafka section', () => {
+    const readme = readFileSync(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
+    const block = /```yaml\n(kafka:[\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const config = parseGatewayConfig({ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }], ...(parse(block ?? '') as object) }, 'README.md');
+    expect(config.kafka).toMatchObject({ brokers: ['127.0.0.1:9092'], groupPrefix: 'smsgw', topics: { unmatched: 'sms.receipts.unmatched' } });
   });
 
   test('a connector whose driver fields are wrong is refused by its driver, naming the field', () => {
