@@ -60,7 +60,7 @@ describe('Kafka unreachable', () => {
           if (result.ok) ids.push(result.message.id);
           else refused += 1;
         }
-        outboxPeak = Math.max(outboxPeak, await gauge(harness as KafkaHarness));
+        outboxPeak = Math.max(outboxPeak, await gauge(harness));
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })();
@@ -114,7 +114,7 @@ describe('Kafka unreachable', () => {
           headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
           payload: { to: `090-2222-${String(3000 + i)}`, text: `message ${i}` },
         });
-        if (response.statusCode === 202) accepted.push((response.json() as { id: string }).id);
+        if (response.statusCode === 202) accepted.push(response.json<{ id: string }>().id);
         else answer = { statusCode: response.statusCode, headers: response.headers, body: response.body };
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
