@@ -1,0 +1,100 @@
+/**
+ * The durable publisher against the real Redis outbox and a sink that fails on command: order is kept across a
+ * failure (the failed batch and everything after it wait in the outbox, and nothing overtakes them), records go
+ * straight to the sink again only once the outbox is empty, and the outbox limit refuses new work without
+ * dropping records already handed over.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { DurablePublisher, RedisOutbox, redisKeys, type OutboundRecord, type Outbox, type RecordSink } from '../../../gateway/index.ts';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redis = new Redis(REDIS_URL);
+const prefixes: string[] = [];
+
+afterAll(async () => {
+  for (const prefix of prefixes) {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  }
+  await redis.quit();
+});
+
+class SwitchableSink implements RecordSink {
+  readonly received: OutboundRecord[] = [];
+  up = true;
+  send(records: readonly OutboundRecord[]): Promise<void> {
+    if (!this.up) return Promise.reject(new Error('broker away'));
+    this.received.push(...records);
+    return Promise.resolve();
+  }
+}
+
+function setUp(maxOutbox = 1_000): { sink: SwitchableSink; publisher: DurablePublisher; outbox: RedisOutbox } {
+  const prefix = `smsgw-test:${randomBytes(4).toString('hex')}:`;
+  prefixes.push(prefix);
+  const sink = new SwitchableSink();
+  const outbox = new RedisOutbox(redis, redisKeys(prefix));
+  const publisher = new DurablePublisher({ sink, outbox, owner: 'test', maxOutbox, relayEveryMs: 20, maxBatch: 7 });
+  publisher.start();
+  return { sink, publisher, outbox };
+}
+
+const record = (n: number): OutboundRecord => ({ topic: 'events', key: `m-${n % 3}`, value: JSON.stringify({ n }) });
+
+async function until(probe: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 500; i += 1) {
+    if (await probe()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('durable publisher', () => {
+  let publisher: DurablePublisher | undefined;
+  afterEach(async () => {
+    await publisher?.close();
+  });
+
+  test('keeps the order across a failure and returns to direct sending once the outbox is empty', async () => {
+    const setup = setUp();
+    publisher = setup.publisher;
+    const { sink, outbox } = setup;
+    await publisher.publish([record(0), record(1)]);
+    sink.up = false;
+    await Promise.all(Array.from({ length: 20 }, (_, i) => publisher?.publish([record(i + 2)])));
+    expect(publisher.direct).toBe(false);
+    expect(await outbox.size()).toBe(20);
+    expect(publisher.accepting).toBe(true);
+    sink.up = true;
+    // Published while the backlog is still there: must come after it.
+    const late = publisher.publish([record(22)]);
+    await late;
+    await until(async () => (await outbox.size()) === 0 && publisher?.direct === true, 'the outbox drained');
+    await publisher.publish([record(23)]);
+    expect(sink.received.map((r) => (JSON.parse(r.value) as { n: number }).n)).toEqual(Array.from({ length: 24 }, (_, i) => i));
+  });
+
+  test('at the outbox limit it stops accepting but still takes what it was handed', async () => {
+    const setup = setUp(5);
+    publisher = setup.publisher;
+    setup.sink.up = false;
+    await publisher.publish(Array.from({ length: 8 }, (_, i) => record(i)));
+    expect(publisher.accepting).toBe(false);
+    expect(await setup.outbox.size()).toBe(8);
+    setup.sink.up = true;
+    await until(() => publisher?.accepting === true && publisher.direct, 'accepting again');
+    expect(setup.sink.received).toHaveLength(8);
+  });
+
+  test('a publisher that cannot reach the outbox either rejects with a typed error, never silently', async () => {
+    const sink = new SwitchableSink();
+    sink.up = false;
+    const away = (): Promise<never> => Promise.reject(new Error('redis away'));
+    // Redis down: every outbox call fails.
+    const broken: Outbox = { append: away, size: away, read: away, remove: away, lead: away };
+    publisher = new DurablePublisher({ sink, outbox: broken, owner: 'test' });
+    await expect(publisher.publish([record(1)])).rejects.toMatchObject({ code: 'GW_EVENTS_UNAVAILABLE' });
+  });
+});
