@@ -63,7 +63,8 @@ describe('durable publisher', () => {
     const { sink, outbox } = setup;
     await publisher.publish([record(0), record(1)]);
     sink.up = false;
-    await Promise.all(Array.from({ length: 20 }, (_, i) => publisher?.publish([record(i + 2)])));
+    const running = publisher;
+    await Promise.all(Array.from({ length: 20 }, (_, i) => running.publish([record(i + 2)])));
     expect(publisher.direct).toBe(false);
     expect(await outbox.size()).toBe(20);
     expect(publisher.accepting).toBe(true);
