@@ -273,10 +273,18 @@ export class Gateway {
     return account;
   }
 
-  /** The accept path's events: `accepted`, then `queued` or `scheduled`, as the record's timeline has them. */
-  private async publishAccepted(record: MessageRecord): Promise<void> {
+  /**
+   * The accept path's events: `accepted`, then `queued` or `scheduled`, as the record's timeline has them. The
+   * client's answer does not wait for them: the stored record is the commitment (a 503 for a message that is
+   * already queued would make the client send it twice). They are handed to the log before this returns, so they
+   * stay ahead of the message's later events.
+   */
+  private publishAccepted(record: MessageRecord): Promise<void> {
     const accepted: MessageRecord = { ...record, status: 'accepted' };
-    await Promise.all([this.events.publish(statusEvent(accepted, record.envelope.createdAt)), this.events.publish(statusEvent(record, record.envelope.createdAt))]);
+    for (const event of [statusEvent(accepted, record.envelope.createdAt), statusEvent(record, record.envelope.createdAt)]) {
+      this.events.publish(event).catch(() => this.metrics.eventsFailed.inc());
+    }
+    return Promise.resolve();
   }
 
   /** Events for what a store change moved: each part that changed status, then the message if it did. */

@@ -22,6 +22,7 @@ export class WebhookFeeder {
   async handle(records: readonly IncomingRecord[]): Promise<number> {
     const jobs: WebhookJob[] = [];
     for (const record of records) {
+      if (isPartEvent(record.value)) continue;
       const event = parseEvent(record.value);
       if (event === undefined) {
         this.options.skipped?.('unreadable');
@@ -33,6 +34,16 @@ export class WebhookFeeder {
     }
     return jobs.length === 0 ? 0 : this.options.store(jobs);
   }
+}
+
+const PART_EVENT_PREFIX = '{"type":"message.part"';
+
+/**
+ * Part events are most of the events topic and neither webhooks nor usage need them: the gateway writes `type`
+ * first, so they are recognised without parsing. Anything else is parsed and checked as usual.
+ */
+export function isPartEvent(value: string | undefined): boolean {
+  return value?.startsWith(PART_EVENT_PREFIX) === true;
 }
 
 /** A version-1 event record, or undefined. */

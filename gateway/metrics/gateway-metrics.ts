@@ -23,6 +23,7 @@ export class GatewayMetrics {
   readonly queueDepth = new Gauge({ name: 'smsgw_queue_depth', help: 'Queue entries waiting or pending, per connector and lane', labelNames: ['connector', 'lane'], registers: [this.registry] });
   readonly outboxSize = new Gauge({ name: 'smsgw_event_outbox_size', help: 'Records waiting in the Redis outbox while Kafka is unreachable', registers: [this.registry] });
   readonly eventsPublished = new Counter({ name: 'smsgw_events_published_total', help: 'Records written to Kafka, by topic', labelNames: ['topic'], registers: [this.registry] });
+  readonly eventsFailed = new Counter({ name: 'smsgw_events_failed_total', help: 'Events neither Kafka nor the outbox took (both unreachable)', registers: [this.registry] });
   readonly outboxFallbacks = new Counter({ name: 'smsgw_event_outbox_fallbacks_total', help: 'Times Kafka failed a send and records went to the outbox', registers: [this.registry] });
   readonly receiptsParked = new Counter({ name: 'smsgw_receipts_parked_total', help: 'Receipts parked on the dead-letter topic, by reason', labelNames: ['reason'], registers: [this.registry] });
   readonly webhookJobs = new Counter({ name: 'smsgw_webhook_jobs_total', help: 'Webhook jobs from the events topic: added, or dropped as a replay of one already known', labelNames: ['outcome'], registers: [this.registry] });

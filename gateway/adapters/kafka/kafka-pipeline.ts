@@ -151,7 +151,7 @@ export class KafkaPipeline {
     if (roles.has('usage')) {
       const usage = new UsageConsumer(this.usage);
       this.consumers.push(
-        new KafkaTopicConsumer(this.kafka, { groupId: `${settings.groupPrefix}.usage`, topics: [topics.events], handler: async (records) => void (await usage.handle(records)), onError, ...commit }),
+        new KafkaTopicConsumer(this.kafka, { groupId: `${settings.groupPrefix}.usage`, topics: [topics.events], handler: async (records, heartbeat) => void (await usage.handle(records, heartbeat)), onError, ...commit }),
       );
     }
     await Promise.all(this.consumers.map((consumer) => consumer.start()));
