@@ -15,7 +15,6 @@ import { ConnectorWorker } from './dispatch/connector-worker.ts';
 import type { RetryPolicyConfig } from './dispatch/retry-policy.ts';
 import { gatewayError } from './errors.ts';
 import { partEvent, partViews, statusEvent, type GatewayEvent, type InboundEvent, type PartView } from './events/gateway-event.ts';
-import { InboundLog } from './inbound/inbound-log.ts';
 import type { MessageChange, MessageRecord } from './messages/message-record.ts';
 import { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import type { MessageBackend } from './ports/backend.ts';
@@ -25,6 +24,7 @@ import { ReceiptProcessor, type ReceiptOutcome } from './receipts/receipt-proces
 import { RecentCorrelations } from './receipts/recent-correlations.ts';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './webhooks/webhook-dispatcher.ts';
 import { accountOf, webhookJobFor } from './webhooks/webhook-job.ts';
+import { WebhookSender } from './webhooks/webhook-sender.ts';
 
 export interface GatewayOptions {
   readonly backend: MessageBackend;
@@ -59,7 +59,7 @@ export class Gateway {
   private readonly workers: ConnectorWorker[] = [];
   private readonly receipts: ReceiptProcessor;
   private readonly webhooks: WebhookDispatcher;
-  private readonly inboundLog = new InboundLog();
+  private sender: WebhookSender | undefined;
   private readonly linksUp = new Map<string, Set<string>>();
   private readonly upState = new Map<string, boolean>();
   private readonly recent = new RecentCorrelations();
@@ -94,13 +94,7 @@ export class Gateway {
         submitToReceipt: (connector, ms) => this.metrics.submitToReceipt.observe({ connector }, ms / 1000),
       },
     });
-    this.webhooks = new WebhookDispatcher({
-      ...options.webhooks,
-      observer: {
-        delivered: () => this.metrics.webhooks.inc({ outcome: 'delivered' }),
-        failed: () => this.metrics.webhooks.inc({ outcome: 'failed' }),
-      },
-    });
+    this.webhooks = new WebhookDispatcher({ ...options.webhooks, observer: this.webhookObserver() });
     // A shared log has its own webhook consumer (exactly one callback per event across every process).
     if (!this.events.shared) this.events.subscribe((event) => this.toWebhook(event));
   }
@@ -178,6 +172,11 @@ export class Gateway {
       this.workers.push(worker);
       worker.start();
     }
+    const durable = this.options.backend.webhooks;
+    if (durable !== undefined && !this.events.shared) {
+      this.sender = new WebhookSender({ queue: durable, ...this.webhookSettings(), observer: this.webhookObserver() });
+      this.sender.start();
+    }
     this.timers.push(setInterval(() => void this.moveDue(), 200));
     // Events keep the up state current; this catches a driver whose health changed without one.
     this.timers.push(setInterval(() => this.refreshUpState(), 1_000));
@@ -193,6 +192,7 @@ export class Gateway {
     await Promise.all(this.workers.map((worker) => worker.stop()));
     await Promise.all([...this.drivers.values()].map((driver) => driver.close()));
     this.receipts.stop();
+    await this.sender?.stop();
     await this.webhooks.close();
     await this.events.close();
   }
@@ -256,8 +256,8 @@ export class Gateway {
     return applied.record;
   }
 
-  inboundFor(accountId: string, limit: number, since?: number): InboundEvent[] {
-    return this.inboundLog.list(accountId, limit, since);
+  inboundFor(accountId: string, limit: number, since?: number): Promise<InboundEvent[]> {
+    return this.options.backend.inbound.list(accountId, limit, since);
   }
 
   async ready(): Promise<{ ready: boolean; store: boolean; connectors: Record<string, boolean> }> {
@@ -327,14 +327,35 @@ export class Gateway {
       receivedAt: message.receivedAt.toISOString(),
     };
     this.metrics.inbound.inc({ connector: message.connectorId, complete: String(message.complete) });
-    this.inboundLog.add(event);
-    await this.events.publish(event);
+    await Promise.all([this.options.backend.inbound.add(event), this.events.publish(event)]);
   }
 
   private toWebhook(event: GatewayEvent): void {
     const accountId = accountOf(event);
     const job = webhookJobFor(event, accountId === undefined ? undefined : this.accounts.get(accountId));
-    if (job !== undefined) this.webhooks.enqueue(job);
+    if (job === undefined) return;
+    const durable = this.options.backend.webhooks;
+    if (durable === undefined) {
+      this.webhooks.enqueue(job);
+      return;
+    }
+    durable.add([job], this.now()).then(
+      () => this.sender?.nudge(),
+      // Redis did not take it: the in-memory queue still sends it (it would not survive a restart).
+      () => this.webhooks.enqueue(job),
+    );
+  }
+
+  private webhookSettings(): { schedule?: readonly number[]; concurrency?: number; timeoutMs?: number } {
+    const { schedule, concurrency, timeoutMs } = this.options.webhooks ?? {};
+    return { ...(schedule === undefined ? {} : { schedule }), ...(concurrency === undefined ? {} : { concurrency }), ...(timeoutMs === undefined ? {} : { timeoutMs }) };
+  }
+
+  private webhookObserver(): { delivered: () => void; failed: () => void } {
+    return {
+      delivered: () => this.metrics.webhooks.inc({ outcome: 'delivered' }),
+      failed: () => this.metrics.webhooks.inc({ outcome: 'failed' }),
+    };
   }
 
   private refreshUpState(): void {

@@ -20,7 +20,7 @@ export function inboundRoutes(app: FastifyInstance, gateway: Gateway): void {
     },
     (request) => {
       const since = request.query.since === undefined ? undefined : Date.parse(request.query.since);
-      return Promise.resolve({ items: gateway.inboundFor(accountOf(request).id, request.query.limit, since) });
+      return gateway.inboundFor(accountOf(request).id, request.query.limit, since).then((items) => ({ items }));
     },
   );
 }

@@ -1,6 +1,7 @@
 import type { MessageBackend } from '../../ports/backend.ts';
 import { MemoryMessageStore, type MemoryMessageStoreOptions } from './memory-message-store.ts';
 import { MemoryRouteQueue } from './memory-route-queue.ts';
+import { InboundLog } from '../../inbound/inbound-log.ts';
 
 /** The embedded default: store and queues in this process (nothing survives a restart). */
 export function createMemoryBackend(options: MemoryMessageStoreOptions = {}): MessageBackend {
@@ -10,6 +11,7 @@ export function createMemoryBackend(options: MemoryMessageStoreOptions = {}): Me
     kind: 'memory',
     store,
     queue,
+    inbound: new InboundLog(),
     ping: () => Promise.resolve(true),
     close: async () => {
       await queue.close();

@@ -42,6 +42,8 @@ export interface RedisKeys {
   webhookDone(jobId: string): string;
   /** Hash of one account's usage on one day (UTC): messages, segments. */
   usage(accountId: string, day: string): string;
+  /** List of an account's inbound messages, newest first (capped). */
+  inbound(accountId: string): string;
   /** Marks a message as counted in usage (expires), so a replayed event is not counted twice. */
   usageCounted(messageId: string): string;
 }
@@ -71,6 +73,7 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     webhookJobs: `${prefix}wh:jobs`,
     webhookDue: `${prefix}wh:due`,
     webhookDone: (jobId) => `${prefix}wh:done:${jobId}`,
+    inbound: (accountId) => `${prefix}inbound:${accountId}`,
     usage: (accountId, day) => `${prefix}usage:${day}:${accountId}`,
     usageCounted: (messageId) => `${prefix}usage:m:${messageId}`,
   };

@@ -186,6 +186,31 @@ export function messageBackendContract(name: string, create: () => Promise<Messa
       expect(applyChange(record, { at: 40, parts: [{ seq: 1, status: 'failed' }], timeline: [] }).parts[0]?.status).toBe('failed');
     });
 
+    test('inbound messages are listed per account, newest first, down to a time and a limit', async () => {
+      const inbound = (id: string, accountId: string | null, receivedAt: string) => ({
+        type: 'message.inbound' as const,
+        version: 1 as const,
+        id,
+        accountId,
+        connector: 'smsc-a',
+        from: '+819011112222',
+        to: '12345',
+        text: `STOP ${id}`,
+        encoding: 'gsm7',
+        parts: 1,
+        complete: true,
+        receivedAt,
+      });
+      await backend.inbound.add(inbound('i1', 'acct-a', '2026-11-21T01:00:00.000Z'));
+      await backend.inbound.add(inbound('i2', 'acct-b', '2026-11-21T02:00:00.000Z'));
+      await backend.inbound.add(inbound('i3', 'acct-a', '2026-11-21T03:00:00.000Z'));
+      await backend.inbound.add(inbound('i4', null, '2026-11-21T04:00:00.000Z'));
+      expect((await backend.inbound.list('acct-a', 10)).map((e) => e.id)).toEqual(['i3', 'i1']);
+      expect((await backend.inbound.list('acct-a', 1)).map((e) => e.id)).toEqual(['i3']);
+      expect((await backend.inbound.list('acct-a', 10, Date.parse('2026-11-21T02:00:00Z'))).map((e) => e.id)).toEqual(['i3']);
+      expect(await backend.inbound.list('acct-c', 10)).toEqual([]);
+    });
+
     test('correlations find the part of a carrier message id until they expire', async () => {
       await backend.store.correlate('smsc-a', 'abc123', { messageId: 'm-1', seq: 2, submittedAt: 1_763_700_000_123 }, 60_000);
       await backend.store.correlate('smsc-a', 'short', { messageId: 'm-2', seq: 1 }, 30);
