@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { untilStopSignal } from './until-stop-signal.ts';
+import { cliError } from './cli-errors.ts';
 import { parse } from 'yaml';
 import type { EmbeddedSetup } from './serve/embedded-defaults.ts';
 
@@ -33,6 +34,8 @@ export function registerServeCommand(program: Command): void {
         ...(options.config === undefined ? {} : { path: options.config }),
         ...(process.env.REDIS_URL === undefined ? {} : { redisUrl: process.env.REDIS_URL }),
         ...(process.env.REDIS_PREFIX === undefined ? {} : { redisPrefix: process.env.REDIS_PREFIX }),
+        ...(options.config === undefined || process.env.HOST === undefined ? {} : { host: process.env.HOST }),
+        ...(options.config === undefined || process.env.PORT === undefined ? {} : { port: listenPort(process.env.PORT) }),
         ...(process.env.KAFKA_BROKERS === undefined || process.env.KAFKA_BROKERS.trim() === ''
           ? {}
           : { kafkaBrokers: process.env.KAFKA_BROKERS.split(',').map((broker) => broker.trim()).filter(Boolean) }),
@@ -41,6 +44,8 @@ export function registerServeCommand(program: Command): void {
         await embedded?.close();
         throw error;
       });
+      // Listening for the stop signals before announcing readiness: whoever reads the banner may stop us at once.
+      const stopped = untilStopSignal();
       const mode =
         process.env.REDIS_URL === undefined
           ? 'memory store (nothing survives a restart)'
@@ -50,9 +55,17 @@ export function registerServeCommand(program: Command): void {
       process.stdout.write(`smsgw listening on ${running.url} with ${mode}\n`);
       for (const note of embedded?.notes ?? []) process.stdout.write(`  ${note}\n`);
       if (embedded !== undefined) process.stdout.write(`API key: ${embedded.apiKey} (account demo, default country JP)\n`);
-      await untilStopSignal();
+      await stopped;
       process.stdout.write('smsgw stopping: finishing in-flight submits\n');
       await running.stop();
       await embedded?.close();
     });
+}
+
+function listenPort(value: string): number {
+  const port = Number(value);
+  if (value.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw cliError('CLI_INVALID_OPTION', `PORT must be a TCP port number (0-65535), not "${value}"`, { field: 'PORT' });
+  }
+  return port;
 }

@@ -65,10 +65,11 @@ export function registerSimulateModemCommand(simulate: Command): void {
       );
       const control = modem.controlPort === undefined ? '' : ` control=http://127.0.0.1:${modem.controlPort}`;
       const { identity } = modem;
+      const stopped = untilStopSignal();
       process.stdout.write(
         `modem simulator ready path=${modem.path} imei=${identity.imei} carrier=${identity.carrier.name} model=${identity.model}${control}\n`,
       );
-      await untilStopSignal();
+      await stopped;
       for (const timer of timers) clearTimeout(timer);
       await modem.close();
     });

@@ -80,8 +80,9 @@ export function registerSimulateSmscCommand(simulate: Command): void {
         cluster.carriers.length === 1
           ? `smpp=${cluster.carriers[0]?.host}:${cluster.carriers[0]?.smppPort}`
           : cluster.carriers.map((c) => `smpp.${c.name}=${c.host}:${c.smppPort}`).join(' ');
+      const stopped = untilStopSignal();
       process.stdout.write(`smsc simulator ready ${smppPorts} control=${cluster.controlUrl}\n`);
-      await untilStopSignal();
+      await stopped;
       await cluster.close();
     });
 }

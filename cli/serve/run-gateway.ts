@@ -45,6 +45,9 @@ export interface RunOptions {
   readonly kafkaBrokers?: readonly string[];
   /** Name of this process in queues and the outbox lead. */
   readonly processName?: string;
+  /** Listen address and port (HOST, PORT); they replace the file's `server` section. */
+  readonly host?: string;
+  readonly port?: number;
 }
 
 export async function runGateway(options: RunOptions): Promise<RunningGateway> {
@@ -99,7 +102,7 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
   await pipeline?.startConsumers(gateway);
   const app = await buildApp({ gateway, logger: { level: options.logLevel ?? 'info' } });
   logTo.app = app;
-  const address = await app.listen({ host: config.server.host, port: config.server.port });
+  const address = await app.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
   const onHup = (): void => {
     if (options.path === undefined) return;
     const result = router.reload(() => loadRoutingFile(options.path, { connectorIds }));

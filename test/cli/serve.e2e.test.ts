@@ -49,3 +49,35 @@ test('a Japanese message sent to the embedded gateway is delivered, and SIGTERM 
   child?.kill('SIGTERM');
   expect(await exited).toBe(0);
 }, 60_000);
+
+test('HOST and PORT replace the configuration file’s server section; a bad PORT is refused by name', async () => {
+  const example = fileURLToPath(new URL('../../config/gateway.example.yaml', import.meta.url));
+  const run = (port: string): Promise<{ code: number | null; output: string }> =>
+    new Promise((resolve) => {
+      const process_ = spawn(process.execPath, [BIN, 'serve', '--config', example, '--log-level', 'warn'], {
+        env: { ...process.env, HOST: '127.0.0.1', PORT: port, REDIS_URL: undefined },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child = process_;
+      let output = '';
+      let stopping = false;
+      const collect = (chunk: Buffer): void => {
+        output += chunk.toString();
+        // Once: a second SIGTERM during the graceful stop means "quit now".
+        if (!stopping && /listening on/.test(output)) {
+          stopping = true;
+          process_.kill('SIGTERM');
+        }
+      };
+      process_.stdout.on('data', collect);
+      process_.stderr.on('data', collect);
+      process_.on('exit', (code) => resolve({ code, output }));
+    });
+  const served = await run('0');
+  expect(served.output).toMatch(/listening on http:\/\/127\.0\.0\.1:(?!3000\b)\d+/);
+  expect(served.code).toBe(0);
+  const refused = await run('abc');
+  expect(refused.code).not.toBe(0);
+  expect(refused.output).toContain('CLI_INVALID_OPTION');
+  expect(refused.output).toContain('PORT');
+}, 60_000);
