@@ -23,7 +23,7 @@ import type { AppliedChange, MessagePage, MessageQuery } from './ports/message-s
 import { ReceiptProcessor, type ReceiptOutcome } from './receipts/receipt-processor.ts';
 import { RecentCorrelations } from './receipts/recent-correlations.ts';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './webhooks/webhook-dispatcher.ts';
-import { accountOf, webhookJobFor } from './webhooks/webhook-job.ts';
+import { accountOf, mayCallBack, webhookJobFor } from './webhooks/webhook-job.ts';
 import { WebhookSender } from './webhooks/webhook-sender.ts';
 
 export interface GatewayOptions {
@@ -96,7 +96,7 @@ export class Gateway {
     });
     this.webhooks = new WebhookDispatcher({ ...options.webhooks, observer: this.webhookObserver() });
     // A shared log has its own webhook consumer (exactly one callback per event across every process).
-    if (!this.events.shared) this.events.subscribe((event) => this.toWebhook(event));
+    if (!this.events.shared) this.events.subscribe((event) => this.toWebhook(event), mayCallBack);
   }
 
   /** Applies one receipt now; `unmatched` when no part matched it (the caller holds or parks it). */
@@ -280,9 +280,9 @@ export class Gateway {
    * stay ahead of the message's later events.
    */
   private publishAccepted(record: MessageRecord): Promise<void> {
-    const accepted: MessageRecord = { ...record, status: 'accepted' };
-    for (const event of [statusEvent(accepted, record.envelope.createdAt), statusEvent(record, record.envelope.createdAt)]) {
-      this.events.publish(event).catch(() => this.metrics.eventsFailed.inc());
+    for (const status of ['accepted', record.status] as const) {
+      if (!this.events.interested('message.status', status)) continue;
+      this.events.publish(statusEvent({ ...record, status }, record.envelope.createdAt)).catch(() => this.metrics.eventsFailed.inc());
     }
     return Promise.resolve();
   }
@@ -291,7 +291,7 @@ export class Gateway {
   private async changed(applied: AppliedChange, change: MessageChange, hint?: PartHint): Promise<void> {
     const { record, previousStatus, status } = applied;
     const published: Promise<void>[] = [];
-    if (applied.movedParts.length > 0) {
+    if (applied.movedParts.length > 0 && this.events.interested('message.part')) {
       const views = record === undefined ? undefined : partViews(record);
       for (const seq of applied.movedParts) {
         const view = views?.find((part) => part.seq === seq) ?? partFromChange(change, seq, hint);
@@ -300,7 +300,7 @@ export class Gateway {
     }
     if (status !== previousStatus && record !== undefined) {
       this.metrics.messageStatus.inc({ status: record.status });
-      published.push(this.events.publish(statusEvent(record, change.at)));
+      if (this.events.interested('message.status', record.status)) published.push(this.events.publish(statusEvent(record, change.at)));
     }
     await Promise.all(published);
   }

@@ -12,9 +12,17 @@ export interface EventLog {
   readonly accepting: boolean;
   /** Resolves once the event is durable (or, in memory, handed to subscribers). */
   publish(event: GatewayEvent): Promise<void>;
-  subscribe(listener: (event: GatewayEvent) => void): () => void;
+  /**
+   * Whether an event of this type (and message or part status) would reach anyone: the memory log asks its
+   * subscribers' filters, so the embedded default builds no event nobody reads. A shared log always wants them.
+   */
+  interested(type: GatewayEvent['type'], status?: string): boolean;
+  /** `filter` says which events the listener wants (default: all). */
+  subscribe(listener: (event: GatewayEvent) => void, filter?: EventFilter): () => void;
   close(): Promise<void>;
 }
+
+export type EventFilter = (type: GatewayEvent['type'], status?: string) => boolean;
 
 /** Where drivers' receipts go before they are matched, when they travel through a shared log. */
 export interface ReceiptLog {

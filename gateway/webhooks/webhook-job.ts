@@ -10,6 +10,11 @@ import type { WebhookJob } from './webhook-dispatcher.ts';
 
 const CALLBACK_STATUSES: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undelivered', 'expired', 'failed', 'rejected', 'canceled']);
 
+/** Which events can become callbacks (the memory event log builds no other event when nothing else listens). */
+export function mayCallBack(type: GatewayEvent['type'], status?: string): boolean {
+  return type === 'message.inbound' || (type === 'message.status' && CALLBACK_STATUSES.has(status as MessageStatus));
+}
+
 export function webhookJobFor(event: GatewayEvent, account: AccountConfig | undefined): WebhookJob | undefined {
   if (account === undefined || account.callbackSecret === undefined) return undefined;
   let url: string | undefined;

@@ -3,14 +3,13 @@
  * at start, receipts and events through the broker), a message is delivered, its events are on the events topic,
  * and SIGTERM stops it cleanly. Without REDIS_URL, KAFKA_BROKERS is refused with a clear error.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, expect, inject, test } from 'vitest';
+import { spawnServe } from './run-cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/smsgw.js', import.meta.url));
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 let child: ChildProcess | undefined;
 const prefix = `smsgw-test:${randomBytes(4).toString('hex')}:`;
@@ -23,27 +22,10 @@ afterEach(async () => {
   await redis.quit();
 });
 
-function serve(env: NodeJS.ProcessEnv): { ready: Promise<{ url: string; apiKey: string; banner: string }>; exited: Promise<{ code: number | null; output: string }> } {
-  child = spawn(process.execPath, [BIN, 'serve', '--log-level', 'warn'], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; output: string }>((resolve) => child?.on('exit', (code) => resolve({ code, output })));
-  const ready = new Promise<{ url: string; apiKey: string; banner: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 45_000);
-    child?.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-      const apiKey = /API key: (\S+)/.exec(output)?.[1];
-      if (url !== undefined && apiKey !== undefined) {
-        clearTimeout(timer);
-        resolve({ url, apiKey, banner: output });
-      }
-    });
-    void exited.then(({ code }) => reject(new Error(`serve exited with ${String(code)}: ${output}`)));
-  });
-  // A test that expects the refusal never awaits `ready`.
-  ready.catch(() => undefined);
-  return { ready, exited };
+function serve(env: NodeJS.ProcessEnv): ReturnType<typeof spawnServe> {
+  const started = spawnServe(env);
+  child = started.child;
+  return started;
 }
 
 test('serve on Redis and Kafka delivers a message and puts its events on the events topic', async () => {

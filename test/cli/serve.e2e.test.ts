@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, test } from 'vitest';
+import { spawnServe } from './run-cli.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/smsgw.js', import.meta.url));
 let child: ChildProcess | undefined;
@@ -13,27 +14,10 @@ afterEach(() => {
   if (child !== undefined && child.exitCode === null) child.kill('SIGKILL');
 });
 
-function startServe(): Promise<{ url: string; apiKey: string; output: () => string }> {
-  child = spawn(process.execPath, [BIN, 'serve', '--log-level', 'warn'], { env: { ...process.env, PORT: '0', REDIS_URL: undefined }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 30_000);
-    child?.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-      const apiKey = /API key: (\S+)/.exec(output)?.[1];
-      if (url !== undefined && apiKey !== undefined) {
-        clearTimeout(timer);
-        resolve({ url, apiKey, output: () => output });
-      }
-    });
-    child?.on('exit', (code) => reject(new Error(`serve exited with ${String(code)}: ${output}`)));
-  });
-}
-
 test('a Japanese message sent to the embedded gateway is delivered, and SIGTERM stops it cleanly', async () => {
-  const { url, apiKey } = await startServe();
+  const serve = spawnServe({ REDIS_URL: undefined });
+  child = serve.child;
+  const { url, apiKey } = await serve.ready;
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
   const sent = await fetch(`${url}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ to: '090-1234-5678', text: '明日10時にお届けします。' }) });
   expect(sent.status).toBe(202);

@@ -9,6 +9,7 @@ import { AcceptService, createMemoryBackend, Gateway, hashApiKey, readBuiltinRan
 import { ConnectorWorker } from '../../gateway/dispatch/connector-worker.ts';
 import { buildRoutingTable, RouterHandle } from '../../router/index.ts';
 import { startSmscSimulator, type SmscSimulatorHandle } from '../../simulator/index.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const ROUTING = {
   routes: { jp: { strategy: 'failover', connectors: [{ id: 'carrier-a' }, { id: 'carrier-b' }] } },
@@ -24,15 +25,6 @@ afterEach(async () => {
   simulators = [];
 });
 
-async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function setUp(a: { password?: string; behaviour?: unknown }, retry = { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 200 }): Promise<Gateway> {
   const carrierA = await startSmscSimulator({ name: 'carrier-a', accounts: [{ systemId: 'gw', password: 'pw', maxBinds: 2 }], ...(a.behaviour === undefined ? {} : { behaviour: a.behaviour }) });
@@ -48,7 +40,7 @@ async function setUp(a: { password?: string; behaviour?: unknown }, retry = { ma
     retry,
   });
   await gateway.start();
-  await until(() => Promise.resolve(gateway?.isUp('carrier-b') === true ? true : undefined), 'carrier-b up');
+  await waitFor(() => Promise.resolve(gateway?.isUp('carrier-b') === true ? true : undefined), 'carrier-b up');
   return gateway;
 }
 
@@ -58,17 +50,17 @@ describe('failover', () => {
     expect(gw.isUp('carrier-a')).toBe(false);
     const accepted = await Promise.all(Array.from({ length: 20 }, (_, i) => gw.submit('demo', { to: `0901234${String(5000 + i)}`, text: `failover ${i}` })));
     expect(new Set(accepted.map((a) => a.connector))).toEqual(new Set(['carrier-b']));
-    await until(async () => ((await Promise.all(accepted.map((a) => gw.get('demo', a.id)))).every((r) => r.status === 'delivered') ? true : undefined), 'delivered');
+    await waitFor(async () => ((await Promise.all(accepted.map((a) => gw.get('demo', a.id)))).every((r) => r.status === 'delivered') ? true : undefined), 'delivered');
     expect(simulators[1]?.messages({})).toHaveLength(20);
     expect(simulators[0]?.counts().acceptedParts).toBe(0);
   });
 
   test('a retriable refusal moves the message to the next connector, which delivers it', async () => {
     const gw = await setUp({ behaviour: { submitErrors: [{ prefix: '+81', status: 'ESME_RSYSERR' }] } });
-    await until(() => Promise.resolve(gw.isUp('carrier-a') ? true : undefined), 'carrier-a up');
+    await waitFor(() => Promise.resolve(gw.isUp('carrier-a') ? true : undefined), 'carrier-a up');
     const accepted = await gw.submit('demo', { to: '09012345678', text: 'try the other carrier' });
     expect(accepted.connector).toBe('carrier-a');
-    const record = await until(async () => {
+    const record = await waitFor(async () => {
       const r = await gw.get('demo', accepted.id);
       return r.status === 'delivered' ? r : undefined;
     }, 'delivered');
@@ -82,9 +74,9 @@ describe('failover', () => {
     const refuse = { submitErrors: [{ prefix: '+81', status: 'ESME_RSYSERR' }] };
     const gw = await setUp({ behaviour: refuse }, { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 });
     simulators[1]?.patchBehaviour(refuse);
-    await until(() => Promise.resolve(gw.isUp('carrier-a') ? true : undefined), 'carrier-a up');
+    await waitFor(() => Promise.resolve(gw.isUp('carrier-a') ? true : undefined), 'carrier-a up');
     const accepted = await gw.submit('demo', { to: '09012345678', text: 'nobody takes this' });
-    const record = await until(async () => {
+    const record = await waitFor(async () => {
       const r = await gw.get('demo', accepted.id);
       return r.status === 'failed' ? r : undefined;
     }, 'failed');
@@ -104,7 +96,7 @@ describe('validity', () => {
     await driver.start({ receipt: () => Promise.resolve(), inbound: () => Promise.resolve() });
     const worker = new ConnectorWorker({ connectorId: 'carrier-a', driver, backend, consumer: 'w', isUp: () => true, now: () => T0 + 61_000 });
     worker.start();
-    const record = await until(async () => {
+    const record = await waitFor(async () => {
       const r = await backend.store.get(accepted.id);
       return r?.status === 'expired' ? r : undefined;
     }, 'expired');

@@ -13,6 +13,7 @@ import { Gateway } from '../../gateway/gateway.ts';
 import type { MessageBackend } from '../../gateway/ports/backend.ts';
 import { RouterHandle } from '../../router/index.ts';
 import { startSmscSimulator, type SmscSimulatorHandle } from '../../simulator/index.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = 'whsec-test';
@@ -36,15 +37,6 @@ async function hookServer(): Promise<{ server: Server; url: string; hooks: Hook[
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, hooks };
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const prefixes: string[] = [];
 afterAll(async () => {

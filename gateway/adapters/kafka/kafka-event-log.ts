@@ -5,14 +5,15 @@
  */
 import type { Receipt } from '../../../drivers/transport/index.ts';
 import type { DurablePublisher, OutboundRecord } from '../../events/durable-publisher.ts';
+import { EventListeners } from '../../events/event-listeners.ts';
 import type { GatewayEvent } from '../../events/gateway-event.ts';
 import { receiptRecord } from '../../events/receipt-record.ts';
-import type { EventLog, ReceiptLog } from '../../ports/event-log.ts';
+import type { EventFilter, EventLog, ReceiptLog } from '../../ports/event-log.ts';
 import type { KafkaTopics } from './kafka-settings.ts';
 
 export class KafkaEventLog implements EventLog, ReceiptLog {
   readonly shared = true;
-  private readonly listeners = new Set<(event: GatewayEvent) => void>();
+  private readonly listeners = new EventListeners();
 
   constructor(
     private readonly publisher: DurablePublisher,
@@ -25,13 +26,7 @@ export class KafkaEventLog implements EventLog, ReceiptLog {
 
   async publish(event: GatewayEvent): Promise<void> {
     await this.publisher.publish([this.record(event)]);
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch {
-        // A failing subscriber must not disturb the publisher.
-      }
-    }
+    this.listeners.emit(event);
   }
 
   append(receipt: Receipt): Promise<void> {
@@ -39,9 +34,13 @@ export class KafkaEventLog implements EventLog, ReceiptLog {
     return this.publisher.publish([{ topic: this.topics.receipts, key: `${record.connector}:${record.smscMessageId}`, value: JSON.stringify(record) }]);
   }
 
-  subscribe(listener: (event: GatewayEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** Everything goes to the topics, whoever reads them. */
+  interested(): boolean {
+    return true;
+  }
+
+  subscribe(listener: (event: GatewayEvent) => void, filter?: EventFilter): () => void {
+    return this.listeners.add(listener, filter);
   }
 
   close(): Promise<void> {

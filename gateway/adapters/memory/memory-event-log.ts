@@ -1,28 +1,24 @@
+import { EventListeners } from '../../events/event-listeners.ts';
 import type { GatewayEvent } from '../../events/gateway-event.ts';
-import type { EventLog } from '../../ports/event-log.ts';
+import type { EventFilter, EventLog } from '../../ports/event-log.ts';
 
 /** In-process events for the embedded default: subscribers run after the publisher's turn, never inside it. */
 export class MemoryEventLog implements EventLog {
   readonly shared = false;
   readonly accepting = true;
-  private readonly listeners = new Set<(event: GatewayEvent) => void>();
+  private readonly listeners = new EventListeners();
 
   publish(event: GatewayEvent): Promise<void> {
-    for (const listener of this.listeners) {
-      queueMicrotask(() => {
-        try {
-          listener(event);
-        } catch {
-          // A failing subscriber must not disturb the publisher or the other subscribers.
-        }
-      });
-    }
+    this.listeners.emit(event);
     return Promise.resolve();
   }
 
-  subscribe(listener: (event: GatewayEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  interested(type: GatewayEvent['type'], status?: string): boolean {
+    return this.listeners.interested(type, status);
+  }
+
+  subscribe(listener: (event: GatewayEvent) => void, filter?: EventFilter): () => void {
+    return this.listeners.add(listener, filter);
   }
 
   close(): Promise<void> {

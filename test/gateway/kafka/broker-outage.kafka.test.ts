@@ -30,6 +30,23 @@ function statusSequences(records: readonly ReadRecord[], ids: ReadonlySet<string
   return { sequences, duplicates };
 }
 
+/** Waits until every message is delivered in the store and has its final event on the topic; their sequences. */
+async function deliveredSequences(harness: KafkaHarness, ids: readonly string[], ms: number): Promise<{ sequences: Map<string, string[]>; duplicates: number }> {
+  await waitFor(
+    async () => {
+      const records = await Promise.all(ids.map((id) => harness.gateway.get('demo', id)));
+      return records.every((r) => r.status === 'delivered') ? true : undefined;
+    },
+    'every message delivered',
+    ms,
+  );
+  const wanted = new Set(ids);
+  const finals = (records: readonly ReadRecord[]): number =>
+    new Set(records.filter((r) => r.value.status === 'delivered' && r.value.type === 'message.status' && wanted.has(String(r.value.messageId))).map((r) => r.value.messageId)).size;
+  const events = await harness.read(harness.settings.topics.events, (records) => finals(records) === wanted.size, ms);
+  return statusSequences(events, wanted);
+}
+
 async function gauge(harness: KafkaHarness): Promise<number> {
   return (await harness.metrics.outboxSize.get()).values[0]?.value ?? 0;
 }
@@ -77,20 +94,7 @@ describe('Kafka unreachable', () => {
     expect(outboxPeak).toBeGreaterThan(0);
     expect(duringOutage).toBeGreaterThan(200);
     await waitFor(async () => ((await gauge(harness as KafkaHarness)) === 0 ? true : undefined), 'the outbox drained', 60_000);
-    await waitFor(
-      async () => {
-        const records = await Promise.all(ids.map((id) => gateway.get('demo', id)));
-        return records.every((r) => r.status === 'delivered') ? true : undefined;
-      },
-      'every message delivered',
-      90_000,
-    );
-
-    const wanted = new Set(ids);
-    const finals = (records: readonly ReadRecord[]): number =>
-      new Set(records.filter((r) => r.value.status === 'delivered' && r.value.type === 'message.status' && wanted.has(String(r.value.messageId))).map((r) => r.value.messageId)).size;
-    const events = await harness.read(harness.settings.topics.events, (records) => finals(records) === wanted.size, 90_000);
-    const { sequences, duplicates } = statusSequences(events, wanted);
+    const { sequences, duplicates } = await deliveredSequences(harness, ids, 90_000);
     const wrong = ids.filter((id) => JSON.stringify(sequences.get(id)) !== JSON.stringify(EXPECTED));
     expect(wrong.map((id) => ({ id, sequence: sequences.get(id) })).slice(0, 3)).toEqual([]);
     expect(sequences.size).toBe(ids.length);
@@ -127,21 +131,7 @@ describe('Kafka unreachable', () => {
       await waitFor(() => (harness?.pipeline.publisher.accepting === true && harness.pipeline.publisher.direct ? true : undefined), 'the outbox drained', 60_000);
       const after = await gateway.submit('demo', { to: '090-1111-3333', text: 'after the outage' });
       accepted.push(after.id);
-      await waitFor(
-        async () => {
-          const records = await Promise.all(accepted.map((id) => gateway.get('demo', id)));
-          return records.every((r) => r.status === 'delivered') ? true : undefined;
-        },
-        'every accepted message delivered',
-        60_000,
-      );
-      const wanted = new Set(accepted);
-      const events = await harness.read(
-        harness.settings.topics.events,
-        (records) => new Set(records.filter((r) => r.value.status === 'delivered' && r.value.type === 'message.status').map((r) => r.value.messageId)).size === wanted.size,
-        60_000,
-      );
-      const { sequences } = statusSequences(events, wanted);
+      const { sequences } = await deliveredSequences(harness, accepted, 60_000);
       for (const id of accepted) expect(sequences.get(id)).toEqual(EXPECTED);
     } finally {
       await app.close();

@@ -23,6 +23,9 @@ import {
 } from '../../../gateway/index.ts';
 import { RouterHandle } from '../../../router/index.ts';
 import { startSmscSimulator, type SmscSimulatorHandle } from '../../../simulator/index.ts';
+import { waitFor } from '../../support/wait-for.ts';
+
+export { waitFor };
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const SECRET = 'whsec-kafka-test-secret';
@@ -40,15 +43,6 @@ export interface ReadRecord {
   readonly value: Record<string, unknown>;
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 export async function hookServer(answer: () => number = () => 204): Promise<{ server: Server; url: string; hooks: Hook[] }> {
   const hooks: Hook[] = [];
@@ -89,7 +83,6 @@ export class KafkaHarness {
   pipeline!: KafkaPipeline;
   gateway!: Gateway;
   hooks!: Awaited<ReturnType<typeof hookServer>>;
-  private readonly readers: Kafka[] = [];
 
   constructor(private readonly options: HarnessOptions) {
     this.settings = kafkaSettings({
@@ -210,7 +203,6 @@ export class KafkaHarness {
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
-    for (const reader of this.readers) void reader;
     const redis = new Redis(REDIS_URL);
     const keys = await redis.keys(`${this.prefix}*`);
     if (keys.length > 0) await redis.del(...keys);
