@@ -5,7 +5,8 @@
  * (memory store) and the Redis mode it sends BENCH_MESSAGES messages through POST /v1/messages with
  * BENCH_CONCURRENCY requests in flight, waits for every receipt, then the same number through the batch endpoint,
  * and prints one JSON line per mode: accepted/s, end-to-end delivered/s, accept latency percentiles,
- * submit-to-receipt latency, gateway CPU and peak RSS.
+ * submit-to-receipt latency, gateway CPU, peak RSS and RSS sampled over the run (BENCH_MESSAGES=500000 sends a
+ * million messages in all: the RSS samples show whether memory stays flat).
  *
  * The kafka mode runs the gateway on Redis and a Kafka broker (BENCH_KAFKA_BROKERS, or a single-node broker
  * started here) with topics and consumer groups of its own. Throughput alone would hide lost or doubled
@@ -62,6 +63,28 @@ function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/** Current RSS in MiB of a process, from /proc. */
+function currentRssMiB(pid: number): number {
+  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Math.round(Number(rss) / 1024);
+}
+
+/** Samples a process's RSS every second; `spread` returns ten samples evenly spaced over the run (is it flat?). */
+function sampleRss(pid: number): { stop(): void; spread(): number[] } {
+  const samples: number[] = [];
+  const timer = setInterval(() => {
+    try {
+      samples.push(currentRssMiB(pid));
+    } catch {
+      // The process is gone.
+    }
+  }, 1_000);
+  return {
+    stop: () => clearInterval(timer),
+    spread: () => (samples.length === 0 ? [] : Array.from({ length: 10 }, (_, i) => samples[Math.min(samples.length - 1, Math.round((i * (samples.length - 1)) / 9))] as number)),
+  };
 }
 
 /** CPU seconds (user + system) and peak RSS in MiB of a process, from /proc. */
@@ -335,6 +358,7 @@ async function runMode(mode: string): Promise<Record<string, unknown>> {
     await singles(pool, 500, 80_000_000, ids);
     await waitDelivered(pool, 500, 60_000);
     const cpuStart = processUsage(gateway.child.pid as number).cpuSeconds;
+    const rss = sampleRss(gateway.child.pid as number);
     const t0 = performance.now();
     const latencies = await singles(pool, MESSAGES, 0, ids);
     const acceptedAt = performance.now();
@@ -346,6 +370,7 @@ async function runMode(mode: string): Promise<Record<string, unknown>> {
     const batchAcceptedAt = performance.now();
     await waitDelivered(pool, 500 + 2 * MESSAGES, 300_000);
     const batchDeliveredAt = performance.now();
+    rss.stop();
     const metrics = await scrape(pool);
     const usage = processUsage(gateway.child.pid as number);
     // Taken when the last message is delivered: how far the consumers that do not gate delivery trail behind.
@@ -365,6 +390,8 @@ async function runMode(mode: string): Promise<Record<string, unknown>> {
       submitToReceiptSeconds: { p50: bucketQuantile(metrics.receiptBuckets, 0.5), p99: bucketQuantile(metrics.receiptBuckets, 0.99) },
       gatewayCpuSecondsPerThousand: +((singleCpu / MESSAGES) * 1000).toFixed(3),
       gatewayPeakRssMiB: usage.peakRssMiB,
+      // Ten RSS samples spread over the measured run (singles then batches): flat means no leak.
+      gatewayRssMiBOverRun: rss.spread(),
       ...(eventsComplete === undefined ? {} : { eventsComplete, outboxSize, lagAtDelivered, lagAfterCheck }),
       loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
     };
