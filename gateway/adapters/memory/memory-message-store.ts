@@ -78,7 +78,7 @@ export class MemoryMessageStore implements MessageStore {
 
   correlate(connectorId: string, carrierMessageId: string, correlation: Correlation, ttlMs: number): Promise<void> {
     this.correlations.set(`${connectorId}\u0000${carrierMessageId}`, { value: correlation, expiresAt: this.now() + ttlMs });
-    if (this.correlations.size > this.maxRecords * 2) this.sweep(this.correlations);
+    if (this.correlations.size > this.maxRecords * 2) trimOldest(this.correlations, this.maxRecords * 2, this.now());
     return Promise.resolve();
   }
 
@@ -111,17 +111,25 @@ export class MemoryMessageStore implements MessageStore {
     return found.value;
   }
 
-  private sweep<T>(map: Map<string, Expiring<T>>): void {
-    const now = this.now();
-    for (const [key, entry] of map) if (entry.expiresAt <= now) map.delete(key);
-  }
-
   private evict(): void {
     if (this.records.size <= this.maxRecords) return;
     for (const [id, record] of this.records) {
       if (this.records.size <= this.maxRecords) break;
       if (isFinalMessageStatus(record.status)) this.records.delete(id);
     }
-    if (this.idempotency.size > this.maxRecords) this.sweep(this.idempotency);
+    if (this.idempotency.size > this.maxRecords) trimOldest(this.idempotency, this.maxRecords, this.now());
+  }
+}
+
+/**
+ * Bounds a map of expiring entries: drops the oldest (insertion order, which is expiry order for one TTL) down to
+ * 90% of `limit`, expired or not. Sweeping the whole map for expired entries instead would scan it on every
+ * insert once it is full of live entries.
+ */
+function trimOldest<T>(map: Map<string, Expiring<T>>, limit: number, now: number): void {
+  const target = Math.floor(limit * 0.9);
+  for (const [key, entry] of map) {
+    if (map.size <= target && entry.expiresAt > now) break;
+    map.delete(key);
   }
 }
