@@ -2,3 +2,4 @@ export { CodedError, isCodedError } from './coded-error.ts';
 export type { ErrorSpec, ErrorTable, ErrorDetails } from './coded-error.ts';
 export { describeSchemaError } from './schema-error.ts';
 export type { SchemaErrorLike } from './schema-error.ts';
+export { RecentMap } from './recent-map.ts';

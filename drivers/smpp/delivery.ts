@@ -95,7 +95,7 @@ export type DecodedReceipt = Extract<DecodedDelivery, { kind: 'receipt' }>;
  * (message_state is the SMSC's own value); the id is matched against `knownIds` (ids submit_sm_resp gave) in
  * every spelling `messageIdCandidates` allows, so hex and decimal forms of one id meet.
  */
-export function receiptOf(decoded: DecodedReceipt, connectorId: string, knownIds: ReadonlyMap<string, true>, now: Date): Receipt | undefined {
+export function receiptOf(decoded: DecodedReceipt, connectorId: string, knownIds: { has(id: string): boolean }, now: Date): Receipt | undefined {
   const id = decoded.receiptedMessageId ?? decoded.parsed?.id;
   if (id === undefined || id.trim() === '') return undefined;
   const normalized = normalizeMessageId(id);

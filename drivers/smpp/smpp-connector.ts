@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { isCodedError, type CodedError } from '../../common/index.ts';
+import { isCodedError, RecentMap, type CodedError } from '../../common/index.ts';
 import { Reassembler, normalizeMessageId, type ReassembledMessage } from '../codec/index.ts';
 import type {
   Driver,
@@ -57,7 +57,7 @@ export class SmppConnector extends EventEmitter implements Driver {
   private readonly delayed: SendJob[] = [];
   private readonly rate: AdaptiveRate;
   private readonly reassembler: Reassembler;
-  private readonly knownIds = new Map<string, true>();
+  private readonly knownIds: RecentMap<string, true>;
   private readonly reconnectTimers = new Map<BindSession<SendJob>, NodeJS.Timeout>();
   private readonly counters: Record<string, number> = {
     submit_ok: 0,
@@ -100,6 +100,7 @@ export class SmppConnector extends EventEmitter implements Driver {
   constructor(config: unknown) {
     super();
     this.config = parseSmppConfig(config);
+    this.knownIds = new RecentMap(Math.max(1, this.config.receiptIdMemory));
     this.id = this.config.id;
     this.rate = new AdaptiveRate(this.config.maxTps, this.config.throttle, Date.now());
     this.reassembler = new Reassembler({ timeoutMs: this.config.inbound.reassemblyTimeoutMs });
@@ -438,10 +439,6 @@ export class SmppConnector extends EventEmitter implements Driver {
     const limit = this.config.receiptIdMemory;
     if (limit > 0) {
       this.knownIds.set(id, true);
-      if (this.knownIds.size > limit) {
-        const oldest = this.knownIds.keys().next();
-        if (oldest.done !== true) this.knownIds.delete(oldest.value);
-      }
     }
     return id;
   }

@@ -1,3 +1,4 @@
+import { RecentMap } from '../../common/index.ts';
 import { routeError } from '../errors.ts';
 
 /**
@@ -13,7 +14,7 @@ export interface HlrHookOptions {
   readonly timeoutMs: number;
   /** How long an answer (carrier or "unknown") is reused. */
   readonly ttlMs: number;
-  /** Bound on cached numbers; the oldest entries go first. */
+  /** Bound on cached numbers; the oldest entries go first (by generations, see RecentMap). */
   readonly maxEntries?: number;
   /** Clock, injected so tests control expiry. */
   readonly now?: () => number;
@@ -37,7 +38,7 @@ interface CacheEntry {
  */
 export class HlrHook {
   readonly stats: HlrStats = { hits: 0, misses: 0, failures: 0 };
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache: RecentMap<string, CacheEntry>;
   private readonly inFlight = new Map<string, Promise<string | undefined>>();
   private readonly options: HlrHookOptions;
   private readonly now: () => number;
@@ -50,6 +51,7 @@ export class HlrHook {
     this.options = options;
     this.now = options.now ?? Date.now;
     this.maxEntries = options.maxEntries ?? 100_000;
+    this.cache = new RecentMap(this.maxEntries);
   }
 
   async lookup(e164: string): Promise<string | undefined> {
@@ -89,11 +91,6 @@ export class HlrHook {
 
   private remember(e164: string, carrier: string | undefined): void {
     if (this.options.ttlMs === 0) return;
-    this.cache.delete(e164);
     this.cache.set(e164, { carrier, expires: this.now() + this.options.ttlMs });
-    if (this.cache.size > this.maxEntries) {
-      const oldest = this.cache.keys().next();
-      if (oldest.done !== true) this.cache.delete(oldest.value);
-    }
   }
 }

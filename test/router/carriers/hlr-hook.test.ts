@@ -61,11 +61,11 @@ describe('HlrHook', () => {
     expect(calls).toHaveLength(1);
   });
 
-  test('the cache is bounded: the oldest entry goes first', async () => {
-    const { fetcher, calls } = scripted({ '+1': 'a', '+2': 'b', '+3': 'c' });
-    const hook = new HlrHook({ fetcher, timeoutMs: 1_000, ttlMs: 60_000, maxEntries: 2 });
-    for (const n of ['+1', '+2', '+3', '+3', '+2', '+1']) await hook.lookup(n);
-    expect(calls).toEqual(['+1', '+2', '+3', '+1']);
+  test('the cache is bounded: the oldest entries go first, the newest stay', async () => {
+    const { fetcher, calls } = scripted({ '+1': 'a', '+2': 'b', '+3': 'c', '+4': 'd', '+5': 'e' });
+    const hook = new HlrHook({ fetcher, timeoutMs: 1_000, ttlMs: 60_000, maxEntries: 4 });
+    for (const n of ['+1', '+2', '+3', '+4', '+5', '+5', '+4', '+1']) await hook.lookup(n);
+    expect(calls).toEqual(['+1', '+2', '+3', '+4', '+5', '+1']);
   });
 
   test.each([
