@@ -22,7 +22,7 @@ import type { EventLog, ReceiptLog } from './ports/event-log.ts';
 import type { AppliedChange, MessagePage, MessageQuery } from './ports/message-store.ts';
 import { ReceiptProcessor, type ReceiptOutcome } from './receipts/receipt-processor.ts';
 import { RecentCorrelations } from './receipts/recent-correlations.ts';
-import { WebhookDispatcher, type WebhookDispatcherOptions } from './webhooks/webhook-dispatcher.ts';
+import type { WebhookSettings } from './webhooks/webhook-delivery.ts';
 import { accountOf, mayCallBack, webhookJobFor } from './webhooks/webhook-job.ts';
 import { WebhookSender } from './webhooks/webhook-sender.ts';
 
@@ -45,7 +45,7 @@ export interface GatewayOptions {
   readonly maxInFlightPerConnector?: number;
   readonly reclaimIdleMs?: number;
   readonly receiptHoldMs?: number;
-  readonly webhooks?: WebhookDispatcherOptions;
+  readonly webhooks?: WebhookSettings;
   readonly now?: () => number;
 }
 
@@ -58,7 +58,6 @@ export class Gateway {
   private readonly accept: AcceptService;
   private readonly workers: ConnectorWorker[] = [];
   private readonly receipts: ReceiptProcessor;
-  private readonly webhooks: WebhookDispatcher;
   private sender: WebhookSender | undefined;
   private readonly linksUp = new Map<string, Set<string>>();
   private readonly upState = new Map<string, boolean>();
@@ -94,7 +93,6 @@ export class Gateway {
         submitToReceipt: (connector, ms) => this.metrics.submitToReceipt.observe({ connector }, ms / 1000),
       },
     });
-    this.webhooks = new WebhookDispatcher({ ...options.webhooks, observer: this.webhookObserver() });
     // A shared log has its own webhook consumer (exactly one callback per event across every process).
     if (!this.events.shared) this.events.subscribe((event) => this.toWebhook(event), mayCallBack);
   }
@@ -172,9 +170,16 @@ export class Gateway {
       this.workers.push(worker);
       worker.start();
     }
-    const durable = this.options.backend.webhooks;
-    if (durable !== undefined && !this.events.shared) {
-      this.sender = new WebhookSender({ queue: durable, ...this.webhookSettings(), observer: this.webhookObserver() });
+    // A shared log's pipeline runs the sender (it may be another process's role); otherwise it runs here.
+    if (!this.events.shared) {
+      this.sender = new WebhookSender({
+        queue: this.options.backend.webhooks,
+        ...this.options.webhooks,
+        observer: {
+          delivered: () => this.metrics.webhooks.inc({ outcome: 'delivered' }),
+          failed: () => this.metrics.webhooks.inc({ outcome: 'failed' }),
+        },
+      });
       this.sender.start();
     }
     this.timers.push(setInterval(() => void this.moveDue(), 200));
@@ -193,7 +198,6 @@ export class Gateway {
     await Promise.all([...this.drivers.values()].map((driver) => driver.close()));
     this.receipts.stop();
     await this.sender?.stop();
-    await this.webhooks.close();
     await this.events.close();
   }
 
@@ -334,28 +338,14 @@ export class Gateway {
     const accountId = accountOf(event);
     const job = webhookJobFor(event, accountId === undefined ? undefined : this.accounts.get(accountId));
     if (job === undefined) return;
-    const durable = this.options.backend.webhooks;
-    if (durable === undefined) {
-      this.webhooks.enqueue(job);
-      return;
-    }
-    durable.add([job], this.now()).then(
-      () => this.sender?.nudge(),
-      // Redis did not take it: the in-memory queue still sends it (it would not survive a restart).
-      () => this.webhooks.enqueue(job),
+    this.options.backend.webhooks.add([job], this.now()).then(
+      (added) => {
+        if (added > 0) this.sender?.nudge();
+        // A replay of a known event, or a full memory queue that refuses rather than grows.
+        else this.metrics.webhookJobs.inc({ outcome: 'dropped' });
+      },
+      () => this.metrics.webhooks.inc({ outcome: 'failed' }),
     );
-  }
-
-  private webhookSettings(): { schedule?: readonly number[]; concurrency?: number; timeoutMs?: number } {
-    const { schedule, concurrency, timeoutMs } = this.options.webhooks ?? {};
-    return { ...(schedule === undefined ? {} : { schedule }), ...(concurrency === undefined ? {} : { concurrency }), ...(timeoutMs === undefined ? {} : { timeoutMs }) };
-  }
-
-  private webhookObserver(): { delivered: () => void; failed: () => void } {
-    return {
-      delivered: () => this.metrics.webhooks.inc({ outcome: 'delivered' }),
-      failed: () => this.metrics.webhooks.inc({ outcome: 'failed' }),
-    };
   }
 
   private refreshUpState(): void {

@@ -5,7 +5,7 @@
  */
 import type { AccountConfig } from '../accounts/account-registry.ts';
 import type { GatewayEvent } from '../events/gateway-event.ts';
-import type { WebhookJob } from '../webhooks/webhook-dispatcher.ts';
+import type { WebhookJob } from '../webhooks/webhook-delivery.ts';
 import { accountOf, webhookJobFor } from '../webhooks/webhook-job.ts';
 import type { IncomingRecord } from './status-updater.ts';
 

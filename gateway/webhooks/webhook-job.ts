@@ -6,7 +6,7 @@
 import type { AccountConfig } from '../accounts/account-registry.ts';
 import type { GatewayEvent } from '../events/gateway-event.ts';
 import type { MessageStatus } from '../messages/message-status.ts';
-import type { WebhookJob } from './webhook-dispatcher.ts';
+import type { WebhookJob } from './webhook-delivery.ts';
 
 const CALLBACK_STATUSES: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undelivered', 'expired', 'failed', 'rejected', 'canceled']);
 

@@ -1,22 +1,13 @@
 /**
- * Sends the webhook jobs of a durable queue: leases due jobs, posts them with bounded concurrency, and either
+ * Sends the webhook jobs of a queue (memory or Redis): leases due jobs, posts them with bounded concurrency, and either
  * finishes them (2xx, or the schedule ran out) or puts them back for their next attempt. Dispatch never waits on
  * it; a slow receiver only grows the queue.
  */
-import type { StoredWebhookJob } from '../adapters/redis/redis-webhook-queue.ts';
-import { DEFAULT_WEBHOOK_SCHEDULE, postWebhook, type WebhookObserver } from './webhook-dispatcher.ts';
+import type { StoredWebhookJob, WebhookJobQueue } from '../ports/webhook-queue.ts';
+import { DEFAULT_WEBHOOK_SCHEDULE, postWebhook, type WebhookObserver, type WebhookSettings } from './webhook-delivery.ts';
 
-export interface DurableWebhookQueue {
-  lease(now: number, leaseMs: number, limit: number): Promise<StoredWebhookJob[]>;
-  finish(id: string): Promise<void>;
-  retryAt(job: StoredWebhookJob, at: number): Promise<void>;
-}
-
-export interface WebhookSenderOptions {
-  readonly queue: DurableWebhookQueue;
-  readonly schedule?: readonly number[];
-  readonly concurrency?: number;
-  readonly timeoutMs?: number;
+export interface WebhookSenderOptions extends WebhookSettings {
+  readonly queue: Pick<WebhookJobQueue, 'lease' | 'finish' | 'retryAt'>;
   readonly pollMs?: number;
   readonly observer?: WebhookObserver;
   readonly now?: () => number;

@@ -2,6 +2,7 @@ import type { MessageBackend } from '../../ports/backend.ts';
 import { MemoryMessageStore, type MemoryMessageStoreOptions } from './memory-message-store.ts';
 import { MemoryRouteQueue } from './memory-route-queue.ts';
 import { InboundLog } from '../../inbound/inbound-log.ts';
+import { MemoryWebhookQueue } from './memory-webhook-queue.ts';
 
 /** The embedded default: store and queues in this process (nothing survives a restart). */
 export function createMemoryBackend(options: MemoryMessageStoreOptions = {}): MessageBackend {
@@ -12,6 +13,7 @@ export function createMemoryBackend(options: MemoryMessageStoreOptions = {}): Me
     store,
     queue,
     inbound: new InboundLog(),
+    webhooks: new MemoryWebhookQueue(),
     ping: () => Promise.resolve(true),
     close: async () => {
       await queue.close();

@@ -4,7 +4,8 @@
  * several processes never post the same job at once, and the retry schedule survives restarts.
  */
 import type { Redis } from 'ioredis';
-import type { WebhookJob } from '../../webhooks/webhook-dispatcher.ts';
+import type { StoredWebhookJob, WebhookJobQueue } from '../../ports/webhook-queue.ts';
+import type { WebhookJob } from '../../webhooks/webhook-delivery.ts';
 import type { RedisKeys } from './redis-keys.ts';
 import { RedisScript } from './redis-script.ts';
 
@@ -41,11 +42,7 @@ redis.call('SET', KEYS[3], '1', 'PX', ARGV[2])
 return 1
 `);
 
-export interface StoredWebhookJob extends WebhookJob {
-  readonly attempts: number;
-}
-
-export class RedisWebhookQueue {
+export class RedisWebhookQueue implements WebhookJobQueue {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,

@@ -211,6 +211,20 @@ export function messageBackendContract(name: string, create: () => Promise<Messa
       expect(await backend.inbound.list('acct-c', 10)).toEqual([]);
     });
 
+    test('webhook jobs are stored once per event id, leased, retried and finished for good', async () => {
+      const job = (id: string) => ({ id, url: 'http://127.0.0.1:9/hook', secret: 'a-very-long-webhook-secret', body: '{}' });
+      expect(await backend.webhooks.add([job('e1'), job('e1'), job('e2')], 1_000)).toBe(2);
+      const leased = await backend.webhooks.lease(1_000, 500, 10);
+      expect(leased.map((j) => j.id).sort()).toEqual(['e1', 'e2']);
+      expect(await backend.webhooks.lease(1_200, 500, 10)).toEqual([]);
+      await backend.webhooks.retryAt({ ...job('e1'), attempts: 1 }, 2_000);
+      await backend.webhooks.finish('e2');
+      expect(await backend.webhooks.add([job('e2')], 1_300)).toBe(0);
+      expect(await backend.webhooks.waiting()).toBe(1);
+      expect(await backend.webhooks.lease(1_900, 500, 10)).toEqual([]);
+      expect(await backend.webhooks.lease(2_000, 500, 10)).toEqual([{ ...job('e1'), attempts: 1 }]);
+    });
+
     test('correlations find the part of a carrier message id until they expire', async () => {
       await backend.store.correlate('smsc-a', 'abc123', { messageId: 'm-1', seq: 2, submittedAt: 1_763_700_000_123 }, 60_000);
       await backend.store.correlate('smsc-a', 'short', { messageId: 'm-2', seq: 1 }, 30);

@@ -1,0 +1,47 @@
+/**
+ * Status and inbound callbacks: JSON, signed, one POST per attempt. A 2xx answer ends a delivery; anything else
+ * is tried again on the schedule (the default reaches about 8 hours). The queues that hold jobs between attempts
+ * (memory, Redis) and the sender that works from them live beside this module.
+ */
+import { request } from 'undici';
+import { signWebhook, SIGNATURE_HEADER } from './webhook-signature.ts';
+
+export interface WebhookJob {
+  readonly id: string;
+  readonly url: string;
+  readonly secret: string;
+  readonly body: string;
+}
+
+export interface WebhookObserver {
+  delivered?(job: WebhookJob, attempts: number): void;
+  failed?(job: WebhookJob, attempts: number, reason: string): void;
+}
+
+/** How webhooks are sent: the delays between attempts, parallel posts, and how long one attempt may take. */
+export interface WebhookSettings {
+  readonly schedule?: readonly number[];
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
+}
+
+export const DEFAULT_WEBHOOK_SCHEDULE = [1_000, 5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000];
+
+/** One delivery attempt: a signed POST; a 2xx answer is success, anything else (or no answer) a reason to retry. */
+export async function postWebhook(job: WebhookJob, timeoutMs: number, now: number): Promise<{ ok: true } | { ok: false; reason: string }> {
+  try {
+    const signature = signWebhook(job.secret, job.body, Math.floor(now / 1000));
+    const response = await request(job.url, {
+      method: 'POST',
+      body: job.body,
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature, 'smsgw-event-id': job.id },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    await response.body.dump();
+    if (response.statusCode >= 200 && response.statusCode < 300) return { ok: true };
+    return { ok: false, reason: `HTTP ${response.statusCode}` };
+  } catch (error: unknown) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}
