@@ -7,7 +7,7 @@
  */
 import type { Receipt } from '../../drivers/transport/index.ts';
 import type { ReceiptRecord, UnmatchedReceiptRecord } from '../events/gateway-event.ts';
-import { receiptFromRecord, receiptRecord } from '../events/receipt-record.ts';
+import { receiptFromRecord, receiptKey, receiptRecord } from '../events/receipt-record.ts';
 import type { ReceiptOutcome } from '../receipts/receipt-processor.ts';
 
 export interface ReceiptApplier {
@@ -48,7 +48,7 @@ export class StatusUpdater {
       }
       // One part's receipts in their order (an intermediate one must not land after the final one); different
       // parts in parallel.
-      const key = record.key ?? `${receipt.connectorId}:${receipt.carrierMessageId}`;
+      const key = record.key ?? receiptKey(receipt.connectorId, receipt.carrierMessageId);
       let list = byKey.get(key);
       if (list === undefined) byKey.set(key, (list = []));
       list.push(receipt);

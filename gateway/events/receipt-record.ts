@@ -6,6 +6,11 @@ import type { Receipt } from '../../drivers/transport/index.ts';
 import { RECEIPT_STATES, type ReceiptState } from '../../drivers/codec/index.ts';
 import type { ReceiptRecord } from './gateway-event.ts';
 
+/** The Kafka key of a receipt: one SMSC message's receipts stay in order on one partition. */
+export function receiptKey(connector: string, smscMessageId: string): string {
+  return `${connector}:${smscMessageId}`;
+}
+
 export function receiptRecord(receipt: Receipt): ReceiptRecord {
   const raw: Record<string, string | number> = {};
   for (const [key, value] of Object.entries(receipt.raw)) if (value !== undefined) raw[key] = value;

@@ -7,7 +7,7 @@ import type { Receipt } from '../../../drivers/transport/index.ts';
 import type { DurablePublisher, OutboundRecord } from '../../events/durable-publisher.ts';
 import { EventListeners } from '../../events/event-listeners.ts';
 import type { GatewayEvent } from '../../events/gateway-event.ts';
-import { receiptRecord } from '../../events/receipt-record.ts';
+import { receiptKey, receiptRecord } from '../../events/receipt-record.ts';
 import type { EventFilter, EventLog, ReceiptLog } from '../../ports/event-log.ts';
 import type { KafkaTopics } from './kafka-settings.ts';
 
@@ -31,7 +31,7 @@ export class KafkaEventLog implements EventLog, ReceiptLog {
 
   append(receipt: Receipt): Promise<void> {
     const record = receiptRecord(receipt);
-    return this.publisher.publish([{ topic: this.topics.receipts, key: `${record.connector}:${record.smscMessageId}`, value: JSON.stringify(record) }]);
+    return this.publisher.publish([{ topic: this.topics.receipts, key: receiptKey(record.connector, record.smscMessageId), value: JSON.stringify(record) }]);
   }
 
   /** Everything goes to the topics, whoever reads them. */

@@ -9,6 +9,7 @@ import type { Kafka } from 'kafkajs';
 import type { Gateway } from '../../gateway.ts';
 import { DurablePublisher } from '../../events/durable-publisher.ts';
 import type { UnmatchedReceiptRecord } from '../../events/gateway-event.ts';
+import { receiptKey } from '../../events/receipt-record.ts';
 import type { GatewayMetrics } from '../../metrics/gateway-metrics.ts';
 import { StatusUpdater } from '../../consumers/status-updater.ts';
 import { UsageConsumer } from '../../consumers/usage-consumer.ts';
@@ -107,7 +108,7 @@ export class KafkaPipeline {
         gateway,
         holdMs: settings.receiptHoldMs,
         park: (record: UnmatchedReceiptRecord) =>
-          this.publisher.publish([{ topic: topics.unmatched, key: record.receipt === undefined ? record.id : `${record.receipt.connector}:${record.receipt.smscMessageId}`, value: JSON.stringify(record) }]),
+          this.publisher.publish([{ topic: topics.unmatched, key: record.receipt === undefined ? record.id : receiptKey(record.receipt.connector, record.receipt.smscMessageId), value: JSON.stringify(record) }]),
         observer: { parked: (reason) => metrics?.receiptsParked.inc({ reason }) },
       });
       this.consumers.push(
