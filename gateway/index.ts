@@ -54,4 +54,4 @@ export type { OutboundRecord, Outbox, RecordSink } from './events/durable-publis
 export { RedisOutbox } from './adapters/redis/redis-outbox.ts';
 export { receiptRecord, receiptFromRecord } from './events/receipt-record.ts';
 export { parseEvent } from './consumers/webhook-feeder.ts';
-export type { EventLog as GatewayEventLog, ReceiptLog } from './ports/event-log.ts';
+export type { ReceiptLog, EventFilter } from './ports/event-log.ts';
