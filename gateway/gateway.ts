@@ -162,7 +162,9 @@ export class Gateway {
         ...(this.options.maxInFlightPerConnector === undefined ? {} : { maxInFlight: this.options.maxInFlightPerConnector }),
         ...(this.options.reclaimIdleMs === undefined ? {} : { reclaimIdleMs: this.options.reclaimIdleMs }),
         observer: {
-          changed: (applied, change) => this.changed(applied, change),
+          // The change is stored; events nobody could take (Kafka and the outbox both away) are counted, and
+          // must not stop the message from going out. Receipts, by contrast, fail so that they come again.
+          changed: (applied, change) => this.changed(applied, change).catch(() => this.metrics.eventsFailed.inc()),
           submitted: (connector, outcome, acceptedAt) => this.submitted(connector, outcome, acceptedAt),
           reclaimed: (connector, count) => this.metrics.reclaimed.inc({ connector }, count),
         },
