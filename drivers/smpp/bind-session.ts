@@ -14,6 +14,20 @@ export interface InFlight {
   sentAt: number;
 }
 
+/**
+ * A request other than submit_sm awaiting its answer (query_sm): the session calls exactly one of its methods, once.
+ * Rare next to submits, so each carries its own callbacks; it does not count against the submit window.
+ */
+export interface PendingRequest {
+  sentAt: number;
+  /** The response, or a generic_nack answering it. */
+  answered(frame: Buffer): void;
+  /** No answer within `submitTimeoutMs`. */
+  timedOut(): void;
+  /** The connection ended first. */
+  lost(reason: SmppError): void;
+}
+
 /** The connector side of a bind: plain methods rather than closures per PDU. */
 export interface BindOwner<J extends InFlight> {
   bound(bind: BindSession<J>): void;
@@ -64,6 +78,8 @@ export class BindSession<J extends InFlight> {
   generation = 0;
   /** Outstanding submit_sm by sequence_number, in the order written (Map keeps insertion order). */
   readonly window = new Map<number, J>();
+  /** Outstanding requests other than submits, by sequence_number, in the order written. */
+  private readonly requests = new Map<number, PendingRequest>();
   lastError: SmppError | undefined;
   failedAttempts = 0;
   boundSince: number | undefined;
@@ -170,6 +186,21 @@ export class BindSession<J extends InFlight> {
     return seq;
   }
 
+  /** True when bound in a role that may send requests (transmitter or transceiver). */
+  get canRequest(): boolean {
+    return this.state === 'bound' && this.role !== 'receiver';
+  }
+
+  /** Writes one request whose encoded PDU is `pdu` (sequence_number patched in here); the answer goes to `pending`. */
+  request(pending: PendingRequest, pdu: Buffer, now: number): number {
+    const seq = this.nextSequence();
+    pdu.writeUInt32BE(seq, 12);
+    pending.sentAt = now;
+    this.requests.set(seq, pending);
+    this.write(pdu);
+    return seq;
+  }
+
   /** Answers a deliver_sm / data_sm once the sink has settled (or the sweep gave up on it). */
   answerDelivery(generation: number, seq: number, status: number): void {
     if (generation !== this.generation) return;
@@ -226,6 +257,11 @@ export class BindSession<J extends InFlight> {
       if (now - job.sentAt < timeout) break;
       this.window.delete(seq);
       this.owner.submitTimedOut(this, job);
+    }
+    for (const [seq, pending] of this.requests) {
+      if (now - pending.sentAt < timeout) break;
+      this.requests.delete(seq);
+      pending.timedOut();
     }
     for (const [seq, pending] of this.pendingDeliveries) {
       if (pending.deadline <= now) this.answerDelivery(this.generation, seq, ESME_RX_T_APPN);
@@ -300,11 +336,22 @@ export class BindSession<J extends InFlight> {
         this.owner.submitAnswered(this, job, status, status === ESME_ROK ? readCString(frame, 16, 65) : '');
         return;
       }
+      case CMD.query_sm_resp: {
+        const pending = this.requests.get(seq);
+        if (pending === undefined) return; // answered after its timeout
+        this.requests.delete(seq);
+        pending.answered(frame);
+        return;
+      }
       case CMD.generic_nack: {
         const job = this.window.get(seq);
+        const pending = this.requests.get(seq);
         if (job !== undefined) {
           this.window.delete(seq);
           this.owner.submitAnswered(this, job, status === ESME_ROK ? 0x08 : status, '');
+        } else if (pending !== undefined) {
+          this.requests.delete(seq);
+          pending.answered(frame);
         } else if (seq === this.enquireSeq) {
           this.enquireSeq = 0; // the peer is alive, even if it does not know enquire_link
         }
@@ -400,6 +447,9 @@ export class BindSession<J extends InFlight> {
     this.setState('idle', Date.now());
     const lost = [...this.window.values()];
     this.window.clear();
+    const requests = [...this.requests.values()];
+    this.requests.clear();
+    for (const pending of requests) pending.lost(reason);
     this.pendingDeliveries.clear();
     this.readingPaused = false;
     this.owner.down(this, reason, wasBound, lost);

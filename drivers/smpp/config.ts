@@ -107,6 +107,8 @@ export interface SmppConfig {
   readonly inbound: InboundConfig;
   /** Carrier message ids remembered to match receipts that spell them differently (hex vs decimal). */
   readonly receiptIdMemory: number;
+  /** Offer `query` (SMPP query_sm) to the gateway; off by default, since many SMSCs do not implement it. */
+  readonly querySm: boolean;
 }
 
 const rule = (ton: number, npi: number): object => ({
@@ -206,6 +208,7 @@ const SCHEMA = {
       },
     },
     receiptIdMemory: { type: 'integer', minimum: 0, default: 200000 },
+    querySm: { type: 'boolean', default: false },
   },
 } as const;
 

@@ -1,5 +1,5 @@
 import { CodedError, type ErrorTable } from '../../common/index.ts';
-import { commandStatus } from './command-status.ts';
+import { ESME_RINVCMDID, ESME_RINVMSGID, ESME_RPROHIBITED, ESME_RQUERYFAIL, commandStatus } from './command-status.ts';
 
 /**
  * Every way the SMPP driver reports a problem. Rows for SMSC answers are split by whether the
@@ -13,8 +13,15 @@ export const SMPP_ERRORS = {
   SMPP_SUBMIT_TEMPORARY: { message: 'SMSC refused the submit_sm for now', retriable: true },
   SMPP_THROTTLED: { message: 'SMSC kept throttling the submit_sm', retriable: true },
   SMPP_SUBMIT_TIMEOUT: { message: 'no submit_sm_resp within the submit timeout', retriable: true },
-  SMPP_CONNECTION_LOST: { message: 'connection lost before the submit_sm_resp arrived', retriable: true },
-  SMPP_NOT_BOUND: { message: 'no bind could take the part in time', retriable: true },
+  SMPP_CONNECTION_LOST: { message: 'connection lost before the SMSC answered', retriable: true },
+  SMPP_NOT_BOUND: { message: 'no bind could take the PDU in time', retriable: true },
+  // Accepted (ESME_ROK) without an id: the part left, yet nothing can match its receipt; a resend would duplicate it.
+  SMPP_EMPTY_MESSAGE_ID: { message: 'SMSC accepted the submit_sm but gave no message_id', retriable: false },
+  SMPP_QUERY_NOT_SUPPORTED: { message: 'query_sm is not offered by this connector or its SMSC', retriable: false },
+  SMPP_QUERY_FAILED: { message: 'SMSC could not query the message (unknown or expired id)', retriable: false },
+  SMPP_QUERY_REJECTED: { message: 'SMSC refused the query_sm permanently', retriable: false },
+  SMPP_QUERY_TEMPORARY: { message: 'SMSC refused the query_sm for now', retriable: true },
+  SMPP_QUERY_TIMEOUT: { message: 'no query_sm_resp within the submit timeout', retriable: true },
   SMPP_CLOSED: { message: 'connector closed before the part was sent', retriable: true },
   SMPP_BIND_REJECTED: { message: 'SMSC refused the bind', retriable: false },
   SMPP_BIND_TIMEOUT: { message: 'no bind response within the timeout', retriable: true },
@@ -42,6 +49,23 @@ export function smppError(
 export function submitStatusError(status: number, details: Record<string, unknown> = {}): SmppError {
   const row = commandStatus(status);
   const code: SmppErrorCode = row.retriable ? 'SMPP_SUBMIT_TEMPORARY' : 'SMPP_SUBMIT_REJECTED';
+  return smppError(code, `${row.name} (0x${status.toString(16).padStart(2, '0')}): ${row.message}`, {
+    ...details,
+    commandStatus: status,
+    statusName: row.name,
+  });
+}
+
+/**
+ * Judges a non-zero command_status answering a query_sm (in query_sm_resp or generic_nack): a command the SMSC does
+ * not offer, an id it does not know, or the retriable split of the rest.
+ */
+export function queryStatusError(status: number, details: Record<string, unknown> = {}): SmppError {
+  const row = commandStatus(status);
+  let code: SmppErrorCode;
+  if (status === ESME_RINVCMDID || status === ESME_RPROHIBITED) code = 'SMPP_QUERY_NOT_SUPPORTED';
+  else if (status === ESME_RQUERYFAIL || status === ESME_RINVMSGID) code = 'SMPP_QUERY_FAILED';
+  else code = row.retriable ? 'SMPP_QUERY_TEMPORARY' : 'SMPP_QUERY_REJECTED';
   return smppError(code, `${row.name} (0x${status.toString(16).padStart(2, '0')}): ${row.message}`, {
     ...details,
     commandStatus: status,

@@ -9,18 +9,22 @@ import type {
   InboundMessage,
   LinkHealth,
   PartOutcome,
+  QueryOutcome,
+  QueryRequest,
   Receipt,
   SendRequest,
   SendResult,
 } from '../transport/index.ts';
 import { reconnectDelay } from './backoff.ts';
-import { BindSession, type BindOwner, type BindRole } from './bind-session.ts';
+import { BindSession, type BindOwner, type BindRole, type PendingRequest } from './bind-session.ts';
 import { ESME_RMSGQFUL, ESME_ROK, ESME_RTHROTTLED, ESME_RX_P_APPN, ESME_RX_T_APPN, commandStatus } from './command-status.ts';
 import { parseSmppConfig, type SmppConfig } from './config.ts';
+import { smppAddress, type SmppAddress } from './addressing.ts';
 import { smppError, submitStatusError } from './errors.ts';
 import { Fifo } from './fifo.ts';
 import { decodeDelivery, inboundMessage, receiptOf, type DecodedDelivery } from './delivery.ts';
 import { AdaptiveRate } from './adaptive-rate.ts';
+import { MAX_MESSAGE_ID, decodeQueryAnswer, encodeQuerySm, judgeQueryAnswer } from './query-pdu.ts';
 import { prepareSubmits, type PreparedPart } from './submit-pdus.ts';
 
 /** One message on its way: its parts go out one after the other, so a retried part never falls behind a later one. */
@@ -57,7 +61,8 @@ export class SmppConnector extends EventEmitter implements Driver {
   private readonly delayed: SendJob[] = [];
   private readonly rate: AdaptiveRate;
   private readonly reassembler: Reassembler;
-  private readonly knownIds: RecentMap<string, true>;
+  /** Normalized id -> the id exactly as submit_sm_resp gave it (receipt matching, and query_sm sends it back). */
+  private readonly knownIds: RecentMap<string, string>;
   private readonly reconnectTimers = new Map<BindSession<SendJob>, NodeJS.Timeout>();
   private readonly counters: Record<string, number> = {
     submit_ok: 0,
@@ -74,6 +79,8 @@ export class SmppConnector extends EventEmitter implements Driver {
     binds_up: 0,
     bind_attempts_failed: 0,
     reconnects: 0,
+    queries: 0,
+    queries_failed: 0,
   };
   private sink: DriverSink | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -92,6 +99,8 @@ export class SmppConnector extends EventEmitter implements Driver {
     submitTimedOut: (bind, job) => this.onSubmitTimedOut(bind, job),
     delivery: (bind, generation, frame) => this.onDelivery(bind, generation, frame),
   };
+  /** Present when `querySm` is on; see `Driver.query`. */
+  readonly query?: (request: QueryRequest) => Promise<QueryOutcome>;
   private readonly pumpLater = (): void => {
     this.pumpTimer = undefined;
     this.pump();
@@ -104,6 +113,7 @@ export class SmppConnector extends EventEmitter implements Driver {
     this.id = this.config.id;
     this.rate = new AdaptiveRate(this.config.maxTps, this.config.throttle, Date.now());
     this.reassembler = new Reassembler({ timeoutMs: this.config.inbound.reassemblyTimeoutMs });
+    if (this.config.querySm) this.query = (request) => this.querySm(request);
     const roles: [BindRole, string][] = [];
     for (let i = 1; i <= this.config.binds; i++) {
       if (this.config.bindMode === 'transceiver') {
@@ -323,7 +333,13 @@ export class SmppConnector extends EventEmitter implements Driver {
 
   private onSubmitAnswered(bind: BindSession<SendJob>, job: SendJob, status: number, messageId: string): void {
     const partNo = (job.parts[job.cursor] as PreparedPart).partNo;
-    if (status === ESME_ROK) {
+    if (status === ESME_ROK && messageId.trim() === '') {
+      // The SMSC took the part but named it nothing: no receipt or query can find it, and a resend would duplicate it.
+      this.count('submit_unknown');
+      this.count('submit_empty_id');
+      const error = smppError('SMPP_EMPTY_MESSAGE_ID', `on ${bind.id}`, { bind: bind.id, part: partNo });
+      this.settlePart(job, { seq: partNo, status: 'unknown', error });
+    } else if (status === ESME_ROK) {
       const carrierMessageId = this.remember(messageId);
       this.count('submit_ok');
       this.settlePart(job, { seq: partNo, status: 'submitted', carrierMessageId, via: bind.id });
@@ -438,9 +454,83 @@ export class SmppConnector extends EventEmitter implements Driver {
     const id = normalizeMessageId(messageId);
     const limit = this.config.receiptIdMemory;
     if (limit > 0) {
-      this.knownIds.set(id, true);
+      this.knownIds.set(id, messageId.trim());
     }
     return id;
+  }
+
+  // ---- query_sm ----
+
+  /**
+   * One query_sm on a bound transmitter or transceiver (round-robin), taking a token of the shared rate like a
+   * submit but no room in the submit window. The id goes out exactly as submit_sm_resp gave it while the connector
+   * remembers it (`receiptIdMemory`), else in its normalized form (hex lowercased, leading zeros dropped).
+   */
+  private async querySm(request: QueryRequest): Promise<QueryOutcome> {
+    const details = { connector: this.id, carrierMessageId: request.carrierMessageId };
+    this.count('queries');
+    const failed = (error: CodedError): QueryOutcome => {
+      this.count('queries_failed');
+      return { status: 'failed', error };
+    };
+    if (this.closing) return failed(smppError('SMPP_CLOSED', undefined, details));
+    if (!this.started) return failed(smppError('SMPP_NOT_BOUND', 'connector not started', details));
+    const messageId = this.knownIds.get(normalizeMessageId(request.carrierMessageId)) ?? request.carrierMessageId.trim();
+    if (messageId === '' || messageId.length > MAX_MESSAGE_ID || !/^[\x20-\x7e]+$/.test(messageId)) {
+      return failed(smppError('SMPP_INVALID_REQUEST', 'carrierMessageId cannot be a query_sm message_id', { ...details, field: 'carrierMessageId' }));
+    }
+    let source: SmppAddress;
+    try {
+      source = smppAddress(request.from, this.config.addressing, 'from');
+    } catch (error) {
+      return failed(isCodedError(error) ? error : smppError('SMPP_INVALID_ADDRESS', String(error), { ...details, field: 'from' }));
+    }
+    const deadline = Date.now() + this.config.submitTimeoutMs;
+    for (;;) {
+      if (this.closing) return failed(smppError('SMPP_CLOSED', undefined, details));
+      if (!this.senders.some((b) => b.canRequest)) return failed(smppError('SMPP_NOT_BOUND', 'no bind up for query_sm', details));
+      const now = Date.now();
+      const wait = this.rate.take(now);
+      if (wait === 0) break;
+      if (now + wait > deadline) return failed(smppError('SMPP_QUERY_TIMEOUT', 'no rate token in time', { ...details, timeoutMs: this.config.submitTimeoutMs }));
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    const bind = this.pickRequestBind() as BindSession<SendJob>;
+    const outcome = await new Promise<QueryOutcome>((resolve) => {
+      const pending: PendingRequest = {
+        sentAt: 0,
+        answered: (frame) => {
+          try {
+            resolve(judgeQueryAnswer(decodeQueryAnswer(frame), request.carrierMessageId, { ...details, bind: bind.id, messageId }));
+          } catch (error) {
+            resolve({ status: 'failed', error: isCodedError(error) ? error : smppError('SMPP_PROTOCOL', String(error), { ...details, bind: bind.id }) });
+          }
+        },
+        timedOut: () =>
+          resolve({
+            status: 'failed',
+            error: smppError('SMPP_QUERY_TIMEOUT', `after ${this.config.submitTimeoutMs} ms on ${bind.id}`, { ...details, bind: bind.id, timeoutMs: this.config.submitTimeoutMs }),
+          }),
+        lost: (reason) =>
+          resolve({
+            status: 'failed',
+            error: smppError('SMPP_CONNECTION_LOST', `${reason.code} on ${bind.id}`, { ...details, bind: bind.id, reason: reason.code }),
+          }),
+      };
+      bind.request(pending, encodeQuerySm({ messageId, source }), Date.now());
+    });
+    if (outcome.status === 'failed') this.count('queries_failed');
+    return outcome;
+  }
+
+  private pickRequestBind(): BindSession<SendJob> | undefined {
+    const senders = this.senders;
+    for (let i = 0; i < senders.length; i++) {
+      this.roundRobin = (this.roundRobin + 1) % senders.length;
+      const bind = senders[this.roundRobin] as BindSession<SendJob>;
+      if (bind.canRequest) return bind;
+    }
+    return undefined;
   }
 
   // ---- time and shutdown ----

@@ -35,6 +35,8 @@ export const CMD = {
   bind_receiver_resp: 0x80000001,
   bind_transmitter: 0x00000002,
   bind_transmitter_resp: 0x80000002,
+  query_sm: 0x00000003,
+  query_sm_resp: 0x80000003,
   submit_sm: 0x00000004,
   submit_sm_resp: 0x80000004,
   deliver_sm: 0x00000005,

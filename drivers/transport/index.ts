@@ -73,6 +73,29 @@ export interface Receipt {
   readonly receivedAt: Date;
 }
 
+/** Asks the carrier where one submitted part stands (SMPP query_sm), for a part whose receipt never came. */
+export interface QueryRequest {
+  /** As `PartOutcome.carrierMessageId` gave it (normalized); the driver sends it in the form the carrier used. */
+  readonly carrierMessageId: string;
+  /** The originator the part was sent from (`SendRequest.from`): SMPP query_sm must repeat it. */
+  readonly from: string;
+}
+
+export type QueryOutcome =
+  | {
+      readonly status: 'found';
+      readonly carrierMessageId: string;
+      readonly state: ReceiptState;
+      /** False while the carrier still tries (ENROUTE, ACCEPTED) or reports a state this table does not know. */
+      readonly final: boolean;
+      /** Carrier values as received: SMPP message_state, error_code and final_date (absolute time; absent when NULL). */
+      readonly raw: { readonly messageState: number; readonly errorCode?: number; readonly finalDate?: string };
+      /** final_date read as a time, when the carrier gave one. */
+      readonly doneAt?: Date;
+    }
+  /** The carrier could not answer: unknown id, query not offered, timeout, no link up (see the error's code). */
+  | { readonly status: 'failed'; readonly error: CodedError };
+
 export interface InboundMessage {
   readonly connectorId: string;
   /** Originator as received (E.164 with '+' when international, or alphanumeric). */
@@ -132,6 +155,11 @@ export interface Driver {
   /** Sends every part (or `onlyParts`) in order; never rejects for a per-part failure, which is in the result. */
   send(request: SendRequest): Promise<SendResult>;
   health(): DriverHealth;
+  /**
+   * Present only when the connector offers it (SMPP `querySm: true`): the carrier's current state of one
+   * submitted part. Never rejects; every failure is a `failed` outcome with a coded error.
+   */
+  readonly query?: (request: QueryRequest) => Promise<QueryOutcome>;
   /** Stops taking sends, waits for in-flight ones, unbinds / closes ports. */
   close(): Promise<void>;
   on<E extends keyof DriverEvents>(event: E, listener: DriverEvents[E]): this;

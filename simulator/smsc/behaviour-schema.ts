@@ -52,7 +52,7 @@ function behaviourSchema(complete: boolean): Schema {
       throttle: obj({ tps: { type: 'integer', minimum: 1, maximum: 1_000_000 }, scope: { enum: ['bind', 'account'] } }, complete, true),
       latency,
       window: obj({ max: { type: 'integer', minimum: 1, maximum: 1_000_000 }, status: { enum: ['ESME_RMSGQFUL', 'ESME_RTHROTTLED'] } }, complete, true),
-      messageIds: obj({ format: { enum: ['hex', 'decimal'] }, width: { type: 'integer', minimum: 0, maximum: 64 } }, complete),
+      messageIds: obj({ format: { enum: ['hex', 'decimal'] }, width: { type: 'integer', minimum: 0, maximum: 64 }, empty: { type: 'boolean' } }, complete),
       receipts: obj(
         {
           enabled: { type: 'boolean' },
@@ -65,6 +65,7 @@ function behaviourSchema(complete: boolean): Schema {
         complete,
       ),
       submitErrors: { type: 'array', maxItems: 1000, items: submitError },
+      querySm: { enum: ['answer', 'generic_nack', 'ESME_RINVCMDID'] },
       dropEveryPdus: { type: 'integer', minimum: 0 },
       answerEnquireLink: { type: 'boolean' },
       enquireLinkIntervalMs: { type: 'integer', minimum: 0, maximum: 3_600_000 },

@@ -40,7 +40,18 @@ export interface MessageIdBehaviour {
   readonly format: IdFormat;
   /** Left-pad with zeros to this width (0: no padding). */
   readonly width: number;
+  /**
+   * Answer ESME_ROK with an empty message_id (a broken SMSC): the part is still accepted, recorded, delivered and
+   * receipted under its real id, which the ESME never learns.
+   */
+  readonly empty: boolean;
 }
+
+/**
+ * How query_sm is answered: `answer` with the recorded part's state (ESME_RQUERYFAIL for an id it does not know),
+ * or refused as by an SMSC without query_sm: `generic_nack` (ESME_RINVCMDID) or a query_sm_resp with ESME_RINVCMDID.
+ */
+export type QuerySmBehaviour = 'answer' | 'generic_nack' | 'ESME_RINVCMDID';
 
 export interface SubmitErrorRule {
   /** Destination prefix; '+' is ignored on both sides so '+8170' matches destination_addr '8170...'. */
@@ -81,6 +92,7 @@ export interface Behaviour {
   readonly messageIds: MessageIdBehaviour;
   readonly receipts: ReceiptBehaviour;
   readonly submitErrors: readonly SubmitErrorRule[];
+  readonly querySm: QuerySmBehaviour;
   /** Close the connection on every Nth PDU after bind, without answering it (0: never). */
   readonly dropEveryPdus: number;
   readonly answerEnquireLink: boolean;
@@ -104,7 +116,7 @@ export const HAPPY_BEHAVIOUR: Behaviour = {
   throttle: null,
   latency: { kind: 'fixed', ms: 0 },
   window: null,
-  messageIds: { format: 'hex', width: 0 },
+  messageIds: { format: 'hex', width: 0, empty: false },
   receipts: {
     enabled: true,
     delayMs: 0,
@@ -114,6 +126,7 @@ export const HAPPY_BEHAVIOUR: Behaviour = {
     textIdWidth: 0,
   },
   submitErrors: [],
+  querySm: 'answer',
   dropEveryPdus: 0,
   answerEnquireLink: true,
   enquireLinkIntervalMs: 0,

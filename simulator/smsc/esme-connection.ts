@@ -1,7 +1,7 @@
 /**
  * One ESME's TCP connection to the simulated SMSC: bind state, the per-PDU behaviour (throttle, window, latency,
- * per-prefix errors, drops, enquire_link silence), accepted parts to the records, receipts scheduled, and the
- * deliver_sm window towards it. The connection comes from the `smpp` package's server; PDUs are framed here
+ * per-prefix errors, drops, enquire_link silence), accepted parts to the records, each part's delivery settled and
+ * its receipts scheduled, query_sm answered from the records, and the deliver_sm window towards it. The connection comes from the `smpp` package's server; PDUs are framed here
  * (command_length first, SMPP 3.4 section 3.2) so message octets are read raw, never decoded as the package would.
  */
 import type { Socket } from 'node:net';
@@ -11,12 +11,13 @@ import { DeliverQueue, type DeliverItem } from './deliver-queue.ts';
 import { formatMessageId } from './message-ids.ts';
 import { decodeReceivedPart, type DecodedPart } from './part-decoding.ts';
 import { sampleLatency } from './random.ts';
+import { parseQueryBody, queryAnswer } from './query-sm.ts';
 import { RateWindow } from './rate-window.ts';
 import { chooseOutcome, receiptFields, wantsFinalReceipt, wantsIntermediate, type ReceiptSubject } from './receipts.ts';
 import { parseMessageBody, type MessageFields } from './sm-body.ts';
 import { COMMAND_ID, COMMAND_NAME_BY_ID, STATUS, STATUS_NAME_BY_VALUE, statusValue } from './smpp-constants.ts';
 import { smpp, type SmppSession } from './smpp-lib.ts';
-import { encodeBindResp, encodeDeliverSm, encodeHeaderOnly, encodeMessageIdResp } from './pdu-writer.ts';
+import { encodeBindResp, encodeDeliverSm, encodeHeaderOnly, encodeMessageIdResp, encodeQuerySmResp } from './pdu-writer.ts';
 
 const BIND_MODES: Readonly<Record<string, BindMode>> = {
   bind_transmitter: 'transmitter',
@@ -214,6 +215,9 @@ export class EsmeConnection implements DeliverTarget {
       case 'data_sm':
         this.onSubmit(frame, command);
         return;
+      case 'query_sm':
+        this.onQuery(frame);
+        return;
       case 'deliver_sm_resp':
         this.onDeliverResp(frame.sequence, frame.status);
         return;
@@ -245,7 +249,7 @@ export class EsmeConnection implements DeliverTarget {
         return;
       default:
         if ((frame.commandId & 0x80000000) !== 0) return;
-        // A command this SMSC does not offer (query_sm, cancel_sm, replace_sm, submit_multi...).
+        // A command this SMSC does not offer (cancel_sm, replace_sm, submit_multi...).
         this.respondStatus(frame, this.mode === undefined ? STATUS.ESME_RINVBNDSTS : STATUS.ESME_RINVCMDID);
     }
   }
@@ -341,6 +345,8 @@ export class EsmeConnection implements DeliverTarget {
     }
     const idNumber = carrier.ids.take();
     const messageId = formatMessageId(idNumber, behaviour.messageIds.format, behaviour.messageIds.width);
+    // The id the ESME is told: none at all from an SMSC that answers ESME_ROK with an empty message_id.
+    const answeredId = behaviour.messageIds.empty ? '' : messageId;
     const decoded = decodeReceivedPart(fields);
     carrier.counters.acceptedParts++;
     carrier.records.add(
@@ -364,8 +370,8 @@ export class EsmeConnection implements DeliverTarget {
     const systemId = this.systemId;
     const answer = (): void => {
       this.outstandingSubmits--;
-      this.answerSubmit(frame, 0, messageId);
-      this.scheduleReceipts(systemId, subjectOf(fields, decoded, idNumber, messageId, now));
+      this.answerSubmit(frame, 0, answeredId);
+      this.scheduleDelivery(systemId, subjectOf(fields, decoded, idNumber, messageId, now));
     };
     this.outstandingSubmits++;
     if (this.outstandingSubmits > this.maxOutstandingSubmits) {
@@ -394,13 +400,17 @@ export class EsmeConnection implements DeliverTarget {
     else this.send(encodeMessageIdResp((frame.commandId | 0x80000000) >>> 0, frame.sequence, messageId), `${COMMAND_NAME_BY_ID.get(frame.commandId) ?? 'submit_sm'}_resp`);
   }
 
-  private scheduleReceipts(systemId: string, subject: ReceiptSubject): void {
+  /**
+   * Decides the part's outcome now and settles it `receipts.delayMs` after the answer, when its final receipt is sent
+   * if one is wanted: a part whose receipt is not asked for, or switched off, still ends in its true state for query_sm.
+   */
+  private scheduleDelivery(systemId: string, subject: ReceiptSubject): void {
     const carrier = this.carrier;
     const receipts = carrier.behaviour.receipts;
-    if (!receipts.enabled || (subject.registeredDelivery & 0x13) === 0) return;
     const outcome = chooseOutcome(receipts.outcomes, subject.to, carrier.random);
-    const final = wantsFinalReceipt(subject.registeredDelivery, outcome.stat);
-    const intermediate = receipts.intermediate && wantsIntermediate(subject.registeredDelivery);
+    const receipted = receipts.enabled && (subject.registeredDelivery & 0x13) !== 0;
+    const final = receipted && wantsFinalReceipt(subject.registeredDelivery, outcome.stat);
+    const intermediate = receipted && receipts.intermediate && wantsIntermediate(subject.registeredDelivery);
     const sendOne = (isIntermediate: boolean): void => {
       carrier.counters.receiptsGenerated++;
       const item: DeliverItem = {
@@ -414,7 +424,36 @@ export class EsmeConnection implements DeliverTarget {
       carrier.routeDeliver(systemId, item, this);
     };
     if (intermediate) carrier.scheduler.after(Math.floor(receipts.delayMs / 2), () => sendOne(true));
-    if (final) carrier.scheduler.after(receipts.delayMs, () => sendOne(false));
+    carrier.scheduler.after(receipts.delayMs, () => {
+      carrier.records.settle(subject.messageId, outcome.stat, outcome.err ?? 0, Date.now());
+      if (final) sendOne(false);
+    });
+  }
+
+  /** query_sm: the recorded part's state, a refusal when the behaviour says this SMSC does not offer it. */
+  private onQuery(frame: Frame): void {
+    const carrier = this.carrier;
+    if (this.mode === undefined || this.mode === 'receiver' || this.systemId === undefined) {
+      this.respondStatus(frame, STATUS.ESME_RINVBNDSTS);
+      return;
+    }
+    const refusal = carrier.behaviour.querySm;
+    if (refusal === 'generic_nack') {
+      this.send(encodeHeaderOnly(COMMAND_ID.generic_nack, STATUS.ESME_RINVCMDID, frame.sequence), 'generic_nack');
+      return;
+    }
+    if (refusal === 'ESME_RINVCMDID') {
+      this.respondStatus(frame, STATUS.ESME_RINVCMDID);
+      return;
+    }
+    const parsed = parseQueryBody(frame.body, 12);
+    if (!parsed.ok) {
+      this.respondStatus(frame, parsed.status);
+      return;
+    }
+    const answer = queryAnswer(parsed.request, carrier.records.partState(parsed.request.messageId), this.systemId);
+    if ('fields' in answer) this.send(encodeQuerySmResp(frame.sequence, answer.fields), 'query_sm_resp');
+    else this.respondStatus(frame, answer.status);
   }
 
   private sendDeliver(item: DeliverItem): number | undefined {

@@ -8,7 +8,7 @@ export type { RecordedMessage, RecordFilter } from './message-records.ts';
 export type { Carriage } from './part-decoding.ts';
 export type { MoRequest } from './mo-messages.ts';
 export { HAPPY_BEHAVIOUR, mergeBehaviour } from './behaviour.ts';
-export type { Behaviour, BehaviourPatch, LatencySpec, ReceiptOutcome, IdFormat } from './behaviour.ts';
+export type { Behaviour, BehaviourPatch, LatencySpec, ReceiptOutcome, IdFormat, QuerySmBehaviour } from './behaviour.ts';
 export { applyBehaviourPatch, BEHAVIOUR_PATCH_SCHEMA } from './behaviour-schema.ts';
 export { SCENARIOS, SCENARIO_NAMES, scenarioBehaviour, isScenarioName } from './scenarios.ts';
 export type { ScenarioName } from './scenarios.ts';

@@ -1,10 +1,12 @@
 /**
  * What the carrier actually received: every accepted message with its parts reassembled and decoded, so tests can
  * assert the exact text. Bounded: a ring of the newest `capacity` messages (counts are kept apart and never
- * evicted), with an index from every part's message id.
+ * evicted), with an index from every part's message id, and each part's delivery state (for query_sm), kept until
+ * its message leaves the ring.
  */
 import { Reassembler, type ReassembledMessage, type Encoding } from '../../drivers/codec/index.ts';
 import type { Carriage, DecodedPart } from './part-decoding.ts';
+import type { ReceiptStat } from './smpp-constants.ts';
 
 export interface RecordedMessage {
   readonly carrier: string;
@@ -51,6 +53,18 @@ export interface AcceptedPart {
   readonly decoded: DecodedPart;
 }
 
+/** Where one accepted part stands: ENROUTE until its delivery settles (when its final receipt is, or would be, sent). */
+export interface PartState {
+  readonly systemId: string;
+  /** source_addr as submitted: a query_sm must name the same originator. */
+  readonly from: string;
+  readonly stat: ReceiptStat;
+  /** The outcome's `err` once settled. */
+  readonly err: number;
+  /** When the part reached its final state (ms since the epoch). */
+  readonly doneAt?: number;
+}
+
 export interface RecordFilter {
   readonly to?: string;
   readonly from?: string;
@@ -83,6 +97,7 @@ export class MessageRecords {
   private readonly byId = new Map<string, Stored>();
   private readonly reassembler: Reassembler;
   private readonly pending = new Map<string, PendingGroup>();
+  private readonly states = new Map<string, PartState>();
   /** Messages recorded since the last reset (evicted ones included). */
   total = 0;
 
@@ -99,6 +114,7 @@ export class MessageRecords {
     const decoded = part.decoded;
     const concat = decoded.concat;
     if (concat === undefined || concat.total < 2) {
+      this.track(part);
       this.store({ part, at: now }, part.messageId);
       return;
     }
@@ -109,7 +125,11 @@ export class MessageRecords {
       group = { first: part, ids: new Array<string | null>(concat.total).fill(null), at: now, carriage: decoded.carriage };
       this.pending.set(key, group);
     }
-    if (concat.seq <= concat.total && group.ids[concat.seq - 1] === null) group.ids[concat.seq - 1] = part.messageId;
+    if (concat.seq <= concat.total && group.ids[concat.seq - 1] === null) {
+      // Only ids the record will index get a state, so every state leaves with its message.
+      group.ids[concat.seq - 1] = part.messageId;
+      this.track(part);
+    }
     if (decoded.decodeError !== undefined) group.decodeError = decoded.decodeError;
     const result = this.reassembler.add(
       {
@@ -129,6 +149,21 @@ export class MessageRecords {
   /** Records, as incomplete, concatenated messages whose parts stopped arriving. */
   expire(now: number): void {
     for (const message of this.reassembler.expire(now)) this.release(message);
+  }
+
+  private track(part: AcceptedPart): void {
+    this.states.set(part.messageId, { systemId: part.systemId, from: part.from, stat: 'ENROUTE', err: 0 });
+  }
+
+  /** The delivery state of one part by its message id; undefined when never accepted or no longer recorded. */
+  partState(id: string): PartState | undefined {
+    return this.states.get(id);
+  }
+
+  /** The part's delivery ended with `stat` (a receipt for it is due now, whether or not one is sent). */
+  settle(id: string, stat: ReceiptStat, err: number, now: number): void {
+    const state = this.states.get(id);
+    if (state !== undefined) this.states.set(id, { ...state, stat, err, doneAt: now });
   }
 
   get pendingGroups(): number {
@@ -164,6 +199,7 @@ export class MessageRecords {
     this.stored = 0;
     this.total = 0;
     this.byId.clear();
+    this.states.clear();
     this.pending.clear();
     this.reassembler.drain();
   }
@@ -179,7 +215,12 @@ export class MessageRecords {
   private store(entry: Stored, ...ids: (string | null)[]): void {
     const old = this.ring[this.next];
     if (old !== undefined) {
-      for (const id of idsOf(old)) if (id !== null && this.byId.get(id) === old) this.byId.delete(id);
+      for (const id of idsOf(old)) {
+        if (id !== null && this.byId.get(id) === old) {
+          this.byId.delete(id);
+          this.states.delete(id);
+        }
+      }
     }
     this.ring[this.next] = entry;
     this.next = (this.next + 1) % this.capacity;

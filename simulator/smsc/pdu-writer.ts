@@ -55,6 +55,28 @@ export function encodeMessageIdResp(commandId: number, sequence: number, message
   return buffer;
 }
 
+/** The body of a query_sm_resp with ESME_ROK (SMPP 3.4 section 4.8.2). */
+export interface QuerySmRespFields {
+  readonly messageId: string;
+  /** '' (NULL) while the message is not final, else the 16-character absolute time. */
+  readonly finalDate: string;
+  readonly messageState: number;
+  readonly errorCode: number;
+}
+
+/** query_sm_resp with ESME_ROK: message_id, final_date, message_state, error_code. */
+export function encodeQuerySmResp(sequence: number, f: QuerySmRespFields): Buffer {
+  const buffer = Buffer.allocUnsafe(HEADER + f.messageId.length + 1 + f.finalDate.length + 1 + 2);
+  header(buffer, COMMAND_ID.query_sm_resp, 0, sequence);
+  let o = HEADER + buffer.write(f.messageId, HEADER, 'latin1');
+  buffer[o++] = 0;
+  o += buffer.write(f.finalDate, o, 'latin1');
+  buffer[o++] = 0;
+  buffer[o++] = f.messageState;
+  buffer[o] = f.errorCode;
+  return buffer;
+}
+
 /** bind_*_resp with ESME_ROK: system_id, then the sc_interface_version TLV (0x0210). */
 export function encodeBindResp(commandId: number, sequence: number, systemId: string, interfaceVersion: number): Buffer {
   const buffer = Buffer.allocUnsafe(HEADER + systemId.length + 1 + 5);

@@ -37,6 +37,10 @@ export const SCENARIOS = {
   'no-receipts': { receipts: { enabled: false } },
   /** Destinations +8170... refused with ESME_RINVDSTADR. */
   'invalid-destinations': { submitErrors: [{ prefix: '+8170', status: 'ESME_RINVDSTADR' }] },
+  /** ESME_ROK with an empty message_id: accepted and delivered, but the ESME never learns the id. */
+  'empty-message-ids': { messageIds: { empty: true } },
+  /** query_sm refused with generic_nack ESME_RINVCMDID, as by an SMSC that does not offer it. */
+  'no-query-sm': { querySm: 'generic_nack' },
   /** The connection drops on every 100th PDU after bind. */
   flaky: { dropEveryPdus: 100 },
   /** enquire_link is never answered (a dead peer). */

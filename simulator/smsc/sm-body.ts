@@ -36,7 +36,7 @@ export type BodyResult =
 
 const HEADER = 16;
 
-class Reader {
+export class Reader {
   offset: number;
   constructor(
     readonly buf: Buffer,

@@ -26,6 +26,8 @@ export interface TestSmscOptions {
   responseIds?: 'hex' | 'decimal';
   /** Answer every submit_sm with a generic_nack of this command_status. */
   nackSubmits?: number;
+  /** Answer query_sm with DELIVERED at 2026-01-15 10:30 UTC, or never; by default generic_nack as any unknown command. */
+  querySm?: 'delivered' | 'silent';
   /** Serve SMPP over TLS with this key and certificate (PEM). */
   tls?: { key: string; cert: string };
 }
@@ -60,6 +62,8 @@ interface Conn {
 export interface TestSmsc {
   readonly port: number;
   readonly submits: RecordedSubmit[];
+  /** Every query_sm received, fields as they travelled. */
+  readonly queries: { messageId: string; sourceTon: number; sourceNpi: number; sourceAddr: string }[];
   readonly bindAttempts: { at: number; systemId: string; command: string; ok: boolean }[];
   readonly commands: Map<string, number>;
   /** Highest number of unanswered submit_sm seen on one connection. */
@@ -84,6 +88,7 @@ export async function startTestSmsc(options: TestSmscOptions = {}): Promise<Test
   const smsc: TestSmsc = {
     port: 0,
     submits: [],
+    queries: [],
     bindAttempts: [],
     commands: new Map(),
     maxOutstanding: 0,
@@ -146,6 +151,18 @@ export async function startTestSmsc(options: TestSmscOptions = {}): Promise<Test
       case 'generic_nack':
         respWaiters.get(pdu.sequence_number)?.(pdu.command_status, pdu.command);
         respWaiters.delete(pdu.sequence_number);
+        return;
+      case 'query_sm':
+        if (options.querySm === undefined) break;
+        smsc.queries.push({
+          messageId: String(pdu.message_id),
+          sourceTon: Number(pdu.source_addr_ton),
+          sourceNpi: Number(pdu.source_addr_npi),
+          sourceAddr: String(pdu.source_addr),
+        });
+        if (options.querySm === 'delivered') {
+          reply('query_sm_resp', { message_id: pdu.message_id, final_date: '260115103000000+', message_state: 2, error_code: 0 });
+        }
         return;
       case 'submit_sm': {
         if (options.nackSubmits !== undefined) {
@@ -218,8 +235,9 @@ export async function startTestSmsc(options: TestSmscOptions = {}): Promise<Test
         return;
       }
       default:
-        if (!pdu.command.endsWith('_resp')) reply('generic_nack', { command_status: 0x03 });
+        break;
     }
+    if (!pdu.command.endsWith('_resp')) reply('generic_nack', { command_status: 0x03 });
   };
 
   const onConnection = (socket: net.Socket): void => {

@@ -38,6 +38,8 @@ describe('behaviour patches', () => {
     [{ messageIds: { format: 'octal' } }, 'behaviour.messageIds.format'],
     [{ receipts: { outcomes: [] } }, 'behaviour.receipts.outcomes'],
     [{ deliver: { window: 0 } }, 'behaviour.deliver.window'],
+    [{ querySm: 'refuse' }, 'behaviour.querySm'],
+    [{ messageIds: { empty: 'yes' } }, 'behaviour.messageIds.empty'],
   ])('%j is refused naming %s', (patch, field) => {
     expect(thrown(() => applyBehaviourPatch(HAPPY_BEHAVIOUR, patch))).toMatchObject({ code: 'SIM_INVALID_CONFIG', details: { field } });
   });

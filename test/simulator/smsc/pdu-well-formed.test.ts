@@ -50,6 +50,9 @@ describe('PDU well-formedness checker', () => {
     ['deliver_sm plain', pdu(0x00000005, 0, 3, deliverBody())],
     ['deliver_sm receipt', pdu(0x00000005, 0, 3, deliverBody({ esm: 0x04, tlvs: [...tlv(0x001e, cstr('abc')), ...tlv(0x0427, [2]), ...tlv(0x0423, [3, 0, 0])] }))],
     ['deliver_sm with message_payload', pdu(0x00000005, 0, 3, deliverBody({ sm: [], tlvs: tlv(0x0424, [0x41, 0x42]) }))],
+    ['query_sm_resp not final', pdu(0x80000003, 0, 4, [...cstr('3b9aca00'), ...cstr(''), 1, 0])],
+    ['query_sm_resp delivered', pdu(0x80000003, 0, 4, [...cstr('3b9aca00'), ...cstr('260115103000000+'), 2, 0])],
+    ['query_sm_resp ESME_RQUERYFAIL', pdu(0x80000003, 0x67, 4)],
   ])('accepts %s', (_label, octets) => {
     expect(checkPdu(octets).problems).toEqual([]);
   });
@@ -69,6 +72,9 @@ describe('PDU well-formedness checker', () => {
     ['receipted_message_id without NUL', pdu(0x00000005, 0, 3, deliverBody({ esm: 0x04, tlvs: tlv(0x001e, [0x61]) })), 'C-octet string'],
     ['a receipt without receipted_message_id', pdu(0x00000005, 0, 3, deliverBody({ esm: 0x04 })), 'receipted_message_id'],
     ['message_payload with sm_length', pdu(0x00000005, 0, 3, deliverBody({ tlvs: tlv(0x0424, [0x41]) })), 'non-zero sm_length'],
+    ['a final_date of 10 characters', pdu(0x80000003, 0, 4, [...cstr('1'), ...cstr('2601151030'), 2, 0]), 'final_date: length 11'],
+    ['message_state 0 in query_sm_resp', pdu(0x80000003, 0, 4, [...cstr('1'), ...cstr(''), 0, 0]), 'message_state 0'],
+    ['query_sm_resp without error_code', pdu(0x80000003, 0, 4, [...cstr('1'), ...cstr(''), 2]), 'error_code: missing'],
   ])('flags %s', (_label, octets, problem) => {
     const problems = checkPdu(octets).problems;
     expect(problems.some((p) => p.includes(problem))).toBe(true);

@@ -12,6 +12,7 @@ const COMMANDS: Readonly<Record<number, string>> = {
   0x80000001: 'bind_receiver_resp',
   0x00000002: 'bind_transmitter',
   0x80000002: 'bind_transmitter_resp',
+  0x80000003: 'query_sm_resp',
   0x00000004: 'submit_sm',
   0x80000004: 'submit_sm_resp',
   0x00000005: 'deliver_sm',
@@ -148,6 +149,17 @@ export function checkPdu(pdu: Buffer): CheckedPdu {
     case 'data_sm_resp':
       if (status === 0) c.cstring('message_id', 65, problems);
       else if (c.left > 0) problems.push(`${command} with error status carries a body`);
+      break;
+    case 'query_sm_resp':
+      // Section 4.8.2: message_id, final_date (NULL or 16 characters), message_state (5.2.28: 1..8), error_code.
+      if (status === 0) {
+        c.cstring('message_id', 65, problems);
+        c.cstring('final_date', 17, problems, [1, 17]);
+        const state = c.octet('message_state', problems);
+        if (state < 1 || state > 8) problems.push(`message_state ${state} outside 1..8`);
+        c.octet('error_code', problems);
+        if (c.left > 0) problems.push(`${c.left} octets after error_code`);
+      } else if (c.left > 0) problems.push(`${command} with error status carries a body`);
       break;
     case 'deliver_sm_resp':
       if (c.left > 0) {
