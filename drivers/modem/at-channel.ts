@@ -8,6 +8,7 @@ import { modemError, type ModemError } from './errors.ts';
 import { LineFramer, linePrefix, type FinalResult, type FrameEvent } from './line-framer.ts';
 import { commandName, replySpec, type ReplySpec } from './reply-table.ts';
 import type { SerialLink } from './serial-link.ts';
+import { realSchedule, sleepOn, type Cancel, type Schedule } from './timers.ts';
 
 export interface ResponseLine {
   readonly text: string;
@@ -27,6 +28,8 @@ export interface AtChannelOptions {
   readonly promptTimeoutMs?: number;
   /** Pause after each command before the next one (modems that drop commands sent too quickly). */
   readonly commandDelayMs?: number;
+  /** Timers for command timeouts and pauses; default real time. */
+  readonly schedule?: Schedule;
 }
 
 export interface AtChannelStats {
@@ -57,12 +60,14 @@ export class AtChannel {
   private readonly closeListeners: ((reason: string) => void)[] = [];
   private counts = { commands: 0, timeouts: 0, strayLines: 0 };
   private commandDelayMs: number;
+  private readonly schedule: Schedule;
 
   constructor(
     private readonly link: SerialLink,
     private readonly options: AtChannelOptions = {},
   ) {
     this.commandDelayMs = options.commandDelayMs ?? 0;
+    this.schedule = options.schedule ?? realSchedule;
     link.onData((chunk) => {
       for (const event of this.framer.push(chunk)) this.dispatch(event);
     });
@@ -124,7 +129,7 @@ export class AtChannel {
     const run = this.tail.then(job);
     const pause = (): Promise<void> => {
       const delay = this.commandDelayMs;
-      return delay > 0 && this.closedReason === null ? new Promise((r) => setTimeout(r, delay)) : Promise.resolve();
+      return delay > 0 && this.closedReason === null ? sleepOn(this.schedule)(delay) : Promise.resolve();
     };
     this.tail = run.then(pause, pause);
     return run;
@@ -145,9 +150,9 @@ export class AtChannel {
       const spec = replySpec(command);
       const lines: ResponseLine[] = [];
       let written = pdu === null;
-      let timer: NodeJS.Timeout | undefined;
+      let cancelTimer: Cancel | undefined;
       const finish = (error: ModemError | null): void => {
-        clearTimeout(timer);
+        cancelTimer?.();
         if (this.pending !== pending) return;
         this.pending = null;
         this.framer.expect([]);
@@ -155,8 +160,8 @@ export class AtChannel {
         else reject(error);
       };
       const arm = (ms: number, onTimeout: () => void): void => {
-        clearTimeout(timer);
-        timer = setTimeout(onTimeout, ms);
+        cancelTimer?.();
+        cancelTimer = this.schedule(ms, onTimeout);
       };
       const fail = (error: unknown): void =>
         finish(modemError('MODEM_PORT_CLOSED', `${command}: ${String(error)}`, { command, written }, { cause: error }));

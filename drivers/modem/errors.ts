@@ -32,11 +32,11 @@ export const MODEM_ERRORS = {
     message: 'the part was written to the modem but no answer came: it may have been sent',
     retriable: false,
   },
-  MODEM_NO_MODEM_AVAILABLE: { message: 'no modem of the pool can send now', retriable: true },
+  MODEM_NO_MODEM_AVAILABLE: { message: 'no modem of the pool is up now', retriable: true },
   MODEM_RATE_LIMITED: { message: 'the modem reached its messages-per-minute limit', retriable: true },
-  MODEM_DAILY_CAP_REACHED: { message: 'the SIM reached its daily message cap', retriable: true },
+  MODEM_DAILY_CAP_REACHED: { message: 'the SIM reached its daily message cap; it sends again the next UTC day', retriable: true },
   MODEM_PDU_UNDECODABLE: { message: 'a PDU from the modem could not be decoded', retriable: false },
-  MODEM_CLOSED: { message: 'the modem driver is closed', retriable: false },
+  MODEM_CLOSED: { message: 'the modem driver is closed; nothing was sent', retriable: true },
 } as const satisfies ErrorTable<string>;
 
 export type ModemErrorCode = keyof typeof MODEM_ERRORS;

@@ -1,6 +1,7 @@
 /** GSM modems over AT commands: one pool of modems is one connector behind the Driver interface. */
 export { ModemPool } from './modem-pool.ts';
 export type { ModemPoolOptions } from './modem-pool.ts';
+export type { Cancel as ModemTimerCancel, Schedule as ModemSchedule } from './timers.ts';
 export { parseModemPoolConfig } from './config.ts';
 export type { ModemConfig, ModemPoolConfig, ModemQuirks } from './config.ts';
 export { MODEM_ERRORS, ModemError, modemError } from './errors.ts';

@@ -11,6 +11,7 @@ import { modemError } from './errors.ts';
 import type { ModemProfile } from './profiles.ts';
 import { ReceiptTracker, type TrackedPart } from './receipt-tracker.ts';
 import { parseCmglIndex, parseStoredIndication } from './responses.ts';
+import type { Cancel, Schedule } from './timers.ts';
 
 export interface InboundContext {
   readonly connectorId: string;
@@ -21,6 +22,7 @@ export interface InboundContext {
   /** Pause before storage is listed again after the sink refused something. */
   readonly relistDelayMs: number;
   now(): number;
+  readonly schedule: Schedule;
   /** The open channel while the modem is up, else null. */
   channel(): AtChannel | null;
   profile(): ModemProfile;
@@ -59,7 +61,7 @@ export class ModemInbound {
   private readonly held = new Map<string, HeldGroup>();
   private readonly tracker: ReceiptTracker;
   private readonly reassembler: Reassembler;
-  private relistTimer: NodeJS.Timeout | undefined;
+  private relistTimer: Cancel | undefined;
   private closed = false;
   /**
    * Reports that came before the +CMGS naming their TP-MR was read (a fast network, URCs interleaved with the
@@ -118,7 +120,8 @@ export class ModemInbound {
   /** Hands on, incomplete, what arrived directly (it exists nowhere else); stored parts stay on the SIM. */
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.relistTimer);
+    this.relistTimer?.();
+    this.relistTimer = undefined;
     for (const message of this.reassembler.drain()) {
       const group = this.held.get(groupKey(message.originator, concatOf(message)) ?? '');
       if (group !== undefined && group.direct > 0) await this.handOn(message, []).catch(() => undefined);
@@ -165,10 +168,10 @@ export class ModemInbound {
 
   private scheduleRelist(): void {
     if (this.relistTimer !== undefined || this.closed) return;
-    this.relistTimer = setTimeout(() => {
+    this.relistTimer = this.ctx.schedule(this.ctx.relistDelayMs, () => {
       this.relistTimer = undefined;
       if (this.ctx.channel() !== null) void this.listStored();
-    }, this.ctx.relistDelayMs);
+    });
   }
 
   private async readStored(at: StoredLocation): Promise<void> {

@@ -2,18 +2,25 @@
  * Several modems as one connector behind the Driver interface. Each message goes whole through one modem,
  * in part order, chosen by the selection strategy among the modems that are up, have room in their
  * messages-per-minute window and under their SIM's daily cap.
+ *
+ * Nothing waits inside the pool: when no modem can take a message now (all down or hung, at their rate limit
+ * or daily cap) every part comes back at once `failed` with a retriable code, and the gateway keeps the message
+ * queued. `up` / `down` follow each modem, and `health().up` is true while at least one modem is up.
+ * The parts of a message left over after a modem went away are resent only through that same modem (the SIM
+ * the recipient's phone reassembles them from); until it is back they come back retriable (`MODEM_DOWN`).
  */
 import { EventEmitter } from 'node:events';
 import type { SubmitPdu } from '../codec/index.ts';
 import type { Driver, DriverEvents, DriverHealth, DriverSink, PartOutcome, SendRequest, SendResult } from '../transport/index.ts';
 import { parseModemPoolConfig, type ModemPoolConfig } from './config.ts';
-import { isCodedError, type CodedError } from '../../common/index.ts';
+import { isCodedError, RecentMap, type CodedError } from '../../common/index.ts';
 import { modemError } from './errors.ts';
 import { Modem, submitPdus } from './modem.ts';
 import { openSerialPort } from './node-serial-port.ts';
 import { scanPorts, type PortCandidate } from './port-scan.ts';
 import { selectModem } from './select-modem.ts';
 import type { SerialOpener } from './serial-link.ts';
+import { realSchedule, type Schedule } from './timers.ts';
 
 export interface ModemPoolOptions {
   /** Opens a port; default the `serialport` package. */
@@ -21,7 +28,12 @@ export interface ModemPoolOptions {
   /** Lists candidate ports for patterns; default the file-system scan. */
   readonly scan?: (patterns: readonly string[]) => Promise<PortCandidate[]>;
   readonly now?: () => number;
+  /** Timers (command timeouts, back-off, poll); default real time. Give it with `now` for a manual clock. */
+  readonly schedule?: Schedule;
 }
+
+/** How many messages with parts still to resend through the modem that carried their first parts are remembered. */
+const CARRIED_BY_CAPACITY = 10_000;
 
 export class ModemPool implements Driver {
   readonly id: string;
@@ -33,6 +45,8 @@ export class ModemPool implements Driver {
   private lastIndex = -1;
   private closing = false;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Message id -> index of the modem that sent (or may have sent) some of its parts while others are still to go. */
+  private readonly carriedBy = new RecentMap<string, number>(CARRIED_BY_CAPACITY);
   private readonly counters = { messages: 0, partsSubmitted: 0, partsFailed: 0, partsUnknown: 0, onNet: 0, rateLimited: 0, capped: 0, noModem: 0 };
 
   constructor(input: unknown, options: ModemPoolOptions = {}) {
@@ -43,6 +57,7 @@ export class ModemPool implements Driver {
       open: options.open ?? ((path: string) => openSerialPort(path, baudRate)),
       scan: options.scan ?? scanPorts,
       now: options.now ?? Date.now,
+      schedule: options.schedule ?? realSchedule,
       claimed: new Set<string>(),
     };
     this.modems = this.config.modems.map(
@@ -123,6 +138,12 @@ export class ModemPool implements Driver {
       return failAll(isCodedError(error) ? error : modemError('MODEM_NOT_SENT', String(error), {}, { cause: error }));
     }
     this.counters.messages += 1;
+    const earlier = this.carriedBy.get(request.messageId);
+    if (earlier !== undefined) {
+      const refusal = this.refusalOf(earlier, pdus.length);
+      if (refusal !== null) return failAll(refusal);
+      return this.sendVia(earlier, request, pdus);
+    }
     const candidates = this.modems.map((m) => ({
       id: m.id,
       up: m.isUp,
@@ -140,15 +161,39 @@ export class ModemPool implements Driver {
       }
       if (reason === 'daily-cap') {
         this.counters.capped += 1;
-        return failAll(modemError('MODEM_DAILY_CAP_REACHED', 'every SIM reached its daily cap'));
+        const retryInMs = this.modems[0]?.capResetInMs() ?? 0;
+        return failAll(modemError('MODEM_DAILY_CAP_REACHED', `every SIM that is up reached its daily cap; counts start again in ${retryInMs} ms`, { retryInMs }));
       }
       this.counters.noModem += 1;
-      return failAll(modemError('MODEM_NO_MODEM_AVAILABLE', 'no modem is up'));
+      return failAll(modemError('MODEM_NO_MODEM_AVAILABLE', `none of the ${this.modems.length} modems is up`, { modems: this.modems.length }));
     }
     this.lastIndex = selection.index;
     if (selection.onNet) this.counters.onNet += 1;
-    const modem = this.modems[selection.index];
-    if (modem === undefined) return failAll(modemError('MODEM_NO_MODEM_AVAILABLE', 'no modem is up'));
+    return this.sendVia(selection.index, request, pdus);
+  }
+
+  /** Why the modem at `index` cannot take `parts` parts now (each a retriable error), or null when it can. */
+  private refusalOf(index: number, parts: number): CodedError | null {
+    const modem = this.modems[index];
+    const carried = 'the modem that carried the earlier parts of this message';
+    if (modem === undefined || !modem.isUp) {
+      this.counters.noModem += 1;
+      return modemError('MODEM_DOWN', `${carried} (${modem?.id ?? index}) is not up`, { modem: modem?.id ?? null });
+    }
+    if (!modem.fitsRate(parts)) {
+      this.counters.rateLimited += 1;
+      return modemError('MODEM_RATE_LIMITED', `${carried} is at its limit`, { modem: modem.id, retryInMs: modem.rateWaitMs() });
+    }
+    if (!modem.fitsCap(parts)) {
+      this.counters.capped += 1;
+      return modemError('MODEM_DAILY_CAP_REACHED', `${carried} reached its daily cap`, { modem: modem.id, retryInMs: modem.capResetInMs() });
+    }
+    return null;
+  }
+
+  private async sendVia(index: number, request: SendRequest, pdus: readonly SubmitPdu[]): Promise<SendResult> {
+    const modem = this.modems[index];
+    if (modem === undefined) throw new Error(`no modem at index ${index}`);
     modem.reserve(pdus.length);
     const parts = await modem.send(request, pdus);
     for (const part of parts) {
@@ -156,6 +201,11 @@ export class ModemPool implements Driver {
       else if (part.status === 'failed') this.counters.partsFailed += 1;
       else this.counters.partsUnknown += 1;
     }
+    // Parts left to resend after some went (or may have gone) out stay with this modem's SIM.
+    const went = parts.some((p) => p.status !== 'failed');
+    const left = parts.some((p) => p.status === 'failed' && p.error.retriable);
+    if (left && (went || this.carriedBy.has(request.messageId))) this.carriedBy.set(request.messageId, index);
+    else this.carriedBy.delete(request.messageId);
     return { connectorId: this.id, parts };
   }
 

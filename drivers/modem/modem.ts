@@ -16,8 +16,9 @@ import type { PortCandidate } from './port-scan.ts';
 import { GENERIC_PROFILE, type ModemProfile } from './profiles.ts';
 import { DailyCounter, RateWindow } from './rate-window.ts';
 import { parseCsq, parseRegistration } from './responses.ts';
-import type { SerialOpener } from './serial-link.ts';
+import type { SerialLink, SerialOpener } from './serial-link.ts';
 import { PIN_REJECTED, startUp, type ModemIdentity } from './start-up.ts';
+import { sleepOn, type Cancel, type Schedule } from './timers.ts';
 
 export type ModemState = 'starting' | 'up' | 'down' | 'closed';
 
@@ -25,6 +26,8 @@ export interface ModemDeps {
   readonly open: SerialOpener;
   readonly scan: (patterns: readonly string[]) => Promise<PortCandidate[]>;
   readonly now: () => number;
+  /** Every timer of the modem (command timeouts, back-off, soft reset wait, poll) goes through this clock. */
+  readonly schedule: Schedule;
   /** Devices held by modems of this process, so a rescan never probes a port already in use. */
   readonly claimed: Set<string>;
 }
@@ -38,9 +41,10 @@ export interface ModemHooks {
 
 const SIM_ERRORS = new Set(['MODEM_SIM_NOT_INSERTED', 'MODEM_SIM_PIN_REQUIRED', 'MODEM_SIM_PIN_WRONG', 'MODEM_SIM_PUK_REQUIRED', 'MODEM_SIM_FAILURE']);
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+/** How long the soft reset command may take before the port is closed anyway. */
+const SOFT_RESET_WAIT_MS = 2000;
+/** Opening or closing a wedged USB device can block; past this the attempt counts as failed and the loop goes on. */
+const PORT_WAIT_MS = 10_000;
 
 export class Modem {
   state: ModemState = 'starting';
@@ -58,9 +62,10 @@ export class Modem {
   private pinRejected = false;
   private failures = 0;
   private attempts = 0;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private pollTimer: NodeJS.Timeout | undefined;
-  private expiryTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: Cancel | undefined;
+  private pollTimer: Cancel | undefined;
+  private expiryTimer: Cancel | undefined;
+  private readonly sleep: (ms: number) => Promise<void>;
   private sendChain: Promise<unknown> = Promise.resolve();
   private readonly inbound: ModemInbound;
   private readonly rate: RateWindow;
@@ -92,6 +97,7 @@ export class Modem {
       reassemblyTimeoutMs: pool.reassemblyTimeoutMs,
       relistDelayMs: pool.reconnect.initialMs,
       now: deps.now,
+      schedule: deps.schedule,
       channel: () => (this.state === 'up' ? this.channel : null),
       profile: () => this.profile,
       noteError: (error) => this.noteError(error),
@@ -100,6 +106,7 @@ export class Modem {
     });
     this.rate = new RateWindow(config.ratePerMinute ?? pool.ratePerMinute);
     this.daily = new DailyCounter(config.dailyCap ?? pool.dailyCap);
+    this.sleep = sleepOn(deps.schedule);
   }
 
   /** Named by IMEI once known (never by tty path), or by the configured id. */
@@ -145,6 +152,11 @@ export class Modem {
 
   rateWaitMs(): number {
     return this.rate.waitMs(this.deps.now());
+  }
+
+  /** Milliseconds until the SIM's daily count starts again. */
+  capResetInMs(): number {
+    return this.daily.resetInMs(this.deps.now());
   }
 
   start(): void {
@@ -196,15 +208,14 @@ export class Modem {
   async close(): Promise<void> {
     if (this.closed()) return;
     this.state = 'closed';
-    clearTimeout(this.reconnectTimer);
-    clearInterval(this.pollTimer);
-    clearInterval(this.expiryTimer);
+    this.stopTimers();
+    this.reconnectTimer?.();
     await this.sendChain;
     await this.inbound.close();
     const channel = this.channel;
     this.channel = null;
-    if (channel !== null) await channel.close().catch(() => undefined);
-    if (this.opening !== null) await this.opening.close().catch(() => undefined);
+    if (channel !== null) await this.closeChannel(channel);
+    if (this.opening !== null) await this.closeChannel(this.opening);
     this.releaseClaim();
   }
 
@@ -228,8 +239,48 @@ export class Modem {
     const { initialMs, maxMs } = this.pool.reconnect;
     const delay = slow ? maxMs : Math.min(maxMs, initialMs * 2 ** Math.min(this.attempts, 16));
     this.attempts += 1;
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => void this.connectLoop(), delay);
+    this.reconnectTimer?.();
+    this.reconnectTimer = this.deps.schedule(delay, () => void this.connectLoop());
+  }
+
+  /** A port whose open never settles is given up after PORT_WAIT_MS (and closed if it opens later). */
+  private openPort(path: string): Promise<SerialLink> {
+    return new Promise((resolve, reject) => {
+      let late = false;
+      const cancel = this.deps.schedule(PORT_WAIT_MS, () => {
+        late = true;
+        reject(modemError('MODEM_PORT_OPEN_FAILED', `${path}: the open did not complete in ${PORT_WAIT_MS} ms`, { path }));
+      });
+      this.deps.open(path).then(
+        (link) => {
+          cancel();
+          if (late) void link.close().catch(() => undefined);
+          else resolve(link);
+        },
+        (error: unknown) => {
+          cancel();
+          if (!late) reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  }
+
+  /** Closes a channel, waiting at most PORT_WAIT_MS: a wedged device must not stop the reconnect loop. */
+  private closeChannel(channel: AtChannel): Promise<void> {
+    return this.within(channel.close(), PORT_WAIT_MS);
+  }
+
+  /** Settles when `work` does (whether it failed or not), or after `ms` at the latest. */
+  private within(work: Promise<unknown>, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const cancel = this.deps.schedule(ms, resolve);
+      void work
+        .catch(() => undefined)
+        .then(() => {
+          cancel();
+          resolve();
+        });
+    });
   }
 
   private async candidates(): Promise<PortCandidate[]> {
@@ -248,14 +299,15 @@ export class Modem {
       this.deps.claimed.add(candidate.device);
       let channel: AtChannel;
       try {
-        channel = new AtChannel(await this.deps.open(candidate.path), {
+        channel = new AtChannel(await this.openPort(candidate.path), {
           timeouts: this.pool.timeouts,
           promptTimeoutMs: this.pool.promptTimeoutMs,
+          schedule: this.deps.schedule,
         });
         this.opening = channel;
         if (this.closed()) {
           this.opening = null;
-          await channel.close().catch(() => undefined);
+          await this.closeChannel(channel);
           this.deps.claimed.delete(candidate.device);
           return;
         }
@@ -271,13 +323,13 @@ export class Modem {
       } catch (error) {
         this.opening = null;
         if (this.closed()) {
-          await channel.close().catch(() => undefined);
+          await this.closeChannel(channel);
           this.deps.claimed.delete(candidate.device);
           return;
         }
         const hung = isModemError(error) && error.code === 'MODEM_TIMEOUT';
         if (hung) await this.failed(channel);
-        await channel.close().catch(() => undefined);
+        await this.closeChannel(channel);
         this.deps.claimed.delete(candidate.device);
         if (isModemError(error) && error.code === 'MODEM_IDENTITY_MISMATCH') {
           mismatch = error;
@@ -302,7 +354,7 @@ export class Modem {
         pinRejected: this.pinRejected,
         quirks: this.config.quirks,
         registrationWaitMs: this.pool.registrationWaitMs,
-        sleep,
+        sleep: this.sleep,
         now: this.deps.now,
       });
     } catch (error) {
@@ -310,7 +362,7 @@ export class Modem {
       throw error;
     }
     if (this.closed()) {
-      await channel.close();
+      await this.closeChannel(channel);
       return;
     }
     this.identity = result.identity;
@@ -342,15 +394,36 @@ export class Modem {
   }
 
   private startTimers(indications: boolean): void {
-    clearInterval(this.pollTimer);
-    clearInterval(this.expiryTimer);
+    this.stopTimers();
     const pollMs = this.pool.pollMs > 0 ? this.pool.pollMs : indications ? 0 : 30_000;
-    if (pollMs > 0) {
-      this.pollTimer = setInterval(() => void this.poll(indications), pollMs);
-      this.pollTimer.unref();
-    }
-    this.expiryTimer = setInterval(() => void this.inbound.expire(), Math.max(1000, Math.min(30_000, this.pool.reassemblyTimeoutMs / 4)));
-    this.expiryTimer.unref();
+    if (pollMs > 0) this.pollTimer = this.every(pollMs, () => this.poll(indications));
+    this.expiryTimer = this.every(Math.max(1000, Math.min(30_000, this.pool.reassemblyTimeoutMs / 4)), () => this.inbound.expire());
+  }
+
+  private stopTimers(): void {
+    this.pollTimer?.();
+    this.expiryTimer?.();
+    this.pollTimer = undefined;
+    this.expiryTimer = undefined;
+  }
+
+  /** Runs `task` every `ms` after the previous run settled, in the background, until cancelled. */
+  private every(ms: number, task: () => Promise<void>): Cancel {
+    let stopped = false;
+    let cancel: Cancel = () => undefined;
+    const tick = (): void => {
+      if (stopped) return;
+      void task()
+        .catch(() => undefined)
+        .then(() => {
+          if (!stopped) cancel = this.deps.schedule(ms, tick, true);
+        });
+    };
+    cancel = this.deps.schedule(ms, tick, true);
+    return () => {
+      stopped = true;
+      cancel();
+    };
   }
 
   /** A timeout or failed start counts towards the soft reset of a hung modem. */
@@ -360,22 +433,27 @@ export class Modem {
     if (this.failures < this.pool.softResetAfter || channel.isClosed) return;
     this.failures = 0;
     this.counters.softResets += 1;
-    await Promise.race([channel.run(this.profile.softReset).catch(() => undefined), sleep(2000)]);
+    await this.within(channel.run(this.profile.softReset), SOFT_RESET_WAIT_MS);
   }
 
+  /**
+   * Down at once (state and event before anything slow), then the soft reset when it is due, the port closed,
+   * and the search for the modem scheduled: it is probed again and again with back-off until it answers.
+   */
   private async goDown(reason: string, hung: boolean): Promise<void> {
     if (this.state === 'closed' || this.channel === null) return;
     const channel = this.channel;
     this.channel = null;
     const wasUp = this.state === 'up';
     this.state = 'down';
-    clearInterval(this.pollTimer);
-    if (hung) await this.failed(channel);
-    await channel.close().catch(() => undefined);
-    this.releaseClaim();
+    this.pollTimer?.();
+    this.pollTimer = undefined;
     this.inbound.linkLost();
     this.counters.reconnects += 1;
     if (wasUp) this.hooks.down(this, reason);
+    if (hung) await this.failed(channel);
+    await this.closeChannel(channel);
+    this.releaseClaim();
     this.scheduleReconnect(false);
   }
 

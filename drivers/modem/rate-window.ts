@@ -70,4 +70,9 @@ export class DailyCounter {
     this.roll(now);
     this.count += parts;
   }
+
+  /** Milliseconds until the count starts again (the next UTC day). */
+  resetInMs(now: number): number {
+    return DAY - (now % DAY);
+  }
 }

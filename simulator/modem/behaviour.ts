@@ -32,10 +32,18 @@ export interface ModemBehaviour {
    */
   readonly attachDelayMs: number;
   /**
-   * A hung modem: it neither echoes nor answers, until a soft reset (`ATZ` or `AT+CFUN=1,1`) brings it back,
-   * which answers OK and clears this flag.
+   * A hung modem: it neither echoes nor answers (not even what it was about to answer, nor the `> ` prompt) and
+   * holds its unsolicited codes, until a soft reset (`ATZ` or `AT+CFUN=1,1`) brings it back, which answers OK and
+   * clears this flag.
    */
   readonly hung: boolean;
+  /** A wedged modem: a soft reset does not bring it back either; only clearing `hung` does (control API). */
+  readonly hangSurvivesReset: boolean;
+  /**
+   * Hangs in the middle of a send: the N-th PDU from now (1: the next) goes out to the network, but its
+   * `+CMGS` never comes and the modem is `hung` from then on. Counts down as PDUs go out; null: never.
+   */
+  readonly hangOnSubmit: number | null;
   /** Delay before every final result code. */
   readonly responseDelayMs: number;
   /** Every N-th AT+CMGS fails with the next code of `codes` (cycling); null: never. */
@@ -61,6 +69,8 @@ export const HAPPY_BEHAVIOUR: ModemBehaviour = {
   signal: { rssi: 22, ber: 99 },
   attachDelayMs: 0,
   hung: false,
+  hangSurvivesReset: false,
+  hangOnSubmit: null,
   responseDelayMs: 0,
   sendFailure: null,
   statusReport: { delayMs: 200, outcome: 'delivered' },
@@ -89,6 +99,8 @@ export const SCENARIOS = {
   flapping: { flapping: { upMs: 5000, downMs: 1500 }, attachDelayMs: 500 },
   'slow-attach': { attachDelayMs: 3000 },
   hung: { hung: true },
+  wedged: { hung: true, hangSurvivesReset: true },
+  'hang-mid-send': { hangOnSubmit: 1 },
   'urc-interleaved': { urcTiming: 'interleave' },
 } as const satisfies Readonly<Record<string, BehaviourPatch>>;
 
@@ -122,6 +134,8 @@ export function applyBehaviour(base: ModemBehaviour, patch: BehaviourPatch): Mod
   if (!(isIntIn(rssi, 0, 31) || rssi === 99) || !(isIntIn(ber, 0, 7) || ber === 99)) bad('signal', next.signal, 'rssi 0-31 or 99, ber 0-7 or 99');
   if (!isIntIn(next.responseDelayMs, 0, 60_000)) bad('responseDelayMs', next.responseDelayMs, '0-60000');
   if (typeof next.hung !== 'boolean') bad('hung', next.hung, 'true or false');
+  if (typeof next.hangSurvivesReset !== 'boolean') bad('hangSurvivesReset', next.hangSurvivesReset, 'true or false');
+  if (next.hangOnSubmit !== null && !isIntIn(next.hangOnSubmit, 1, 1_000_000)) bad('hangOnSubmit', next.hangOnSubmit, 'null or a count >= 1');
   if (!isIntIn(next.attachDelayMs, 0, 600_000)) bad('attachDelayMs', next.attachDelayMs, '0-600000');
   if (next.sendFailure !== null) {
     const { every, codes } = next.sendFailure ?? {};

@@ -257,8 +257,8 @@ export class ModemEngine implements ModemContext {
 
   #runLine(body: string): void {
     if (this.#behaviour.hung) {
-      // Only a soft reset reaches a hung modem; everything else goes unanswered.
-      if (!/^\s*(?:Z0?|\+CFUN=1,1)\s*$/i.test(body)) return;
+      // Only a soft reset reaches a hung modem (and not a wedged one); everything else goes unanswered.
+      if (this.#behaviour.hangSurvivesReset || !/^\s*(?:Z0?|\+CFUN=1,1)\s*$/i.test(body)) return;
       this.#behaviour = { ...this.#behaviour, hung: false };
     }
     this.#phase = 'executing';
@@ -286,7 +286,8 @@ export class ModemEngine implements ModemContext {
 
   #prompt(info: string, outcome: Extract<Outcome, { kind: 'input' }>): void {
     this.#later(() => {
-      this.#deps.write(`${info}\r\n> `);
+      // A modem that hung meanwhile gives no prompt, yet takes (and ignores) what the terminal types.
+      if (!this.#behaviour.hung) this.#deps.write(`${info}\r\n> `);
       this.#pendingInput = outcome.complete;
       this.#reader.startInput(outcome.textMode);
       this.#phase = 'input';
@@ -306,7 +307,7 @@ export class ModemEngine implements ModemContext {
       text += `\r\n${renderFailure(outcome.failure, this.settings.cmee)}\r\n`;
     }
     this.#later(() => {
-      this.#deps.write(text);
+      if (!this.#behaviour.hung) this.#deps.write(text);
       this.#phase = 'idle';
       if (this.#garbagePending) {
         this.#garbagePending = false;
@@ -506,6 +507,11 @@ export class ModemEngine implements ModemContext {
     const now = this.#deps.now();
     this.#log.record({ ...part, mr, at: now.toISOString() }, now.getTime());
     if (part.statusReportRequested) this.#scheduleStatusReport(mr, part.to, now);
+    const hangIn = this.#behaviour.hangOnSubmit;
+    if (hangIn !== null) {
+      // The part is out on the network; the answer saying so never reaches the terminal.
+      this.#behaviour = hangIn <= 1 ? { ...this.#behaviour, hung: true, hangOnSubmit: null } : { ...this.#behaviour, hangOnSubmit: hangIn - 1 };
+    }
     return ok(`+CMGS: ${mr}`);
   }
 

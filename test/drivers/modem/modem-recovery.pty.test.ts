@@ -84,6 +84,58 @@ describe('recovery of a modem over a pty', () => {
     expect(sentMrs.length).toBeLessThanOrEqual(submitted.length + (rest[0]?.status === 'unknown' ? 1 : 0));
   });
 
+  test('hung (no answer at all): the send is not sent and retriable, down is emitted first; its soft reset brings it back up', async () => {
+    const sim = await h.modem('ttyA', { imei: IMEI_A });
+    const pool = await h.pool({ modems: [{ imei: IMEI_A }], timeouts: { default: 1500 }, promptTimeoutMs: 1500, softResetAfter: 2 });
+    const events: string[] = [];
+    pool.on('up', (id) => events.push(`up ${id}`));
+    pool.on('down', (id) => events.push(`down ${id}`));
+    await waitFor('up', () => pool.health().up);
+    sim.setBehaviour({ hung: true });
+    let eventsAtResult: string[] = [];
+    const result = await pool.send(request('to a hung modem')).then((r) => {
+      eventsAtResult = [...events];
+      return r;
+    });
+    expect(result.parts).toMatchObject([{ status: 'failed', error: { code: 'MODEM_NOT_SENT', retriable: true, details: { reason: 'MODEM_NO_PROMPT' } } }]);
+    expect(eventsAtResult).toEqual([`up ${IMEI_A}`, `down ${IMEI_A}`]);
+    await waitFor('up again', () => pool.health().up, 30_000);
+    expect(events).toEqual([`up ${IMEI_A}`, `down ${IMEI_A}`, `up ${IMEI_A}`]);
+    expect(Number(linkDetail(pool)['softResets'])).toBeGreaterThanOrEqual(1);
+    expect(sim.transmitted()).toEqual([]);
+    expect((await pool.send(request('after the soft reset'))).parts).toMatchObject([{ status: 'submitted', via: IMEI_A }]);
+    expect((await sim.waitForTransmitted(1)).map((t) => t.text)).toEqual(['after the soft reset']);
+  }, 60_000);
+
+  test('hung in the middle of a send and wedged: unknown, down, refused retriable while probed; answers again: up, and it sends', async () => {
+    const sim = await h.modem('ttyA', { imei: IMEI_A });
+    const pool = await h.pool({ modems: [{ imei: IMEI_A }], timeouts: { default: 1500 }, softResetAfter: 1 });
+    const events: string[] = [];
+    pool.on('up', (id) => events.push(`up ${id}`));
+    pool.on('down', (id) => events.push(`down ${id}`));
+    await waitFor('up', () => pool.health().up);
+    sim.setBehaviour({ hangOnSubmit: 1, hangSurvivesReset: true });
+    let eventsAtResult: string[] = [];
+    const result = await pool.send(request('into the hang')).then((r) => {
+      eventsAtResult = [...events];
+      return r;
+    });
+    // Written and never answered: it may have gone (here it did), so it is unknown, not failed.
+    expect(result.parts).toMatchObject([{ status: 'unknown', error: { code: 'MODEM_OUTCOME_UNKNOWN', retriable: false } }]);
+    expect(sim.transmitted().map((t) => t.text)).toEqual(['into the hang']);
+    expect(eventsAtResult).toEqual([`up ${IMEI_A}`, `down ${IMEI_A}`]);
+    expect(pool.health().up).toBe(false);
+    const refused = await pool.send(request('while hung'));
+    expect(refused.parts).toMatchObject([{ status: 'failed', error: { code: 'MODEM_NO_MODEM_AVAILABLE', retriable: true } }]);
+    await waitFor('probed and soft reset again', () => Number(linkDetail(pool)['softResets']) >= 2, 30_000);
+    expect(pool.health().up).toBe(false);
+    sim.setBehaviour({ hung: false, hangSurvivesReset: false });
+    await waitFor('up again', () => pool.health().up, 30_000);
+    expect(events).toEqual([`up ${IMEI_A}`, `down ${IMEI_A}`, `up ${IMEI_A}`]);
+    expect((await pool.send(request('recovered'))).parts).toMatchObject([{ status: 'submitted', via: IMEI_A }]);
+    expect((await sim.waitForTransmitted(2)).map((t) => t.text)).toEqual(['into the hang', 'recovered']);
+  }, 60_000);
+
   test('a hung modem (answers too late) goes down, gets the soft reset, and comes back once it answers', async () => {
     const sim = await h.modem('ttyA', { imei: IMEI_A });
     // Timeouts well above a loaded machine's round trip, and a modem far slower than them.

@@ -195,6 +195,57 @@ describe('SIM and network scenarios', () => {
     expect(modem.at('ATZ')).toBe(OK);
   });
 
+  test('hung while an answer is under way: the answer is never written, the next soft reset is', () => {
+    const modem = quiet({ behaviour: { responseDelayMs: 1000 } });
+    expect(modem.at('AT+CSQ')).toBe('');
+    modem.engine.setBehaviour({ hung: true });
+    expect(modem.advance(60_000)).toBe('');
+    expect(modem.at('ATZ')).toBe('');
+    expect(modem.advance(1000)).toBe(OK);
+  });
+
+  test('hung before the prompt: no "> ", what the terminal types is swallowed, ESC then a soft reset bring it back', () => {
+    const modem = quiet({ behaviour: { responseDelayMs: 500 } });
+    const [pdu] = buildSubmitPdus(encodeText('never prompted'), { to: '+819012345678' });
+    modem.at(`AT+CMGS=${pdu!.tpduLength}`);
+    modem.engine.setBehaviour({ hung: true });
+    expect(modem.advance(10_000)).toBe('');
+    expect(modem.send('\x1b')).toBe('');
+    expect(modem.advance(10_000)).toBe('');
+    modem.at('AT+CFUN=1,1');
+    expect(modem.advance(500)).toBe(OK);
+    expect(modem.engine.transmitted()).toEqual([]);
+  });
+
+  test('hang-mid-send: the chosen PDU goes out on the network, its +CMGS never comes, the modem is hung after it', () => {
+    const modem = quiet({ behaviour: { hangOnSubmit: 2 } });
+    const text = 'A message in three parts, the second of which hangs the modem. '.repeat(5);
+    const pdus = buildSubmitPdus(encodeText(text, { concatRef: 9 }), { to: '+819012345678', srr: true });
+    expect(pdus).toHaveLength(3);
+    const [first, second, third] = pdus;
+    expect(sendPdus(modem, [first!])).toEqual(['\r\n+CMGS: 0\r\n' + OK]);
+    expect(modem.engine.behaviour.hangOnSubmit).toBe(1);
+    expect(sendPdus(modem, [second!])).toEqual(['']);
+    expect(modem.engine.behaviour).toMatchObject({ hung: true, hangOnSubmit: null });
+    expect(modem.engine.transmittedParts().map((p) => p.mr)).toEqual([0, 1]);
+    // The third part is never prompted for; the status reports wait for the modem to come back.
+    expect(modem.at(`AT+CMGS=${third!.tpduLength}`)).toBe('');
+    expect(modem.send('\x1b')).toBe('');
+    expect(modem.advance(60_000)).toBe('');
+    expect(modem.at('ATZ')).toBe(OK);
+    expect(modem.engine.transmittedParts()).toHaveLength(2);
+  });
+
+  test('wedged: soft resets go unanswered too, until hung is cleared', () => {
+    const modem = quiet({ scenario: 'wedged' });
+    for (const line of ['AT', 'ATZ', 'AT+CFUN=1,1', 'ATZ']) expect(modem.at(line)).toBe('');
+    expect(modem.advance(3_600_000)).toBe('');
+    expect(modem.engine.behaviour.hung).toBe(true);
+    modem.engine.setBehaviour({ hung: false });
+    // It never saw the ATE0 of start-up, so it still echoes.
+    expect(modem.at('AT')).toBe('AT\r' + OK);
+  });
+
   test('slow responses: the result comes after the delay, input waits its turn', () => {
     const modem = quiet({ scenario: 'slow' });
     expect(modem.at('AT')).toBe('');
