@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { PortingSource } from '../router/index.ts';
+import type { PortingSource, RoutingTable } from '../router/index.ts';
 
 /** The router and its data load when the command runs, so `smsgw` starts fast for everything else. */
 async function load() {
@@ -30,7 +30,8 @@ const ONE_SHOT_REDIS = { maxRetriesPerRequest: 1, connectTimeout: 3_000, retrySt
 /**
  * `smsgw route`: prints the routing decision for one destination as JSON. Without --config it uses the
  * built-in default (Japanese carriers, two example connectors). Ported numbers come from Redis (--redis or
- * REDIS_URL) or from a portability CSV loaded into memory for this run (--mnp-file).
+ * REDIS_URL), from a portability CSV loaded into memory for this run (--mnp-file), or else from the
+ * configuration's `mnp.file`, as `smsgw serve` would use them.
  */
 export function registerRouteCommand(program: Command): void {
   program
@@ -52,7 +53,7 @@ export function registerRouteCommand(program: Command): void {
       const lib = await load();
       const at = options.at === undefined ? new Date() : parseTime(lib, options.at);
       const table = lib.loadRoutingFile(options.config);
-      const porting = await openPorting(lib, options);
+      const porting = await openPorting(lib, options, table);
       try {
         const router = new lib.RouterHandle(table, { porting, hlr: lib.createHlrHook(table.hlr) });
         const down = new Set(options.down);
@@ -79,13 +80,20 @@ function parseTime({ routeError }: Lib, text: string): Date {
   return at;
 }
 
-async function openPorting({ MemoryPortingSource, RedisPortingSource, importPortingCsv }: Lib, options: RouteOptions): Promise<PortingSource | undefined> {
+async function openPorting(lib: Lib, options: RouteOptions, table: RoutingTable): Promise<PortingSource | undefined> {
+  const { MemoryPortingSource, RedisPortingSource, importPortingCsv, loadPortingFile, portingFileOf } = lib;
   if (options.mnpFile !== undefined) {
     const memory = new MemoryPortingSource();
     await importPortingCsv(options.mnpFile, memory, { defaultCountry: options.country });
     return memory;
   }
   const url = options.redis ?? process.env.REDIS_URL;
-  if (url === undefined || url === '') return undefined;
+  if (url === undefined || url === '') {
+    // The configuration's own portability file, read as `smsgw serve` reads it in the memory mode.
+    const file = portingFileOf(table, options.config);
+    if (file === undefined) return undefined;
+    const country = table.config.mnp?.country;
+    return (await loadPortingFile(file, { setting: `${table.fileName}: mnp.file`, ...(country === undefined ? {} : { defaultCountry: country }) })).source;
+  }
   return new RedisPortingSource({ url, prefix: options.prefix, redisOptions: ONE_SHOT_REDIS });
 }

@@ -7,6 +7,7 @@ import type { EmbeddedSetup } from './serve/embedded-defaults.ts';
 
 interface ServeOptions {
   readonly config?: string;
+  readonly mnpFile?: string;
   readonly logLevel: string;
 }
 
@@ -16,6 +17,7 @@ export function registerServeCommand(program: Command): void {
     .command('serve')
     .description('run the gateway (without --config: embedded defaults, memory store, simulated carriers in-process)')
     .option('--config <file>', 'YAML configuration file (accounts, connectors, routing)')
+    .option('--mnp-file <csv>', 'memory mode: portability CSV (as for `smsgw mnp import`) in place of the configuration\'s mnp.file; re-read on SIGHUP')
     .option('--log-level <level>', 'pino log level', 'info')
     .action(async (options: ServeOptions) => {
       // Loaded here, not at the top: every other subcommand starts without the server's modules.
@@ -32,6 +34,7 @@ export function registerServeCommand(program: Command): void {
         document,
         fileName: options.config ?? '<embedded defaults>',
         ...(options.config === undefined ? {} : { path: options.config }),
+        ...(options.mnpFile === undefined ? {} : { mnpFile: options.mnpFile }),
         ...(process.env.REDIS_URL === undefined ? {} : { redisUrl: process.env.REDIS_URL }),
         ...(process.env.REDIS_PREFIX === undefined ? {} : { redisPrefix: process.env.REDIS_PREFIX }),
         ...(options.config === undefined || process.env.HOST === undefined ? {} : { host: process.env.HOST }),
@@ -53,6 +56,7 @@ export function registerServeCommand(program: Command): void {
             ? 'Redis store'
             : 'Redis store and Kafka events';
       process.stdout.write(`smsgw listening on ${running.url} with ${mode}\n`);
+      process.stdout.write(`  ${running.porting}\n`);
       for (const note of embedded?.notes ?? []) process.stdout.write(`  ${note}\n`);
       if (embedded !== undefined) process.stdout.write(`API key: ${embedded.apiKey} (account demo, default country JP)\n`);
       await stopped;

@@ -32,6 +32,8 @@ const ROUTING = {
     { name: 'au-and-softbank', match: { carrier: ['au', 'okinawa-cellular', 'softbank'] }, route: 'carrier-b' },
     { name: 'default', route: 'international' },
   ],
+  // National numbers in a portability file given with `serve --mnp-file` are Japanese, like the demo account's.
+  mnp: { country: 'JP' },
 };
 
 function socatAvailable(): boolean {

@@ -1,27 +1,34 @@
 /**
  * Runs the gateway from a configuration document: the backend (Redis with REDIS_URL, memory without), the
- * router, the drivers, the core and the HTTP API; SIGHUP reloads the routing sections of the file, SIGINT and
- * SIGTERM stop gracefully.
+ * router with its carrier sources (number portability: Redis on the same Redis and prefix as `smsgw mnp`, or
+ * the memory mode's `mnp.file`; the HLR hook when `mnp.hlr` is on), the drivers, the core and the HTTP API.
+ * SIGHUP reloads the routing sections of the file and the portability file; SIGINT and SIGTERM stop gracefully.
  */
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/index.ts';
 import {
   createDriver,
+  createHlrHook,
   createMemoryBackend,
   createRedisBackend,
+  DEFAULT_KEY_PREFIX,
   Gateway,
   GatewayMetrics,
   gatewayError,
   KafkaPipeline,
   kafkaSettings,
+  loadPortingFile,
   loadRoutingFile,
   parseGatewayConfig,
+  portingFileOf,
   readBuiltinRanges,
+  RedisPortingSource,
   DEFAULT_KAFKA_TOPICS as DEFAULT_TOPICS,
   type MessageBackend,
 } from '../../gateway/index.ts';
-import { buildRoutingTable, RouterHandle } from '../../router/index.ts';
+import { buildRoutingTable, MemoryPortingSource, RouterHandle, type PortingSource, type RoutingTable } from '../../router/index.ts';
 
 export interface RunningGateway {
   readonly url: string;
@@ -29,8 +36,19 @@ export interface RunningGateway {
   readonly app: FastifyInstance;
   readonly backend: MessageBackend;
   readonly pipeline?: KafkaPipeline;
+  /** Where carriers of ported numbers come from, in words for the start banner. */
+  readonly porting: string;
+  /**
+   * What SIGHUP runs: re-reads the configuration file's routing sections (when it came from a file) and the
+   * memory mode's portability file, then puts both in force in one step; when either is refused, both stay.
+   */
+  reload(): Promise<GatewayReload>;
   stop(): Promise<void>;
 }
+
+export type GatewayReload =
+  | { readonly ok: true; readonly version: string; /** Ported numbers now held, when a portability file was read. */ readonly ported?: number }
+  | { readonly ok: false; readonly error: unknown };
 
 export interface RunOptions {
   readonly document: Record<string, unknown>;
@@ -48,6 +66,10 @@ export interface RunOptions {
   /** Listen address and port (HOST, PORT); they replace the file's `server` section. */
   readonly host?: string;
   readonly port?: number;
+  /** A portability CSV for the memory mode, in place of the file's `mnp.file` (`--mnp-file`; relative to the working directory). */
+  readonly mnpFile?: string;
+  /** The clock of the core and of routing decisions (effective dates of ports) and the HLR cache; tests inject one. */
+  readonly now?: () => number;
 }
 
 export async function runGateway(options: RunOptions): Promise<RunningGateway> {
@@ -57,8 +79,39 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     options.path === undefined
       ? buildRoutingTable(options.document, { fileName: options.fileName, connectorIds, rangeEntries: [...readBuiltinRanges()] })
       : loadRoutingFile(options.path, { connectorIds });
-  const router = new RouterHandle(table);
   const drivers = config.connectors.map(createDriver);
+  // Number portability: the memory mode reads its file now (a bad row refuses the start); Redis mode reads
+  // `smsgw mnp` data live, so the file setting there would be a second, silently ignored source: refused.
+  const mnpFile = (t: RoutingTable): string | undefined => (options.mnpFile === undefined ? portingFileOf(t, options.path) : resolve(options.mnpFile));
+  const mnpSetting = options.mnpFile === undefined ? `${options.fileName}: mnp.file` : '--mnp-file';
+  const readPorting = (t: RoutingTable, file: string) =>
+    loadPortingFile(file, { setting: mnpSetting, ...(t.config.mnp?.country === undefined ? {} : { defaultCountry: t.config.mnp.country }) });
+  const noFileWithRedis = (t: RoutingTable): void => {
+    if (options.redisUrl !== undefined && mnpFile(t) !== undefined) {
+      throw gatewayError('GW_INVALID_CONFIG', `${mnpSetting} is for the memory mode; with Redis, load it with \`smsgw mnp import FILE\` (same Redis and prefix)`, { field: 'mnp.file' });
+    }
+  };
+  noFileWithRedis(table);
+  const startFile = options.redisUrl === undefined ? mnpFile(table) : undefined;
+  const prefix = options.redisPrefix ?? DEFAULT_KEY_PREFIX;
+  let memoryPorting: MemoryPortingSource | undefined;
+  let porting: PortingSource;
+  if (options.redisUrl === undefined) {
+    memoryPorting = startFile === undefined ? new MemoryPortingSource() : (await readPorting(table, startFile)).source;
+    porting = memoryPorting;
+  } else {
+    porting = new RedisPortingSource({ url: options.redisUrl, prefix });
+  }
+  const hlr = createHlrHook(table.hlr, options.now === undefined ? {} : { now: options.now });
+  const router = new RouterHandle(table, { porting, ...(hlr === undefined ? {} : { hlr }) });
+  const portingNote = [
+    memoryPorting === undefined
+      ? `number portability: Redis, keys ${prefix}mnp:* (smsgw mnp import / set)`
+      : startFile === undefined
+        ? 'number portability: none (set mnp.file or --mnp-file)'
+        : `number portability: ${memoryPorting.size} ported numbers from ${startFile}`,
+    ...(table.hlr === undefined ? [] : [`HLR hook ${table.hlr.url}`]),
+  ].join('; ');
   const backend =
     options.redisUrl === undefined
       ? createMemoryBackend()
@@ -72,6 +125,7 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
   if (brokers !== undefined && brokers.length > 0) {
     if (options.redisUrl === undefined) {
       await backend.close();
+      await porting.close();
       throw gatewayError('GW_INVALID_CONFIG', `${options.fileName}: Kafka needs Redis (set REDIS_URL): the event outbox and the webhook queue live there`, { field: 'kafka' });
     }
     const { topics, ...rest } = config.kafka ?? {};
@@ -84,6 +138,7 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
       log: (level, message) => logTo.app?.log[level](message),
     }).catch(async (error: unknown) => {
       await backend.close();
+      await porting.close();
       throw error;
     });
   }
@@ -96,18 +151,49 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     consumer: processName,
     retry: { maxAttempts: config.dispatch.maxAttempts, baseDelayMs: config.dispatch.baseDelayMs, maxDelayMs: config.dispatch.maxDelayMs },
     reclaimIdleMs: config.dispatch.reclaimIdleMs,
+    leaseMs: config.dispatch.leaseMs,
+    receiptTimeoutMs: config.dispatch.receiptTimeoutSeconds * 1000,
+    defaultValiditySeconds: config.dispatch.defaultValiditySeconds,
+    maxBacklogPerConnector: config.dispatch.maxBacklogPerConnector,
     ...(pipeline === undefined ? {} : { events: pipeline.events, receiptLog: pipeline.events }),
+    ...(options.now === undefined ? {} : { now: options.now }),
   });
   await gateway.start();
   await pipeline?.startConsumers(gateway);
   const app = await buildApp({ gateway, logger: { level: options.logLevel ?? 'info' } });
   logTo.app = app;
   const address = await app.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
+  const reloadOnce = async (): Promise<GatewayReload> => {
+    try {
+      const next = options.path === undefined ? router.table : loadRoutingFile(options.path, { connectorIds });
+      noFileWithRedis(next);
+      const file = memoryPorting === undefined ? undefined : mnpFile(next);
+      const loaded = file === undefined ? undefined : await readPorting(next, file);
+      // Both in force in one synchronous step: no decision sees the new table with the old portability data.
+      if (next !== router.table) router.swap(next);
+      memoryPorting?.replaceWith(loaded?.source ?? new MemoryPortingSource());
+      return { ok: true, version: next.version, ...(loaded === undefined ? {} : { ported: loaded.rows }) };
+    } catch (error: unknown) {
+      return { ok: false, error };
+    }
+  };
+  // One reload at a time, in signal order: a slow file read must not let an older reload win.
+  let reloading: Promise<unknown> = Promise.resolve();
+  const reload = (): Promise<GatewayReload> => {
+    const next = reloading.then(reloadOnce);
+    reloading = next;
+    return next;
+  };
   const onHup = (): void => {
-    if (options.path === undefined) return;
-    const result = router.reload(() => loadRoutingFile(options.path, { connectorIds }));
-    if (result.ok) app.log.info({ version: result.table.version }, 'routing reloaded');
-    else app.log.error({ err: result.error }, 'routing reload refused; the previous configuration stays in force');
+    if (options.path === undefined && (memoryPorting === undefined || mnpFile(router.table) === undefined)) return;
+    void reload().then((result) => {
+      if (!result.ok) {
+        app.log.error({ err: result.error }, 'reload refused; the routing and portability data in force stay');
+        return;
+      }
+      if (options.path !== undefined) app.log.info({ version: result.version }, 'routing reloaded');
+      if (result.ported !== undefined) app.log.info({ ported: result.ported }, 'portability file reloaded');
+    });
   };
   process.on('SIGHUP', onHup);
   return {
@@ -116,6 +202,8 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     app,
     backend,
     ...(pipeline === undefined ? {} : { pipeline }),
+    porting: portingNote,
+    reload,
     stop: async () => {
       process.off('SIGHUP', onHup);
       await app.close();
@@ -123,6 +211,7 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
       await gateway.stop();
       await pipeline?.close();
       await backend.close();
+      await porting.close();
     },
   };
 }

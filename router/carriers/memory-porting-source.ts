@@ -2,7 +2,7 @@ import type { ImportOptions, PortingRecord, PortingSource } from './porting-sour
 
 /** The embedded default: a real PortingSource over a Map, lost when the process stops. */
 export class MemoryPortingSource implements PortingSource {
-  private readonly records = new Map<string, PortingRecord>();
+  private records = new Map<string, PortingRecord>();
 
   get size(): number {
     return this.records.size;
@@ -38,6 +38,15 @@ export class MemoryPortingSource implements PortingSource {
       options.onBatch?.(batch.length);
     }
     return total;
+  }
+
+  /**
+   * Takes every record of `next` in one assignment, dropping its own (a reload of the portability file): a
+   * lookup sees the old set or the new one, never a mix. `next` is consumed; do not use it afterwards.
+   */
+  replaceWith(next: MemoryPortingSource): void {
+    this.records = next.records;
+    next.records = new Map();
   }
 
   close(): Promise<void> {

@@ -82,6 +82,13 @@ export interface HlrConfig {
 
 export interface MnpConfig {
   readonly hlr?: HlrConfig;
+  /**
+   * Portability CSV for the memory mode (the format `smsgw mnp import` reads), relative to the configuration
+   * file; loaded at start and again on reload. With Redis the data lives in Redis instead.
+   */
+  readonly file?: string;
+  /** Country for national numbers in `file` (e.g. `JP` for `090...`), like `smsgw mnp import --country`. */
+  readonly country?: string;
 }
 
 export interface RoutingConfig {

@@ -115,6 +115,8 @@ export const ROUTING_SCHEMA = {
             carrierMap: { type: 'object', additionalProperties: CARRIER_ID },
           },
         },
+        file: { type: 'string', minLength: 1 },
+        country: { type: 'string', pattern: '^[A-Z]{2}$' },
       },
     },
   },

@@ -74,6 +74,19 @@ rules:
     expect([day.rule.name, day.at]).toEqual(['default', '2025-06-01T03:00:00.000Z']);
   }, 60_000);
 
+  test('--config with mnp.file: the configuration\'s portability file, as `smsgw serve` reads it without Redis', () => {
+    writeFileSync(join(dir, 'ports.csv'), '090-1111-2222,rakuten\n');
+    const config = join(dir, 'mnp.yaml');
+    writeFileSync(
+      config,
+      `routes: { main: { strategy: failover, connectors: [{ id: smsc }] } }
+rules: [{ name: default, route: main }]
+mnp: { file: ports.csv, country: JP }
+`,
+    );
+    expect(route(['--to', '090-1111-2222', '--config', config]).carrier).toMatchObject({ carrier: 'rakuten', source: 'mnp' });
+  });
+
   test.each([
     ['an invalid number', ['--to', '090-123'], /ROUTE_NUMBER_TOO_SHORT/],
     ['a fixed line where mobile is required', ['--to', '03-1234-5678', '--require-mobile'], /ROUTE_NUMBER_NOT_MOBILE/],

@@ -20,11 +20,13 @@ export interface ServeProcess {
   /** Resolves once the banner gave the URL and the demo API key; rejects if the process exits first. */
   readonly ready: Promise<{ url: string; apiKey: string; banner: string }>;
   readonly exited: Promise<{ code: number | null; output: string }>;
+  /** stdout and stderr so far. */
+  output(): string;
 }
 
-/** Starts `smsgw serve` on its embedded defaults with `env` over this process's environment. */
-export function spawnServe(env: NodeJS.ProcessEnv, timeoutMs = 45_000): ServeProcess {
-  const child = spawn(process.execPath, [BIN, 'serve', '--log-level', 'warn'], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `smsgw serve` on its embedded defaults with `env` over this process's environment; `args` follow `serve --log-level warn`. */
+export function spawnServe(env: NodeJS.ProcessEnv, timeoutMs = 45_000, args: readonly string[] = []): ServeProcess {
+  const child = spawn(process.execPath, [BIN, 'serve', '--log-level', 'warn', ...args], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<{ code: number | null; output: string }>((resolve) => child.on('exit', (code) => resolve({ code, output })));
@@ -46,5 +48,5 @@ export function spawnServe(env: NodeJS.ProcessEnv, timeoutMs = 45_000): ServePro
   });
   // A caller that expects a refusal never awaits `ready`.
   ready.catch(() => undefined);
-  return { child, ready, exited };
+  return { child, ready, exited, output: () => output };
 }

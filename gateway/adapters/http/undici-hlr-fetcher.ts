@@ -29,12 +29,13 @@ export function undiciHlrFetcher(config: HlrConfig): HlrFetcher {
   };
 }
 
-/** The HLR hook for an enabled `mnp.hlr` section, or undefined when it is off. */
-export function createHlrHook(config: HlrConfig | undefined, fetcher?: HlrFetcher): HlrHook | undefined {
+/** The HLR hook for an enabled `mnp.hlr` section, or undefined when it is off; `now` is the cache's clock. */
+export function createHlrHook(config: HlrConfig | undefined, deps: { readonly fetcher?: HlrFetcher; readonly now?: () => number } = {}): HlrHook | undefined {
   if (config === undefined || config.enabled !== true) return undefined;
   return new HlrHook({
-    fetcher: fetcher ?? undiciHlrFetcher(config),
+    fetcher: deps.fetcher ?? undiciHlrFetcher(config),
     timeoutMs: config.timeoutMs ?? 500,
     ttlMs: (config.cacheTtlSeconds ?? 86_400) * 1000,
+    ...(deps.now === undefined ? {} : { now: deps.now }),
   });
 }

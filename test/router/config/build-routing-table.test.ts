@@ -46,6 +46,8 @@ describe('configuration errors name the file, the rule and the field', () => {
     ['sender rewrite not accepted by its own rule', (d) => void (d.senderRules = [{ name: 'sb', carrier: 'softbank', allow: ['shortcode'], rewrite: '+81312345678' }]), { path: 'senderRules[0].rewrite', rule: { index: 0, name: 'sb' } }],
     ['invalid sender rewrite', (d) => void (d.senderRules = [{ carrier: 'softbank', rewrite: 'WAY-TOO-LONG-NAME' }]), { path: 'senderRules[0].rewrite', rule: { index: 0 } }],
     ['missing rules section', (d) => void delete d.rules, { path: 'rules', field: 'rules' }],
+    ['empty portability file name', (d) => void (d.mnp = { file: '' }), { path: 'mnp.file', field: 'mnp.file' }],
+    ['bad portability file country', (d) => void (d.mnp = { file: 'ports.csv', country: 'jp' }), { path: 'mnp.country', field: 'mnp.country' }],
   ])('%s', (_label, mutate, expected) => {
     const document = valid();
     mutate(document);
