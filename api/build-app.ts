@@ -54,7 +54,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       const status = httpStatusFor(error.code);
       if (status >= 500) request.log.error({ err: error }, 'request failed');
       // Unavailable for a while: tell well-behaved clients when to come back instead of hammering.
-      if (status === 503) void reply.header('retry-after', '5');
+      if (status === 503) {
+        const hinted = (error.details as { retryAfter?: unknown } | undefined)?.retryAfter;
+        void reply.header('retry-after', String(typeof hinted === 'number' && hinted > 0 ? Math.ceil(hinted) : 5));
+      }
       return reply.code(status).send(errorBody(error));
     }
     if (typeof error.statusCode === 'number' && error.statusCode < 500) {

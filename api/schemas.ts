@@ -1,4 +1,5 @@
 /** JSON schemas of the API: the single source of request validation, response serialization and OpenAPI. */
+import { MESSAGE_STATUSES, PART_STATUSES } from '../gateway/index.ts';
 
 export const errorSchema = {
   $id: 'Error',
@@ -86,7 +87,11 @@ const partSchema = {
   type: 'object',
   properties: {
     seq: { type: 'integer' },
-    status: { type: 'string' },
+    status: {
+      type: 'string',
+      enum: PART_STATUSES,
+      description: 'final: delivered, undelivered, expired, failed, unknown (may or may not have reached the handset; never resent)',
+    },
     connector: { type: 'string' },
     smscMessageId: { type: 'string' },
     raw: { type: 'object', additionalProperties: true },
@@ -101,7 +106,11 @@ export const messageSchema = {
   type: 'object',
   properties: {
     id: { type: 'string' },
-    status: { type: 'string' },
+    status: {
+      type: 'string',
+      enum: MESSAGE_STATUSES,
+      description: 'final: delivered, undelivered, expired, failed, unknown, rejected, canceled (README: "Statuses and their state machine")',
+    },
     to: { type: 'string' },
     from: { type: ['string', 'null'] },
     carrier: { type: 'string' },
@@ -147,7 +156,7 @@ export const listQuerySchema = {
   properties: {
     clientRef: { type: 'string', maxLength: 128 },
     to: { type: 'string', maxLength: 32 },
-    status: { type: 'string', enum: ['accepted', 'queued', 'scheduled', 'sending', 'submitted', 'delivered', 'undelivered', 'expired', 'failed', 'rejected', 'canceled'] },
+    status: { type: 'string', enum: MESSAGE_STATUSES },
     since: { type: 'string', format: 'date-time' },
     until: { type: 'string', format: 'date-time' },
     limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },

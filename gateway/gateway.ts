@@ -22,6 +22,7 @@ import type { EventLog, ReceiptLog } from './ports/event-log.ts';
 import type { AppliedChange, MessagePage, MessageQuery } from './ports/message-store.ts';
 import { ReceiptProcessor, type ReceiptOutcome } from './receipts/receipt-processor.ts';
 import { RecentCorrelations } from './receipts/recent-correlations.ts';
+import { ReceiptTimeout } from './receipts/receipt-timeout.ts';
 import type { WebhookSettings } from './webhooks/webhook-delivery.ts';
 import { accountOf, mayCallBack, webhookJobFor } from './webhooks/webhook-job.ts';
 import { WebhookSender } from './webhooks/webhook-sender.ts';
@@ -44,6 +45,14 @@ export interface GatewayOptions {
   readonly retry?: RetryPolicyConfig;
   readonly maxInFlightPerConnector?: number;
   readonly reclaimIdleMs?: number;
+  /** A dispatch consumer's lease: how long after its last renewal a silent process counts as dead (default 30 s). */
+  readonly leaseMs?: number;
+  /** How long a submitted part waits for its final receipt (default 72 h); then query_sm or unknown. */
+  readonly receiptTimeoutMs?: number;
+  /** Validity when a request gives none (default 48 h). */
+  readonly defaultValiditySeconds?: number;
+  /** Messages waiting for one connector at most; beyond it new messages get GW_BACKLOG_FULL (default 1,000,000). */
+  readonly maxBacklogPerConnector?: number;
   readonly receiptHoldMs?: number;
   readonly webhooks?: WebhookSettings;
   readonly now?: () => number;
@@ -58,6 +67,9 @@ export class Gateway {
   private readonly accept: AcceptService;
   private readonly workers: ConnectorWorker[] = [];
   private readonly receipts: ReceiptProcessor;
+  private readonly receiptTimeout: ReceiptTimeout;
+  /** Waiting and pending entries per connector as last sampled, plus what this process queued since. */
+  private readonly backlog = new Map<string, number>();
   private sender: WebhookSender | undefined;
   private readonly linksUp = new Map<string, Set<string>>();
   private readonly upState = new Map<string, boolean>();
@@ -80,6 +92,18 @@ export class Gateway {
       isUp: (id) => this.isUp(id),
       now: this.now,
       inserted: (record) => this.publishAccepted(record),
+      admit: (connectorId) => this.admit(connectorId),
+      ...(options.defaultValiditySeconds === undefined ? {} : { defaultValiditySeconds: options.defaultValiditySeconds }),
+    });
+    this.receiptTimeout = new ReceiptTimeout({
+      store: options.backend.store,
+      driver: (id) => this.drivers.get(id),
+      change: async (id, change) => {
+        const applied = await options.backend.store.apply(id, change);
+        if (applied !== undefined) await this.changed(applied, change).catch(() => this.metrics.eventsFailed.inc());
+      },
+      now: this.now,
+      resolved: (connector, how) => this.metrics.receiptTimeouts.inc({ connector, how }),
     });
     this.receipts = new ReceiptProcessor({
       store: options.backend.store,
@@ -161,6 +185,8 @@ export class Gateway {
         ...(this.options.retry === undefined ? {} : { retry: this.options.retry }),
         ...(this.options.maxInFlightPerConnector === undefined ? {} : { maxInFlight: this.options.maxInFlightPerConnector }),
         ...(this.options.reclaimIdleMs === undefined ? {} : { reclaimIdleMs: this.options.reclaimIdleMs }),
+        ...(this.options.leaseMs === undefined ? {} : { leaseMs: this.options.leaseMs }),
+        ...(this.options.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: this.options.receiptTimeoutMs }),
         observer: {
           // The change is stored; events nobody could take (Kafka and the outbox both away) are counted, and
           // must not stop the message from going out. Receipts, by contrast, fail so that they come again.
@@ -187,7 +213,8 @@ export class Gateway {
     this.timers.push(setInterval(() => void this.moveDue(), 200));
     // Events keep the up state current; this catches a driver whose health changed without one.
     this.timers.push(setInterval(() => this.refreshUpState(), 1_000));
-    this.timers.push(setInterval(() => void this.sampleQueues(), 5_000));
+    this.timers.push(setInterval(() => void this.sampleQueues(), 1_000));
+    this.timers.push(setInterval(() => void this.resolveTimedOut(), 1_000));
     for (const timer of this.timers) timer.unref();
   }
 
@@ -350,6 +377,32 @@ export class Gateway {
     );
   }
 
+  /** Resolves the parts whose receipt wait ended (query_sm, else unknown); resolves to the messages seen. */
+  async resolveTimedOut(): Promise<number> {
+    try {
+      return await this.receiptTimeout.sweep();
+    } catch {
+      // The store is unreachable; the next tick tries again (the claims come due again after their lease).
+      return 0;
+    }
+  }
+
+  /** Refuses a new message when its connector's backlog is at the bound; scheduled messages always go in. */
+  private admit(connectorId: string | undefined): void {
+    if (connectorId === undefined) return;
+    const limit = this.options.maxBacklogPerConnector ?? 1_000_000;
+    const waiting = this.backlog.get(connectorId) ?? 0;
+    if (waiting >= limit) {
+      throw gatewayError('GW_BACKLOG_FULL', `connector ${connectorId} has ${waiting} messages waiting (bound: maxBacklogPerConnector ${limit})`, {
+        bound: 'connector',
+        connector: connectorId,
+        limit,
+        retryAfter: 30,
+      });
+    }
+    this.backlog.set(connectorId, waiting + 1);
+  }
+
   private refreshUpState(): void {
     for (const driver of this.drivers.values()) this.upState.set(driver.id, driver.health().up);
   }
@@ -367,9 +420,12 @@ export class Gateway {
   private async sampleQueues(): Promise<void> {
     try {
       for (const id of this.drivers.keys()) {
+        let total = 0;
         for (const depth of await this.options.backend.queue.depth(id)) {
           this.metrics.queueDepth.set({ connector: id, lane: depth.lane }, depth.waiting + depth.pending);
+          total += depth.waiting + depth.pending;
         }
+        this.backlog.set(id, total);
       }
     } catch {
       // Sampling is best effort.

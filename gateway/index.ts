@@ -10,6 +10,8 @@ export { loadRoutingFile, reloadRoutingFile, readBuiltinRanges } from './adapter
 export type { LoadRoutingOptions } from './adapters/file/routing-files.ts';
 export { importPortingCsv } from './adapters/file/porting-csv-import.ts';
 export type { PortingImportOptions, PortingImportSummary } from './adapters/file/porting-csv-import.ts';
+export { loadPortingFile, portingFileOf, PortingFileError } from './adapters/file/porting-file.ts';
+export type { BadPortingRow, LoadedPortingFile, PortingFileOptions } from './adapters/file/porting-file.ts';
 export { undiciHlrFetcher, createHlrHook } from './adapters/http/undici-hlr-fetcher.ts';
 
 // Messages: status model, records, ports, and their memory and Redis adapters.

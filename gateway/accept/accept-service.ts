@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { encodeBinary, encodeText, fromHex, decodeUdh, type EncodedMessage } from '../../drivers/codec/index.ts';
-import type { RouterHandle } from '../../router/index.ts';
+import { isCodedError } from '../../common/index.ts';
+import type { RouteDecision, RouterHandle } from '../../router/index.ts';
 import { gatewayError } from '../errors.ts';
 import type { Lane, MessageRecord } from '../messages/message-record.ts';
 import { toStoredEncoding } from '../messages/stored-encoding.ts';
@@ -27,6 +28,11 @@ export interface AcceptServiceOptions {
   readonly newId?: () => string;
   /** Runs after the record is stored and before the caller is answered (the accept events go out here). */
   readonly inserted?: (record: MessageRecord) => Promise<void>;
+  /**
+   * Runs before the record is stored, with the connector the message will wait on (undefined for a scheduled
+   * message); throws to refuse it (a full backlog).
+   */
+  readonly admit?: (connectorId: string | undefined, accountId: string) => void;
 }
 
 const DAY_MS = 86_400_000;
@@ -44,23 +50,13 @@ export class AcceptService {
 
   async accept(account: AcceptAccount, request: SubmitRequest, idempotencyKey?: string): Promise<AcceptedMessage> {
     const createdAt = this.now();
-    const decision = await this.options.router.decide(
-      {
-        to: request.to,
-        ...(request.from === undefined ? {} : { from: request.from }),
-        account: account.id,
-        ...(request.tag === undefined ? {} : { tag: request.tag }),
-        ...(account.defaultCountry === undefined ? {} : { defaultCountry: account.defaultCountry }),
-        ...(account.requireMobile === undefined ? {} : { requireMobile: account.requireMobile }),
-        at: new Date(createdAt),
-      },
-      this.options.isUp === undefined ? {} : { isUp: this.options.isUp },
-    );
+    const decision = await this.decide(account, request, createdAt);
     const encoded = this.encode(account, request);
     const first = decision.connectors[0];
     if (first === undefined) throw gatewayError('GW_INVALID_REQUEST', 'route has no connector', { route: decision.route.id });
     const lane = request.priority ?? (request.tag === undefined ? undefined : LANE_BY_TAG[request.tag.toLowerCase()]) ?? 'normal';
     const { scheduleAt, expiresAt } = this.timing(request, createdAt);
+    this.options.admit?.(scheduleAt === undefined ? first.id : undefined, account.id);
     const id = this.newId();
     const record: MessageRecord = {
       envelope: {
@@ -107,6 +103,30 @@ export class AcceptService {
     const earlier = await this.options.store.get(result.id);
     if (earlier === undefined) throw gatewayError('GW_NOT_FOUND', `idempotent replay of ${result.id}`, { id: result.id });
     return answer(earlier, true);
+  }
+
+  /**
+   * The route for the request, preferring connectors that are up. When none of the route's connectors is up the
+   * message is still accepted: it waits in the first connector's queue until a bind is up or its validity ends,
+   * as carriers' SMSCs hold messages through an outage.
+   */
+  private async decide(account: AcceptAccount, request: SubmitRequest, createdAt: number): Promise<RouteDecision> {
+    const input = {
+      to: request.to,
+      ...(request.from === undefined ? {} : { from: request.from }),
+      account: account.id,
+      ...(request.tag === undefined ? {} : { tag: request.tag }),
+      ...(account.defaultCountry === undefined ? {} : { defaultCountry: account.defaultCountry }),
+      ...(account.requireMobile === undefined ? {} : { requireMobile: account.requireMobile }),
+      at: new Date(createdAt),
+    };
+    if (this.options.isUp === undefined) return this.options.router.decide(input, {});
+    try {
+      return await this.options.router.decide(input, { isUp: this.options.isUp });
+    } catch (error: unknown) {
+      if (!isCodedError(error) || error.code !== 'ROUTE_NO_HEALTHY_CONNECTOR') throw error;
+      return this.options.router.decide(input, {});
+    }
   }
 
   private encode(account: AcceptAccount, request: SubmitRequest): EncodedMessage {

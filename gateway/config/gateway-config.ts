@@ -20,7 +20,16 @@ export interface GatewayConfig {
   readonly server: { readonly host: string; readonly port: number };
   readonly accounts: readonly AccountConfig[];
   readonly connectors: readonly ConnectorEntry[];
-  readonly dispatch: { readonly maxAttempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number; readonly reclaimIdleMs: number };
+  readonly dispatch: {
+    readonly maxAttempts: number;
+    readonly baseDelayMs: number;
+    readonly maxDelayMs: number;
+    readonly reclaimIdleMs: number;
+    readonly leaseMs: number;
+    readonly receiptTimeoutSeconds: number;
+    readonly defaultValiditySeconds: number;
+    readonly maxBacklogPerConnector: number;
+  };
   /** Present when the file configures Kafka; KAFKA_BROKERS in the environment can supply or replace `brokers`. */
   readonly kafka?: Partial<Omit<KafkaSettings, 'topics'>> & { readonly topics?: Partial<KafkaSettings['topics']> };
 }
@@ -76,10 +85,14 @@ const SCHEMA = {
       additionalProperties: false,
       default: {},
       properties: {
-        maxAttempts: { type: 'integer', minimum: 1, maximum: 100, default: 6 },
-        baseDelayMs: { type: 'integer', minimum: 1, default: 1000 },
+        maxAttempts: { type: 'integer', minimum: 1, maximum: 100, default: 12 },
+        baseDelayMs: { type: 'integer', minimum: 1, default: 2000 },
         maxDelayMs: { type: 'integer', minimum: 1, default: 300000 },
         reclaimIdleMs: { type: 'integer', minimum: 1000, default: 60000 },
+        leaseMs: { type: 'integer', minimum: 1000, maximum: 600000, default: 30000 },
+        receiptTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 2592000, default: 259200 },
+        defaultValiditySeconds: { type: 'integer', minimum: 60, maximum: 2592000, default: 172800 },
+        maxBacklogPerConnector: { type: 'integer', minimum: 1, default: 1000000 },
       },
     },
     kafka: {

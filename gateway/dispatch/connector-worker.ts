@@ -1,8 +1,14 @@
 /**
  * One connector's dispatch loop: read its route queue (consumer group, higher lanes first), send each message's
  * pending parts through the driver (which paces them by TPS and window), record the outcome of every part and
- * the carrier id to part mapping for receipts, then acknowledge the queue entry. Entries a dead worker left
- * pending are reclaimed. Retriable failures go to the retry policy (failover or backoff); the rest are final.
+ * the carrier id to part mapping for receipts, then acknowledge the queue entry.
+ * - Work is leased: the worker renews its consumer's lease while it lives, so entries whose parts wait in the
+ *   driver's own queue (a throttled carrier) are never taken back and sent again; only a dead consumer's
+ *   entries are reclaimed.
+ * - While the connector is down the worker sends nothing: it parks what it reads, in order, expires what outlives
+ *   its validity, and sends the rest once a bind is up.
+ * - Retriable failures go to the retry policy (failover, hold, or backoff); the rest are final.
+ * - Submitted messages wait for their receipts until the receipt timeout (`watchUntil`).
  */
 import type { Driver, PartOutcome, SendResult } from '../../drivers/transport/index.ts';
 import { gatewayError } from '../errors.ts';
@@ -36,8 +42,14 @@ export interface ConnectorWorkerOptions {
   /** Messages being sent at once; the driver's window and TPS do the real pacing (default 2,000). */
   readonly maxInFlight?: number;
   readonly readBatch?: number;
-  /** Entries pending longer than this with a consumer are taken over (default 60 s). */
+  /** Entries of a dead consumer pending longer than this are taken over (default 60 s). */
   readonly reclaimIdleMs?: number;
+  /** How long the consumer's lease lasts without renewal (default 30 s; renewed every third of it). */
+  readonly leaseMs?: number;
+  /** Entries read and parked while the connector is down, at most (default 50,000). */
+  readonly parkLimit?: number;
+  /** How long a submitted part waits for its final receipt before the receipt timeout resolves it (default 72 h). */
+  readonly receiptTimeoutMs?: number;
   /** How long a carrier id stays correlatable with its part (default 72 h). */
   readonly correlationTtlMs?: number;
   /** In-process copy of fresh correlations, so receipts that overtake the store write still match at once. */
@@ -46,6 +58,13 @@ export interface ConnectorWorkerOptions {
 }
 
 const IDLE_POLL_MS = 1_000;
+export const DEFAULT_RECEIPT_TIMEOUT_MS = 72 * 3_600_000;
+const DOWN_POLL_MS = 250;
+
+interface Parked {
+  readonly entry: QueueEntry;
+  readonly expiresAt: number | undefined;
+}
 
 export class ConnectorWorker {
   private running = false;
@@ -56,6 +75,11 @@ export class ConnectorWorker {
   private lastReclaim = 0;
   private readonly now: () => number;
   private readonly maxInFlight: number;
+  /** Entry ids this worker is working on: its own reclaim leaves them alone. */
+  private readonly held = new Set<string>();
+  /** Read while the connector was down, oldest first: sent first once it is up. */
+  private parked: Parked[] = [];
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ConnectorWorkerOptions) {
     this.now = options.now ?? Date.now;
@@ -65,19 +89,32 @@ export class ConnectorWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    const leaseMs = this.options.leaseMs ?? 30_000;
+    const renew = (): void => void this.options.backend.queue.heartbeat(this.options.consumer, leaseMs).catch(() => undefined);
+    renew();
+    this.heartbeat = setInterval(renew, Math.max(50, Math.floor(leaseMs / 3)));
+    this.heartbeat.unref();
     this.loop = this.run();
   }
 
-  /** Stops reading, then waits for the messages in flight to finish. */
+  /** Stops reading, then waits for the messages in flight to finish. Parked entries stay pending for a successor. */
   async stop(): Promise<void> {
     this.running = false;
     this.slotFreed?.();
     await this.loop;
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
+    clearInterval(this.heartbeat);
+    // Parked entries stay pending under this consumer: retiring the lease lets another process take them now.
+    if (this.parked.length > 0) await this.options.backend.queue.retire(this.options.consumer).catch(() => undefined);
   }
 
   get busy(): number {
     return this.inFlight;
+  }
+
+  /** Messages read while the connector was down and waiting for it. */
+  get waiting(): number {
+    return this.parked.length;
   }
 
   private async run(): Promise<void> {
@@ -87,9 +124,14 @@ export class ConnectorWorker {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
       }
+      if (!this.options.isUp(connectorId)) {
+        await this.park();
+        continue;
+      }
       let entries: readonly QueueEntry[];
       try {
-        entries = await this.reclaimDue();
+        entries = this.unpark();
+        if (entries.length === 0) entries = await this.reclaimDue();
         if (entries.length === 0) {
           const room = Math.min(this.options.readBatch ?? 500, this.maxInFlight - this.inFlight);
           entries = await backend.queue.read(connectorId, consumer, room, IDLE_POLL_MS);
@@ -99,10 +141,81 @@ export class ConnectorWorker {
         await delay(IDLE_POLL_MS);
         continue;
       }
-      for (const entry of entries) {
-        this.inFlight += 1;
-        void this.handle(entry).finally(() => this.release());
+      for (const entry of entries) this.begin(entry);
+    }
+  }
+
+  private begin(entry: QueueEntry): void {
+    this.inFlight += 1;
+    this.held.add(entry.entryId);
+    void this.handle(entry).finally(() => {
+      this.held.delete(entry.entryId);
+      this.release();
+    });
+  }
+
+  /** Up to a slot's worth of parked entries, oldest first. */
+  private unpark(): QueueEntry[] {
+    if (this.parked.length === 0) return [];
+    const room = Math.min(this.options.readBatch ?? 500, this.maxInFlight - this.inFlight);
+    const taken = this.parked.splice(0, room);
+    for (const parked of taken) this.held.delete(parked.entry.entryId);
+    return taken.map((parked) => parked.entry);
+  }
+
+  /**
+   * The connector is down: read what waits (it stays pending under this live consumer, so nobody sends it
+   * meanwhile), keep it in order, and give the messages whose validity ends meanwhile their final status.
+   */
+  private async park(): Promise<void> {
+    const { backend, connectorId, consumer } = this.options;
+    const limit = this.options.parkLimit ?? 50_000;
+    let full = false;
+    try {
+      let entries: readonly QueueEntry[] = [];
+      if (this.parked.length < limit) {
+        entries = await this.reclaimDue();
+        if (entries.length === 0) {
+          const room = Math.min(500, limit - this.parked.length);
+          entries = await backend.queue.read(connectorId, consumer, room, 0);
+          full = entries.length === room;
+        }
       }
+      for (const entry of entries) {
+        const record = await backend.store.get(entry.messageId);
+        if (record === undefined || isFinalMessageStatus(record.status)) {
+          await backend.queue.ack(connectorId, [entry]);
+          continue;
+        }
+        this.held.add(entry.entryId);
+        this.parked.push({ entry, expiresAt: record.envelope.expiresAt });
+      }
+      await this.expireParked();
+    } catch {
+      // The store is unreachable: what was read stays pending under this consumer and is found again.
+    }
+    if (this.options.isUp(connectorId) || !this.running) return;
+    // A full batch means more may wait: read on at once, so every parked message's validity is watched.
+    await delay(full ? 0 : DOWN_POLL_MS);
+  }
+
+  private async expireParked(): Promise<void> {
+    const now = this.now();
+    const expired = this.parked.filter((parked) => parked.expiresAt !== undefined && parked.expiresAt <= now);
+    if (expired.length === 0) return;
+    const gone = new Set(expired);
+    this.parked = this.parked.filter((parked) => !gone.has(parked));
+    for (const { entry } of expired) {
+      const record = await this.options.backend.store.get(entry.messageId);
+      const pending = record?.parts.filter((part) => part.status === 'pending').map((part) => part.seq) ?? [];
+      await this.change(entry.messageId, {
+        at: now,
+        parts: pending.map((seq) => ({ seq, status: 'expired' as const })),
+        rollUp: true,
+        timeline: [{ at: now, event: 'part:expired', connectorId: this.options.connectorId, detail: 'validity period ended while the connector was down' }],
+      });
+      await this.options.backend.queue.ack(this.options.connectorId, [entry]);
+      this.held.delete(entry.entryId);
     }
   }
 
@@ -119,7 +232,7 @@ export class ConnectorWorker {
     const now = this.now();
     if (now - this.lastReclaim < Math.min(idle, 10_000)) return [];
     this.lastReclaim = now;
-    const entries = await this.options.backend.queue.reclaim(this.options.connectorId, this.options.consumer, idle, 100);
+    const entries = await this.options.backend.queue.reclaim(this.options.connectorId, this.options.consumer, idle, 100, this.held);
     if (entries.length > 0) this.options.observer?.reclaimed?.(this.options.connectorId, entries.length);
     return entries;
   }
@@ -201,10 +314,21 @@ export class ConnectorWorker {
     const decision =
       retriable.length === 0
         ? undefined
-        : decideRetry(this.options.retry ?? DEFAULT_RETRY_POLICY, entry.attempt, envelope.connectors, connectorId, this.options.isUp);
+        : decideRetry(this.options.retry ?? DEFAULT_RETRY_POLICY, {
+            attempt: entry.attempt,
+            connectors: envelope.connectors,
+            current: connectorId,
+            isUp: this.options.isUp,
+            now: at,
+            ...(envelope.expiresAt === undefined ? {} : { expiresAt: envelope.expiresAt }),
+          });
     if (decision?.kind === 'give-up') {
-      parts = parts.map((update) => (retriable.includes(update.seq) ? { ...update, status: 'failed' as const } : update));
-      timeline.push({ at, event: 'part:failed', connectorId, detail: `gave up after ${entry.attempt + 1} attempts` });
+      const final = decision.reason === 'validity' ? ('expired' as const) : ('failed' as const);
+      parts = parts.map((update) => (retriable.includes(update.seq) ? { ...update, status: final } : update));
+      const detail = decision.reason === 'validity' ? 'validity period ended before a retry' : `gave up after ${entry.attempt + 1} attempts`;
+      timeline.push({ at, event: `part:${final}`, connectorId, detail });
+    } else if (decision?.kind === 'hold') {
+      timeline.push({ at, event: 'queued', connectorId: decision.connectorId, detail: 'held: no connector of the route is up' });
     } else if (decision !== undefined) {
       timeline.push({
         at,
@@ -214,14 +338,26 @@ export class ConnectorWorker {
       });
     }
     // Parts waiting for a retry put the message back to queued, unless a part already failed for good.
-    const requeued = decision?.kind === 'retry' && parts.every((p) => p.status !== 'failed');
+    const requeued = (decision?.kind === 'retry' || decision?.kind === 'hold') && parts.every((p) => p.status !== 'failed');
+    // Submitted parts wait for their receipts; past the timeout the receipt timeout resolves them.
+    const watchUntil = correlations.length > 0 ? at + (this.options.receiptTimeoutMs ?? DEFAULT_RECEIPT_TIMEOUT_MS) : undefined;
     // The correlations go with the part updates in one atomic write: a fast SMSC's receipt finds its part only
     // once the part is recorded as submitted, so no receipt is applied ahead of its submit.
-    await this.change(envelope.id, { at, parts, rollUp: true, timeline, correlations, ...(requeued ? { status: 'queued' as const } : {}) });
+    await this.change(envelope.id, {
+      at,
+      parts,
+      rollUp: true,
+      timeline,
+      correlations,
+      ...(requeued ? { status: 'queued' as const } : {}),
+      ...(watchUntil === undefined ? {} : { watchUntil }),
+    });
     for (const c of correlations) this.options.recent?.set(connectorId, c.carrierMessageId, { messageId: envelope.id, seq: c.seq, submittedAt: c.submittedAt });
     // The retry entry goes in only after the outcomes are stored, so its worker never resends a submitted part;
     // a crash in between leaves this entry unacknowledged, and its reclaim does the same again.
-    if (decision?.kind === 'retry') {
+    if (decision?.kind === 'hold') {
+      await backend.queue.enqueue(decision.connectorId, envelope.lane, { messageId: envelope.id, attempt: decision.attempt });
+    } else if (decision?.kind === 'retry') {
       const item = { messageId: envelope.id, attempt: decision.attempt };
       if (decision.delayMs === 0) await backend.queue.enqueue(decision.connectorId, envelope.lane, item);
       else await backend.queue.schedule(decision.connectorId, envelope.lane, item, at + decision.delayMs);

@@ -1,37 +1,51 @@
 /**
- * The one place that decides what happens after a retriable failure: fail over to the route's next connector
- * at once while there is one not yet tried in this round, otherwise wait (exponential backoff with full jitter,
- * capped) and go round again, until the attempts run out. Non-retriable failures never come here.
+ * The one place that decides what happens after a retriable failure, for SMPP and modems alike:
+ * - fail over at once to the route's next connector that is up and not yet tried in this round;
+ * - when no connector of the route is up, hold the message (it waits, uncounted, until one comes back or its
+ *   validity ends: an outage is not the message's fault);
+ * - otherwise wait (exponential backoff with full jitter, capped) and go round again, over minutes by default,
+ *   until the attempts run out (failed) or the next try would come after the validity ends (expired).
+ * Non-retriable failures never come here.
  */
 
 export interface RetryPolicyConfig {
-  /** Attempts in all, the first included (default 6). */
+  /** Attempts in all, the first included (default 12). */
   readonly maxAttempts: number;
+  /** First backoff ceiling; it doubles each round up to `maxDelayMs` (defaults 2 s and 5 min). */
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicyConfig = { maxAttempts: 6, baseDelayMs: 1_000, maxDelayMs: 300_000 };
+/** With full jitter the 11 backoffs of the default policy add up to about 14 minutes on average, 28 at most. */
+export const DEFAULT_RETRY_POLICY: RetryPolicyConfig = { maxAttempts: 12, baseDelayMs: 2_000, maxDelayMs: 300_000 };
 
 export type RetryDecision =
   | { readonly kind: 'retry'; readonly connectorId: string; readonly attempt: number; readonly delayMs: number; readonly failover: boolean }
-  | { readonly kind: 'give-up' };
+  | { readonly kind: 'hold'; readonly connectorId: string; readonly attempt: number }
+  | { readonly kind: 'give-up'; readonly reason: 'attempts' | 'validity' };
 
-/**
- * `attempt` is the attempt that just failed (0 for the first); `connectors` the route's failover order;
- * `current` the connector that failed; `isUp` tells which connectors can take traffic now.
- */
-export function decideRetry(
-  config: RetryPolicyConfig,
-  attempt: number,
-  connectors: readonly string[],
-  current: string,
-  isUp: (connectorId: string) => boolean,
-  random: () => number = Math.random,
-): RetryDecision {
-  const next = attempt + 1;
-  if (next >= config.maxAttempts) return { kind: 'give-up' };
+export interface RetryContext {
+  /** `attempt` is the attempt that just failed (0 for the first). */
+  readonly attempt: number;
+  /** The route's connectors in failover order. */
+  readonly connectors: readonly string[];
+  /** The connector that failed. */
+  readonly current: string;
+  /** Which connectors can take traffic now. */
+  readonly isUp: (connectorId: string) => boolean;
+  readonly now: number;
+  /** End of the message's validity (epoch ms). */
+  readonly expiresAt?: number;
+}
+
+export function decideRetry(config: RetryPolicyConfig, context: RetryContext, random: () => number = Math.random): RetryDecision {
+  const { attempt, connectors, current, isUp, now, expiresAt } = context;
+  if (expiresAt !== undefined && now >= expiresAt) return { kind: 'give-up', reason: 'validity' };
   const index = Math.max(0, connectors.indexOf(current));
+  const anyUp = connectors.some(isUp);
+  if (!anyUp) return { kind: 'hold', connectorId: connectors[index] ?? current, attempt };
+  const next = attempt + 1;
+  if (next >= config.maxAttempts) return { kind: 'give-up', reason: 'attempts' };
   // Within a round (one pass over the route's connectors) fail over immediately to the next healthy one.
   for (let step = 1; step < connectors.length; step += 1) {
     const candidate = connectors[(index + step) % connectors.length] as string;
@@ -42,5 +56,6 @@ export function decideRetry(
   const first = connectors.find(isUp) ?? current;
   const ceiling = Math.min(config.maxDelayMs, config.baseDelayMs * 2 ** attempt);
   const delayMs = Math.max(config.baseDelayMs / 2, Math.floor(random() * ceiling));
+  if (expiresAt !== undefined && now + delayMs >= expiresAt) return { kind: 'give-up', reason: 'validity' };
   return { kind: 'retry', connectorId: first, attempt: next, delayMs, failover: first !== current };
 }

@@ -108,6 +108,12 @@ export interface MessageChange {
    * then never find its part before the part is recorded as submitted.
    */
   readonly correlations?: readonly PartCorrelation[];
+  /**
+   * The message waits for its parts' final receipts until then (epoch ms; a later time replaces an earlier one).
+   * The wait ends by itself when the message reaches a final status; past it, the receipt timeout resolves the
+   * parts still submitted (see `MessageStore.claimDueWatches`).
+   */
+  readonly watchUntil?: number;
 }
 
 export interface PartCorrelation {

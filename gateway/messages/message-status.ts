@@ -1,9 +1,14 @@
 /**
- * One status model for every transport (see the architecture notes):
+ * One status model for every transport (see the architecture notes and the README's state machine):
  *   message: accepted -> queued -> (scheduled) -> sending -> submitted -> delivered | undelivered | expired |
- *            failed | rejected | canceled
- *   part:    pending -> submitted -> delivered | undelivered | expired | failed   (or unknown: sent, no answer)
- * Roll-up: delivered when every part is; undelivered / expired / failed as soon as one part is, and final.
+ *            failed | unknown | rejected | canceled
+ *   part:    pending -> submitted -> delivered | undelivered | expired | failed | unknown
+ * A part is `unknown` when it may or may not have reached the handset and nothing more will tell: the submit was
+ * written but never answered (or answered without an id), the carrier's receipt said UNKNOWN, or no final
+ * receipt came within the receipt timeout (and query_sm, where offered, did not know either). It is final: it is
+ * never resent, since a resend could put a second copy on the handset.
+ * Roll-up: failed, undelivered, expired as soon as one part is (in that precedence); otherwise unknown once every
+ * part is delivered or unknown with at least one unknown; delivered when every part is.
  */
 import type { ReceiptState } from '../../drivers/codec/index.ts';
 
@@ -17,6 +22,7 @@ export const MESSAGE_STATUSES = [
   'undelivered',
   'expired',
   'failed',
+  'unknown',
   'rejected',
   'canceled',
 ] as const;
@@ -30,10 +36,11 @@ const FINAL_MESSAGE: ReadonlySet<MessageStatus> = new Set([
   'undelivered',
   'expired',
   'failed',
+  'unknown',
   'rejected',
   'canceled',
 ]);
-const FINAL_PART: ReadonlySet<PartStatus> = new Set(['delivered', 'undelivered', 'expired', 'failed']);
+const FINAL_PART: ReadonlySet<PartStatus> = new Set(['delivered', 'undelivered', 'expired', 'failed', 'unknown']);
 
 export function isFinalMessageStatus(status: MessageStatus): boolean {
   return FINAL_MESSAGE.has(status);
@@ -43,7 +50,15 @@ export function isFinalPartStatus(status: PartStatus): boolean {
   return FINAL_PART.has(status);
 }
 
-/** The part status a final carrier receipt state stands for; intermediate states leave the part submitted. */
+/**
+ * The part status a carrier receipt state stands for. Intermediate notifications leave the part submitted.
+ * - DELIVRD, EXPIRED: as they say. UNDELIV, REJECTD, DELETED (deleted by the SMSC or an operator): undelivered.
+ * - UNKNOWN: the carrier itself does not know, and will not say more: the part is unknown (final).
+ * - ENROUTE: still trying; the part stays submitted.
+ * - ACCEPTD: SMPP 3.4 calls it final ("read on behalf of the subscriber by customer service"), but carriers also
+ *   send it for "taken by the network". Neither tells of the handset, so the part stays submitted and the receipt
+ *   timeout decides (query_sm where the connector offers it, then unknown).
+ */
 export function partStatusForReceipt(state: ReceiptState, final: boolean): PartStatus {
   if (!final) return 'submitted';
   switch (state) {
@@ -56,10 +71,9 @@ export function partStatusForReceipt(state: ReceiptState, final: boolean): PartS
     case 'rejected':
       return 'undelivered';
     case 'unknown':
+      return 'unknown';
     case 'enroute':
     case 'accepted':
-      // A final receipt saying "accepted" or "unknown" tells nothing of the handset: keep waiting is wrong too,
-      // so the part stays submitted and the validity period decides.
       return 'submitted';
   }
 }
@@ -74,6 +88,7 @@ export function rollUpParts(parts: readonly { readonly status: PartStatus }[]): 
   let undelivered = false;
   let expired = false;
   let delivered = 0;
+  let unknown = 0;
   let pending = 0;
   for (const part of parts) {
     switch (part.status) {
@@ -92,8 +107,10 @@ export function rollUpParts(parts: readonly { readonly status: PartStatus }[]): 
       case 'pending':
         pending += 1;
         break;
-      case 'submitted':
       case 'unknown':
+        unknown += 1;
+        break;
+      case 'submitted':
         break;
     }
   }
@@ -102,6 +119,7 @@ export function rollUpParts(parts: readonly { readonly status: PartStatus }[]): 
   if (expired) return 'expired';
   if (parts.length === 0) return undefined;
   if (delivered === parts.length) return 'delivered';
+  if (unknown > 0 && delivered + unknown === parts.length) return 'unknown';
   if (pending === 0) return 'submitted';
   return undefined;
 }

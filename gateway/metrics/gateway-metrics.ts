@@ -27,6 +27,7 @@ export class GatewayMetrics {
   readonly outboxFallbacks = new Counter({ name: 'smsgw_event_outbox_fallbacks_total', help: 'Times Kafka failed a send and records went to the outbox', registers: [this.registry] });
   readonly receiptsParked = new Counter({ name: 'smsgw_receipts_parked_total', help: 'Receipts parked on the dead-letter topic, by reason', labelNames: ['reason'], registers: [this.registry] });
   readonly webhookJobs = new Counter({ name: 'smsgw_webhook_jobs_total', help: 'Webhook jobs: added, duplicate (a replayed event from the events topic), dropped (known, or the memory queue is full)', labelNames: ['outcome'], registers: [this.registry] });
+  readonly receiptTimeouts = new Counter({ name: 'smsgw_receipt_timeouts_total', help: 'Parts whose receipt wait ended, by how they were settled: query (query_sm answered) or timeout (unknown)', labelNames: ['connector', 'how'], registers: [this.registry] });
   readonly linksUp = new Gauge({ name: 'smsgw_links_up', help: 'Binds or modems up, per connector', labelNames: ['connector'], registers: [this.registry] });
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {

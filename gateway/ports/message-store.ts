@@ -70,6 +70,12 @@ export interface MessageStore {
   apply(id: string, change: MessageChange): Promise<AppliedChange | undefined>;
   correlate(connectorId: string, carrierMessageId: string, correlation: Correlation, ttlMs: number): Promise<void>;
   findCorrelation(connectorId: string, carrierMessageId: string): Promise<Correlation | undefined>;
+  /**
+   * Up to `limit` ids of messages whose receipt wait (`MessageChange.watchUntil`) ended by `now`. Each is leased
+   * for `leaseMs` (its wait pushed back), so one process resolves it and a crashed one's claim comes due again;
+   * a final message status ends the wait for good.
+   */
+  claimDueWatches(now: number, limit: number, leaseMs: number): Promise<readonly string[]>;
   /** Newest first, filtered, paged with an opaque cursor. */
   list(query: MessageQuery): Promise<MessagePage>;
   close(): Promise<void>;

@@ -1,7 +1,9 @@
 /**
  * Work queues per connector and lane, with the semantics of Redis Streams consumer groups: an entry read by a
- * consumer stays pending until acknowledged, and entries pending too long (a crashed worker's) are reclaimed
- * by another consumer. Delayed entries (scheduled sends, retry backoff) wait in a schedule until due.
+ * consumer stays pending until acknowledged. Work is leased: a consumer renews its lease (`heartbeat`) while it
+ * lives, and reclaim takes only the entries of consumers whose lease ran out, however long a live consumer holds
+ * its entries (a throttled carrier can keep parts waiting in the driver for minutes). Delayed entries (scheduled
+ * sends, retry backoff) wait in a schedule until due.
  */
 import type { Lane } from '../messages/message-record.ts';
 
@@ -39,8 +41,16 @@ export interface RouteQueue {
    */
   read(connectorId: string, consumer: string, count: number, blockMs: number): Promise<readonly QueueEntry[]>;
   ack(connectorId: string, entries: readonly Pick<QueueEntry, 'entryId' | 'lane'>[]): Promise<void>;
-  /** Entries pending longer than `minIdleMs` with any consumer, handed to `consumer` instead. */
-  reclaim(connectorId: string, consumer: string, minIdleMs: number, count: number): Promise<readonly QueueEntry[]>;
+  /** Renews `consumer`'s lease for `ttlMs`: while it holds, reclaim leaves that consumer's entries alone. */
+  heartbeat(consumer: string, ttlMs: number): Promise<void>;
+  /** Ends `consumer`'s lease at once (a graceful stop, after its entries are acknowledged). */
+  retire(consumer: string): Promise<void>;
+  /**
+   * Entries pending longer than `minIdleMs` whose consumer's lease ran out, handed to `consumer` instead; and
+   * `consumer`'s own such entries that are not in `held` (ones it lost track of, e.g. after a store error).
+   * Entries of other live consumers are never taken.
+   */
+  reclaim(connectorId: string, consumer: string, minIdleMs: number, count: number, held?: ReadonlySet<string>): Promise<readonly QueueEntry[]>;
   depth(connectorId: string): Promise<readonly LaneDepth[]>;
   close(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import type { GatewayEvent } from '../events/gateway-event.ts';
 import type { MessageStatus } from '../messages/message-status.ts';
 import type { WebhookJob } from './webhook-delivery.ts';
 
-const CALLBACK_STATUSES: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undelivered', 'expired', 'failed', 'rejected', 'canceled']);
+const CALLBACK_STATUSES: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undelivered', 'expired', 'failed', 'unknown', 'rejected', 'canceled']);
 
 /** Which events can become callbacks (the memory event log builds no other event when nothing else listens). */
 export function mayCallBack(type: GatewayEvent['type'], status?: string): boolean {

@@ -35,6 +35,8 @@ export class MemoryMessageStore implements MessageStore {
   private readonly records = new Map<string, MessageRecord>();
   private readonly idempotency = new Map<string, Expiring<string>>();
   private readonly correlations = new Map<string, Expiring<Correlation>>();
+  /** Receipt waits: message id to the time its wait ends. */
+  private readonly watches = new Map<string, number>();
   /** Ids of messages in the order they became final (the eviction order). */
   private readonly finals: string[] = [];
   private finalsHead = 0;
@@ -76,6 +78,8 @@ export class MemoryMessageStore implements MessageStore {
     const next = applyChange(record, change);
     this.records.set(id, next);
     if (!isFinalMessageStatus(record.status) && isFinalMessageStatus(next.status)) this.finals.push(id);
+    if (isFinalMessageStatus(next.status)) this.watches.delete(id);
+    else if (change.watchUntil !== undefined) this.watches.set(id, Math.max(change.watchUntil, this.watches.get(id) ?? 0));
     for (const c of change.correlations ?? []) void this.correlate(c.connectorId, c.carrierMessageId, { messageId: id, seq: c.seq, submittedAt: c.submittedAt }, c.ttlMs);
     const movedParts = next.parts.filter((part, index) => part.status !== record.parts[index]?.status).map((part) => part.seq);
     return Promise.resolve({ id, record: next, previousStatus: record.status, status: next.status, movedParts });
@@ -89,6 +93,16 @@ export class MemoryMessageStore implements MessageStore {
 
   findCorrelation(connectorId: string, carrierMessageId: string): Promise<Correlation | undefined> {
     return Promise.resolve(this.live(this.correlations, `${connectorId}\u0000${carrierMessageId}`));
+  }
+
+  claimDueWatches(now: number, limit: number, leaseMs: number): Promise<readonly string[]> {
+    const due: string[] = [];
+    for (const [id, at] of this.watches) {
+      if (due.length >= limit) break;
+      if (at <= now) due.push(id);
+    }
+    for (const id of due) this.watches.set(id, now + leaseMs);
+    return Promise.resolve(due);
   }
 
   list(query: MessageQuery): Promise<MessagePage> {

@@ -32,6 +32,8 @@ export interface MemoryRouteQueueOptions {
 export class MemoryRouteQueue implements RouteQueue {
   private readonly queues = new Map<string, Map<Lane, LaneQueue>>();
   private readonly waiters = new Map<string, Set<() => void>>();
+  /** Lease end (epoch ms) per consumer. */
+  private readonly leases = new Map<string, number>();
   private scheduled: Scheduled[] = [];
   private sequence = 0;
   private closed = false;
@@ -99,13 +101,24 @@ export class MemoryRouteQueue implements RouteQueue {
     return Promise.resolve();
   }
 
-  reclaim(connectorId: string, consumer: string, minIdleMs: number, count: number): Promise<readonly QueueEntry[]> {
+  heartbeat(consumer: string, ttlMs: number): Promise<void> {
+    this.leases.set(consumer, this.now() + ttlMs);
+    return Promise.resolve();
+  }
+
+  retire(consumer: string): Promise<void> {
+    this.leases.delete(consumer);
+    return Promise.resolve();
+  }
+
+  reclaim(connectorId: string, consumer: string, minIdleMs: number, count: number, held?: ReadonlySet<string>): Promise<readonly QueueEntry[]> {
     const now = this.now();
     const claimed: QueueEntry[] = [];
     for (const lane of LANES) {
       for (const pending of this.lane(connectorId, lane).pending.values()) {
         if (claimed.length >= count) break;
         if (now - pending.since < minIdleMs) continue;
+        if (pending.consumer === consumer ? held?.has(pending.entry.entryId) === true : (this.leases.get(pending.consumer) ?? 0) > now) continue;
         const entry: QueueEntry = { ...pending.entry, deliveries: pending.entry.deliveries + 1 };
         this.lane(connectorId, lane).pending.set(entry.entryId, { entry, consumer, since: now });
         claimed.push(entry);

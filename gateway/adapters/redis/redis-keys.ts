@@ -30,6 +30,10 @@ export interface RedisKeys {
   routeStream(connectorId: string, lane: string): string;
   /** Sorted set of scheduled and delayed queue entries. */
   readonly schedule: string;
+  /** A dispatch consumer's lease (expires unless renewed): reclaim leaves a live consumer's entries alone. */
+  consumerLease(consumer: string): string;
+  /** Sorted set of messages waiting for their parts' final receipts, by the time the wait ends. */
+  readonly receiptWatch: string;
   /** Stream of records waiting for Kafka while it is unreachable, oldest first. */
   readonly outbox: string;
   /** Which process currently flushes the outbox (expires). */
@@ -68,6 +72,8 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     correlation: (connectorId, carrierMessageId) => `${prefix}corr:${connectorId}:${carrierMessageId}`,
     routeStream: (connectorId, lane) => `${prefix}q:${connectorId}:${lane}`,
     schedule: `${prefix}sched`,
+    consumerLease: (consumer) => `${prefix}lease:${consumer}`,
+    receiptWatch: `${prefix}watch`,
     outbox: `${prefix}outbox`,
     outboxLead: `${prefix}outbox:lead`,
     webhookJobs: `${prefix}wh:jobs`,

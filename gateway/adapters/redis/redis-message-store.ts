@@ -53,9 +53,10 @@ return {1, id}
 `);
 
 /**
- * KEYS: message, timeline, then c correlation keys. ARGV: at, explicit status or '', roll-up '1'/'0', update
- * count k, correlation count c, k triples (seq, fields to merge as JSON, status letter or ''; a seq the message
- * does not have is ignored), c pairs (correlation value, ttl ms), then timeline entries.
+ * KEYS: message, timeline, receipt watch, then c correlation keys. ARGV: at, explicit status or '', roll-up
+ * '1'/'0', update count k, correlation count c, watch-until ms or '', message id, k triples (seq, fields to merge
+ * as JSON, status letter or ''; a seq the message does not have is ignored), c pairs (correlation value, ttl ms),
+ * then timeline entries. A final status ends the message's receipt watch; otherwise watch-until (re)starts it.
  * The roll-up mirrors rollUpParts(). Returns the status before and after, the parts whose status moved (comma
  * separated sequence numbers), and the record only when the message status moved (reading and shipping the
  * whole record on every receipt would cost more than the change itself).
@@ -67,16 +68,16 @@ local c = tonumber(ARGV[5])
 local ps = redis.call('HGET', KEYS[1], 'ps')
 local moved = {}
 -- A receipt can land before the submit outcome that precedes it: a final part keeps its status.
-local finalPart = { D = true, U = true, X = true, F = true }
-local letterStatus = { D = 'delivered', U = 'undelivered', X = 'expired', F = 'failed' }
+local finalPart = { D = true, U = true, X = true, F = true, K = true }
+local letterStatus = { D = 'delivered', U = 'undelivered', X = 'expired', F = 'failed', K = 'unknown' }
 for i = 0, k - 1 do
-  local seq = tonumber(ARGV[6 + 3 * i])
+  local seq = tonumber(ARGV[8 + 3 * i])
   if seq >= 1 and seq <= #ps then
     local part = cjson.decode(redis.call('HGET', KEYS[1], 'p' .. seq))
-    local letter = ARGV[8 + 3 * i]
+    local letter = ARGV[10 + 3 * i]
     local current = ps:sub(seq, seq)
     local keep = finalPart[current] and letter ~= '' and not finalPart[letter]
-    for field, value in pairs(cjson.decode(ARGV[7 + 3 * i])) do part[field] = value end
+    for field, value in pairs(cjson.decode(ARGV[9 + 3 * i])) do part[field] = value end
     if keep then
       part['status'] = letterStatus[current]
       letter = ''
@@ -89,11 +90,11 @@ for i = 0, k - 1 do
   end
 end
 if k > 0 then redis.call('HSET', KEYS[1], 'ps', ps) end
-for j = 0, c - 1 do redis.call('SET', KEYS[3 + j], ARGV[6 + 3 * k + 2 * j], 'PX', ARGV[7 + 3 * k + 2 * j]) end
-for i = 6 + 3 * k + 2 * c, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+for j = 0, c - 1 do redis.call('SET', KEYS[4 + j], ARGV[8 + 3 * k + 2 * j], 'PX', ARGV[9 + 3 * k + 2 * j]) end
+for i = 8 + 3 * k + 2 * c, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
 local status = redis.call('HGET', KEYS[1], 's')
 local previous = status
-local final = { delivered = true, undelivered = true, expired = true, failed = true, rejected = true, canceled = true }
+local final = { delivered = true, undelivered = true, expired = true, failed = true, unknown = true, rejected = true, canceled = true }
 if not final[status] then
   local nextStatus = ARGV[2]
   local derived = false
@@ -103,6 +104,7 @@ if not final[status] then
     elseif ps:find('U', 1, true) then nextStatus = 'undelivered'
     elseif ps:find('X', 1, true) then nextStatus = 'expired'
     elseif #ps > 0 and not ps:find('[^D]') then nextStatus = 'delivered'
+    elseif ps:find('K', 1, true) and not ps:find('[^DK]') then nextStatus = 'unknown'
     elseif #ps > 0 and not ps:find('P', 1, true) then nextStatus = 'submitted'
     end
   end
@@ -114,9 +116,21 @@ if not final[status] then
   end
 end
 local current = redis.call('HGET', KEYS[1], 's')
+if final[current] then
+  if not final[previous] then redis.call('ZREM', KEYS[3], ARGV[7]) end
+elseif ARGV[6] ~= '' then
+  redis.call('ZADD', KEYS[3], 'GT', ARGV[6], ARGV[7])
+end
 local movedText = table.concat(moved, ',')
 if current == previous then return {previous, current, movedText} end
 return {previous, current, movedText, redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1)}
+`);
+
+/** KEYS: receipt watch. ARGV: now, limit, lease end. Pushes each due message's wait to the lease end. */
+const CLAIM_WATCHES = new RedisScript(`
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, id in ipairs(due) do redis.call('ZADD', KEYS[1], 'XX', ARGV[3], id) end
+return due
 `);
 
 export class RedisMessageStore implements MessageStore {
@@ -166,9 +180,11 @@ export class RedisMessageStore implements MessageStore {
   async apply(id: string, change: MessageChange): Promise<AppliedChange | undefined> {
     const parts = change.parts ?? [];
     const correlations = change.correlations ?? [];
-    const args: (string | number)[] = [change.at, change.status ?? '', change.rollUp === true ? '1' : '0', parts.length, correlations.length];
+    const args: (string | number)[] = [
+      change.at, change.status ?? '', change.rollUp === true ? '1' : '0', parts.length, correlations.length, change.watchUntil ?? '', id,
+    ];
     for (const part of parts) args.push(part.seq, JSON.stringify(part), part.status === undefined ? '' : PART_STATUS_LETTER[part.status]);
-    const keys = [this.keys.message(id), this.keys.timeline(id)];
+    const keys = [this.keys.message(id), this.keys.timeline(id), this.keys.receiptWatch];
     for (const c of correlations) {
       keys.push(this.keys.correlation(c.connectorId, c.carrierMessageId));
       args.push(correlationValue({ messageId: id, seq: c.seq, submittedAt: c.submittedAt }), Math.max(1, Math.round(c.ttlMs)));
@@ -190,6 +206,10 @@ export class RedisMessageStore implements MessageStore {
     const hash: Record<string, string> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
     return { ...statuses, record: parseRecord(id, hash, timeline) };
+  }
+
+  async claimDueWatches(now: number, limit: number, leaseMs: number): Promise<readonly string[]> {
+    return (await CLAIM_WATCHES.run(this.redis, [this.keys.receiptWatch], [now, limit, now + leaseMs])) as string[];
   }
 
   async correlate(connectorId: string, carrierMessageId: string, correlation: Correlation, ttlMs: number): Promise<void> {

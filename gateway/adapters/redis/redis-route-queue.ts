@@ -1,8 +1,9 @@
 /**
  * Route queues on Redis Streams: one stream per connector and lane, one consumer group (`dispatch`), so an
- * entry read by a worker stays pending until acknowledged and a dead worker's entries are reclaimed with
- * XAUTOCLAIM. Acknowledged entries are deleted, so the stream holds only unfinished work. Delayed entries wait in
- * a sorted set until due. Blocking reads use a connection of their own per connector.
+ * entry read by a worker stays pending until acknowledged. Each consumer holds a lease key it renews while it
+ * lives; reclaim lists idle pending entries (XPENDING IDLE) and claims (XCLAIM) only those of consumers whose
+ * lease key is gone. Acknowledged entries are deleted, so the stream holds only unfinished work. Delayed entries
+ * wait in a sorted set until due. Blocking reads use a connection of their own per connector.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -12,6 +13,7 @@ import type { RedisKeys } from './redis-keys.ts';
 import { RedisScript } from './redis-script.ts';
 
 export const DISPATCH_GROUP = 'dispatch';
+const RECLAIM_PAGE = 500;
 
 /** Moves due schedule members into their streams; a member is JSON naming its stream key. */
 const MOVE_DUE = new RedisScript(`
@@ -89,23 +91,67 @@ export class RedisRouteQueue implements RouteQueue {
     await pipeline.exec();
   }
 
-  async reclaim(connectorId: string, consumer: string, minIdleMs: number, count: number): Promise<readonly QueueEntry[]> {
+  async heartbeat(consumer: string, ttlMs: number): Promise<void> {
+    await this.redis.set(this.keys.consumerLease(consumer), '1', 'PX', Math.max(1, Math.round(ttlMs)));
+  }
+
+  async retire(consumer: string): Promise<void> {
+    await this.redis.del(this.keys.consumerLease(consumer));
+  }
+
+  async reclaim(connectorId: string, consumer: string, minIdleMs: number, count: number, held?: ReadonlySet<string>): Promise<readonly QueueEntry[]> {
     await this.ensureGroups(connectorId);
     const claimed: QueueEntry[] = [];
     for (const lane of LANES) {
       if (claimed.length >= count) break;
       const stream = this.keys.routeStream(connectorId, lane);
-      const [, items] = (await this.redis.xautoclaim(
-        stream, DISPATCH_GROUP, consumer, minIdleMs, '0-0', 'COUNT', count - claimed.length,
-      )) as [string, [string, string[] | null][]];
-      const live = items.filter((item): item is [string, string[]] => item[1] !== null);
-      if (live.length === 0) continue;
-      const deliveries = await this.deliveryCounts(stream, consumer, live.map(([id]) => id));
-      for (const [entryId, fields] of live) {
-        claimed.push(entryFrom(entryId, fields, lane, deliveries.get(entryId) ?? 2));
+      const rows = await this.idleOfDeadConsumers(stream, consumer, minIdleMs, count - claimed.length, held);
+      if (rows.length === 0) continue;
+      // XCLAIM checks the idle time again, so an entry its owner touched meanwhile stays with it; entries deleted
+      // since (acknowledged) come back as nothing.
+      const items = (await this.redis.xclaim(stream, DISPATCH_GROUP, consumer, minIdleMs, ...rows.map((row) => row.id))) as
+        ([string, string[]] | null)[];
+      const deliveries = new Map(rows.map((row) => [row.id, row.deliveries + 1]));
+      for (const item of items) {
+        if (item === null || item[1] === null) continue;
+        claimed.push(entryFrom(item[0], item[1], lane, deliveries.get(item[0]) ?? 2));
       }
     }
     return claimed;
+  }
+
+  /** Pending entries idle for `minIdleMs` whose consumer holds no lease (or is `self` and does not hold them). */
+  private async idleOfDeadConsumers(
+    stream: string,
+    self: string,
+    minIdleMs: number,
+    count: number,
+    held: ReadonlySet<string> | undefined,
+  ): Promise<{ id: string; deliveries: number }[]> {
+    const found: { id: string; deliveries: number }[] = [];
+    const alive = new Map<string, boolean>();
+    let start = '-';
+    // Live consumers can hold many idle entries (a throttled carrier): page past them, a bounded number of pages.
+    for (let page = 0; page < 20 && found.length < count; page += 1) {
+      const rows = (await this.redis.xpending(stream, DISPATCH_GROUP, 'IDLE', minIdleMs, start, '+', RECLAIM_PAGE)) as
+        [string, string, number, number][];
+      if (rows.length === 0) break;
+      const unknown = [...new Set(rows.map((row) => row[1]))].filter((name) => name !== self && !alive.has(name));
+      if (unknown.length > 0) {
+        const pipeline = this.redis.pipeline();
+        for (const name of unknown) pipeline.exists(this.keys.consumerLease(name));
+        const replies = (await pipeline.exec()) ?? [];
+        unknown.forEach((name, index) => alive.set(name, Number(replies[index]?.[1] ?? 0) > 0));
+      }
+      for (const [id, owner, , deliveries] of rows) {
+        if (found.length >= count) break;
+        const take = owner === self ? held?.has(id) !== true : alive.get(owner) === false;
+        if (take) found.push({ id, deliveries: Number(deliveries) });
+      }
+      if (rows.length < RECLAIM_PAGE) break;
+      start = `(${(rows[rows.length - 1] as [string, ...unknown[]])[0]}`;
+    }
+    return found;
   }
 
   async depth(connectorId: string): Promise<readonly LaneDepth[]> {
@@ -151,17 +197,6 @@ export class RedisRouteQueue implements RouteQueue {
     this.groups.add(connectorId);
   }
 
-  private async deliveryCounts(stream: string, consumer: string, ids: readonly string[]): Promise<Map<string, number>> {
-    const first = ids[0] as string;
-    const last = ids[ids.length - 1] as string;
-    const rows = (await this.redis.xpending(stream, DISPATCH_GROUP, first, last, ids.length, consumer)) as [
-      string,
-      string,
-      number,
-      number,
-    ][];
-    return new Map(rows.map(([id, , , deliveries]) => [id, Number(deliveries)]));
-  }
 }
 
 function toEntries(reply: StreamReply, lane: Lane, deliveries: number): QueueEntry[] {

@@ -94,10 +94,22 @@ describe('AcceptService', () => {
     expect(await backend.store.get('msg-1')).toBeUndefined();
   });
 
-  test('a route whose connectors are all down refuses with a retriable error', async () => {
+  test('a route whose connectors are all down still accepts: the message waits in its first connector\'s queue', async () => {
     down.add('smpp-aggregator');
     down.add('modem-pool');
-    await expect(service.accept(account, { to: '09012345678', text: 'x' })).rejects.toMatchObject({ code: 'ROUTE_NO_HEALTHY_CONNECTOR', retriable: true });
+    const answer = await service.accept(account, { to: '09012345678', text: 'x' });
+    expect(answer.status).toBe('queued');
+    const stored = await backend.store.get(answer.id);
+    expect(stored?.envelope.connectors[0]).toBe(answer.connector);
+    const waiting = await backend.queue.read(answer.connector, 'w', 10, 0);
+    expect(waiting.map((e) => e.messageId)).toEqual([answer.id]);
+  });
+
+  test('a scheduled message is accepted whatever the health now', async () => {
+    down.add('smpp-aggregator');
+    down.add('modem-pool');
+    const answer = await service.accept(account, { to: '09012345678', text: 'x', scheduleAt: NOW + 3_600_000 });
+    expect(answer.status).toBe('scheduled');
   });
 
   test('when the first connector is down the route starts on the next', async () => {

@@ -136,6 +136,21 @@ export function messageBackendContract(name: string, create: () => Promise<Messa
       );
     });
 
+    test('a receipt watch comes due once per lease and ends with a final status', async () => {
+      const record = makeRecord();
+      const id = record.envelope.id;
+      await backend.store.insert(record, queue('watch'));
+      await backend.store.apply(id, { at: 1, parts: [{ seq: 1, status: 'submitted' }], timeline: [], watchUntil: 1_000 });
+      // An earlier time never shortens a wait.
+      await backend.store.apply(id, { at: 2, timeline: [], watchUntil: 500 });
+      expect(await backend.store.claimDueWatches(999, 10, 100)).not.toContain(id);
+      expect(await backend.store.claimDueWatches(1_000, 10, 100)).toContain(id);
+      expect(await backend.store.claimDueWatches(1_050, 10, 100)).not.toContain(id);
+      expect(await backend.store.claimDueWatches(1_100, 10, 100)).toContain(id);
+      await backend.store.apply(id, { at: 3, status: 'unknown', timeline: [] });
+      expect(await backend.store.claimDueWatches(1_000_000, 1_000, 100)).not.toContain(id);
+    });
+
     test('part updates merge into the stored part field by field', async () => {
       const record = makeRecord();
       const id = record.envelope.id;
@@ -289,6 +304,25 @@ export function messageBackendContract(name: string, create: () => Promise<Messa
       expect(reclaimed.map((e) => [e.messageId, e.attempt, e.deliveries])).toEqual([['a', 0, 2]]);
       await backend.queue.ack('claim', reclaimed);
       expect((await backend.queue.depth('claim')).every((d) => d.waiting === 0 && d.pending === 0)).toBe(true);
+    });
+
+    test('reclaim never takes the entries of a consumer whose lease holds, however idle', async () => {
+      await backend.queue.heartbeat('live-worker', 60_000);
+      await backend.queue.enqueue('lease', 'normal', { messageId: 'kept', attempt: 0 });
+      await backend.queue.enqueue('lease', 'normal', { messageId: 'own-held', attempt: 0 });
+      await backend.queue.enqueue('lease', 'normal', { messageId: 'own-lost', attempt: 0 });
+      const [kept] = await backend.queue.read('lease', 'live-worker', 1, 0);
+      const own = await backend.queue.read('lease', 'rescuer', 2, 0);
+      expect(kept?.messageId).toBe('kept');
+      const held = new Set([own.find((e) => e.messageId === 'own-held')!.entryId]);
+      // Another consumer's lease holds: nothing of it is taken; of its own entries, only the one it lost track of.
+      const reclaimed = await backend.queue.reclaim('lease', 'rescuer', 0, 10, held);
+      expect(reclaimed.map((e) => [e.messageId, e.deliveries])).toEqual([['own-lost', 2]]);
+      // Once the lease ends, its entries go to whoever reclaims.
+      await backend.queue.retire('live-worker');
+      const after = await backend.queue.reclaim('lease', 'rescuer', 0, 10, new Set(own.map((e) => e.entryId)));
+      expect(after.map((e) => e.messageId)).toEqual(['kept']);
+      await backend.queue.ack('lease', [...own, ...after]);
     });
 
     test('a blocked read wakes when an entry arrives', async () => {

@@ -11,7 +11,16 @@ describe('gateway configuration', () => {
     const document = parse(readFileSync(EXAMPLE, 'utf8')) as Record<string, unknown>;
     const config = parseGatewayConfig(document, EXAMPLE);
     expect(config.accounts[0]?.apiKeyHashes).toEqual([hashApiKey('change-me')]);
-    expect(config.dispatch).toEqual({ maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 300000, reclaimIdleMs: 60000 });
+    expect(config.dispatch).toEqual({
+      maxAttempts: 12,
+      baseDelayMs: 2000,
+      maxDelayMs: 300000,
+      reclaimIdleMs: 60000,
+      leaseMs: 30000,
+      receiptTimeoutSeconds: 259200,
+      defaultValiditySeconds: 172800,
+      maxBacklogPerConnector: 1000000,
+    });
     const table = loadRoutingFile(EXAMPLE, { connectorIds: new Set(config.connectors.map((c) => c.id)) });
     expect(table.fileName).toBe(EXAMPLE);
     const drivers = config.connectors.map(createDriver);

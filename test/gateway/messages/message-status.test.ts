@@ -19,6 +19,12 @@ describe('rollUpParts', () => {
     [['failed', 'undelivered'], 'failed'],
     [['expired', 'undelivered'], 'undelivered'],
     [['expired', 'delivered'], 'expired'],
+    [['unknown', 'pending'], undefined],
+    [['unknown', 'delivered'], 'unknown'],
+    [['unknown', 'unknown'], 'unknown'],
+    [['unknown', 'undelivered'], 'undelivered'],
+    [['unknown', 'failed'], 'failed'],
+    [['expired', 'unknown'], 'expired'],
     [[], undefined],
   ] as [PartStatus[], string | undefined][])('%j -> %s', (statuses, expected) => {
     expect(rollUpParts(parts(...statuses))).toBe(expected);
@@ -34,7 +40,10 @@ describe('partStatusForReceipt', () => {
     ['expired', true, 'expired'],
     ['enroute', false, 'submitted'],
     ['delivered', false, 'submitted'],
-    ['unknown', true, 'submitted'],
+    ['unknown', true, 'unknown'],
+    ['unknown', false, 'submitted'],
+    ['accepted', true, 'submitted'],
+    ['enroute', true, 'submitted'],
   ] as const)('%s (final %s) -> %s', (state, final, expected) => {
     expect(partStatusForReceipt(state, final)).toBe(expected);
   });

@@ -1,0 +1,258 @@
+/**
+ * The delivery promise over real SMPP binds to the SMSC simulator, on the memory backend and on Redis:
+ * - a throttled carrier with a backlog gets exactly one submit per part (a live worker's entries are leased,
+ *   never reclaimed from under it);
+ * - an outage: messages are accepted and held while every connector is down, then delivered in order;
+ * - unknown outcomes (empty message ids, no answer, dropped connections, UNKNOWN receipts, no receipt at all)
+ *   all end in a final status.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { createSmppConnector } from '../../drivers/smpp/index.ts';
+import { createMemoryBackend, createRedisBackend, Gateway, hashApiKey, readBuiltinRanges } from '../../gateway/index.ts';
+import type { MessageBackend } from '../../gateway/ports/backend.ts';
+import type { MessageRecord } from '../../gateway/messages/message-record.ts';
+import { isFinalMessageStatus } from '../../gateway/messages/message-status.ts';
+import { buildRoutingTable, RouterHandle } from '../../router/index.ts';
+import { startSmscSimulator, type SmscSimulatorHandle } from '../../simulator/index.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ROUTING = { routes: { jp: { strategy: 'failover', connectors: [{ id: 'carrier-a' }] } }, rules: [{ name: 'default', route: 'jp' }] };
+
+const prefixes: string[] = [];
+let simulator: SmscSimulatorHandle | undefined;
+let gateway: Gateway | undefined;
+
+afterEach(async () => {
+  await gateway?.stop();
+  await simulator?.close();
+  gateway = undefined;
+  simulator = undefined;
+});
+
+afterAll(async () => {
+  if (prefixes.length === 0) return;
+  const redis = new Redis(REDIS_URL);
+  for (const prefix of prefixes) {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  }
+  await redis.quit();
+});
+
+const backends: [string, () => MessageBackend][] = [
+  ['memory', () => createMemoryBackend()],
+  [
+    'redis',
+    () => {
+      const prefix = `smsgw-test:${randomUUID()}:`;
+      prefixes.push(prefix);
+      return createRedisBackend({ url: REDIS_URL, prefix });
+    },
+  ],
+];
+
+interface Setup {
+  readonly behaviour?: unknown;
+  readonly port?: number;
+  readonly driver?: Record<string, unknown>;
+  readonly gateway?: Partial<ConstructorParameters<typeof Gateway>[0]>;
+  /** Start the gateway without the simulator (it comes later on `port`). */
+  readonly carrierLater?: boolean;
+}
+
+async function setUp(makeBackend: () => MessageBackend, setup: Setup = {}): Promise<{ gw: Gateway; port: number }> {
+  let port = setup.port ?? 0;
+  if (setup.carrierLater === true) {
+    // A free port for the carrier that is not there yet.
+    const probe = await startSmscSimulator({});
+    port = probe.smppPort;
+    await probe.close();
+  } else {
+    simulator = await startSmscSimulator({ name: 'carrier-a', port, accounts: [{ systemId: 'gw', password: 'pw', maxBinds: 2 }], ...(setup.behaviour === undefined ? {} : { behaviour: setup.behaviour }) });
+    port = simulator.smppPort;
+  }
+  const driver = createSmppConnector({
+    id: 'carrier-a',
+    host: '127.0.0.1',
+    port,
+    systemId: 'gw',
+    password: 'pw',
+    reconnect: { initialMs: 50, maxMs: 200 },
+    queueTimeoutMs: 300,
+    ...setup.driver,
+  });
+  gateway = new Gateway({
+    backend: makeBackend(),
+    router: new RouterHandle(buildRoutingTable(ROUTING, { fileName: 'test', rangeEntries: [...readBuiltinRanges()], connectorIds: new Set(['carrier-a']) })),
+    drivers: [driver],
+    accounts: [{ id: 'demo', apiKeyHashes: [hashApiKey('k')], defaultCountry: 'JP' }],
+    retry: { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 200 },
+    ...setup.gateway,
+  });
+  await gateway.start();
+  if (setup.carrierLater !== true) await waitFor(() => (gateway?.isUp('carrier-a') === true ? true : undefined), 'carrier-a up');
+  return { gw: gateway, port };
+}
+
+async function allFinal(gw: Gateway, ids: readonly string[], ms = 20_000): Promise<MessageRecord[]> {
+  return waitFor(
+    async () => {
+      const records = await Promise.all(ids.map((id) => gw.get('demo', id)));
+      return records.every((r) => isFinalMessageStatus(r.status)) ? records : undefined;
+    },
+    `${ids.length} messages final`,
+    ms,
+    50,
+  );
+}
+
+const number = (i: number): string => `090${String(10_000_000 + i).padStart(8, '0')}`;
+
+describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
+  test('a throttled carrier with a backlog longer than the reclaim idle time gets exactly one submit per part', async () => {
+    // 10 submits a second at the carrier; 60 messages of 1 and 2 parts keep parts waiting in the driver for
+    // seconds, several times the 300 ms after which an idle entry used to be taken back by its own worker.
+    const { gw } = await setUp(makeBackend, {
+      behaviour: { throttle: { tps: 10, scope: 'account' } },
+      driver: { maxTps: 10, windowSize: 5 },
+      gateway: { reclaimIdleMs: 300, leaseMs: 1_000 },
+    });
+    const accepted = [];
+    for (let i = 0; i < 60; i += 1) accepted.push(await gw.submit('demo', { to: number(i), text: i % 3 === 0 ? `part ${i} `.repeat(25) : `one ${i}` }));
+    const parts = accepted.reduce((sum, a) => sum + a.parts, 0);
+    expect(parts).toBeGreaterThan(60);
+    const records = await allFinal(gw, accepted.map((a) => a.id), 40_000);
+    expect(records.map((r) => r.status)).toEqual(accepted.map(() => 'delivered'));
+    expect(simulator?.counts().acceptedParts).toBe(parts);
+    const received = simulator?.messages({}) ?? [];
+    expect(received).toHaveLength(60);
+    expect(new Set(received.map((m) => m.text)).size).toBe(60);
+    const reclaimed = await gw.metrics.registry.getSingleMetricAsString('smsgw_queue_reclaimed_total');
+    expect(reclaimed).not.toMatch(/smsgw_queue_reclaimed_total\{[^}]*\} [1-9]/);
+  }, 60_000);
+
+  test('an outage: messages are accepted and held while the carrier is away, then delivered in order', async () => {
+    const { gw, port } = await setUp(makeBackend, { carrierLater: true });
+    expect(gw.isUp('carrier-a')).toBe(false);
+    const accepted = [];
+    for (let i = 0; i < 30; i += 1) accepted.push(await gw.submit('demo', { to: number(100 + i), text: `held ${String(i).padStart(2, '0')}` }));
+    expect(accepted.every((a) => a.status === 'queued' && a.connector === 'carrier-a')).toBe(true);
+    const scheduled = await gw.submit('demo', { to: number(200), text: 'later', scheduleAt: Date.now() + 3_600_000 });
+    expect(scheduled.status).toBe('scheduled');
+    // Nothing fails while the carrier is away.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const waiting = await Promise.all(accepted.map((a) => gw.get('demo', a.id)));
+    expect(new Set(waiting.map((r) => r.status))).toEqual(new Set(['queued']));
+    expect((await gw.ready()).connectors).toEqual({ 'carrier-a': false });
+    simulator = await startSmscSimulator({ name: 'carrier-a', port, accounts: [{ systemId: 'gw', password: 'pw', maxBinds: 2 }] });
+    const records = await allFinal(gw, accepted.map((a) => a.id));
+    expect(records.map((r) => r.status)).toEqual(accepted.map(() => 'delivered'));
+    expect(simulator.messages({}).map((m) => m.text)).toEqual(accepted.map((_, i) => `held ${String(i).padStart(2, '0')}`));
+  }, 40_000);
+
+  test('a message held through an outage longer than its validity expires unsent', async () => {
+    let offset = 0;
+    const { gw } = await setUp(makeBackend, { carrierLater: true, gateway: { now: () => Date.now() + offset } });
+    const accepted = await gw.submit('demo', { to: number(300), text: 'too late', validitySeconds: 60 });
+    offset = 61_000;
+    const [record] = await allFinal(gw, [accepted.id]);
+    expect(record?.status).toBe('expired');
+    expect(record?.parts.map((p) => p.status)).toEqual(['expired']);
+  });
+
+  test('a submit_sm_resp with ESME_ROK and an empty message_id is an unknown outcome, and final', async () => {
+    const { gw } = await setUp(makeBackend, { behaviour: { messageIds: { empty: true } } });
+    const accepted = await gw.submit('demo', { to: number(400), text: 'no id' });
+    const [record] = await allFinal(gw, [accepted.id]);
+    expect(record?.status).toBe('unknown');
+    expect(record?.parts[0]).toMatchObject({ status: 'unknown', error: { code: 'SMPP_EMPTY_MESSAGE_ID' } });
+    expect(simulator?.counts().acceptedParts).toBe(1);
+  });
+
+  test('a submit never answered is an unknown outcome: never resent, and final', async () => {
+    const { gw } = await setUp(makeBackend, { behaviour: { latency: { kind: 'fixed', ms: 600_000 } }, driver: { submitTimeoutMs: 300 } });
+    const accepted = await gw.submit('demo', { to: number(500), text: 'silence' });
+    const [record] = await allFinal(gw, [accepted.id]);
+    expect(record?.status).toBe('unknown');
+    expect(record?.parts[0]?.status).toBe('unknown');
+    expect(simulator?.counts().submitStatuses).toEqual({});
+  });
+
+  test('a final receipt with stat UNKNOWN makes the part and the message unknown', async () => {
+    const { gw } = await setUp(makeBackend, { behaviour: { receipts: { delayMs: 0, outcomes: [{ stat: 'UNKNOWN', weight: 1 }] } } });
+    const accepted = await gw.submit('demo', { to: number(600), text: 'who knows' });
+    const [record] = await allFinal(gw, [accepted.id]);
+    expect(record?.status).toBe('unknown');
+    expect(record?.parts[0]).toMatchObject({ status: 'unknown', raw: { stat: 'UNKNOWN' } });
+  });
+
+  test('ACCEPTD and ENROUTE receipts keep the part waiting; the receipt timeout then asks query_sm', async () => {
+    let offset = 0;
+    const { gw } = await setUp(makeBackend, {
+      behaviour: { receipts: { delayMs: 0, outcomes: [{ stat: 'ACCEPTD', weight: 1 }] } },
+      driver: { querySm: true },
+      gateway: { now: () => Date.now() + offset, receiptTimeoutMs: 60_000 },
+    });
+    const accepted = await gw.submit('demo', { to: number(700), text: 'accepted only' });
+    await waitFor(async () => ((await gw.get('demo', accepted.id)).parts[0]?.raw?.stat === 'ACCEPTD' ? true : undefined), 'ACCEPTD receipt');
+    expect((await gw.get('demo', accepted.id)).status).toBe('submitted');
+    expect(await gw.resolveTimedOut()).toBe(0);
+    offset = 61_000;
+    expect(await gw.resolveTimedOut()).toBe(1);
+    const record = await gw.get('demo', accepted.id);
+    // The simulator's own state for an ACCEPTD message is ACCEPTED: not final for the handset, so unknown.
+    expect(record.status).toBe('unknown');
+    expect(record.parts[0]).toMatchObject({ status: 'unknown', error: { code: 'GW_RECEIPT_TIMEOUT' } });
+    expect(record.parts[0]?.error?.message).toMatch(/query_sm: still accepted/);
+  });
+
+  test('no receipt at all: the receipt timeout settles the part by query_sm where the connector offers it', async () => {
+    let offset = 0;
+    const { gw } = await setUp(makeBackend, {
+      behaviour: { receipts: { enabled: false } },
+      driver: { querySm: true },
+      gateway: { now: () => Date.now() + offset, receiptTimeoutMs: 60_000 },
+    });
+    const accepted = await gw.submit('demo', { to: number(800), text: 'silent carrier' });
+    await waitFor(async () => ((await gw.get('demo', accepted.id)).status === 'submitted' ? true : undefined), 'submitted');
+    offset = 61_000;
+    await gw.resolveTimedOut();
+    const record = await gw.get('demo', accepted.id);
+    expect(record.status).toBe('delivered');
+    expect(record.timeline.some((t) => t.event === 'part:delivered' && t.detail === 'query_sm after the receipt timeout')).toBe(true);
+  });
+
+  test('no receipt and no query_sm: the part becomes unknown at the receipt timeout', async () => {
+    let offset = 0;
+    const { gw } = await setUp(makeBackend, {
+      behaviour: { receipts: { enabled: false } },
+      gateway: { now: () => Date.now() + offset, receiptTimeoutMs: 60_000 },
+    });
+    const accepted = await gw.submit('demo', { to: number(900), text: 'silent carrier' });
+    await waitFor(async () => ((await gw.get('demo', accepted.id)).status === 'submitted' ? true : undefined), 'submitted');
+    offset = 59_000;
+    expect(await gw.resolveTimedOut()).toBe(0);
+    offset = 61_000;
+    expect(await gw.resolveTimedOut()).toBe(1);
+    const record = await gw.get('demo', accepted.id);
+    expect(record.status).toBe('unknown');
+    expect(record.parts[0]).toMatchObject({ status: 'unknown', error: { code: 'GW_RECEIPT_TIMEOUT' } });
+  });
+
+  test('dropped connections: every message ends in a final status, and none is sent twice', async () => {
+    const { gw } = await setUp(makeBackend, { behaviour: { dropEveryPdus: 7 }, driver: { submitTimeoutMs: 1_000 } });
+    const accepted = [];
+    for (let i = 0; i < 40; i += 1) accepted.push(await gw.submit('demo', { to: number(1_000 + i), text: `drop ${i}` }));
+    const records = await allFinal(gw, accepted.map((a) => a.id), 30_000);
+    const statuses = new Set(records.map((r) => r.status));
+    for (const status of statuses) expect(['delivered', 'unknown']).toContain(status);
+    expect(simulator?.counts().connectionsDropped).toBeGreaterThan(0);
+    const texts = (simulator?.messages({}) ?? []).map((m) => m.text);
+    expect(new Set(texts).size).toBe(texts.length);
+    // What the carrier got is delivered; what it did not get was either resent (once) or reported unknown.
+    for (const record of records.filter((r) => r.status === 'delivered')) expect(texts).toContain(record.envelope.encoded.parts[0]?.text);
+  }, 40_000);
+});
