@@ -14,21 +14,18 @@
  * messages have exactly one final `message.status` event, and the outbox size the gateway ended with.
  * BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the gateway process there.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'undici';
 import { stringify } from 'yaml';
 import { hashApiKey } from '../gateway/index.ts';
 import { KafkaBroker } from '../test/support/kafka-broker.ts';
+import { spawnReady, stop } from './bench-processes.ts';
 
-const BIN = fileURLToPath(new URL('../bin/smsgw.js', import.meta.url));
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const BATCH = 1_000;
@@ -36,34 +33,9 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MODES = (process.env.BENCH_MODES ?? 'embedded,redis,kafka').split(',');
 const KAFKA_BROKERS = process.env.BENCH_KAFKA_BROKERS;
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
-const FINAL_STATUSES: ReadonlySet<string> = new Set(['delivered', 'undelivered', 'failed', 'expired', 'rejected', 'canceled']);
+const FINAL_STATUSES: ReadonlySet<string> = new Set(['delivered', 'undelivered', 'failed', 'expired', 'unknown', 'rejected', 'canceled']);
 const KEY = 'bench-key';
 const CLK_TCK = 100;
-
-function spawnReady(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  pattern: RegExp,
-  nodeArgs: readonly string[] = [],
-): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      const match = pattern.exec(line);
-      if (match !== null) resolve({ child, match });
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${String(code)}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 /** Current RSS in MiB of a process, from /proc. */
 function currentRssMiB(pid: number): number {

@@ -26,6 +26,9 @@ export function messageRoutes(app: FastifyInstance, gateway: Gateway, buckets: T
       schema: {
         tags: ['messages'],
         summary: 'Send a message',
+        description:
+          'Accepted (202) even while every connector of the route is down: the message waits until a bind is up or its validity ends. ' +
+          '503 GW_BACKLOG_FULL (with Retry-After) only when the connector it would wait on has dispatch.maxBacklogPerConnector messages waiting.',
         body: { $ref: 'SubmitMessage#' },
         headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200 } } },
         response: { 202: { $ref: 'Accepted#' }, ...errorResponses, 422: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },

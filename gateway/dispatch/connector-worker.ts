@@ -141,6 +141,12 @@ export class ConnectorWorker {
         await delay(IDLE_POLL_MS);
         continue;
       }
+      // The connector went down while the read waited: what it gave waits, in order, with what comes after it.
+      // (Sent now, each would be refused and requeued at the tail, behind messages accepted after it.)
+      if (entries.length > 0 && !this.options.isUp(connectorId)) {
+        await this.parkEntries(entries).catch(() => undefined);
+        continue;
+      }
       for (const entry of entries) this.begin(entry);
     }
   }
@@ -181,15 +187,7 @@ export class ConnectorWorker {
           full = entries.length === room;
         }
       }
-      for (const entry of entries) {
-        const record = await backend.store.get(entry.messageId);
-        if (record === undefined || isFinalMessageStatus(record.status)) {
-          await backend.queue.ack(connectorId, [entry]);
-          continue;
-        }
-        this.held.add(entry.entryId);
-        this.parked.push({ entry, expiresAt: record.envelope.expiresAt });
-      }
+      await this.parkEntries(entries);
       await this.expireParked();
     } catch {
       // The store is unreachable: what was read stays pending under this consumer and is found again.
@@ -197,6 +195,20 @@ export class ConnectorWorker {
     if (this.options.isUp(connectorId) || !this.running) return;
     // A full batch means more may wait: read on at once, so every parked message's validity is watched.
     await delay(full ? 0 : DOWN_POLL_MS);
+  }
+
+  /** Keeps entries read while the connector is down, after those already parked; final messages are acknowledged. */
+  private async parkEntries(entries: readonly QueueEntry[]): Promise<void> {
+    const { backend, connectorId } = this.options;
+    for (const entry of entries) {
+      const record = await backend.store.get(entry.messageId);
+      if (record === undefined || isFinalMessageStatus(record.status)) {
+        await backend.queue.ack(connectorId, [entry]);
+        continue;
+      }
+      this.held.add(entry.entryId);
+      this.parked.push({ entry, expiresAt: record.envelope.expiresAt });
+    }
   }
 
   private async expireParked(): Promise<void> {

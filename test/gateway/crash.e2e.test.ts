@@ -80,7 +80,7 @@ test('SIGKILL mid-dispatch loses nothing; duplicates only where the outcome was 
       server: { host: '127.0.0.1', port: 0 },
       accounts: [{ id: 'crash', apiKeyHashes: [hashApiKey(KEY)], defaultCountry: 'JP' }],
       connectors: [{ id: 'smsc', type: 'smpp', host: '127.0.0.1', port: simulator.smppPort, systemId: 'gw', password: 'pw', binds: 1, windowSize: 10 }],
-      dispatch: { reclaimIdleMs: 1_000 },
+      dispatch: { reclaimIdleMs: 1_000, leaseMs: 2_000 },
       carriers: { builtinRanges: false },
       routes: { only: { strategy: 'failover', connectors: [{ id: 'smsc' }] } },
       rules: [{ name: 'default', route: 'only' }],

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { buildApp } from '../../api/index.ts';
 import { createSmppConnector } from '../../drivers/smpp/index.ts';
 import { createMemoryBackend, createRedisBackend, Gateway, hashApiKey, readBuiltinRanges } from '../../gateway/index.ts';
 import type { MessageBackend } from '../../gateway/ports/backend.ts';
@@ -152,6 +153,32 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
     expect(records.map((r) => r.status)).toEqual(accepted.map(() => 'delivered'));
     expect(simulator.messages({}).map((m) => m.text)).toEqual(accepted.map((_, i) => `held ${String(i).padStart(2, '0')}`));
   }, 40_000);
+
+  test('only a full backlog refuses: 503 GW_BACKLOG_FULL with Retry-After, naming the connector and the bound', async () => {
+    const { gw } = await setUp(makeBackend, { carrierLater: true, gateway: { maxBacklogPerConnector: 3 } });
+    const app = await buildApp({ gateway: gw, logger: false });
+    try {
+      const post = (i: number) =>
+        app.inject({ method: 'POST', url: '/v1/messages', headers: { authorization: 'Bearer k' }, payload: { to: number(250 + i), text: `backlog ${i}` } });
+      const answers = [await post(0), await post(1), await post(2)];
+      expect(answers.map((a) => a.statusCode)).toEqual([202, 202, 202]);
+      const refused = await post(3);
+      expect(refused.statusCode).toBe(503);
+      expect(refused.headers['retry-after']).toBe('30');
+      expect(refused.json()).toMatchObject({ code: 'GW_BACKLOG_FULL' });
+      expect((refused.json() as { message: string }).message).toMatch(/carrier-a .*maxBacklogPerConnector 3/);
+      // A scheduled message does not wait on the connector now: it still goes in.
+      const later = await app.inject({
+        method: 'POST',
+        url: '/v1/messages',
+        headers: { authorization: 'Bearer k' },
+        payload: { to: number(260), text: 'later', scheduleAt: new Date(Date.now() + 3_600_000).toISOString() },
+      });
+      expect(later.statusCode).toBe(202);
+    } finally {
+      await app.close();
+    }
+  });
 
   test('a message held through an outage longer than its validity expires unsent', async () => {
     let offset = 0;
