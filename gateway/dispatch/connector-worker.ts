@@ -75,8 +75,8 @@ export class ConnectorWorker {
   private lastReclaim = 0;
   private readonly now: () => number;
   private readonly maxInFlight: number;
-  /** Entry ids this worker is working on: its own reclaim leaves them alone. */
-  private readonly held = new Set<string>();
+  /** Entry ids being sent now (with the parked ones, what this worker's own reclaim leaves alone). */
+  private readonly sending = new Set<string>();
   /** Read while the connector was down, oldest first: sent first once it is up. */
   private parked: Parked[] = [];
   private heartbeat: NodeJS.Timeout | undefined;
@@ -153,9 +153,9 @@ export class ConnectorWorker {
 
   private begin(entry: QueueEntry): void {
     this.inFlight += 1;
-    this.held.add(entry.entryId);
+    this.sending.add(entry.entryId);
     void this.handle(entry).finally(() => {
-      this.held.delete(entry.entryId);
+      this.sending.delete(entry.entryId);
       this.release();
     });
   }
@@ -164,9 +164,7 @@ export class ConnectorWorker {
   private unpark(): QueueEntry[] {
     if (this.parked.length === 0) return [];
     const room = Math.min(this.options.readBatch ?? 500, this.maxInFlight - this.inFlight);
-    const taken = this.parked.splice(0, room);
-    for (const parked of taken) this.held.delete(parked.entry.entryId);
-    return taken.map((parked) => parked.entry);
+    return this.parked.splice(0, room).map((parked) => parked.entry);
   }
 
   /**
@@ -206,7 +204,6 @@ export class ConnectorWorker {
         await backend.queue.ack(connectorId, [entry]);
         continue;
       }
-      this.held.add(entry.entryId);
       this.parked.push({ entry, expiresAt: record.envelope.expiresAt });
     }
   }
@@ -219,15 +216,17 @@ export class ConnectorWorker {
     this.parked = this.parked.filter((parked) => !gone.has(parked));
     for (const { entry } of expired) {
       const record = await this.options.backend.store.get(entry.messageId);
-      const pending = record?.parts.filter((part) => part.status === 'pending').map((part) => part.seq) ?? [];
-      await this.change(entry.messageId, {
-        at: now,
-        parts: pending.map((seq) => ({ seq, status: 'expired' as const })),
-        rollUp: true,
-        timeline: [{ at: now, event: 'part:expired', connectorId: this.options.connectorId, detail: 'validity period ended while the connector was down' }],
-      });
+      // Canceled (or otherwise ended) meanwhile: nothing to expire.
+      if (record !== undefined && !isFinalMessageStatus(record.status)) {
+        const pending = record.parts.filter((part) => part.status === 'pending').map((part) => part.seq);
+        await this.change(entry.messageId, {
+          at: now,
+          parts: pending.map((seq) => ({ seq, status: 'expired' as const })),
+          rollUp: true,
+          timeline: [{ at: now, event: 'part:expired', connectorId: this.options.connectorId, detail: 'validity period ended while the connector was down' }],
+        });
+      }
       await this.options.backend.queue.ack(this.options.connectorId, [entry]);
-      this.held.delete(entry.entryId);
     }
   }
 
@@ -244,7 +243,8 @@ export class ConnectorWorker {
     const now = this.now();
     if (now - this.lastReclaim < Math.min(idle, 10_000)) return [];
     this.lastReclaim = now;
-    const entries = await this.options.backend.queue.reclaim(this.options.connectorId, this.options.consumer, idle, 100, this.held);
+    const owned = new Set([...this.sending, ...this.parked.map((parked) => parked.entry.entryId)]);
+    const entries = await this.options.backend.queue.reclaim(this.options.connectorId, this.options.consumer, idle, 100, owned);
     if (entries.length > 0) this.options.observer?.reclaimed?.(this.options.connectorId, entries.length);
     return entries;
   }
@@ -253,19 +253,22 @@ export class ConnectorWorker {
     const { backend, connectorId } = this.options;
     try {
       const record = await backend.store.get(entry.messageId);
-      if (record !== undefined) await this.dispatch(record, entry);
-      await backend.queue.ack(connectorId, [entry]);
+      const outcome = record === undefined ? 'done' : await this.dispatch(record, entry);
+      // Held: the entry stays pending with this worker, parked in its place, so the message keeps its turn.
+      if (outcome === 'held' && record !== undefined) this.parkInPlace(entry, record.envelope.expiresAt);
+      else await backend.queue.ack(connectorId, [entry]);
     } catch {
       // Left pending: the reclaim takes it again after the idle time.
     }
   }
 
-  private async dispatch(record: MessageRecord, entry: QueueEntry): Promise<void> {
+  /** `held` when no connector of the route could take the message: it waits for one, keeping its turn. */
+  private async dispatch(record: MessageRecord, entry: QueueEntry): Promise<'done' | 'held'> {
     const { connectorId, driver } = this.options;
-    if (isFinalMessageStatus(record.status)) return;
+    if (isFinalMessageStatus(record.status)) return 'done';
     const now = this.now();
     const pending = record.parts.filter((part) => part.status === 'pending').map((part) => part.seq);
-    if (pending.length === 0) return;
+    if (pending.length === 0) return 'done';
     const envelope = record.envelope;
     if (envelope.expiresAt !== undefined && now >= envelope.expiresAt) {
       await this.change(record.envelope.id, {
@@ -274,7 +277,7 @@ export class ConnectorWorker {
         parts: pending.map((seq) => ({ seq, status: 'expired' as const })),
         timeline: [{ at: now, event: 'expired', detail: 'validity period ended before sending' }],
       });
-      return;
+      return 'done';
     }
     await this.change(envelope.id, { at: now, status: 'sending', timeline: [{ at: now, event: 'sending', connectorId }] });
     const index = envelope.connectors.indexOf(connectorId);
@@ -295,10 +298,10 @@ export class ConnectorWorker {
       const failure = gatewayError('GW_DRIVER_FAILED', error instanceof Error ? error.message : String(error));
       result = { connectorId, parts: pending.map((seq) => ({ seq, status: 'failed' as const, error: failure })) };
     }
-    await this.record(record, entry, result);
+    return this.record(record, entry, result);
   }
 
-  private async record(record: MessageRecord, entry: QueueEntry, result: SendResult): Promise<void> {
+  private async record(record: MessageRecord, entry: QueueEntry, result: SendResult): Promise<'done' | 'held'> {
     const { backend, connectorId, observer } = this.options;
     const at = this.now();
     const envelope = record.envelope;
@@ -368,12 +371,20 @@ export class ConnectorWorker {
     // The retry entry goes in only after the outcomes are stored, so its worker never resends a submitted part;
     // a crash in between leaves this entry unacknowledged, and its reclaim does the same again.
     if (decision?.kind === 'hold') {
+      if (decision.connectorId === connectorId) return 'held';
       await backend.queue.enqueue(decision.connectorId, envelope.lane, { messageId: envelope.id, attempt: decision.attempt });
     } else if (decision?.kind === 'retry') {
       const item = { messageId: envelope.id, attempt: decision.attempt };
       if (decision.delayMs === 0) await backend.queue.enqueue(decision.connectorId, envelope.lane, item);
       else await backend.queue.schedule(decision.connectorId, envelope.lane, item, at + decision.delayMs);
     }
+    return 'done';
+  }
+
+  /** Parks an entry that was sent and held ahead of those read after it (stream ids grow with time). */
+  private parkInPlace(entry: QueueEntry, expiresAt: number | undefined): void {
+    const later = this.parked.findIndex((parked) => compareEntryIds(parked.entry.entryId, entry.entryId) > 0);
+    this.parked.splice(later < 0 ? this.parked.length : later, 0, { entry, expiresAt });
   }
 
   private async change(id: string, change: MessageChange): Promise<void> {
@@ -388,6 +399,13 @@ function rawOf(details: Readonly<Record<string, unknown>>): Pick<PartUpdate, 'ra
   if (typeof status === 'number') return { raw: { commandStatus: status } };
   if (typeof cms === 'number') return { raw: { cmsError: cms } };
   return {};
+}
+
+/** Orders queue entry ids `<ms>-<seq>` (Redis stream ids, and the memory queue's alike) by time, then sequence. */
+function compareEntryIds(a: string, b: string): number {
+  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
+  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
+  return aMs - bMs || aSeq - bSeq;
 }
 
 function delay(ms: number): Promise<void> {

@@ -166,7 +166,7 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
       expect(refused.statusCode).toBe(503);
       expect(refused.headers['retry-after']).toBe('30');
       expect(refused.json()).toMatchObject({ code: 'GW_BACKLOG_FULL' });
-      expect((refused.json() as { message: string }).message).toMatch(/carrier-a .*maxBacklogPerConnector 3/);
+      expect(refused.json<{ message: string }>().message).toMatch(/carrier-a .*maxBacklogPerConnector 3/);
       // A scheduled message does not wait on the connector now: it still goes in.
       const later = await app.inject({
         method: 'POST',

@@ -24,7 +24,6 @@ const HANG_WINDOW_MS = 4_000;
 
 let dir = '';
 let sim: VirtualModemHandle | undefined;
-let pool: ModemPool | undefined;
 let gateway: Gateway | undefined;
 
 beforeEach(async () => {
@@ -36,7 +35,6 @@ afterEach(async () => {
   await sim?.close();
   await rm(dir, { recursive: true, force: true });
   gateway = undefined;
-  pool = undefined;
   sim = undefined;
 });
 
@@ -55,7 +53,6 @@ async function setUp(): Promise<{ gw: Gateway; modem: VirtualModemHandle; modems
     promptTimeoutMs: 800,
     softResetAfter: 2,
   });
-  pool = modems;
   gateway = new Gateway({
     backend: createMemoryBackend(),
     router: new RouterHandle(buildRoutingTable(ROUTING, { fileName: 'test', rangeEntries: [...readBuiltinRanges()], connectorIds: new Set([CONNECTOR]) })),
