@@ -1,7 +1,12 @@
-/** The benchmarks' child processes: `smsgw` subcommands started and stopped as an operator would run them. */
+/** The gateway benchmarks' common parts: `smsgw` child processes, the gateway's configuration file, Redis cleanup. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { stringify } from 'yaml';
+import { hashApiKey } from '../gateway/index.ts';
 
 const BIN = fileURLToPath(new URL('../bin/smsgw.js', import.meta.url));
 
@@ -30,4 +35,48 @@ export function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+export const BENCH_KEY = 'bench-key';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface BenchGatewayConfig {
+  readonly smppPort: number;
+  readonly binds: number;
+  readonly windowSize: number;
+  /** More top-level sections (kafka, dispatch...). */
+  readonly extra?: Record<string, unknown>;
+}
+
+/**
+ * Writes `<dir>/gateway.yaml`: one account (`BENCH_KEY`, default country JP), one SMPP connector to the simulator
+ * as the only route, no built-in ranges. Resolves to its path.
+ */
+export function writeGatewayConfig(dir: string, config: BenchGatewayConfig): string {
+  const path = join(dir, 'gateway.yaml');
+  writeFileSync(
+    path,
+    stringify({
+      server: { host: '127.0.0.1', port: 0 },
+      accounts: [{ id: 'bench', apiKeyHashes: [hashApiKey(BENCH_KEY)], defaultCountry: 'JP' }],
+      connectors: [{ id: 'smsc', type: 'smpp', host: '127.0.0.1', port: config.smppPort, systemId: 'test', password: 'test', binds: config.binds, windowSize: config.windowSize }],
+      carriers: { builtinRanges: false },
+      routes: { only: { strategy: 'failover', connectors: [{ id: 'smsc' }] } },
+      rules: [{ name: 'default', route: 'only' }],
+      ...config.extra,
+    }),
+  );
+  return path;
+}
+
+/** Deletes every key under `prefix` (a bench run's own). */
+export async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5_000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = nextCursor;
+  } while (cursor !== '0');
+  await redis.quit();
 }

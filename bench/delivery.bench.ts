@@ -14,23 +14,18 @@
  *   took to drain.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { Redis } from 'ioredis';
 import { Pool } from 'undici';
-import { stringify } from 'yaml';
-import { hashApiKey } from '../gateway/index.ts';
-import { spawnReady, stop } from './bench-processes.ts';
+import { BENCH_KEY as KEY, deleteKeys, REDIS_URL, spawnReady, stop, writeGatewayConfig } from './bench-processes.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MODES = (process.env.BENCH_MODES ?? 'embedded,redis').split(',');
 const THROTTLE_TPS = Number(process.env.BENCH_THROTTLE_TPS ?? 10);
 const THROTTLED_MESSAGES = Number(process.env.BENCH_THROTTLED_MESSAGES ?? 1_000);
 const OUTAGE_MESSAGES = Number(process.env.BENCH_OUTAGE_MESSAGES ?? 2_000);
 const RATE = Number(process.env.BENCH_RATE ?? 100);
-const KEY = 'bench-key';
 const FINAL = ['delivered', 'undelivered', 'expired', 'failed', 'unknown', 'rejected', 'canceled'];
 
 interface Simulator {
@@ -55,18 +50,7 @@ async function control<T>(simulator: Simulator, path: string, init?: RequestInit
 }
 
 async function startGateway(dir: string, mode: string, prefix: string, smppPort: number): Promise<{ child: ChildProcess; pool: Pool }> {
-  const configPath = join(dir, 'gateway.yaml');
-  writeFileSync(
-    configPath,
-    stringify({
-      server: { host: '127.0.0.1', port: 0 },
-      accounts: [{ id: 'bench', apiKeyHashes: [hashApiKey(KEY)], defaultCountry: 'JP' }],
-      connectors: [{ id: 'smsc', type: 'smpp', host: '127.0.0.1', port: smppPort, systemId: 'test', password: 'test', binds: 1, windowSize: 10 }],
-      carriers: { builtinRanges: false },
-      routes: { only: { strategy: 'failover', connectors: [{ id: 'smsc' }] } },
-      rules: [{ name: 'default', route: 'only' }],
-    }),
-  );
+  const configPath = writeGatewayConfig(dir, { smppPort, binds: 1, windowSize: 10 });
   const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL, REDIS_PREFIX: prefix };
   delete env.KAFKA_BROKERS;
   if (mode === 'embedded') delete env.REDIS_URL;
@@ -170,11 +154,7 @@ async function throttled(mode: string): Promise<Record<string, unknown>> {
       loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
     };
   } finally {
-    await gateway.pool.close();
-    await stop(gateway.child);
-    await stop(simulator.child);
-    rmSync(dir, { recursive: true, force: true });
-    if (mode !== 'embedded') await deleteKeys(prefix);
+    await tearDown(gateway, simulator, dir, mode === 'embedded' ? undefined : prefix);
   }
 }
 
@@ -223,19 +203,16 @@ async function outage(mode: string): Promise<Record<string, unknown>> {
       loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
     };
   } finally {
-    await gateway.pool.close();
-    await stop(gateway.child);
-    await stop(simulator.child);
-    rmSync(dir, { recursive: true, force: true });
-    if (mode !== 'embedded') await deleteKeys(prefix);
+    await tearDown(gateway, simulator, dir, mode === 'embedded' ? undefined : prefix);
   }
 }
 
-async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}*`);
-  for (let i = 0; i < keys.length; i += 1_000) await redis.del(...keys.slice(i, i + 1_000));
-  await redis.quit();
+async function tearDown(gateway: { child: ChildProcess; pool: Pool }, simulator: Simulator, dir: string, redisPrefix: string | undefined): Promise<void> {
+  await gateway.pool.close();
+  await stop(gateway.child);
+  await stop(simulator.child);
+  rmSync(dir, { recursive: true, force: true });
+  if (redisPrefix !== undefined) await deleteKeys(redisPrefix);
 }
 
 for (const mode of MODES) {

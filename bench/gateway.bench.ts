@@ -15,26 +15,21 @@
  * BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the gateway process there.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'undici';
-import { stringify } from 'yaml';
-import { hashApiKey } from '../gateway/index.ts';
 import { KafkaBroker } from '../test/support/kafka-broker.ts';
-import { spawnReady, stop } from './bench-processes.ts';
+import { BENCH_KEY as KEY, deleteKeys, REDIS_URL, spawnReady, stop, writeGatewayConfig } from './bench-processes.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const BATCH = 1_000;
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MODES = (process.env.BENCH_MODES ?? 'embedded,redis,kafka').split(',');
 const KAFKA_BROKERS = process.env.BENCH_KAFKA_BROKERS;
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['delivered', 'undelivered', 'failed', 'expired', 'unknown', 'rejected', 'canceled']);
-const KEY = 'bench-key';
 const CLK_TCK = 100;
 
 /** Current RSS in MiB of a process, from /proc. */
@@ -288,35 +283,17 @@ async function kafkaRun(): Promise<KafkaRun> {
   };
 }
 
-async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5_000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = nextCursor;
-  } while (cursor !== '0');
-  await redis.quit();
-}
-
 async function runMode(mode: string): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'smsgw-bench-'));
   const prefix = `smsgw-bench:${randomUUID()}:`;
   const kafka = mode === 'kafka' ? await kafkaRun() : undefined;
   const simulator = await spawnReady(['simulate', 'smsc', '--port', '0', '--control-port', '0'], process.env, /smpp=[^:]+:(\d+)/);
-  const configPath = join(dir, 'gateway.yaml');
-  writeFileSync(
-    configPath,
-    stringify({
-      server: { host: '127.0.0.1', port: 0 },
-      accounts: [{ id: 'bench', apiKeyHashes: [hashApiKey(KEY)], defaultCountry: 'JP' }],
-      connectors: [{ id: 'smsc', type: 'smpp', host: '127.0.0.1', port: Number(simulator.match[1]), systemId: 'test', password: 'test', binds: 2, windowSize: 100 }],
-      carriers: { builtinRanges: false },
-      routes: { only: { strategy: 'failover', connectors: [{ id: 'smsc' }] } },
-      rules: [{ name: 'default', route: 'only' }],
-      ...(kafka === undefined ? {} : { kafka: { topics: kafka.topics, groupPrefix: kafka.groupPrefix } }),
-    }),
-  );
+  const configPath = writeGatewayConfig(dir, {
+    smppPort: Number(simulator.match[1]),
+    binds: 2,
+    windowSize: 100,
+    ...(kafka === undefined ? {} : { extra: { kafka: { topics: kafka.topics, groupPrefix: kafka.groupPrefix } } }),
+  });
   const gatewayEnv: NodeJS.ProcessEnv = { ...process.env, REDIS_URL, REDIS_PREFIX: prefix };
   delete gatewayEnv.KAFKA_BROKERS;
   if (mode === 'embedded') delete gatewayEnv.REDIS_URL;

@@ -6,23 +6,21 @@
  * - unknown outcomes (empty message ids, no answer, dropped connections, UNKNOWN receipts, no receipt at all)
  *   all end in a final status.
  */
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { buildApp } from '../../api/index.ts';
 import { createSmppConnector } from '../../drivers/smpp/index.ts';
-import { createMemoryBackend, createRedisBackend, Gateway, hashApiKey, readBuiltinRanges } from '../../gateway/index.ts';
+import { Gateway, hashApiKey, readBuiltinRanges } from '../../gateway/index.ts';
 import type { MessageBackend } from '../../gateway/ports/backend.ts';
 import type { MessageRecord } from '../../gateway/messages/message-record.ts';
 import { isFinalMessageStatus } from '../../gateway/messages/message-status.ts';
 import { buildRoutingTable, RouterHandle } from '../../router/index.ts';
 import { startSmscSimulator, type SmscSimulatorHandle } from '../../simulator/index.ts';
+import { testBackends } from '../support/test-backends.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROUTING = { routes: { jp: { strategy: 'failover', connectors: [{ id: 'carrier-a' }] } }, rules: [{ name: 'default', route: 'jp' }] };
 
-const prefixes: string[] = [];
+const backendsUnderTest = testBackends();
 let simulator: SmscSimulatorHandle | undefined;
 let gateway: Gateway | undefined;
 
@@ -33,27 +31,9 @@ afterEach(async () => {
   simulator = undefined;
 });
 
-afterAll(async () => {
-  if (prefixes.length === 0) return;
-  const redis = new Redis(REDIS_URL);
-  for (const prefix of prefixes) {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-  }
-  await redis.quit();
-});
+afterAll(() => backendsUnderTest.removeRedisKeys());
 
-const backends: [string, () => MessageBackend][] = [
-  ['memory', () => createMemoryBackend()],
-  [
-    'redis',
-    () => {
-      const prefix = `smsgw-test:${randomUUID()}:`;
-      prefixes.push(prefix);
-      return createRedisBackend({ url: REDIS_URL, prefix });
-    },
-  ],
-];
+const backends = backendsUnderTest.rows;
 
 interface Setup {
   readonly behaviour?: unknown;

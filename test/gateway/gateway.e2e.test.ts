@@ -2,20 +2,18 @@
  * The gateway core end to end over real sockets: accept, dispatch through the SMPP driver to the SMSC simulator,
  * receipts back, roll-up, and a signed status webhook; on the memory backend and on Redis.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { createSmppConnector } from '../../drivers/smpp/index.ts';
-import { createMemoryBackend, createRedisBackend, hashApiKey, loadRoutingFile, verifyWebhook } from '../../gateway/index.ts';
+import { hashApiKey, loadRoutingFile, verifyWebhook } from '../../gateway/index.ts';
 import { Gateway } from '../../gateway/gateway.ts';
 import type { MessageBackend } from '../../gateway/ports/backend.ts';
 import { RouterHandle } from '../../router/index.ts';
 import { startSmscSimulator, type SmscSimulatorHandle } from '../../simulator/index.ts';
+import { testBackends } from '../support/test-backends.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = 'whsec-test';
 
 interface Hook {
@@ -38,28 +36,10 @@ async function hookServer(): Promise<{ server: Server; url: string; hooks: Hook[
 }
 
 
-const prefixes: string[] = [];
-afterAll(async () => {
-  if (prefixes.length === 0) return;
-  const redis = new Redis(REDIS_URL);
-  for (const prefix of prefixes) {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-  }
-  await redis.quit();
-});
+const backendsUnderTest = testBackends();
+afterAll(() => backendsUnderTest.removeRedisKeys());
 
-const backends: [string, () => MessageBackend][] = [
-  ['memory', () => createMemoryBackend()],
-  [
-    'redis',
-    () => {
-      const prefix = `smsgw-test:${randomUUID()}:`;
-      prefixes.push(prefix);
-      return createRedisBackend({ url: REDIS_URL, prefix });
-    },
-  ],
-];
+const backends = backendsUnderTest.rows;
 
 describe.each(backends)('gateway on the %s backend', (_name, makeBackend) => {
   let simulator: SmscSimulatorHandle | undefined;
