@@ -2,6 +2,7 @@
  * `smsgw`: the composition root for people and scripts. Each subcommand lives in its own module and
  * registers itself on the program; errors become one line on stderr and a non-zero exit.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isCodedError } from '../common/index.ts';
 import { registerServeCommand } from './serve-command.ts';
@@ -16,9 +17,16 @@ export type CommandRegistrar = (program: Command) => void;
 
 const registrars: readonly CommandRegistrar[] = [registerServeCommand, registerPduCommand, registerSegmentsCommand, registerRouteCommand, registerMnpCommand, registerSimulateCommand, registerEventsCommand];
 
+/** The version of the installed package, as `npm` and the registry know it. */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return typeof manifest.version === 'string' ? manifest.version : 'unknown';
+}
+
 export function buildProgram(): Command {
   const program = new Command('smsgw')
     .description('SMS gateway: HTTP API, SMPP and modem drivers, routing, simulators and codec tools')
+    .version(packageVersion(), '-V, --version', 'print the version of smsgw')
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
