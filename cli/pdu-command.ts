@@ -17,6 +17,8 @@ import {
 
 interface EncodeFlags {
   readonly to: string;
+  readonly country: string;
+  readonly asIs?: boolean;
   readonly text: string;
   readonly encoding: string;
   readonly smart?: boolean;
@@ -46,7 +48,9 @@ export function registerPduCommand(program: Command): void {
   pdu
     .command('encode')
     .description('print one SMS-SUBMIT per line in hex, SMSC information first, exactly as AT+CMGS takes it')
-    .requiredOption('--to <number>', "destination: +E.164, national digits, or alphanumeric")
+    .requiredOption('--to <number>', 'destination: international, national (with --country, e.g. 090-1234-5678), or alphanumeric')
+    .option('--country <cc>', 'country of national numbers, as an account\'s default country', 'JP')
+    .option('--as-is', 'put the --to digits in TP-DA as typed (unknown type of number): short codes, service numbers')
     .requiredOption('--text <text>', 'the message text')
     .option('--encoding <encoding>', 'auto | gsm7 | ucs2', 'auto')
     .option('--smart', 'transliterate typographic characters (quotes, dashes, ellipsis...) to stay in GSM 7-bit')
@@ -59,9 +63,10 @@ export function registerPduCommand(program: Command): void {
     .option('--flash', 'class 0 (flash) message')
     .option('--mr <n>', 'TP-MR of the first part (0-255; default 0: the modem assigns it)')
     .option('--smsc <number>', 'SMSC number (default: the one stored on the SIM, SMSC octet 00)')
-    .action((flags: EncodeFlags) => {
+    .action(async (flags: EncodeFlags) => {
+      const to = await destination(flags);
       const message = encodeText(flags.text, encodeOptions(flags));
-      const pdus = buildSubmitPdus(message, submitOptions(flags));
+      const pdus = buildSubmitPdus(message, submitOptions(flags, to));
       process.stdout.write(pdus.map((p) => `${p.hex}\n`).join(''));
     });
   pdu
@@ -79,6 +84,19 @@ export function registerPduCommand(program: Command): void {
       const lines = hexes.map((hex) => JSON.stringify(pduView(decodeEither(hex, flags.smsc, direction))));
       process.stdout.write(lines.map((line) => `${line}\n`).join(''));
     });
+}
+
+/**
+ * The TP-DA value: a phone number normalized to E.164 as the gateway normalizes a submit's `to` (national forms
+ * with --country, separators, 00 and the country's IDD), an alphanumeric address unchanged, or with --as-is the
+ * digits as typed.
+ */
+async function destination(flags: EncodeFlags): Promise<string> {
+  const to = flags.to.trim();
+  if (flags.asIs === true || (!to.startsWith('+') && /\p{L}/u.test(to))) return to;
+  // Loaded here: the codec commands otherwise start without libphonenumber's metadata.
+  const { normalizeNumber } = await import('../router/index.ts');
+  return normalizeNumber(to, { defaultCountry: flags.country }).e164;
 }
 
 /** 'auto' reads TP-MTI as a modem receives it, then as it sends it: SUBMIT is the only MO type decoded. */
@@ -119,11 +137,11 @@ function encodeOptions(flags: EncodeFlags): EncodeOptions {
   };
 }
 
-function submitOptions(flags: EncodeFlags): SubmitOptions {
+function submitOptions(flags: EncodeFlags, to: string): SubmitOptions {
   const validityMinutes = integerFlag(flags.validity, '--validity', 1, Number.MAX_SAFE_INTEGER);
   const messageReference = integerFlag(flags.mr, '--mr', 0, 255);
   return {
-    to: flags.to,
+    to,
     srr: flags.srr === true,
     flash: flags.flash === true,
     ...(validityMinutes === undefined ? {} : { validityMinutes }),

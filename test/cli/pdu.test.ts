@@ -18,13 +18,13 @@ describe('smsgw pdu encode', () => {
     ['emoji', 'Party 🎉 at 8 🕗 see you 😀 '.repeat(8), ['--ref', '200'], 200],
     ['GSM, 16-bit reference', 'Meet at 10:30 by the station, bring the tickets please. '.repeat(8), ['--ref16', '--ref', '65535'], 65535],
   ])('%s: node-pdu reads the same text, parts and references', (_name, text, flags, ref) => {
-    const result = runCli(['pdu', 'encode', '--to', '+447700900123', '--text', text, ...flags]);
+    const result = runCli(['pdu', 'encode', '--to', '+447911123456', '--text', text, ...flags]);
     expect(result.status).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines.length).toBeGreaterThan(1);
     const read = readIndependently(lines);
     expect(read.text).toBe(text);
-    expect(read.to).toBe('447700900123');
+    expect(read.to).toBe('447911123456');
     expect(read.concat).toEqual(lines.map((_, i) => [ref, lines.length, i + 1]));
     // Our own decoder agrees, each PDU decoded alone.
     const decoded = lines.map((line) => decodeTpdu(line, { withSmsc: true, direction: 'mo' }));
@@ -33,7 +33,7 @@ describe('smsgw pdu encode', () => {
   });
 
   test('status report request, flash, SMSC and message reference reach the PDU', () => {
-    const result = runCli(['pdu', 'encode', '--to', '0123456', '--text', 'hi', '--srr', '--flash', '--smsc', '+447785016005', '--mr', '5']);
+    const result = runCli(['pdu', 'encode', '--to', '0123456', '--as-is', '--text', 'hi', '--srr', '--flash', '--smsc', '+447785016005', '--mr', '5']);
     expect(result.status).toBe(0);
     expect(decodeTpdu(result.stdout.trim(), { withSmsc: true, direction: 'mo' })).toMatchObject({
       type: 'submit',
@@ -43,6 +43,27 @@ describe('smsgw pdu encode', () => {
       dcs: { messageClass: 0 },
       destination: { value: '0123456', type: 'unknown' },
     });
+  });
+
+  // Destinations are normalized as the gateway normalizes a submit's `to`: national forms with --country (JP by default).
+  test.each([
+    ['a Japanese national number with separators', ['--to', '090-1234-5678'], '+819012345678'],
+    ['the 00 international prefix', ['--to', '0081-90-1234-5678'], '+819012345678'],
+    ['a national number of another --country', ['--to', '020 7946 0018', '--country', 'GB'], '+442079460018'],
+  ])('%s becomes an international TP-DA', (_label, flags, e164) => {
+    const result = runCli(['pdu', 'encode', ...flags, '--text', 'hi']);
+    expect(result).toMatchObject({ status: 0, stderr: '' });
+    expect(decodeTpdu(result.stdout.trim(), { withSmsc: true, direction: 'mo' })).toMatchObject({ type: 'submit', destination: { value: e164, type: 'international' } });
+  });
+
+  test.each([
+    ['a number too short for its country', ['--to', '090-123'], /^smsgw: ROUTE_NUMBER_TOO_SHORT: .*"090-123"/],
+    ['a country that is not ISO 3166', ['--to', '090-1234-5678', '--country', 'Japan'], /^smsgw: ROUTE_INVALID_OPTION: .*"Japan"/],
+  ])('%s: refused with its code, nothing on stdout', (_label, flags, message) => {
+    const result = runCli(['pdu', 'encode', ...flags, '--text', 'hi']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
   });
 });
 
@@ -93,8 +114,9 @@ describe('bad input: non-zero exit, one line on stderr, nothing on stdout', () =
   test.each([
     ['invalid hex', ['pdu', 'decode', '0011ZZ'], 'CODEC_INVALID_HEX'],
     ['one bad PDU among good ones', ['pdu', 'decode', '0006D60B911326880736F4111011719551401110117195714000', '0004'], 'CODEC_TRUNCATED_PDU'],
-    ['a bad destination', ['pdu', 'encode', '--to', '+12ab', '--text', 'hi'], 'CODEC_INVALID_ADDRESS'],
-    ['too many parts', ['pdu', 'encode', '--to', '+1555', '--text', 'z'.repeat(400), '--max-parts', '2'], 'CODEC_TOO_MANY_PARTS'],
+    ['a bad destination', ['pdu', 'encode', '--to', '+12ab', '--text', 'hi'], 'ROUTE_NUMBER_UNPARSABLE'],
+    ['an alphanumeric destination too long for TP-DA', ['pdu', 'encode', '--to', 'ACME-Logistics', '--text', 'hi'], 'CODEC_INVALID_ADDRESS'],
+    ['too many parts', ['pdu', 'encode', '--to', '+447911123456', '--text', 'z'.repeat(400), '--max-parts', '2'], 'CODEC_TOO_MANY_PARTS'],
   ])('%s', (_name, args, code) => {
     const result = runCli(args);
     expect(result.status).not.toBe(0);
