@@ -34,7 +34,8 @@ function rng(seed: number): () => number {
 
 function jpMobile(random: () => number): string {
   const block = ['70', '80', '90'][Math.floor(random() * 3)] ?? '90';
-  return `+81${block}${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
+  // The subscriber part starts 1-9: 090-0xxx-xxxx is not allocated, and the import refuses invalid numbers.
+  return `+81${block}${String(10_000_000 + Math.floor(random() * 9e7))}`;
 }
 
 function cpuMsSince(start: NodeJS.CpuUsage): number {

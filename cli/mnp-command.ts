@@ -14,9 +14,18 @@ interface StoreOptions {
   readonly prefix: string;
 }
 
-interface ImportCommandOptions extends StoreOptions {
+interface CarrierOptions {
+  /** A configuration whose carriers count as known besides the shipped range data. */
+  readonly config?: string;
+}
+
+interface ImportCommandOptions extends StoreOptions, CarrierOptions {
   readonly country?: string;
   readonly batch: string;
+}
+
+interface SetCommandOptions extends StoreOptions, CarrierOptions {
+  readonly country?: string;
 }
 
 /** A command-line run gives up on an unreachable Redis after a few tries instead of reconnecting forever. */
@@ -30,6 +39,8 @@ const MAX_REPORTED_BAD_ROWS = 100;
  * header optional) into Redis in pipelined batches with a progress bar on stderr, then prints a summary line.
  * Bad rows are reported as `FILE:LINE: reason` on stderr and skipped; every good row is still stored, and
  * the command then exits 1 (ROUTE_PORTING_ROW_INVALID) so scripts notice. `get`, `set`, `delete` edit one number.
+ * A number must be valid for its country and its carrier a known one (`smsgw route` could not name another):
+ * the carriers of the shipped range data, or those of the routing table of --config.
  */
 export function registerMnpCommand(program: Command): void {
   const mnp = program.command('mnp').description('number portability data (ported numbers and their current carrier)');
@@ -41,6 +52,7 @@ export function registerMnpCommand(program: Command): void {
     .option('--prefix <prefix>', 'Redis key prefix', 'smsgw:')
     .option('--country <cc>', 'country for national numbers in the file (e.g. JP for 090...)')
     .option('--batch <rows>', 'rows per pipeline', '5000')
+    .option('--config <file>', 'gateway configuration whose carriers (carriers.names, ranges, rangeFiles) are known too')
     .action(async (file: string, options: ImportCommandOptions) => {
       const lib = await load();
       const { importPortingCsv, routeError, SingleBar } = lib;
@@ -48,6 +60,7 @@ export function registerMnpCommand(program: Command): void {
       if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
         throw routeError('ROUTE_INVALID_OPTION', `--batch "${options.batch}" must be an integer from 1 to 100000`, { field: 'batch', value: options.batch });
       }
+      const carriers = knownCarriersFor(lib, options);
       const { source, target } = openStore(lib, options);
       const bar = new SingleBar({ stream: process.stderr, format: 'mnp import [{bar}] {percentage}% | {rows} rows stored', hideCursor: true });
       let barStarted = false;
@@ -56,6 +69,7 @@ export function registerMnpCommand(program: Command): void {
         const summary = await importPortingCsv(file, source, {
           batchSize,
           defaultCountry: options.country,
+          knownCarriers: carriers,
           onProgress: ({ bytesRead, totalBytes, rowsStored }) => {
             if (!barStarted) {
               bar.start(100, 0, { rows: 0 });
@@ -98,19 +112,26 @@ export function registerMnpCommand(program: Command): void {
   mnp
     .command('set')
     .description('record that a number is ported to a carrier')
-    .argument('<number>', 'E.164 number')
-    .argument('<carrier>', 'carrier id')
+    .argument('<number>', 'E.164 number, or national with --country')
+    .argument('<carrier>', 'carrier id (one the range data or the --config file knows)')
     .argument('[effective-date]', 'ISO 8601 date the port takes effect')
     .option('--redis <url>', 'Redis (default: $REDIS_URL)')
     .option('--prefix <prefix>', 'Redis key prefix', 'smsgw:')
-    .action((number: string, carrier: string, effective: string | undefined, options: StoreOptions) =>
-      printFromStore(options, async (source, lib) => {
-        const row = lib.parsePortingRow(effective === undefined ? [number, carrier] : [number, carrier, effective]);
-        if (!row.ok) throw lib.routeError('ROUTE_PORTING_ROW_INVALID', row.reason, { value: number });
+    .option('--country <cc>', 'country of a national number (e.g. JP for 090...)')
+    .option('--config <file>', 'gateway configuration whose carriers (carriers.names, ranges, rangeFiles) are known too')
+    .action(async (number: string, carrier: string, effective: string | undefined, options: SetCommandOptions) => {
+      const lib = await load();
+      // Judged before Redis is reached: a refused row is refused the same with or without a store.
+      const row = lib.parsePortingRow(effective === undefined ? [number, carrier] : [number, carrier, effective], {
+        defaultCountry: options.country,
+        knownCarriers: knownCarriersFor(lib, options),
+      });
+      if (!row.ok) throw lib.routeError('ROUTE_PORTING_ROW_INVALID', row.reason, { field: row.field, value: row.value });
+      await printFromStore(options, async (source) => {
         await source.set(row.record);
         return row.record;
-      }),
-    );
+      });
+    });
   mnp
     .command('delete')
     .description('remove the portability record of a number')
@@ -131,6 +152,11 @@ async function printFromStore(options: StoreOptions, use: (source: PortingSource
   } finally {
     await source.close();
   }
+}
+
+/** The carrier ids a port may name: those of --config's routing table, else of the shipped range data. */
+function knownCarriersFor(lib: Lib, options: CarrierOptions): ReadonlySet<string> {
+  return options.config === undefined ? lib.knownCarriers(lib.readBuiltinRanges()) : lib.loadRoutingFile(options.config).knownCarriers;
 }
 
 function openStore(lib: Lib, options: StoreOptions, redisRequired = false): { source: PortingSource; target: string } {

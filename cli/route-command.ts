@@ -84,7 +84,7 @@ async function openPorting(lib: Lib, options: RouteOptions, table: RoutingTable)
   const { MemoryPortingSource, RedisPortingSource, importPortingCsv, loadPortingFile, portingFileOf } = lib;
   if (options.mnpFile !== undefined) {
     const memory = new MemoryPortingSource();
-    await importPortingCsv(options.mnpFile, memory, { defaultCountry: options.country });
+    await importPortingCsv(options.mnpFile, memory, { defaultCountry: options.country, knownCarriers: table.knownCarriers });
     return memory;
   }
   const url = options.redis ?? process.env.REDIS_URL;
@@ -93,7 +93,7 @@ async function openPorting(lib: Lib, options: RouteOptions, table: RoutingTable)
     const file = portingFileOf(table, options.config);
     if (file === undefined) return undefined;
     const country = table.config.mnp?.country;
-    return (await loadPortingFile(file, { setting: `${table.fileName}: mnp.file`, ...(country === undefined ? {} : { defaultCountry: country }) })).source;
+    return (await loadPortingFile(file, { setting: `${table.fileName}: mnp.file`, knownCarriers: table.knownCarriers, ...(country === undefined ? {} : { defaultCountry: country }) })).source;
   }
   return new RedisPortingSource({ url, prefix: options.prefix, redisOptions: ONE_SHOT_REDIS });
 }

@@ -85,7 +85,7 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
   const mnpFile = (t: RoutingTable): string | undefined => (options.mnpFile === undefined ? portingFileOf(t, options.path) : resolve(options.mnpFile));
   const mnpSetting = options.mnpFile === undefined ? `${options.fileName}: mnp.file` : '--mnp-file';
   const readPorting = (t: RoutingTable, file: string) =>
-    loadPortingFile(file, { setting: mnpSetting, ...(t.config.mnp?.country === undefined ? {} : { defaultCountry: t.config.mnp.country }) });
+    loadPortingFile(file, { setting: mnpSetting, knownCarriers: t.knownCarriers, ...(t.config.mnp?.country === undefined ? {} : { defaultCountry: t.config.mnp.country }) });
   const noFileWithRedis = (t: RoutingTable): void => {
     if (options.redisUrl !== undefined && mnpFile(t) !== undefined) {
       throw gatewayError('GW_INVALID_CONFIG', `${mnpSetting} is for the memory mode; with Redis, load it with \`smsgw mnp import FILE\` (same Redis and prefix)`, { field: 'mnp.file' });

@@ -1,4 +1,4 @@
-import { parsePhoneNumberWithError, validatePhoneNumberLength, ParseError } from 'libphonenumber-js/max';
+import { isValidPhoneNumber, parsePhoneNumberWithError, validatePhoneNumberLength, ParseError } from 'libphonenumber-js/max';
 import type { CountryCode, NumberType } from 'libphonenumber-js/max';
 
 /** libphonenumber's number type, or UNKNOWN when its metadata cannot tell. */
@@ -74,6 +74,11 @@ export function normalizeNumber(input: string, options: NormalizeOptions = {}): 
     nationalNumber: parsed.nationalNumber,
     type,
   };
+}
+
+/** Whether `+` and digits form a number valid for its country in libphonenumber's full metadata (no parsing of other forms). */
+export function isValidE164(e164: string): boolean {
+  return isValidPhoneNumber(e164);
 }
 
 function checkCountry(country: string | undefined): CountryCode | undefined {

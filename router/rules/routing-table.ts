@@ -1,6 +1,7 @@
 import type { CarrierAnswer } from '../carriers/carrier-answer.ts';
 import type { CarrierData } from '../carriers/carrier-resolver.ts';
 import { PrefixTable, type PrefixEntry } from '../carriers/prefix-table.ts';
+import { knownCarriers } from '../carriers/known-carriers.ts';
 import type { HlrConfig, RoutingConfig } from '../config/routing-config.ts';
 import { compileRule, type CompiledRule } from './compiled-rule.ts';
 import { compileSenderRule, type CompiledSenderRule } from './sender-rules.ts';
@@ -19,6 +20,8 @@ export class RoutingTable {
   readonly routes: ReadonlyMap<string, CompiledRoute>;
   readonly senderRules: readonly CompiledSenderRule[];
   readonly carriers: CarrierData;
+  /** Every carrier id this table can name (range data, `carriers.ranges`, `names`, `defaults`): what a port may move a number to. */
+  readonly knownCarriers: ReadonlySet<string>;
   /** HLR hook settings, when enabled; the hook itself is built by the gateway, which owns the HTTP client. */
   readonly hlr: HlrConfig | undefined;
 
@@ -49,6 +52,7 @@ export class RoutingTable {
       }),
     );
     this.carriers = { ranges, defaults, names };
+    this.knownCarriers = knownCarriers(rangeEntries, config.carriers);
     const hlr = config.mnp?.hlr;
     this.hlr = hlr !== undefined && hlr.enabled === true ? hlr : undefined;
   }

@@ -7,6 +7,8 @@ import { isPortingHeader, parsePortingRow, type PortingRecord, type PortingSourc
 export interface PortingImportOptions {
   /** Country for national numbers in the file (`090...`). */
   readonly defaultCountry?: string;
+  /** The carrier ids a number may be ported to (a RoutingTable's `knownCarriers`); a row naming another is bad. */
+  readonly knownCarriers?: ReadonlySet<string>;
   /** Rows per stored batch (one pipeline on Redis). */
   readonly batchSize?: number;
   /** After each stored batch, for a progress bar. */
@@ -55,7 +57,7 @@ export async function importPortingCsv(file: string, source: PortingSource, opti
           continue;
         }
         rows++;
-        const result = parsePortingRow(fields, { defaultCountry: options.defaultCountry });
+        const result = parsePortingRow(fields, { defaultCountry: options.defaultCountry, knownCarriers: options.knownCarriers });
         if (result.ok) {
           batch.push(result.record);
           if (batch.length >= batchSize) {

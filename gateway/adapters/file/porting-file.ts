@@ -41,6 +41,8 @@ export class PortingFileError extends RouteError {
 export interface PortingFileOptions {
   /** Country for national numbers in the file (`090...`). */
   readonly defaultCountry?: string;
+  /** The carrier ids a number may be ported to (the routing table's `knownCarriers`). */
+  readonly knownCarriers?: ReadonlySet<string>;
   /** Names the setting in a refusal to read the file (e.g. `gateway.yaml: mnp.file`). */
   readonly setting?: string;
 }
@@ -60,6 +62,7 @@ export async function loadPortingFile(file: string, options: PortingFileOptions 
   try {
     ({ bad } = await importPortingCsv(file, source, {
       ...(options.defaultCountry === undefined ? {} : { defaultCountry: options.defaultCountry }),
+      ...(options.knownCarriers === undefined ? {} : { knownCarriers: options.knownCarriers }),
       onBadRow: (line, reason) => {
         if (kept.length < MAX_KEPT_ROWS) kept.push({ line, reason });
       },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { isPortingHeader, parsePortingRow } from '../../../router/index.ts';
+import { isPortingHeader, knownCarriers, parsePortingRow } from '../../../router/index.ts';
 
 describe('parsePortingRow', () => {
   test.each<[string[], string | undefined, object]>([
@@ -25,6 +25,10 @@ describe('parsePortingRow', () => {
     [['+819012345678', 'N T T'], undefined, /carrier "N T T"/],
     [['+819012345678', 'au', 'next week'], undefined, /effective date "next week"/],
     [['+819012345678', 'au', '2024-13-45'], undefined, /effective date/],
+    // E.164 in form but not a valid number for its country: too short, and a block not allocated (090-0...).
+    [['+81901234', 'au'], undefined, /number "\+81901234": .*too short/],
+    [['81901234', 'au'], undefined, /number "81901234": .*too short/],
+    [['+819001234567', 'au'], undefined, /number "\+819001234567": .*not valid/],
   ])('%j is refused with a reason', (fields, country, reason) => {
     const result = parsePortingRow(fields, { defaultCountry: country });
     expect(result.ok).toBe(false);
@@ -37,5 +41,18 @@ describe('parsePortingRow', () => {
     [['+819012345678', 'au'], false],
   ])('%j is a header: %s', (fields, header) => {
     expect(isPortingHeader(fields)).toBe(header);
+  });
+
+  test('with knownCarriers, only those carriers pass; the refusal names the field and value', () => {
+    const known = knownCarriers([[{ prefix: '8190', carrier: 'docomo', source: 'ranges' }]], { names: { rakuten: 'Rakuten Mobile' }, ranges: { '8170': 'au' }, defaults: { JP: 'softbank' } });
+    expect([...known].sort()).toEqual(['au', 'docomo', 'rakuten', 'softbank']);
+    for (const carrier of known) expect(parsePortingRow(['+819012345678', carrier], { knownCarriers: known }).ok).toBe(true);
+    expect(parsePortingRow(['+819012345678', 'notacarrier'], { knownCarriers: known })).toEqual({
+      ok: false,
+      field: 'carrier',
+      value: 'notacarrier',
+      reason: expect.stringMatching(/carrier "notacarrier" is not a known carrier/) as unknown,
+    });
+    expect(parsePortingRow(['+81901234', 'docomo'], { knownCarriers: known })).toMatchObject({ ok: false, field: 'number', value: '+81901234' });
   });
 });

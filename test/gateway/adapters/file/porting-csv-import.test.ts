@@ -9,7 +9,7 @@ const dir = mkdtempSync(join(tmpdir(), 'smsgw-mnp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-async function run(content: string, options: { defaultCountry?: string; batchSize?: number } = {}) {
+async function run(content: string, options: { defaultCountry?: string; batchSize?: number; knownCarriers?: ReadonlySet<string> } = {}) {
   const file = join(dir, `f${n++}.csv`);
   writeFileSync(file, content);
   const source = new MemoryPortingSource();
@@ -66,12 +66,24 @@ describe('importPortingCsv', () => {
   });
 
   test('many rows in several batches, every one stored, a later row for a number wins', async () => {
-    const lines = Array.from({ length: 2_500 }, (_, i) => `+8190${String(i).padStart(8, '0')},${i % 2 === 0 ? 'au' : 'docomo'}`);
-    lines.push('+819000000000,rakuten');
+    const lines = Array.from({ length: 2_500 }, (_, i) => `+819010${String(i).padStart(6, '0')},${i % 2 === 0 ? 'au' : 'docomo'}`);
+    lines.push('+819010000000,rakuten');
     const { summary, source } = await run(lines.join('\n'), { batchSize: 300 });
     expect(summary.imported).toBe(2_501);
     expect(source.size).toBe(2_500);
-    expect(source.peek('+819000000000')?.carrier).toBe('rakuten');
-    expect(source.peek('+819000002499')?.carrier).toBe('docomo');
+    expect(source.peek('+819010000000')?.carrier).toBe('rakuten');
+    expect(source.peek('+819010002499')?.carrier).toBe('docomo');
+  });
+
+  test('numbers invalid for their country and carriers outside knownCarriers are bad rows', async () => {
+    const { summary, source, bad } = await run('+81901234,docomo\n+819012345678,notacarrier\n+819012345679,rakuten\n', {
+      knownCarriers: new Set(['docomo', 'rakuten']),
+    });
+    expect(bad).toEqual([
+      [1, expect.stringMatching(/number "\+81901234": .*too short/) as unknown],
+      [2, expect.stringMatching(/carrier "notacarrier" is not a known carrier/) as unknown],
+    ]);
+    expect(summary).toMatchObject({ rows: 3, imported: 1, bad: 2 });
+    expect(source.peek('+819012345679')?.carrier).toBe('rakuten');
   });
 });
