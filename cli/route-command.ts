@@ -3,8 +3,8 @@ import type { PortingSource, RoutingTable } from '../router/index.ts';
 
 /** The router and its data load when the command runs, so `smsgw` starts fast for everything else. */
 async function load() {
-  const [gateway, router] = await Promise.all([import('../gateway/index.ts'), import('../router/index.ts')]);
-  return { ...gateway, ...router };
+  const [gateway, router, embedded] = await Promise.all([import('../gateway/index.ts'), import('../router/index.ts'), import('./serve/embedded-routing.ts')]);
+  return { ...gateway, ...router, ...embedded };
 }
 
 type Lib = Awaited<ReturnType<typeof load>>;
@@ -28,8 +28,9 @@ interface RouteOptions {
 const ONE_SHOT_REDIS = { maxRetriesPerRequest: 1, connectTimeout: 3_000, retryStrategy: (times: number) => (times > 2 ? null : 200) };
 
 /**
- * `smsgw route`: prints the routing decision for one destination as JSON. Without --config it uses the
- * built-in default (Japanese carriers, two example connectors). Ported numbers come from Redis (--redis or
+ * `smsgw route`: prints the routing decision for one destination as JSON. Without --config it uses the routing
+ * of the embedded defaults that `smsgw serve` (and `npm start`) runs without one: two simulated carriers and the
+ * virtual modem. Ported numbers come from Redis (--redis or
  * REDIS_URL), from a portability CSV loaded into memory for this run (--mnp-file), or else from the
  * configuration's `mnp.file`, as `smsgw serve` would use them.
  */
@@ -41,7 +42,7 @@ export function registerRouteCommand(program: Command): void {
     .option('--account <id>', 'account sending the message')
     .option('--tag <tag>', 'message tag, e.g. otp or marketing')
     .option('--from <sender>', 'originator: alphanumeric (1-11 GSM characters), short code or long number')
-    .option('--config <file>', 'gateway configuration file (YAML); default: the built-in example')
+    .option('--config <file>', 'gateway configuration file (YAML); default: the embedded defaults `smsgw serve` runs without one')
     .option('--at <iso-time>', 'decision time for time-of-day rules and port effective dates (default: now)')
     .option('--country <cc>', "the account's default country for national numbers", 'JP')
     .option('--require-mobile', 'refuse destinations that are not mobile numbers')
@@ -52,7 +53,7 @@ export function registerRouteCommand(program: Command): void {
     .action(async (options: RouteOptions) => {
       const lib = await load();
       const at = options.at === undefined ? new Date() : parseTime(lib, options.at);
-      const table = lib.loadRoutingFile(options.config);
+      const table = options.config === undefined ? embeddedTable(lib) : lib.loadRoutingFile(options.config);
       const porting = await openPorting(lib, options, table);
       try {
         const router = new lib.RouterHandle(table, { porting, hlr: lib.createHlrHook(table.hlr) });
@@ -66,6 +67,11 @@ export function registerRouteCommand(program: Command): void {
         await porting?.close();
       }
     });
+}
+
+/** The routing `smsgw serve` runs without --config, with the virtual modem (as when socat is installed). */
+function embeddedTable(lib: Lib): RoutingTable {
+  return lib.buildRoutingTable(lib.embeddedRouting(true), { fileName: lib.EMBEDDED_FILE_NAME, rangeEntries: [...lib.readBuiltinRanges()] });
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -4,6 +4,7 @@ import { untilStopSignal } from './until-stop-signal.ts';
 import { cliError } from './cli-errors.ts';
 import { parse } from 'yaml';
 import type { EmbeddedSetup } from './serve/embedded-defaults.ts';
+import { EMBEDDED_FILE_NAME } from './serve/embedded-routing.ts';
 
 interface ServeOptions {
   readonly config?: string;
@@ -32,7 +33,7 @@ export function registerServeCommand(program: Command): void {
       }
       const running = await runGateway({
         document,
-        fileName: options.config ?? '<embedded defaults>',
+        fileName: options.config ?? EMBEDDED_FILE_NAME,
         ...(options.config === undefined ? {} : { path: options.config }),
         ...(options.mnpFile === undefined ? {} : { mnpFile: options.mnpFile }),
         ...(process.env.REDIS_URL === undefined ? {} : { redisUrl: process.env.REDIS_URL }),

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashApiKey } from '../../gateway/index.ts';
 import { startSmscSimulator, startVirtualModem, type SmscSimulatorHandle, type VirtualModemHandle } from '../../simulator/index.ts';
+import { embeddedRouting, MODEM_POOL } from './embedded-routing.ts';
 
 export interface EmbeddedSetup {
   /** The configuration document, as a file would give it. */
@@ -17,24 +18,6 @@ export interface EmbeddedSetup {
   readonly notes: readonly string[];
   close(): Promise<void>;
 }
-
-const ROUTING = {
-  carriers: { defaults: { JP: 'docomo' } },
-  routes: {
-    'carrier-a': { strategy: 'failover', currency: 'JPY', connectors: [{ id: 'carrier-a', price: 3.2 }, { id: 'carrier-b', price: 3.6 }] },
-    'carrier-b': { strategy: 'failover', currency: 'JPY', connectors: [{ id: 'carrier-b', price: 3.3 }, { id: 'carrier-a', price: 3.5 }] },
-    otp: { strategy: 'failover', currency: 'JPY', connectors: [{ id: 'carrier-a', price: 3.5 }, { id: 'carrier-b', price: 3.6 }, { id: 'modem-pool', price: 4 }] },
-    international: { strategy: 'least-cost', currency: 'JPY', connectors: [{ id: 'carrier-a', price: 12 }, { id: 'carrier-b', price: 11 }] },
-  },
-  rules: [
-    { name: 'otp', match: { tag: 'otp' }, route: 'otp' },
-    { name: 'docomo-and-rakuten', match: { carrier: ['docomo', 'rakuten'] }, route: 'carrier-a' },
-    { name: 'au-and-softbank', match: { carrier: ['au', 'okinawa-cellular', 'softbank'] }, route: 'carrier-b' },
-    { name: 'default', route: 'international' },
-  ],
-  // National numbers in a portability file given with `serve --mnp-file` are Japanese, like the demo account's.
-  mnp: { country: 'JP' },
-};
 
 function socatAvailable(): boolean {
   return spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
@@ -61,7 +44,7 @@ export async function startEmbedded(): Promise<EmbeddedSetup> {
     if (socatAvailable()) {
       const path = join(tmpdir(), `smsgw-modem-${process.pid}`);
       modem = await startVirtualModem({ path, carrier: 'docomo', controlPort: 0 });
-      connectors.push({ id: 'modem-pool', type: 'modem', modems: [{ path, carriers: ['docomo'] }], scan: [], ratePerMinute: 20 });
+      connectors.push({ id: MODEM_POOL, type: 'modem', modems: [{ path, carriers: ['docomo'] }], scan: [], ratePerMinute: 20 });
       notes.push(`virtual modem (docomo SIM, IMEI ${modem.identity.imei}) at ${path}, control port ${modem.controlPort ?? '-'}`);
     } else {
       notes.push('no virtual modem: socat is not installed (apt-get install socat)');
@@ -71,7 +54,7 @@ export async function startEmbedded(): Promise<EmbeddedSetup> {
       server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 3000) },
       accounts: [{ id: 'demo', name: 'Demo', apiKeyHashes: [hashApiKey(apiKey)], defaultCountry: 'JP', numbers: ['+81300000000', '12345'] }],
       connectors,
-      ...ROUTING,
+      ...embeddedRouting(modem !== undefined),
     };
     return { document, apiKey, notes, close };
   } catch (error: unknown) {

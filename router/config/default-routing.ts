@@ -1,7 +1,8 @@
 /**
- * The routing configuration `smsgw route` uses without --config, so it answers on a fresh clone: the
- * Japanese carriers and two example connectors (an SMPP aggregator and a modem pool). It mirrors the
- * router's sections of config/gateway.example.yaml.
+ * A complete routing configuration for tests and benchmarks (`loadRoutingFile(undefined)`): the Japanese
+ * carriers and two example connectors (an SMPP aggregator and a modem pool). It mirrors the router's sections
+ * of config/gateway.example.yaml. `smsgw route` without --config uses the embedded defaults of `smsgw serve`
+ * instead (cli/serve/embedded-routing.ts).
  */
 export const DEFAULT_ROUTING_FILE_NAME = '<built-in default>';
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { EMBEDDED_ROUTING } from '../../cli/serve/embedded-routing.ts';
 import { runCli } from './run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'smsgw-route-cli-'));
@@ -15,6 +16,7 @@ interface Decision {
   connectors: { id: string; price: number; sender: string | null }[];
   sender: { used: string | null; rewritten: boolean };
   at: string;
+  config: string;
 }
 
 function route(args: string[]): Decision {
@@ -25,8 +27,17 @@ function route(args: string[]): Decision {
 }
 
 describe('smsgw route', () => {
+  test('without --config it decides with the embedded defaults `smsgw serve` (npm start) runs', () => {
+    const decision = route(['--to', '090-1111-2222']);
+    expect(decision.config).toBe('<embedded defaults>');
+    expect(decision.rule.name).toBe('docomo-and-rakuten');
+    expect(decision.route.id).toBe('carrier-a');
+    // The connectors and prices of serve's own route, in its failover order.
+    expect(decision.connectors.map((c) => [c.id, c.price])).toEqual(EMBEDDED_ROUTING.routes['carrier-a'].connectors.map((c) => [c.id, c.price]));
+  });
+
   test.each([
-    ['unported docomo block', ['--to', '090-1111-2222'], '+819011112222', 'docomo', 'ranges', 'japan'],
+    ['unported docomo block', ['--to', '090-1111-2222'], '+819011112222', 'docomo', 'ranges', 'docomo-and-rakuten'],
     ['0081 form with a tag (otp rule)', ['--to', '0081-80-9123-4567', '--tag', 'otp'], '+818091234567', 'softbank', 'ranges', 'otp'],
     ['another country (carrier data)', ['--to', '+4915112345678'], '+4915112345678', 't-mobile', 'carrier-data', 'default'],
   ])('%s', (_label, args, e164, carrier, source, rule) => {
@@ -43,16 +54,24 @@ describe('smsgw route', () => {
     writeFileSync(csv, 'number,carrier\n+819011112222,rakuten\n');
     const decision = route(['--to', '090-1111-2222', '--mnp-file', csv]);
     expect(decision.carrier).toMatchObject({ carrier: 'rakuten', source: 'mnp' });
-    expect(decision.connectors[0]).toMatchObject({ id: 'smpp-aggregator', price: 2.9 });
+    expect(decision.connectors[0]).toMatchObject({ id: 'carrier-a', price: 3.2 });
   });
 
-  test('least cost for the carrier (au: the modem pool is cheaper), and --down moves to the next healthy connector', () => {
-    expect(route(['--to', '090-1234-5678']).connectors.map((c) => [c.id, c.price])).toEqual([['modem-pool', 3], ['smpp-aggregator', 3.3]]);
-    expect(route(['--to', '090-1234-5678', '--down', 'modem-pool']).connectors.map((c) => c.id)).toEqual(['smpp-aggregator']);
+  test('au goes to carrier B first, and --down moves to the next healthy connector', () => {
+    expect(route(['--to', '090-1234-5678']).connectors.map((c) => [c.id, c.price])).toEqual([['carrier-b', 3.3], ['carrier-a', 3.5]]);
+    expect(route(['--to', '090-1234-5678', '--down', 'carrier-b']).connectors.map((c) => c.id)).toEqual(['carrier-a']);
   }, 60_000);
 
-  test('sender rules: SoftBank rewrites an alphanumeric sender', () => {
-    const softbank = route(['--to', '080-9123-4567', '--from', 'ACME']);
+  test('--config with sender rules: SoftBank rewrites an alphanumeric sender', () => {
+    const config = join(dir, 'senders.yaml');
+    writeFileSync(
+      config,
+      `routes: { main: { strategy: failover, connectors: [{ id: smsc }] } }
+rules: [{ name: default, route: main }]
+senderRules: [{ name: softbank-numeric, carrier: softbank, allow: [longnumber], rewrite: "+81312345678" }]
+`,
+    );
+    const softbank = route(['--to', '080-9123-4567', '--from', 'ACME', '--config', config]);
     expect(softbank.sender).toEqual({ requested: 'ACME', used: '+81312345678', kind: 'longnumber', rewritten: true });
   });
 
@@ -91,7 +110,7 @@ mnp: { file: ports.csv, country: JP }
     ['an invalid number', ['--to', '090-123'], /ROUTE_NUMBER_TOO_SHORT/],
     ['a fixed line where mobile is required', ['--to', '03-1234-5678', '--require-mobile'], /ROUTE_NUMBER_NOT_MOBILE/],
     ['a missing config file', ['--to', '090-1111-2222', '--config', '/nonexistent/gateway.yaml'], /ROUTE_CONFIG_INVALID: .*gateway\.yaml/],
-    ['every connector down', ['--to', '090-1111-2222', '--down', 'modem-pool', '--down', 'smpp-aggregator'], /ROUTE_NO_HEALTHY_CONNECTOR/],
+    ['every connector down', ['--to', '090-1111-2222', '--down', 'carrier-a', '--down', 'carrier-b'], /ROUTE_NO_HEALTHY_CONNECTOR/],
   ])('%s: one line on stderr and exit 1', (_label, args, message) => {
     const result = runCli(['route', ...args]);
     expect(result.status).toBe(1);
