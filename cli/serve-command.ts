@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { untilStopSignal } from './until-stop-signal.ts';
 import { cliError } from './cli-errors.ts';
-import { parse } from 'yaml';
 import type { EmbeddedSetup } from './serve/embedded-defaults.ts';
 import { EMBEDDED_FILE_NAME } from './serve/embedded-routing.ts';
 
@@ -29,7 +27,7 @@ export function registerServeCommand(program: Command): void {
         embedded = await startEmbedded();
         document = embedded.document;
       } else {
-        document = parse(readFileSync(options.config, 'utf8')) as Record<string, unknown>;
+        document = (await import('../gateway/index.ts')).readConfigFile(options.config);
       }
       const running = await runGateway({
         document,

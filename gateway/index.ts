@@ -42,6 +42,8 @@ export type { EventLog } from './ports/event-log.ts';
 export { MemoryEventLog } from './adapters/memory/memory-event-log.ts';
 export { partViews, statusEvent } from './events/gateway-event.ts';
 export { parseGatewayConfig } from './config/gateway-config.ts';
+export { CONFIG_SECTIONS } from './config/config-sections.ts';
+export { readConfigFile } from './adapters/file/config-file.ts';
 export type { GatewayConfig, ConnectorEntry } from './config/gateway-config.ts';
 export { createDriver } from './config/create-driver.ts';
 // Kafka: the durable publisher with its Redis outbox, the event log, and the consumer groups.

@@ -6,6 +6,7 @@
 import { Ajv } from 'ajv';
 import { describeSchemaError } from '../../common/index.ts';
 import { gatewayError } from '../errors.ts';
+import { knownSections, unknownSections } from './config-sections.ts';
 import type { AccountConfig } from '../accounts/account-registry.ts';
 import type { KafkaSettings } from '../adapters/kafka/kafka-settings.ts';
 
@@ -130,6 +131,15 @@ const validate = ajv.compile(SCHEMA);
 
 /** Validates the gateway's sections of a parsed configuration document (defaults filled in). */
 export function parseGatewayConfig(document: unknown, fileName: string): GatewayConfig {
+  const invalid = (field: string, problem: string, details: Record<string, unknown> = {}) =>
+    gatewayError('GW_INVALID_CONFIG', `${fileName}: ${field} ${problem}`, { file: fileName, field, ...details });
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw invalid('(root)', 'must be a mapping of sections (server, accounts, connectors, routes, ...)');
+  }
+  const unknown = unknownSections(document);
+  if (unknown.length > 0) {
+    throw invalid(unknown[0] ?? '', `${unknown.length > 1 ? `(and ${unknown.slice(1).join(', ')}) ` : ''}is not a known section; known: ${knownSections().join(', ')}`, { unknown });
+  }
   const copy = structuredClone(document);
   if (!validate(copy)) {
     const described = (validate.errors ?? []).map((error) => describeSchemaError(error, '(root)'));
@@ -142,5 +152,30 @@ export function parseGatewayConfig(document: unknown, fileName: string): Gateway
     if (ids.has(connector.id)) throw gatewayError('GW_INVALID_CONFIG', `${fileName}: connectors[${index}].id "${connector.id}" is used twice`, { file: fileName, field: `connectors[${index}].id` });
     ids.add(connector.id);
   });
+  checkAccountsApart(config.accounts, invalid);
+  if (config.dispatch.baseDelayMs > config.dispatch.maxDelayMs) {
+    throw invalid('dispatch.baseDelayMs', `(${config.dispatch.baseDelayMs}) is above dispatch.maxDelayMs (${config.dispatch.maxDelayMs}): the first backoff ceiling must not exceed the last`, {
+      other: 'dispatch.maxDelayMs',
+    });
+  }
   return config;
+}
+
+/**
+ * Two accounts may not share an id, an API key hash or an inbound number: the gateway would silently give the
+ * requests or the inbound messages of one to the other (the last one wins). The refusal names both fields.
+ */
+function checkAccountsApart(accounts: readonly AccountConfig[], invalid: (field: string, problem: string, details?: Record<string, unknown>) => Error): void {
+  const seen = new Map<string, string>();
+  const claim = (kind: string, value: string, field: string, shown: string): void => {
+    const first = seen.get(`${kind}\u0000${value}`);
+    if (first !== undefined) throw invalid(field, `${shown} is already used by ${first}; each account needs its own`, { other: first });
+    seen.set(`${kind}\u0000${value}`, field);
+  };
+  accounts.forEach((account, a) => {
+    claim('id', account.id, `accounts[${a}].id`, `"${account.id}"`);
+    // A hash is not a secret, but the refusal needs no more than the two fields that hold it.
+    account.apiKeyHashes.forEach((hash, h) => claim('key', hash.toLowerCase(), `accounts[${a}].apiKeyHashes[${h}]`, 'this API key hash'));
+    (account.numbers ?? []).forEach((number, n) => claim('number', number.replace(/^\+/, ''), `accounts[${a}].numbers[${n}]`, `number "${number}"`));
+  });
 }

@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { createDriver, hashApiKey, loadRoutingFile, parseGatewayConfig } from '../../../gateway/index.ts';
+import { CONFIG_SECTIONS, createDriver, hashApiKey, loadRoutingFile, parseGatewayConfig, readConfigFile } from '../../../gateway/index.ts';
+import { ROUTING_SCHEMA } from '../../../router/index.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../../config/gateway.example.yaml', import.meta.url));
 
@@ -60,5 +63,100 @@ describe('gateway configuration', () => {
     expect(() => createDriver({ id: 'a', type: 'smpp', host: '127.0.0.1', port: 2775, systemId: 's', password: 'p', windowSize: 0 })).toThrowError(
       expect.objectContaining({ code: 'SMPP_INVALID_CONFIG', details: expect.objectContaining({ field: 'windowSize' }) as unknown }) as Error,
     );
+  });
+});
+
+const KEY_A = hashApiKey('key-a');
+const KEY_B = hashApiKey('key-b');
+const CONNECTORS = [{ id: 'a', type: 'smpp' }];
+
+describe('contradictions in a configuration are refused, naming the file and both fields', () => {
+  test.each([
+    [
+      'two accounts with the same id',
+      [{ id: 'shop', apiKeyHashes: [KEY_A] }, { id: 'shop', apiKeyHashes: [KEY_B] }],
+      'accounts[1].id',
+      'accounts[0].id',
+    ],
+    [
+      'two accounts with the same API key hash (any letter case)',
+      [{ id: 'shop', apiKeyHashes: [KEY_A] }, { id: 'bank', apiKeyHashes: [KEY_B, KEY_A.toUpperCase()] }],
+      'accounts[1].apiKeyHashes[1]',
+      'accounts[0].apiKeyHashes[0]',
+    ],
+    [
+      'two accounts with the same inbound number (with and without +)',
+      [{ id: 'shop', apiKeyHashes: [KEY_A], numbers: ['+81300000000'] }, { id: 'bank', apiKeyHashes: [KEY_B], numbers: ['12345', '81300000000'] }],
+      'accounts[1].numbers[1]',
+      'accounts[0].numbers[0]',
+    ],
+  ])('%s', (_label, accounts, field, other) => {
+    let error: unknown;
+    try {
+      parseGatewayConfig({ accounts, connectors: CONNECTORS }, 'gw.yaml');
+    } catch (e: unknown) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'GW_INVALID_CONFIG', details: { file: 'gw.yaml', field, other } });
+    expect((error as Error).message).toContain(`gw.yaml: ${field}`);
+    expect((error as Error).message).toContain(other);
+    // The refusal shows where the hash is, never the hash.
+    expect((error as Error).message).not.toContain(KEY_A);
+  });
+
+  test('distinct accounts pass', () => {
+    const accounts = [{ id: 'shop', apiKeyHashes: [KEY_A], numbers: ['+81300000000'] }, { id: 'bank', apiKeyHashes: [KEY_B], numbers: ['12345'] }];
+    expect(parseGatewayConfig({ accounts, connectors: CONNECTORS }, 'gw.yaml').accounts).toHaveLength(2);
+  });
+
+  test('dispatch.baseDelayMs above dispatch.maxDelayMs (given, or the default 300000)', () => {
+    const accounts = [{ id: 'shop', apiKeyHashes: [KEY_A] }];
+    for (const dispatch of [{ baseDelayMs: 5000, maxDelayMs: 1000 }, { baseDelayMs: 400_000 }]) {
+      expect(() => parseGatewayConfig({ accounts, connectors: CONNECTORS, dispatch }, 'gw.yaml')).toThrowError(
+        expect.objectContaining({ code: 'GW_INVALID_CONFIG', details: expect.objectContaining({ file: 'gw.yaml', field: 'dispatch.baseDelayMs', other: 'dispatch.maxDelayMs' }) as unknown }) as Error,
+      );
+    }
+    expect(parseGatewayConfig({ accounts, connectors: CONNECTORS, dispatch: { baseDelayMs: 1000, maxDelayMs: 1000 } }, 'gw.yaml').dispatch.maxDelayMs).toBe(1000);
+  });
+
+  test('an unknown top-level section is refused; every part\'s sections are known', () => {
+    const accounts = [{ id: 'shop', apiKeyHashes: [KEY_A] }];
+    expect(() => parseGatewayConfig({ accounts, connectors: CONNECTORS, acounts: [], retry: {} }, 'gw.yaml')).toThrowError(
+      expect.objectContaining({
+        code: 'GW_INVALID_CONFIG',
+        message: expect.stringMatching(/gw\.yaml: acounts \(and retry\) is not a known section/) as unknown,
+        details: expect.objectContaining({ file: 'gw.yaml', field: 'acounts', unknown: ['acounts', 'retry'] }) as unknown,
+      }) as Error,
+    );
+    const known = Object.values(CONFIG_SECTIONS).flat();
+    expect(known).toEqual(expect.arrayContaining([...Object.keys(ROUTING_SCHEMA.properties), 'server', 'accounts', 'connectors', 'dispatch', 'kafka', 'webhooks']));
+  });
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'smsgw-config-file-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('readConfigFile', () => {
+  test('a YAML syntax error names the file, line and column', () => {
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, 'server:\n  port: 3000\naccounts:\n  - id: shop\n    apiKeyHashes: [abc\nconnectors: []\n');
+    expect(() => readConfigFile(file)).toThrowError(
+      expect.objectContaining({
+        code: 'GW_INVALID_CONFIG',
+        message: expect.stringContaining(`${file}:6:1: YAML syntax`) as unknown,
+        details: expect.objectContaining({ file, line: 6, column: 1 }) as unknown,
+      }) as Error,
+    );
+  });
+
+  test('a missing file and a file that is not a mapping', () => {
+    expect(() => readConfigFile(join(dir, 'missing.yaml'))).toThrowError(expect.objectContaining({ code: 'GW_INVALID_CONFIG', message: expect.stringContaining('missing.yaml: cannot read') as unknown }) as Error);
+    const list = join(dir, 'list.yaml');
+    writeFileSync(list, '- a\n- b\n');
+    expect(() => readConfigFile(list)).toThrowError(expect.objectContaining({ code: 'GW_INVALID_CONFIG', details: expect.objectContaining({ file: list }) as unknown }) as Error);
+  });
+
+  test('the shipped example reads as a mapping', () => {
+    expect(Object.keys(readConfigFile(EXAMPLE))).toContain('accounts');
   });
 });
