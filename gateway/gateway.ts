@@ -14,7 +14,7 @@ import { MemoryEventLog } from './adapters/memory/memory-event-log.ts';
 import { ConnectorWorker } from './dispatch/connector-worker.ts';
 import type { RetryPolicyConfig } from './dispatch/retry-policy.ts';
 import { gatewayError } from './errors.ts';
-import { partEvent, partViews, statusEvent, type GatewayEvent, type InboundEvent, type PartView } from './events/gateway-event.ts';
+import { inboundEvent, partEvent, partViews, statusEvent, type GatewayEvent, type InboundEvent, type PartView } from './events/gateway-event.ts';
 import type { MessageChange, MessageRecord } from './messages/message-record.ts';
 import { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import type { MessageBackend } from './ports/backend.ts';
@@ -345,20 +345,7 @@ export class Gateway {
 
   private async inbound(message: InboundMessage): Promise<void> {
     const owner = this.accounts.owner(message.to);
-    const event: InboundEvent = {
-      type: 'message.inbound',
-      version: 1,
-      id: randomUUID(),
-      accountId: owner?.id ?? null,
-      connector: message.connectorId,
-      from: message.from,
-      to: message.to,
-      text: message.text,
-      encoding: message.encoding,
-      parts: message.parts,
-      complete: message.complete,
-      receivedAt: message.receivedAt.toISOString(),
-    };
+    const event = inboundEvent(message, randomUUID(), owner?.id ?? null);
     this.metrics.inbound.inc({ connector: message.connectorId, complete: String(message.complete) });
     await Promise.all([this.options.backend.inbound.add(event), this.events.publish(event)]);
   }

@@ -40,7 +40,7 @@ export { GatewayMetrics } from './metrics/gateway-metrics.ts';
 export type * from './events/gateway-event.ts';
 export type { EventLog } from './ports/event-log.ts';
 export { MemoryEventLog } from './adapters/memory/memory-event-log.ts';
-export { partViews, statusEvent } from './events/gateway-event.ts';
+export { inboundEvent, partViews, statusEvent } from './events/gateway-event.ts';
 export { parseGatewayConfig } from './config/gateway-config.ts';
 export type { GatewayConfig, ConnectorEntry } from './config/gateway-config.ts';
 export { createDriver } from './config/create-driver.ts';
