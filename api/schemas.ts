@@ -20,7 +20,12 @@ export const submitBodySchema = {
   properties: {
     to: { type: 'string', minLength: 1, maxLength: 32, description: 'Destination; national forms use the account default country' },
     from: { type: 'string', minLength: 1, maxLength: 20, description: 'Originator: alphanumeric (1-11), short code or number' },
-    text: { type: 'string', maxLength: 10_000 },
+    text: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 10_000,
+      description: 'Not empty; no control characters other than LF and CR (GW_CONTROL_CHARACTER names the first one)',
+    },
     binary: { type: 'string', pattern: '^([0-9A-Fa-f]{2})+$', maxLength: 4_000, description: 'Binary payload, hex' },
     udh: { type: 'string', pattern: '^([0-9A-Fa-f]{2})+$', maxLength: 280, description: 'User data header for binary, hex, UDHL first' },
     encoding: { type: 'string', enum: ['auto', 'gsm7', 'ucs2'], default: 'auto' },
