@@ -9,6 +9,7 @@ import { describeSchemaError, isCodedError } from '../common/index.ts';
 import { errorBody, type Gateway } from '../gateway/index.ts';
 import { registerAuth } from './auth.ts';
 import { httpStatusFor } from './errors.ts';
+import { installValidation } from './request-validation.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { inboundRoutes } from './routes/inbound.ts';
 import { messageRoutes } from './routes/messages.ts';
@@ -42,6 +43,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   for (const schema of [...SHARED_SCHEMAS, batchBodySchema]) app.addSchema(schema);
+  installValidation(app);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation !== undefined) {

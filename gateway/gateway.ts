@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Driver, InboundMessage, PartOutcome, Receipt } from '../drivers/transport/index.ts';
-import type { RouterHandle } from '../router/index.ts';
+import { normalizeNumber, type RouterHandle } from '../router/index.ts';
 import { AcceptService } from './accept/accept-service.ts';
 import type { AcceptedMessage, SubmitRequest } from './accept/accept-request.ts';
 import { AccountRegistry, type AccountConfig } from './accounts/account-registry.ts';
@@ -14,7 +14,7 @@ import { MemoryEventLog } from './adapters/memory/memory-event-log.ts';
 import { ConnectorWorker } from './dispatch/connector-worker.ts';
 import type { RetryPolicyConfig } from './dispatch/retry-policy.ts';
 import { gatewayError } from './errors.ts';
-import { partEvent, partViews, statusEvent, type GatewayEvent, type InboundEvent, type PartView } from './events/gateway-event.ts';
+import { inboundEvent, partEvent, partViews, statusEvent, type GatewayEvent, type InboundEvent, type PartView } from './events/gateway-event.ts';
 import type { MessageChange, MessageRecord } from './messages/message-record.ts';
 import { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import type { MessageBackend } from './ports/backend.ts';
@@ -56,6 +56,14 @@ export interface GatewayOptions {
   readonly receiptHoldMs?: number;
   readonly webhooks?: WebhookSettings;
   readonly now?: () => number;
+}
+
+/** A batch's Idempotency-Key, the batch as sent (its fingerprint), and each request's position in it. */
+export interface BatchIdempotency {
+  readonly key: string;
+  readonly batch: unknown;
+  /** Where each request stood in the batch (its own key names it); default 0, 1, 2, ... */
+  readonly positions?: readonly number[];
 }
 
 export type BatchItemResult = { readonly ok: true; readonly message: AcceptedMessage } | { readonly ok: false; readonly error: { readonly code: string; readonly message: string; readonly field?: string } };
@@ -247,7 +255,19 @@ export class Gateway {
     }
   }
 
-  async submitBatch(accountId: string, requests: readonly SubmitRequest[]): Promise<BatchItemResult[]> {
+  /**
+   * Accepts each request on its own. With an Idempotency-Key the batch claims it with its fingerprint first
+   * (GW_IDEMPOTENCY_CONFLICT when it was used with another request), then each request goes with a key of its
+   * own (`<key>\u0000<position in the batch>`), so a retried batch answers the first messages as duplicates and
+   * tries the refused items again.
+   */
+  async submitBatch(accountId: string, requests: readonly SubmitRequest[], idempotency?: BatchIdempotency): Promise<BatchItemResult[]> {
+    if (idempotency !== undefined) {
+      this.account(accountId);
+      await this.accept.claimBatch(accountId, idempotency.key, idempotency.batch);
+    }
+    const itemKey = (index: number): string | undefined =>
+      idempotency === undefined ? undefined : `${idempotency.key}\u0000${idempotency.positions?.[index] ?? index}`;
     const results = new Array<BatchItemResult>(requests.length);
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -255,7 +275,7 @@ export class Gateway {
         const index = next;
         next += 1;
         try {
-          results[index] = { ok: true, message: await this.submit(accountId, requests[index] as SubmitRequest) };
+          results[index] = { ok: true, message: await this.submit(accountId, requests[index] as SubmitRequest, itemKey(index)) };
         } catch (error: unknown) {
           results[index] = { ok: false, error: errorBody(error) };
         }
@@ -271,8 +291,16 @@ export class Gateway {
     return record;
   }
 
+  /**
+   * Messages of an account, newest first. A `to` filter is normalized as submits are (the account's default
+   * country for national forms), so `090-1234-5678` finds `+819012345678`; a value that is no number is refused
+   * with the router's code, as a submit would be.
+   */
   list(query: MessageQuery): Promise<MessagePage> {
-    return this.options.backend.store.list(query);
+    if (query.to === undefined) return this.options.backend.store.list(query);
+    const account = this.account(query.accountId);
+    const to = normalizeNumber(query.to, account.defaultCountry === undefined ? {} : { defaultCountry: account.defaultCountry }).e164;
+    return this.options.backend.store.list({ ...query, to });
   }
 
   async cancel(accountId: string, id: string): Promise<MessageRecord> {
@@ -345,20 +373,7 @@ export class Gateway {
 
   private async inbound(message: InboundMessage): Promise<void> {
     const owner = this.accounts.owner(message.to);
-    const event: InboundEvent = {
-      type: 'message.inbound',
-      version: 1,
-      id: randomUUID(),
-      accountId: owner?.id ?? null,
-      connector: message.connectorId,
-      from: message.from,
-      to: message.to,
-      text: message.text,
-      encoding: message.encoding,
-      parts: message.parts,
-      complete: message.complete,
-      receivedAt: message.receivedAt.toISOString(),
-    };
+    const event = inboundEvent(message, randomUUID(), owner?.id ?? null);
     this.metrics.inbound.inc({ connector: message.connectorId, complete: String(message.complete) });
     await Promise.all([this.options.backend.inbound.add(event), this.events.publish(event)]);
   }

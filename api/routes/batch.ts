@@ -1,32 +1,29 @@
 /** POST /v1/messages/batch: up to 10,000 messages; each item is validated and accepted on its own. */
-import { Ajv } from 'ajv';
-import formats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../gateway/index.ts';
 import { accountOf, takeMessageBudget } from '../auth.ts';
 import { apiError } from '../errors.ts';
-import { submitBodySchema } from '../schemas.ts';
+import { validateSubmitBody as validateItem } from '../request-validation.ts';
 import { fieldOf } from '../validation-field.ts';
 import type { TokenBuckets } from '../token-bucket.ts';
 import { toSubmitRequest, type SubmitBody } from './submit-request.ts';
 
 export const MAX_BATCH = 10_000;
 
-const ajv = new Ajv({ allErrors: false, useDefaults: true, coerceTypes: false });
-// ajv-formats is CommonJS: under NodeNext its callable export sits on `default`.
-(formats as unknown as { default: (ajv: Ajv) => void }).default(ajv);
-const validateItem = ajv.compile<SubmitBody>({ ...submitBodySchema, $id: undefined });
-
 export function batchRoutes(app: FastifyInstance, gateway: Gateway, buckets: TokenBuckets): void {
-  app.post<{ Body: { messages: unknown[] } }>(
+  app.post<{ Body: { messages: unknown[] }; Headers: { 'idempotency-key'?: string } }>(
     '/v1/messages/batch',
     {
       bodyLimit: 32 * 1024 * 1024,
       schema: {
         tags: ['messages'],
         summary: 'Send up to 10,000 messages; one result per item, in order',
+        description:
+          'With an Idempotency-Key (24 h), the same key and the same batch answer the first messages again (duplicate: true) and try refused items again; ' +
+          'the key with another body is 409 GW_IDEMPOTENCY_CONFLICT.',
         body: { $ref: 'SubmitBatch#' },
-        response: { 200: { $ref: 'BatchResult#' }, 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 429: { $ref: 'Error#' } },
+        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200 } } },
+        response: { 200: { $ref: 'BatchResult#' }, 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 409: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 429: { $ref: 'Error#' } },
       },
     },
     async (request) => {
@@ -44,7 +41,9 @@ export function batchRoutes(app: FastifyInstance, gateway: Gateway, buckets: Tok
           results[index] = { index, ok: false, error: { code: 'API_INVALID_BODY', message: `messages[${index}]${field === '' ? '' : `.${field}`} ${error?.message ?? 'is invalid'}`, field } };
         }
       });
-      const outcomes = await gateway.submitBatch(account.id, valid.map((v) => toSubmitRequest(v.body)));
+      const key = request.headers['idempotency-key'];
+      const idempotency = key === undefined ? undefined : { key, batch: request.body, positions: valid.map((v) => v.index) };
+      const outcomes = await gateway.submitBatch(account.id, valid.map((v) => toSubmitRequest(v.body)), idempotency);
       outcomes.forEach((outcome, i) => {
         const index = (valid[i] as { index: number }).index;
         results[index] = outcome.ok ? { index, ok: true, message: outcome.message } : { index, ok: false, error: outcome.error };

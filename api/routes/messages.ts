@@ -31,7 +31,7 @@ export function messageRoutes(app: FastifyInstance, gateway: Gateway, buckets: T
           '503 GW_BACKLOG_FULL (with Retry-After) only when the connector it would wait on has dispatch.maxBacklogPerConnector messages waiting.',
         body: { $ref: 'SubmitMessage#' },
         headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200 } } },
-        response: { 202: { $ref: 'Accepted#' }, ...errorResponses, 422: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },
+        response: { 202: { $ref: 'Accepted#' }, ...errorResponses, 409: { $ref: 'Error#' }, 422: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },
       },
     },
     async (request, reply) => {
@@ -58,7 +58,8 @@ export function messageRoutes(app: FastifyInstance, gateway: Gateway, buckets: T
         accountId: accountOf(request).id,
         limit: q.limit,
         ...(q.clientRef === undefined ? {} : { clientRef: q.clientRef }),
-        ...(q.to === undefined ? {} : { to: q.to }),
+        // An unencoded `+` in a query string reads as a space: `?to=+8190...` arrives as ` 8190...`.
+        ...(q.to === undefined ? {} : { to: q.to.replace(/^ (?=[0-9])/, '+') }),
         ...(q.status === undefined ? {} : { status: q.status }),
         ...(q.since === undefined ? {} : { since: Date.parse(q.since) }),
         ...(q.until === undefined ? {} : { until: Date.parse(q.until) }),

@@ -12,6 +12,8 @@ import type { Lane, MessageRecord } from '../messages/message-record.ts';
 import { toStoredEncoding } from '../messages/stored-encoding.ts';
 import type { MessageStore, Placement } from '../ports/message-store.ts';
 import type { AcceptAccount, AcceptedMessage, SubmitRequest } from './accept-request.ts';
+import { requestFingerprint } from './request-fingerprint.ts';
+import { checkText } from './text-policy.ts';
 
 export interface AcceptServiceOptions {
   readonly router: RouterHandle;
@@ -21,10 +23,12 @@ export interface AcceptServiceOptions {
   readonly now?: () => number;
   /** How long an Idempotency-Key holds (default 24 h). */
   readonly idempotencyTtlMs?: number;
-  /** Validity when the request gives none (default 48 h). */
+  /** Validity when the request gives none (default 48 h), counted from the send time (scheduleAt when given). */
   readonly defaultValiditySeconds?: number;
   /** Farthest scheduleAt accepted (default 30 days). */
   readonly maxScheduleAheadMs?: number;
+  /** How far in the past a scheduleAt may be (clock skew) and still be sent at once (default 5 minutes). */
+  readonly schedulePastToleranceMs?: number;
   readonly newId?: () => string;
   /** Runs after the record is stored and before the caller is answered (the accept events go out here). */
   readonly inserted?: (record: MessageRecord) => Promise<void>;
@@ -36,6 +40,7 @@ export interface AcceptServiceOptions {
 }
 
 const DAY_MS = 86_400_000;
+const DEFAULT_PAST_TOLERANCE_MS = 300_000;
 const LANE_BY_TAG: Readonly<Record<string, Lane>> = { otp: 'high', '2fa': 'high', alert: 'high', marketing: 'bulk', bulk: 'bulk', campaign: 'bulk' };
 
 export class AcceptService {
@@ -50,6 +55,7 @@ export class AcceptService {
 
   async accept(account: AcceptAccount, request: SubmitRequest, idempotencyKey?: string): Promise<AcceptedMessage> {
     const createdAt = this.now();
+    if (request.text !== undefined) checkText(request.text);
     const decision = await this.decide(account, request, createdAt);
     const encoded = this.encode(account, request);
     const first = decision.connectors[0];
@@ -94,15 +100,30 @@ export class AcceptService {
     const claim =
       idempotencyKey === undefined
         ? undefined
-        : { accountId: account.id, key: idempotencyKey, ttlMs: this.options.idempotencyTtlMs ?? DAY_MS };
+        : { accountId: account.id, key: idempotencyKey, ttlMs: this.idempotencyTtlMs, fingerprint: requestFingerprint('message', request) };
     const result = await this.options.store.insert(record, placement, claim);
     if (result.inserted) {
       await this.options.inserted?.(record);
       return answer(record, false);
     }
+    if (result.conflict) throw idempotencyConflict(claim?.key ?? '');
     const earlier = await this.options.store.get(result.id);
     if (earlier === undefined) throw gatewayError('GW_NOT_FOUND', `idempotent replay of ${result.id}`, { id: result.id });
     return answer(earlier, true);
+  }
+
+  /**
+   * Takes a batch's Idempotency-Key with the batch's fingerprint (its items then carry keys of their own). Resolves
+   * when the key is new or held by this very batch (a retry); throws GW_IDEMPOTENCY_CONFLICT when it was used
+   * with another request.
+   */
+  async claimBatch(accountId: string, key: string, batch: unknown): Promise<void> {
+    const claim = await this.options.store.claimIdempotency({ accountId, key, ttlMs: this.idempotencyTtlMs, fingerprint: requestFingerprint('batch', batch) });
+    if (claim.conflict) throw idempotencyConflict(key);
+  }
+
+  private get idempotencyTtlMs(): number {
+    return this.options.idempotencyTtlMs ?? DAY_MS;
   }
 
   /**
@@ -148,20 +169,31 @@ export class AcceptService {
     });
   }
 
+  /**
+   * When the message goes and until when it may. A scheduleAt up to the tolerance in the past (clock skew) means
+   * now; further back it is refused. Validity counts from the send time, so any schedule within the limit can
+   * carry any validity.
+   */
   private timing(request: SubmitRequest, createdAt: number): { scheduleAt: number | undefined; expiresAt: number } {
     let scheduleAt = request.scheduleAt;
+    const tolerance = this.options.schedulePastToleranceMs ?? DEFAULT_PAST_TOLERANCE_MS;
+    if (scheduleAt !== undefined && scheduleAt < createdAt - tolerance) {
+      throw gatewayError('GW_SCHEDULE_IN_PAST', `${new Date(scheduleAt).toISOString()} is more than ${Math.round(tolerance / 1000)} s ago`, { field: 'scheduleAt' });
+    }
     if (scheduleAt !== undefined && scheduleAt <= createdAt) scheduleAt = undefined;
     const maxAhead = this.options.maxScheduleAheadMs ?? 30 * DAY_MS;
     if (scheduleAt !== undefined && scheduleAt - createdAt > maxAhead) {
       throw gatewayError('GW_SCHEDULE_TOO_FAR', `more than ${Math.round(maxAhead / DAY_MS)} days ahead`, { field: 'scheduleAt' });
     }
     const validityMs = (request.validitySeconds ?? this.options.defaultValiditySeconds ?? 172_800) * 1000;
-    const expiresAt = createdAt + validityMs;
-    if (scheduleAt !== undefined && scheduleAt >= expiresAt) {
-      throw gatewayError('GW_EXPIRED_BEFORE_SEND', 'validityPeriod ends before scheduleAt', { field: 'validityPeriod' });
-    }
-    return { scheduleAt, expiresAt };
+    return { scheduleAt, expiresAt: (scheduleAt ?? createdAt) + validityMs };
   }
+}
+
+/** A batch item's key is `<batch key>\u0000<position>`: the client knows only the batch key. */
+function idempotencyConflict(key: string): Error {
+  const [clientKey] = key.split('\u0000');
+  return gatewayError('GW_IDEMPOTENCY_CONFLICT', `"${clientKey ?? key}" was used with a different request`, { field: 'Idempotency-Key' });
 }
 
 function answer(record: MessageRecord, duplicate: boolean): AcceptedMessage {

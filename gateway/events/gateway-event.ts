@@ -2,6 +2,7 @@
  * What the gateway tells the world: every state change of a message (and of its parts), and inbound messages.
  * Records carry a `type` and a `version` so consumers (webhooks, usage, billing, analytics) can evolve apart.
  */
+import type { InboundMessage } from '../../drivers/transport/index.ts';
 import type { MessageRecord } from '../messages/message-record.ts';
 import type { MessageStatus, PartStatus } from '../messages/message-status.ts';
 
@@ -40,8 +41,12 @@ export interface InboundEvent {
   readonly connector: string;
   readonly from: string;
   readonly to: string;
+  /** Empty for a binary message: its octets are in `binary`. */
   readonly text: string;
+  /** The data coding: `gsm7`, `ucs2` or `binary` (8-bit data). */
   readonly encoding: string;
+  /** The octets of a binary message, base64 (RFC 4648, padded). */
+  readonly binary?: string;
   readonly parts: number;
   readonly complete: boolean;
   readonly receivedAt: string;
@@ -104,6 +109,25 @@ export function partViews(record: MessageRecord): PartView[] {
     ...(part.submittedAt === undefined ? {} : { submittedAt: new Date(part.submittedAt).toISOString() }),
     ...(part.doneAt === undefined ? {} : { doneAt: new Date(part.doneAt).toISOString() }),
   }));
+}
+
+/** The inbound event of a received message; a binary message's octets go as base64 in `binary`. */
+export function inboundEvent(message: InboundMessage, id: string, accountId: string | null): InboundEvent {
+  return {
+    type: 'message.inbound',
+    version: 1,
+    id,
+    accountId,
+    connector: message.connectorId,
+    from: message.from,
+    to: message.to,
+    text: message.text,
+    encoding: message.encoding,
+    ...(message.binary === undefined ? {} : { binary: Buffer.from(message.binary).toString('base64') }),
+    parts: message.parts,
+    complete: message.complete,
+    receivedAt: message.receivedAt.toISOString(),
+  };
 }
 
 export function statusEvent(record: MessageRecord, at: number): MessageStatusEvent {

@@ -15,12 +15,23 @@ export interface IdempotencyClaim {
   readonly accountId: string;
   readonly key: string;
   readonly ttlMs: number;
+  /** Hash of the canonical request, stored with the key: a reuse with another request is a conflict. */
+  readonly fingerprint: string;
 }
 
 export type InsertResult =
   | { readonly inserted: true; readonly id: string }
-  /** The idempotency key was used before: nothing was written; `id` is the first message's. */
-  | { readonly inserted: false; readonly id: string };
+  /**
+   * The idempotency key was used before: nothing was written; `id` is the first message's, and `conflict` tells
+   * that the key was stored with another fingerprint (a key stored without one never conflicts).
+   */
+  | { readonly inserted: false; readonly id: string; readonly conflict: boolean };
+
+/** A claim on an idempotency key alone (a batch): taken now, or held before with the same or another fingerprint. */
+export interface ClaimResult {
+  readonly claimed: boolean;
+  readonly conflict: boolean;
+}
 
 /** Which part of which message a carrier's message id stands for. */
 export interface Correlation {
@@ -60,6 +71,11 @@ export interface AppliedChange {
 
 export interface MessageStore {
   insert(record: MessageRecord, placement: Placement, idempotency?: IdempotencyClaim): Promise<InsertResult>;
+  /**
+   * Takes an idempotency key for a request that is not one message (a batch), in the same key space as
+   * `insert`'s claims: the same key with another fingerprint is a conflict, whichever took it first.
+   */
+  claimIdempotency(claim: IdempotencyClaim): Promise<ClaimResult>;
   get(id: string): Promise<MessageRecord | undefined>;
   /**
    * Applies part updates and the status change atomically; with `rollUp` the new message status follows from

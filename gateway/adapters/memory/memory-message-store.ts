@@ -9,6 +9,7 @@ import type { MessageChange, MessageRecord } from '../../messages/message-record
 import { isFinalMessageStatus } from '../../messages/message-status.ts';
 import type {
   AppliedChange,
+  ClaimResult,
   Correlation,
   IdempotencyClaim,
   InsertResult,
@@ -33,7 +34,8 @@ interface Expiring<T> {
 
 export class MemoryMessageStore implements MessageStore {
   private readonly records = new Map<string, MessageRecord>();
-  private readonly idempotency = new Map<string, Expiring<string>>();
+  /** Idempotency keys: the message id (empty for a batch claim) and the request's fingerprint. */
+  private readonly idempotency = new Map<string, Expiring<{ readonly id: string; readonly fingerprint: string }>>();
   private readonly correlations = new Map<string, Expiring<Correlation>>();
   /** Receipt waits: message id to the time its wait ends. */
   private readonly watches = new Map<string, number>();
@@ -56,8 +58,8 @@ export class MemoryMessageStore implements MessageStore {
     if (idempotency !== undefined) {
       const key = `${idempotency.accountId}\u0000${idempotency.key}`;
       const existing = this.live(this.idempotency, key);
-      if (existing !== undefined) return Promise.resolve({ inserted: false, id: existing });
-      this.idempotency.set(key, { value: id, expiresAt: this.now() + idempotency.ttlMs });
+      if (existing !== undefined) return Promise.resolve({ inserted: false, id: existing.id, conflict: existing.fingerprint !== idempotency.fingerprint });
+      this.idempotency.set(key, { value: { id, fingerprint: idempotency.fingerprint }, expiresAt: this.now() + idempotency.ttlMs });
     }
     this.records.set(id, record);
     if (isFinalMessageStatus(record.status)) this.finals.push(id);
@@ -66,6 +68,15 @@ export class MemoryMessageStore implements MessageStore {
     else this.queue.scheduleNow(placement.connectorId, placement.lane, item, placement.at);
     this.evict();
     return Promise.resolve({ inserted: true, id });
+  }
+
+  claimIdempotency(claim: IdempotencyClaim): Promise<ClaimResult> {
+    const key = `${claim.accountId}\u0000${claim.key}`;
+    const existing = this.live(this.idempotency, key);
+    if (existing !== undefined) return Promise.resolve({ claimed: false, conflict: existing.fingerprint !== claim.fingerprint });
+    this.idempotency.set(key, { value: { id: '', fingerprint: claim.fingerprint }, expiresAt: this.now() + claim.ttlMs });
+    this.evict();
+    return Promise.resolve({ claimed: true, conflict: false });
   }
 
   get(id: string): Promise<MessageRecord | undefined> {

@@ -10,6 +10,7 @@ import type { MessageChange, MessageEnvelope, MessageRecord, PartState, Timeline
 import { PART_STATUS_LETTER, type MessageStatus } from '../../messages/message-status.ts';
 import type {
   AppliedChange,
+  ClaimResult,
   Correlation,
   IdempotencyClaim,
   InsertResult,
@@ -24,25 +25,41 @@ import { scheduleMember } from './redis-route-queue.ts';
 import { RedisScript } from './redis-script.ts';
 
 /**
+ * An idempotency key's value is `<message id>\n<fingerprint>` (the id is empty for a batch claim); a value
+ * without a newline (written before fingerprints were stored) is a bare id that never conflicts.
+ */
+const SPLIT_CLAIM = `
+local function splitClaim(value)
+  local nl = string.find(value, '\\n', 1, true)
+  if nl then return string.sub(value, 1, nl - 1), string.sub(value, nl + 1) end
+  return value, nil
+end
+`;
+
+/**
  * KEYS: message, timeline, account index, idempotency key, stream or schedule.
  * ARGV: id, envelope, status, part letters, createdAt, placement kind, attempt, schedule score, schedule member,
- *       idempotency ttl (0 = none), part count n, n part JSONs, then timeline entries.
+ *       idempotency ttl (0 = none), part count n, fingerprint, n part JSONs, then timeline entries.
+ * Returns {1, id} when written, else {0, first id, 1 when the key holds another fingerprint else 0}.
  */
-const INSERT = new RedisScript(`
+const INSERT = new RedisScript(`${SPLIT_CLAIM}
 local id = ARGV[1]
 if ARGV[10] ~= '0' then
   local existing = redis.call('GET', KEYS[4])
-  if existing then return {0, existing} end
-  redis.call('SET', KEYS[4], id, 'PX', ARGV[10])
+  if existing then
+    local first, fingerprint = splitClaim(existing)
+    return {0, first, (fingerprint and fingerprint ~= ARGV[12]) and 1 or 0}
+  end
+  redis.call('SET', KEYS[4], id .. '\\n' .. ARGV[12], 'PX', ARGV[10])
 end
 local n = tonumber(ARGV[11])
 local fields = {'e', ARGV[2], 's', ARGV[3], 'ps', ARGV[4]}
 for i = 1, n do
   fields[#fields + 1] = 'p' .. i
-  fields[#fields + 1] = ARGV[11 + i]
+  fields[#fields + 1] = ARGV[12 + i]
 end
 redis.call('HSET', KEYS[1], unpack(fields))
-for i = 12 + n, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+for i = 13 + n, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
 redis.call('ZADD', KEYS[3], ARGV[5], id)
 if ARGV[6] == 'queue' then
   redis.call('XADD', KEYS[5], '*', 'm', id, 'a', ARGV[7])
@@ -126,6 +143,17 @@ if current == previous then return {previous, current, movedText} end
 return {previous, current, movedText, redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1)}
 `);
 
+/** KEYS: idempotency key. ARGV: fingerprint, ttl ms. Returns {1 claimed / 0 held, 1 held with another fingerprint}. */
+const CLAIM = new RedisScript(`${SPLIT_CLAIM}
+local existing = redis.call('GET', KEYS[1])
+if existing then
+  local _, fingerprint = splitClaim(existing)
+  return {0, (fingerprint and fingerprint ~= ARGV[1]) and 1 or 0}
+end
+redis.call('SET', KEYS[1], '\\n' .. ARGV[1], 'PX', ARGV[2])
+return {1, 0}
+`);
+
 /** KEYS: receipt watch. ARGV: now, limit, lease end. Pushes each due message's wait to the lease end. */
 const CLAIM_WATCHES = new RedisScript(`
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
@@ -162,11 +190,18 @@ export class RedisMessageStore implements MessageStore {
       placement.kind === 'schedule' ? scheduleMember(stream, item) : '',
       idempotency === undefined ? 0 : Math.max(1, Math.round(idempotency.ttlMs)),
       record.parts.length,
+      idempotency?.fingerprint ?? '',
       ...record.parts.map((part) => JSON.stringify(part)),
       ...record.timeline.map((entry) => JSON.stringify(entry)),
     ];
-    const [inserted, id] = (await INSERT.run(this.redis, keys, args)) as [number, string];
-    return inserted === 1 ? { inserted: true, id } : { inserted: false, id };
+    const [inserted, id, conflict] = (await INSERT.run(this.redis, keys, args)) as [number, string, number?];
+    return inserted === 1 ? { inserted: true, id } : { inserted: false, id, conflict: conflict === 1 };
+  }
+
+  async claimIdempotency(claim: IdempotencyClaim): Promise<ClaimResult> {
+    const key = this.keys.idempotency(claim.accountId, claim.key);
+    const [claimed, conflict] = (await CLAIM.run(this.redis, [key], [claim.fingerprint, Math.max(1, Math.round(claim.ttlMs))])) as [number, number];
+    return { claimed: claimed === 1, conflict: conflict === 1 };
   }
 
   async get(id: string): Promise<MessageRecord | undefined> {

@@ -64,11 +64,65 @@ describe('AcceptService', () => {
   });
 
   test('the same Idempotency-Key returns the first answer and queues nothing new', async () => {
-    const first = await service.accept(account, { to: '09012345678', text: 'hello' }, 'key-1');
-    const again = await service.accept(account, { to: '09012345678', text: 'something else' }, 'key-1');
+    const first = await service.accept(account, { to: '09012345678', text: 'hello', clientRef: 'r', encoding: 'auto' }, 'key-1');
+    // The same request, its fields in another order: the canonical form is what counts.
+    const again = await service.accept(account, { encoding: 'auto', clientRef: 'r', text: 'hello', to: '09012345678' }, 'key-1');
     expect(again).toEqual({ ...first, duplicate: true });
     expect(await backend.store.get('msg-2')).toBeUndefined();
     expect((await backend.queue.read(first.connector, 'w', 10, 0)).map((e) => e.messageId)).toEqual(['msg-1']);
+  });
+
+  test('the same Idempotency-Key with a different request is a conflict, and nothing is stored', async () => {
+    await service.accept(account, { to: '09012345678', text: 'hello' }, 'key-1');
+    await expect(service.accept(account, { to: '09012345678', text: 'something else' }, 'key-1')).rejects.toMatchObject({
+      code: 'GW_IDEMPOTENCY_CONFLICT',
+      details: { field: 'Idempotency-Key' },
+    });
+    expect(await backend.store.get('msg-2')).toBeUndefined();
+  });
+
+  test('a batch key: the same batch passes again, another batch or a single message under it is a conflict', async () => {
+    const batch = { messages: [{ to: '09012345678', text: 'a' }] };
+    await service.claimBatch('demo', 'b-1', batch);
+    await service.claimBatch('demo', 'b-1', structuredClone(batch));
+    await expect(service.claimBatch('demo', 'b-1', { messages: [{ to: '09012345678', text: 'b' }] })).rejects.toMatchObject({ code: 'GW_IDEMPOTENCY_CONFLICT' });
+    await expect(service.accept(account, { to: '09012345678', text: 'a' }, 'b-1')).rejects.toMatchObject({ code: 'GW_IDEMPOTENCY_CONFLICT' });
+  });
+
+  test('validity counts from the send time: a schedule 29 days ahead keeps the whole default validity', async () => {
+    const scheduleAt = NOW + 29 * 86_400_000;
+    const answer = await service.accept(account, { to: '09012345678', text: 'later', scheduleAt });
+    expect(answer.status).toBe('scheduled');
+    expect((await backend.store.get(answer.id))?.envelope.expiresAt).toBe(scheduleAt + 172_800_000);
+    const short = await service.accept(account, { to: '09012345678', text: 'later', scheduleAt: NOW + 7_200_000, validitySeconds: 3600 });
+    expect((await backend.store.get(short.id))?.envelope.expiresAt).toBe(NOW + 7_200_000 + 3_600_000);
+    const now = await service.accept(account, { to: '09012345678', text: 'now', validitySeconds: 600 });
+    expect((await backend.store.get(now.id))?.envelope.expiresAt).toBe(NOW + 600_000);
+  });
+
+  test('a scheduleAt within the past tolerance (clock skew) is sent at once; validity then counts from now', async () => {
+    const answer = await service.accept(account, { to: '09012345678', text: 'x', scheduleAt: NOW - 299_000 });
+    expect(answer.status).toBe('queued');
+    expect((await backend.store.get(answer.id))?.envelope.expiresAt).toBe(NOW + 172_800_000);
+  });
+
+  test.each([
+    ['\u0000', 0, 'U+0000'],
+    ['ab\tc', 2, 'U+0009'],
+    ['😀😀\u001b', 2, 'U+001B'],
+    ['line\fpage', 4, 'U+000C'],
+    ['del\u007f', 3, 'U+007F'],
+    ['c1\u0085', 2, 'U+0085'],
+  ])('text %j is refused with GW_CONTROL_CHARACTER at position %i (%s)', async (text, position, character) => {
+    const error = await service.accept(account, { to: '09012345678', text }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'GW_CONTROL_CHARACTER', details: { field: 'text', position, character } });
+    expect((error as Error).message).toContain(`${character} at position ${position}`);
+    expect(await backend.store.get('msg-1')).toBeUndefined();
+  });
+
+  test('LF and CR are allowed and kept', async () => {
+    const answer = await service.accept(account, { to: '09012345678', text: 'one\r\ntwo\nthree' });
+    expect((await backend.store.get(answer.id))?.envelope.encoded.parts.map((p) => p.text).join('')).toBe('one\r\ntwo\nthree');
   });
 
   test('a scheduled message waits in the schedule', async () => {
@@ -88,7 +142,9 @@ describe('AcceptService', () => {
     [{ to: '09012345678', text: 'あ', encoding: 'gsm7' as const }, 'CODEC_NOT_GSM7'],
     [{ to: '09012345678', binary: 'zz' }, 'CODEC_INVALID_HEX'],
     [{ to: '09012345678', text: 'x', scheduleAt: NOW + 40 * 86_400_000 }, 'GW_SCHEDULE_TOO_FAR'],
-    [{ to: '09012345678', text: 'x', scheduleAt: NOW + 7_200_000, validitySeconds: 3600 }, 'GW_EXPIRED_BEFORE_SEND'],
+    [{ to: '09012345678', text: '' }, 'GW_INVALID_REQUEST'],
+    [{ to: '09012345678', text: 'x', scheduleAt: 0 }, 'GW_SCHEDULE_IN_PAST'],
+    [{ to: '09012345678', text: 'x', scheduleAt: NOW - 301_000 }, 'GW_SCHEDULE_IN_PAST'],
   ])('%j is refused with %s and nothing is stored', async (request, code) => {
     await expect(service.accept(account, request)).rejects.toMatchObject({ code });
     expect(await backend.store.get('msg-1')).toBeUndefined();

@@ -66,14 +66,39 @@ export function messageBackendContract(name: string, create: () => Promise<Messa
     test('an idempotency key already used returns the first id and writes nothing', async () => {
       const first = makeRecord();
       const second = makeRecord();
-      const claim = { accountId: 'acct-a', key: 'k-1', ttlMs: 60_000 };
+      const claim = { accountId: 'acct-a', key: 'k-1', ttlMs: 60_000, fingerprint: 'f-1' };
       await backend.store.insert(first, queue(), claim);
-      expect(await backend.store.insert(second, queue(), claim)).toEqual({ inserted: false, id: first.envelope.id });
+      expect(await backend.store.insert(second, queue(), claim)).toEqual({ inserted: false, id: first.envelope.id, conflict: false });
       expect(await backend.store.get(second.envelope.id)).toBeUndefined();
       expect((await backend.queue.read('smsc-a', 'w1', 10, 0)).map((e) => e.messageId)).toEqual([first.envelope.id]);
       // The same key of another account is another key.
       const third = makeRecord({ accountId: 'acct-b' });
       expect((await backend.store.insert(third, queue(), { ...claim, accountId: 'acct-b' })).inserted).toBe(true);
+    });
+
+    test('an idempotency key used with another fingerprint is a conflict and writes nothing', async () => {
+      const first = makeRecord();
+      const second = makeRecord();
+      const claim = { accountId: 'acct-a', key: 'k-2', ttlMs: 60_000, fingerprint: 'f-1' };
+      await backend.store.insert(first, queue(), claim);
+      expect(await backend.store.insert(second, queue(), { ...claim, fingerprint: 'f-2' })).toEqual({ inserted: false, id: first.envelope.id, conflict: true });
+      expect(await backend.store.get(second.envelope.id)).toBeUndefined();
+      expect((await backend.queue.read('smsc-a', 'w1', 10, 0)).map((e) => e.messageId)).toEqual([first.envelope.id]);
+    });
+
+    test('a batch claims a key in the same key space: retries pass, another fingerprint conflicts either way', async () => {
+      const claim = { accountId: 'acct-a', key: 'batch-1', ttlMs: 60_000, fingerprint: 'batch-f' };
+      expect(await backend.store.claimIdempotency(claim)).toEqual({ claimed: true, conflict: false });
+      expect(await backend.store.claimIdempotency(claim)).toEqual({ claimed: false, conflict: false });
+      expect(await backend.store.claimIdempotency({ ...claim, fingerprint: 'other' })).toEqual({ claimed: false, conflict: true });
+      // A message under a batch's key, and a batch under a message's key, are conflicts.
+      const record = makeRecord();
+      expect(await backend.store.insert(record, queue(), { ...claim, fingerprint: 'message-f' })).toMatchObject({ inserted: false, conflict: true });
+      expect(await backend.store.get(record.envelope.id)).toBeUndefined();
+      await backend.store.insert(makeRecord(), queue(), { ...claim, key: 'single-1', fingerprint: 'message-f' });
+      expect(await backend.store.claimIdempotency({ ...claim, key: 'single-1' })).toEqual({ claimed: false, conflict: true });
+      // Another account's key is another key.
+      expect(await backend.store.claimIdempotency({ ...claim, accountId: 'acct-b' })).toEqual({ claimed: true, conflict: false });
     });
 
     test('a scheduled message waits until it is due', async () => {

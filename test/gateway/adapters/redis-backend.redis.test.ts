@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { createRedisBackend } from '../../../gateway/adapters/redis/redis-backend.ts';
-import { messageBackendContract } from './message-backend.contract.ts';
+import { redisKeys } from '../../../gateway/adapters/redis/redis-keys.ts';
+import { makeRecord, messageBackendContract } from './message-backend.contract.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefixes: string[] = [];
@@ -24,4 +25,20 @@ messageBackendContract('redis', () => {
   const prefix = `smsgw-test:${randomUUID()}:`;
   prefixes.push(prefix);
   return Promise.resolve(createRedisBackend({ url: REDIS_URL, prefix }));
+});
+
+test('an idempotency key stored before fingerprints (a bare message id) answers that message and never conflicts', async () => {
+  const prefix = `smsgw-test:${randomUUID()}:`;
+  prefixes.push(prefix);
+  const backend = createRedisBackend({ url: REDIS_URL, prefix });
+  const redis = new Redis(REDIS_URL);
+  try {
+    await redis.set(redisKeys(prefix).idempotency('acct-a', 'old-key'), 'msg-old', 'PX', 60_000);
+    const claim = { accountId: 'acct-a', key: 'old-key', ttlMs: 60_000, fingerprint: 'f-1' };
+    expect(await backend.store.insert(makeRecord(), { kind: 'queue', connectorId: 'smsc-a', lane: 'normal', attempt: 0 }, claim)).toEqual({ inserted: false, id: 'msg-old', conflict: false });
+    expect(await backend.store.claimIdempotency(claim)).toEqual({ claimed: false, conflict: false });
+  } finally {
+    await redis.quit();
+    await backend.close();
+  }
 });

@@ -14,6 +14,7 @@ import { partEvent } from '../../../gateway/events/gateway-event.ts';
 import {
   MESSAGE_STATUSES,
   PART_STATUSES,
+  inboundEvent,
   partViews,
   receiptRecord,
   statusEvent,
@@ -102,13 +103,27 @@ function built(): Record<RecordType, unknown[]> {
   return {
     'message.status': [statusEvent(record, T0 + 5_000), statusEvent(makeRecord(), T0)],
     'message.part': partViews(record).map((part) => partEvent(record.envelope.id, part, T0 + 5_000)),
-    'message.inbound': [inbound, { ...inbound, accountId: 'acct-a', encoding: 'ucs2', parts: 2, complete: false }],
+    'message.inbound': [
+      inbound,
+      { ...inbound, accountId: 'acct-a', encoding: 'ucs2', parts: 2, complete: false },
+      inboundEvent(
+        { connectorId: 'smsc-a', from: '+819011112222', to: '+819033334444', text: '', encoding: 'binary', binary: Uint8Array.of(0x06, 0x05, 0x04, 0x0b, 0x84, 0x23, 0xf0), parts: 1, complete: true, receivedAt: new Date(T0) },
+        '7e2f0c1e-2a8e-4d43-9d6e-0d1b0c4c1a12',
+        'acct-a',
+      ),
+    ],
     'receipt.raw': [raw, receiptRecord({ connectorId: 'm', carrierMessageId: '17', state: 'enroute', final: false, raw: {}, receivedAt: new Date(T0) })],
     'receipt.unmatched': [unmatched, unreadable],
   };
 }
 
 describe('Kafka record schemas', () => {
+  test('a binary inbound message carries its octets as base64 beside an empty text', () => {
+    const binary = built()['message.inbound'][2] as InboundEvent;
+    expect(binary).toMatchObject({ text: '', encoding: 'binary', binary: 'BgUEC4Qj8A==' });
+    expect(Buffer.from(binary.binary ?? '', 'base64')).toEqual(Buffer.from([0x06, 0x05, 0x04, 0x0b, 0x84, 0x23, 0xf0]));
+  });
+
   test('one schema file per record type, each with its $id and type/version constants', () => {
     expect(readdirSync(SCHEMA_DIR).filter((name) => name.endsWith('.schema.json')).sort()).toEqual(TYPES.map((type) => `${type}.schema.json`).sort());
     for (const type of TYPES) {
@@ -151,6 +166,7 @@ describe('Kafka record schemas', () => {
       { name: 'time not ISO', type: 'receipt.raw', break: (r) => ({ ...r, receivedAt: 'yesterday' }), field: 'receivedAt' },
       { name: 'wrong version', type: 'message.inbound', break: (r) => ({ ...r, version: 2 }), field: 'version' },
       { name: 'missing text', type: 'message.inbound', break: ({ text: _, ...rest }) => rest, field: 'text' },
+      { name: 'binary not base64', type: 'message.inbound', break: (r) => ({ ...r, binary: '06:05:04' }), field: 'binary' },
       { name: 'parked without the receipt', type: 'receipt.unmatched', break: ({ receipt: _, ...rest }) => rest, field: 'receipt' },
       { name: 'parked receipt with an extra field', type: 'receipt.unmatched', break: (r) => ({ ...r, receipt: { ...(r.receipt as object), extra: 1 } }), field: 'receipt.extra' },
     ];
