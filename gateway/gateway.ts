@@ -281,7 +281,13 @@ export class Gateway {
       throw gatewayError('GW_NOT_CANCELABLE', `${id} is ${record.status}`, { id, status: record.status });
     }
     const at = this.now();
-    const change: MessageChange = { at, status: 'canceled', timeline: [{ at, event: 'canceled' }] };
+    // Its parts were never sent: they become canceled too (a part that left meanwhile keeps its status).
+    const change: MessageChange = {
+      at,
+      status: 'canceled',
+      parts: record.parts.map((part) => ({ seq: part.seq, status: 'canceled' as const })),
+      timeline: [{ at, event: 'canceled' }],
+    };
     const applied = await this.options.backend.store.apply(id, change);
     if (applied === undefined) throw gatewayError('GW_NOT_FOUND', id, { id });
     await this.changed(applied, change);

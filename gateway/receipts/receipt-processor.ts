@@ -92,7 +92,9 @@ export class ReceiptProcessor {
           seq: correlation.seq,
           status,
           raw,
-          ...(receipt.final ? { doneAt: receipt.doneAt?.getTime() ?? at } : {}),
+          // doneAt on the gateway clock (comparable with submittedAt); the carrier's clock may differ, so its done
+          // date is kept beside it.
+          ...(receipt.final ? { doneAt: at, ...(receipt.doneAt === undefined ? {} : { carrierDoneAt: receipt.doneAt.getTime() }) } : {}),
         },
       ],
       rollUp: true,

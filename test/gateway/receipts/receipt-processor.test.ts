@@ -39,6 +39,18 @@ describe('ReceiptProcessor', () => {
     expect(processor.heldCount).toBe(0);
   });
 
+  test('a part keeps the gateway clock in doneAt (never before submittedAt) and the carrier clock in carrierDoneAt', async () => {
+    const backend = createMemoryBackend();
+    const record = makeRecord({ text: 'one part' });
+    await backend.store.insert(record, { kind: 'queue', connectorId: 'smsc', lane: 'normal', attempt: 0 });
+    await backend.store.apply(record.envelope.id, { at: 1_000, parts: [{ seq: 1, status: 'submitted', submittedAt: 1_000 }], rollUp: true, timeline: [] });
+    await backend.store.correlate('smsc', 'ab', { messageId: record.envelope.id, seq: 1, submittedAt: 1_000 }, 60_000);
+    const processor = new ReceiptProcessor({ store: backend.store, now: () => 4_000, observer: { changed: () => undefined } });
+    // The carrier's clock runs behind: its done date is before the gateway's submit.
+    await processor.handle({ ...receipt('ab'), doneAt: new Date(400) });
+    expect((await backend.store.get(record.envelope.id))?.parts[0]).toMatchObject({ status: 'delivered', submittedAt: 1_000, doneAt: 4_000, carrierDoneAt: 400 });
+  });
+
   test('a receipt that overtakes its correlation is held, then matched once the correlation is known', async () => {
     const backend = createMemoryBackend();
     const record = makeRecord({ text: 'one part' });
