@@ -112,7 +112,7 @@ export class Gateway {
       ...(options.receiptHoldMs === undefined ? {} : { holdMs: options.receiptHoldMs }),
       observer: {
         changed: (applied, change, hint) => this.changed(applied, change, hint),
-        receipt: (receipt, matched) => this.metrics.receipts.inc({ state: receipt.state, matched: String(matched) }),
+        receipt: (receipt, matched) => this.metrics.receipts.inc({ connector: receipt.connectorId, state: receipt.state, matched: String(matched) }),
         unmatched: () => this.metrics.receiptsUnmatched.inc(),
         submitToReceipt: (connector, ms) => this.metrics.submitToReceipt.observe({ connector }, ms / 1000),
       },
@@ -121,9 +121,14 @@ export class Gateway {
     if (!this.events.shared) this.events.subscribe((event) => this.toWebhook(event), mayCallBack);
   }
 
-  /** Applies one receipt now; `unmatched` when no part matched it (the caller holds or parks it). */
+  /** Applies one receipt now; `unmatched` when no part matched it (the caller holds it, then parks it with `receiptGivenUp`). */
   applyReceipt(receipt: Receipt): Promise<ReceiptOutcome> {
     return this.receipts.applyOnce(receipt);
+  }
+
+  /** Counts a receipt that its caller held and gave up (no part matched it within the hold time). */
+  receiptGivenUp(receipt: Receipt): void {
+    this.receipts.giveUp(receipt);
   }
 
   /**

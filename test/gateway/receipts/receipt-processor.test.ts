@@ -59,21 +59,32 @@ describe('ReceiptProcessor', () => {
     const matched: boolean[] = [];
     const processor = new ReceiptProcessor({ store: backend.store, recent, retryEveryMs: 20, observer: { changed: () => undefined, receipt: (_r, m) => matched.push(m) } });
     await processor.handle(receipt('abc'));
-    expect(matched).toEqual([false]);
+    // Not counted while held: it may still match.
+    expect(matched).toEqual([]);
     expect(processor.heldCount).toBe(1);
     recent.set('smsc', 'abc', { messageId: record.envelope.id, seq: 1 });
     await until(async () => (await backend.store.get(record.envelope.id))?.parts[0]?.status === 'delivered');
     expect(processor.heldCount).toBe(0);
+    // Counted once, as matched.
+    expect(matched).toEqual([true]);
     processor.stop();
   });
 
   test('a receipt that never matches is given up after the hold time and counted, never dropped silently', async () => {
     const backend = createMemoryBackend();
     const unmatched: string[] = [];
-    const processor = new ReceiptProcessor({ store: backend.store, holdMs: 50, retryEveryMs: 10, observer: { changed: () => undefined, unmatched: (r) => unmatched.push(r.carrierMessageId) } });
+    const counted: boolean[] = [];
+    const processor = new ReceiptProcessor({
+      store: backend.store,
+      holdMs: 50,
+      retryEveryMs: 10,
+      observer: { changed: () => undefined, unmatched: (r) => unmatched.push(r.carrierMessageId), receipt: (_r, matched) => counted.push(matched) },
+    });
     await processor.handle(receipt('nobody'));
     await until(() => unmatched.length === 1);
     expect(unmatched).toEqual(['nobody']);
+    // Tried again several times meanwhile, yet counted once, as unmatched.
+    expect(counted).toEqual([false]);
     expect(processor.heldCount).toBe(0);
   });
 
