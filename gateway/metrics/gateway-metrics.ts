@@ -24,7 +24,12 @@ export class GatewayMetrics {
   readonly messageStatus = new Counter({ name: 'smsgw_message_status_total', help: 'Message status changes', labelNames: ['status'], registers: [this.registry] });
   readonly inbound = new Counter({ name: 'smsgw_inbound_total', help: 'Inbound messages', labelNames: ['connector', 'complete'], registers: [this.registry] });
   readonly reclaimed = new Counter({ name: 'smsgw_queue_reclaimed_total', help: 'Queue entries taken over from a dead worker', labelNames: ['connector'], registers: [this.registry] });
-  readonly webhooks = new Counter({ name: 'smsgw_webhooks_total', help: 'Webhook deliveries, by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  readonly webhooks = new Counter({
+    name: 'smsgw_webhooks_total',
+    help: 'Webhook attempts as each ends, by outcome: delivered, retry (failed, tried again later), gave_up (failed, schedule over)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   readonly acceptToSubmit = new Histogram({ name: 'smsgw_accept_to_submit_seconds', help: 'From accept to submit_sm_resp / +CMGS of a part', labelNames: ['connector'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   readonly submitToReceipt = new Histogram({ name: 'smsgw_submit_to_receipt_seconds', help: 'From submit to final receipt of a part', labelNames: ['connector'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   readonly queueDepth = new Gauge({ name: 'smsgw_queue_depth', help: 'Queue entries waiting or pending, per connector and lane', labelNames: ['connector', 'lane'], registers: [this.registry] });
@@ -33,7 +38,12 @@ export class GatewayMetrics {
   readonly eventsFailed = new Counter({ name: 'smsgw_events_failed_total', help: 'Events neither Kafka nor the outbox took (both unreachable)', registers: [this.registry] });
   readonly outboxFallbacks = new Counter({ name: 'smsgw_event_outbox_fallbacks_total', help: 'Times Kafka failed a send and records went to the outbox', registers: [this.registry] });
   readonly receiptsParked = new Counter({ name: 'smsgw_receipts_parked_total', help: 'Receipts parked on the dead-letter topic, by reason', labelNames: ['reason'], registers: [this.registry] });
-  readonly webhookJobs = new Counter({ name: 'smsgw_webhook_jobs_total', help: 'Webhook jobs: added, duplicate (a replayed event from the events topic), dropped (known, or the memory queue is full)', labelNames: ['outcome'], registers: [this.registry] });
+  readonly webhookJobs = new Counter({
+    name: 'smsgw_webhook_jobs_total',
+    help: 'Webhook jobs: added, duplicate (a replayed event from the events topic), dropped (known, or the memory queue is full), failed (the queue was unreachable)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   readonly receiptTimeouts = new Counter({ name: 'smsgw_receipt_timeouts_total', help: 'Parts whose receipt wait ended, by how they were settled: query (query_sm answered) or timeout (unknown)', labelNames: ['connector', 'how'], registers: [this.registry] });
   readonly linksUp = new Gauge({ name: 'smsgw_links_up', help: 'Binds or modems up, per connector', labelNames: ['connector'], registers: [this.registry] });
 
