@@ -5,7 +5,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { describeSchemaError, isCodedError } from '../common/index.ts';
+import { describeSchemaError, isCodedError, maskDigits } from '../common/index.ts';
 import { errorBody, type Gateway } from '../gateway/index.ts';
 import { registerAuth } from './auth.ts';
 import { httpStatusFor } from './errors.ts';
@@ -54,7 +54,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     }
     if (isCodedError(error)) {
       const status = httpStatusFor(error.code);
-      if (status >= 500) request.log.error({ err: error }, 'request failed');
+      // A retriable coded error is expected (an outage answers every request with it): one warn line without a
+      // stack. Other server errors are unexpected and keep their stack.
+      if (status >= 500 && error.retriable) request.log.warn({ code: error.code, retriable: true, statusCode: status, error: maskDigits(error.message) }, 'request refused');
+      else if (status >= 500) request.log.error({ err: error }, 'request failed');
       // Unavailable for a while: tell well-behaved clients when to come back instead of hammering.
       if (status === 503) {
         const hinted = (error.details as { retryAfter?: unknown } | undefined)?.retryAfter;
@@ -92,7 +95,5 @@ function withMaskedRequests(logger: FastifyServerOptions['logger']): FastifyServ
   };
 }
 
-export function maskDigits(text: string): string {
-  return text.replace(/(\+?\d{6})(\d+)/g, (_all, head: string, tail: string) => head + '*'.repeat(tail.length));
-}
+export { maskDigits };
 

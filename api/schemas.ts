@@ -95,14 +95,15 @@ const partSchema = {
     status: {
       type: 'string',
       enum: PART_STATUSES,
-      description: 'final: delivered, undelivered, expired, failed, unknown (may or may not have reached the handset; never resent)',
+      description: 'final: delivered, undelivered, expired, failed, unknown (may or may not have reached the handset; never resent), canceled (its message was canceled before the part was sent)',
     },
     connector: { type: 'string' },
     smscMessageId: { type: 'string' },
     raw: { type: 'object', additionalProperties: true },
     error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
-    submittedAt: { type: 'string', format: 'date-time' },
-    doneAt: { type: 'string', format: 'date-time' },
+    submittedAt: { type: 'string', format: 'date-time', description: 'when the gateway recorded the submit (gateway clock)' },
+    doneAt: { type: 'string', format: 'date-time', description: 'when the gateway learned the final state (gateway clock; never before submittedAt)' },
+    carrierDoneAt: { type: 'string', format: 'date-time', description: "the carrier's done date from its receipt (carrier clock; may differ from the gateway's)" },
   },
 } as const;
 

@@ -3,3 +3,4 @@ export type { ErrorSpec, ErrorTable, ErrorDetails } from './coded-error.ts';
 export { describeSchemaError } from './schema-error.ts';
 export type { SchemaErrorLike } from './schema-error.ts';
 export { RecentMap } from './recent-map.ts';
+export { maskDigits } from './mask-digits.ts';

@@ -13,9 +13,11 @@ import { AccountRegistry, type AccountConfig } from './accounts/account-registry
 import { MemoryEventLog } from './adapters/memory/memory-event-log.ts';
 import { ConnectorWorker } from './dispatch/connector-worker.ts';
 import type { RetryPolicyConfig } from './dispatch/retry-policy.ts';
+import { maskDigits } from '../common/index.ts';
 import { gatewayError } from './errors.ts';
 import { inboundEvent, partEvent, partViews, statusEvent, type GatewayEvent, type InboundEvent, type PartView } from './events/gateway-event.ts';
 import type { MessageChange, MessageRecord } from './messages/message-record.ts';
+import { SILENT_LOG, type GatewayLog } from './log/gateway-log.ts';
 import { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import type { MessageBackend } from './ports/backend.ts';
 import type { EventLog, ReceiptLog } from './ports/event-log.ts';
@@ -25,6 +27,7 @@ import { RecentCorrelations } from './receipts/recent-correlations.ts';
 import { ReceiptTimeout } from './receipts/receipt-timeout.ts';
 import type { WebhookSettings } from './webhooks/webhook-delivery.ts';
 import { accountOf, mayCallBack, webhookJobFor } from './webhooks/webhook-job.ts';
+import { webhookObserver } from './webhooks/webhook-observer.ts';
 import { WebhookSender } from './webhooks/webhook-sender.ts';
 
 export interface GatewayOptions {
@@ -40,6 +43,11 @@ export interface GatewayOptions {
    */
   readonly receiptLog?: ReceiptLog;
   readonly metrics?: GatewayMetrics;
+  /**
+   * Where links going down and up, failed submits and failed webhook attempts are logged, one line each (pino's
+   * shape: the HTTP app's logger fits). Default: nothing is logged.
+   */
+  readonly log?: GatewayLog;
   /** Consumer name of this process in the route queues' groups (default host + pid + random). */
   readonly consumer?: string;
   readonly retry?: RetryPolicyConfig;
@@ -72,6 +80,7 @@ export class Gateway {
   readonly accounts: AccountRegistry;
   readonly metrics: GatewayMetrics;
   readonly events: EventLog;
+  readonly log: GatewayLog;
   private readonly accept: AcceptService;
   private readonly workers: ConnectorWorker[] = [];
   private readonly receipts: ReceiptProcessor;
@@ -92,6 +101,7 @@ export class Gateway {
     this.now = options.now ?? Date.now;
     this.accounts = new AccountRegistry(options.accounts);
     this.metrics = options.metrics ?? new GatewayMetrics();
+    this.log = options.log ?? SILENT_LOG;
     this.events = options.events ?? new MemoryEventLog();
     for (const driver of options.drivers) this.drivers.set(driver.id, driver);
     this.accept = new AcceptService({
@@ -120,7 +130,7 @@ export class Gateway {
       ...(options.receiptHoldMs === undefined ? {} : { holdMs: options.receiptHoldMs }),
       observer: {
         changed: (applied, change, hint) => this.changed(applied, change, hint),
-        receipt: (receipt, matched) => this.metrics.receipts.inc({ state: receipt.state, matched: String(matched) }),
+        receipt: (receipt, matched) => this.metrics.receipts.inc({ connector: receipt.connectorId, state: receipt.state, matched: String(matched) }),
         unmatched: () => this.metrics.receiptsUnmatched.inc(),
         submitToReceipt: (connector, ms) => this.metrics.submitToReceipt.observe({ connector }, ms / 1000),
       },
@@ -129,9 +139,14 @@ export class Gateway {
     if (!this.events.shared) this.events.subscribe((event) => this.toWebhook(event), mayCallBack);
   }
 
-  /** Applies one receipt now; `unmatched` when no part matched it (the caller holds or parks it). */
+  /** Applies one receipt now; `unmatched` when no part matched it (the caller holds it, then parks it with `receiptGivenUp`). */
   applyReceipt(receipt: Receipt): Promise<ReceiptOutcome> {
     return this.receipts.applyOnce(receipt);
+  }
+
+  /** Counts a receipt that its caller held and gave up (no part matched it within the hold time). */
+  receiptGivenUp(receipt: Receipt): void {
+    this.receipts.giveUp(receipt);
   }
 
   /**
@@ -175,11 +190,14 @@ export class Gateway {
         links.add(link);
         this.upState.set(driver.id, driver.health().up);
         this.metrics.linksUp.set({ connector: driver.id }, links.size);
+        this.log.info({ connector: driver.id, link, linksUp: links.size }, 'link up');
       });
-      driver.on('down', (link) => {
-        links.delete(link);
+      driver.on('down', (link, reason) => {
+        // A link that was up lost its connection; one that was not failed to come up (each retry, with backoff).
+        const wasUp = links.delete(link);
         this.upState.set(driver.id, driver.health().up);
         this.metrics.linksUp.set({ connector: driver.id }, links.size);
+        this.log.warn({ connector: driver.id, link, linksUp: links.size, reason: maskDigits(reason) }, wasUp ? 'link down' : 'link failed to come up');
       });
       await driver.start(sink);
       const worker = new ConnectorWorker({
@@ -199,7 +217,7 @@ export class Gateway {
           // The change is stored; events nobody could take (Kafka and the outbox both away) are counted, and
           // must not stop the message from going out. Receipts, by contrast, fail so that they come again.
           changed: (applied, change) => this.changed(applied, change).catch(() => this.metrics.eventsFailed.inc()),
-          submitted: (connector, outcome, acceptedAt) => this.submitted(connector, outcome, acceptedAt),
+          submitted: (connector, outcome, acceptedAt, messageId) => this.submitted(connector, outcome, acceptedAt, messageId),
           reclaimed: (connector, count) => this.metrics.reclaimed.inc({ connector }, count),
         },
       });
@@ -211,10 +229,7 @@ export class Gateway {
       this.sender = new WebhookSender({
         queue: this.options.backend.webhooks,
         ...this.options.webhooks,
-        observer: {
-          delivered: () => this.metrics.webhooks.inc({ outcome: 'delivered' }),
-          failed: () => this.metrics.webhooks.inc({ outcome: 'failed' }),
-        },
+        observer: webhookObserver(this.metrics, this.log),
       });
       this.sender.start();
     }
@@ -309,7 +324,13 @@ export class Gateway {
       throw gatewayError('GW_NOT_CANCELABLE', `${id} is ${record.status}`, { id, status: record.status });
     }
     const at = this.now();
-    const change: MessageChange = { at, status: 'canceled', timeline: [{ at, event: 'canceled' }] };
+    // Its parts were never sent: they become canceled too (a part that left meanwhile keeps its status).
+    const change: MessageChange = {
+      at,
+      status: 'canceled',
+      parts: record.parts.map((part) => ({ seq: part.seq, status: 'canceled' as const })),
+      timeline: [{ at, event: 'canceled' }],
+    };
     const applied = await this.options.backend.store.apply(id, change);
     if (applied === undefined) throw gatewayError('GW_NOT_FOUND', id, { id });
     await this.changed(applied, change);
@@ -366,9 +387,18 @@ export class Gateway {
     await Promise.all(published);
   }
 
-  private submitted(connector: string, outcome: PartOutcome, acceptedAt: number): void {
+  private submitted(connector: string, outcome: PartOutcome, acceptedAt: number, messageId: string): void {
     this.metrics.submits.inc({ connector, status: outcome.status === 'failed' ? outcome.error.code : outcome.status });
-    if (outcome.status === 'submitted') this.metrics.acceptToSubmit.observe({ connector }, (this.now() - acceptedAt) / 1000);
+    if (outcome.status === 'submitted') {
+      this.metrics.acceptToSubmit.observe({ connector }, (this.now() - acceptedAt) / 1000);
+      return;
+    }
+    // An expected failure: one line with its code, no stack (the error's text may name the number: masked).
+    const { error } = outcome;
+    this.log.warn(
+      { connector, messageId, seq: outcome.seq, outcome: outcome.status, code: error.code, retriable: error.retriable, error: maskDigits(error.message) },
+      outcome.status === 'unknown' ? 'submit outcome unknown' : 'submit failed',
+    );
   }
 
   private async inbound(message: InboundMessage): Promise<void> {
@@ -388,7 +418,10 @@ export class Gateway {
         // A replay of a known event, or a full memory queue that refuses rather than grows.
         else this.metrics.webhookJobs.inc({ outcome: 'dropped' });
       },
-      () => this.metrics.webhooks.inc({ outcome: 'failed' }),
+      (error: unknown) => {
+        this.metrics.webhookJobs.inc({ outcome: 'failed' });
+        this.log.warn({ eventId: event.id, code: (error as { code?: unknown }).code, error: maskDigits(error instanceof Error ? error.message : String(error)) }, 'webhook job not queued');
+      },
     );
   }
 

@@ -37,6 +37,8 @@ export { AccountRegistry, hashApiKey } from './accounts/account-registry.ts';
 export type { AccountConfig, AccountLimits } from './accounts/account-registry.ts';
 export { signWebhook, verifyWebhook, SIGNATURE_HEADER } from './webhooks/webhook-signature.ts';
 export { GatewayMetrics } from './metrics/gateway-metrics.ts';
+export { SILENT_LOG } from './log/gateway-log.ts';
+export type { GatewayLog, LogFields } from './log/gateway-log.ts';
 export type * from './events/gateway-event.ts';
 export type { EventLog } from './ports/event-log.ts';
 export { MemoryEventLog } from './adapters/memory/memory-event-log.ts';

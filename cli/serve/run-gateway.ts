@@ -17,6 +17,7 @@ import {
   Gateway,
   GatewayMetrics,
   gatewayError,
+  type GatewayLog,
   KafkaPipeline,
   kafkaSettings,
   loadPortingFile,
@@ -157,11 +158,13 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     maxBacklogPerConnector: config.dispatch.maxBacklogPerConnector,
     ...(pipeline === undefined ? {} : { events: pipeline.events, receiptLog: pipeline.events }),
     ...(options.now === undefined ? {} : { now: options.now }),
+    log: appLog(logTo),
   });
-  await gateway.start();
-  await pipeline?.startConsumers(gateway);
+  // The app (and so its logger) exists before the gateway starts: links coming up are logged from the first.
   const app = await buildApp({ gateway, logger: { level: options.logLevel ?? 'info' } });
   logTo.app = app;
+  await gateway.start();
+  await pipeline?.startConsumers(gateway);
   const address = await app.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
   const reloadOnce = async (): Promise<GatewayReload> => {
     try {
@@ -213,5 +216,14 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
       await backend.close();
       await porting.close();
     },
+  };
+}
+
+/** The gateway core logs through the HTTP app's pino logger, which is built after the core. */
+function appLog(to: { readonly app?: FastifyInstance }): GatewayLog {
+  return {
+    info: (fields, message) => to.app?.log.info(fields, message),
+    warn: (fields, message) => to.app?.log.warn(fields, message),
+    error: (fields, message) => to.app?.log.error(fields, message),
   };
 }

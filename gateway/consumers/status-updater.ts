@@ -13,6 +13,8 @@ import type { ReceiptOutcome } from '../receipts/receipt-processor.ts';
 export interface ReceiptApplier {
   applyReceipt(receipt: Receipt): Promise<ReceiptOutcome>;
   republishFor(receipt: Receipt): Promise<void>;
+  /** Counts a receipt given up after the hold time (it is parked next). */
+  receiptGivenUp(receipt: Receipt): void;
 }
 
 export interface StatusUpdaterOptions {
@@ -76,7 +78,10 @@ export class StatusUpdater {
       for (const receipt of left) if ((await this.options.gateway.applyReceipt(receipt)) === 'unmatched') still.push(receipt);
       left = still;
     }
-    for (const receipt of left) await this.park({ reason: 'no-matching-part', receipt: receiptRecord(receipt) });
+    for (const receipt of left) {
+      this.options.gateway.receiptGivenUp(receipt);
+      await this.park({ reason: 'no-matching-part', receipt: receiptRecord(receipt) });
+    }
   }
 
   private read(value: string | undefined): Receipt | undefined {

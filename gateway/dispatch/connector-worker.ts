@@ -24,8 +24,8 @@ import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicyConfig } from './ret
 export interface DispatchObserver {
   /** A message changed (for events, webhooks and metrics). */
   changed(applied: AppliedChange, change: MessageChange): Promise<void> | void;
-  /** A part outcome, for metrics. */
-  submitted?(connectorId: string, outcome: PartOutcome, acceptedAt: number): void;
+  /** A part outcome, for metrics and logs. */
+  submitted?(connectorId: string, outcome: PartOutcome, acceptedAt: number, messageId: string): void;
   /** An entry was handed out again after its worker died: parts may be sent twice. */
   reclaimed?(connectorId: string, entries: number): void;
 }
@@ -310,7 +310,7 @@ export class ConnectorWorker {
     const retriable: number[] = [];
     const correlations: PartCorrelation[] = [];
     for (const outcome of result.parts) {
-      observer?.submitted?.(connectorId, outcome, envelope.createdAt);
+      observer?.submitted?.(connectorId, outcome, envelope.createdAt, envelope.id);
       if (outcome.status === 'submitted') {
         parts.push({ seq: outcome.seq, status: 'submitted', connectorId, carrierMessageId: outcome.carrierMessageId, submittedAt: at });
         timeline.push({ at, event: 'part:submitted', seq: outcome.seq, connectorId, detail: outcome.carrierMessageId });

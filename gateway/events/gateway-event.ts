@@ -15,6 +15,7 @@ export interface PartView {
   readonly error?: { readonly code: string; readonly message: string };
   readonly submittedAt?: string;
   readonly doneAt?: string;
+  readonly carrierDoneAt?: string;
 }
 
 export interface MessageStatusEvent {
@@ -108,6 +109,7 @@ export function partViews(record: MessageRecord): PartView[] {
     ...(part.error === undefined ? {} : { error: part.error }),
     ...(part.submittedAt === undefined ? {} : { submittedAt: new Date(part.submittedAt).toISOString() }),
     ...(part.doneAt === undefined ? {} : { doneAt: new Date(part.doneAt).toISOString() }),
+    ...(part.carrierDoneAt === undefined ? {} : { carrierDoneAt: new Date(part.carrierDoneAt).toISOString() }),
   }));
 }
 

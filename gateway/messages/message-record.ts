@@ -27,8 +27,12 @@ export interface PartState {
   readonly carrierMessageId?: string;
   readonly raw?: PartRaw;
   readonly error?: { readonly code: string; readonly message: string };
+  /** When the gateway recorded the submit (gateway clock). */
   readonly submittedAt?: number;
+  /** When the gateway learned the final state (gateway clock, so never before `submittedAt`). */
   readonly doneAt?: number;
+  /** The carrier's own "done date" from the receipt (carrier clock, which may differ from the gateway's). */
+  readonly carrierDoneAt?: number;
 }
 
 export interface TimelineEntry {

@@ -2,11 +2,12 @@
  * One status model for every transport (see the architecture notes and the README's state machine):
  *   message: accepted -> queued -> (scheduled) -> sending -> submitted -> delivered | undelivered | expired |
  *            failed | unknown | rejected | canceled
- *   part:    pending -> submitted -> delivered | undelivered | expired | failed | unknown
+ *   part:    pending -> submitted -> delivered | undelivered | expired | failed | unknown; pending -> canceled
  * A part is `unknown` when it may or may not have reached the handset and nothing more will tell: the submit was
  * written but never answered (or answered without an id), the carrier's receipt said UNKNOWN, or no final
  * receipt came within the receipt timeout (and query_sm, where offered, did not know either). It is final: it is
- * never resent, since a resend could put a second copy on the handset.
+ * never resent, since a resend could put a second copy on the handset. A part is `canceled` when its message was
+ * canceled before the part was sent (final; only a pending part becomes canceled).
  * Roll-up: failed, undelivered, expired as soon as one part is (in that precedence); otherwise unknown once every
  * part is delivered or unknown with at least one unknown; delivered when every part is.
  */
@@ -28,7 +29,7 @@ export const MESSAGE_STATUSES = [
 ] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
-export const PART_STATUSES = ['pending', 'submitted', 'delivered', 'undelivered', 'expired', 'failed', 'unknown'] as const;
+export const PART_STATUSES = ['pending', 'submitted', 'delivered', 'undelivered', 'expired', 'failed', 'unknown', 'canceled'] as const;
 export type PartStatus = (typeof PART_STATUSES)[number];
 
 const FINAL_MESSAGE: ReadonlySet<MessageStatus> = new Set([
@@ -40,7 +41,7 @@ const FINAL_MESSAGE: ReadonlySet<MessageStatus> = new Set([
   'rejected',
   'canceled',
 ]);
-const FINAL_PART: ReadonlySet<PartStatus> = new Set(['delivered', 'undelivered', 'expired', 'failed', 'unknown']);
+const FINAL_PART: ReadonlySet<PartStatus> = new Set(['delivered', 'undelivered', 'expired', 'failed', 'unknown', 'canceled']);
 
 export function isFinalMessageStatus(status: MessageStatus): boolean {
   return FINAL_MESSAGE.has(status);
@@ -111,6 +112,7 @@ export function rollUpParts(parts: readonly { readonly status: PartStatus }[]): 
         unknown += 1;
         break;
       case 'submitted':
+      case 'canceled':
         break;
     }
   }
@@ -133,4 +135,5 @@ export const PART_STATUS_LETTER: Readonly<Record<PartStatus, string>> = {
   expired: 'X',
   failed: 'F',
   unknown: 'K',
+  canceled: 'C',
 };

@@ -4,6 +4,8 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+const GAUGES_NAMED_TOTAL = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
 export class GatewayMetrics {
@@ -12,12 +14,22 @@ export class GatewayMetrics {
   readonly refused = new Counter({ name: 'smsgw_messages_refused_total', help: 'Messages refused, by error code', labelNames: ['reason'], registers: [this.registry] });
   readonly parts = new Counter({ name: 'smsgw_parts_total', help: 'Parts (segments) accepted, by encoding', labelNames: ['encoding'], registers: [this.registry] });
   readonly submits = new Counter({ name: 'smsgw_submits_total', help: 'Part submits, by connector and outcome', labelNames: ['connector', 'status'], registers: [this.registry] });
-  readonly receipts = new Counter({ name: 'smsgw_receipts_total', help: 'Receipts, by state and whether they matched a part', labelNames: ['state', 'matched'], registers: [this.registry] });
+  readonly receipts = new Counter({
+    name: 'smsgw_receipts_total',
+    help: 'Receipts, counted once: when they matched a part (at once or after being held) or when they were given up unmatched',
+    labelNames: ['connector', 'state', 'matched'],
+    registers: [this.registry],
+  });
   readonly receiptsUnmatched = new Counter({ name: 'smsgw_receipts_unmatched_total', help: 'Receipts given up after the hold time without a matching part', registers: [this.registry] });
   readonly messageStatus = new Counter({ name: 'smsgw_message_status_total', help: 'Message status changes', labelNames: ['status'], registers: [this.registry] });
   readonly inbound = new Counter({ name: 'smsgw_inbound_total', help: 'Inbound messages', labelNames: ['connector', 'complete'], registers: [this.registry] });
   readonly reclaimed = new Counter({ name: 'smsgw_queue_reclaimed_total', help: 'Queue entries taken over from a dead worker', labelNames: ['connector'], registers: [this.registry] });
-  readonly webhooks = new Counter({ name: 'smsgw_webhooks_total', help: 'Webhook deliveries, by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  readonly webhooks = new Counter({
+    name: 'smsgw_webhooks_total',
+    help: 'Webhook attempts as each ends, by outcome: delivered, retry (failed, tried again later), gave_up (failed, schedule over)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   readonly acceptToSubmit = new Histogram({ name: 'smsgw_accept_to_submit_seconds', help: 'From accept to submit_sm_resp / +CMGS of a part', labelNames: ['connector'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   readonly submitToReceipt = new Histogram({ name: 'smsgw_submit_to_receipt_seconds', help: 'From submit to final receipt of a part', labelNames: ['connector'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   readonly queueDepth = new Gauge({ name: 'smsgw_queue_depth', help: 'Queue entries waiting or pending, per connector and lane', labelNames: ['connector', 'lane'], registers: [this.registry] });
@@ -26,11 +38,21 @@ export class GatewayMetrics {
   readonly eventsFailed = new Counter({ name: 'smsgw_events_failed_total', help: 'Events neither Kafka nor the outbox took (both unreachable)', registers: [this.registry] });
   readonly outboxFallbacks = new Counter({ name: 'smsgw_event_outbox_fallbacks_total', help: 'Times Kafka failed a send and records went to the outbox', registers: [this.registry] });
   readonly receiptsParked = new Counter({ name: 'smsgw_receipts_parked_total', help: 'Receipts parked on the dead-letter topic, by reason', labelNames: ['reason'], registers: [this.registry] });
-  readonly webhookJobs = new Counter({ name: 'smsgw_webhook_jobs_total', help: 'Webhook jobs: added, duplicate (a replayed event from the events topic), dropped (known, or the memory queue is full)', labelNames: ['outcome'], registers: [this.registry] });
+  readonly webhookJobs = new Counter({
+    name: 'smsgw_webhook_jobs_total',
+    help: 'Webhook jobs: added, duplicate (a replayed event from the events topic), dropped (known, or the memory queue is full), failed (the queue was unreachable)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   readonly receiptTimeouts = new Counter({ name: 'smsgw_receipt_timeouts_total', help: 'Parts whose receipt wait ended, by how they were settled: query (query_sm answered) or timeout (unknown)', labelNames: ['connector', 'how'], registers: [this.registry] });
   readonly linksUp = new Gauge({ name: 'smsgw_links_up', help: 'Binds or modems up, per connector', labelNames: ['connector'], registers: [this.registry] });
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {
-    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'smsgw_' });
+    if (options.processMetrics !== false) {
+      collectDefaultMetrics({ register: this.registry, prefix: 'smsgw_' });
+      // Gauges named *_total break the exposition format's conventions (`promtool check metrics` refuses them), and
+      // each is the sum of its per-type gauge without the suffix (sum(smsgw_nodejs_active_handles) is the total).
+      for (const name of GAUGES_NAMED_TOTAL) this.registry.removeSingleMetric(`smsgw_${name}`);
+    }
   }
 }

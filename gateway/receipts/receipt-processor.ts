@@ -2,7 +2,8 @@
  * Receipts from either driver: find the part (the carrier id may come back in hex where the submit response gave
  * decimal, or the reverse), update it with the normalized state and the raw carrier values, and roll the message
  * up. A receipt can arrive before its submit response was stored (fast SMSCs do this): it is held and tried again
- * for a bounded time, then counted as unmatched, never dropped silently.
+ * for a bounded time, then counted as unmatched, never dropped silently. Each receipt is reported once to the
+ * observer: when it finally matches a part, or when it is given up.
  */
 import { messageIdCandidates } from '../../drivers/codec/index.ts';
 import type { Receipt } from '../../drivers/transport/index.ts';
@@ -14,7 +15,9 @@ import type { RecentCorrelations } from './recent-correlations.ts';
 export interface ReceiptObserver {
   /** Resolves once the change's events are out (a shared log's status updater commits only after that). */
   changed(applied: AppliedChange, change: MessageChange, hint: { readonly connector: string; readonly smscMessageId: string }): Promise<void> | void;
+  /** Once per receipt: when it matched a part (at once or after being held), or when it was given up unmatched. */
   receipt?(receipt: Receipt, matched: boolean): void;
+  /** A held receipt given up (hold time over, or the held receipts at their bound). */
   unmatched?(receipt: Receipt): void;
   /** A final receipt for a part submitted `ms` earlier. */
   submitToReceipt?(connectorId: string, ms: number): void;
@@ -57,12 +60,19 @@ export class ReceiptProcessor {
 
   /**
    * Applies the receipt if a part matches it now, and says whether it moved anything (a replayed or repeated
-   * receipt does not); never holds it (for callers that hold on their own).
+   * receipt does not); never holds it (for callers that hold on their own, and report a receipt they give up
+   * through `giveUp`). A receipt that does not match yet is not reported: it may still match.
    */
   async applyOnce(receipt: Receipt): Promise<ReceiptOutcome> {
     const outcome = await this.apply(receipt);
-    this.options.observer?.receipt?.(receipt, outcome !== 'unmatched');
+    if (outcome !== 'unmatched') this.options.observer?.receipt?.(receipt, true);
     return outcome;
+  }
+
+  /** Reports a receipt that no part claimed in time. */
+  giveUp(receipt: Receipt): void {
+    this.options.observer?.receipt?.(receipt, false);
+    this.options.observer?.unmatched?.(receipt);
   }
 
   /** The part a receipt stands for, if one is known. */
@@ -92,7 +102,9 @@ export class ReceiptProcessor {
           seq: correlation.seq,
           status,
           raw,
-          ...(receipt.final ? { doneAt: receipt.doneAt?.getTime() ?? at } : {}),
+          // doneAt on the gateway clock (comparable with submittedAt); the carrier's clock may differ, so its done
+          // date is kept beside it.
+          ...(receipt.final ? { doneAt: at, ...(receipt.doneAt === undefined ? {} : { carrierDoneAt: receipt.doneAt.getTime() }) } : {}),
         },
       ],
       rollUp: true,
@@ -119,7 +131,7 @@ export class ReceiptProcessor {
     const maxHeld = this.options.maxHeld ?? 100_000;
     if (this.held.length >= maxHeld) {
       const dropped = this.held.shift();
-      if (dropped !== undefined) this.options.observer?.unmatched?.(dropped.receipt);
+      if (dropped !== undefined) this.giveUp(dropped.receipt);
     }
     this.held.push({ receipt, since: this.now() });
     this.timer ??= setInterval(() => void this.retryHeld(), this.options.retryEveryMs ?? 250);
@@ -137,12 +149,12 @@ export class ReceiptProcessor {
       for (const entry of batch) {
         let matched = false;
         try {
-          matched = (await this.apply(entry.receipt)) !== 'unmatched';
+          matched = (await this.applyOnce(entry.receipt)) !== 'unmatched';
         } catch {
           matched = false;
         }
         if (matched) continue;
-        if (now - entry.since >= holdMs) this.options.observer?.unmatched?.(entry.receipt);
+        if (now - entry.since >= holdMs) this.giveUp(entry.receipt);
         else this.held.push(entry);
       }
       if (this.held.length === 0) this.stop();

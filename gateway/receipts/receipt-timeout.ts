@@ -66,7 +66,8 @@ export class ReceiptTimeout {
           seq: part.seq,
           status,
           raw: { messageState: answer.raw.messageState, ...(answer.raw.errorCode === undefined ? {} : { err: String(answer.raw.errorCode) }) },
-          doneAt: answer.doneAt?.getTime() ?? at,
+          doneAt: at,
+          ...(answer.doneAt === undefined ? {} : { carrierDoneAt: answer.doneAt.getTime() }),
         });
         timeline.push({ at, event: `part:${status}`, seq: part.seq, connectorId, detail: 'query_sm after the receipt timeout' });
         this.options.resolved?.(connectorId, 'query');

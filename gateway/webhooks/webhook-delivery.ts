@@ -13,8 +13,12 @@ export interface WebhookJob {
   readonly body: string;
 }
 
+/** Told of every attempt as it ends: delivered, failed and tried again later, or failed for the last time. */
 export interface WebhookObserver {
   delivered?(job: WebhookJob, attempts: number): void;
+  /** The attempt failed; the next one comes after `delayMs`. */
+  retrying?(job: WebhookJob, attempts: number, reason: string, delayMs: number): void;
+  /** The last attempt of the schedule failed: the job is given up. */
   failed?(job: WebhookJob, attempts: number, reason: string): void;
 }
 

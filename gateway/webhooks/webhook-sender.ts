@@ -68,21 +68,24 @@ export class WebhookSender {
     }
   }
 
+  /** One attempt, reported to the observer as soon as its outcome is known (not once the schedule ends). */
   private async attempt(job: StoredWebhookJob): Promise<void> {
     const result = await postWebhook(job, this.options.timeoutMs ?? 10_000, this.now());
     const attempts = job.attempts + 1;
+    const observer = this.options.observer;
     try {
       if (result.ok) {
+        observer?.delivered?.(job, attempts);
         await this.options.queue.finish(job.id);
-        this.options.observer?.delivered?.(job, attempts);
         return;
       }
       const wait = (this.options.schedule ?? DEFAULT_WEBHOOK_SCHEDULE)[attempts - 1];
       if (wait === undefined) {
+        observer?.failed?.(job, attempts, result.reason);
         await this.options.queue.finish(job.id);
-        this.options.observer?.failed?.(job, attempts, result.reason);
         return;
       }
+      observer?.retrying?.(job, attempts, result.reason, wait);
       await this.options.queue.retryAt({ ...job, attempts }, this.now() + wait);
     } catch {
       // Redis is away: the lease runs out and the job is tried again.

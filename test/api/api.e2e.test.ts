@@ -160,6 +160,8 @@ describe('batches, listings and cancel', () => {
     const canceled = await app.inject({ method: 'DELETE', url: `/v1/messages/${created.id}`, headers: auth });
     expect(canceled.statusCode).toBe(200);
     expect(canceled.json<{ status: string }>().status).toBe('canceled');
+    // Its parts were never sent: they are canceled too, not left pending.
+    expect(canceled.json<{ parts: { status: string }[] }>().parts.map((part) => part.status)).toEqual(['canceled']);
     const again = await app.inject({ method: 'DELETE', url: `/v1/messages/${created.id}`, headers: auth });
     expect(again.statusCode).toBe(409);
     expect(again.json<{ code: string }>().code).toBe('GW_NOT_CANCELABLE');

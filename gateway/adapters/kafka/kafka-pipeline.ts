@@ -14,6 +14,7 @@ import type { GatewayMetrics } from '../../metrics/gateway-metrics.ts';
 import { StatusUpdater } from '../../consumers/status-updater.ts';
 import { UsageConsumer } from '../../consumers/usage-consumer.ts';
 import { WebhookFeeder } from '../../consumers/webhook-feeder.ts';
+import { webhookObserver } from '../../webhooks/webhook-observer.ts';
 import { WebhookSender } from '../../webhooks/webhook-sender.ts';
 import { DEFAULT_KEY_PREFIX, redisKeys } from '../redis/redis-keys.ts';
 import { RedisOutbox } from '../redis/redis-outbox.ts';
@@ -119,10 +120,7 @@ export class KafkaPipeline {
       const sender = new WebhookSender({
         queue: this.webhookQueue,
         ...this.options.webhooks,
-        observer: {
-          delivered: () => metrics?.webhooks.inc({ outcome: 'delivered' }),
-          failed: () => metrics?.webhooks.inc({ outcome: 'failed' }),
-        },
+        observer: webhookObserver(metrics, gateway.log),
       });
       this.sender = sender;
       sender.start();

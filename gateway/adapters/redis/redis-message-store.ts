@@ -85,15 +85,21 @@ local c = tonumber(ARGV[5])
 local ps = redis.call('HGET', KEYS[1], 'ps')
 local moved = {}
 -- A receipt can land before the submit outcome that precedes it: a final part keeps its status.
-local finalPart = { D = true, U = true, X = true, F = true, K = true }
-local letterStatus = { D = 'delivered', U = 'undelivered', X = 'expired', F = 'failed', K = 'unknown' }
+local finalPart = { D = true, U = true, X = true, F = true, K = true, C = true }
+local letterStatus = { D = 'delivered', U = 'undelivered', X = 'expired', F = 'failed', K = 'unknown', C = 'canceled' }
 for i = 0, k - 1 do
   local seq = tonumber(ARGV[8 + 3 * i])
-  if seq >= 1 and seq <= #ps then
+  local letter = ARGV[10 + 3 * i]
+  -- Canceling stops parts not yet sent; a part already on its way keeps its status.
+  if seq >= 1 and seq <= #ps and not (letter == 'C' and ps:sub(seq, seq) ~= 'P') then
     local part = cjson.decode(redis.call('HGET', KEYS[1], 'p' .. seq))
-    local letter = ARGV[10 + 3 * i]
     local current = ps:sub(seq, seq)
     local keep = finalPart[current] and letter ~= '' and not finalPart[letter]
+    -- Entering submitted or delivered drops an earlier attempt's error and raw values.
+    if not keep and current ~= letter and (letter == 'S' or letter == 'D') then
+      part['error'] = nil
+      part['raw'] = nil
+    end
     for field, value in pairs(cjson.decode(ARGV[9 + 3 * i])) do part[field] = value end
     if keep then
       part['status'] = letterStatus[current]

@@ -141,13 +141,14 @@ export function messageBackendContract(name: string, create: () => Promise<Messa
     test('the stored roll-up equals the reference for any sequence of part changes', async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.tuple(fc.integer({ min: 1, max: 4 }), fc.constantFrom<PartStatus>(...PART_STATUSES)), { minLength: 1, maxLength: 8 }),
+          fc.array(fc.tuple(fc.integer({ min: 1, max: 4 }), fc.constantFrom<PartStatus>(...PART_STATUSES), fc.boolean()), { minLength: 1, maxLength: 8 }),
           async (changes) => {
             const record = makeRecord();
             await backend.store.insert(record, queue('prop'));
             let expected: MessageRecord = record;
-            for (const [index, [seq, status]] of changes.entries()) {
-              const change = { at: 100 + index, parts: [{ seq, status }], rollUp: true, timeline: [] };
+            for (const [index, [seq, status, withError]] of changes.entries()) {
+              const attempt = withError ? { error: { code: 'SMPP_THROTTLED', message: `attempt ${index}` }, raw: { commandStatus: 88 } } : {};
+              const change = { at: 100 + index, parts: [{ seq, status, ...attempt }], rollUp: true, timeline: [] };
               const previous = expected.status;
               expected = applyChange(expected, change);
               const stored = await backend.store.apply(record.envelope.id, change);
@@ -224,6 +225,42 @@ export function messageBackendContract(name: string, create: () => Promise<Messa
       expect(stored?.status).toBe('delivered');
       expect(stored?.parts[0]).toMatchObject({ status: 'delivered', carrierMessageId: 'c-9', raw: { stat: 'DELIVRD' } });
       expect(applyChange(record, { at: 40, parts: [{ seq: 1, status: 'failed' }], timeline: [] }).parts[0]?.status).toBe('failed');
+    });
+
+    test('a part entering submitted or delivered drops the error and raw values of an earlier failed attempt', async () => {
+      const record = makeRecord();
+      const id = record.envelope.id;
+      await backend.store.insert(record, queue());
+      const throttled = { code: 'SMPP_THROTTLED', message: 'throttled' };
+      await backend.store.apply(id, { at: 50, parts: [{ seq: 1, connectorId: 'smsc-a', error: throttled, raw: { commandStatus: 88 } }, { seq: 2, connectorId: 'smsc-a', error: throttled }], timeline: [] });
+      await backend.store.apply(id, { at: 51, parts: [{ seq: 1, status: 'submitted', carrierMessageId: 'c-1', submittedAt: 51 }], timeline: [] });
+      expect((await backend.store.get(id))?.parts[0]).toEqual({ seq: 1, status: 'submitted', connectorId: 'smsc-a', carrierMessageId: 'c-1', submittedAt: 51 });
+      await backend.store.apply(id, { at: 52, parts: [{ seq: 1, status: 'delivered', raw: { stat: 'DELIVRD' }, doneAt: 52 }, { seq: 2, status: 'delivered', doneAt: 52 }], timeline: [] });
+      const stored = await backend.store.get(id);
+      expect(stored?.parts[0]).toEqual({ seq: 1, status: 'delivered', connectorId: 'smsc-a', carrierMessageId: 'c-1', submittedAt: 51, raw: { stat: 'DELIVRD' }, doneAt: 52 });
+      expect(stored?.parts[1]).toEqual({ seq: 2, status: 'delivered', connectorId: 'smsc-a', doneAt: 52 });
+      // A failure keeps (and replaces) its error.
+      await backend.store.apply(id, { at: 53, parts: [{ seq: 3, error: throttled }], timeline: [] });
+      await backend.store.apply(id, { at: 54, parts: [{ seq: 3, status: 'failed', error: { code: 'SMPP_INVALID_DEST', message: 'x' } }], timeline: [] });
+      expect((await backend.store.get(id))?.parts[2]).toEqual({ seq: 3, status: 'failed', error: { code: 'SMPP_INVALID_DEST', message: 'x' } });
+    });
+
+    test('canceling marks the pending parts canceled; a part already sent keeps its status', async () => {
+      const record = makeRecord();
+      const id = record.envelope.id;
+      await backend.store.insert(record, queue());
+      await backend.store.apply(id, { at: 60, parts: [{ seq: 1, status: 'submitted', carrierMessageId: 'c-1' }], timeline: [] });
+      const applied = await backend.store.apply(id, {
+        at: 61,
+        status: 'canceled',
+        parts: record.parts.map((part) => ({ seq: part.seq, status: 'canceled' as const, carrierMessageId: 'never' })),
+        timeline: [{ at: 61, event: 'canceled' }],
+      });
+      expect(applied?.movedParts).toEqual(record.parts.slice(1).map((part) => part.seq));
+      const stored = await backend.store.get(id);
+      expect(stored?.status).toBe('canceled');
+      expect(stored?.parts.map((part) => part.status)).toEqual(['submitted', ...record.parts.slice(1).map(() => 'canceled')]);
+      expect(stored?.parts[0]?.carrierMessageId).toBe('c-1');
     });
 
     test('inbound messages are listed per account, newest first, down to a time and a limit', async () => {

@@ -39,6 +39,18 @@ describe('ReceiptProcessor', () => {
     expect(processor.heldCount).toBe(0);
   });
 
+  test('a part keeps the gateway clock in doneAt (never before submittedAt) and the carrier clock in carrierDoneAt', async () => {
+    const backend = createMemoryBackend();
+    const record = makeRecord({ text: 'one part' });
+    await backend.store.insert(record, { kind: 'queue', connectorId: 'smsc', lane: 'normal', attempt: 0 });
+    await backend.store.apply(record.envelope.id, { at: 1_000, parts: [{ seq: 1, status: 'submitted', submittedAt: 1_000 }], rollUp: true, timeline: [] });
+    await backend.store.correlate('smsc', 'ab', { messageId: record.envelope.id, seq: 1, submittedAt: 1_000 }, 60_000);
+    const processor = new ReceiptProcessor({ store: backend.store, now: () => 4_000, observer: { changed: () => undefined } });
+    // The carrier's clock runs behind: its done date is before the gateway's submit.
+    await processor.handle({ ...receipt('ab'), doneAt: new Date(400) });
+    expect((await backend.store.get(record.envelope.id))?.parts[0]).toMatchObject({ status: 'delivered', submittedAt: 1_000, doneAt: 4_000, carrierDoneAt: 400 });
+  });
+
   test('a receipt that overtakes its correlation is held, then matched once the correlation is known', async () => {
     const backend = createMemoryBackend();
     const record = makeRecord({ text: 'one part' });
@@ -47,21 +59,32 @@ describe('ReceiptProcessor', () => {
     const matched: boolean[] = [];
     const processor = new ReceiptProcessor({ store: backend.store, recent, retryEveryMs: 20, observer: { changed: () => undefined, receipt: (_r, m) => matched.push(m) } });
     await processor.handle(receipt('abc'));
-    expect(matched).toEqual([false]);
+    // Not counted while held: it may still match.
+    expect(matched).toEqual([]);
     expect(processor.heldCount).toBe(1);
     recent.set('smsc', 'abc', { messageId: record.envelope.id, seq: 1 });
     await until(async () => (await backend.store.get(record.envelope.id))?.parts[0]?.status === 'delivered');
     expect(processor.heldCount).toBe(0);
+    // Counted once, as matched.
+    expect(matched).toEqual([true]);
     processor.stop();
   });
 
   test('a receipt that never matches is given up after the hold time and counted, never dropped silently', async () => {
     const backend = createMemoryBackend();
     const unmatched: string[] = [];
-    const processor = new ReceiptProcessor({ store: backend.store, holdMs: 50, retryEveryMs: 10, observer: { changed: () => undefined, unmatched: (r) => unmatched.push(r.carrierMessageId) } });
+    const counted: boolean[] = [];
+    const processor = new ReceiptProcessor({
+      store: backend.store,
+      holdMs: 50,
+      retryEveryMs: 10,
+      observer: { changed: () => undefined, unmatched: (r) => unmatched.push(r.carrierMessageId), receipt: (_r, matched) => counted.push(matched) },
+    });
     await processor.handle(receipt('nobody'));
     await until(() => unmatched.length === 1);
     expect(unmatched).toEqual(['nobody']);
+    // Tried again several times meanwhile, yet counted once, as unmatched.
+    expect(counted).toEqual([false]);
     expect(processor.heldCount).toBe(0);
   });
 
