@@ -23,9 +23,11 @@ import type { AppliedChange, MessagePage, MessageQuery } from './ports/message-s
 import { ReceiptProcessor, type ReceiptOutcome } from './receipts/receipt-processor.ts';
 import { RecentCorrelations } from './receipts/recent-correlations.ts';
 import { ReceiptTimeout } from './receipts/receipt-timeout.ts';
+import { AddressList } from './net/address-list.ts';
 import type { WebhookSettings } from './webhooks/webhook-delivery.ts';
 import { accountOf, mayCallBack, webhookJobFor } from './webhooks/webhook-job.ts';
 import { WebhookSender } from './webhooks/webhook-sender.ts';
+import { WebhookTargets } from './webhooks/webhook-targets.ts';
 
 export interface GatewayOptions {
   readonly backend: MessageBackend;
@@ -75,6 +77,8 @@ export class Gateway {
   private readonly upState = new Map<string, boolean>();
   private readonly recent = new RecentCorrelations();
   private readonly drivers = new Map<string, Driver>();
+  /** Where callbacks may go: checked for each message's callbackUrl at submit. */
+  private readonly webhookTargets: WebhookTargets;
   private timers: NodeJS.Timeout[] = [];
   private started = false;
   private stopping = false;
@@ -85,6 +89,7 @@ export class Gateway {
     this.accounts = new AccountRegistry(options.accounts);
     this.metrics = options.metrics ?? new GatewayMetrics();
     this.events = options.events ?? new MemoryEventLog();
+    this.webhookTargets = new WebhookTargets(AddressList.parse(options.webhooks?.allow ?? [], 'webhooks.allow', { hosts: true }));
     for (const driver of options.drivers) this.drivers.set(driver.id, driver);
     this.accept = new AcceptService({
       router: options.router,
@@ -206,6 +211,7 @@ export class Gateway {
         observer: {
           delivered: () => this.metrics.webhooks.inc({ outcome: 'delivered' }),
           failed: () => this.metrics.webhooks.inc({ outcome: 'failed' }),
+          refused: () => this.metrics.webhooks.inc({ outcome: 'refused' }),
         },
       });
       this.sender.start();
@@ -235,6 +241,7 @@ export class Gateway {
     try {
       if (this.stopping) throw gatewayError('GW_STORE_UNAVAILABLE', 'the gateway is shutting down');
       if (!this.events.accepting) throw gatewayError('GW_EVENTS_BACKLOGGED', 'Kafka is unreachable and the event outbox is full');
+      if (request.callbackUrl !== undefined) this.checkCallback(account, request.callbackUrl);
       const accepted = await this.accept.accept(account, request, idempotencyKey);
       if (!accepted.duplicate) {
         this.metrics.accepted.inc({ account: account.id, lane: request.priority ?? 'auto' });
@@ -247,11 +254,31 @@ export class Gateway {
     }
   }
 
+  /**
+   * Submits every request, 64 at a time. Every BATCH_TICK_ITEMS items the batch yields to the event loop
+   * (setImmediate), so that other requests (health checks among them) are served while a large batch goes in:
+   * with the memory store an accept never waits on I/O, and without the yield a 10,000-item batch would hold
+   * the loop for its whole duration.
+   */
   async submitBatch(accountId: string, requests: readonly SubmitRequest[]): Promise<BatchItemResult[]> {
     const results = new Array<BatchItemResult>(requests.length);
     let next = 0;
+    let sinceYield = 0;
+    // Every worker waits on the same pause: the loop only moves on once no worker has work in the microtask queue.
+    let pause: Promise<void> | undefined;
     const worker = async (): Promise<void> => {
       while (next < requests.length) {
+        if (sinceYield >= BATCH_TICK_ITEMS) {
+          sinceYield = 0;
+          pause = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+            pause = undefined;
+          });
+        }
+        if (pause !== undefined) {
+          await pause;
+          continue;
+        }
+        sinceYield += 1;
         const index = next;
         next += 1;
         try {
@@ -263,6 +290,15 @@ export class Gateway {
     };
     await Promise.all(Array.from({ length: Math.min(64, requests.length) }, worker));
     return results;
+  }
+
+  /** A message's own callbackUrl needs the account's secret (to sign) and an allowed target; never dropped silently. */
+  private checkCallback(account: AccountConfig, url: string): void {
+    if (account.callbackSecret === undefined) {
+      throw gatewayError('GW_CALLBACK_WITHOUT_SECRET', `account ${account.id} has no callbackSecret: callbacks could not be signed, so callbackUrl is refused`, { field: 'callbackUrl' });
+    }
+    const refusal = this.webhookTargets.refusal(url);
+    if (refusal !== undefined) throw gatewayError('GW_CALLBACK_URL_REFUSED', `callbackUrl ${refusal}`, { field: 'callbackUrl' });
   }
 
   async get(accountId: string, id: string): Promise<MessageRecord> {
@@ -432,6 +468,9 @@ export class Gateway {
     }
   }
 }
+
+/** Items a batch submits between two yields to the event loop. */
+const BATCH_TICK_ITEMS = 256;
 
 /** What a receipt knows of its part beyond the change itself (for the part's event). */
 interface PartHint {

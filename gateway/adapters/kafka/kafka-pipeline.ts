@@ -14,6 +14,7 @@ import type { GatewayMetrics } from '../../metrics/gateway-metrics.ts';
 import { StatusUpdater } from '../../consumers/status-updater.ts';
 import { UsageConsumer } from '../../consumers/usage-consumer.ts';
 import { WebhookFeeder } from '../../consumers/webhook-feeder.ts';
+import type { WebhookSettings } from '../../webhooks/webhook-delivery.ts';
 import { WebhookSender } from '../../webhooks/webhook-sender.ts';
 import { DEFAULT_KEY_PREFIX, redisKeys } from '../redis/redis-keys.ts';
 import { RedisOutbox } from '../redis/redis-outbox.ts';
@@ -39,7 +40,7 @@ export interface KafkaPipelineOptions {
   readonly owner: string;
   readonly metrics?: GatewayMetrics;
   readonly log?: KafkaLog;
-  readonly webhooks?: { readonly schedule?: readonly number[]; readonly concurrency?: number; readonly timeoutMs?: number };
+  readonly webhooks?: WebhookSettings;
   /** Which consumer groups this process joins (default all). */
   readonly roles?: readonly ConsumerRole[];
   /** Commit consumer offsets at most this often (default after every batch). */
@@ -122,6 +123,7 @@ export class KafkaPipeline {
         observer: {
           delivered: () => metrics?.webhooks.inc({ outcome: 'delivered' }),
           failed: () => metrics?.webhooks.inc({ outcome: 'failed' }),
+          refused: () => metrics?.webhooks.inc({ outcome: 'refused' }),
         },
       });
       this.sender = sender;
