@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccountConfig, Gateway } from '../gateway/index.ts';
 import { apiError } from './errors.ts';
-import type { TokenBuckets } from './token-bucket.ts';
+import { bucketCapacity, type TokenBuckets } from './token-bucket.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,7 +15,10 @@ export function accountOf(request: FastifyRequest): AccountConfig {
   return request.account;
 }
 
-/** Bearer API keys (compared as hashes) and per-account request rate limits on every /v1 route. */
+/**
+ * Bearer API keys (compared as hashes), per-account IP allow-lists and request rate limits on every /v1 route,
+ * all in onRequest: a refused request's body is never read.
+ */
 export function registerAuth(app: FastifyInstance, gateway: Gateway, buckets: TokenBuckets): void {
   app.decorateRequest('account', null);
   app.addHook('onRequest', async (request, reply) => {
@@ -24,6 +27,7 @@ export function registerAuth(app: FastifyInstance, gateway: Gateway, buckets: To
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const account = match?.[1] === undefined ? undefined : gateway.accounts.authenticate(match[1]);
     if (account === undefined) throw apiError('API_UNAUTHORIZED');
+    if (!gateway.accounts.allowsAddress(account, request.ip)) throw apiError('API_IP_NOT_ALLOWED', `${request.ip} may not use account ${account.id}`);
     request.account = account;
     const rate = account.limits?.requestsPerSecond;
     if (rate !== undefined) {
@@ -36,10 +40,21 @@ export function registerAuth(app: FastifyInstance, gateway: Gateway, buckets: To
   });
 }
 
-/** Message rate limit: `count` messages against the account's messages-per-second budget. */
+/**
+ * Message rate limit: `count` messages against the account's messages-per-second budget, whose bucket holds
+ * twice the rate (at least 1). A batch larger than that is refused whole (API_BATCH_EXCEEDS_BURST): it could
+ * never be admitted, so a 429 would only invite retries.
+ */
 export function takeMessageBudget(buckets: TokenBuckets, account: AccountConfig, count: number, setRetryAfter: (seconds: number) => void): void {
   const rate = account.limits?.messagesPerSecond;
   if (rate === undefined) return;
+  const capacity = bucketCapacity(rate);
+  if (count > capacity) {
+    throw apiError('API_BATCH_EXCEEDS_BURST', `${count} messages; at ${rate} messages per second at most ${Math.floor(capacity)} go in one request`, {
+      field: 'messages',
+      limit: Math.floor(capacity),
+    });
+  }
   const wait = buckets.take(`msg:${account.id}`, rate, count);
   if (wait > 0) {
     setRetryAfter(wait);

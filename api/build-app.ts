@@ -21,10 +21,30 @@ export interface BuildAppOptions {
   readonly gateway: Gateway;
   readonly logger?: FastifyServerOptions['logger'];
   readonly now?: () => number;
+  /** The `server` settings this app uses: timeouts for slow clients, and the /metrics token. */
+  readonly server?: ServerSettings;
+}
+
+export interface ServerSettings {
+  /** Time for a client to send the request headers (default 10 s), and the whole request with its body (60 s). */
+  readonly headersTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection is kept (default 5 s). */
+  readonly keepAliveTimeoutMs?: number;
+  /** When set, GET /metrics answers only `Authorization: Bearer <metricsToken>`. */
+  readonly metricsToken?: string;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const headersTimeout = options.server?.headersTimeoutMs ?? 10_000;
+  const requestTimeout = options.server?.requestTimeoutMs ?? 60_000;
+  const keepAliveTimeout = options.server?.keepAliveTimeoutMs ?? 5_000;
   const app = Fastify({
+    // Slow or stalled clients (half-sent headers or bodies) are cut off instead of holding connections; Node checks
+    // the header and request timeouts every connectionsCheckingInterval, so that follows the smaller one.
+    requestTimeout,
+    keepAliveTimeout,
+    http: { headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersTimeout / 2))) },
     logger: withMaskedRequests(options.logger ?? false),
     // A body field the schema does not know is an error to report, never something to drop silently.
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
@@ -77,7 +97,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   messageRoutes(app, options.gateway, buckets);
   batchRoutes(app, options.gateway, buckets);
   inboundRoutes(app, options.gateway);
-  operationsRoutes(app, options.gateway);
+  operationsRoutes(app, options.gateway, options.server?.metricsToken);
   app.get('/openapi.json', { schema: { hide: true } }, () => Promise.resolve(app.swagger()));
   await app.ready();
   return app;

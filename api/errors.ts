@@ -12,6 +12,8 @@ export const API_ERRORS = {
   API_BODY_NOT_UTF8: { message: 'request body is not valid UTF-8', retriable: false },
   API_BATCH_TOO_LARGE: { message: 'a batch holds at most 10,000 messages', retriable: false },
   API_NOT_FOUND: { message: 'no such resource', retriable: false },
+  API_IP_NOT_ALLOWED: { message: "the client address is not in the account's allowedIps", retriable: false },
+  API_BATCH_EXCEEDS_BURST: { message: "the batch holds more messages than the account's rate limit can ever admit at once", retriable: false },
   API_INTERNAL: { message: 'internal error', retriable: true },
 } as const satisfies ErrorTable<string>;
 
@@ -32,6 +34,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   API_BODY_NOT_UTF8: 400,
   API_BATCH_TOO_LARGE: 413,
   API_NOT_FOUND: 404,
+  API_IP_NOT_ALLOWED: 403,
+  API_BATCH_EXCEEDS_BURST: 413,
   API_INTERNAL: 500,
   GW_NOT_FOUND: 404,
   GW_NOT_CANCELABLE: 409,
@@ -41,6 +45,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   GW_SCHEDULE_IN_PAST: 400,
   GW_CONTROL_CHARACTER: 400,
   GW_IDEMPOTENCY_CONFLICT: 409,
+  GW_CALLBACK_URL_REFUSED: 400,
+  GW_CALLBACK_WITHOUT_SECRET: 422,
   GW_STORE_UNAVAILABLE: 503,
   GW_EVENTS_UNAVAILABLE: 503,
   GW_EVENTS_BACKLOGGED: 503,

@@ -17,6 +17,8 @@ export const GW_ERRORS = {
   GW_EVENTS_BACKLOGGED: { message: 'the event outbox is full while Kafka is unreachable; new messages are refused until it drains', retriable: true },
   GW_NOT_CANCELABLE: { message: 'the message is past the point where it can be canceled', retriable: false },
   GW_BACKLOG_FULL: { message: 'too many messages wait for this connector; new ones are refused until the backlog shrinks', retriable: true },
+  GW_CALLBACK_URL_REFUSED: { message: 'the callback URL is not an allowed webhook target', retriable: false },
+  GW_CALLBACK_WITHOUT_SECRET: { message: 'the account has no callbackSecret, so its callbacks cannot be signed', retriable: false },
   GW_RECEIPT_TIMEOUT: { message: 'no final receipt came for the part by the receipt timeout; its delivery is unknown', retriable: false },
 } as const satisfies ErrorTable<string>;
 

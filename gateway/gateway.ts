@@ -25,10 +25,12 @@ import type { AppliedChange, MessagePage, MessageQuery } from './ports/message-s
 import { ReceiptProcessor, type ReceiptOutcome } from './receipts/receipt-processor.ts';
 import { RecentCorrelations } from './receipts/recent-correlations.ts';
 import { ReceiptTimeout } from './receipts/receipt-timeout.ts';
+import { AddressList } from './net/address-list.ts';
 import type { WebhookSettings } from './webhooks/webhook-delivery.ts';
 import { accountOf, mayCallBack, webhookJobFor } from './webhooks/webhook-job.ts';
 import { webhookObserver } from './webhooks/webhook-observer.ts';
 import { WebhookSender } from './webhooks/webhook-sender.ts';
+import { WebhookTargets } from './webhooks/webhook-targets.ts';
 
 export interface GatewayOptions {
   readonly backend: MessageBackend;
@@ -92,6 +94,8 @@ export class Gateway {
   private readonly upState = new Map<string, boolean>();
   private readonly recent = new RecentCorrelations();
   private readonly drivers = new Map<string, Driver>();
+  /** Where callbacks may go: checked for each message's callbackUrl at submit. */
+  private readonly webhookTargets: WebhookTargets;
   private timers: NodeJS.Timeout[] = [];
   private started = false;
   private stopping = false;
@@ -103,6 +107,7 @@ export class Gateway {
     this.metrics = options.metrics ?? new GatewayMetrics();
     this.log = options.log ?? SILENT_LOG;
     this.events = options.events ?? new MemoryEventLog();
+    this.webhookTargets = new WebhookTargets(AddressList.parse(options.webhooks?.allow ?? [], 'webhooks.allow', { hosts: true }));
     for (const driver of options.drivers) this.drivers.set(driver.id, driver);
     this.accept = new AcceptService({
       router: options.router,
@@ -258,6 +263,7 @@ export class Gateway {
     try {
       if (this.stopping) throw gatewayError('GW_STORE_UNAVAILABLE', 'the gateway is shutting down');
       if (!this.events.accepting) throw gatewayError('GW_EVENTS_BACKLOGGED', 'Kafka is unreachable and the event outbox is full');
+      if (request.callbackUrl !== undefined) this.checkCallback(account, request.callbackUrl);
       const accepted = await this.accept.accept(account, request, idempotencyKey);
       if (!accepted.duplicate) {
         this.metrics.accepted.inc({ account: account.id, lane: request.priority ?? 'auto' });
@@ -271,10 +277,13 @@ export class Gateway {
   }
 
   /**
-   * Accepts each request on its own. With an Idempotency-Key the batch claims it with its fingerprint first
-   * (GW_IDEMPOTENCY_CONFLICT when it was used with another request), then each request goes with a key of its
-   * own (`<key>\u0000<position in the batch>`), so a retried batch answers the first messages as duplicates and
-   * tries the refused items again.
+   * Accepts each request on its own, 64 at a time. With an Idempotency-Key the batch claims it with its
+   * fingerprint first (GW_IDEMPOTENCY_CONFLICT when it was used with another request), then each request goes with
+   * a key of its own (`<key>\u0000<position in the batch>`), so a retried batch answers the first messages as
+   * duplicates and tries the refused items again. Every BATCH_TICK_ITEMS items the batch yields to the event loop
+   * (setImmediate), so that other requests (health checks among them) are served while a large batch goes in:
+   * with the memory store an accept never waits on I/O, and without the yield a 10,000-item batch would hold the
+   * loop for its whole duration.
    */
   async submitBatch(accountId: string, requests: readonly SubmitRequest[], idempotency?: BatchIdempotency): Promise<BatchItemResult[]> {
     if (idempotency !== undefined) {
@@ -285,8 +294,22 @@ export class Gateway {
       idempotency === undefined ? undefined : `${idempotency.key}\u0000${idempotency.positions?.[index] ?? index}`;
     const results = new Array<BatchItemResult>(requests.length);
     let next = 0;
+    let sinceYield = 0;
+    // Every worker waits on the same pause: the loop only moves on once no worker has work in the microtask queue.
+    let pause: Promise<void> | undefined;
     const worker = async (): Promise<void> => {
       while (next < requests.length) {
+        if (sinceYield >= BATCH_TICK_ITEMS) {
+          sinceYield = 0;
+          pause = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+            pause = undefined;
+          });
+        }
+        if (pause !== undefined) {
+          await pause;
+          continue;
+        }
+        sinceYield += 1;
         const index = next;
         next += 1;
         try {
@@ -298,6 +321,15 @@ export class Gateway {
     };
     await Promise.all(Array.from({ length: Math.min(64, requests.length) }, worker));
     return results;
+  }
+
+  /** A message's own callbackUrl needs the account's secret (to sign) and an allowed target; never dropped silently. */
+  private checkCallback(account: AccountConfig, url: string): void {
+    if (account.callbackSecret === undefined) {
+      throw gatewayError('GW_CALLBACK_WITHOUT_SECRET', `account ${account.id} has no callbackSecret: callbacks could not be signed, so callbackUrl is refused`, { field: 'callbackUrl' });
+    }
+    const refusal = this.webhookTargets.refusal(url);
+    if (refusal !== undefined) throw gatewayError('GW_CALLBACK_URL_REFUSED', `callbackUrl ${refusal}`, { field: 'callbackUrl' });
   }
 
   async get(accountId: string, id: string): Promise<MessageRecord> {
@@ -480,6 +512,9 @@ export class Gateway {
     }
   }
 }
+
+/** Items a batch submits between two yields to the event loop. */
+const BATCH_TICK_ITEMS = 256;
 
 /** What a receipt knows of its part beyond the change itself (for the part's event). */
 interface PartHint {

@@ -23,14 +23,15 @@ export function batchRoutes(app: FastifyInstance, gateway: Gateway, buckets: Tok
           'the key with another body is 409 GW_IDEMPOTENCY_CONFLICT.',
         body: { $ref: 'SubmitBatch#' },
         headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200 } } },
-        response: { 200: { $ref: 'BatchResult#' }, 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 409: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 429: { $ref: 'Error#' } },
+        response: { 200: { $ref: 'BatchResult#' }, 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 409: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 429: { $ref: 'Error#' } },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const account = accountOf(request);
       const items = request.body.messages;
       if (items.length > MAX_BATCH) throw apiError('API_BATCH_TOO_LARGE', `${items.length} messages`, { field: 'messages' });
-      takeMessageBudget(buckets, account, items.length, () => undefined);
+      // Every item counts, valid or not: the work of reading it was done.
+      takeMessageBudget(buckets, account, items.length, (s) => void reply.header('retry-after', String(s)));
       const results = new Array<Record<string, unknown>>(items.length);
       const valid: { index: number; body: SubmitBody }[] = [];
       items.forEach((item, index) => {

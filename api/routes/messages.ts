@@ -7,7 +7,7 @@ import { listQuerySchema } from '../schemas.ts';
 import type { TokenBuckets } from '../token-bucket.ts';
 import { toSubmitRequest, type SubmitBody } from './submit-request.ts';
 
-const errorResponses = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 404: { $ref: 'Error#' }, 429: { $ref: 'Error#' } };
+const errorResponses = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 404: { $ref: 'Error#' }, 429: { $ref: 'Error#' } };
 
 interface ListQuery {
   readonly clientRef?: string;

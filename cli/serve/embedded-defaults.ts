@@ -3,11 +3,10 @@
  * local ports, each reached for its own number ranges), one virtual modem when socat is installed, a demo
  * account with a fresh API key, and routing between them. Nothing here survives a restart.
  */
-import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashApiKey } from '../../gateway/index.ts';
+import { hashApiKey, newApiKey } from '../../gateway/index.ts';
 import { startSmscSimulator, startVirtualModem, type SmscSimulatorHandle, type VirtualModemHandle } from '../../simulator/index.ts';
 import { embeddedRouting, MODEM_POOL } from './embedded-routing.ts';
 
@@ -49,7 +48,7 @@ export async function startEmbedded(): Promise<EmbeddedSetup> {
     } else {
       notes.push('no virtual modem: socat is not installed (apt-get install socat)');
     }
-    const apiKey = `demo_${randomBytes(18).toString('base64url')}`;
+    const apiKey = newApiKey('demo_');
     const document = {
       server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 3000) },
       accounts: [{ id: 'demo', name: 'Demo', apiKeyHashes: [hashApiKey(apiKey)], defaultCountry: 'JP', numbers: ['+81300000000', '12345'] }],

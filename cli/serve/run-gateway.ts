@@ -136,6 +136,7 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
       ...(options.redisPrefix === undefined ? {} : { redisPrefix: options.redisPrefix }),
       owner: processName,
       metrics,
+      webhooks: { allow: config.webhooks.allow },
       log: (level, message) => logTo.app?.log[level](message),
     }).catch(async (error: unknown) => {
       await backend.close();
@@ -156,12 +157,13 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     receiptTimeoutMs: config.dispatch.receiptTimeoutSeconds * 1000,
     defaultValiditySeconds: config.dispatch.defaultValiditySeconds,
     maxBacklogPerConnector: config.dispatch.maxBacklogPerConnector,
+    webhooks: { allow: config.webhooks.allow },
     ...(pipeline === undefined ? {} : { events: pipeline.events, receiptLog: pipeline.events }),
     ...(options.now === undefined ? {} : { now: options.now }),
     log: appLog(logTo),
   });
   // The app (and so its logger) exists before the gateway starts: links coming up are logged from the first.
-  const app = await buildApp({ gateway, logger: { level: options.logLevel ?? 'info' } });
+  const app = await buildApp({ gateway, logger: { level: options.logLevel ?? 'info' }, server: config.server });
   logTo.app = app;
   await gateway.start();
   await pipeline?.startConsumers(gateway);

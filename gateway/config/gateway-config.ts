@@ -5,10 +5,12 @@
  */
 import { Ajv } from 'ajv';
 import { describeSchemaError } from '../../common/index.ts';
-import { gatewayError } from '../errors.ts';
+import { GW_ERRORS, gatewayError } from '../errors.ts';
 import { knownSections, unknownSections } from './config-sections.ts';
 import type { AccountConfig } from '../accounts/account-registry.ts';
 import type { KafkaSettings } from '../adapters/kafka/kafka-settings.ts';
+import { AddressList } from '../net/address-list.ts';
+import { WebhookTargets } from '../webhooks/webhook-targets.ts';
 
 export interface ConnectorEntry {
   readonly id: string;
@@ -18,7 +20,19 @@ export interface ConnectorEntry {
 }
 
 export interface GatewayConfig {
-  readonly server: { readonly host: string; readonly port: number };
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    /** How long a client may take to send a request's headers, and the whole request (headers and body). */
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    /** How long an idle keep-alive connection stays open. */
+    readonly keepAliveTimeoutMs: number;
+    /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
+    readonly metricsToken?: string;
+  };
+  /** Webhook targets allowed beyond public unicast addresses: CIDR ranges, addresses, host names. */
+  readonly webhooks: { readonly allow: readonly string[] };
   readonly accounts: readonly AccountConfig[];
   readonly connectors: readonly ConnectorEntry[];
   readonly dispatch: {
@@ -43,7 +57,20 @@ const SCHEMA = {
       type: 'object',
       additionalProperties: false,
       default: {},
-      properties: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 } },
+      properties: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
+        headersTimeoutMs: { type: 'integer', minimum: 1, default: 10000 },
+        requestTimeoutMs: { type: 'integer', minimum: 1, default: 60000 },
+        keepAliveTimeoutMs: { type: 'integer', minimum: 1, default: 5000 },
+        metricsToken: { type: 'string', minLength: 32 },
+      },
+    },
+    webhooks: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: { allow: { type: 'array', items: { type: 'string' }, default: [] } },
     },
     accounts: {
       type: 'array',
@@ -64,6 +91,7 @@ const SCHEMA = {
           callbackSecret: { type: 'string', minLength: 16 },
           inboundUrl: { type: 'string', pattern: '^https?://' },
           numbers: { type: 'array', items: { type: 'string', pattern: '^\\+?[0-9]{3,15}$' } },
+          allowedIps: { type: 'array', minItems: 1, items: { type: 'string' } },
           limits: {
             type: 'object',
             additionalProperties: false,
@@ -158,6 +186,7 @@ export function parseGatewayConfig(document: unknown, fileName: string): Gateway
       other: 'dispatch.maxDelayMs',
     });
   }
+  checkSecurity(config, fileName);
   return config;
 }
 
@@ -177,5 +206,33 @@ function checkAccountsApart(accounts: readonly AccountConfig[], invalid: (field:
     // A hash is not a secret, but the refusal needs no more than the two fields that hold it.
     account.apiKeyHashes.forEach((hash, h) => claim('key', hash.toLowerCase(), `accounts[${a}].apiKeyHashes[${h}]`, 'this API key hash'));
     (account.numbers ?? []).forEach((number, n) => claim('number', number.replace(/^\+/, ''), `accounts[${a}].numbers[${n}]`, `number "${number}"`));
+  });
+}
+
+/** Address lists parse, timeouts nest, and account callbacks can be signed and go to allowed targets. */
+function checkSecurity(config: GatewayConfig, fileName: string): void {
+  const refuse = (field: string, problem: string): never => {
+    throw gatewayError('GW_INVALID_CONFIG', `${fileName}: ${field} ${problem}`, { file: fileName, field });
+  };
+  const inFile = <T>(parse: () => T): T => {
+    try {
+      return parse();
+    } catch (error: unknown) {
+      const coded = error as { message: string; details?: { field?: string } };
+      const detail = coded.message.slice(`${GW_ERRORS.GW_INVALID_CONFIG.message}: `.length);
+      throw gatewayError('GW_INVALID_CONFIG', `${fileName}: ${detail}`, { file: fileName, field: coded.details?.field ?? '' });
+    }
+  };
+  if (config.server.headersTimeoutMs > config.server.requestTimeoutMs) refuse('server.headersTimeoutMs', 'must not exceed server.requestTimeoutMs');
+  const targets = new WebhookTargets(inFile(() => AddressList.parse(config.webhooks.allow, 'webhooks.allow', { hosts: true })));
+  config.accounts.forEach((account, index) => {
+    if (account.allowedIps !== undefined) inFile(() => AddressList.parse(account.allowedIps ?? [], `accounts[${index}].allowedIps`));
+    for (const key of ['callbackUrl', 'inboundUrl'] as const) {
+      const url = account[key];
+      if (url === undefined) continue;
+      if (account.callbackSecret === undefined) refuse(`accounts[${index}].${key}`, 'needs accounts[].callbackSecret: callbacks are signed, and unsigned ones would be dropped');
+      const refusal = targets.refusal(url);
+      if (refusal !== undefined) refuse(`accounts[${index}].${key}`, refusal);
+    }
   });
 }

@@ -1,6 +1,6 @@
 /**
  * What every webhook sender (this process's, or a Kafka pipeline's) reports: each attempt counted by outcome in
- * `smsgw_webhooks_total` as it ends (`delivered`, `retry`, `gave_up`), and each failed attempt as one log line. The
+ * `smsgw_webhooks_total` as it ends (`delivered`, `retry`, `gave_up`, or `refused`: a target not allowed, never posted), and each failed attempt as one log line. The
  * line names the receiver by its origin only (a URL's path or query may carry a token) and never the body.
  */
 import { maskDigits } from '../../common/index.ts';
@@ -19,6 +19,10 @@ export function webhookObserver(metrics: GatewayMetrics | undefined, log: Gatewa
     failed: (job, attempt, reason) => {
       metrics?.webhooks.inc({ outcome: 'gave_up' });
       log.warn(fields(job, attempt, reason), 'webhook attempt failed; schedule ran out, given up');
+    },
+    refused: (job, reason) => {
+      metrics?.webhooks.inc({ outcome: 'refused' });
+      log.warn(fields(job, 0, reason), 'webhook target refused (scheme or non-public address not allowed); not posted');
     },
   };
 }

@@ -4,7 +4,9 @@
  * it; a slow receiver only grows the queue.
  */
 import type { StoredWebhookJob, WebhookJobQueue } from '../ports/webhook-queue.ts';
+import { AddressList } from '../net/address-list.ts';
 import { DEFAULT_WEBHOOK_SCHEDULE, postWebhook, type WebhookObserver, type WebhookSettings } from './webhook-delivery.ts';
+import { WebhookTargets } from './webhook-targets.ts';
 
 export interface WebhookSenderOptions extends WebhookSettings {
   readonly queue: Pick<WebhookJobQueue, 'lease' | 'finish' | 'retryAt'>;
@@ -19,9 +21,11 @@ export class WebhookSender {
   private active = 0;
   private stopped = false;
   private readonly now: () => number;
+  private readonly targets: WebhookTargets;
 
   constructor(private readonly options: WebhookSenderOptions) {
     this.now = options.now ?? Date.now;
+    this.targets = new WebhookTargets(AddressList.parse(options.allow ?? [], 'webhooks.allow', { hosts: true }), options.resolver);
   }
 
   start(): void {
@@ -40,6 +44,7 @@ export class WebhookSender {
     this.timer = undefined;
     const until = Date.now() + waitMs;
     while ((this.active > 0 || this.running) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    await this.targets.close();
   }
 
   private async poll(): Promise<void> {
@@ -70,13 +75,18 @@ export class WebhookSender {
 
   /** One attempt, reported to the observer as soon as its outcome is known (not once the schedule ends). */
   private async attempt(job: StoredWebhookJob): Promise<void> {
-    const result = await postWebhook(job, this.options.timeoutMs ?? 10_000, this.now());
+    const result = await postWebhook(job, this.options.timeoutMs ?? 10_000, this.now(), this.targets);
     const attempts = job.attempts + 1;
     const observer = this.options.observer;
     try {
       if (result.ok) {
         observer?.delivered?.(job, attempts);
         await this.options.queue.finish(job.id);
+        return;
+      }
+      if (result.refused === true) {
+        await this.options.queue.finish(job.id);
+        this.options.observer?.refused?.(job, result.reason);
         return;
       }
       const wait = (this.options.schedule ?? DEFAULT_WEBHOOK_SCHEDULE)[attempts - 1];

@@ -73,7 +73,8 @@ describe.each(backends)('gateway on the %s backend', (_name, makeBackend) => {
       router: new RouterHandle(loadRoutingFile(undefined)),
       drivers: [driver],
       accounts: [{ id: 'demo', apiKeyHashes: [hashApiKey('k')], defaultCountry: 'JP', callbackUrl: hooks.url, callbackSecret: SECRET }],
-      webhooks: { schedule: [100, 200] },
+      // The receiver listens on loopback, which webhooks may reach only when allowed.
+      webhooks: { schedule: [100, 200], allow: ['127.0.0.1/32'] },
     });
     await gateway.start();
     await waitFor(() => (gateway?.isUp('smpp-aggregator') === true ? true : undefined), 'bind up');

@@ -15,6 +15,7 @@ import { StatusUpdater } from '../../consumers/status-updater.ts';
 import { UsageConsumer } from '../../consumers/usage-consumer.ts';
 import { WebhookFeeder } from '../../consumers/webhook-feeder.ts';
 import { webhookObserver } from '../../webhooks/webhook-observer.ts';
+import type { WebhookSettings } from '../../webhooks/webhook-delivery.ts';
 import { WebhookSender } from '../../webhooks/webhook-sender.ts';
 import { DEFAULT_KEY_PREFIX, redisKeys } from '../redis/redis-keys.ts';
 import { RedisOutbox } from '../redis/redis-outbox.ts';
@@ -40,7 +41,7 @@ export interface KafkaPipelineOptions {
   readonly owner: string;
   readonly metrics?: GatewayMetrics;
   readonly log?: KafkaLog;
-  readonly webhooks?: { readonly schedule?: readonly number[]; readonly concurrency?: number; readonly timeoutMs?: number };
+  readonly webhooks?: WebhookSettings;
   /** Which consumer groups this process joins (default all). */
   readonly roles?: readonly ConsumerRole[];
   /** Commit consumer offsets at most this often (default after every batch). */

@@ -160,3 +160,44 @@ describe('readConfigFile', () => {
     expect(Object.keys(readConfigFile(EXAMPLE))).toContain('accounts');
   });
 });
+
+describe('security settings', () => {
+  const base = { accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }] };
+  const account = (extra: Record<string, unknown>) => ({ ...base, accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')], ...extra }] });
+  const SECRET = 'a-very-long-webhook-secret';
+
+  test('defaults: server timeouts, no metrics token, no webhook allow-list', () => {
+    const config = parseGatewayConfig(base, 'gw.yaml');
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 3000, headersTimeoutMs: 10000, requestTimeoutMs: 60000, keepAliveTimeoutMs: 5000 });
+    expect(config.webhooks).toEqual({ allow: [] });
+  });
+
+  test('allow-lists, timeouts and a metrics token are taken', () => {
+    const config = parseGatewayConfig(
+      {
+        ...account({ allowedIps: ['203.0.113.0/24', '2001:db8::/32', '198.51.100.7'], callbackUrl: 'http://10.1.2.3/hook', callbackSecret: SECRET }),
+        server: { headersTimeoutMs: 5000, requestTimeoutMs: 20000, keepAliveTimeoutMs: 2000, metricsToken: 'm'.repeat(32) },
+        webhooks: { allow: ['10.0.0.0/8', 'hooks.internal'] },
+      },
+      'gw.yaml',
+    );
+    expect(config.accounts[0]?.allowedIps).toHaveLength(3);
+    expect(config.server.metricsToken).toBe('m'.repeat(32));
+  });
+
+  test.each([
+    [account({ allowedIps: ['10.0.0.0/33'] }), 'accounts[0].allowedIps[0]'],
+    [account({ allowedIps: ['office.example'] }), 'accounts[0].allowedIps[0]'],
+    [{ ...base, webhooks: { allow: ['10.0.0.0/8', 'not a host'] } }, 'webhooks.allow[1]'],
+    [account({ callbackUrl: 'https://hooks.example.com/x' }), 'accounts[0].callbackUrl'],
+    [account({ inboundUrl: 'https://hooks.example.com/x' }), 'accounts[0].inboundUrl'],
+    [account({ callbackUrl: 'http://169.254.169.254/x', callbackSecret: SECRET }), 'accounts[0].callbackUrl'],
+    [account({ callbackUrl: 'http://127.0.0.1:3000/x', callbackSecret: SECRET }), 'accounts[0].callbackUrl'],
+    [{ ...base, server: { headersTimeoutMs: 20000, requestTimeoutMs: 10000 } }, 'server.headersTimeoutMs'],
+    [{ ...base, server: { metricsToken: 'short' } }, 'server.metricsToken'],
+  ])('%j is refused naming %s', (document, field) => {
+    expect(() => parseGatewayConfig(document, 'gw.yaml')).toThrowError(
+      expect.objectContaining({ code: 'GW_INVALID_CONFIG', message: expect.stringContaining('gw.yaml: ') as unknown, details: expect.objectContaining({ file: 'gw.yaml', field }) as unknown }) as Error,
+    );
+  });
+});

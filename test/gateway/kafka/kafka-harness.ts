@@ -122,7 +122,7 @@ export class KafkaHarness {
       redisPrefix: this.prefix,
       owner: `test-${this.tag}-${randomBytes(2).toString('hex')}`,
       metrics: this.metrics,
-      webhooks: { schedule: [200, 400], timeoutMs: 2_000 },
+      webhooks: { schedule: [200, 400], timeoutMs: 2_000, allow: ['127.0.0.1/32'] },
       ...(roles === undefined ? {} : { roles }),
     });
   }

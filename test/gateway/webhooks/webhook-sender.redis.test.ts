@@ -15,6 +15,8 @@ import { WebhookSender } from '../../../gateway/webhooks/webhook-sender.ts';
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const prefix = `smsgw-test:${randomBytes(4).toString('hex')}:`;
 const senders: WebhookSender[] = [];
+/** The receiver listens on loopback, which webhooks may reach only when allowed. */
+const LOOPBACK = ['127.0.0.1/32'];
 let server: Server | undefined;
 
 afterEach(async () => {
@@ -55,7 +57,7 @@ test('each event is posted once, retried on refusal, and never again after a rep
   const job = { id: 'm1:delivered', url, secret: 'a-very-long-webhook-secret', body: '{"status":"delivered"}' };
   expect(await queue.add([job, job], Date.now())).toBe(1);
   let delivered = 0;
-  const sender = new WebhookSender({ queue, schedule: [50, 50], pollMs: 20, observer: { delivered: () => (delivered += 1) } });
+  const sender = new WebhookSender({ allow: LOOPBACK, queue, schedule: [50, 50], pollMs: 20, observer: { delivered: () => (delivered += 1) } });
   senders.push(sender);
   sender.start();
   await until(() => delivered === 1, 'the third attempt to succeed');
@@ -71,7 +73,7 @@ test('a job whose schedule runs out is finished as failed', async () => {
   const queue = new RedisWebhookQueue(redis, redisKeys(`${prefix}b:`));
   const { url, received } = await receiver([500, 500, 500, 500]);
   let failed = 0;
-  const sender = new WebhookSender({ queue, schedule: [30], pollMs: 20, observer: { failed: () => (failed += 1) } });
+  const sender = new WebhookSender({ allow: LOOPBACK, queue, schedule: [30], pollMs: 20, observer: { failed: () => (failed += 1) } });
   senders.push(sender);
   sender.start();
   await queue.add([{ id: 'm2:failed', url, secret: 'a-very-long-webhook-secret', body: '{}' }], Date.now());
@@ -84,7 +86,7 @@ test('two senders on one queue post each job once', async () => {
   const queue = new RedisWebhookQueue(redis, redisKeys(`${prefix}c:`));
   const { url, received } = await receiver([]);
   for (let i = 0; i < 2; i += 1) {
-    const sender = new WebhookSender({ queue: new RedisWebhookQueue(redis, redisKeys(`${prefix}c:`)), pollMs: 10, concurrency: 8 });
+    const sender = new WebhookSender({ allow: LOOPBACK, queue: new RedisWebhookQueue(redis, redisKeys(`${prefix}c:`)), pollMs: 10, concurrency: 8 });
     senders.push(sender);
     sender.start();
   }
