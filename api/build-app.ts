@@ -4,11 +4,23 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { describeSchemaError, isCodedError, maskDigits } from '../common/index.ts';
 import { errorBody, type Gateway } from '../gateway/index.ts';
 import { registerAuth } from './auth.ts';
-import { httpStatusFor } from './errors.ts';
+import {
+  apiError,
+  clientErrorBody,
+  codeForClientStatus,
+  FASTIFY_ERROR_CODES,
+  httpStatusFor,
+  parserErrorCode,
+  VALIDATION_ERROR_CODES,
+  type ApiError,
+} from './errors.ts';
+import { MethodIndex } from './method-index.ts';
 import { installValidation } from './request-validation.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { inboundRoutes } from './routes/inbound.ts';
@@ -50,8 +62,26 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
+    // Refusals before routing (Node's HTTP parser, fastify's URL checks) answer with coded bodies too.
+    clientErrorHandler: answerParserError,
+    frameworkErrors: (error, _request, reply) => {
+      void sendApiError(reply, apiError(FASTIFY_ERROR_CODES[error.code] ?? 'API_MALFORMED_REQUEST'));
+    },
+  });
+  // Node answers an Expect header other than 100-continue itself, with a bare 417: answer it with a code too.
+  app.server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) => {
+    const body = JSON.stringify(clientErrorBody(errorBody(apiError('API_EXPECTATION_FAILED'))));
+    response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+    response.end(body);
   });
   const buckets = new TokenBuckets(options.now);
+  const methods = new MethodIndex();
+  app.addHook('onRoute', (route) => {
+    methods.add(route.method, route.url);
+    // Every route that takes a body can refuse it as too large or not JSON: the OpenAPI says so on each.
+    const schema = route.schema as { body?: unknown; response?: Record<string, unknown> } | undefined;
+    if (schema?.body !== undefined) schema.response = { 413: { $ref: 'Error#' }, 415: { $ref: 'Error#' }, ...schema.response };
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -64,12 +94,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(swaggerUi, { routePrefix: '/docs' });
   for (const schema of [...SHARED_SCHEMAS, batchBodySchema]) app.addSchema(schema);
   installValidation(app);
+  // Bodies are JSON only: a text/plain body is refused as such (415), not read as a string the schema then refuses.
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation !== undefined) {
       const first = error.validation[0];
       const { field, problem } = describeSchemaError(first);
-      const code = error.validationContext === 'querystring' ? 'API_INVALID_QUERY' : 'API_INVALID_BODY';
+      const code = VALIDATION_ERROR_CODES[error.validationContext ?? 'body'] ?? 'API_INVALID_BODY';
       return reply.code(400).send({ code, message: `${error.validationContext ?? 'body'}${field === '' ? '' : `.${field}`} ${problem}`, field });
     }
     if (isCodedError(error)) {
@@ -83,15 +115,26 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         const hinted = (error.details as { retryAfter?: unknown } | undefined)?.retryAfter;
         void reply.header('retry-after', String(typeof hinted === 'number' && hinted > 0 ? Math.ceil(hinted) : 5));
       }
-      return reply.code(status).send(errorBody(error));
+      return reply.code(status).send(clientErrorBody(errorBody(error)));
     }
-    if (typeof error.statusCode === 'number' && error.statusCode < 500) {
-      return reply.code(error.statusCode).send({ code: 'API_INVALID_BODY', message: error.message });
+    const fastifyCode = FASTIFY_ERROR_CODES[error.code];
+    if (fastifyCode === 'API_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit;
+      return sendApiError(reply, apiError(fastifyCode, `at most ${limit} bytes`, { limit }));
+    }
+    if (fastifyCode !== undefined) return sendApiError(reply, apiError(fastifyCode));
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendApiError(reply, apiError(codeForClientStatus(error.statusCode), error.message));
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ code: 'API_INTERNAL', message: 'internal error' });
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ code: 'API_NOT_FOUND', message: `${request.method} ${request.url}` }));
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = methods.allowed(request.url);
+    if (allowed.length === 0) return reply.code(404).send({ code: 'API_NOT_FOUND', message: `${request.method} ${request.url}` });
+    void reply.header('allow', allowed.join(', '));
+    return sendApiError(reply, apiError('API_METHOD_NOT_ALLOWED', `${request.method}; this path takes ${allowed.join(', ')}`));
+  });
 
   registerAuth(app, options.gateway, buckets);
   messageRoutes(app, options.gateway, buckets);
@@ -101,6 +144,28 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.get('/openapi.json', { schema: { hide: true } }, () => Promise.resolve(app.swagger()));
   await app.ready();
   return app;
+}
+
+function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply {
+  return reply.code(httpStatusFor(error.code)).send(clientErrorBody(errorBody(error)));
+}
+
+/**
+ * Node's HTTP parser refused the request before fastify saw it (malformed request line or headers, headers over
+ * the size limit, a request that did not arrive in time): answer with a coded JSON body, then close.
+ */
+function answerParserError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const code = parserErrorCode(error.code);
+    const status = httpStatusFor(code);
+    const body = JSON.stringify(clientErrorBody(errorBody(apiError(code, error.code))));
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }
 
 /** Request logs keep method and path but mask long digit runs (phone numbers in query strings). */

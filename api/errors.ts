@@ -1,8 +1,9 @@
 /**
  * API errors and the one table that maps every error code the API can return to its HTTP status.
- * Bodies are always `{ code, message, field? }`.
+ * Bodies are always `{ code, message, field?, details? }`.
  */
 import { CodedError, type ErrorTable } from '../common/index.ts';
+import { errorSchema } from './schemas.ts';
 
 export const API_ERRORS = {
   API_UNAUTHORIZED: { message: 'missing or unknown API key', retriable: false },
@@ -14,6 +15,18 @@ export const API_ERRORS = {
   API_NOT_FOUND: { message: 'no such resource', retriable: false },
   API_IP_NOT_ALLOWED: { message: "the client address is not in the account's allowedIps", retriable: false },
   API_BATCH_EXCEEDS_BURST: { message: "the batch holds more messages than the account's rate limit can ever admit at once", retriable: false },
+  API_METHOD_NOT_ALLOWED: { message: 'the path does not take this method', retriable: false },
+  API_MALFORMED_REQUEST: { message: 'malformed HTTP request', retriable: false },
+  API_HEADERS_TOO_LARGE: { message: 'request headers are too large', retriable: false },
+  API_REQUEST_TIMEOUT: { message: 'the request did not arrive in time', retriable: true },
+  API_EXPECTATION_FAILED: { message: 'unsupported Expect header: only 100-continue is understood', retriable: false },
+  API_INVALID_URL: { message: 'the URL is not valid', retriable: false },
+  API_PATH_PARAM_TOO_LONG: { message: 'a path parameter is too long', retriable: false },
+  API_INVALID_HEADER: { message: 'request headers do not match the schema', retriable: false },
+  API_INVALID_JSON: { message: 'request body is not valid JSON', retriable: false },
+  API_EMPTY_BODY: { message: 'request body is empty', retriable: false },
+  API_UNSUPPORTED_MEDIA_TYPE: { message: 'unsupported Content-Type: send application/json', retriable: false },
+  API_BODY_TOO_LARGE: { message: 'request body is too large', retriable: false },
   API_INTERNAL: { message: 'internal error', retriable: true },
 } as const satisfies ErrorTable<string>;
 
@@ -36,6 +49,18 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   API_NOT_FOUND: 404,
   API_IP_NOT_ALLOWED: 403,
   API_BATCH_EXCEEDS_BURST: 413,
+  API_METHOD_NOT_ALLOWED: 405,
+  API_MALFORMED_REQUEST: 400,
+  API_HEADERS_TOO_LARGE: 431,
+  API_REQUEST_TIMEOUT: 408,
+  API_EXPECTATION_FAILED: 417,
+  API_INVALID_URL: 400,
+  API_PATH_PARAM_TOO_LONG: 414,
+  API_INVALID_HEADER: 400,
+  API_INVALID_JSON: 400,
+  API_EMPTY_BODY: 400,
+  API_UNSUPPORTED_MEDIA_TYPE: 415,
+  API_BODY_TOO_LARGE: 413,
   API_INTERNAL: 500,
   GW_NOT_FOUND: 404,
   GW_NOT_CANCELABLE: 409,
@@ -73,4 +98,86 @@ export function httpStatusFor(code: string): number {
   if (exact !== undefined) return exact;
   for (const [prefix, status] of STATUS_BY_PREFIX) if (code.startsWith(prefix)) return status;
   return 500;
+}
+
+/**
+ * Fastify's own errors a client can cause, by their `FST_ERR_*` code: they answer with these API codes, so no
+ * framework code ever reaches a client.
+ */
+export const FASTIFY_ERROR_CODES: Readonly<Record<string, ApiErrorCode>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'API_INVALID_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'API_EMPTY_BODY',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'API_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'API_BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'API_MALFORMED_REQUEST',
+  FST_ERR_ROUTE_MISSING_CONTENT_TYPE: 'API_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_BAD_URL: 'API_INVALID_URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'API_PATH_PARAM_TOO_LONG',
+  FST_ERR_NOT_FOUND: 'API_NOT_FOUND',
+};
+
+/** Fastify's 4xx errors no request can cause (setup mistakes), or that answer elsewhere (validation has its own codes). */
+export const FASTIFY_ERRORS_NOT_FROM_CLIENTS: readonly string[] = [
+  'FST_ERR_VALIDATION',
+  'FST_ERR_CTP_INSTANCE_ALREADY_STARTED',
+  'FST_ERR_INVALID_URL',
+  'FST_ERR_ROUTE_MISSING_CONTENT',
+];
+
+/** Schema validation failures by where they were found (fastify's `validationContext`). */
+export const VALIDATION_ERROR_CODES: Readonly<Record<string, ApiErrorCode>> = {
+  body: 'API_INVALID_BODY',
+  querystring: 'API_INVALID_QUERY',
+  headers: 'API_INVALID_HEADER',
+  params: 'API_INVALID_URL',
+};
+
+/** Node's HTTP parser errors (the server's 'clientError' event), by their `code`. */
+export function parserErrorCode(nodeCode: string | undefined): ApiErrorCode {
+  if (nodeCode === 'HPE_HEADER_OVERFLOW') return 'API_HEADERS_TOO_LARGE';
+  if (nodeCode === 'ERR_HTTP_REQUEST_TIMEOUT') return 'API_REQUEST_TIMEOUT';
+  return 'API_MALFORMED_REQUEST';
+}
+
+/**
+ * Other 4xx answers of fastify or its plugins (the docs pages' static files) that carry no code of ours: the
+ * closest API code by status; the answer then has that code's documented status.
+ */
+export function codeForClientStatus(status: number): ApiErrorCode {
+  if (status === 404) return 'API_NOT_FOUND';
+  if (status === 405) return 'API_METHOD_NOT_ALLOWED';
+  if (status === 413) return 'API_BODY_TOO_LARGE';
+  if (status === 415) return 'API_UNSUPPORTED_MEDIA_TYPE';
+  if (status === 417) return 'API_EXPECTATION_FAILED';
+  if (status === 431) return 'API_HEADERS_TOO_LARGE';
+  return 'API_MALFORMED_REQUEST';
+}
+
+export interface ClientErrorBody {
+  readonly code: string;
+  readonly message: string;
+  readonly field?: string;
+  readonly details?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** The detail keys a client may see: the Error schema declares them (and so the OpenAPI documents them). */
+const CLIENT_DETAIL_KEYS: readonly string[] = Object.keys(errorSchema.properties.details.properties);
+
+/**
+ * The body a client gets for a coded error. Only the details the Error schema declares go out, and only as
+ * scalars: a layer may put anything in its details (a store's error text, a config file, the number or text at
+ * fault) for logs and callers inside the process, and none of that reaches a client unless declared here.
+ */
+export function clientErrorBody(body: { code: string; message: string; field?: string; details?: Readonly<Record<string, unknown>> }): ClientErrorBody {
+  const details: Record<string, string | number | boolean> = {};
+  for (const key of CLIENT_DETAIL_KEYS) {
+    const value = body.details?.[key];
+    if (typeof value === 'number' || typeof value === 'boolean' || (typeof value === 'string' && value.length <= 64)) details[key] = value;
+  }
+  return {
+    code: body.code,
+    message: body.message,
+    ...(body.field === undefined ? {} : { field: body.field }),
+    ...(Object.keys(details).length === 0 ? {} : { details }),
+  };
 }

@@ -9,6 +9,25 @@ export const errorSchema = {
     code: { type: 'string', description: 'Stable error code (see the README error table)' },
     message: { type: 'string' },
     field: { type: 'string', description: 'The request field that was wrong, when one was' },
+    details: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Facts about the refusal, when the code has any; only these keys are ever sent',
+      properties: {
+        parts: { type: 'integer', description: 'CODEC_TOO_MANY_PARTS: parts the message needs' },
+        maxParts: { type: 'integer', description: 'CODEC_TOO_MANY_PARTS: parts allowed (request, else account)' },
+        encoding: { type: 'string', description: 'CODEC_TOO_MANY_PARTS: the encoding the parts were counted in' },
+        index: { type: 'integer', description: 'CODEC_NOT_GSM7, CODEC_UNPAIRED_SURROGATE: UTF-16 index of the character in the field' },
+        codePoint: { type: 'string', description: 'CODEC_NOT_GSM7: the character refused, as U+XXXX' },
+        codeUnit: { type: 'string', description: 'CODEC_UNPAIRED_SURROGATE: the lone surrogate, as U+XXXX' },
+        reason: { type: 'string', description: 'ROUTE_NUMBER_* and ROUTE_SENDER_INVALID: why the number or originator was refused' },
+        country: { type: 'string', description: 'ROUTE_NUMBER_*: the country the number was read in' },
+        type: { type: 'string', description: 'ROUTE_NUMBER_NOT_MOBILE: the number type found' },
+        limit: { type: 'integer', description: 'API_BODY_TOO_LARGE: the body limit in bytes; GW_BACKLOG_FULL: the backlog bound' },
+        connector: { type: 'string', description: 'GW_BACKLOG_FULL: the connector the message would wait on' },
+        retryAfter: { type: 'integer', description: 'API_RATE_LIMITED, GW_BACKLOG_FULL: seconds to wait (as the Retry-After header)' },
+      },
+    },
   },
 } as const;
 

@@ -26,6 +26,16 @@ export class CodedError<Code extends string = string> extends Error {
     this.details = details;
   }
 
+  /**
+   * The same error (class, code, message, stack, cause) with `extra` merged into its details: a layer that knows
+   * more than the thrower, e.g. which request field held the text the codec refused, names it without rewording.
+   */
+  withDetails(extra: ErrorDetails): this {
+    const copy = Object.create(Object.getPrototypeOf(this) as object, Object.getOwnPropertyDescriptors(this)) as this;
+    Object.defineProperty(copy, 'details', { value: { ...this.details, ...extra }, enumerable: true });
+    return copy;
+  }
+
   toJSON(): { code: Code; message: string; retriable: boolean; details: ErrorDetails } {
     return { code: this.code, message: this.message, retriable: this.retriable, details: this.details };
   }

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { ErrorDetails } from '../common/index.ts';
 import type { Driver, InboundMessage, PartOutcome, Receipt } from '../drivers/transport/index.ts';
 import { normalizeNumber, type RouterHandle } from '../router/index.ts';
 import { AcceptService } from './accept/accept-service.ts';
@@ -76,7 +77,7 @@ export interface BatchIdempotency {
   readonly positions?: readonly number[];
 }
 
-export type BatchItemResult = { readonly ok: true; readonly message: AcceptedMessage } | { readonly ok: false; readonly error: { readonly code: string; readonly message: string; readonly field?: string } };
+export type BatchItemResult = { readonly ok: true; readonly message: AcceptedMessage } | { readonly ok: false; readonly error: ErrorBody };
 
 export class Gateway {
   readonly accounts: AccountRegistry;
@@ -537,11 +538,20 @@ function partFromChange(change: MessageChange, seq: number, hint?: PartHint): Pa
   };
 }
 
-export function errorBody(error: unknown): { code: string; message: string; field?: string } {
+/** A refusal as data: code, message, the field at fault and the coded error's details (the API picks what a client may see). */
+export function errorBody(error: unknown): ErrorBody {
   const coded = error as { code?: unknown; message?: unknown; details?: { field?: unknown } };
   const code = typeof coded.code === 'string' ? coded.code : 'GW_INTERNAL';
   const message = typeof coded.message === 'string' ? coded.message : 'internal error';
   const field = typeof coded.details?.field === 'string' ? coded.details.field : undefined;
-  return field === undefined ? { code, message } : { code, message, field };
+  const details = typeof coded.details === 'object' && coded.details !== null ? (coded.details as ErrorDetails) : undefined;
+  return { code, message, ...(field === undefined ? {} : { field }), ...(details === undefined ? {} : { details }) };
+}
+
+export interface ErrorBody {
+  readonly code: string;
+  readonly message: string;
+  readonly field?: string;
+  readonly details?: ErrorDetails;
 }
 

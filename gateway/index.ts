@@ -32,7 +32,7 @@ export { AcceptService } from './accept/accept-service.ts';
 export type { AcceptServiceOptions } from './accept/accept-service.ts';
 export type { SubmitRequest, AcceptAccount, AcceptedMessage } from './accept/accept-request.ts';
 export { Gateway, errorBody } from './gateway.ts';
-export type { GatewayOptions, BatchIdempotency, BatchItemResult } from './gateway.ts';
+export type { GatewayOptions, BatchIdempotency, BatchItemResult, ErrorBody } from './gateway.ts';
 export { AccountRegistry, hashApiKey, checkApiKey, newApiKey, API_KEY_MIN_LENGTH } from './accounts/account-registry.ts';
 export type { AccountConfig, AccountLimits } from './accounts/account-registry.ts';
 export { signWebhook, verifyWebhook, SIGNATURE_HEADER } from './webhooks/webhook-signature.ts';

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../gateway/index.ts';
 import { accountOf, takeMessageBudget } from '../auth.ts';
-import { apiError } from '../errors.ts';
+import { apiError, clientErrorBody } from '../errors.ts';
 import { validateSubmitBody as validateItem } from '../request-validation.ts';
 import { fieldOf } from '../validation-field.ts';
 import type { TokenBuckets } from '../token-bucket.ts';
@@ -47,7 +47,7 @@ export function batchRoutes(app: FastifyInstance, gateway: Gateway, buckets: Tok
       const outcomes = await gateway.submitBatch(account.id, valid.map((v) => toSubmitRequest(v.body)), idempotency);
       outcomes.forEach((outcome, i) => {
         const index = (valid[i] as { index: number }).index;
-        results[index] = outcome.ok ? { index, ok: true, message: outcome.message } : { index, ok: false, error: outcome.error };
+        results[index] = outcome.ok ? { index, ok: true, message: outcome.message } : { index, ok: false, error: clientErrorBody(outcome.error) };
       });
       const accepted = results.filter((r) => r.ok === true).length;
       return { accepted, refused: items.length - accepted, results };

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { encodeBinary, encodeText, fromHex, decodeUdh, type EncodedMessage } from '../../drivers/codec/index.ts';
-import { isCodedError } from '../../common/index.ts';
+import { CodedError, isCodedError } from '../../common/index.ts';
 import type { RouteDecision, RouterHandle } from '../../router/index.ts';
 import { gatewayError } from '../errors.ts';
 import type { Lane, MessageRecord } from '../messages/message-record.ts';
@@ -156,17 +156,21 @@ export class AcceptService {
     this.concatRef = (this.concatRef + 1) & 0xff;
     if (request.binary !== undefined) {
       if (request.text !== undefined) throw gatewayError('GW_INVALID_REQUEST', 'give text or binary, not both', { field: 'binary' });
-      const udh = request.udh === undefined ? [] : decodeUdh(fromHex(request.udh)).elements;
-      return encodeBinary(fromHex(request.binary), { udh, maxParts, concatRef: this.concatRef });
+      const { udh: udhHex, binary } = request;
+      const udh = udhHex === undefined ? [] : inField('udh', () => decodeUdh(fromHex(udhHex)).elements);
+      return inField('binary', () => encodeBinary(fromHex(binary), { udh, maxParts, concatRef: this.concatRef }));
     }
-    if (request.text === undefined) throw gatewayError('GW_INVALID_REQUEST', 'text or binary is required', { field: 'text' });
-    return encodeText(request.text, {
-      encoding: request.encoding ?? 'auto',
-      smart: request.smart ?? false,
-      shiftTables: account.shiftTables ?? false,
-      maxParts,
-      concatRef: this.concatRef,
-    });
+    const { text } = request;
+    if (text === undefined) throw gatewayError('GW_INVALID_REQUEST', 'text or binary is required', { field: 'text' });
+    return inField('text', () =>
+      encodeText(text, {
+        encoding: request.encoding ?? 'auto',
+        smart: request.smart ?? false,
+        shiftTables: account.shiftTables ?? false,
+        maxParts,
+        concatRef: this.concatRef,
+      }),
+    );
   }
 
   /**
@@ -211,4 +215,13 @@ function answer(record: MessageRecord, duplicate: boolean): AcceptedMessage {
     createdAt: new Date(envelope.createdAt).toISOString(),
     duplicate,
   };
+}
+
+/** Codec refusals name the request field that held what the codec refused (`text`, `binary`, `udh`). */
+function inField<T>(field: string, encode: () => T): T {
+  try {
+    return encode();
+  } catch (error: unknown) {
+    throw error instanceof CodedError ? error.withDetails({ field }) : error;
+  }
 }

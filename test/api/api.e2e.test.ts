@@ -91,7 +91,7 @@ describe('POST /v1/messages', () => {
   test('a malformed JSON body is a 400, not a crash', async () => {
     const response = await app.inject({ method: 'POST', url: '/v1/messages', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"to": ' });
     expect(response.statusCode).toBe(400);
-    expect(response.json<{ code: string }>().code).toBe('API_INVALID_BODY');
+    expect(response.json<{ code: string }>().code).toBe('API_INVALID_JSON');
   });
 
   test('the same Idempotency-Key answers with the first message', async () => {

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { errorCodes } from 'fastify';
 import { describe, expect, test } from 'vitest';
 import { API_ERRORS, httpStatusFor } from '../../api/index.ts';
 import { maskDigits } from '../../api/build-app.ts';
+import {
+  codeForClientStatus,
+  FASTIFY_ERROR_CODES,
+  FASTIFY_ERRORS_NOT_FROM_CLIENTS,
+  parserErrorCode,
+  VALIDATION_ERROR_CODES,
+} from '../../api/errors.ts';
 import { CODEC_ERRORS } from '../../drivers/codec/index.ts';
 import { GW_ERRORS } from '../../gateway/index.ts';
 import { ROUTE_ERRORS } from '../../router/index.ts';
@@ -29,6 +37,30 @@ describe('errors the API can return', () => {
     const expected = ROUTE_ERRORS[code as keyof typeof ROUTE_ERRORS].retriable ? 503 : [400, 422, 500];
     if (typeof expected === 'number') expect(status).toBe(expected);
     else expect(expected).toContain(status);
+  });
+});
+
+describe('refusals before the routes answer with documented API codes', () => {
+  const emitted = new Set([
+    ...Object.values(FASTIFY_ERROR_CODES),
+    ...Object.values(VALIDATION_ERROR_CODES),
+    ...['HPE_INVALID_METHOD', 'HPE_HEADER_OVERFLOW', 'ERR_HTTP_REQUEST_TIMEOUT', undefined].map(parserErrorCode),
+    ...[400, 403, 404, 405, 406, 412, 413, 415, 416, 417, 431].map(codeForClientStatus),
+    'API_METHOD_NOT_ALLOWED',
+    'API_EXPECTATION_FAILED',
+  ]);
+
+  test.each([...emitted])('%s is a row of the API table with a README row', (code) => {
+    expect(Object.keys(API_ERRORS)).toContain(code);
+    expect(rows.get(code)?.[3]).toBe(String(httpStatusFor(code)));
+  });
+
+  const clientStatus = (code: string): number | undefined => {
+    const ErrorClass = (errorCodes as unknown as Record<string, new (...args: string[]) => { statusCode?: number }>)[code];
+    return ErrorClass === undefined ? undefined : new ErrorClass('x', 'y').statusCode;
+  };
+  test.each(Object.keys(errorCodes).filter((code) => (clientStatus(code) ?? 500) < 500))('fastify %s maps to an API code or is listed as never from a client', (code) => {
+    expect(FASTIFY_ERROR_CODES[code] !== undefined || FASTIFY_ERRORS_NOT_FROM_CLIENTS.includes(code)).toBe(true);
   });
 });
 

@@ -18,6 +18,19 @@ describe('CodedError', () => {
     });
   });
 
+  test('withDetails adds facts without rewording: same class, code, message, stack and cause', () => {
+    class LayerError extends CodedError<'X_BAD'> {}
+    const cause = new Error('root');
+    const error = new LayerError('X_BAD', spec, 'detail', { parts: 3 }, { cause });
+    const named = error.withDetails({ field: 'text' });
+    expect(named).toBeInstanceOf(LayerError);
+    expect(named).not.toBe(error);
+    expect(named).toMatchObject({ code: 'X_BAD', retriable: true, message: 'bad thing: detail', stack: error.stack, cause });
+    expect(named.details).toEqual({ parts: 3, field: 'text' });
+    expect(error.details).toEqual({ parts: 3 });
+    expect(JSON.parse(JSON.stringify(named))).toMatchObject({ details: { parts: 3, field: 'text' } });
+  });
+
   test('is recognised by shape, not by class identity', () => {
     expect(isCodedError(new CodedError('X_BAD', spec))).toBe(true);
     expect(isCodedError(Object.assign(new Error('x'), { code: 'X', retriable: false }))).toBe(true);

@@ -150,6 +150,15 @@ describe('AcceptService', () => {
     expect(await backend.store.get('msg-1')).toBeUndefined();
   });
 
+  test.each([
+    ['CODEC_TOO_MANY_PARTS', 'text', { parts: 14, maxParts: 10, encoding: 'gsm7' }, { to: '09012345678', text: 'x'.repeat(2000) }],
+    ['CODEC_NOT_GSM7', 'text', { index: 3, codePoint: 'U+3042' }, { to: '09012345678', text: 'ok あ', encoding: 'gsm7' as const }],
+    ['CODEC_INVALID_HEX', 'binary', {}, { to: '09012345678', binary: 'zz' }],
+    ['CODEC_INVALID_UDH', 'udh', {}, { to: '09012345678', binary: '00', udh: '05' }],
+  ])('%s names the request field %s and keeps the codec details', async (code, field, details, request) => {
+    await expect(service.accept(account, request)).rejects.toMatchObject({ code, details: { ...details, field } });
+  });
+
   test('a route whose connectors are all down still accepts: the message waits in its first connector\'s queue', async () => {
     down.add('smpp-aggregator');
     down.add('modem-pool');

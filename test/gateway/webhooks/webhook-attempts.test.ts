@@ -40,7 +40,7 @@ test('each attempt is counted when it ends, not when the schedule runs out, and 
   const queue = new MemoryWebhookQueue();
   let now = 1_000_000;
   const HOUR = 3_600_000;
-  sender = new WebhookSender({ queue, schedule: [HOUR, 4 * HOUR], now: () => now, observer: webhookObserver(metrics, capture.log) });
+  sender = new WebhookSender({ queue, schedule: [HOUR, 4 * HOUR], allow: ['127.0.0.1/32'], now: () => now, observer: webhookObserver(metrics, capture.log) });
   const outcomes = async (): Promise<Record<string, number>> => Object.fromEntries((await metrics.webhooks.get()).values.map((v) => [String(v.labels.outcome), v.value]));
   const settled = async (count: number): Promise<void> => {
     await waitFor(async () => (Object.values(await outcomes()).reduce((a, b) => a + b, 0) === count ? true : undefined), `${count} attempts counted`);
