@@ -251,7 +251,7 @@ describe('demo configuration', () => {
 
   test('deploy/gateway.yaml passes the gateway parser, the routing loader and its drivers', async () => {
     const config = parseGatewayConfig(document, path);
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 3000 });
+    expect(config.server).toMatchObject({ host: '0.0.0.0', port: 3000 });
     expect(config.accounts[0]?.apiKeyHashes).toEqual([hashApiKey('demo-key-change-me')]);
     expect(config.accounts[0]?.defaultCountry).toBe('JP');
     const table = loadRoutingFile(path, { connectorIds: new Set(config.connectors.map((c) => c.id)) });
