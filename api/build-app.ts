@@ -62,6 +62,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
+    // fastify's own 503 while closing has no code: the preClose hook below answers API_SHUTTING_DOWN instead.
+    return503OnClosing: false,
     // Refusals before routing (Node's HTTP parser, fastify's URL checks) answer with coded bodies too.
     clientErrorHandler: answerParserError,
     frameworkErrors: (error, _request, reply) => {
@@ -136,6 +138,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return sendApiError(reply, apiError('API_METHOD_NOT_ALLOWED', `${request.method}; this path takes ${allowed.join(', ')}`));
   });
 
+  // A graceful stop: requests that arrive after it began get a coded 503 (with Retry-After), never a bare one.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    void reply.header('connection', 'close');
+    throw apiError('API_SHUTTING_DOWN');
+  });
   registerAuth(app, options.gateway, buckets);
   messageRoutes(app, options.gateway, buckets);
   batchRoutes(app, options.gateway, buckets);

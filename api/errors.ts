@@ -27,6 +27,7 @@ export const API_ERRORS = {
   API_EMPTY_BODY: { message: 'request body is empty', retriable: false },
   API_UNSUPPORTED_MEDIA_TYPE: { message: 'unsupported Content-Type: send application/json', retriable: false },
   API_BODY_TOO_LARGE: { message: 'request body is too large', retriable: false },
+  API_SHUTTING_DOWN: { message: 'the gateway is stopping; try again (another instance, or this one once restarted)', retriable: true },
   API_INTERNAL: { message: 'internal error', retriable: true },
 } as const satisfies ErrorTable<string>;
 
@@ -61,6 +62,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   API_EMPTY_BODY: 400,
   API_UNSUPPORTED_MEDIA_TYPE: 415,
   API_BODY_TOO_LARGE: 413,
+  API_SHUTTING_DOWN: 503,
   API_INTERNAL: 500,
   GW_NOT_FOUND: 404,
   GW_NOT_CANCELABLE: 409,
