@@ -1,5 +1,8 @@
+import fc from 'fast-check';
+import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { describe, expect, test } from 'vitest';
 import { normalizeNumber, type RouteErrorCode } from '../../../router/index.ts';
+import { isValidE164, JP_MOBILE_E164 } from '../../../router/numbers/normalize-number.ts';
 
 describe('normalizeNumber', () => {
   test.each([
@@ -49,5 +52,26 @@ describe('normalizeNumber', () => {
 
   test('a malformed default country is an option error, not a number error', () => {
     expect(() => normalizeNumber('090-1234-5678', { defaultCountry: 'jp' })).toThrow(expect.objectContaining({ code: 'ROUTE_INVALID_OPTION' }));
+  });
+});
+
+describe('isValidE164', () => {
+  test('the JP mobile fast path accepts only what libphonenumber accepts', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('7', '8', '9'), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 9_999_999 }), (lead, third, rest) => {
+        const e164 = `+81${lead}0${third}${String(rest).padStart(7, '0')}`;
+        expect(JP_MOBILE_E164.test(e164)).toBe(true);
+        expect(isValidPhoneNumber(e164)).toBe(true);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  test.each(['+817012345678', '+819098765432', '+81312345678', '+447911123456'])('%s is valid', (e164) => {
+    expect(isValidE164(e164)).toBe(true);
+  });
+
+  test.each(['+81901234', '+819001234567', '+8190123456789', '+81700000000'])('%s is not', (e164) => {
+    expect(isValidE164(e164)).toBe(false);
   });
 });
