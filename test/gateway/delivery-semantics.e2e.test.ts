@@ -216,35 +216,35 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
     expect(record.parts[0]?.error?.message).toMatch(/query_sm: still accepted/);
   });
 
-  test('no receipt at all: the receipt timeout settles the part by query_sm where the connector offers it', async () => {
+  /** A carrier that sends no receipts, a 60 s receipt timeout, and a clock the test moves; one message submitted. */
+  async function silentCarrier(driver: Record<string, unknown>, to: string): Promise<{ gw: Gateway; id: string; advance: (ms: number) => void }> {
     let offset = 0;
     const { gw } = await setUp(makeBackend, {
       behaviour: { receipts: { enabled: false } },
-      driver: { querySm: true },
+      driver,
       gateway: { now: () => Date.now() + offset, receiptTimeoutMs: 60_000 },
     });
-    const accepted = await gw.submit('demo', { to: number(800), text: 'silent carrier' });
-    await waitFor(async () => ((await gw.get('demo', accepted.id)).status === 'submitted' ? true : undefined), 'submitted');
-    offset = 61_000;
+    const { id } = await gw.submit('demo', { to, text: 'silent carrier' });
+    await waitFor(async () => ((await gw.get('demo', id)).status === 'submitted' ? true : undefined), 'submitted');
+    return { gw, id, advance: (ms) => (offset = ms) };
+  }
+
+  test('no receipt at all: the receipt timeout settles the part by query_sm where the connector offers it', async () => {
+    const { gw, id, advance } = await silentCarrier({ querySm: true }, number(800));
+    advance(61_000);
     await gw.resolveTimedOut();
-    const record = await gw.get('demo', accepted.id);
+    const record = await gw.get('demo', id);
     expect(record.status).toBe('delivered');
     expect(record.timeline.some((t) => t.event === 'part:delivered' && t.detail === 'query_sm after the receipt timeout')).toBe(true);
   });
 
   test('no receipt and no query_sm: the part becomes unknown at the receipt timeout', async () => {
-    let offset = 0;
-    const { gw } = await setUp(makeBackend, {
-      behaviour: { receipts: { enabled: false } },
-      gateway: { now: () => Date.now() + offset, receiptTimeoutMs: 60_000 },
-    });
-    const accepted = await gw.submit('demo', { to: number(900), text: 'silent carrier' });
-    await waitFor(async () => ((await gw.get('demo', accepted.id)).status === 'submitted' ? true : undefined), 'submitted');
-    offset = 59_000;
+    const { gw, id, advance } = await silentCarrier({}, number(900));
+    advance(59_000);
     expect(await gw.resolveTimedOut()).toBe(0);
-    offset = 61_000;
+    advance(61_000);
     expect(await gw.resolveTimedOut()).toBe(1);
-    const record = await gw.get('demo', accepted.id);
+    const record = await gw.get('demo', id);
     expect(record.status).toBe('unknown');
     expect(record.parts[0]).toMatchObject({ status: 'unknown', error: { code: 'GW_RECEIPT_TIMEOUT' } });
   });
