@@ -112,11 +112,6 @@ export class ConnectorWorker {
     return this.inFlight;
   }
 
-  /** Messages read while the connector was down and waiting for it. */
-  get waiting(): number {
-    return this.parked.length;
-  }
-
   private async run(): Promise<void> {
     const { backend, connectorId, consumer } = this.options;
     while (this.running) {
@@ -217,17 +212,20 @@ export class ConnectorWorker {
     for (const { entry } of expired) {
       const record = await this.options.backend.store.get(entry.messageId);
       // Canceled (or otherwise ended) meanwhile: nothing to expire.
-      if (record !== undefined && !isFinalMessageStatus(record.status)) {
-        const pending = record.parts.filter((part) => part.status === 'pending').map((part) => part.seq);
-        await this.change(entry.messageId, {
-          at: now,
-          parts: pending.map((seq) => ({ seq, status: 'expired' as const })),
-          rollUp: true,
-          timeline: [{ at: now, event: 'part:expired', connectorId: this.options.connectorId, detail: 'validity period ended while the connector was down' }],
-        });
-      }
+      if (record !== undefined && !isFinalMessageStatus(record.status)) await this.expireUnsent(record, now, 'validity period ended while the connector was down');
       await this.options.backend.queue.ack(this.options.connectorId, [entry]);
     }
+  }
+
+  /** The validity ended before the message's pending parts could go: they, and so the message, are expired. */
+  private async expireUnsent(record: MessageRecord, now: number, detail: string): Promise<void> {
+    const pending = record.parts.filter((part) => part.status === 'pending').map((part) => part.seq);
+    await this.change(record.envelope.id, {
+      at: now,
+      status: 'expired',
+      parts: pending.map((seq) => ({ seq, status: 'expired' as const })),
+      timeline: [{ at: now, event: 'expired', connectorId: this.options.connectorId, detail }],
+    });
   }
 
   private release(): void {
@@ -271,12 +269,7 @@ export class ConnectorWorker {
     if (pending.length === 0) return 'done';
     const envelope = record.envelope;
     if (envelope.expiresAt !== undefined && now >= envelope.expiresAt) {
-      await this.change(record.envelope.id, {
-        at: now,
-        status: 'expired',
-        parts: pending.map((seq) => ({ seq, status: 'expired' as const })),
-        timeline: [{ at: now, event: 'expired', detail: 'validity period ended before sending' }],
-      });
+      await this.expireUnsent(record, now, 'validity period ended before sending');
       return 'done';
     }
     await this.change(envelope.id, { at: now, status: 'sending', timeline: [{ at: now, event: 'sending', connectorId }] });
