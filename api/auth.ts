@@ -15,6 +15,11 @@ export function accountOf(request: FastifyRequest): AccountConfig {
   return request.account;
 }
 
+/** The token of an `Authorization: Bearer <token>` header, if the request has one. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+}
+
 /**
  * Bearer API keys (compared as hashes), per-account IP allow-lists and request rate limits on every /v1 route,
  * all in onRequest: a refused request's body is never read.
@@ -23,9 +28,8 @@ export function registerAuth(app: FastifyInstance, gateway: Gateway, buckets: To
   app.decorateRequest('account', null);
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/v1/')) return;
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const account = match?.[1] === undefined ? undefined : gateway.accounts.authenticate(match[1]);
+    const token = bearerToken(request);
+    const account = token === undefined ? undefined : gateway.accounts.authenticate(token);
     if (account === undefined) throw apiError('API_UNAUTHORIZED');
     if (!gateway.accounts.allowsAddress(account, request.ip)) throw apiError('API_IP_NOT_ALLOWED', `${request.ip} may not use account ${account.id}`);
     request.account = account;

@@ -58,8 +58,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     keepAliveTimeout,
     http: { headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersTimeout / 2))) },
     logger: withMaskedRequests(options.logger ?? false),
-    // A body field the schema does not know is an error to report, never something to drop silently.
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
     // fastify's own 503 while closing has no code: the preClose hook below answers API_SHUTTING_DOWN instead.
@@ -83,6 +81,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // Every route that takes a body can refuse it as too large or not JSON: the OpenAPI says so on each.
     const schema = route.schema as { body?: unknown; response?: Record<string, unknown> } | undefined;
     if (schema?.body !== undefined) schema.response = { 413: { $ref: 'Error#' }, 415: { $ref: 'Error#' }, ...schema.response };
+    // Every /v1 route passes auth (401, 403 for an address outside allowedIps, 429) and can meet a stop (503).
+    if (schema !== undefined && route.url.startsWith('/v1/')) {
+      schema.response = { 401: { $ref: 'Error#' }, 403: { $ref: 'Error#' }, 429: { $ref: 'Error#' }, 503: { $ref: 'Error#' }, ...schema.response };
+    }
   });
   await app.register(swagger, {
     openapi: {
@@ -193,5 +195,4 @@ function withMaskedRequests(logger: FastifyServerOptions['logger']): FastifyServ
   };
 }
 
-export { maskDigits };
 

@@ -118,14 +118,6 @@ export const FASTIFY_ERROR_CODES: Readonly<Record<string, ApiErrorCode>> = {
   FST_ERR_NOT_FOUND: 'API_NOT_FOUND',
 };
 
-/** Fastify's 4xx errors no request can cause (setup mistakes), or that answer elsewhere (validation has its own codes). */
-export const FASTIFY_ERRORS_NOT_FROM_CLIENTS: readonly string[] = [
-  'FST_ERR_VALIDATION',
-  'FST_ERR_CTP_INSTANCE_ALREADY_STARTED',
-  'FST_ERR_INVALID_URL',
-  'FST_ERR_ROUTE_MISSING_CONTENT',
-];
-
 /** Schema validation failures by where they were found (fastify's `validationContext`). */
 export const VALIDATION_ERROR_CODES: Readonly<Record<string, ApiErrorCode>> = {
   body: 'API_INVALID_BODY',

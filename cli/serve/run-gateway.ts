@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/index.ts';
+import { maskDigits } from '../../common/index.ts';
 import {
   createDriver,
   createHlrHook,
@@ -193,7 +194,13 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     if (options.path === undefined && (memoryPorting === undefined || mnpFile(router.table) === undefined)) return;
     void reload().then((result) => {
       if (!result.ok) {
-        app.log.error({ err: result.error }, 'reload refused; the routing and portability data in force stay');
+        // The refusal names bad rows, and a portability row holds a number: masked, and no error object (whose
+        // every field pino would copy).
+        const { error } = result;
+        app.log.error(
+          { code: (error as { code?: unknown }).code, error: maskDigits(error instanceof Error ? error.message : String(error)) },
+          'reload refused; the routing and portability data in force stay',
+        );
         return;
       }
       if (options.path !== undefined) app.log.info({ version: result.version }, 'routing reloaded');

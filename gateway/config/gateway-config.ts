@@ -5,7 +5,7 @@
  */
 import { Ajv } from 'ajv';
 import { describeSchemaError } from '../../common/index.ts';
-import { GW_ERRORS, gatewayError } from '../errors.ts';
+import { gatewayError } from '../errors.ts';
 import { knownSections, unknownSections } from './config-sections.ts';
 import type { AccountConfig } from '../accounts/account-registry.ts';
 import type { KafkaSettings } from '../adapters/kafka/kafka-settings.ts';
@@ -214,19 +214,10 @@ function checkSecurity(config: GatewayConfig, fileName: string): void {
   const refuse = (field: string, problem: string): never => {
     throw gatewayError('GW_INVALID_CONFIG', `${fileName}: ${field} ${problem}`, { file: fileName, field });
   };
-  const inFile = <T>(parse: () => T): T => {
-    try {
-      return parse();
-    } catch (error: unknown) {
-      const coded = error as { message: string; details?: { field?: string } };
-      const detail = coded.message.slice(`${GW_ERRORS.GW_INVALID_CONFIG.message}: `.length);
-      throw gatewayError('GW_INVALID_CONFIG', `${fileName}: ${detail}`, { file: fileName, field: coded.details?.field ?? '' });
-    }
-  };
   if (config.server.headersTimeoutMs > config.server.requestTimeoutMs) refuse('server.headersTimeoutMs', 'must not exceed server.requestTimeoutMs');
-  const targets = new WebhookTargets(inFile(() => AddressList.parse(config.webhooks.allow, 'webhooks.allow', { hosts: true })));
+  const targets = new WebhookTargets(AddressList.parse(config.webhooks.allow, 'webhooks.allow', { hosts: true, file: fileName }));
   config.accounts.forEach((account, index) => {
-    if (account.allowedIps !== undefined) inFile(() => AddressList.parse(account.allowedIps ?? [], `accounts[${index}].allowedIps`));
+    if (account.allowedIps !== undefined) AddressList.parse(account.allowedIps, `accounts[${index}].allowedIps`, { file: fileName });
     for (const key of ['callbackUrl', 'inboundUrl'] as const) {
       const url = account[key];
       if (url === undefined) continue;

@@ -26,7 +26,7 @@ export class GatewayMetrics {
   readonly reclaimed = new Counter({ name: 'smsgw_queue_reclaimed_total', help: 'Queue entries taken over from a dead worker', labelNames: ['connector'], registers: [this.registry] });
   readonly webhooks = new Counter({
     name: 'smsgw_webhooks_total',
-    help: 'Webhook attempts as each ends, by outcome: delivered, retry (failed, tried again later), gave_up (failed, schedule over)',
+    help: 'Webhook attempts as each ends, by outcome: delivered, retry (failed, tried again later), gave_up (failed, schedule over), refused (target not allowed by webhooks.allow; never posted)',
     labelNames: ['outcome'],
     registers: [this.registry],
   });

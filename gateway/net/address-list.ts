@@ -38,9 +38,9 @@ export class AddressList {
 
   /**
    * Parses `entries` (`10.0.0.0/8`, `2001:db8::/32`, `127.0.0.1`, and host names when `hosts` is true);
-   * a bad entry is GW_INVALID_CONFIG naming `field[index]`.
+   * a bad entry is GW_INVALID_CONFIG naming `field[index]` (and `file`, when the list comes from one).
    */
-  static parse(entries: readonly string[], field: string, options: { readonly hosts?: boolean } = {}): AddressList {
+  static parse(entries: readonly string[], field: string, options: { readonly hosts?: boolean; readonly file?: string } = {}): AddressList {
     const ranges: (readonly [IpAddress, number])[] = [];
     const hosts = new Set<string>();
     entries.forEach((entry, index) => {
@@ -49,7 +49,9 @@ export class AddressList {
       else if (options.hosts === true && isHostName(entry.toLowerCase())) hosts.add(entry.toLowerCase());
       else {
         const expected = options.hosts === true ? 'a CIDR range, an IP address or a host name' : 'a CIDR range or an IP address';
-        throw gatewayError('GW_INVALID_CONFIG', `${field}[${index}] "${entry}" is not ${expected}`, { field: `${field}[${index}]` });
+        const where = options.file === undefined ? {} : { file: options.file };
+        const problem = `${field}[${index}] "${entry}" is not ${expected}`;
+        throw gatewayError('GW_INVALID_CONFIG', options.file === undefined ? problem : `${options.file}: ${problem}`, { ...where, field: `${field}[${index}]` });
       }
     });
     return new AddressList(ranges, hosts);
