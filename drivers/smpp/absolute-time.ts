@@ -3,7 +3,9 @@
  * tenths of a second, then nn quarter hours between local time and UTC, in advance ('+') or behind ('-'). A relative
  * time ('R', section 7.1.1.2) names no instant. Used by query_sm_resp final_date.
  */
-const ABSOLUTE = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d)(\d{2})([+-])$/;
+import { parseReceiptDate } from '../codec/index.ts';
+
+const ABSOLUTE = /^(\d{12})(\d)(\d{2})([+-])$/;
 
 const QUARTER_HOUR_MS = 15 * 60 * 1000;
 
@@ -11,13 +13,10 @@ const QUARTER_HOUR_MS = 15 * 60 * 1000;
 export function parseAbsoluteTime(text: string): Date | undefined {
   const match = ABSOLUTE.exec(text);
   if (match === null) return undefined;
-  const [year, month, day, hour, minute, second, tenths, quarters] = match.slice(1, 9).map(Number) as [
-    number, number, number, number, number, number, number, number,
-  ];
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 || quarters > 48) return undefined;
-  const local = Date.UTC(2000 + year, month - 1, day, hour, minute, second, tenths * 100);
-  // Date.UTC rolls 31 April over into May: such a day does not exist.
-  if (new Date(local).getUTCDate() !== day) return undefined;
+  const [, stamp, tenths, quarters, sign] = match as unknown as [string, string, string, string, string];
+  // The same YYMMDDhhmmss the receipt text carries, with its range checks (31 April does not exist).
+  const local = parseReceiptDate(stamp);
+  if (local === undefined || Number(quarters) > 48) return undefined;
   // Local time in advance of UTC ('+') is later than UTC by the offset.
-  return new Date(local - (match[9] === '+' ? 1 : -1) * quarters * QUARTER_HOUR_MS);
+  return new Date(local.getTime() + Number(tenths) * 100 - (sign === '+' ? 1 : -1) * Number(quarters) * QUARTER_HOUR_MS);
 }

@@ -71,16 +71,17 @@ export function decodeQueryAnswer(frame: Buffer): QueryAnswer {
   const overrun = (field: string): never => {
     throw smppError('SMPP_PROTOCOL', `${field} overruns the query_sm_resp`, { field, commandId });
   };
-  const cString = (field: string): string => {
-    const nul = frame.indexOf(0, offset);
+  // SMPP 3.4 5.2.23 / 7.1.1: message_id is at most 65 octets, final_date 17, each with its NUL.
+  const cString = (field: string, max: number): string => {
+    const nul = frame.subarray(offset, offset + max).indexOf(0);
     if (nul < 0) overrun(field);
-    const value = frame.toString('latin1', offset, nul);
-    offset = nul + 1;
+    const value = frame.toString('latin1', offset, offset + nul);
+    offset += nul + 1;
     return value;
   };
   const octet = (field: string): number => (offset < frame.length ? (frame[offset++] as number) : overrun(field));
-  const messageId = cString('message_id');
-  const finalDate = cString('final_date');
+  const messageId = cString('message_id', 65);
+  const finalDate = cString('final_date', 17);
   const messageState = octet('message_state');
   const errorCode = octet('error_code');
   return { command, status, sequence, body: { messageId, finalDate, messageState, errorCode } };

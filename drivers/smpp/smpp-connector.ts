@@ -267,12 +267,13 @@ export class SmppConnector extends EventEmitter implements Driver {
     this.pumpTimer = setTimeout(this.pumpLater, Math.max(1, ms));
   }
 
-  private pickBind(): BindSession<SendJob> | undefined {
+  /** The next bind round-robin that `usable` accepts (default: one with room for a submit). */
+  private pickBind(usable: (bind: BindSession<SendJob>) => boolean = (bind) => bind.canSubmit): BindSession<SendJob> | undefined {
     const senders = this.senders;
     for (let i = 0; i < senders.length; i++) {
       this.roundRobin = (this.roundRobin + 1) % senders.length;
       const bind = senders[this.roundRobin] as BindSession<SendJob>;
-      if (bind.canSubmit) return bind;
+      if (usable(bind)) return bind;
     }
     return undefined;
   }
@@ -495,7 +496,7 @@ export class SmppConnector extends EventEmitter implements Driver {
       if (now + wait > deadline) return failed(smppError('SMPP_QUERY_TIMEOUT', 'no rate token in time', { ...details, timeoutMs: this.config.submitTimeoutMs }));
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
-    const bind = this.pickRequestBind() as BindSession<SendJob>;
+    const bind = this.pickBind((bind) => bind.canRequest) as BindSession<SendJob>;
     const outcome = await new Promise<QueryOutcome>((resolve) => {
       const pending: PendingRequest = {
         sentAt: 0,
@@ -521,16 +522,6 @@ export class SmppConnector extends EventEmitter implements Driver {
     });
     if (outcome.status === 'failed') this.count('queries_failed');
     return outcome;
-  }
-
-  private pickRequestBind(): BindSession<SendJob> | undefined {
-    const senders = this.senders;
-    for (let i = 0; i < senders.length; i++) {
-      this.roundRobin = (this.roundRobin + 1) % senders.length;
-      const bind = senders[this.roundRobin] as BindSession<SendJob>;
-      if (bind.canRequest) return bind;
-    }
-    return undefined;
   }
 
   // ---- time and shutdown ----

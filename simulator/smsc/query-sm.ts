@@ -6,6 +6,7 @@
  * A message is found by the id submit_sm_resp gave it, for the account that submitted it and the originator it was
  * submitted from; anything else is ESME_RQUERYFAIL, as an SMSC answers for an id it does not know.
  */
+import { formatReceiptDate } from '../../drivers/codec/index.ts';
 import type { PartState } from './message-records.ts';
 import type { QuerySmRespFields } from './pdu-writer.ts';
 import { Reader } from './sm-body.ts';
@@ -38,9 +39,7 @@ export function parseQueryBody(pdu: Buffer, start = 16): QueryBodyResult {
 /** Section 7.1.1.1 absolute time in UTC: "YYMMDDhhmmsst00+". */
 export function absoluteTime(ms: number): string {
   const d = new Date(ms);
-  const two = (n: number): string => String(n).padStart(2, '0');
-  const tenths = Math.floor(d.getUTCMilliseconds() / 100);
-  return `${two(d.getUTCFullYear() % 100)}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}${tenths}00+`;
+  return `${formatReceiptDate(d, true)}${Math.floor(d.getUTCMilliseconds() / 100)}00+`;
 }
 
 /** The answer to a query: the state of the part, or the command_status when it is not this account's to know. */

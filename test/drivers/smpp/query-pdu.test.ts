@@ -79,6 +79,7 @@ describe('query_sm_resp', () => {
   test.each([
     ['message_id without NUL', hex(header(18, 0x80000003, 0, 1), '4142'), 'message_id'],
     ['no final_date', hex(header(18, 0x80000003, 0, 1), cstr('A')), 'final_date'],
+    ['message_id over 65 octets', hex(header(16 + 67 + 3, 0x80000003, 0, 1), cstr('A'.repeat(66)), '00', '02', '00'), 'message_id'],
     ['no message_state', hex(header(19, 0x80000003, 0, 1), cstr('A'), '00'), 'message_state'],
     ['no error_code', hex(header(20, 0x80000003, 0, 1), cstr('A'), '00', '02'), 'error_code'],
     ['another command', hex(header(16, 0x80000004, 0, 1)), undefined],
