@@ -243,23 +243,28 @@ export class Modem {
     this.reconnectTimer = this.deps.schedule(delay, () => void this.connectLoop());
   }
 
-  /** A port whose open never settles is given up after PORT_WAIT_MS (and closed if it opens later). */
-  private openPort(path: string): Promise<SerialLink> {
+  /**
+   * A port whose open never settles is given up after PORT_WAIT_MS (and closed if it opens later). The device stays
+   * claimed until that late open settles, so no other probe opens the same tty beside it.
+   */
+  private openPort(path: string, device: string): Promise<SerialLink> {
     return new Promise((resolve, reject) => {
       let late = false;
       const cancel = this.deps.schedule(PORT_WAIT_MS, () => {
         late = true;
-        reject(modemError('MODEM_PORT_OPEN_FAILED', `${path}: the open did not complete in ${PORT_WAIT_MS} ms`, { path }));
+        reject(modemError('MODEM_PORT_OPEN_FAILED', `${path}: the open did not complete in ${PORT_WAIT_MS} ms`, { path, stillOpening: true }));
       });
+      const release = (): void => void this.deps.claimed.delete(device);
       this.deps.open(path).then(
         (link) => {
           cancel();
-          if (late) void link.close().catch(() => undefined);
+          if (late) void link.close().catch(() => undefined).finally(release);
           else resolve(link);
         },
         (error: unknown) => {
           cancel();
-          if (!late) reject(error instanceof Error ? error : new Error(String(error)));
+          if (late) release();
+          else reject(error instanceof Error ? error : new Error(String(error)));
         },
       );
     });
@@ -299,7 +304,7 @@ export class Modem {
       this.deps.claimed.add(candidate.device);
       let channel: AtChannel;
       try {
-        channel = new AtChannel(await this.openPort(candidate.path), {
+        channel = new AtChannel(await this.openPort(candidate.path, candidate.device), {
           timeouts: this.pool.timeouts,
           promptTimeoutMs: this.pool.promptTimeoutMs,
           schedule: this.deps.schedule,
@@ -312,7 +317,8 @@ export class Modem {
           return;
         }
       } catch (error) {
-        this.deps.claimed.delete(candidate.device);
+        // An open still pending keeps its claim; openPort releases it when that open settles.
+        if (!(isModemError(error) && error.details.stillOpening === true)) this.deps.claimed.delete(candidate.device);
         this.lastError = isModemError(error) ? error : modemError('MODEM_PORT_OPEN_FAILED', String(error), { path: candidate.path });
         continue;
       }

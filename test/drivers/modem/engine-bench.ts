@@ -113,6 +113,11 @@ class MemoryLink implements SerialLink {
 export class EngineDevice {
   readonly engine: ModemEngine;
   plugged = true;
+  /** Opens asked of this device so far. */
+  opens = 0;
+  /** While set, an open does not settle until `releaseOpen` (a USB device that wedges in open()). */
+  stallOpens = false;
+  private stalled: (() => void)[] = [];
   private link: MemoryLink | null = null;
 
   constructor(
@@ -131,6 +136,23 @@ export class EngineDevice {
   }
 
   open(): Promise<SerialLink> {
+    this.opens += 1;
+    if (this.stallOpens) return new Promise<void>((resolve) => this.stalled.push(resolve)).then(() => this.openNow());
+    return this.openNow();
+  }
+
+  /** Lets the stalled opens finish (each then opens the line, as a late driver call would). */
+  releaseOpen(): void {
+    this.stallOpens = false;
+    for (const resolve of this.stalled.splice(0)) resolve();
+  }
+
+  /** Whether a line to the device is open now. */
+  get lineOpen(): boolean {
+    return this.link !== null && !this.link.closed;
+  }
+
+  private openNow(): Promise<SerialLink> {
     if (!this.plugged) return Promise.reject(new Error(`ENOENT: ${this.path}`));
     if (this.link !== null && !this.link.closed) return Promise.reject(new Error(`EBUSY: ${this.path} is locked`));
     const link = new MemoryLink((data) => this.engine.receive(data));

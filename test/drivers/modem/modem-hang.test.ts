@@ -153,4 +153,20 @@ describe('a hung modem, on a manual clock (driver against the virtual modem engi
     const midnight = Math.ceil(at / 86_400_000) * 86_400_000;
     expect(capped.parts[0]).toMatchObject({ error: { details: { retryInMs: midnight - at } } });
   });
+
+  test('an open that never settles is given up after 10 s, the device stays claimed (no second open beside it) until that open ends, then it comes up', async () => {
+    const a = bench.device('ttyA', { imei: IMEI_A });
+    a.stallOpens = true;
+    const pool = await bench.pool({ modems: [{ imei: IMEI_A }] });
+    await bench.clock.until('a second start, after the open was given up', () => Number(detail(pool)['startAttempts']) >= 2, 15_000);
+    // Reconnects come and go while the first open hangs: none opens the tty again.
+    await bench.clock.advance(30_000);
+    expect(a.opens).toBe(1);
+    expect(pool.health().up).toBe(false);
+    // The wedged open finally completes: its late line is closed and the device is free for the next probe.
+    a.releaseOpen();
+    await bench.clock.until('up', () => pool.health().up, 30_000);
+    expect(a.opens).toBe(2);
+    expect(a.lineOpen).toBe(true);
+  });
 });
