@@ -401,16 +401,24 @@ export class EsmeConnection implements DeliverTarget {
   }
 
   /**
-   * Decides the part's outcome now and settles it `receipts.delayMs` after the answer, when its final receipt is sent
-   * if one is wanted: a part whose receipt is not asked for, or switched off, still ends in its true state for query_sm.
+   * Settles the part `receipts.delayMs` after the answer, when its receipts are sent. A part whose receipt is not
+   * asked for, or switched off, still ends in its state for query_sm, drawn lazily when first queried.
    */
   private scheduleDelivery(systemId: string, subject: ReceiptSubject): void {
     const carrier = this.carrier;
     const receipts = carrier.behaviour.receipts;
-    const outcome = chooseOutcome(receipts.outcomes, subject.to, carrier.random);
     const receipted = receipts.enabled && (subject.registeredDelivery & 0x13) !== 0;
-    const final = receipted && wantsFinalReceipt(subject.registeredDelivery, outcome.stat);
-    const intermediate = receipted && receipts.intermediate && wantsIntermediate(subject.registeredDelivery);
+    if (!receipted) {
+      // No receipt goes out: no timer, and the outcome is drawn only if a query_sm asks after its time.
+      carrier.records.settleAt(subject.messageId, Date.now() + receipts.delayMs, () => {
+        const drawn = chooseOutcome(receipts.outcomes, subject.to, carrier.random);
+        return { stat: drawn.stat, err: drawn.err ?? 0 };
+      });
+      return;
+    }
+    const outcome = chooseOutcome(receipts.outcomes, subject.to, carrier.random);
+    const final = wantsFinalReceipt(subject.registeredDelivery, outcome.stat);
+    const intermediate = receipts.intermediate && wantsIntermediate(subject.registeredDelivery);
     const sendOne = (isIntermediate: boolean): void => {
       carrier.counters.receiptsGenerated++;
       const item: DeliverItem = {
@@ -451,7 +459,7 @@ export class EsmeConnection implements DeliverTarget {
       this.respondStatus(frame, parsed.status);
       return;
     }
-    const answer = queryAnswer(parsed.request, carrier.records.partState(parsed.request.messageId), this.systemId);
+    const answer = queryAnswer(parsed.request, carrier.records.partState(parsed.request.messageId, Date.now()), this.systemId);
     if ('fields' in answer) this.send(encodeQuerySmResp(frame.sequence, answer.fields), 'query_sm_resp');
     else this.respondStatus(frame, answer.status);
   }

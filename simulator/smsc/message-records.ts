@@ -98,6 +98,8 @@ export class MessageRecords {
   private readonly reassembler: Reassembler;
   private readonly pending = new Map<string, PendingGroup>();
   private readonly states = new Map<string, PartState>();
+  /** Parts whose outcome is drawn when first asked for after their time (no receipt is sent for them). */
+  private readonly lazy = new Map<string, { readonly at: number; readonly decide: () => { readonly stat: ReceiptStat; readonly err: number } }>();
   /** Messages recorded since the last reset (evicted ones included). */
   total = 0;
 
@@ -156,8 +158,23 @@ export class MessageRecords {
   }
 
   /** The delivery state of one part by its message id; undefined when never accepted or no longer recorded. */
-  partState(id: string): PartState | undefined {
+  /**
+   * Where the part stands at `now`. A part settled lazily (`settleAt`) draws its outcome the first time it is
+   * asked for after its time: parts no receipt is sent for cost no timer and no draw at submit.
+   */
+  partState(id: string, now: number): PartState | undefined {
+    const lazy = this.lazy.get(id);
+    if (lazy !== undefined && now >= lazy.at) {
+      this.lazy.delete(id);
+      const { stat, err } = lazy.decide();
+      this.settle(id, stat, err, lazy.at);
+    }
     return this.states.get(id);
+  }
+
+  /** The part settles at `at` with the outcome `decide` gives, drawn only when someone asks (query_sm). */
+  settleAt(id: string, at: number, decide: () => { readonly stat: ReceiptStat; readonly err: number }): void {
+    this.lazy.set(id, { at, decide });
   }
 
   /** The part's delivery ended with `stat` (a receipt for it is due now, whether or not one is sent). */
@@ -200,6 +217,7 @@ export class MessageRecords {
     this.total = 0;
     this.byId.clear();
     this.states.clear();
+    this.lazy.clear();
     this.pending.clear();
     this.reassembler.drain();
   }
@@ -219,6 +237,7 @@ export class MessageRecords {
         if (id !== null && this.byId.get(id) === old) {
           this.byId.delete(id);
           this.states.delete(id);
+          this.lazy.delete(id);
         }
       }
     }
