@@ -2,7 +2,7 @@
  * API errors and the one table that maps every error code the API can return to its HTTP status.
  * Bodies are always `{ code, message, field?, details? }`.
  */
-import { CodedError, type ErrorTable } from '../common/index.ts';
+import { CodedError, errorFactory, type ErrorTable } from '../common/index.ts';
 import { errorSchema } from './schemas.ts';
 
 export const API_ERRORS = {
@@ -35,9 +35,7 @@ export type ApiErrorCode = keyof typeof API_ERRORS;
 
 export class ApiError extends CodedError<ApiErrorCode> {}
 
-export function apiError(code: ApiErrorCode, detail?: string, details?: Record<string, unknown>): ApiError {
-  return new ApiError(code, API_ERRORS[code], detail, details);
-}
+export const apiError = errorFactory<ApiErrorCode, ApiError>(API_ERRORS, ApiError);
 
 /** HTTP status per code; prefixes cover whole tables where every row shares a status. */
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {

@@ -1,4 +1,4 @@
-import { CodedError, type ErrorTable } from '../common/index.ts';
+import { CodedError, errorFactory, type ErrorTable } from '../common/index.ts';
 
 /** Errors of the command-line tools themselves (options, the services a one-shot command reaches). */
 export const CLI_ERRORS = {
@@ -11,6 +11,4 @@ export type CliErrorCode = keyof typeof CLI_ERRORS;
 
 export class CliError extends CodedError<CliErrorCode> {}
 
-export function cliError(code: CliErrorCode, detail?: string, details?: Record<string, unknown>, options?: ErrorOptions): CliError {
-  return new CliError(code, CLI_ERRORS[code], detail, details, options);
-}
+export const cliError = errorFactory<CliErrorCode, CliError>(CLI_ERRORS, CliError);

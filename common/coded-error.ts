@@ -9,7 +9,7 @@ export interface ErrorSpec {
   readonly retriable: boolean;
 }
 
-export type ErrorTable<Code extends string> = { readonly [K in Code]: ErrorSpec };
+export type ErrorTable<Code extends string, Spec extends ErrorSpec = ErrorSpec> = { readonly [K in Code]: Spec };
 
 export type ErrorDetails = Readonly<Record<string, unknown>>;
 
@@ -39,6 +39,33 @@ export class CodedError<Code extends string = string> extends Error {
   toJSON(): { code: Code; message: string; retriable: boolean; details: ErrorDetails } {
     return { code: this.code, message: this.message, retriable: this.retriable, details: this.details };
   }
+}
+
+/** What every table's factory takes after the code: the detail text, the details bag and, in one place, a cause. */
+export type ErrorFactory<Code extends string, E extends CodedError<Code>> = (
+  code: Code,
+  detail?: string,
+  details?: ErrorDetails,
+  options?: ErrorOptions,
+) => E;
+
+type CodedErrorClass<Code extends string, E extends CodedError<Code>> = new (
+  code: Code,
+  spec: ErrorSpec,
+  detail?: string,
+  details?: ErrorDetails,
+  options?: ErrorOptions,
+) => E;
+
+/**
+ * The one way a layer builds its errors from its table: `factory(code, detail, details, { cause })`. The class stays
+ * the layer's own (so stacks and `name` say where the error came from); the cause always travels as `ErrorOptions`.
+ */
+export function errorFactory<Code extends string, E extends CodedError<Code>>(
+  table: ErrorTable<Code>,
+  ErrorClass: CodedErrorClass<Code, E>,
+): ErrorFactory<Code, E> {
+  return (code, detail, details, options) => new ErrorClass(code, table[code], detail, details, options);
 }
 
 /** True when `value` is an error carrying a code from any layer's table. */

@@ -1,5 +1,5 @@
-export { CodedError, isCodedError } from './coded-error.ts';
-export type { ErrorSpec, ErrorTable, ErrorDetails } from './coded-error.ts';
+export { CodedError, errorFactory, isCodedError } from './coded-error.ts';
+export type { ErrorSpec, ErrorTable, ErrorDetails, ErrorFactory } from './coded-error.ts';
 export { describeSchemaError } from './schema-error.ts';
 export type { SchemaErrorLike } from './schema-error.ts';
 export { RecentMap } from './recent-map.ts';

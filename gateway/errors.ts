@@ -1,4 +1,4 @@
-import { CodedError, type ErrorTable } from '../common/index.ts';
+import { CodedError, errorFactory, type ErrorTable } from '../common/index.ts';
 
 /** Errors of the gateway core. */
 export const GW_ERRORS = {
@@ -26,6 +26,4 @@ export type GatewayErrorCode = keyof typeof GW_ERRORS;
 
 export class GatewayError extends CodedError<GatewayErrorCode> {}
 
-export function gatewayError(code: GatewayErrorCode, detail?: string, details?: Record<string, unknown>): GatewayError {
-  return new GatewayError(code, GW_ERRORS[code], detail, details);
-}
+export const gatewayError = errorFactory<GatewayErrorCode, GatewayError>(GW_ERRORS, GatewayError);

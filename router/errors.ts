@@ -1,4 +1,4 @@
-import { CodedError, type ErrorTable } from '../common/index.ts';
+import { CodedError, errorFactory, type ErrorTable } from '../common/index.ts';
 
 /**
  * Every way the router refuses input or cannot decide. Retriable only where waiting can change the answer:
@@ -29,6 +29,4 @@ export type RouteErrorCode = keyof typeof ROUTE_ERRORS;
 export class RouteError extends CodedError<RouteErrorCode> {}
 
 /** The one way router modules build their errors: `details` names the bad field or value. */
-export function routeError(code: RouteErrorCode, detail?: string, details?: Record<string, unknown>, cause?: unknown): RouteError {
-  return new RouteError(code, ROUTE_ERRORS[code], detail, details, cause === undefined ? undefined : { cause });
-}
+export const routeError = errorFactory<RouteErrorCode, RouteError>(ROUTE_ERRORS, RouteError);

@@ -1,4 +1,4 @@
-import { CodedError, type ErrorTable } from '../../common/index.ts';
+import { CodedError, errorFactory, type ErrorTable } from '../../common/index.ts';
 
 /** Every way the codec refuses input. None is retriable: the same input fails the same way. */
 export const CODEC_ERRORS = {
@@ -28,6 +28,4 @@ export type CodecErrorCode = keyof typeof CODEC_ERRORS;
 export class CodecError extends CodedError<CodecErrorCode> {}
 
 /** The one way codec modules build their errors: `details` names the bad field or value. */
-export function codecError(code: CodecErrorCode, detail?: string, details?: Record<string, unknown>): CodecError {
-  return new CodecError(code, CODEC_ERRORS[code], detail, details);
-}
+export const codecError = errorFactory<CodecErrorCode, CodecError>(CODEC_ERRORS, CodecError);

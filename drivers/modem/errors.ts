@@ -1,4 +1,4 @@
-import { CodedError, type ErrorTable } from '../../common/index.ts';
+import { CodedError, errorFactory, type ErrorTable } from '../../common/index.ts';
 
 /**
  * Every way the modem driver reports a problem. Device codes (+CMS ERROR, +CME ERROR) are looked up in
@@ -44,11 +44,4 @@ export type ModemErrorCode = keyof typeof MODEM_ERRORS;
 export class ModemError extends CodedError<ModemErrorCode> {}
 
 /** The one way modem modules build their errors: `details` names the bad field, command or device code. */
-export function modemError(
-  code: ModemErrorCode,
-  detail?: string,
-  details?: Record<string, unknown>,
-  options?: ErrorOptions,
-): ModemError {
-  return new ModemError(code, MODEM_ERRORS[code], detail, details, options);
-}
+export const modemError = errorFactory<ModemErrorCode, ModemError>(MODEM_ERRORS, ModemError);

@@ -1,4 +1,4 @@
-import { CodedError, type ErrorTable } from '../../common/index.ts';
+import { CodedError, errorFactory, type ErrorTable } from '../../common/index.ts';
 import { ESME_RINVCMDID, ESME_RINVMSGID, ESME_RPROHIBITED, ESME_RQUERYFAIL, commandStatus } from './command-status.ts';
 
 /**
@@ -36,14 +36,7 @@ export type SmppErrorCode = keyof typeof SMPP_ERRORS;
 export class SmppError extends CodedError<SmppErrorCode> {}
 
 /** The one way driver modules build their errors: `details` names the bad field or value. */
-export function smppError(
-  code: SmppErrorCode,
-  detail?: string,
-  details?: Record<string, unknown>,
-  options?: ErrorOptions,
-): SmppError {
-  return new SmppError(code, SMPP_ERRORS[code], detail, details, options);
-}
+export const smppError = errorFactory<SmppErrorCode, SmppError>(SMPP_ERRORS, SmppError);
 
 /** Judges a non-zero command_status of a submit_sm_resp or generic_nack (decode and judge stay apart). */
 export function submitStatusError(status: number, details: Record<string, unknown> = {}): SmppError {

@@ -29,7 +29,7 @@ export function parseOriginator(input: string, defaultCountry?: string): Origina
     try {
       return { kind: 'longnumber', value: normalizeNumber(compact, { defaultCountry }).e164 };
     } catch (error: unknown) {
-      throw routeError('ROUTE_SENDER_INVALID', `"${input}" is not a valid long number`, { field: 'from', value: input, reason: 'INVALID_NUMBER' }, error);
+      throw routeError('ROUTE_SENDER_INVALID', `"${input}" is not a valid long number`, { field: 'from', value: input, reason: 'INVALID_NUMBER' }, { cause: error });
     }
   }
   if ([...value].length > MAX_ALPHANUMERIC) {

@@ -1,4 +1,4 @@
-import { CodedError, type ErrorTable } from '../../common/index.ts';
+import { CodedError, errorFactory, type ErrorTable } from '../../common/index.ts';
 
 /** Every way the virtual modem refuses its own configuration or control requests (not AT errors: those are replies). */
 export const MODEMSIM_ERRORS = {
@@ -19,6 +19,4 @@ export type ModemSimErrorCode = keyof typeof MODEMSIM_ERRORS;
 export class ModemSimError extends CodedError<ModemSimErrorCode> {}
 
 /** The one way this module builds its errors: `details` names the bad field or value. */
-export function modemSimError(code: ModemSimErrorCode, detail?: string, details?: Record<string, unknown>): ModemSimError {
-  return new ModemSimError(code, MODEMSIM_ERRORS[code], detail, details);
-}
+export const modemSimError = errorFactory<ModemSimErrorCode, ModemSimError>(MODEMSIM_ERRORS, ModemSimError);

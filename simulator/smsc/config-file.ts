@@ -97,13 +97,13 @@ export async function loadConfigFile(path: string): Promise<SimulatorConfig> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error: unknown) {
-    throw simError('SIM_CONFIG_FILE', `${path}: ${error instanceof Error ? error.message : String(error)}`, { field: 'config', value: path }, error);
+    throw simError('SIM_CONFIG_FILE', `${path}: ${error instanceof Error ? error.message : String(error)}`, { field: 'config', value: path }, { cause: error });
   }
   let value: unknown;
   try {
     value = parseYaml(text);
   } catch (error: unknown) {
-    throw simError('SIM_CONFIG_FILE', `${path}: not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, { field: 'config', value: path }, error);
+    throw simError('SIM_CONFIG_FILE', `${path}: not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, { field: 'config', value: path }, { cause: error });
   }
   return checkConfig(value, path);
 }

@@ -1,4 +1,4 @@
-import { CodedError, type ErrorTable } from '../../common/index.ts';
+import { CodedError, errorFactory, type ErrorTable } from '../../common/index.ts';
 
 /** Every way the SMSC simulator refuses its configuration, a control request or an injection. */
 export const SIM_ERRORS = {
@@ -19,6 +19,4 @@ export type SimErrorCode = keyof typeof SIM_ERRORS;
 export class SimError extends CodedError<SimErrorCode> {}
 
 /** The one way simulator modules build their errors: `details` names the bad field or value. */
-export function simError(code: SimErrorCode, detail?: string, details?: Record<string, unknown>, cause?: unknown): SimError {
-  return new SimError(code, SIM_ERRORS[code], detail, details, cause === undefined ? undefined : { cause });
-}
+export const simError = errorFactory<SimErrorCode, SimError>(SIM_ERRORS, SimError);

@@ -78,7 +78,7 @@ export function buildMoParts(request: MoRequest, ref: number): DeliverSmFields[]
       maxParts: carriage === 'payload' ? 255 : 10,
     });
   } catch (error: unknown) {
-    throw simError('SIM_MO_ENCODING', error instanceof Error ? error.message : String(error), { field: 'mo.text' }, error);
+    throw simError('SIM_MO_ENCODING', error instanceof Error ? error.message : String(error), { field: 'mo.text' }, { cause: error });
   }
   const from = addressOf(request.from);
   const to = addressOf(request.to);
@@ -98,7 +98,7 @@ export function buildMoParts(request: MoRequest, ref: number): DeliverSmFields[]
   try {
     carried = toSmppParts(encoded, carriage, { gsmDataCoding: 0x00 });
   } catch (error: unknown) {
-    throw simError('SIM_MO_ENCODING', error instanceof Error ? error.message : String(error), { field: 'mo.text' }, error);
+    throw simError('SIM_MO_ENCODING', error instanceof Error ? error.message : String(error), { field: 'mo.text' }, { cause: error });
   }
   const out = carried.map((part): DeliverSmFields => {
     const tlvs: Tlv[] = [];

@@ -123,7 +123,7 @@ export class SmscCarrier implements CarrierContext {
     } catch (error: unknown) {
       clearInterval(this.expiryTimer);
       this.scheduler.close();
-      throw simError('SIM_LISTEN_FAILED', `${this.host}:${port}: ${error instanceof Error ? error.message : String(error)}`, { field: 'port', value: port }, error);
+      throw simError('SIM_LISTEN_FAILED', `${this.host}:${port}: ${error instanceof Error ? error.message : String(error)}`, { field: 'port', value: port }, { cause: error });
     }
     this.port = (server.address() as AddressInfo).port;
   }

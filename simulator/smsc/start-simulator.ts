@@ -121,7 +121,7 @@ export async function startSmscCluster(carrierOptions: readonly SmscCarrierOptio
   } catch (error: unknown) {
     await Promise.all(started.map((c) => c.close()));
     const port = options.controlPort ?? 0;
-    throw simError('SIM_LISTEN_FAILED', `${controlHost}:${port}: ${error instanceof Error ? error.message : String(error)}`, { field: 'controlPort', value: port }, error);
+    throw simError('SIM_LISTEN_FAILED', `${controlHost}:${port}: ${error instanceof Error ? error.message : String(error)}`, { field: 'controlPort', value: port }, { cause: error });
   }
   const controlPort = (app.server.address() as AddressInfo).port;
   const handles = started.map(carrierHandle);

@@ -70,7 +70,7 @@ export async function loadPortingFile(file: string, options: PortingFileOptions 
   } catch (error: unknown) {
     if (isCodedError(error)) throw error;
     const setting = options.setting === undefined ? '' : `${options.setting}: `;
-    throw routeError('ROUTE_CONFIG_INVALID', `${setting}cannot read "${file}": ${error instanceof Error ? error.message : String(error)}`, { file }, error);
+    throw routeError('ROUTE_CONFIG_INVALID', `${setting}cannot read "${file}": ${error instanceof Error ? error.message : String(error)}`, { file }, { cause: error });
   }
   const [first, ...others] = kept;
   if (first !== undefined) throw new PortingFileError(file, [first, ...others], bad);

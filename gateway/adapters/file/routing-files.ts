@@ -44,7 +44,7 @@ export function loadRoutingFile(path: string | undefined, options: LoadRoutingOp
   try {
     content = path === undefined ? DEFAULT_ROUTING_YAML : readFileSync(path, 'utf8');
   } catch (error: unknown) {
-    throw routeError('ROUTE_CONFIG_INVALID', `${fileName}: cannot read: ${error instanceof Error ? error.message : String(error)}`, { file: fileName }, error);
+    throw routeError('ROUTE_CONFIG_INVALID', `${fileName}: cannot read: ${error instanceof Error ? error.message : String(error)}`, { file: fileName }, { cause: error });
   }
   const document = parseRoutingYaml(content, fileName);
   const carriers = (document as { carriers?: { rangeFiles?: unknown; builtinRanges?: unknown } } | null)?.carriers;
@@ -57,7 +57,7 @@ export function loadRoutingFile(path: string | undefined, options: LoadRoutingOp
     try {
       data = readFileSync(full, 'utf8');
     } catch (error: unknown) {
-      throw routeError('ROUTE_CONFIG_INVALID', `${fileName}: carriers.rangeFiles[${index}]: cannot read "${file}"`, { file: fileName, field: `carriers.rangeFiles[${index}]`, value: file }, error);
+      throw routeError('ROUTE_CONFIG_INVALID', `${fileName}: carriers.rangeFiles[${index}]: cannot read "${file}"`, { file: fileName, field: `carriers.rangeFiles[${index}]`, value: file }, { cause: error });
     }
     layers.push(parseRangeData(data, 'ranges', file));
   });

@@ -169,7 +169,7 @@ export class RedisPortingSource implements PortingSource {
 }
 
 function portingUnavailable(error: unknown): Error {
-  return routeError('ROUTE_PORTING_UNAVAILABLE', error instanceof Error ? error.message : String(error), {}, error);
+  return routeError('ROUTE_PORTING_UNAVAILABLE', error instanceof Error ? error.message : String(error), {}, { cause: error });
 }
 
 function encode(record: PortingRecord): string {
