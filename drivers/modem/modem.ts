@@ -6,7 +6,7 @@
  * What it receives is handled by `ModemInbound`.
  */
 import { buildSubmitPdus, type SubmitPdu } from '../codec/index.ts';
-import type { InboundMessage, LinkHealth, PartOutcome, Receipt, SendRequest } from '../transport/index.ts';
+import type { InboundMessage, LinkHealth, PartCarrierValue, PartOutcome, Receipt, SendRequest } from '../transport/index.ts';
 import { AtChannel, type Urc } from './at-channel.ts';
 import { ModemInbound } from './modem-inbound.ts';
 import type { ModemConfig, ModemPoolConfig } from './config.ts';
@@ -540,7 +540,7 @@ export class Modem {
         } else {
           // The network or the modem refused this part: the next parts may still go.
           this.counters.failed += 1;
-          outcomes.push({ seq: pdu.seq, status: 'failed', error: e });
+          outcomes.push({ seq: pdu.seq, status: 'failed', error: e, ...deviceValueOf(e) });
         }
         if (linkLost) {
           broken = e;
@@ -550,6 +550,14 @@ export class Modem {
     }
     return outcomes;
   }
+}
+
+/** The +CMS / +CME number the device answered, as the part's carrier value (device-error.ts writes it). */
+function deviceValueOf(error: ModemError): { raw?: PartCarrierValue } {
+  const { cms, cme } = error.details;
+  if (typeof cms === 'number') return { raw: { cmsError: cms } };
+  if (typeof cme === 'number') return { raw: { cmeError: cme } };
+  return {};
 }
 
 /** The PDUs of a request, or the codec's refusal. Part numbers outside `onlyParts` are left out. */

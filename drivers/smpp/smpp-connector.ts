@@ -353,7 +353,7 @@ export class SmppConnector extends EventEmitter implements Driver {
       if (job.throttleRetries >= this.config.throttle.maxRetries) {
         this.count('submit_failed');
         const error = submitStatusError(status, { bind: bind.id, part: partNo, retries: job.throttleRetries });
-        this.settlePart(job, { seq: partNo, status: 'failed', error: smppError('SMPP_THROTTLED', error.message, error.details) });
+        this.settlePart(job, { seq: partNo, status: 'failed', error: smppError('SMPP_THROTTLED', error.message, error.details), raw: { commandStatus: status } });
       } else {
         job.throttleRetries += 1;
         job.readyAt = now + this.config.throttle.pauseMs;
@@ -363,7 +363,7 @@ export class SmppConnector extends EventEmitter implements Driver {
     } else {
       this.count('submit_failed');
       this.count(`submit_status_${commandStatus(status).name}`);
-      this.settlePart(job, { seq: partNo, status: 'failed', error: submitStatusError(status, { bind: bind.id, part: partNo }) });
+      this.settlePart(job, { seq: partNo, status: 'failed', error: submitStatusError(status, { bind: bind.id, part: partNo }), raw: { commandStatus: status } });
     }
     this.pump();
   }

@@ -31,6 +31,16 @@ export interface SendRequest {
   readonly carrier?: string;
 }
 
+/**
+ * The carrier's own answer for a part that failed or whose outcome is unknown, kept beside its state: the SMPP
+ * command_status of submit_sm_resp / generic_nack, or the modem's +CMS ERROR / +CME ERROR number.
+ */
+export interface PartCarrierValue {
+  readonly commandStatus?: number;
+  readonly cmsError?: number;
+  readonly cmeError?: number;
+}
+
 export type PartOutcome =
   | {
       readonly seq: number;
@@ -40,9 +50,9 @@ export type PartOutcome =
       /** Which bind or modem carried it (for logs and health). */
       readonly via: string;
     }
-  | { readonly seq: number; readonly status: 'failed'; readonly error: CodedError }
+  | { readonly seq: number; readonly status: 'failed'; readonly error: CodedError; readonly raw?: PartCarrierValue }
   /** Sent, but the answer never came (connection lost, timeout): the part may or may not have left. */
-  | { readonly seq: number; readonly status: 'unknown'; readonly error: CodedError };
+  | { readonly seq: number; readonly status: 'unknown'; readonly error: CodedError; readonly raw?: PartCarrierValue };
 
 export interface SendResult {
   readonly connectorId: string;

@@ -10,7 +10,7 @@
  * - Retriable failures go to the retry policy (failover, hold, or backoff); the rest are final.
  * - Submitted messages wait for their receipts until the receipt timeout (`watchUntil`).
  */
-import type { Driver, PartOutcome, SendResult } from '../../drivers/transport/index.ts';
+import type { Driver, PartCarrierValue, PartOutcome, SendResult } from '../../drivers/transport/index.ts';
 import { gatewayError } from '../errors.ts';
 import { fromStoredEncoding } from '../messages/stored-encoding.ts';
 import type { MessageChange, MessageRecord, PartCorrelation, PartUpdate, TimelineEntry } from '../messages/message-record.ts';
@@ -313,9 +313,9 @@ export class ConnectorWorker {
         timeline.push({ at, event: 'part:unknown', seq: outcome.seq, connectorId, detail: outcome.error.code });
       } else if (outcome.error.retriable) {
         retriable.push(outcome.seq);
-        parts.push({ seq: outcome.seq, connectorId, error: { code: outcome.error.code, message: outcome.error.message }, ...rawOf(outcome.error.details) });
+        parts.push({ seq: outcome.seq, connectorId, error: { code: outcome.error.code, message: outcome.error.message }, ...rawOf(outcome.raw) });
       } else {
-        parts.push({ seq: outcome.seq, status: 'failed', connectorId, error: { code: outcome.error.code, message: outcome.error.message }, ...rawOf(outcome.error.details) });
+        parts.push({ seq: outcome.seq, status: 'failed', connectorId, error: { code: outcome.error.code, message: outcome.error.message }, ...rawOf(outcome.raw) });
         timeline.push({ at, event: 'part:failed', seq: outcome.seq, connectorId, detail: outcome.error.code });
       }
     }
@@ -386,12 +386,9 @@ export class ConnectorWorker {
   }
 }
 
-function rawOf(details: Readonly<Record<string, unknown>>): Pick<PartUpdate, 'raw'> {
-  const status = details.commandStatus;
-  const cms = details.cmsError;
-  if (typeof status === 'number') return { raw: { commandStatus: status } };
-  if (typeof cms === 'number') return { raw: { cmsError: cms } };
-  return {};
+/** The carrier's own value, as the driver typed it, kept beside the part's state. */
+function rawOf(value: PartCarrierValue | undefined): Pick<PartUpdate, 'raw'> {
+  return value === undefined || Object.keys(value).length === 0 ? {} : { raw: { ...value } };
 }
 
 /** Orders queue entry ids `<ms>-<seq>` (Redis stream ids, and the memory queue's alike) by time, then sequence. */

@@ -18,6 +18,7 @@ export interface PartRaw {
   readonly tpStatus?: number;
   readonly commandStatus?: number;
   readonly cmsError?: number;
+  readonly cmeError?: number;
 }
 
 export interface PartState {

@@ -51,7 +51,7 @@ describe('sending through a modem over a pty', () => {
     const result = await pool.send(request(LONG_GSM.slice(0, 300)));
     // Every second AT+CMGS fails: part 2 is refused, parts 1 and 3 still go.
     expect(result.parts.map((p) => p.status)).toEqual(['submitted', 'failed', 'submitted']);
-    expect(result.parts[1]).toMatchObject({ status: 'failed', error: { code, retriable, details: { cms, name } } });
+    expect(result.parts[1]).toMatchObject({ status: 'failed', raw: { cmsError: cms }, error: { code, retriable, details: { cms, name } } });
     expect(pool.health().up).toBe(true);
     expect(linkDetail(pool)).toMatchObject({ sent: 2, failed: 1 });
   });

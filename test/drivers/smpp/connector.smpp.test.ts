@@ -391,6 +391,7 @@ describe('SMPP connector against a local SMSC', () => {
     const result = await c.send(textRequest('nacked'));
     expect(result.parts[0]).toMatchObject({
       status: 'failed',
+      raw: { commandStatus: 3 },
       error: { code: 'SMPP_SUBMIT_REJECTED', details: { commandStatus: 3, statusName: 'ESME_RINVCMDID' } },
     });
   });
