@@ -9,6 +9,7 @@ import { createSmppConnector } from '../../drivers/smpp/index.ts';
 import { createMemoryBackend, Gateway, hashApiKey, loadRoutingFile } from '../../gateway/index.ts';
 import type { MessageBackend } from '../../gateway/ports/backend.ts';
 import { RouterHandle } from '../../router/index.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { startSmscSimulator, type SmscSimulatorHandle } from '../../simulator/index.ts';
 
 const KEY = 'test-key-1';
@@ -44,15 +45,6 @@ afterAll(async () => {
   await simulator.close();
 });
 
-async function until<T>(probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('POST /v1/messages', () => {
   test('accepts a national Japanese number and the message is delivered', async () => {
@@ -61,11 +53,11 @@ describe('POST /v1/messages', () => {
     const body = response.json<{ id: string; to: string; encoding: string; parts: number; carrier: string; carrierSource: string; route: string; createdAt: string }>();
     expect(body).toMatchObject({ to: '+819012345678', encoding: 'ucs2', parts: 1, carrier: 'au', carrierSource: 'ranges', route: 'jp-least-cost' });
     expect(Number.isNaN(Date.parse(body.createdAt))).toBe(false);
-    const delivered = await until(async () => {
+    const delivered = await waitFor(async () => {
       const r = await app.inject({ method: 'GET', url: `/v1/messages/${body.id}`, headers: auth });
       const message = r.json<{ status: string; parts: { smscMessageId?: string; raw?: Record<string, unknown> }[]; timeline: { event: string }[] }>();
       return message.status === 'delivered' ? message : undefined;
-    });
+    }, 'the message delivered', 10_000);
     expect(delivered.parts[0]?.smscMessageId).toMatch(/.+/);
     expect(delivered.parts[0]?.raw).toMatchObject({ stat: 'DELIVRD' });
     expect(delivered.timeline.map((t) => t.event)).toEqual(expect.arrayContaining(['accepted', 'queued', 'sending', 'part:submitted', 'submitted', 'part:delivered', 'delivered']));

@@ -14,6 +14,7 @@ import { afterAll, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { createRedisBackend, hashApiKey } from '../../gateway/index.ts';
 import { startSmscSimulator, type SmscSimulatorHandle } from '../../simulator/index.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/smsgw.js', import.meta.url));
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -58,13 +59,6 @@ function startGateway(configPath: string): Promise<{ child: ChildProcess; url: s
   });
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('SIGKILL mid-dispatch loses nothing; duplicates only where the outcome was unknown', async () => {
   // Slow answers and a small window keep thousands of messages queued when the kill comes.
@@ -104,7 +98,7 @@ test('SIGKILL mid-dispatch loses nothing; duplicates only where the outcome was 
     });
   }
   expect(accepted.size).toBe(TOTAL);
-  await until(() => simulator!.counts().acceptedParts >= 500, 'the first submits', 30_000);
+  await waitFor(() => simulator!.counts().acceptedParts >= 500, 'the first submits', 30_000);
   first.child.kill('SIGKILL');
   await new Promise((resolve) => first.child.on('exit', resolve));
   const atCrash = simulator.counts().acceptedParts;
@@ -121,7 +115,7 @@ test('SIGKILL mid-dispatch loses nothing; duplicates only where the outcome was 
   } while (cursor !== undefined);
 
   await startGateway(configPath);
-  await until(() => new Set(simulator!.messages({ limit: 100_000 }).map((m) => m.text)).size >= TOTAL, 'every message at the SMSC', 120_000);
+  await waitFor(() => new Set(simulator!.messages({ limit: 100_000 }).map((m) => m.text)).size >= TOTAL, 'every message at the SMSC', 120_000);
   const texts = simulator.messages({ limit: 100_000 }).map((m) => m.text);
   const distinct = new Set(texts);
   const seen = new Set<string>();
@@ -134,7 +128,7 @@ test('SIGKILL mid-dispatch loses nothing; duplicates only where the outcome was 
   for (let i = 0; i < TOTAL; i += 1) expect(distinct.has(`crash-${i}`)).toBe(true);
   // A message whose outcome the store knew (submitted or later) is never sent again.
   for (const text of duplicated) expect(unknownAtCrash.has(idByText.get(text) ?? '')).toBe(true);
-  await until(async () => {
+  await waitFor(async () => {
     const page = await backend.store.list({ accountId: 'crash', status: 'delivered', limit: 1 });
     return page.items.length > 0;
   }, 'receipts after the restart', 30_000);

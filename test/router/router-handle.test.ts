@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { MemoryPortingSource, RouterHandle, buildRoutingTable, loadRoutingTable, type PortingRecord, type RoutingTable } from '../../router/index.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const tableRouting = (ruleName: string, connector: string): RoutingTable =>
   buildRoutingTable({ routes: { r: { strategy: 'failover', connectors: [{ id: connector }] } }, rules: [{ name: ruleName, route: 'r' }] }, { fileName: `${ruleName}.yaml`, version: ruleName });
@@ -21,11 +22,6 @@ class GatedPortingSource extends MemoryPortingSource {
   }
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((r) => setImmediate(r));
-  expect(condition()).toBe(true);
-}
-
 describe('RouterHandle', () => {
   test('swap replaces the table for new decisions and returns the old one', async () => {
     const first = tableRouting('v1', 'a');
@@ -41,10 +37,10 @@ describe('RouterHandle', () => {
     const porting = new GatedPortingSource();
     const handle = new RouterHandle(tableRouting('v1', 'a'), { porting });
     const inFlight = handle.decide({ to: '+819012345678', at: AT });
-    await until(() => porting.pending === 1);
+    await waitFor(() => porting.pending === 1, 'the first read in flight', 5_000, 1);
     handle.swap(tableRouting('v2', 'b'));
     const later = handle.decide({ to: '+819012345678', at: AT });
-    await until(() => porting.pending === 2);
+    await waitFor(() => porting.pending === 2, 'the second read in flight', 5_000, 1);
     porting.release();
     const [old, fresh] = await Promise.all([inFlight, later]);
     expect([old.tableVersion, old.rule.name, old.connectors[0]?.id]).toEqual(['v1', 'v1', 'a']);

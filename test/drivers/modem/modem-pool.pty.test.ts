@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { encodeText } from '../../../drivers/codec/index.ts';
 import type { SendRequest } from '../../../drivers/transport/index.ts';
-import { linkDetail, PtyHarness, waitFor } from './pty-harness.ts';
+import { waitFor } from '../../support/wait-for.ts';
+import { linkDetail, PtyHarness } from './pty-harness.ts';
 
 const DOCOMO_IMEI = '356938035643809';
 const SOFTBANK_IMEI = '490154203237518';
@@ -19,7 +20,7 @@ describe('a pool of two modems on different carriers', () => {
     const docomo = await h.modem('ttyA', { imei: DOCOMO_IMEI, carrier: 'docomo' });
     const softbank = await h.modem('ttyB', { imei: SOFTBANK_IMEI, carrier: 'softbank' });
     const pool = await h.pool({ modems: [{ imei: DOCOMO_IMEI, carriers: ['docomo'] }, { imei: SOFTBANK_IMEI }], ...config });
-    await waitFor('both up', () => pool.health().links.every((l) => l.up));
+    await waitFor(() => pool.health().links.every((l) => l.up), 'both up');
     return { docomo, softbank, pool };
   }
 
@@ -43,7 +44,7 @@ describe('a pool of two modems on different carriers', () => {
     expect((await softbank.waitForTransmitted(3)).map((t) => t.text)).toEqual([plan[0]?.[0], plan[2]?.[0], plan[4]?.[0]]);
     expect((await docomo.waitForTransmitted(2)).map((t) => t.text)).toEqual([plan[1]?.[0], plan[3]?.[0]]);
     expect(pool.health().counters['onNet']).toBe(5);
-    await waitFor('receipts for all six parts', () => h.receipts.length >= 6);
+    await waitFor(() => h.receipts.length >= 6, 'receipts for all six parts');
     expect(h.receipts.map((r) => r.carrierMessageId).sort()).toEqual([...ids].sort());
     const spread = [await pool.send(request('rakuten 1', 'Rakuten')), await pool.send(request('rakuten 2', 'Rakuten'))];
     expect(new Set(spread.map((r) => (r.parts[0]?.status === 'submitted' ? r.parts[0].via : '')))).toEqual(new Set([DOCOMO_IMEI, SOFTBANK_IMEI]));
@@ -91,7 +92,7 @@ describe('a pool of two modems on different carriers', () => {
     // is what catches it then, as on real hardware.
     const { softbank, pool } = await twoCarriers({ strategy: 'carrier-affinity', pollMs: 250 });
     await softbank.unplug();
-    await waitFor('SoftBank modem down', () => pool.health().links[1]?.up === false, 20_000);
+    await waitFor(() => pool.health().links[1]?.up === false, 'SoftBank modem down', 20_000);
     const result = await pool.send(request('for SoftBank, via docomo', 'SoftBank'));
     expect(result.parts).toMatchObject([{ status: 'submitted', via: DOCOMO_IMEI }]);
     expect(pool.health()).toMatchObject({ up: true, counters: { modemsUp: 1, modems: 2 } });

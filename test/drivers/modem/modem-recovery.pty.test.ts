@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { encodeText } from '../../../drivers/codec/index.ts';
 import type { PartOutcome, SendRequest } from '../../../drivers/transport/index.ts';
-import { linkDetail, PtyHarness, waitFor } from './pty-harness.ts';
+import { waitFor } from '../../support/wait-for.ts';
+import { linkDetail, PtyHarness } from './pty-harness.ts';
 
 const IMEI_A = '356938035643809';
 const IMEI_B = '490154203237518';
@@ -22,19 +23,19 @@ describe('recovery of a modem over a pty', () => {
     const events: string[] = [];
     pool.on('up', (id) => events.push(`up ${id}`));
     pool.on('down', (id) => events.push(`down ${id}`));
-    await waitFor('up', () => pool.health().up);
+    await waitFor(() => pool.health().up, 'up');
     await sim.unplug();
-    await waitFor('down', () => !pool.health().up);
+    await waitFor(() => !pool.health().up, 'down');
     const whileDown = await pool.send(request('sent while unplugged'));
     expect(whileDown.parts).toMatchObject([{ status: 'failed', error: { code: 'MODEM_NO_MODEM_AVAILABLE', retriable: true } }]);
     sim.injectInbound({ from: '+819000002222', text: 'sent to you while you were away' });
     await sim.replug();
-    await waitFor('up again', () => pool.health().up);
+    await waitFor(() => pool.health().up, 'up again');
     expect(events).toEqual([`up ${IMEI_A}`, `down ${IMEI_A}`, `up ${IMEI_A}`]);
     const after = await pool.send(request('after replug'));
     expect(after.parts).toMatchObject([{ status: 'submitted', via: IMEI_A }]);
     expect((await sim.waitForTransmitted(1)).map((t) => t.text)).toEqual(['after replug']);
-    await waitFor('inbound', () => h.messages[0]);
+    await waitFor(() => h.messages[0], 'inbound');
     expect(h.messages.map((m) => m.text)).toEqual(['sent to you while you were away']);
   });
 
@@ -42,16 +43,16 @@ describe('recovery of a modem over a pty', () => {
     const a = await h.modem('ttyA', { imei: IMEI_A, carrier: 'docomo' });
     const b = await h.modem('ttyB', { imei: IMEI_B, carrier: 'kddi' });
     const pool = await h.pool({ modems: [{ imei: IMEI_A }, { imei: IMEI_B }] });
-    await waitFor('both up', () => pool.health().links.every((l) => l.up));
+    await waitFor(() => pool.health().links.every((l) => l.up), 'both up');
     expect(pool.health().links.map((l) => [l.id, l.detail['path']])).toEqual([
       [IMEI_A, a.path],
       [IMEI_B, b.path],
     ]);
     await a.close();
-    await waitFor('A down', () => pool.health().links[0]?.up === false);
+    await waitFor(() => pool.health().links[0]?.up === false, 'A down');
     // The same modem re-enumerates under a new name, as a USB modem does after a replug.
     const moved = await h.modem('ttyC', { imei: IMEI_A, carrier: 'docomo' });
-    await waitFor('A up again', () => pool.health().links[0]?.up === true);
+    await waitFor(() => pool.health().links[0]?.up === true, 'A up again');
     expect(pool.health().links.map((l) => [l.id, l.detail['path'], l.detail['operator']])).toEqual([
       [IMEI_A, moved.path, 'NTT DOCOMO'],
       [IMEI_B, b.path, 'KDDI'],
@@ -61,10 +62,10 @@ describe('recovery of a modem over a pty', () => {
   test('unplugged in the middle of a long message: no part is lost or silently dropped', async () => {
     const sim = await h.modem('ttyA', { imei: IMEI_A, behaviour: { responseDelayMs: 150 } });
     const pool = await h.pool({ modems: [{ imei: IMEI_A }] });
-    await waitFor('up', () => pool.health().up);
+    await waitFor(() => pool.health().up, 'up');
     const text = 'Part of a long message that will be cut off by an unplug halfway through. '.repeat(10);
     const sending = pool.send(request(text));
-    await waitFor('two parts out', () => sim.transmittedParts().length >= 2, 15_000);
+    await waitFor(() => sim.transmittedParts().length >= 2, 'two parts out', 15_000);
     await sim.unplug();
     const result = await sending;
     const statuses = result.parts.map((p) => p.status);
@@ -90,7 +91,7 @@ describe('recovery of a modem over a pty', () => {
     const events: string[] = [];
     pool.on('up', (id) => events.push(`up ${id}`));
     pool.on('down', (id) => events.push(`down ${id}`));
-    await waitFor('up', () => pool.health().up);
+    await waitFor(() => pool.health().up, 'up');
     sim.setBehaviour({ hung: true });
     let eventsAtResult: string[] = [];
     const result = await pool.send(request('to a hung modem')).then((r) => {
@@ -99,7 +100,7 @@ describe('recovery of a modem over a pty', () => {
     });
     expect(result.parts).toMatchObject([{ status: 'failed', error: { code: 'MODEM_NOT_SENT', retriable: true, details: { reason: 'MODEM_NO_PROMPT' } } }]);
     expect(eventsAtResult).toEqual([`up ${IMEI_A}`, `down ${IMEI_A}`]);
-    await waitFor('up again', () => pool.health().up, 30_000);
+    await waitFor(() => pool.health().up, 'up again', 30_000);
     expect(events).toEqual([`up ${IMEI_A}`, `down ${IMEI_A}`, `up ${IMEI_A}`]);
     expect(Number(linkDetail(pool)['softResets'])).toBeGreaterThanOrEqual(1);
     expect(sim.transmitted()).toEqual([]);
@@ -113,7 +114,7 @@ describe('recovery of a modem over a pty', () => {
     const events: string[] = [];
     pool.on('up', (id) => events.push(`up ${id}`));
     pool.on('down', (id) => events.push(`down ${id}`));
-    await waitFor('up', () => pool.health().up);
+    await waitFor(() => pool.health().up, 'up');
     sim.setBehaviour({ hangOnSubmit: 1, hangSurvivesReset: true });
     let eventsAtResult: string[] = [];
     const result = await pool.send(request('into the hang')).then((r) => {
@@ -127,10 +128,10 @@ describe('recovery of a modem over a pty', () => {
     expect(pool.health().up).toBe(false);
     const refused = await pool.send(request('while hung'));
     expect(refused.parts).toMatchObject([{ status: 'failed', error: { code: 'MODEM_NO_MODEM_AVAILABLE', retriable: true } }]);
-    await waitFor('probed and soft reset again', () => Number(linkDetail(pool)['softResets']) >= 2, 30_000);
+    await waitFor(() => Number(linkDetail(pool)['softResets']) >= 2, 'probed and soft reset again', 30_000);
     expect(pool.health().up).toBe(false);
     sim.setBehaviour({ hung: false, hangSurvivesReset: false });
-    await waitFor('up again', () => pool.health().up, 30_000);
+    await waitFor(() => pool.health().up, 'up again', 30_000);
     expect(events).toEqual([`up ${IMEI_A}`, `down ${IMEI_A}`, `up ${IMEI_A}`]);
     expect((await pool.send(request('recovered'))).parts).toMatchObject([{ status: 'submitted', via: IMEI_A }]);
     expect((await sim.waitForTransmitted(2)).map((t) => t.text)).toEqual(['into the hang', 'recovered']);
@@ -140,14 +141,14 @@ describe('recovery of a modem over a pty', () => {
     const sim = await h.modem('ttyA', { imei: IMEI_A });
     // Timeouts well above a loaded machine's round trip, and a modem far slower than them.
     const pool = await h.pool({ modems: [{ imei: IMEI_A }], timeouts: { default: 1500 }, softResetAfter: 2 });
-    await waitFor('up', () => pool.health().up);
+    await waitFor(() => pool.health().up, 'up');
     sim.setBehaviour({ responseDelayMs: 2500 });
     const result = await pool.send(request('into the void'));
     expect(result.parts[0]?.status).not.toBe('submitted');
-    await waitFor('soft reset', () => Number(linkDetail(pool)['softResets']) >= 1, 20_000);
+    await waitFor(() => Number(linkDetail(pool)['softResets']) >= 1, 'soft reset', 20_000);
     expect(pool.health().up).toBe(false);
     sim.setBehaviour({ responseDelayMs: 0 });
-    await waitFor('up again', () => pool.health().up, 45_000);
+    await waitFor(() => pool.health().up, 'up again', 45_000);
     const again = await pool.send(request('back in business'));
     expect(again.parts).toMatchObject([{ status: 'submitted' }]);
   }, 120_000);

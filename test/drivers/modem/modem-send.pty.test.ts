@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { encodeText, normalizeMessageId } from '../../../drivers/codec/index.ts';
 import type { SendRequest } from '../../../drivers/transport/index.ts';
-import { linkDetail, PtyHarness, waitFor } from './pty-harness.ts';
+import { waitFor } from '../../support/wait-for.ts';
+import { linkDetail, PtyHarness } from './pty-harness.ts';
 
 const TO = '+819012345678';
 
@@ -24,7 +25,7 @@ describe('sending through a modem over a pty', () => {
   ])('%s arrives with the exact text, every part submitted in order', async (_name, text, encoding, parts) => {
     const sim = await h.modem('ttyA');
     const pool = await h.pool({ modems: [{ path: sim.path }] });
-    await waitFor('up', () => pool.health().up);
+    await waitFor(() => pool.health().up, 'up');
     const encoded = encodeText(text);
     expect(encoded.parts.length).toBe(parts);
     const result = await pool.send(request(text));
@@ -47,7 +48,7 @@ describe('sending through a modem over a pty', () => {
   ])('+CMS ERROR: %i is %s (retriable %s)', async (cms, code, retriable, name) => {
     const sim = await h.modem('ttyA', { behaviour: { sendFailure: { every: 2, codes: [cms] } } });
     const pool = await h.pool({ modems: [{ path: sim.path }] });
-    await waitFor('up', () => pool.health().up);
+    await waitFor(() => pool.health().up, 'up');
     const result = await pool.send(request(LONG_GSM.slice(0, 300)));
     // Every second AT+CMGS fails: part 2 is refused, parts 1 and 3 still go.
     expect(result.parts.map((p) => p.status)).toEqual(['submitted', 'failed', 'submitted']);
@@ -59,11 +60,11 @@ describe('sending through a modem over a pty', () => {
   test('status reports are matched to their parts by TP-MR and give receipts', async () => {
     const sim = await h.modem('ttyA', { behaviour: { statusReport: { delayMs: 50, outcome: 'delivered' } } });
     const pool = await h.pool({ modems: [{ path: sim.path }] });
-    await waitFor('up', () => pool.health().up);
+    await waitFor(() => pool.health().up, 'up');
     const first = await pool.send(request(JAPANESE, { receipt: true }));
     const second = await pool.send(request('short one', { receipt: true }));
     const ids = [...first.parts, ...second.parts].map((p) => (p.status === 'submitted' ? p.carrierMessageId : 'none'));
-    await waitFor('three receipts', () => h.receipts.length >= 3);
+    await waitFor(() => h.receipts.length >= 3, 'three receipts');
     expect(h.receipts.map((r) => r.carrierMessageId).sort()).toEqual([...ids].sort());
     expect(h.receipts.every((r) => r.state === 'delivered' && r.final && r.raw.tpStatus === 0 && r.connectorId === 'test-modems')).toBe(true);
     expect(linkDetail(pool)).toMatchObject({ receipts: 3, receiptsUnmatched: 0, pendingReceipts: 0 });
@@ -72,9 +73,9 @@ describe('sending through a modem over a pty', () => {
   test('a failed delivery gives an undeliverable receipt with the TP-ST kept', async () => {
     const sim = await h.modem('ttyA', { scenario: 'delivery-failed' });
     const pool = await h.pool({ modems: [{ path: sim.path }] });
-    await waitFor('up', () => pool.health().up);
+    await waitFor(() => pool.health().up, 'up');
     const result = await pool.send(request('will fail', { receipt: true }));
-    await waitFor('receipt', () => h.receipts[0]);
+    await waitFor(() => h.receipts[0], 'receipt');
     const receipt = h.receipts[0];
     expect(receipt?.carrierMessageId).toBe(result.parts[0]?.status === 'submitted' ? result.parts[0].carrierMessageId : 'x');
     expect(receipt?.final).toBe(true);
@@ -85,7 +86,7 @@ describe('sending through a modem over a pty', () => {
   test('unsolicited codes in the middle of AT+CMGS exchanges disturb neither sending nor receiving', async () => {
     const sim = await h.modem('ttyA', { scenario: 'urc-interleaved', behaviour: { statusReport: { delayMs: 0, outcome: 'delivered' } } });
     const pool = await h.pool({ modems: [{ path: sim.path }] });
-    await waitFor('up', () => pool.health().up);
+    await waitFor(() => pool.health().up, 'up');
     const sends = [];
     for (let i = 0; i < 6; i++) {
       sends.push(pool.send(request(`message number ${i} ${LONG_GSM.slice(0, 150)}`, { receipt: true })));
@@ -95,16 +96,16 @@ describe('sending through a modem over a pty', () => {
     expect(results.flatMap((r) => r.parts.map((p) => (p.status === 'submitted' ? p.status : JSON.stringify(p))))).toEqual(Array(12).fill('submitted'));
     const transmitted = await sim.waitForTransmitted(6);
     expect(transmitted.map((t) => t.text).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `message number ${i} ${LONG_GSM.slice(0, 150)}`).sort());
-    await waitFor('six inbound', () => h.messages.length >= 6);
+    await waitFor(() => h.messages.length >= 6, 'six inbound');
     expect(h.messages.map((m) => m.text).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `inbound ${i} ${JAPANESE}`).sort());
-    await waitFor('twelve receipts', () => h.receipts.length >= 12);
+    await waitFor(() => h.receipts.length >= 12, 'twelve receipts');
     expect(linkDetail(pool)).toMatchObject({ receiptsUnmatched: 0, earlyReports: 0 });
   });
 
   test('garbage bytes on the line are dropped and counted; messages still go out intact', async () => {
     const sim = await h.modem('ttyA', { behaviour: { garbage: { meanIntervalMs: 20, maxBytes: 16 } } });
     const pool = await h.pool({ modems: [{ path: sim.path }] });
-    await waitFor('up', () => pool.health().up);
+    await waitFor(() => pool.health().up, 'up');
     for (let i = 0; i < 5; i++) {
       const result = await pool.send(request(`noisy ${i} ${JAPANESE}`));
       expect(result.parts.every((p) => p.status === 'submitted')).toBe(true);
@@ -112,6 +113,6 @@ describe('sending through a modem over a pty', () => {
     const transmitted = await sim.waitForTransmitted(5);
     expect(transmitted.map((t) => t.text)).toEqual(Array.from({ length: 5 }, (_, i) => `noisy ${i} ${JAPANESE}`));
     // The noise arrives on its own schedule: wait for it rather than expecting it within the sends.
-    await waitFor('noise counted', () => Number(linkDetail(pool)['garbageBytes']) > 0);
+    await waitFor(() => Number(linkDetail(pool)['garbageBytes']) > 0, 'noise counted');
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { linkDetail, PtyHarness, waitFor } from './pty-harness.ts';
+import { waitFor } from '../../support/wait-for.ts';
+import { linkDetail, PtyHarness } from './pty-harness.ts';
 
 const IMEI = '356938035643809';
 
@@ -13,7 +14,7 @@ describe('modem start-up over a pty', () => {
     const pool = await h.pool({ modems: [{ path: sim.path }] });
     const ups: string[] = [];
     pool.on('up', (id) => ups.push(id));
-    await waitFor('up', () => pool.health().up);
+    await waitFor(() => pool.health().up, 'up');
     expect(linkDetail(pool)).toMatchObject({
       state: 'up',
       imei: IMEI,
@@ -32,7 +33,7 @@ describe('modem start-up over a pty', () => {
   test('enters the configured PIN when the SIM asks for it', async () => {
     const sim = await h.modem('ttyA', { imei: IMEI, scenario: 'pin-required', behaviour: { pin: '4321' } });
     const pool = await h.pool({ modems: [{ path: sim.path, pin: '4321' }] });
-    await waitFor('up', () => pool.health().up);
+    await waitFor(() => pool.health().up, 'up');
     expect(sim.status().sim).toBe('ready');
   });
 
@@ -40,7 +41,7 @@ describe('modem start-up over a pty', () => {
     const sim = await h.modem('ttyA', { imei: IMEI, scenario: 'pin-required', behaviour: { pin: '4321' } });
     const pool = await h.pool({ modems: [{ path: sim.path, pin: '1111' }] });
     // Four start attempts: had the PIN been entered each time, the third would have blocked the SIM (PUK).
-    await waitFor('four start attempts', () => Number(linkDetail(pool)['startAttempts']) >= 4, 15_000);
+    await waitFor(() => Number(linkDetail(pool)['startAttempts']) >= 4, 'four start attempts', 15_000);
     expect(linkDetail(pool)).toMatchObject({ state: 'down', lastError: 'MODEM_SIM_PIN_WRONG' });
     expect(sim.status().sim).toBe('pin');
     expect(pool.health().up).toBe(false);
@@ -55,7 +56,7 @@ describe('modem start-up over a pty', () => {
   ])('scenario %s: stays down with %s', async (scenario, code, extra) => {
     const sim = await h.modem('ttyA', { imei: IMEI, scenario });
     const pool = await h.pool({ modems: [{ path: sim.path, ...extra }] });
-    await waitFor(code, () => linkDetail(pool)['lastError'] === code);
+    await waitFor(() => linkDetail(pool)['lastError'] === code, code);
     expect(pool.health().up).toBe(false);
     const result = await pool.send({ messageId: 'm', to: '+819012345678', from: 'x', encoded: (await import('../../../drivers/codec/index.ts')).encodeText('hi'), receipt: false });
     expect(result.parts).toMatchObject([{ seq: 1, status: 'failed', error: { code: 'MODEM_NO_MODEM_AVAILABLE', retriable: true } }]);
@@ -64,10 +65,10 @@ describe('modem start-up over a pty', () => {
   test('a port holding another IMEI is not taken for the configured modem', async () => {
     await h.modem('ttyA', { imei: '490154203237518' });
     const pool = await h.pool({ modems: [{ imei: IMEI }] });
-    await waitFor('mismatch', () => linkDetail(pool)['lastError'] === 'MODEM_IDENTITY_MISMATCH');
+    await waitFor(() => linkDetail(pool)['lastError'] === 'MODEM_IDENTITY_MISMATCH', 'mismatch');
     expect(pool.health().up).toBe(false);
     const sim = await h.modem('ttyB', { imei: IMEI });
-    await waitFor('up', () => pool.health().up);
+    await waitFor(() => pool.health().up, 'up');
     expect(linkDetail(pool)).toMatchObject({ imei: IMEI, path: sim.path });
   });
 });

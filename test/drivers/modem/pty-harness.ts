@@ -74,15 +74,6 @@ export class PtyHarness {
 }
 
 /** Polls `check` until it returns a value other than undefined / false, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 export function linkDetail(pool: ModemPool, index = 0): Readonly<Record<string, string | number | boolean | null>> {
   const link = pool.health().links[index];

@@ -3,7 +3,8 @@ import net from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { SmppConnector } from '../../../drivers/smpp/index.ts';
 import type { PartOutcome } from '../../../drivers/transport/index.ts';
-import { connectorConfig, recordingSink, started, textRequest, waitFor } from './harness.ts';
+import { waitFor } from '../../support/wait-for.ts';
+import { connectorConfig, recordingSink, started, textRequest } from './harness.ts';
 import { startTestSmsc, type TestSmsc } from './test-smsc.ts';
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -2,6 +2,7 @@
 import { encodeText } from '../../../drivers/codec/index.ts';
 import type { SmppConnector } from '../../../drivers/smpp/index.ts';
 import type { DriverSink, InboundMessage, Receipt, SendRequest } from '../../../drivers/transport/index.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 export function connectorConfig(port: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -51,15 +52,6 @@ export function textRequest(text: string, overrides: Partial<SendRequest> = {}):
     receipt: false,
     ...overrides,
   };
-}
-
-/** Polls until `check` returns true; fails after `ms` with `what`. */
-export async function waitFor(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 export async function started(connector: SmppConnector, sink: DriverSink = recordingSink()): Promise<SmppConnector> {

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { SmppConnector } from '../../../drivers/smpp/index.ts';
 import type { PartOutcome } from '../../../drivers/transport/index.ts';
 import { startSmscSimulator, type SmscSimulatorHandle, type SmscSimulatorOptions } from '../../../simulator/index.ts';
-import { connectorConfig, recordingSink, started, textRequest, waitFor } from './harness.ts';
+import { waitFor } from '../../support/wait-for.ts';
+import { connectorConfig, recordingSink, started, textRequest } from './harness.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { DurablePublisher, RedisOutbox, redisKeys, type OutboundRecord, type Outbox, type RecordSink } from '../../../gateway/index.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redis = new Redis(REDIS_URL);
@@ -43,13 +44,6 @@ function setUp(maxOutbox = 1_000): { sink: SwitchableSink; publisher: DurablePub
 
 const record = (n: number): OutboundRecord => ({ topic: 'events', key: `m-${n % 3}`, value: JSON.stringify({ n }) });
 
-async function until(probe: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 500; i += 1) {
-    if (await probe()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('durable publisher', () => {
   let publisher: DurablePublisher | undefined;
@@ -72,7 +66,7 @@ describe('durable publisher', () => {
     // Published while the backlog is still there: must come after it.
     const late = publisher.publish([record(22)]);
     await late;
-    await until(async () => (await outbox.size()) === 0 && publisher?.direct === true, 'the outbox drained');
+    await waitFor(async () => (await outbox.size()) === 0 && publisher?.direct === true, 'the outbox drained');
     await publisher.publish([record(23)]);
     expect(sink.received.map((r) => (JSON.parse(r.value) as { n: number }).n)).toEqual(Array.from({ length: 24 }, (_, i) => i));
   });
@@ -85,7 +79,7 @@ describe('durable publisher', () => {
     expect(publisher.accepting).toBe(false);
     expect(await setup.outbox.size()).toBe(8);
     setup.sink.up = true;
-    await until(() => publisher?.accepting === true && publisher.direct, 'accepting again');
+    await waitFor(() => publisher?.accepting === true && publisher.direct, 'accepting again');
     expect(setup.sink.received).toHaveLength(8);
   });
 

@@ -1,3 +1,4 @@
+import { waitFor } from '../../support/wait-for.ts';
 import { describe, expect, test } from 'vitest';
 import type { Receipt } from '../../../drivers/transport/index.ts';
 import { createMemoryBackend } from '../../../gateway/adapters/memory/memory-backend.ts';
@@ -14,13 +15,6 @@ const receipt = (carrierMessageId: string, state: Receipt['state'] = 'delivered'
   receivedAt: new Date(),
 });
 
-async function until(check: () => boolean | Promise<boolean>, ms = 3_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('ReceiptProcessor', () => {
   test('matches a receipt by the other spelling of the id (decimal for hex) and rolls the message up', async () => {
@@ -63,7 +57,7 @@ describe('ReceiptProcessor', () => {
     expect(matched).toEqual([]);
     expect(processor.heldCount).toBe(1);
     recent.set('smsc', 'abc', { messageId: record.envelope.id, seq: 1 });
-    await until(async () => (await backend.store.get(record.envelope.id))?.parts[0]?.status === 'delivered');
+    await waitFor(async () => (await backend.store.get(record.envelope.id))?.parts[0]?.status === 'delivered', 'the part delivered', 3_000);
     expect(processor.heldCount).toBe(0);
     // Counted once, as matched.
     expect(matched).toEqual([true]);
@@ -81,7 +75,7 @@ describe('ReceiptProcessor', () => {
       observer: { changed: () => undefined, unmatched: (r) => unmatched.push(r.carrierMessageId), receipt: (_r, matched) => counted.push(matched) },
     });
     await processor.handle(receipt('nobody'));
-    await until(() => unmatched.length === 1);
+    await waitFor(() => unmatched.length === 1, 'the receipt given up as unmatched', 3_000);
     expect(unmatched).toEqual(['nobody']);
     // Tried again several times meanwhile, yet counted once, as unmatched.
     expect(counted).toEqual([false]);

@@ -11,6 +11,7 @@ import { afterAll, afterEach, expect, test } from 'vitest';
 import { redisKeys, verifyWebhook } from '../../../gateway/index.ts';
 import { RedisWebhookQueue } from '../../../gateway/adapters/redis/redis-webhook-queue.ts';
 import { WebhookSender } from '../../../gateway/webhooks/webhook-sender.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const prefix = `smsgw-test:${randomBytes(4).toString('hex')}:`;
@@ -43,13 +44,6 @@ async function receiver(answers: number[]): Promise<{ url: string; received: { i
   return { url: `http://127.0.0.1:${(server?.address() as AddressInfo).port}/hook`, received };
 }
 
-async function until(probe: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 300; i += 1) {
-    if (probe()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 test('each event is posted once, retried on refusal, and never again after a replay', async () => {
   const queue = new RedisWebhookQueue(redis, redisKeys(`${prefix}a:`));
@@ -60,7 +54,7 @@ test('each event is posted once, retried on refusal, and never again after a rep
   const sender = new WebhookSender({ allow: LOOPBACK, queue, schedule: [50, 50], pollMs: 20, observer: { delivered: () => (delivered += 1) } });
   senders.push(sender);
   sender.start();
-  await until(() => delivered === 1, 'the third attempt to succeed');
+  await waitFor(() => delivered === 1, 'the third attempt to succeed');
   expect(received.map((r) => r.id)).toEqual(['m1:delivered', 'm1:delivered', 'm1:delivered']);
   expect(verifyWebhook('a-very-long-webhook-secret', received[2]?.body ?? '', received[2]?.signature ?? '', Math.floor(Date.now() / 1000))).toBe(true);
   expect(await queue.add([job], Date.now())).toBe(0);
@@ -77,7 +71,7 @@ test('a job whose schedule runs out is finished as failed', async () => {
   senders.push(sender);
   sender.start();
   await queue.add([{ id: 'm2:failed', url, secret: 'a-very-long-webhook-secret', body: '{}' }], Date.now());
-  await until(() => failed === 1, 'the job to give up');
+  await waitFor(() => failed === 1, 'the job to give up');
   expect(received).toHaveLength(2);
   expect(await queue.waiting()).toBe(0);
 });
@@ -94,7 +88,7 @@ test('two senders on one queue post each job once', async () => {
     Array.from({ length: 100 }, (_, i) => ({ id: `m${i}:submitted`, url, secret: 'a-very-long-webhook-secret', body: `{"n":${i}}` })),
     Date.now(),
   );
-  await until(() => received.length >= 100, 'every job');
+  await waitFor(() => received.length >= 100, 'every job');
   await new Promise((resolve) => setTimeout(resolve, 200));
   expect(received).toHaveLength(100);
   expect(new Set(received.map((r) => r.id)).size).toBe(100);
