@@ -1,6 +1,6 @@
 # The gateway and its simulators in one image: `docker compose up` runs `serve` from it, and the demo SMSCs and
 # virtual modem run `simulate smsc` / `simulate modem` from the same build.
-FROM node:20-slim
+FROM node:24-slim
 
 # socat makes the virtual modem's pseudo-terminal (the `modem` demo service).
 RUN apt-get update \
