@@ -11,51 +11,25 @@
  * A text needing more parts than allowed is refused, never truncated.
  */
 import { type CodecError, codecError } from './errors.ts';
+import { notGsm7At } from './gsm7.ts';
+import { allowedLanguages, DEFAULT_TABLES, planGsm7, remaining, searchGsm7, type Gsm7Plan } from './gsm7-plan.ts';
 import { GSM7_ESCAPE } from './gsm7-alphabet.ts';
-import { GSM7_ESCAPED, GSM7_NONE, gsm7Codec, notGsm7At } from './gsm7.ts';
-import { allocOctets, shrinkOctets } from './octet-pool.ts';
-import { allowedMasks, shiftTableCandidates } from './shift-table-choice.ts';
-import { NATIONAL_LANGUAGE_IDS } from './national-language-tables.ts';
+import { allocOctets } from './octet-pool.ts';
+import { CONCAT_IE_OCTETS, DEFAULT_MAX_PARTS, MAX_PARTS, octetCapacity, ucs2Capacity, USER_DATA_OCTETS } from './part-capacity.ts';
 import { transliterate } from './transliterate.ts';
 import type {
   ConcatRefSize,
   EncodedMessage,
   EncodeOptions,
-  NationalLanguage,
   SegmentPart,
-  ShiftTables,
   Substitution,
   UdhElement,
 } from './types.ts';
 import { firstUnpairedSurrogate, unpairedSurrogate, writeUcs2 } from './ucs2.ts';
 import { concatElement, shiftElements, udhLength } from './udh.ts';
 
-/** User data octets of one SMS (TS 23.040 clause 9.2.3.16: 140 octets, or 160 septets). */
-export const USER_DATA_OCTETS = 140;
-/** The hard limit of the concatenation element: total and sequence are one octet. */
-export const MAX_PARTS = 255;
-export const DEFAULT_MAX_PARTS = 10;
-
-const CONCAT_IE_OCTETS: Readonly<Record<ConcatRefSize, number>> = { 8: 5, 16: 6 };
-const SHIFT_IE_OCTETS = 3;
-// Local copies: the hot loop must not go through imported bindings (a transpiler may turn them into getters).
-const ESCAPED = GSM7_ESCAPED;
-const NONE = GSM7_NONE;
+// A local copy: the hot loop must not go through an imported binding (a transpiler may turn it into a getter).
 const ESCAPE = GSM7_ESCAPE;
-const DEFAULT_TABLES: ShiftTables = Object.freeze({});
-const ALL_LANGUAGES = Object.keys(NATIONAL_LANGUAGE_IDS) as NationalLanguage[];
-
-export function septetCapacity(udhOctets: number): number {
-  return Math.floor(((USER_DATA_OCTETS - udhOctets) * 8) / 7);
-}
-
-export function ucs2Capacity(udhOctets: number): number {
-  return Math.floor((USER_DATA_OCTETS - udhOctets) / 2);
-}
-
-export function octetCapacity(udhOctets: number): number {
-  return USER_DATA_OCTETS - udhOctets;
-}
 
 interface Settings {
   readonly maxParts: number;
@@ -78,115 +52,6 @@ function settings(options: { maxParts?: number; concatRef?: number; refSize?: Co
     throw codecError('CODEC_INVALID_OPTION', `concatRef ${concatRef} outside 0..${refMax}`, { concatRef, refSize });
   }
   return { maxParts, concatRef, refSize };
-}
-
-/** How a text travels in 7-bit with one table pair, its septets already written. */
-interface Gsm7Plan {
-  readonly text: string;
-  readonly tables: ShiftTables;
-  readonly septetBuffer: Uint8Array;
-  readonly parts: number;
-  readonly lastUsed: number;
-  readonly shiftOctets: number;
-  readonly single: number;
-  readonly multi: number;
-}
-
-/**
- * One pass that classifies, counts parts greedily and writes the septets; returns the index of the first
- * character the tables cannot represent instead when there is one.
- */
-function planGsm7(text: string, tables: ShiftTables, refSize: ConcatRefSize): Gsm7Plan | number {
-  const encode = gsm7Codec(tables).encode;
-  const shiftOctets = (tables.locking !== undefined ? SHIFT_IE_OCTETS : 0) + (tables.single !== undefined ? SHIFT_IE_OCTETS : 0);
-  const single = septetCapacity(shiftOctets === 0 ? 0 : 1 + shiftOctets);
-  const multi = septetCapacity(1 + CONCAT_IE_OCTETS[refSize] + shiftOctets);
-  const limit = encode.length;
-  const out = allocOctets(text.length * 2);
-  let septets = 0;
-  let parts = 1;
-  let used = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    const value = unit < limit ? (encode[unit] ?? NONE) : NONE;
-    if (value < 0) {
-      shrinkOctets(out, 0);
-      return i;
-    }
-    let cost = 1;
-    if (value >= ESCAPED) {
-      out[septets++] = ESCAPE;
-      out[septets++] = value & 0x7f;
-      cost = 2;
-    } else {
-      out[septets++] = value;
-    }
-    if (used + cost > multi) {
-      parts++;
-      used = cost;
-    } else {
-      used += cost;
-    }
-  }
-  const septetBuffer = shrinkOctets(out, septets);
-  if (septets <= single) return { text, tables, septetBuffer, parts: 1, lastUsed: septets, shiftOctets, single, multi };
-  return { text, tables, septetBuffer, parts, lastUsed: used, shiftOctets, single, multi };
-}
-
-/** Fewest parts, then the smaller header, then the more room left. */
-function better(a: Gsm7Plan, b: Gsm7Plan | undefined): boolean {
-  if (b === undefined) return true;
-  if (a.parts !== b.parts) return a.parts < b.parts;
-  if (a.shiftOctets !== b.shiftOctets) return a.shiftOctets < b.shiftOctets;
-  return remaining(a) > remaining(b);
-}
-
-function remaining(plan: Gsm7Plan): number {
-  return (plan.parts === 1 ? plan.single : plan.multi) - plan.lastUsed;
-}
-
-function allowedLanguages(option: EncodeOptions['shiftTables']): readonly NationalLanguage[] {
-  if (option === undefined || option === false) return [];
-  if (option === true) return ALL_LANGUAGES;
-  for (const language of option) {
-    if (!(language in NATIONAL_LANGUAGE_IDS)) {
-      throw codecError('CODEC_INVALID_OPTION', `unknown national language ${String(language)}`, { shiftTables: language });
-    }
-  }
-  return option;
-}
-
-interface Search {
-  best: Gsm7Plan | undefined;
-  /** Where the text stopped fitting (the furthest any table pair got), for the error message. */
-  misfit: number;
-}
-
-function consider(search: Search, text: string, tables: ShiftTables, refSize: ConcatRefSize): void {
-  const plan = planGsm7(text, tables, refSize);
-  if (typeof plan === 'number') {
-    if (plan > search.misfit) search.misfit = plan;
-  } else if (better(plan, search.best)) {
-    search.best = plan;
-  }
-}
-
-/**
- * The best 7-bit plan for `text` over the default tables and the allowed national pairs. `defaultMisfit`, when
- * known, is where the default tables already failed (saves planning them again).
- */
-function searchGsm7(text: string, languages: readonly NationalLanguage[], refSize: ConcatRefSize, defaultMisfit?: number): Search {
-  const search: Search = { best: undefined, misfit: defaultMisfit ?? -1 };
-  if (defaultMisfit === undefined) consider(search, text, DEFAULT_TABLES, refSize);
-  if (search.best !== undefined || languages.length === 0) return search;
-  const allowed = allowedMasks(languages);
-  const candidates = shiftTableCandidates(text, allowed.locking, allowed.single);
-  if (typeof candidates === 'number') {
-    search.misfit = candidates;
-    return search;
-  }
-  for (const tables of candidates) consider(search, text, tables, refSize);
-  return search;
 }
 
 interface Ucs2Plan {
