@@ -32,6 +32,9 @@ export class CodedError<Code extends string = string> extends Error {
    */
   withDetails(extra: ErrorDetails): this {
     const copy = Object.create(Object.getPrototypeOf(this) as object, Object.getOwnPropertyDescriptors(this)) as this;
+    // Node 24's V8 keeps `stack` behind an accessor that reads the original object's hidden slot, so a copied
+    // descriptor reads undefined on the copy: carry the text itself.
+    Object.defineProperty(copy, 'stack', { value: this.stack, writable: true, enumerable: false, configurable: true });
     Object.defineProperty(copy, 'details', { value: { ...this.details, ...extra }, enumerable: true });
     return copy;
   }
