@@ -6,10 +6,12 @@
 import { CompressionTypes, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { OutboundRecord, RecordSink } from '../../events/durable-publisher.ts';
 import type { KafkaSettings } from './kafka-settings.ts';
+import { silenceKafkajsNegativeTimeout } from './kafkajs-timeout-warning.ts';
 
 export type KafkaLog = (level: 'error' | 'warn', message: string) => void;
 
 export function createKafka(settings: KafkaSettings, log?: KafkaLog): Kafka {
+  silenceKafkajsNegativeTimeout();
   return new Kafka({
     clientId: settings.clientId,
     brokers: [...settings.brokers],
