@@ -72,6 +72,7 @@ export class LoopbackDriver implements Driver {
   private readonly queryLog: QueryRequest[] = [];
   private readonly violationLog: LoopbackError[] = [];
   private readonly refused: { readonly what: string; readonly error: unknown }[] = [];
+  private readonly sendWaiters: { readonly count: number; readonly resolve: (sent: readonly SendRequest[]) => void }[] = [];
 
   constructor(options: LoopbackOptions = {}) {
     this.id = options.id ?? 'loopback';
@@ -128,6 +129,12 @@ export class LoopbackDriver implements Driver {
     return this.sentLog;
   }
 
+  /** Resolves once the driver has taken `count` sends in all (an awaited event, instead of polling `sent()`). */
+  whenSent(count = 1): Promise<readonly SendRequest[]> {
+    if (this.sentLog.length >= count) return Promise.resolve(this.sentLog);
+    return new Promise((resolve) => this.sendWaiters.push({ count, resolve }));
+  }
+
   queries(): readonly QueryRequest[] {
     return this.queryLog;
   }
@@ -175,6 +182,10 @@ export class LoopbackDriver implements Driver {
 
   send(request: SendRequest): Promise<SendResult> {
     this.sentLog.push(request);
+    for (const waiter of this.sendWaiters.filter((w) => this.sentLog.length >= w.count)) {
+      this.sendWaiters.splice(this.sendWaiters.indexOf(waiter), 1);
+      waiter.resolve(this.sentLog);
+    }
     const refusal = this.refusal(request);
     if (refusal !== undefined) return Promise.reject(refusal);
     const script = this.sendScripts.shift() ?? this.standing;

@@ -50,6 +50,16 @@ describe('sends', () => {
     driver.assertIdle();
   });
 
+  test('whenSent resolves once that many sends were taken', async () => {
+    const driver = await started();
+    driver.answerEverySend();
+    const two = driver.whenSent(2);
+    await driver.send(request('one'));
+    await driver.send(request('two'));
+    expect((await two).map((sent) => sent.encoded.text)).toEqual(['one', 'two']);
+    expect(await driver.whenSent(1)).toHaveLength(2);
+  });
+
   test('a resend of some parts is answered for those parts only', async () => {
     const driver = await started();
     driver.expectSend();
