@@ -1,14 +1,43 @@
 import { defineConfig } from 'vitest/config';
+import type { TestProjectInlineConfiguration } from 'vitest/config';
+
+/**
+ * One project per infrastructure a test needs, named by the test file's suffix (see STYLE.md): a run that selects
+ * only codec or router files starts no Kafka broker, because only the `kafka` project has the broker's global setup
+ * (global setups run only for projects with queued files). `vitest run` with no filter runs every project.
+ */
+const shared = {
+  environment: 'node',
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  // Suites that share real services (Redis, Kafka, ptys) isolate themselves with random prefixes and ports.
+  pool: 'forks',
+} as const;
+
+/** Infrastructure suffixes; a file with none of them lands in `unit`. */
+const INFRA = ['redis', 'kafka', 'pty', 'smpp', 'e2e'] as const;
+
+function infraProject(name: (typeof INFRA)[number], extra: TestProjectInlineConfiguration['test'] = {}): TestProjectInlineConfiguration {
+  return { test: { ...shared, name, include: [`test/**/*.${name}.test.ts`], ...extra } };
+}
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    environment: 'node',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    // One real Kafka broker for the run (jars fetched on first use), provided to tests as inject('kafkaBrokers').
-    globalSetup: ['test/support/kafka-global-setup.ts'],
-    // Suites that share real services (Redis, Kafka, ptys) isolate themselves with random prefixes and ports.
-    pool: 'forks',
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', ...INFRA.map((suffix) => `test/**/*.${suffix}.test.ts`)],
+        },
+      },
+      infraProject('redis'),
+      // One real Kafka broker for the project (jars fetched on first use), provided to its tests as inject('kafkaBrokers').
+      infraProject('kafka', { globalSetup: ['test/support/kafka-global-setup.ts'] }),
+      infraProject('pty'),
+      infraProject('smpp'),
+      infraProject('e2e'),
+    ],
   },
 });

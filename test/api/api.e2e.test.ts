@@ -1,6 +1,7 @@
 /**
  * The HTTP API through fastify's inject, with a real gateway behind it: the SMPP driver bound to the SMSC
- * simulator over TCP, the memory backend.
+ * simulator over TCP, the memory backend. The one API suite kept on a real SMSC, so the API is also proven end to
+ * end through real binds; the other API suites need no driver.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -34,7 +35,7 @@ beforeAll(async () => {
     ],
   });
   await gateway.start();
-  for (let i = 0; i < 200 && !gateway.isUp('smpp-aggregator'); i += 1) await new Promise((r) => setTimeout(r, 20));
+  await waitFor(() => gateway.isUp('smpp-aggregator'), 'the bind to the SMSC simulator up');
   app = await buildApp({ gateway });
 });
 

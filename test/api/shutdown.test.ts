@@ -9,6 +9,7 @@ import { expect, test } from 'vitest';
 import { buildApp } from '../../api/index.ts';
 import { createMemoryBackend, Gateway, hashApiKey, loadRoutingFile } from '../../gateway/index.ts';
 import { RouterHandle } from '../../router/index.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 test('during a graceful stop a request that arrives is answered 503 API_SHUTTING_DOWN with Retry-After', async () => {
   const gateway = new Gateway({
@@ -25,10 +26,13 @@ test('during a graceful stop a request that arrives is answered 503 API_SHUTTING
   let received = '';
   socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
   const body = JSON.stringify({ to: '09012345678', text: 'first' });
+  // The server has the first request once its headers are read; its body is still on the way.
+  const requested = new Promise((resolve) => app.server.once('request', resolve));
   socket.write(`POST /v1/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`);
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await requested;
   const closing = app.close();
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // The listener closes after the preClose hooks, so from then on a request is one that arrived during the stop.
+  await waitFor(() => !app.server.listening, 'the listener closed');
   socket.write(`${body.slice(5)}GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n`);
   await closing;
   await new Promise((resolve) => (socket.destroyed ? resolve(undefined) : socket.once('close', resolve)));

@@ -1,13 +1,13 @@
 /**
- * The delivery promise over real SMPP binds to the SMSC simulator, on the memory backend and on Redis:
+ * The delivery promise where the carrier's wire is the subject, over real SMPP binds to the SMSC simulator, on the
+ * memory backend and on Redis:
  * - a throttled carrier with a backlog gets exactly one submit per part (a live worker's entries are leased,
  *   never reclaimed from under it);
- * - an outage: messages are accepted and held while every connector is down, then delivered in order;
- * - unknown outcomes (empty message ids, no answer, dropped connections, UNKNOWN receipts, no receipt at all)
- *   all end in a final status.
+ * - unknown outcomes of the wire (empty message ids, no answer, dropped connections, a query_sm that finds the
+ *   message still accepted) all end in a final status.
+ * Outages, the backlog bound, validity and receipt timeouts run on the loopback driver in delivery-semantics.test.ts.
  */
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { buildApp } from '../../api/index.ts';
 import { createSmppConnector } from '../../drivers/smpp/index.ts';
 import { Gateway, hashApiKey, readBuiltinRanges } from '../../gateway/index.ts';
 import type { MessageBackend } from '../../gateway/ports/backend.ts';
@@ -37,28 +37,16 @@ const backends = backendsUnderTest.rows;
 
 interface Setup {
   readonly behaviour?: unknown;
-  readonly port?: number;
   readonly driver?: Record<string, unknown>;
   readonly gateway?: Partial<ConstructorParameters<typeof Gateway>[0]>;
-  /** Start the gateway without the simulator (it comes later on `port`). */
-  readonly carrierLater?: boolean;
 }
 
-async function setUp(makeBackend: () => MessageBackend, setup: Setup = {}): Promise<{ gw: Gateway; port: number }> {
-  let port = setup.port ?? 0;
-  if (setup.carrierLater === true) {
-    // A free port for the carrier that is not there yet.
-    const probe = await startSmscSimulator({});
-    port = probe.smppPort;
-    await probe.close();
-  } else {
-    simulator = await startSmscSimulator({ name: 'carrier-a', port, accounts: [{ systemId: 'gw', password: 'pw', maxBinds: 2 }], ...(setup.behaviour === undefined ? {} : { behaviour: setup.behaviour }) });
-    port = simulator.smppPort;
-  }
+async function setUp(makeBackend: () => MessageBackend, setup: Setup = {}): Promise<{ gw: Gateway }> {
+  simulator = await startSmscSimulator({ name: 'carrier-a', accounts: [{ systemId: 'gw', password: 'pw', maxBinds: 2 }], ...(setup.behaviour === undefined ? {} : { behaviour: setup.behaviour }) });
   const driver = createSmppConnector({
     id: 'carrier-a',
     host: '127.0.0.1',
-    port,
+    port: simulator.smppPort,
     systemId: 'gw',
     password: 'pw',
     reconnect: { initialMs: 50, maxMs: 200 },
@@ -74,8 +62,8 @@ async function setUp(makeBackend: () => MessageBackend, setup: Setup = {}): Prom
     ...setup.gateway,
   });
   await gateway.start();
-  if (setup.carrierLater !== true) await waitFor(() => (gateway?.isUp('carrier-a') === true ? true : undefined), 'carrier-a up');
-  return { gw: gateway, port };
+  await waitFor(() => (gateway?.isUp('carrier-a') === true ? true : undefined), 'carrier-a up');
+  return { gw: gateway };
 }
 
 async function allFinal(gw: Gateway, ids: readonly string[], ms = 20_000): Promise<MessageRecord[]> {
@@ -115,61 +103,6 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
     expect(reclaimed).not.toMatch(/smsgw_queue_reclaimed_total\{[^}]*\} [1-9]/);
   }, 60_000);
 
-  test('an outage: messages are accepted and held while the carrier is away, then delivered in order', async () => {
-    const { gw, port } = await setUp(makeBackend, { carrierLater: true });
-    expect(gw.isUp('carrier-a')).toBe(false);
-    const accepted = [];
-    for (let i = 0; i < 30; i += 1) accepted.push(await gw.submit('demo', { to: number(100 + i), text: `held ${String(i).padStart(2, '0')}` }));
-    expect(accepted.every((a) => a.status === 'queued' && a.connector === 'carrier-a')).toBe(true);
-    const scheduled = await gw.submit('demo', { to: number(200), text: 'later', scheduleAt: Date.now() + 3_600_000 });
-    expect(scheduled.status).toBe('scheduled');
-    // Nothing fails while the carrier is away.
-    await new Promise((resolve) => setTimeout(resolve, 700));
-    const waiting = await Promise.all(accepted.map((a) => gw.get('demo', a.id)));
-    expect(new Set(waiting.map((r) => r.status))).toEqual(new Set(['queued']));
-    expect((await gw.ready()).connectors).toEqual({ 'carrier-a': false });
-    simulator = await startSmscSimulator({ name: 'carrier-a', port, accounts: [{ systemId: 'gw', password: 'pw', maxBinds: 2 }] });
-    const records = await allFinal(gw, accepted.map((a) => a.id));
-    expect(records.map((r) => r.status)).toEqual(accepted.map(() => 'delivered'));
-    expect(simulator.messages({}).map((m) => m.text)).toEqual(accepted.map((_, i) => `held ${String(i).padStart(2, '0')}`));
-  }, 40_000);
-
-  test('only a full backlog refuses: 503 GW_BACKLOG_FULL with Retry-After, naming the connector and the bound', async () => {
-    const { gw } = await setUp(makeBackend, { carrierLater: true, gateway: { maxBacklogPerConnector: 3 } });
-    const app = await buildApp({ gateway: gw, logger: false });
-    try {
-      const post = (i: number) =>
-        app.inject({ method: 'POST', url: '/v1/messages', headers: { authorization: 'Bearer k' }, payload: { to: number(250 + i), text: `backlog ${i}` } });
-      const answers = [await post(0), await post(1), await post(2)];
-      expect(answers.map((a) => a.statusCode)).toEqual([202, 202, 202]);
-      const refused = await post(3);
-      expect(refused.statusCode).toBe(503);
-      expect(refused.headers['retry-after']).toBe('30');
-      expect(refused.json()).toMatchObject({ code: 'GW_BACKLOG_FULL' });
-      expect(refused.json<{ message: string }>().message).toMatch(/carrier-a .*maxBacklogPerConnector 3/);
-      // A scheduled message does not wait on the connector now: it still goes in.
-      const later = await app.inject({
-        method: 'POST',
-        url: '/v1/messages',
-        headers: { authorization: 'Bearer k' },
-        payload: { to: number(260), text: 'later', scheduleAt: new Date(Date.now() + 3_600_000).toISOString() },
-      });
-      expect(later.statusCode).toBe(202);
-    } finally {
-      await app.close();
-    }
-  });
-
-  test('a message held through an outage longer than its validity expires unsent', async () => {
-    let offset = 0;
-    const { gw } = await setUp(makeBackend, { carrierLater: true, gateway: { now: () => Date.now() + offset } });
-    const accepted = await gw.submit('demo', { to: number(300), text: 'too late', validitySeconds: 60 });
-    offset = 61_000;
-    const [record] = await allFinal(gw, [accepted.id]);
-    expect(record?.status).toBe('expired');
-    expect(record?.parts.map((p) => p.status)).toEqual(['expired']);
-  });
-
   test('a submit_sm_resp with ESME_ROK and an empty message_id is an unknown outcome, and final', async () => {
     const { gw } = await setUp(makeBackend, { behaviour: { messageIds: { empty: true } } });
     const accepted = await gw.submit('demo', { to: number(400), text: 'no id' });
@@ -186,14 +119,6 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
     expect(record?.status).toBe('unknown');
     expect(record?.parts[0]?.status).toBe('unknown');
     expect(simulator?.counts().submitStatuses).toEqual({});
-  });
-
-  test('a final receipt with stat UNKNOWN makes the part and the message unknown', async () => {
-    const { gw } = await setUp(makeBackend, { behaviour: { receipts: { delayMs: 0, outcomes: [{ stat: 'UNKNOWN', weight: 1 }] } } });
-    const accepted = await gw.submit('demo', { to: number(600), text: 'who knows' });
-    const [record] = await allFinal(gw, [accepted.id]);
-    expect(record?.status).toBe('unknown');
-    expect(record?.parts[0]).toMatchObject({ status: 'unknown', raw: { stat: 'UNKNOWN' } });
   });
 
   test('ACCEPTD and ENROUTE receipts keep the part waiting; the receipt timeout then asks query_sm', async () => {
@@ -214,39 +139,6 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
     expect(record.status).toBe('unknown');
     expect(record.parts[0]).toMatchObject({ status: 'unknown', error: { code: 'GW_RECEIPT_TIMEOUT' } });
     expect(record.parts[0]?.error?.message).toMatch(/query_sm: still accepted/);
-  });
-
-  /** A carrier that sends no receipts, a 60 s receipt timeout, and a clock the test moves; one message submitted. */
-  async function silentCarrier(driver: Record<string, unknown>, to: string): Promise<{ gw: Gateway; id: string; advance: (ms: number) => void }> {
-    let offset = 0;
-    const { gw } = await setUp(makeBackend, {
-      behaviour: { receipts: { enabled: false } },
-      driver,
-      gateway: { now: () => Date.now() + offset, receiptTimeoutMs: 60_000 },
-    });
-    const { id } = await gw.submit('demo', { to, text: 'silent carrier' });
-    await waitFor(async () => ((await gw.get('demo', id)).status === 'submitted' ? true : undefined), 'submitted');
-    return { gw, id, advance: (ms) => (offset = ms) };
-  }
-
-  test('no receipt at all: the receipt timeout settles the part by query_sm where the connector offers it', async () => {
-    const { gw, id, advance } = await silentCarrier({ querySm: true }, number(800));
-    advance(61_000);
-    await gw.resolveTimedOut();
-    const record = await gw.get('demo', id);
-    expect(record.status).toBe('delivered');
-    expect(record.timeline.some((t) => t.event === 'part:delivered' && t.detail === 'query_sm after the receipt timeout')).toBe(true);
-  });
-
-  test('no receipt and no query_sm: the part becomes unknown at the receipt timeout', async () => {
-    const { gw, id, advance } = await silentCarrier({}, number(900));
-    advance(59_000);
-    expect(await gw.resolveTimedOut()).toBe(0);
-    advance(61_000);
-    expect(await gw.resolveTimedOut()).toBe(1);
-    const record = await gw.get('demo', id);
-    expect(record.status).toBe('unknown');
-    expect(record.parts[0]).toMatchObject({ status: 'unknown', error: { code: 'GW_RECEIPT_TIMEOUT' } });
   });
 
   test('dropped connections: every message ends in a final status, and none is sent twice', async () => {

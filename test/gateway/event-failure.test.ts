@@ -3,10 +3,9 @@
  * refusal: the record is stored and the message goes out; the lost events are counted.
  */
 import { afterEach, expect, test } from 'vitest';
-import { createSmppConnector } from '../../drivers/smpp/index.ts';
+import { LoopbackDriver } from '../../drivers/loopback/index.ts';
 import { createMemoryBackend, Gateway, gatewayError, hashApiKey, loadRoutingFile, type EventLog } from '../../gateway/index.ts';
 import { RouterHandle } from '../../router/index.ts';
-import { startSmscSimulator, type SmscSimulatorHandle } from '../../simulator/index.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 // Kafka and the Redis outbox both unreachable: every publish fails.
@@ -19,16 +18,15 @@ const unreachable: EventLog = {
   close: () => Promise.resolve(),
 };
 
-let simulator: SmscSimulatorHandle | undefined;
+let driver: LoopbackDriver | undefined;
 let gateway: Gateway | undefined;
 afterEach(async () => {
   await gateway?.stop();
-  await simulator?.close();
+  driver?.assertIdle();
 });
 
 test('accepted messages still go out when no event can be published, and the lost events are counted', async () => {
-  simulator = await startSmscSimulator({ accounts: [{ systemId: 'gw', password: 'pw', maxBinds: 2 }] });
-  const driver = createSmppConnector({ id: 'smpp-aggregator', host: '127.0.0.1', port: simulator.smppPort, systemId: 'gw', password: 'pw', binds: 1, reconnect: { initialMs: 50, maxMs: 500 } });
+  driver = new LoopbackDriver({ id: 'smpp-aggregator' }).expectSend();
   gateway = new Gateway({
     backend: createMemoryBackend(),
     router: new RouterHandle(loadRoutingFile(undefined)),
@@ -38,10 +36,12 @@ test('accepted messages still go out when no event can be published, and the los
   });
   await gateway.start();
   const gw = gateway;
-  await waitFor(() => (gw.isUp('smpp-aggregator') ? true : undefined), 'bind up');
+  expect(gw.isUp('smpp-aggregator')).toBe(true);
   const accepted = await gw.submit('demo', { to: '090-1234-5678', text: 'hello' });
   expect(accepted.status).toBe('queued');
-  await waitFor(() => (simulator?.messages({}).length === 1 ? true : undefined), 'the message at the SMSC');
+  const sent = await driver.whenSent(1);
+  expect(sent).toHaveLength(1);
+  expect(sent[0]).toMatchObject({ messageId: accepted.id, to: '+819012345678', encoded: { text: 'hello' } });
   const failed = await waitFor(async () => {
     const value = (await gw.metrics.eventsFailed.get()).values[0]?.value ?? 0;
     return value >= 2 ? value : undefined;
