@@ -3,17 +3,12 @@
  * information lines collected by prefix, and its failure turned into a typed error. Unsolicited codes are
  * passed on as they arrive, also in the middle of a command. The serial link is injected.
  */
+import { LineFramer, linePrefix, parseCmgs, type FinalResult, type FrameEvent, type ResponseLine } from '../at-protocol/index.ts';
 import { deviceError } from './device-error.ts';
 import { modemError, type ModemError } from './errors.ts';
-import { LineFramer, linePrefix, type FinalResult, type FrameEvent } from './line-framer.ts';
 import { commandName, replySpec, type ReplySpec } from './reply-table.ts';
 import type { SerialLink } from './serial-link.ts';
 import { realSchedule, sleepOn, type Cancel, type Schedule } from './timers.ts';
-
-export interface ResponseLine {
-  readonly text: string;
-  readonly pdu?: string;
-}
 
 export interface Urc {
   readonly name: string;
@@ -108,9 +103,8 @@ export class AtChannel {
   async submitPdu(tpduLength: number, hex: string): Promise<number> {
     const command = `AT+CMGS=${tpduLength}`;
     const lines = await this.enqueue(() => this.exec(command, hex));
-    const line = lines.find((l) => linePrefix(l.text) === '+CMGS');
-    const mr = line === undefined ? NaN : Number(line.text.slice(line.text.indexOf(':') + 1).split(',')[0]?.trim());
-    if (!Number.isInteger(mr) || mr < 0 || mr > 255) {
+    const mr = parseCmgs(lines);
+    if (mr === null) {
       throw modemError('MODEM_UNEXPECTED_REPLY', `${command}: no message reference in the reply`, {
         command,
         written: true,

@@ -1,7 +1,14 @@
-import { cmeCode } from './cme-codes.ts';
-import { cmsCode } from './cms-codes.ts';
-import { modemError, type ModemError } from './errors.ts';
-import type { FinalResult } from './line-framer.ts';
+import { cmeCode, cmsCode, type FinalResult, type SimProblem } from '../at-protocol/index.ts';
+import { modemError, type ModemError, type ModemErrorCode } from './errors.ts';
+
+/** The code the driver reports when a +CME ERROR names a SIM problem. */
+const SIM_ERROR: Readonly<Record<SimProblem, ModemErrorCode>> = {
+  'not-inserted': 'MODEM_SIM_NOT_INSERTED',
+  'pin-required': 'MODEM_SIM_PIN_REQUIRED',
+  'puk-required': 'MODEM_SIM_PUK_REQUIRED',
+  'pin-wrong': 'MODEM_SIM_PIN_WRONG',
+  failure: 'MODEM_SIM_FAILURE',
+};
 
 /**
  * Decode and judge are separate: the framer reads a final result code, this turns a failing one into a
@@ -23,7 +30,7 @@ export function deviceError(result: FinalResult, command: string, extra: Record<
     case 'cme': {
       if (result.code === null) return modemError('MODEM_CME_TEMPORARY', `${command}: ${result.text}`, { command, cme: null, name: result.text, ...extra });
       const row = cmeCode(result.code);
-      const code = row.sim ?? (row.retriable ? 'MODEM_CME_TEMPORARY' : 'MODEM_CME_ERROR');
+      const code = row.sim === undefined ? (row.retriable ? 'MODEM_CME_TEMPORARY' : 'MODEM_CME_ERROR') : SIM_ERROR[row.sim];
       return modemError(code, `${command}: ${result.code} ${row.name}`, { command, cme: result.code, name: row.name, ...extra });
     }
     case 'error':

@@ -1,9 +1,9 @@
 import { CodedError, errorFactory, type ErrorTable } from '../../common/index.ts';
 
 /**
- * Every way the modem driver reports a problem. Device codes (+CMS ERROR, +CME ERROR) are looked up in
- * `cms-codes.ts` / `cme-codes.ts` and land on one of these codes, with the device number and its 3GPP name
- * in `details`, so callers still match on `code` and decide retries from `retriable`.
+ * Every way the modem driver reports a problem. Device codes (+CMS ERROR, +CME ERROR) are looked up in the AT
+ * protocol's `CMS_CODES` / `CME_CODES` (drivers/at-protocol) and land on one of these codes, with the device number
+ * and its 3GPP name in `details`, so callers still match on `code` and decide retries from `retriable`.
  */
 export const MODEM_ERRORS = {
   MODEM_INVALID_CONFIG: { message: 'invalid modem configuration', retriable: false },

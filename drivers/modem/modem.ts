@@ -15,7 +15,7 @@ import { isModemError } from './is-modem-error.ts';
 import type { PortCandidate } from './port-scan.ts';
 import { GENERIC_PROFILE, type ModemProfile } from './profiles.ts';
 import { DailyCounter, RateWindow } from './rate-window.ts';
-import { parseCsq, parseRegistration } from './responses.ts';
+import { parseCsq, parseRegistration } from '../at-protocol/index.ts';
 import type { SerialLink, SerialOpener } from './serial-link.ts';
 import { PIN_REJECTED, startUp, type ModemIdentity } from './start-up.ts';
 import { sleepOn, type Cancel, type Schedule } from './timers.ts';

@@ -3,8 +3,7 @@
  * Each handler answers one command in one form; the engine frames lines and result codes, and ends a chain at
  * the first failure. A command not in the table answers plain ERROR, as V.250 asks for unknown commands.
  */
-import { PLAIN_ERROR, cme, cms, type AtFailure } from './at-error-codes.ts';
-import type { AtCommand } from './command-line.ts';
+import { PLAIN_ERROR, cme, cms, type AtCommand, type AtFailure } from '../../drivers/at-protocol/index.ts';
 import { fail, ok, type ModemContext, type Outcome } from './modem-context.ts';
 import { STAT_TEXT, STORAGE_NAMES, type MessageStat, type StorageName, type StoredMessage } from './sms-storage.ts';
 

@@ -24,7 +24,6 @@ export type { Carrier, CarrierName } from './carriers.ts';
 export { DEVICE_PROFILES, PROFILE_NAMES } from './device-profiles.ts';
 export type { DeviceProfile, ProfileName } from './device-profiles.ts';
 export type { ModemIdentity } from './identity.ts';
-export { CME_ERRORS, CMS_ERRORS } from './at-error-codes.ts';
 export { MODEMSIM_ERRORS, ModemSimError, modemSimError } from './errors.ts';
 export type { ModemSimErrorCode } from './errors.ts';
 export { buildControlApp as buildModemControlApp } from './control-server.ts';

@@ -1,5 +1,5 @@
 /** What a command handler sees of the modem: settings it may change and the services it may call. */
-import type { AtFailure } from './at-error-codes.ts';
+import type { AtFailure } from '../../drivers/at-protocol/index.ts';
 import type { ModemBehaviour } from './behaviour.ts';
 import type { DeviceProfile } from './device-profiles.ts';
 import type { ModemIdentity } from './identity.ts';

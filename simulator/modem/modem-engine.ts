@@ -6,13 +6,11 @@
  * delay, delivers injected messages as +CMTI / +CMT and status reports as +CDS / +CDSI according to AT+CNMI, and
  * keeps what the "network" holds while the modem cannot receive.
  */
+import { cms, DteReader, failureLine, parseCommandLine, textTimestamp } from '../../drivers/at-protocol/index.ts';
 import { buildStatusReportPdu } from '../../drivers/codec/index.ts';
-import { cms, renderFailure } from './at-error-codes.ts';
 import { applyBehaviour, REGISTRATION_STAT, type BehaviourPatch, type ModemBehaviour } from './behaviour.ts';
-import { parseCommandLine } from './command-line.ts';
 import { commandTable, runCommand, textForCharset } from './command-set.ts';
 import { DEVICE_PROFILES, type DeviceProfile } from './device-profiles.ts';
-import { DteReader } from './dte-reader.ts';
 import { modemSimError } from './errors.ts';
 import type { ModemIdentity } from './identity.ts';
 import { inboundPdus, type DeliverPdu, type InboundMessage } from './inbound-pdus.ts';
@@ -20,7 +18,6 @@ import { fail, ok, type ModemContext, type ModemSettings, type Outcome } from '.
 import { SimCard } from './sim-card.ts';
 import { SmsStorage, type StorageName, type StoredMessage } from './sms-storage.ts';
 import { pduSubmission, textSubmission, type Submission, type SubmissionResult } from './submission.ts';
-import { textTimestamp } from './text-timestamp.ts';
 import { TransmissionLog, type TransmittedMessage, type TransmittedPart } from './transmission-log.ts';
 
 export type Cancel = () => void;
@@ -304,7 +301,7 @@ export class ModemEngine implements ModemContext {
       if (outcome.lines.length > 0) text += `\r\n${outcome.lines.join('\r\n')}\r\n`;
       text += '\r\nOK\r\n';
     } else if (outcome.kind === 'error') {
-      text += `\r\n${renderFailure(outcome.failure, this.settings.cmee)}\r\n`;
+      text += `\r\n${failureLine(outcome.failure, this.settings.cmee)}\r\n`;
     }
     this.#later(() => {
       if (!this.#behaviour.hung) this.#deps.write(text);
