@@ -6,11 +6,11 @@
  * What it receives is handled by `ModemInbound`.
  */
 import { buildSubmitPdus, type SubmitPdu } from '../codec/index.ts';
-import type { InboundMessage, LinkHealth, PartCarrierValue, PartOutcome, Receipt, SendRequest } from '../transport/index.ts';
-import { AtChannel, type Urc } from './at-channel.ts';
+import type { InboundMessage, LinkHealth, PartOutcome, Receipt, SendRequest } from '../transport/index.ts';
+import { AtChannel, type SubmitResult, type Urc } from './at-channel.ts';
 import { ModemInbound } from './modem-inbound.ts';
 import type { ModemConfig, ModemPoolConfig } from './config.ts';
-import { modemError, type ModemError } from './errors.ts';
+import { isLinkLost, modemError, type ModemError } from './errors.ts';
 import { isModemError } from './is-modem-error.ts';
 import type { PortCandidate } from './port-scan.ts';
 import { GENERIC_PROFILE, type ModemProfile } from './profiles.ts';
@@ -513,8 +513,9 @@ export class Modem {
         this.counters.failed += 1;
         continue;
       }
-      try {
-        const mr = await channel.submitPdu(pdu.tpduLength, pdu.hex);
+      const result = await submitOn(channel, pdu);
+      if (result.ok) {
+        const { mr } = result;
         const submittedAt = this.deps.now();
         const imei = this.imei ?? this.id;
         const carrierMessageId = `${imei}:${mr}:${submittedAt.toString(36)}`;
@@ -522,12 +523,11 @@ export class Modem {
         this.counters.sent += 1;
         this.failures = 0;
         outcomes.push({ seq: pdu.seq, status: 'submitted', carrierMessageId, via: this.id });
-      } catch (error) {
-        const e = isModemError(error) ? error : modemError('MODEM_PORT_CLOSED', String(error), {}, { cause: error });
+      } else {
+        const { error: e, written, uncertain, raw } = result.failure;
         this.noteError(e);
-        const written = e.details['written'] === true;
-        const linkLost = e.code === 'MODEM_TIMEOUT' || e.code === 'MODEM_PORT_CLOSED' || e.code === 'MODEM_UNEXPECTED_REPLY' || e.code === 'MODEM_NO_PROMPT';
-        if (written && (linkLost || e.details['uncertain'] === true)) {
+        const linkLost = isLinkLost(e.code);
+        if (written && (linkLost || uncertain)) {
           this.counters.unknown += 1;
           outcomes.push({
             seq: pdu.seq,
@@ -540,7 +540,7 @@ export class Modem {
         } else {
           // The network or the modem refused this part: the next parts may still go.
           this.counters.failed += 1;
-          outcomes.push({ seq: pdu.seq, status: 'failed', error: e, ...deviceValueOf(e) });
+          outcomes.push({ seq: pdu.seq, status: 'failed', error: e, ...(raw === undefined ? {} : { raw }) });
         }
         if (linkLost) {
           broken = e;
@@ -552,12 +552,14 @@ export class Modem {
   }
 }
 
-/** The +CMS / +CME number the device answered, as the part's carrier value (device-error.ts writes it). */
-function deviceValueOf(error: ModemError): { raw?: PartCarrierValue } {
-  const { cms, cme } = error.details;
-  if (typeof cms === 'number') return { raw: { cmsError: cms } };
-  if (typeof cme === 'number') return { raw: { cmeError: cme } };
-  return {};
+/** AT+CMGS for one part; anything the channel throws unexpectedly counts as the port failing before the PDU left. */
+async function submitOn(channel: AtChannel, pdu: SubmitPdu): Promise<SubmitResult> {
+  try {
+    return await channel.submitPdu(pdu.tpduLength, pdu.hex);
+  } catch (error) {
+    const e = isModemError(error) ? error : modemError('MODEM_PORT_CLOSED', String(error), {}, { cause: error });
+    return { ok: false, failure: { error: e, written: false, uncertain: false } };
+  }
 }
 
 /** The PDUs of a request, or the codec's refusal. Part numbers outside `onlyParts` are left out. */
