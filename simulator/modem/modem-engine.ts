@@ -9,7 +9,8 @@
 import { cms, DteReader, failureLine, parseCommandLine, textTimestamp } from '../../drivers/at-protocol/index.ts';
 import { buildStatusReportPdu } from '../../drivers/codec/index.ts';
 import { applyBehaviour, REGISTRATION_STAT, type BehaviourPatch, type ModemBehaviour } from './behaviour.ts';
-import { commandTable, runCommand, textForCharset } from './command-set.ts';
+import { commandTable, runCommand } from './command-set.ts';
+import { textForCharset } from './sms-commands.ts';
 import { DEVICE_PROFILES, type DeviceProfile } from './device-profiles.ts';
 import { modemSimError } from './errors.ts';
 import type { ModemIdentity } from './identity.ts';
