@@ -1,6 +1,6 @@
 export { startVirtualModem } from './virtual-modem.ts';
 export type { VirtualModemHandle, VirtualModemOptions, VirtualModemStatus } from './modem-handle.ts';
-export type { InjectResult, StatusReportRecord } from './modem-engine.ts';
+export type { InjectResult, StatusReportRecord } from './modem-network.ts';
 export type { InboundMessage } from './inbound-pdus.ts';
 export type { TransmittedMessage, TransmittedPart } from './transmission-log.ts';
 // Names carry "Modem" where the SMSC simulator exports the same idea, so simulator/index.ts can re-export both.

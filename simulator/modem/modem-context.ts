@@ -58,3 +58,21 @@ export interface ModemContext {
   resetSettings(): void;
   now(): Date;
 }
+
+/** Settings after power-on or a reset (ATZ, AT&F, AT+CFUN=1,1). */
+export function powerOnSettings(profile: DeviceProfile): ModemSettings {
+  return {
+    echo: true,
+    cmee: 0,
+    cmgf: 0,
+    cscs: 'GSM',
+    cnmi: [...profile.cnmiAtPowerOn],
+    cpms: ['SM', 'SM', 'SM'],
+    creg: 0,
+    cereg: 0,
+    copsFormat: 0,
+    cfun: 1,
+    csmp: { fo: 17, vp: 167, pid: 0, dcs: 0 },
+    csdh: 0,
+  };
+}
