@@ -1,8 +1,8 @@
 /**
  * Import direction of the gateway (see README "Layout"):
  *   cli -> api -> gateway -> router, drivers -> common
- *   simulator -> drivers/codec, common
- * plus: no cycles, and the codec imports nothing that does I/O.
+ *   simulator -> drivers/codec, drivers/at-protocol, drivers/smpp-protocol, common
+ * plus: no cycles, and the codec and the AT protocol import nothing that does I/O.
  */
 const IO_MODULES = [
   'fs', 'fs/promises', 'net', 'tls', 'dgram', 'http', 'https', 'http2', 'child_process', 'cluster',
@@ -25,6 +25,19 @@ module.exports = {
       severity: 'error',
       from: { path: '^drivers/codec/' },
       to: { path: '^(api|gateway|router|simulator|cli|drivers/(?!codec/))' },
+    },
+    {
+      name: 'at-protocol-is-pure',
+      comment: 'drivers/at-protocol is pure like the codec: no node I/O modules and no npm packages',
+      severity: 'error',
+      from: { path: '^drivers/at-protocol/' },
+      to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] },
+    },
+    {
+      name: 'at-protocol-imports-only-codec-and-common',
+      severity: 'error',
+      from: { path: '^drivers/at-protocol/' },
+      to: { path: '^(api|gateway|router|simulator|cli|drivers/(?!(codec|at-protocol)/))' },
     },
     {
       name: 'drivers-not-upward',
@@ -51,11 +64,11 @@ module.exports = {
       to: { path: '^(simulator|cli)/' },
     },
     {
-      name: 'simulator-uses-only-codec',
-      comment: 'the simulator reuses the codec, never the gateway, router, api or the drivers above the codec',
+      name: 'simulator-uses-only-protocol-modules',
+      comment: 'the simulator imports only the pure protocol modules (codec, AT, SMPP) and common, never a driver shell',
       severity: 'error',
       from: { path: '^simulator/' },
-      to: { path: '^(api|gateway|router|cli|drivers/(?!codec/))' },
+      to: { path: '^(api|gateway|router|cli|drivers/(?!(codec|at-protocol|smpp-protocol)/))' },
     },
     {
       name: 'common-is-a-leaf',

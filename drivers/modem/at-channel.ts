@@ -2,18 +2,15 @@
  * The command layer: one AT command at a time per modem, each with its timeout from the reply table, its
  * information lines collected by prefix, and its failure turned into a typed error. Unsolicited codes are
  * passed on as they arrive, also in the middle of a command. The serial link is injected.
+ * AT+CMGS answers with a typed result rather than a rejection: whether the PDU left and what the device said are
+ * facts the sender branches on.
  */
-import { deviceError } from './device-error.ts';
+import { LineFramer, linePrefix, parseCmgs, type FinalResult, type FrameEvent, type ResponseLine } from '../at-protocol/index.ts';
+import { deviceError, type DeviceFailure } from './device-error.ts';
 import { modemError, type ModemError } from './errors.ts';
-import { LineFramer, linePrefix, type FinalResult, type FrameEvent } from './line-framer.ts';
 import { commandName, replySpec, type ReplySpec } from './reply-table.ts';
 import type { SerialLink } from './serial-link.ts';
 import { realSchedule, sleepOn, type Cancel, type Schedule } from './timers.ts';
-
-export interface ResponseLine {
-  readonly text: string;
-  readonly pdu?: string;
-}
 
 export interface Urc {
   readonly name: string;
@@ -39,6 +36,16 @@ export interface AtChannelStats {
   readonly strayLines: number;
   readonly garbageBytes: number;
 }
+
+/** Why a command failed: the typed error, and the facts a sender needs beside it. */
+export interface CommandFailure extends DeviceFailure {
+  /** The PDU after the "> " prompt was handed to the port: the network may have the message. */
+  readonly written: boolean;
+}
+
+export type SubmitResult = { readonly ok: true; readonly mr: number } | { readonly ok: false; readonly failure: CommandFailure };
+
+type Answer = { readonly ok: true; readonly lines: ResponseLine[] } | { readonly ok: false; readonly failure: CommandFailure };
 
 interface Pending {
   readonly spec: ReplySpec;
@@ -97,27 +104,28 @@ export class AtChannel {
   }
 
   /** Runs one command (queued behind the others); resolves with its information lines on OK. */
-  run(command: string): Promise<ResponseLine[]> {
-    return this.enqueue(() => this.exec(command, null));
+  async run(command: string): Promise<ResponseLine[]> {
+    const answer = await this.enqueue(() => this.exec(command, null));
+    if (!answer.ok) throw answer.failure.error;
+    return answer.lines;
   }
 
   /**
-   * AT+CMGS=<tpduLength>, then the PDU and Ctrl-Z at the prompt; resolves with the TP-MR of +CMGS.
-   * Errors carry `details.written`: false when the PDU never left, true when it did (the outcome may be unknown).
+   * AT+CMGS=<tpduLength>, then the PDU and Ctrl-Z at the prompt; the TP-MR of +CMGS, or the failure with
+   * `written`: false when the PDU never left, true when it did (the outcome may then be unknown).
    */
-  async submitPdu(tpduLength: number, hex: string): Promise<number> {
+  async submitPdu(tpduLength: number, hex: string): Promise<SubmitResult> {
     const command = `AT+CMGS=${tpduLength}`;
-    const lines = await this.enqueue(() => this.exec(command, hex));
-    const line = lines.find((l) => linePrefix(l.text) === '+CMGS');
-    const mr = line === undefined ? NaN : Number(line.text.slice(line.text.indexOf(':') + 1).split(',')[0]?.trim());
-    if (!Number.isInteger(mr) || mr < 0 || mr > 255) {
-      throw modemError('MODEM_UNEXPECTED_REPLY', `${command}: no message reference in the reply`, {
-        command,
-        written: true,
-        lines: lines.map((l) => l.text),
-      });
-    }
-    return mr;
+    const answer = await this.enqueue(() => this.exec(command, hex));
+    if (!answer.ok) return answer;
+    const mr = parseCmgs(answer.lines);
+    if (mr !== null) return { ok: true, mr };
+    const error = modemError('MODEM_UNEXPECTED_REPLY', `${command}: no message reference in the reply`, {
+      command,
+      written: true,
+      lines: answer.lines.map((l) => l.text),
+    });
+    return { ok: false, failure: { error, written: true, uncertain: false } };
   }
 
   async close(): Promise<void> {
@@ -140,10 +148,12 @@ export class AtChannel {
     return overrides[commandName(command)] ?? overrides['default'] ?? spec.timeoutMs;
   }
 
-  private exec(command: string, pdu: string | null): Promise<ResponseLine[]> {
-    return new Promise<ResponseLine[]>((resolve, reject) => {
+  /** Settles with the command's lines or its failure; never rejects. */
+  private exec(command: string, pdu: string | null): Promise<Answer> {
+    return new Promise<Answer>((resolve) => {
       if (this.closedReason !== null) {
-        reject(modemError('MODEM_PORT_CLOSED', `${command}: ${this.closedReason}`, { command, written: false }));
+        const error = modemError('MODEM_PORT_CLOSED', `${command}: ${this.closedReason}`, { command, written: false });
+        resolve({ ok: false, failure: { error, written: false, uncertain: false } });
         return;
       }
       this.counts.commands += 1;
@@ -151,26 +161,27 @@ export class AtChannel {
       const lines: ResponseLine[] = [];
       let written = pdu === null;
       let cancelTimer: Cancel | undefined;
-      const finish = (error: ModemError | null): void => {
+      const finish = (failure: DeviceFailure | null): void => {
         cancelTimer?.();
         if (this.pending !== pending) return;
         this.pending = null;
         this.framer.expect([]);
-        if (error === null) resolve(lines);
-        else reject(error);
+        // Only AT+CMGS has a PDU that can have left; other commands are never "written" in this sense.
+        resolve(failure === null ? { ok: true, lines } : { ok: false, failure: { ...failure, written: pdu !== null && written } });
       };
+      const failWith = (error: ModemError): void => finish({ error, uncertain: false });
       const arm = (ms: number, onTimeout: () => void): void => {
         cancelTimer?.();
         cancelTimer = this.schedule(ms, onTimeout);
       };
       const fail = (error: unknown): void =>
-        finish(modemError('MODEM_PORT_CLOSED', `${command}: ${String(error)}`, { command, written }, { cause: error }));
+        failWith(modemError('MODEM_PORT_CLOSED', `${command}: ${String(error)}`, { command, written }, { cause: error }));
       const pending: Pending = {
         spec,
         lines,
         onPrompt: null,
         onFinal: (result) => finish(result.kind === 'ok' ? null : deviceError(result, command, { written })),
-        onClose: (reason) => finish(modemError('MODEM_PORT_CLOSED', `${command}: ${reason}`, { command, written })),
+        onClose: (reason) => failWith(modemError('MODEM_PORT_CLOSED', `${command}: ${reason}`, { command, written })),
       };
       const timeoutMs = this.timeoutFor(command, spec);
       if (pdu !== null) {
@@ -179,7 +190,7 @@ export class AtChannel {
           written = true;
           arm(timeoutMs, () => {
             this.counts.timeouts += 1;
-            finish(modemError('MODEM_TIMEOUT', `${command}: no answer after the PDU`, { command, written, timeoutMs }));
+            failWith(modemError('MODEM_TIMEOUT', `${command}: no answer after the PDU`, { command, written, timeoutMs }));
           });
           this.link.write(pdu + CTRL_Z).catch(fail);
         };
@@ -188,12 +199,12 @@ export class AtChannel {
           this.counts.timeouts += 1;
           // ESC abandons the message input so the modem is ready for the next command.
           this.link.write(ESC).catch(() => undefined);
-          finish(modemError('MODEM_NO_PROMPT', command, { command, written: false, timeoutMs: promptMs }));
+          failWith(modemError('MODEM_NO_PROMPT', command, { command, written: false, timeoutMs: promptMs }));
         });
       } else {
         arm(timeoutMs, () => {
           this.counts.timeouts += 1;
-          finish(modemError('MODEM_TIMEOUT', command, { command, timeoutMs }));
+          failWith(modemError('MODEM_TIMEOUT', command, { command, timeoutMs }));
         });
       }
       this.pending = pending;

@@ -1,18 +1,24 @@
-import { CodedError, errorFactory, type ErrorTable } from '../../common/index.ts';
+import { CodedError, errorFactory, type ErrorSpec, type ErrorTable } from '../../common/index.ts';
 
 /**
- * Every way the modem driver reports a problem. Device codes (+CMS ERROR, +CME ERROR) are looked up in
- * `cms-codes.ts` / `cme-codes.ts` and land on one of these codes, with the device number and its 3GPP name
- * in `details`, so callers still match on `code` and decide retries from `retriable`.
+ * Every way the modem driver reports a problem. Device codes (+CMS ERROR, +CME ERROR) are looked up in the AT
+ * protocol's `CMS_CODES` / `CME_CODES` (drivers/at-protocol) and land on one of these codes, with the device number
+ * and its 3GPP name in `details`, so callers still match on `code` and decide retries from `retriable`.
+ * `linkLost`: the modem or its port stopped answering (no reply, no prompt, a reply that cannot be read, the
+ * port gone), so the modem goes down and a part already written has an unknown outcome.
  */
+export interface ModemErrorSpec extends ErrorSpec {
+  readonly linkLost?: boolean;
+}
+
 export const MODEM_ERRORS = {
   MODEM_INVALID_CONFIG: { message: 'invalid modem configuration', retriable: false },
   MODEM_PORT_OPEN_FAILED: { message: 'could not open the serial port', retriable: true },
-  MODEM_PORT_CLOSED: { message: 'the serial port closed or failed', retriable: true },
-  MODEM_TIMEOUT: { message: 'the modem did not answer the command in time', retriable: true },
-  MODEM_NO_PROMPT: { message: 'the modem did not give the "> " prompt for the PDU', retriable: true },
+  MODEM_PORT_CLOSED: { message: 'the serial port closed or failed', retriable: true, linkLost: true },
+  MODEM_TIMEOUT: { message: 'the modem did not answer the command in time', retriable: true, linkLost: true },
+  MODEM_NO_PROMPT: { message: 'the modem did not give the "> " prompt for the PDU', retriable: true, linkLost: true },
   MODEM_COMMAND_ERROR: { message: 'the modem answered ERROR', retriable: false },
-  MODEM_UNEXPECTED_REPLY: { message: 'the modem gave a reply the driver cannot read', retriable: true },
+  MODEM_UNEXPECTED_REPLY: { message: 'the modem gave a reply the driver cannot read', retriable: true, linkLost: true },
   MODEM_CME_ERROR: { message: 'the modem refused the command (+CME ERROR)', retriable: false },
   MODEM_CME_TEMPORARY: { message: 'the modem could not do the command now (+CME ERROR)', retriable: true },
   MODEM_CMS_ERROR: { message: 'the message service refused (+CMS ERROR)', retriable: false },
@@ -37,7 +43,7 @@ export const MODEM_ERRORS = {
   MODEM_DAILY_CAP_REACHED: { message: 'the SIM reached its daily message cap; it sends again the next UTC day', retriable: true },
   MODEM_PDU_UNDECODABLE: { message: 'a PDU from the modem could not be decoded', retriable: false },
   MODEM_CLOSED: { message: 'the modem driver is closed; nothing was sent', retriable: true },
-} as const satisfies ErrorTable<string>;
+} as const satisfies ErrorTable<string, ModemErrorSpec>;
 
 export type ModemErrorCode = keyof typeof MODEM_ERRORS;
 
@@ -45,3 +51,9 @@ export class ModemError extends CodedError<ModemErrorCode> {}
 
 /** The one way modem modules build their errors: `details` names the bad field, command or device code. */
 export const modemError = errorFactory<ModemErrorCode, ModemError>(MODEM_ERRORS, ModemError);
+
+/** True when the error means the modem or its port stopped answering (the table's `linkLost` column). */
+export function isLinkLost(code: ModemErrorCode): boolean {
+  const spec: ModemErrorSpec = MODEM_ERRORS[code];
+  return spec.linkLost === true;
+}

@@ -10,7 +10,7 @@ import type { AtChannel, Urc } from './at-channel.ts';
 import { modemError } from './errors.ts';
 import type { ModemProfile } from './profiles.ts';
 import { ReceiptTracker, type TrackedPart } from './receipt-tracker.ts';
-import { parseCmglIndex, parseStoredIndication } from './responses.ts';
+import { parseCmglIndex, parseStoredIndication } from '../at-protocol/index.ts';
 import type { Cancel, Schedule } from './timers.ts';
 
 export interface InboundContext {

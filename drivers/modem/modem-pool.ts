@@ -15,7 +15,8 @@ import type { Driver, DriverEvents, DriverHealth, DriverSink, PartOutcome, SendR
 import { parseModemPoolConfig, type ModemPoolConfig } from './config.ts';
 import { isCodedError, RecentMap, type CodedError } from '../../common/index.ts';
 import { modemError } from './errors.ts';
-import { Modem, submitPdus } from './modem.ts';
+import { Modem } from './modem.ts';
+import { submitPdus } from './part-outcomes.ts';
 import { openSerialPort } from './node-serial-port.ts';
 import { scanPorts, type PortCandidate } from './port-scan.ts';
 import { selectModem } from './select-modem.ts';
@@ -147,8 +148,8 @@ export class ModemPool implements Driver {
     const candidates = this.modems.map((m) => ({
       id: m.id,
       up: m.isUp,
-      rateOk: m.fitsRate(pdus.length),
-      capOk: m.fitsCap(pdus.length),
+      rateOk: m.budget.fitsRate(pdus.length),
+      capOk: m.budget.fitsCap(pdus.length),
       carriers: m.carriers,
     }));
     const selection = selectModem(candidates, this.config.strategy, request.carrier, this.lastIndex);
@@ -161,7 +162,7 @@ export class ModemPool implements Driver {
       }
       if (reason === 'daily-cap') {
         this.counters.capped += 1;
-        const retryInMs = this.modems[0]?.capResetInMs() ?? 0;
+        const retryInMs = this.modems[0]?.budget.capResetInMs() ?? 0;
         return failAll(modemError('MODEM_DAILY_CAP_REACHED', `every SIM that is up reached its daily cap; counts start again in ${retryInMs} ms`, { retryInMs }));
       }
       this.counters.noModem += 1;
@@ -180,13 +181,13 @@ export class ModemPool implements Driver {
       this.counters.noModem += 1;
       return modemError('MODEM_DOWN', `${carried} (${modem?.id ?? index}) is not up`, { modem: modem?.id ?? null });
     }
-    if (!modem.fitsRate(parts)) {
+    if (!modem.budget.fitsRate(parts)) {
       this.counters.rateLimited += 1;
-      return modemError('MODEM_RATE_LIMITED', `${carried} is at its limit`, { modem: modem.id, retryInMs: modem.rateWaitMs() });
+      return modemError('MODEM_RATE_LIMITED', `${carried} is at its limit`, { modem: modem.id, retryInMs: modem.budget.rateWaitMs() });
     }
-    if (!modem.fitsCap(parts)) {
+    if (!modem.budget.fitsCap(parts)) {
       this.counters.capped += 1;
-      return modemError('MODEM_DAILY_CAP_REACHED', `${carried} reached its daily cap`, { modem: modem.id, retryInMs: modem.capResetInMs() });
+      return modemError('MODEM_DAILY_CAP_REACHED', `${carried} reached its daily cap`, { modem: modem.id, retryInMs: modem.budget.capResetInMs() });
     }
     return null;
   }
@@ -194,7 +195,7 @@ export class ModemPool implements Driver {
   private async sendVia(index: number, request: SendRequest, pdus: readonly SubmitPdu[]): Promise<SendResult> {
     const modem = this.modems[index];
     if (modem === undefined) throw new Error(`no modem at index ${index}`);
-    modem.reserve(pdus.length);
+    modem.budget.reserve(pdus.length);
     const parts = await modem.send(request, pdus);
     for (const part of parts) {
       if (part.status === 'submitted') this.counters.partsSubmitted += 1;
@@ -211,10 +212,10 @@ export class ModemPool implements Driver {
 
   /** The pool's sustainable pace: the sum of the up modems' limits. */
   private ratePerSecond(): number {
-    return this.modems.filter((m) => m.isUp).reduce((sum, m) => sum + m.ratePerMinute / 60, 0);
+    return this.modems.filter((m) => m.isUp).reduce((sum, m) => sum + m.budget.ratePerMinute / 60, 0);
   }
 
   private nextSlotMs(): number {
-    return Math.min(...this.modems.filter((m) => m.isUp).map((m) => m.rateWaitMs()));
+    return Math.min(...this.modems.filter((m) => m.isUp).map((m) => m.budget.rateWaitMs()));
   }
 }

@@ -3,10 +3,12 @@
  * status reports, and recovers. Down on port close, port error or a command timeout; then re-found by IMEI
  * (or ICCID) among the configured paths and scan patterns, whatever tty it now has, re-initialised and up
  * again. After `softResetAfter` consecutive failures the profile's soft reset command is sent first.
- * What it receives is handled by `ModemInbound`.
+ * What it receives is handled by `ModemInbound`; how a part's submit is judged by `part-outcomes.ts`; rate and cap
+ * room by `SendBudget`. Over 400 lines because the rest is one state machine (starting, up, down, closed) whose
+ * connect, start-up, recovery and close steps all change the same fields; split, each file would reach into them.
  */
-import { buildSubmitPdus, type SubmitPdu } from '../codec/index.ts';
-import type { InboundMessage, LinkHealth, PartCarrierValue, PartOutcome, Receipt, SendRequest } from '../transport/index.ts';
+import type { SubmitPdu } from '../codec/index.ts';
+import type { InboundMessage, LinkHealth, PartOutcome, Receipt, SendRequest } from '../transport/index.ts';
 import { AtChannel, type Urc } from './at-channel.ts';
 import { ModemInbound } from './modem-inbound.ts';
 import type { ModemConfig, ModemPoolConfig } from './config.ts';
@@ -14,11 +16,13 @@ import { modemError, type ModemError } from './errors.ts';
 import { isModemError } from './is-modem-error.ts';
 import type { PortCandidate } from './port-scan.ts';
 import { GENERIC_PROFILE, type ModemProfile } from './profiles.ts';
-import { DailyCounter, RateWindow } from './rate-window.ts';
-import { parseCsq, parseRegistration } from './responses.ts';
+import { SendBudget } from './rate-window.ts';
+import { parseCsq, parseRegistration } from '../at-protocol/index.ts';
+import { judgeFailure, notSent, submitOn } from './part-outcomes.ts';
+import { openPortWithin } from './port-open.ts';
 import type { SerialLink, SerialOpener } from './serial-link.ts';
 import { PIN_REJECTED, startUp, type ModemIdentity } from './start-up.ts';
-import { sleepOn, type Cancel, type Schedule } from './timers.ts';
+import { every, settleWithin, sleepOn, type Cancel, type Schedule } from './timers.ts';
 
 export type ModemState = 'starting' | 'up' | 'down' | 'closed';
 
@@ -68,8 +72,8 @@ export class Modem {
   private readonly sleep: (ms: number) => Promise<void>;
   private sendChain: Promise<unknown> = Promise.resolve();
   private readonly inbound: ModemInbound;
-  private readonly rate: RateWindow;
-  private readonly daily: DailyCounter;
+  /** Rate and daily cap room, which the pool checks and reserves when it chooses this modem. */
+  readonly budget: SendBudget;
   private readonly counters = {
     sent: 0,
     failed: 0,
@@ -104,8 +108,7 @@ export class Modem {
       receipt: (receipt) => hooks.receipt(receipt),
       inbound: (message) => hooks.inbound(message),
     });
-    this.rate = new RateWindow(config.ratePerMinute ?? pool.ratePerMinute);
-    this.daily = new DailyCounter(config.dailyCap ?? pool.dailyCap);
+    this.budget = new SendBudget(config.ratePerMinute ?? pool.ratePerMinute, config.dailyCap ?? pool.dailyCap, deps.now);
     this.sleep = sleepOn(deps.schedule);
   }
 
@@ -131,34 +134,6 @@ export class Modem {
     return [...(this.operator === null ? [] : [this.operator]), ...this.config.carriers];
   }
 
-  fitsRate(parts: number): boolean {
-    return this.rate.fits(parts, this.deps.now());
-  }
-
-  fitsCap(parts: number): boolean {
-    return this.daily.fits(parts, this.deps.now());
-  }
-
-  /** Takes rate and cap room for a message at selection time, so concurrent sends never overbook a modem. */
-  reserve(parts: number): void {
-    const now = this.deps.now();
-    this.rate.take(parts, now);
-    this.daily.add(parts, now);
-  }
-
-  get ratePerMinute(): number {
-    return this.rate.perMinute;
-  }
-
-  rateWaitMs(): number {
-    return this.rate.waitMs(this.deps.now());
-  }
-
-  /** Milliseconds until the SIM's daily count starts again. */
-  capResetInMs(): number {
-    return this.daily.resetInMs(this.deps.now());
-  }
-
   start(): void {
     void this.connectLoop();
   }
@@ -171,7 +146,6 @@ export class Modem {
   }
 
   health(): LinkHealth {
-    const now = this.deps.now();
     return {
       id: this.id,
       up: this.state === 'up',
@@ -189,10 +163,7 @@ export class Modem {
         registration: this.registration,
         rssi: this.rssi,
         signalDbm: this.dbm,
-        sentToday: this.daily.sentToday(now),
-        dailyCap: this.daily.cap,
-        ratePerMinute: this.rate.perMinute,
-        rateRoom: this.rate.room(now),
+        ...this.budget.detail(),
         ...this.counters,
         ...this.inbound.counters,
         ...this.inbound.stats(),
@@ -243,49 +214,13 @@ export class Modem {
     this.reconnectTimer = this.deps.schedule(delay, () => void this.connectLoop());
   }
 
-  /**
-   * A port whose open never settles is given up after PORT_WAIT_MS (and closed if it opens later). The device stays
-   * claimed until that late open settles, so no other probe opens the same tty beside it.
-   */
   private openPort(path: string, device: string): Promise<SerialLink> {
-    return new Promise((resolve, reject) => {
-      let late = false;
-      const cancel = this.deps.schedule(PORT_WAIT_MS, () => {
-        late = true;
-        reject(modemError('MODEM_PORT_OPEN_FAILED', `${path}: the open did not complete in ${PORT_WAIT_MS} ms`, { path, stillOpening: true }));
-      });
-      const release = (): void => void this.deps.claimed.delete(device);
-      this.deps.open(path).then(
-        (link) => {
-          cancel();
-          if (late) void link.close().catch(() => undefined).finally(release);
-          else resolve(link);
-        },
-        (error: unknown) => {
-          cancel();
-          if (late) release();
-          else reject(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
-    });
+    return openPortWithin({ open: this.deps.open, schedule: this.deps.schedule, claimed: this.deps.claimed }, path, device, PORT_WAIT_MS);
   }
 
   /** Closes a channel, waiting at most PORT_WAIT_MS: a wedged device must not stop the reconnect loop. */
   private closeChannel(channel: AtChannel): Promise<void> {
-    return this.within(channel.close(), PORT_WAIT_MS);
-  }
-
-  /** Settles when `work` does (whether it failed or not), or after `ms` at the latest. */
-  private within(work: Promise<unknown>, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const cancel = this.deps.schedule(ms, resolve);
-      void work
-        .catch(() => undefined)
-        .then(() => {
-          cancel();
-          resolve();
-        });
-    });
+    return settleWithin(this.deps.schedule, channel.close(), PORT_WAIT_MS);
   }
 
   private async candidates(): Promise<PortCandidate[]> {
@@ -402,8 +337,8 @@ export class Modem {
   private startTimers(indications: boolean): void {
     this.stopTimers();
     const pollMs = this.pool.pollMs > 0 ? this.pool.pollMs : indications ? 0 : 30_000;
-    if (pollMs > 0) this.pollTimer = this.every(pollMs, () => this.poll(indications));
-    this.expiryTimer = this.every(Math.max(1000, Math.min(30_000, this.pool.reassemblyTimeoutMs / 4)), () => this.inbound.expire());
+    if (pollMs > 0) this.pollTimer = every(this.deps.schedule, pollMs, () => this.poll(indications));
+    this.expiryTimer = every(this.deps.schedule, Math.max(1000, Math.min(30_000, this.pool.reassemblyTimeoutMs / 4)), () => this.inbound.expire());
   }
 
   private stopTimers(): void {
@@ -413,25 +348,6 @@ export class Modem {
     this.expiryTimer = undefined;
   }
 
-  /** Runs `task` every `ms` after the previous run settled, in the background, until cancelled. */
-  private every(ms: number, task: () => Promise<void>): Cancel {
-    let stopped = false;
-    let cancel: Cancel = () => undefined;
-    const tick = (): void => {
-      if (stopped) return;
-      void task()
-        .catch(() => undefined)
-        .then(() => {
-          if (!stopped) cancel = this.deps.schedule(ms, tick, true);
-        });
-    };
-    cancel = this.deps.schedule(ms, tick, true);
-    return () => {
-      stopped = true;
-      cancel();
-    };
-  }
-
   /** A timeout or failed start counts towards the soft reset of a hung modem. */
   private async failed(channel: AtChannel): Promise<void> {
     this.failures += 1;
@@ -439,7 +355,7 @@ export class Modem {
     if (this.failures < this.pool.softResetAfter || channel.isClosed) return;
     this.failures = 0;
     this.counters.softResets += 1;
-    await this.within(channel.run(this.profile.softReset), SOFT_RESET_WAIT_MS);
+    await settleWithin(this.deps.schedule, channel.run(this.profile.softReset), SOFT_RESET_WAIT_MS);
   }
 
   /**
@@ -508,13 +424,13 @@ export class Modem {
     for (const pdu of pdus) {
       const channel = this.channel;
       if (broken !== null || channel === null || this.state !== 'up') {
-        const cause = broken ?? modemError('MODEM_DOWN', this.id, { modem: this.id });
-        outcomes.push({ seq: pdu.seq, status: 'failed', error: modemError('MODEM_NOT_SENT', `part ${pdu.seq}: ${cause.message}`, { modem: this.id, seq: pdu.seq, reason: cause.code }) });
+        outcomes.push(notSent(broken ?? modemError('MODEM_DOWN', this.id, { modem: this.id }), pdu.seq, this.id));
         this.counters.failed += 1;
         continue;
       }
-      try {
-        const mr = await channel.submitPdu(pdu.tpduLength, pdu.hex);
+      const result = await submitOn(channel, pdu);
+      if (result.ok) {
+        const { mr } = result;
         const submittedAt = this.deps.now();
         const imei = this.imei ?? this.id;
         const carrierMessageId = `${imei}:${mr}:${submittedAt.toString(36)}`;
@@ -522,51 +438,18 @@ export class Modem {
         this.counters.sent += 1;
         this.failures = 0;
         outcomes.push({ seq: pdu.seq, status: 'submitted', carrierMessageId, via: this.id });
-      } catch (error) {
-        const e = isModemError(error) ? error : modemError('MODEM_PORT_CLOSED', String(error), {}, { cause: error });
-        this.noteError(e);
-        const written = e.details['written'] === true;
-        const linkLost = e.code === 'MODEM_TIMEOUT' || e.code === 'MODEM_PORT_CLOSED' || e.code === 'MODEM_UNEXPECTED_REPLY' || e.code === 'MODEM_NO_PROMPT';
-        if (written && (linkLost || e.details['uncertain'] === true)) {
-          this.counters.unknown += 1;
-          outcomes.push({
-            seq: pdu.seq,
-            status: 'unknown',
-            error: modemError('MODEM_OUTCOME_UNKNOWN', `part ${pdu.seq} via ${this.id}: ${e.message}`, { modem: this.id, seq: pdu.seq, reason: e.code }, { cause: e }),
-          });
-        } else if (linkLost) {
-          this.counters.failed += 1;
-          outcomes.push({ seq: pdu.seq, status: 'failed', error: modemError('MODEM_NOT_SENT', `part ${pdu.seq}: ${e.message}`, { modem: this.id, seq: pdu.seq, reason: e.code }, { cause: e }) });
-        } else {
-          // The network or the modem refused this part: the next parts may still go.
-          this.counters.failed += 1;
-          outcomes.push({ seq: pdu.seq, status: 'failed', error: e, ...deviceValueOf(e) });
-        }
-        if (linkLost) {
-          broken = e;
-          await this.goDown(`${e.code} while sending`, e.code === 'MODEM_TIMEOUT' || e.code === 'MODEM_NO_PROMPT');
+      } else {
+        const { error } = result.failure;
+        this.noteError(error);
+        const judged = judgeFailure(result.failure, pdu.seq, this.id);
+        this.counters[judged.outcome.status === 'unknown' ? 'unknown' : 'failed'] += 1;
+        outcomes.push(judged.outcome);
+        if (judged.linkLost) {
+          broken = error;
+          await this.goDown(`${error.code} while sending`, error.code === 'MODEM_TIMEOUT' || error.code === 'MODEM_NO_PROMPT');
         }
       }
     }
     return outcomes;
   }
-}
-
-/** The +CMS / +CME number the device answered, as the part's carrier value (device-error.ts writes it). */
-function deviceValueOf(error: ModemError): { raw?: PartCarrierValue } {
-  const { cms, cme } = error.details;
-  if (typeof cms === 'number') return { raw: { cmsError: cms } };
-  if (typeof cme === 'number') return { raw: { cmeError: cme } };
-  return {};
-}
-
-/** The PDUs of a request, or the codec's refusal. Part numbers outside `onlyParts` are left out. */
-export function submitPdus(request: SendRequest): SubmitPdu[] {
-  const pdus = buildSubmitPdus(request.encoded, {
-    to: request.to,
-    srr: request.receipt,
-    ...(request.validitySeconds === undefined ? {} : { validityMinutes: Math.max(5, Math.ceil(request.validitySeconds / 60)) }),
-    ...(request.flash === true ? { flash: true } : {}),
-  });
-  return request.onlyParts === undefined ? pdus : pdus.filter((p) => request.onlyParts?.includes(p.seq));
 }

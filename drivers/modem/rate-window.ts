@@ -76,3 +76,52 @@ export class DailyCounter {
     return DAY - (now % DAY);
   }
 }
+
+/** One modem's rate window and SIM daily cap on the modem's clock, as the pool asks when it chooses a modem. */
+export class SendBudget {
+  private readonly rate: RateWindow;
+  private readonly daily: DailyCounter;
+
+  constructor(
+    ratePerMinute: number,
+    dailyCap: number | null,
+    private readonly now: () => number,
+  ) {
+    this.rate = new RateWindow(ratePerMinute);
+    this.daily = new DailyCounter(dailyCap);
+  }
+
+  get ratePerMinute(): number {
+    return this.rate.perMinute;
+  }
+
+  fitsRate(parts: number): boolean {
+    return this.rate.fits(parts, this.now());
+  }
+
+  fitsCap(parts: number): boolean {
+    return this.daily.fits(parts, this.now());
+  }
+
+  /** Takes rate and cap room for a message at selection time, so concurrent sends never overbook a modem. */
+  reserve(parts: number): void {
+    const now = this.now();
+    this.rate.take(parts, now);
+    this.daily.add(parts, now);
+  }
+
+  rateWaitMs(): number {
+    return this.rate.waitMs(this.now());
+  }
+
+  /** Milliseconds until the SIM's daily count starts again. */
+  capResetInMs(): number {
+    return this.daily.resetInMs(this.now());
+  }
+
+  /** The health fields of the budget. */
+  detail(): { sentToday: number; dailyCap: number | null; ratePerMinute: number; rateRoom: number } {
+    const now = this.now();
+    return { sentToday: this.daily.sentToday(now), dailyCap: this.daily.cap, ratePerMinute: this.rate.perMinute, rateRoom: this.rate.room(now) };
+  }
+}

@@ -17,7 +17,7 @@ import {
   parseRegistration,
   REGISTRATION_NAMES,
   singleValue,
-} from './responses.ts';
+} from '../at-protocol/index.ts';
 import type { ModemQuirks } from './config.ts';
 
 export interface StartUpOptions {

@@ -20,3 +20,35 @@ export function sleepOn(schedule: Schedule): (ms: number) => Promise<void> {
       schedule(ms, resolve);
     });
 }
+
+/** Settles when `work` does (whether it failed or not), or after `ms` at the latest. */
+export function settleWithin(schedule: Schedule, work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const cancel = schedule(ms, resolve);
+    void work
+      .catch(() => undefined)
+      .then(() => {
+        cancel();
+        resolve();
+      });
+  });
+}
+
+/** Runs `task` every `ms` after the previous run settled, in the background, until cancelled. */
+export function every(schedule: Schedule, ms: number, task: () => Promise<void>): Cancel {
+  let stopped = false;
+  let cancel: Cancel = () => undefined;
+  const tick = (): void => {
+    if (stopped) return;
+    void task()
+      .catch(() => undefined)
+      .then(() => {
+        if (!stopped) cancel = schedule(ms, tick, true);
+      });
+  };
+  cancel = schedule(ms, tick, true);
+  return () => {
+    stopped = true;
+    cancel();
+  };
+}

@@ -1,5 +1,5 @@
 /** What a command handler sees of the modem: settings it may change and the services it may call. */
-import type { AtFailure } from './at-error-codes.ts';
+import type { AtFailure } from '../../drivers/at-protocol/index.ts';
 import type { ModemBehaviour } from './behaviour.ts';
 import type { DeviceProfile } from './device-profiles.ts';
 import type { ModemIdentity } from './identity.ts';
@@ -57,4 +57,22 @@ export interface ModemContext {
   /** ATZ / AT&F / AT+CFUN=1,1: back to power-on settings. */
   resetSettings(): void;
   now(): Date;
+}
+
+/** Settings after power-on or a reset (ATZ, AT&F, AT+CFUN=1,1). */
+export function powerOnSettings(profile: DeviceProfile): ModemSettings {
+  return {
+    echo: true,
+    cmee: 0,
+    cmgf: 0,
+    cscs: 'GSM',
+    cnmi: [...profile.cnmiAtPowerOn],
+    cpms: ['SM', 'SM', 'SM'],
+    creg: 0,
+    cereg: 0,
+    copsFormat: 0,
+    cfun: 1,
+    csmp: { fo: 17, vp: 167, pid: 0, dcs: 0 },
+    csdh: 0,
+  };
 }

@@ -2,25 +2,23 @@
  * The virtual modem's brain, without I/O: characters from the serial line in, bytes for the line out through an
  * injected `write`, timers through an injected `schedule`, the clock through `now`. It frames responses as
  * TS 27.007 clause 4.1 / V.250 with ATV1 do (`\r\n<info>\r\n` ... `\r\nOK\r\n`), echoes until ATE0, runs chained
- * commands, holds a `> ` prompt for AT+CMGS, decodes and records every SMS-SUBMIT, answers status reports after a
- * delay, delivers injected messages as +CMTI / +CMT and status reports as +CDS / +CDSI according to AT+CNMI, and
- * keeps what the "network" holds while the modem cannot receive.
+ * commands, holds a `> ` prompt for AT+CMGS, decodes and records every SMS-SUBMIT, and raises unsolicited codes as
+ * AT+CNMI asks. What the network holds for the modem (injected messages, status reports) is `ModemNetwork`'s.
+ * Over 400 lines because the serial line is one state machine (idle, executing, input; hung; powered) whose
+ * prompt, result, URC and noise steps all read and change the same fields.
  */
-import { buildStatusReportPdu } from '../../drivers/codec/index.ts';
-import { cms, renderFailure } from './at-error-codes.ts';
+import { cms, DteReader, failureLine, parseCommandLine } from '../../drivers/at-protocol/index.ts';
 import { applyBehaviour, REGISTRATION_STAT, type BehaviourPatch, type ModemBehaviour } from './behaviour.ts';
-import { parseCommandLine } from './command-line.ts';
-import { commandTable, runCommand, textForCharset } from './command-set.ts';
+import { commandTable, runCommand } from './command-set.ts';
 import { DEVICE_PROFILES, type DeviceProfile } from './device-profiles.ts';
-import { DteReader } from './dte-reader.ts';
 import { modemSimError } from './errors.ts';
 import type { ModemIdentity } from './identity.ts';
-import { inboundPdus, type DeliverPdu, type InboundMessage } from './inbound-pdus.ts';
-import { fail, ok, type ModemContext, type ModemSettings, type Outcome } from './modem-context.ts';
+import type { InboundMessage } from './inbound-pdus.ts';
+import { fail, ok, powerOnSettings, type ModemContext, type ModemSettings, type Outcome } from './modem-context.ts';
+import { ModemNetwork, type InjectResult, type StatusReportRecord } from './modem-network.ts';
 import { SimCard } from './sim-card.ts';
 import { SmsStorage, type StorageName, type StoredMessage } from './sms-storage.ts';
 import { pduSubmission, textSubmission, type Submission, type SubmissionResult } from './submission.ts';
-import { textTimestamp } from './text-timestamp.ts';
 import { TransmissionLog, type TransmittedMessage, type TransmittedPart } from './transmission-log.ts';
 
 export type Cancel = () => void;
@@ -33,32 +31,6 @@ export interface EngineDeps {
   readonly random: () => number;
 }
 
-export interface InjectResult {
-  readonly parts: number;
-  /** Parts handed to the modem now (the rest wait in the network until the modem can receive). */
-  readonly delivered: number;
-  readonly pdus: readonly string[];
-}
-
-export interface StatusReportRecord {
-  readonly mr: number;
-  readonly to: string;
-  readonly status: number;
-  readonly at: string;
-  /** How it reached the line: +CDS, +CDSI (stored), or discarded because AT+CNMI <ds> was 0. */
-  readonly via: 'cds' | 'cdsi' | 'discarded';
-}
-
-/** Network-side events waiting for the modem to be able to receive them. */
-type Pending = { readonly kind: 'deliver'; readonly pdu: DeliverPdu; readonly from: string; readonly scts: Date; readonly flash: boolean } | {
-  readonly kind: 'report';
-  readonly mr: number;
-  readonly to: string;
-  readonly submittedAt: Date;
-  readonly status: number;
-};
-
-const DEFAULT_STATUS: Readonly<Record<'delivered' | 'failed' | 'expired', number>> = { delivered: 0x00, failed: 0x41, expired: 0x46 };
 
 export class ModemEngine implements ModemContext {
   readonly identity: ModemIdentity;
@@ -72,8 +44,7 @@ export class ModemEngine implements ModemContext {
   readonly #reader = new DteReader();
   readonly #storages: Record<StorageName, SmsStorage>;
   readonly #log = new TransmissionLog();
-  readonly #reports: StatusReportRecord[] = [];
-  readonly #network: Pending[] = [];
+  readonly #net: ModemNetwork;
   readonly #timers = new Set<Cancel>();
   #behaviour: ModemBehaviour;
   #powered = false;
@@ -85,7 +56,6 @@ export class ModemEngine implements ModemContext {
   #nextMr = 0;
   #sendAttempts = 0;
   #sendFailures = 0;
-  #concatRef = 0;
   #lastStat = -1;
   #attached = true;
   #garbageTimer: Cancel | undefined;
@@ -105,7 +75,13 @@ export class ModemEngine implements ModemContext {
       ME: new SmsStorage('ME', this.profile.capacity.ME, this.profile.firstIndex),
       SR: new SmsStorage('SR', this.profile.capacity.SR, this.profile.firstIndex),
     };
-    this.settings = this.#powerOnSettings();
+    this.settings = powerOnSettings(this.profile);
+    this.#net = new ModemNetwork({
+      modem: this,
+      canReceive: () => this.#canReceive(),
+      urc: (text) => this.#urc(text),
+      timer: (ms, task) => this.#timer(ms, task),
+    });
   }
 
   get behaviour(): ModemBehaviour {
@@ -122,7 +98,7 @@ export class ModemEngine implements ModemContext {
   powerOn(): void {
     this.#assertOpen();
     this.#powered = true;
-    this.settings = this.#powerOnSettings();
+    this.settings = powerOnSettings(this.profile);
     this.sim.powerOn();
     this.#reader.reset();
     this.#phase = 'idle';
@@ -180,19 +156,19 @@ export class ModemEngine implements ModemContext {
   }
 
   statusReports(): StatusReportRecord[] {
-    return [...this.#reports];
+    return this.#net.statusReports();
   }
 
   clearTransmitted(): void {
     this.#log.clear();
-    this.#reports.length = 0;
+    this.#net.clearReports();
   }
 
   stats(): { sendAttempts: number; sendFailures: number; heldByNetwork: number; storage: Record<StorageName, number> } {
     return {
       sendAttempts: this.#sendAttempts,
       sendFailures: this.#sendFailures,
-      heldByNetwork: this.#network.length,
+      heldByNetwork: this.#net.held,
       storage: { SM: this.#storages.SM.used, ME: this.#storages.ME.used, SR: this.#storages.SR.used },
     };
   }
@@ -204,19 +180,9 @@ export class ModemEngine implements ModemContext {
   /** Builds SMS-DELIVER parts for `message` and hands them to the modem as the network would. */
   injectInbound(message: InboundMessage): InjectResult {
     this.#assertOpen();
-    const ordered = inboundPdus(message, {
-      concatRef: (this.#concatRef = (this.#concatRef + 1) & 0xff),
-      smsc: this.smsc,
-      scts: this.#deps.now(),
-      tzQuarterHours: this.identity.carrier.tzQuarterHours,
-    });
-    const scts = this.#deps.now();
-    for (const pdu of ordered) this.#network.push({ kind: 'deliver', pdu, from: message.from, scts, flash: message.flash === true });
-    this.#drainNetwork();
-    // The network delivers in order, so whatever is still held includes the newest parts first.
-    const delivered = ordered.length - Math.min(this.#network.length, ordered.length);
-    return { parts: ordered.length, delivered, pdus: ordered.map((pdu) => pdu.hex) };
+    return this.#net.inject(message);
   }
+
 
   // ---- the serial line ---------------------------------------------------------------------------------
 
@@ -304,7 +270,7 @@ export class ModemEngine implements ModemContext {
       if (outcome.lines.length > 0) text += `\r\n${outcome.lines.join('\r\n')}\r\n`;
       text += '\r\nOK\r\n';
     } else if (outcome.kind === 'error') {
-      text += `\r\n${renderFailure(outcome.failure, this.settings.cmee)}\r\n`;
+      text += `\r\n${failureLine(outcome.failure, this.settings.cmee)}\r\n`;
     }
     this.#later(() => {
       if (!this.#behaviour.hung) this.#deps.write(text);
@@ -398,86 +364,11 @@ export class ModemEngine implements ModemContext {
       if (this.settings.creg > 0) this.#urc(`+CREG: ${stat}`);
       if (this.settings.cereg > 0 && this.profile.supportsCereg) this.#urc(`+CEREG: ${stat}`);
     }
-    this.#drainNetwork();
+    this.#net.drain();
   }
 
-  #drainNetwork(): void {
-    while (this.#network.length > 0 && this.#canReceive()) {
-      const next = this.#network[0] as Pending;
-      const handled = next.kind === 'deliver' ? this.#receiveDeliver(next) : this.#receiveReport(next);
-      if (!handled) return;
-      this.#network.shift();
-    }
-  }
 
-  /** TS 27.005 clause 3.4.1 <mt>: 2 routes class 0/1/none directly (+CMT), 3 only class 3; the rest is stored. */
-  #receiveDeliver(pending: Extract<Pending, { kind: 'deliver' }>): boolean {
-    const mt = this.settings.cnmi[1];
-    const { pdu } = pending;
-    if (mt === 2) {
-      if (this.settings.cmgf === 0) this.#urc(`+CMT: ,${pdu.tpduLength}\r\n${pdu.hex}`);
-      else this.#urc(`+CMT: "${pending.from}",,"${this.#timestamp(pending.scts)}"\r\n${textForCharset(this, pdu.text)}`);
-      return true;
-    }
-    const storageName = this.settings.cpms[2];
-    const stored = this.#storages[storageName].store({
-      stat: 0,
-      pdu: pdu.hex,
-      tpduLength: pdu.tpduLength,
-      address: pending.from,
-      timestamp: this.#timestamp(pending.scts),
-      text: pdu.text,
-      kind: 'deliver',
-    });
-    // Memory full: the network keeps the message and tries again later (TS 23.040 memory capacity exceeded).
-    if (stored === undefined) return false;
-    if (mt > 0) this.#urc(`+CMTI: "${storageName}",${stored.index}`);
-    return true;
-  }
 
-  /** TS 27.005 clause 3.4.1 <ds>: 1 +CDS directly, 2 stored with +CDSI, 0 none. */
-  #receiveReport(pending: Extract<Pending, { kind: 'report' }>): boolean {
-    const ds = this.settings.cnmi[3];
-    const now = this.#deps.now();
-    const record = (via: StatusReportRecord['via']): true => {
-      this.#reports.push({ mr: pending.mr, to: pending.to, status: pending.status, at: now.toISOString(), via });
-      return true;
-    };
-    if (ds === 0) return record('discarded');
-    const built = buildStatusReportPdu({
-      messageReference: pending.mr,
-      recipient: pending.to,
-      scts: pending.submittedAt,
-      discharge: now,
-      status: pending.status,
-      smsc: this.smsc,
-      tzQuarterHours: this.identity.carrier.tzQuarterHours,
-    });
-    const pdu = { ...built, firstOctet: built.bytes[built.bytes.length - built.tpduLength] as number };
-    if (ds === 1) {
-      if (this.settings.cmgf === 0) this.#urc(`+CDS: ${pdu.tpduLength}\r\n${pdu.hex}`);
-      else {
-        const toa = pending.to.startsWith('+') ? 145 : 129;
-        this.#urc(
-          `+CDS: ${pdu.firstOctet},${pending.mr},"${pending.to}",${toa},"${this.#timestamp(pending.submittedAt)}","${this.#timestamp(now)}",${pending.status}`,
-        );
-      }
-      return record('cds');
-    }
-    const stored = this.#storages.SR.store({
-      stat: 0,
-      pdu: pdu.hex,
-      tpduLength: pdu.tpduLength,
-      address: pending.to,
-      timestamp: this.#timestamp(pending.submittedAt),
-      text: '',
-      kind: 'status-report',
-      report: { firstOctet: pdu.firstOctet, mr: pending.mr, dischargeTime: this.#timestamp(now), status: pending.status },
-    });
-    if (stored === undefined) return false;
-    this.#urc(`+CDSI: "SR",${stored.index}`);
-    return record('cdsi');
-  }
 
   // ---- sending ---------------------------------------------------------------------------------------------
 
@@ -506,7 +397,7 @@ export class ModemEngine implements ModemContext {
     this.#nextMr = (this.#nextMr + 1) & 0xff;
     const now = this.#deps.now();
     this.#log.record({ ...part, mr, at: now.toISOString() }, now.getTime());
-    if (part.statusReportRequested) this.#scheduleStatusReport(mr, part.to, now);
+    if (part.statusReportRequested) this.#net.scheduleStatusReport(mr, part.to, now);
     const hangIn = this.#behaviour.hangOnSubmit;
     if (hangIn !== null) {
       // The part is out on the network; the answer saying so never reaches the terminal.
@@ -515,15 +406,6 @@ export class ModemEngine implements ModemContext {
     return ok(`+CMGS: ${mr}`);
   }
 
-  #scheduleStatusReport(mr: number, to: string, submittedAt: Date): void {
-    const report = this.#behaviour.statusReport;
-    if (report.outcome === 'none') return;
-    const status = report.status ?? DEFAULT_STATUS[report.outcome];
-    this.#timer(report.delayMs, () => {
-      this.#network.push({ kind: 'report', mr, to, submittedAt, status });
-      this.#drainNetwork();
-    });
-  }
 
   // ---- the rest of ModemContext ---------------------------------------------------------------------------
 
@@ -532,32 +414,11 @@ export class ModemEngine implements ModemContext {
   }
 
   resetSettings(): void {
-    this.settings = this.#powerOnSettings();
+    this.settings = powerOnSettings(this.profile);
   }
 
   now(): Date {
     return this.#deps.now();
-  }
-
-  #powerOnSettings(): ModemSettings {
-    return {
-      echo: true,
-      cmee: 0,
-      cmgf: 0,
-      cscs: 'GSM',
-      cnmi: [...this.profile.cnmiAtPowerOn],
-      cpms: ['SM', 'SM', 'SM'],
-      creg: 0,
-      cereg: 0,
-      copsFormat: 0,
-      cfun: 1,
-      csmp: { fo: 17, vp: 167, pid: 0, dcs: 0 },
-      csdh: 0,
-    };
-  }
-
-  #timestamp(date: Date): string {
-    return textTimestamp(date, this.identity.carrier.tzQuarterHours);
   }
 
   #scheduleGarbage(): void {

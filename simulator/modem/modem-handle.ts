@@ -2,7 +2,7 @@
 import type { BehaviourPatch, ModemBehaviour } from './behaviour.ts';
 import type { IdentityOptions, ModemIdentity } from './identity.ts';
 import type { InboundMessage } from './inbound-pdus.ts';
-import type { InjectResult, StatusReportRecord } from './modem-engine.ts';
+import type { InjectResult, StatusReportRecord } from './modem-network.ts';
 import type { StorageName, StoredMessage } from './sms-storage.ts';
 import type { TransmittedMessage, TransmittedPart } from './transmission-log.ts';
 

@@ -3,8 +3,8 @@
  * SMSC information and an SMS-SUBMIT whose TPDU length must equal the announced <length>; in text mode the text
  * in the TE character set (AT+CSCS) with the coding AT+CSMP gives. Anything malformed is +CMS ERROR 304 / 305.
  */
+import { cms, type AtFailure } from '../../drivers/at-protocol/index.ts';
 import { decodeTpdu, fromHex, type ConcatInfo, type Encoding } from '../../drivers/codec/index.ts';
-import { cms, type AtFailure } from './at-error-codes.ts';
 
 export interface Submission {
   readonly mode: 'pdu' | 'text';

@@ -4,66 +4,31 @@
  * in submit order, when it answers again. A message whose AT+CMGS was written but never answered is unknown
  * (final, never resent); the messages behind it are held and delivered after the recovery.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { ModemPool } from '../../drivers/modem/index.ts';
-import { createMemoryBackend, Gateway, hashApiKey, isFinalMessageStatus, readBuiltinRanges, type AcceptedMessage, type MessageRecord } from '../../gateway/index.ts';
-import { buildRoutingTable, RouterHandle } from '../../router/index.ts';
-import { startVirtualModem, type VirtualModemHandle } from '../../simulator/index.ts';
+import { afterEach, describe, expect, test } from 'vitest';
+import type { ModemPool } from '../../drivers/modem/index.ts';
+import { isFinalMessageStatus, type AcceptedMessage, type Gateway, type MessageRecord } from '../../gateway/index.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { CONNECTOR, ModemGatewayHarness, type ModemGateway } from './modem-gateway-harness.ts';
 
-const IMEI = '356938035643809';
-const CONNECTOR = 'modems';
-const ROUTING = { routes: { jp: { strategy: 'failover', connectors: [{ id: CONNECTOR }] } }, rules: [{ name: 'default', route: 'jp' }] };
 /** Retries that would fail a message within a second: only holding keeps it alive through the hang. */
 const RETRY = { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 200 };
 /** Longer than the ~3 s in which the old behaviour failed every message with MODEM_NO_MODEM_AVAILABLE. */
 const HANG_WINDOW_MS = 4_000;
 
-let dir = '';
-let sim: VirtualModemHandle | undefined;
-let gateway: Gateway | undefined;
+const harness = new ModemGatewayHarness();
+afterEach(() => harness.tearDown());
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'smsgw-modem-hang-'));
-});
-
-afterEach(async () => {
-  await gateway?.stop();
-  await sim?.close();
-  await rm(dir, { recursive: true, force: true });
-  gateway = undefined;
-  sim = undefined;
-});
-
-async function setUp(): Promise<{ gw: Gateway; modem: VirtualModemHandle; modems: ModemPool }> {
-  const modem = await startVirtualModem({ path: join(dir, 'ttyA'), imei: IMEI });
-  sim = modem;
-  const modems = new ModemPool({
-    id: CONNECTOR,
-    modems: [{ imei: IMEI }],
-    scan: [join(dir, '*')],
-    pollMs: 0,
-    registrationWaitMs: 500,
-    ratePerMinute: 600,
-    reconnect: { initialMs: 50, maxMs: 300 },
-    timeouts: { default: 800, '+CMGS': 1_500 },
-    promptTimeoutMs: 800,
-    softResetAfter: 2,
-  });
-  gateway = new Gateway({
-    backend: createMemoryBackend(),
-    router: new RouterHandle(buildRoutingTable(ROUTING, { fileName: 'test', rangeEntries: [...readBuiltinRanges()], connectorIds: new Set([CONNECTOR]) })),
-    drivers: [modems],
-    accounts: [{ id: 'demo', apiKeyHashes: [hashApiKey('k')], defaultCountry: 'JP' }],
+function setUp(): Promise<ModemGateway> {
+  return harness.setUp({
     retry: RETRY,
+    pool: {
+      ratePerMinute: 600,
+      reconnect: { initialMs: 50, maxMs: 300 },
+      timeouts: { default: 800, '+CMGS': 1_500 },
+      promptTimeoutMs: 800,
+      softResetAfter: 2,
+    },
   });
-  await gateway.start();
-  const gw = gateway;
-  await waitFor(() => (gw.isUp(CONNECTOR) ? true : undefined), 'the modem up');
-  return { gw, modem, modems };
 }
 
 const texts = Array.from({ length: 5 }, (_, i) => `held through the hang ${i}`);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { AtChannel, type Urc } from '../../../drivers/modem/at-channel.ts';
+import { AtChannel, type SubmitResult, type Urc } from '../../../drivers/modem/at-channel.ts';
 import { isModemError } from '../../../drivers/modem/is-modem-error.ts';
 import { FakeLink, OK, scripted } from './fake-link.ts';
 
@@ -11,6 +11,14 @@ async function rejection(promise: Promise<unknown>): Promise<{ code: string; det
     throw error;
   }
   throw new Error('expected a rejection');
+}
+
+/** The typed facts of a failed AT+CMGS, with the error's code and details for the reader. */
+async function submitFailure(result: Promise<SubmitResult>): Promise<Record<string, unknown>> {
+  const settled = await result;
+  if (settled.ok) throw new Error(`expected a failure, got TP-MR ${settled.mr}`);
+  const { error, ...facts } = settled.failure;
+  return { code: error.code, details: { ...error.details }, ...facts };
 }
 
 describe('AtChannel', () => {
@@ -68,38 +76,47 @@ describe('AtChannel', () => {
     );
     const channel = new AtChannel(link);
     channel.onUrc((urc) => urcs.push(urc));
-    expect(await channel.submitPdu(13, '0001000B914477009001F30000')).toBe(77);
+    expect(await channel.submitPdu(13, '0001000B914477009001F30000')).toEqual({ ok: true, mr: 77 });
     expect(link.writes).toEqual(['AT+CMGS=13\r', '0001000B914477009001F30000\x1a']);
     expect(urcs.map((u) => u.text)).toEqual(['+CMTI: "SM",2', '+CDSI: "SR",4', '+CREG: 1']);
   });
 
   test('AT+CMGS refused before the prompt: not written', async () => {
     const channel = new AtChannel(new FakeLink(scripted({ 'AT+CMGS=13': '\r\n+CMS ERROR: 331\r\n' })));
-    const error = await rejection(channel.submitPdu(13, '00'));
-    expect(error).toMatchObject({ code: 'MODEM_CMS_TEMPORARY', details: { cms: 331, written: false } });
+    const failure = await submitFailure(channel.submitPdu(13, '00'));
+    expect(failure).toMatchObject({ code: 'MODEM_CMS_TEMPORARY', written: false, uncertain: false, raw: { cmsError: 331 }, details: { cms: 331 } });
   });
 
   test('+CMS ERROR after the PDU: written, refused', async () => {
     const channel = new AtChannel(new FakeLink(scripted({ 'AT+CMGS=13': '\r\n> ', '00AB': '\r\n+CMS ERROR: 21\r\n' })));
-    const error = await rejection(channel.submitPdu(13, '00AB'));
-    expect(error).toMatchObject({ code: 'MODEM_CMS_ERROR', details: { cms: 21, written: true, name: 'short message transfer rejected' } });
+    const failure = await submitFailure(channel.submitPdu(13, '00AB'));
+    expect(failure).toMatchObject({ code: 'MODEM_CMS_ERROR', written: true, uncertain: false, raw: { cmsError: 21 }, details: { cms: 21, name: 'short message transfer rejected' } });
+  });
+
+  test('+CMS ERROR 332 after the PDU: written, and the network may have it', async () => {
+    const channel = new AtChannel(new FakeLink(scripted({ 'AT+CMGS=13': '\r\n> ', '00AB': '\r\n+CMS ERROR: 332\r\n' })));
+    expect(await submitFailure(channel.submitPdu(13, '00AB'))).toMatchObject({ code: 'MODEM_CMS_TEMPORARY', written: true, uncertain: true, raw: { cmsError: 332 } });
+  });
+
+  test('+CMGS without a message reference: written, unreadable', async () => {
+    const channel = new AtChannel(new FakeLink(scripted({ 'AT+CMGS=13': '\r\n> ', '00AB': '\r\n+CMGS: x\r\n\r\nOK\r\n' })));
+    expect(await submitFailure(channel.submitPdu(13, '00AB'))).toMatchObject({ code: 'MODEM_UNEXPECTED_REPLY', written: true, uncertain: false });
   });
 
   test('no prompt: ESC cancels the input and the PDU is never written', async () => {
     const link = new FakeLink(scripted({ 'AT+CMGS=13': () => undefined }, (unit) => (unit === '' ? undefined : null)));
     const channel = new AtChannel(link, { promptTimeoutMs: 30 });
-    const error = await rejection(channel.submitPdu(13, '00AB'));
-    expect(error).toMatchObject({ code: 'MODEM_NO_PROMPT', details: { written: false } });
+    expect(await submitFailure(channel.submitPdu(13, '00AB'))).toMatchObject({ code: 'MODEM_NO_PROMPT', written: false });
     expect(link.writes).toEqual(['AT+CMGS=13\r', '\x1b']);
   });
 
   test('port lost after the PDU was written: the outcome is unknown to the caller (written: true)', async () => {
     const link = new FakeLink(scripted({ 'AT+CMGS=13': '\r\n> ' }, () => undefined));
     const channel = new AtChannel(link);
-    const pending = rejection(channel.submitPdu(13, '00AB'));
+    const pending = submitFailure(channel.submitPdu(13, '00AB'));
     await new Promise((resolve) => setTimeout(resolve, 20));
     link.hangUp('unplugged');
-    expect(await pending).toMatchObject({ code: 'MODEM_PORT_CLOSED', details: { written: true } });
+    expect(await pending).toMatchObject({ code: 'MODEM_PORT_CLOSED', written: true });
     expect((await rejection(channel.run('AT'))).details).toMatchObject({ written: false });
   });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { CME_CODES, CMS_CODES, MODEM_ERRORS, modemError } from '../../../drivers/modem/index.ts';
+import { MODEM_ERRORS, modemError } from '../../../drivers/modem/index.ts';
+import { isLinkLost, type ModemErrorCode } from '../../../drivers/modem/errors.ts';
 
 const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 const section = readme.slice(readme.indexOf('## GSM modems'));
@@ -21,10 +22,8 @@ describe('modem errors', () => {
     expect(error.toJSON()).toEqual({ code: 'MODEM_SIM_PIN_WRONG', message: `${MODEM_ERRORS.MODEM_SIM_PIN_WRONG.message}: refused`, retriable: false, details: { field: 'pin' } });
   });
 
-  test.each([
-    [CMS_CODES, [1, 21, 38, 41, 42, 300, 310, 311, 316, 322, 330, 331, 332, 500]],
-    [CME_CODES, [3, 4, 10, 11, 12, 13, 14, 16, 30]],
-  ])('device code table %# names the codes a messaging modem gives', (table, codes) => {
-    for (const code of codes) expect(table[code]?.name, `code ${code}`).toMatch(/\w/);
+  test('the link-lost column marks the errors after which the modem goes down', () => {
+    const codes = Object.keys(MODEM_ERRORS) as ModemErrorCode[];
+    expect(codes.filter(isLinkLost).sort()).toEqual(['MODEM_NO_PROMPT', 'MODEM_PORT_CLOSED', 'MODEM_TIMEOUT', 'MODEM_UNEXPECTED_REPLY']);
   });
 });

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { ModemEngine, type EngineDeps } from '../../../simulator/modem/modem-engine.ts';
 import { applyBehaviour, HAPPY_BEHAVIOUR, scenarioBehaviour, type BehaviourPatch } from '../../../simulator/modem/behaviour.ts';
 import { buildIdentity, type IdentityOptions } from '../../../simulator/modem/identity.ts';
@@ -74,4 +75,22 @@ function sequence(): () => number {
     x ^= x << 5;
     return ((x >>> 0) % 10_000) / 10_000;
   };
+}
+
+export const OK = '\r\nOK\r\n';
+
+/** A modem with echo off and its start-up noise (attach, URCs) past. */
+export function quiet(options: ConstructorParameters<typeof EngineHarness>[0] = {}): EngineHarness {
+  const modem = new EngineHarness(options);
+  modem.at('ATE0');
+  modem.advance(60_000);
+  return modem;
+}
+
+/** Sends every part through AT+CMGS and returns the +CMGS references. */
+export function sendPdus(modem: EngineHarness, hexes: readonly { hex: string; tpduLength: number }[]): string[] {
+  return hexes.map((pdu) => {
+    expect(modem.at(`AT+CMGS=${pdu.tpduLength}`)).toBe('\r\n> ');
+    return modem.send(`${pdu.hex}\x1a`);
+  });
 }

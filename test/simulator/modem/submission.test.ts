@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { buildSubmitPdus, encodeText } from '../../../drivers/codec/index.ts';
 import { pduSubmission, textSubmission } from '../../../simulator/modem/submission.ts';
-import { textTimestamp } from '../../../simulator/modem/text-timestamp.ts';
+import { textTimestamp } from '../../../drivers/at-protocol/index.ts';
 
 const GSM = { cscs: 'GSM', csmp: { fo: 17, dcs: 0 } } as const;
 

@@ -10,14 +10,7 @@
  *   unless the next line is a final result code (an empty entry).
  * - Bytes that are not printable ASCII, CR, LF or Ctrl-Z are noise on the line: dropped and counted.
  */
-
-export type FinalResult =
-  | { readonly kind: 'ok' }
-  | { readonly kind: 'error' }
-  | { readonly kind: 'cme'; readonly code: number | null; readonly text: string }
-  | { readonly kind: 'cms'; readonly code: number | null; readonly text: string }
-  /** Other V.250 final codes (NO CARRIER, BUSY, ...) and vendor ones ("COMMAND NOT SUPPORT"). */
-  | { readonly kind: 'other'; readonly text: string };
+import { parseFinal, type FinalResult } from './result-codes.ts';
 
 export type FrameEvent =
   | { readonly type: 'prompt' }
@@ -41,16 +34,6 @@ const SOMETIMES_URC = new Set(['+CREG', '+CGREG', '+CEREG', '+C5GREG', '+CPIN', 
 /** Lines whose next line is a PDU belonging to them. */
 const PDU_FOLLOWS = new Set(['+CMT', '+CDS', '+CMGR', '+CMGL']);
 
-const FINAL_WORDS: Readonly<Record<string, FinalResult>> = {
-  OK: { kind: 'ok' },
-  ERROR: { kind: 'error' },
-  'NO CARRIER': { kind: 'other', text: 'NO CARRIER' },
-  BUSY: { kind: 'other', text: 'BUSY' },
-  'NO ANSWER': { kind: 'other', text: 'NO ANSWER' },
-  'NO DIALTONE': { kind: 'other', text: 'NO DIALTONE' },
-  'COMMAND NOT SUPPORT': { kind: 'other', text: 'COMMAND NOT SUPPORT' },
-};
-
 const CR = 0x0d;
 const LF = 0x0a;
 const CTRL_Z = 0x1a;
@@ -61,17 +44,6 @@ export function linePrefix(line: string): string {
   const colon = line.indexOf(':');
   if ((line.startsWith('+') || line.startsWith('^')) && colon > 0) return line.slice(0, colon).toUpperCase();
   return line.toUpperCase();
-}
-
-/** Parses a final result code line, or null when the line is not one. */
-export function parseFinal(line: string): FinalResult | null {
-  const word = FINAL_WORDS[line.toUpperCase()];
-  if (word !== undefined) return word;
-  const match = /^\+(CME|CMS) ERROR:\s*(.*)$/i.exec(line);
-  if (match === null) return null;
-  const text = (match[2] ?? '').trim();
-  const code = /^\d+$/.test(text) ? Number(text) : null;
-  return { kind: match[1]?.toUpperCase() === 'CME' ? 'cme' : 'cms', code, text };
 }
 
 export class LineFramer {

@@ -1,15 +1,17 @@
 /**
  * 3GPP TS 27.007 clause 9.2, "Mobile termination error result code +CME ERROR: <err>" (numeric form, which
- * AT+CMEE=1 selects). Only the general and GPRS-independent codes a messaging modem gives are listed;
- * anything else is looked up as "unknown" and treated as temporary.
- * `sim`: the MODEM_ code the driver reports when this code answers a SIM step (AT+CPIN).
+ * AT+CMEE=1 selects; AT+CMEE=2 prints the name). Only the general and GPRS-independent codes a messaging modem
+ * gives are listed; anything else is looked up as "unknown" and treated as temporary.
+ * `sim`: what the code says about the SIM, when it answers a SIM step (AT+CPIN); the driver judges it.
  */
-import type { ModemErrorCode } from './errors.ts';
+
+/** A SIM problem a +CME ERROR names. */
+export type SimProblem = 'not-inserted' | 'pin-required' | 'puk-required' | 'pin-wrong' | 'failure';
 
 export interface CmeCode {
   readonly name: string;
   readonly retriable: boolean;
-  readonly sim?: ModemErrorCode;
+  readonly sim?: SimProblem;
 }
 
 export const CME_CODES: Readonly<Record<number, CmeCode>> = {
@@ -18,16 +20,16 @@ export const CME_CODES: Readonly<Record<number, CmeCode>> = {
   2: { name: 'phone-adaptor link reserved', retriable: true },
   3: { name: 'operation not allowed', retriable: false },
   4: { name: 'operation not supported', retriable: false },
-  5: { name: 'PH-SIM PIN required', retriable: false, sim: 'MODEM_SIM_PIN_REQUIRED' },
-  6: { name: 'PH-FSIM PIN required', retriable: false, sim: 'MODEM_SIM_PIN_REQUIRED' },
-  7: { name: 'PH-FSIM PUK required', retriable: false, sim: 'MODEM_SIM_PUK_REQUIRED' },
-  10: { name: 'SIM not inserted', retriable: false, sim: 'MODEM_SIM_NOT_INSERTED' },
-  11: { name: 'SIM PIN required', retriable: false, sim: 'MODEM_SIM_PIN_REQUIRED' },
-  12: { name: 'SIM PUK required', retriable: false, sim: 'MODEM_SIM_PUK_REQUIRED' },
-  13: { name: 'SIM failure', retriable: false, sim: 'MODEM_SIM_FAILURE' },
+  5: { name: 'PH-SIM PIN required', retriable: false, sim: 'pin-required' },
+  6: { name: 'PH-FSIM PIN required', retriable: false, sim: 'pin-required' },
+  7: { name: 'PH-FSIM PUK required', retriable: false, sim: 'puk-required' },
+  10: { name: 'SIM not inserted', retriable: false, sim: 'not-inserted' },
+  11: { name: 'SIM PIN required', retriable: false, sim: 'pin-required' },
+  12: { name: 'SIM PUK required', retriable: false, sim: 'puk-required' },
+  13: { name: 'SIM failure', retriable: false, sim: 'failure' },
   14: { name: 'SIM busy', retriable: true },
-  15: { name: 'SIM wrong', retriable: false, sim: 'MODEM_SIM_FAILURE' },
-  16: { name: 'incorrect password', retriable: false, sim: 'MODEM_SIM_PIN_WRONG' },
+  15: { name: 'SIM wrong', retriable: false, sim: 'failure' },
+  16: { name: 'incorrect password', retriable: false, sim: 'pin-wrong' },
   17: { name: 'SIM PIN2 required', retriable: false },
   18: { name: 'SIM PUK2 required', retriable: false },
   20: { name: 'memory full', retriable: true },
@@ -41,8 +43,9 @@ export const CME_CODES: Readonly<Record<number, CmeCode>> = {
   30: { name: 'no network service', retriable: true },
   31: { name: 'network timeout', retriable: true },
   32: { name: 'network not allowed - emergency calls only', retriable: true },
-  40: { name: 'network personalization PIN required', retriable: false, sim: 'MODEM_SIM_PIN_REQUIRED' },
-  41: { name: 'network personalization PUK required', retriable: false, sim: 'MODEM_SIM_PUK_REQUIRED' },
+  40: { name: 'network personalization PIN required', retriable: false, sim: 'pin-required' },
+  41: { name: 'network personalization PUK required', retriable: false, sim: 'puk-required' },
+  50: { name: 'incorrect parameters', retriable: false },
   100: { name: 'unknown', retriable: true },
 };
 

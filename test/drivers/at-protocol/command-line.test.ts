@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseCommandLine } from '../../../simulator/modem/command-line.ts';
+import { parseCommandLine } from '../../../drivers/at-protocol/index.ts';
 
 const summary = (body: string): unknown => {
   const parsed = parseCommandLine(body);

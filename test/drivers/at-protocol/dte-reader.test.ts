@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { DteReader, type DteEvent } from '../../../simulator/modem/dte-reader.ts';
+import { DteReader, type DteEvent } from '../../../drivers/at-protocol/index.ts';
 
 /** Feeds `text` in chunks cut at `cuts`, collecting echo and events. */
 function run(reader: DteReader, text: string): { echo: string; events: DteEvent[] } {

@@ -2,7 +2,13 @@
  * Readers for the information responses the driver uses (3GPP TS 27.007 and 27.005 syntax). Pure; each
  * returns null (or a neutral value) for a line it cannot read, and the caller decides what that means.
  */
-import type { ResponseLine } from './at-channel.ts';
+import { linePrefix } from './line-framer.ts';
+
+/** An information response line of a command, with the PDU line that follows +CMGR / +CMGL. */
+export interface ResponseLine {
+  readonly text: string;
+  readonly pdu?: string;
+}
 
 /** The parameters after "<prefix>: ", split on commas outside quotes, quotes removed. */
 export function parameters(text: string): string[] {
@@ -101,4 +107,11 @@ export function parseStoredIndication(text: string): { mem: string; index: numbe
 export function parseCmglIndex(text: string): number | null {
   const n = Number(parameters(text)[0]);
   return Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+/** +CMGS: <mr>[,<scts>] (27.005 clause 3.5.1): the TP-Message-Reference 0..255, or null. */
+export function parseCmgs(lines: readonly ResponseLine[]): number | null {
+  const line = lines.find((l) => linePrefix(l.text) === '+CMGS');
+  const mr = line === undefined ? NaN : Number(line.text.slice(line.text.indexOf(':') + 1).split(',')[0]?.trim());
+  return Number.isInteger(mr) && mr >= 0 && mr <= 255 ? mr : null;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { LineFramer, parseFinal, type FrameEvent } from '../../../drivers/modem/line-framer.ts';
+import { LineFramer, parseFinal, type FrameEvent } from '../../../drivers/at-protocol/index.ts';
 
 /** Feeds `transcript` cut at `cuts` and returns every event plus the noise count. */
 function frame(transcript: string, cuts: readonly number[], expect: readonly string[] = []): { events: FrameEvent[]; garbage: number } {

@@ -1,8 +1,10 @@
 /**
  * 3GPP TS 27.005 clause 3.2.5, "Message Service Failure Result Code +CMS ERROR: <err>".
- *   0...127   3GPP TS 24.011 clause E.2 values (RP-Cause of the network's RP-ERROR)
+ *   0...127   3GPP TS 24.011 clause E.2 values (RP-Cause of the network's RP-ERROR, mobile originating)
  *   128...255 3GPP TS 23.040 clause 9.2.3.22 values (TP-Failure-Cause)
- *   300...    errors of the ME/TA itself; 512... manufacturer specific
+ *   300...    errors of the ME/TA itself (27.005 clause 3.2.5); 512... manufacturer specific
+ * Names are the specs' own (lower-cased): the driver puts them in errors, the virtual modem prints them under
+ * AT+CMEE=2. 22 is E.3's (mobile terminating) name; modems give it for MO transfers too.
  * `retriable`: the same message may succeed later (congestion, no service, SIM busy).
  * `uncertain`: the network may have taken the message before the failure was reported.
  */
@@ -19,7 +21,7 @@ export const CMS_CODES: Readonly<Record<number, CmsCode>> = {
   10: { name: 'call barred', retriable: false },
   21: { name: 'short message transfer rejected', retriable: false },
   22: { name: 'memory capacity exceeded', retriable: true },
-  27: { name: 'destination out of order', retriable: true },
+  27: { name: 'destination out of service', retriable: true },
   28: { name: 'unidentified subscriber', retriable: false },
   29: { name: 'facility rejected', retriable: false },
   30: { name: 'unknown subscriber', retriable: false },
@@ -54,7 +56,7 @@ export const CMS_CODES: Readonly<Record<number, CmsCode>> = {
   194: { name: 'SC system failure', retriable: true },
   195: { name: 'invalid SME address', retriable: false },
   196: { name: 'destination SME barred', retriable: false },
-  197: { name: 'SM rejected, duplicate SM', retriable: false },
+  197: { name: 'SM rejected-duplicate SM', retriable: false },
   198: { name: 'TP-VPF not supported', retriable: false },
   199: { name: 'TP-VP not supported', retriable: false },
   208: { name: '(U)SIM SMS storage full', retriable: true },
