@@ -71,6 +71,13 @@ module.exports = {
       to: { path: '^(api|gateway|router|cli|drivers/(?!(codec|at-protocol|smpp-protocol)/))' },
     },
     {
+      name: 'loopback-only-in-tests',
+      comment: 'the strict loopback driver is a test double for the Driver port: production code never wires it',
+      severity: 'error',
+      from: { path: '^(api|gateway|router|drivers|simulator|cli|common)/', pathNot: '^drivers/loopback/' },
+      to: { path: '^drivers/loopback/' },
+    },
+    {
       name: 'common-is-a-leaf',
       severity: 'error',
       from: { path: '^common/' },
