@@ -34,7 +34,7 @@ beforeAll(async () => {
     ],
   });
   await gateway.start();
-  for (let i = 0; i < 200 && !gateway.isUp('smpp-aggregator'); i += 1) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 200 && !gateway.links.isUp('smpp-aggregator'); i += 1) await new Promise((r) => setTimeout(r, 20));
   app = await buildApp({ gateway });
 });
 

@@ -74,14 +74,14 @@ async function setUp(makeBackend: () => MessageBackend, setup: Setup = {}): Prom
     ...setup.gateway,
   });
   await gateway.start();
-  if (setup.carrierLater !== true) await waitFor(() => (gateway?.isUp('carrier-a') === true ? true : undefined), 'carrier-a up');
+  if (setup.carrierLater !== true) await waitFor(() => (gateway?.links.isUp('carrier-a') === true ? true : undefined), 'carrier-a up');
   return { gw: gateway, port };
 }
 
 async function allFinal(gw: Gateway, ids: readonly string[], ms = 20_000): Promise<MessageRecord[]> {
   return waitFor(
     async () => {
-      const records = await Promise.all(ids.map((id) => gw.get('demo', id)));
+      const records = await Promise.all(ids.map((id) => gw.messages.get('demo', id)));
       return records.every((r) => isFinalMessageStatus(r.status)) ? records : undefined;
     },
     `${ids.length} messages final`,
@@ -102,7 +102,7 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
       gateway: { reclaimIdleMs: 300, leaseMs: 1_000 },
     });
     const accepted = [];
-    for (let i = 0; i < 60; i += 1) accepted.push(await gw.submit('demo', { to: number(i), text: i % 3 === 0 ? `part ${i} `.repeat(25) : `one ${i}` }));
+    for (let i = 0; i < 60; i += 1) accepted.push(await gw.messages.submit('demo', { to: number(i), text: i % 3 === 0 ? `part ${i} `.repeat(25) : `one ${i}` }));
     const parts = accepted.reduce((sum, a) => sum + a.parts, 0);
     expect(parts).toBeGreaterThan(60);
     const records = await allFinal(gw, accepted.map((a) => a.id), 40_000);
@@ -117,17 +117,17 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
 
   test('an outage: messages are accepted and held while the carrier is away, then delivered in order', async () => {
     const { gw, port } = await setUp(makeBackend, { carrierLater: true });
-    expect(gw.isUp('carrier-a')).toBe(false);
+    expect(gw.links.isUp('carrier-a')).toBe(false);
     const accepted = [];
-    for (let i = 0; i < 30; i += 1) accepted.push(await gw.submit('demo', { to: number(100 + i), text: `held ${String(i).padStart(2, '0')}` }));
+    for (let i = 0; i < 30; i += 1) accepted.push(await gw.messages.submit('demo', { to: number(100 + i), text: `held ${String(i).padStart(2, '0')}` }));
     expect(accepted.every((a) => a.status === 'queued' && a.connector === 'carrier-a')).toBe(true);
-    const scheduled = await gw.submit('demo', { to: number(200), text: 'later', scheduleAt: Date.now() + 3_600_000 });
+    const scheduled = await gw.messages.submit('demo', { to: number(200), text: 'later', scheduleAt: Date.now() + 3_600_000 });
     expect(scheduled.status).toBe('scheduled');
     // Nothing fails while the carrier is away.
     await new Promise((resolve) => setTimeout(resolve, 700));
-    const waiting = await Promise.all(accepted.map((a) => gw.get('demo', a.id)));
+    const waiting = await Promise.all(accepted.map((a) => gw.messages.get('demo', a.id)));
     expect(new Set(waiting.map((r) => r.status))).toEqual(new Set(['queued']));
-    expect((await gw.ready()).connectors).toEqual({ 'carrier-a': false });
+    expect((await gw.links.ready()).connectors).toEqual({ 'carrier-a': false });
     simulator = await startSmscSimulator({ name: 'carrier-a', port, accounts: [{ systemId: 'gw', password: 'pw', maxBinds: 2 }] });
     const records = await allFinal(gw, accepted.map((a) => a.id));
     expect(records.map((r) => r.status)).toEqual(accepted.map(() => 'delivered'));
@@ -163,7 +163,7 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
   test('a message held through an outage longer than its validity expires unsent', async () => {
     let offset = 0;
     const { gw } = await setUp(makeBackend, { carrierLater: true, gateway: { now: () => Date.now() + offset } });
-    const accepted = await gw.submit('demo', { to: number(300), text: 'too late', validitySeconds: 60 });
+    const accepted = await gw.messages.submit('demo', { to: number(300), text: 'too late', validitySeconds: 60 });
     offset = 61_000;
     const [record] = await allFinal(gw, [accepted.id]);
     expect(record?.status).toBe('expired');
@@ -172,7 +172,7 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
 
   test('a submit_sm_resp with ESME_ROK and an empty message_id is an unknown outcome, and final', async () => {
     const { gw } = await setUp(makeBackend, { behaviour: { messageIds: { empty: true } } });
-    const accepted = await gw.submit('demo', { to: number(400), text: 'no id' });
+    const accepted = await gw.messages.submit('demo', { to: number(400), text: 'no id' });
     const [record] = await allFinal(gw, [accepted.id]);
     expect(record?.status).toBe('unknown');
     expect(record?.parts[0]).toMatchObject({ status: 'unknown', error: { code: 'SMPP_EMPTY_MESSAGE_ID' } });
@@ -181,7 +181,7 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
 
   test('a submit never answered is an unknown outcome: never resent, and final', async () => {
     const { gw } = await setUp(makeBackend, { behaviour: { latency: { kind: 'fixed', ms: 600_000 } }, driver: { submitTimeoutMs: 300 } });
-    const accepted = await gw.submit('demo', { to: number(500), text: 'silence' });
+    const accepted = await gw.messages.submit('demo', { to: number(500), text: 'silence' });
     const [record] = await allFinal(gw, [accepted.id]);
     expect(record?.status).toBe('unknown');
     expect(record?.parts[0]?.status).toBe('unknown');
@@ -190,7 +190,7 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
 
   test('a final receipt with stat UNKNOWN makes the part and the message unknown', async () => {
     const { gw } = await setUp(makeBackend, { behaviour: { receipts: { delayMs: 0, outcomes: [{ stat: 'UNKNOWN', weight: 1 }] } } });
-    const accepted = await gw.submit('demo', { to: number(600), text: 'who knows' });
+    const accepted = await gw.messages.submit('demo', { to: number(600), text: 'who knows' });
     const [record] = await allFinal(gw, [accepted.id]);
     expect(record?.status).toBe('unknown');
     expect(record?.parts[0]).toMatchObject({ status: 'unknown', raw: { stat: 'UNKNOWN' } });
@@ -203,13 +203,13 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
       driver: { querySm: true },
       gateway: { now: () => Date.now() + offset, receiptTimeoutMs: 60_000 },
     });
-    const accepted = await gw.submit('demo', { to: number(700), text: 'accepted only' });
-    await waitFor(async () => ((await gw.get('demo', accepted.id)).parts[0]?.raw?.stat === 'ACCEPTD' ? true : undefined), 'ACCEPTD receipt');
-    expect((await gw.get('demo', accepted.id)).status).toBe('submitted');
-    expect(await gw.resolveTimedOut()).toBe(0);
+    const accepted = await gw.messages.submit('demo', { to: number(700), text: 'accepted only' });
+    await waitFor(async () => ((await gw.messages.get('demo', accepted.id)).parts[0]?.raw?.stat === 'ACCEPTD' ? true : undefined), 'ACCEPTD receipt');
+    expect((await gw.messages.get('demo', accepted.id)).status).toBe('submitted');
+    expect(await gw.housekeeping.resolveTimedOut()).toBe(0);
     offset = 61_000;
-    expect(await gw.resolveTimedOut()).toBe(1);
-    const record = await gw.get('demo', accepted.id);
+    expect(await gw.housekeeping.resolveTimedOut()).toBe(1);
+    const record = await gw.messages.get('demo', accepted.id);
     // The simulator's own state for an ACCEPTD message is ACCEPTED: not final for the handset, so unknown.
     expect(record.status).toBe('unknown');
     expect(record.parts[0]).toMatchObject({ status: 'unknown', error: { code: 'GW_RECEIPT_TIMEOUT' } });
@@ -224,16 +224,16 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
       driver,
       gateway: { now: () => Date.now() + offset, receiptTimeoutMs: 60_000 },
     });
-    const { id } = await gw.submit('demo', { to, text: 'silent carrier' });
-    await waitFor(async () => ((await gw.get('demo', id)).status === 'submitted' ? true : undefined), 'submitted');
+    const { id } = await gw.messages.submit('demo', { to, text: 'silent carrier' });
+    await waitFor(async () => ((await gw.messages.get('demo', id)).status === 'submitted' ? true : undefined), 'submitted');
     return { gw, id, advance: (ms) => (offset = ms) };
   }
 
   test('no receipt at all: the receipt timeout settles the part by query_sm where the connector offers it', async () => {
     const { gw, id, advance } = await silentCarrier({ querySm: true }, number(800));
     advance(61_000);
-    await gw.resolveTimedOut();
-    const record = await gw.get('demo', id);
+    await gw.housekeeping.resolveTimedOut();
+    const record = await gw.messages.get('demo', id);
     expect(record.status).toBe('delivered');
     expect(record.timeline.some((t) => t.event === 'part:delivered' && t.detail === 'query_sm after the receipt timeout')).toBe(true);
   });
@@ -241,10 +241,10 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
   test('no receipt and no query_sm: the part becomes unknown at the receipt timeout', async () => {
     const { gw, id, advance } = await silentCarrier({}, number(900));
     advance(59_000);
-    expect(await gw.resolveTimedOut()).toBe(0);
+    expect(await gw.housekeeping.resolveTimedOut()).toBe(0);
     advance(61_000);
-    expect(await gw.resolveTimedOut()).toBe(1);
-    const record = await gw.get('demo', id);
+    expect(await gw.housekeeping.resolveTimedOut()).toBe(1);
+    const record = await gw.messages.get('demo', id);
     expect(record.status).toBe('unknown');
     expect(record.parts[0]).toMatchObject({ status: 'unknown', error: { code: 'GW_RECEIPT_TIMEOUT' } });
   });
@@ -252,7 +252,7 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
   test('dropped connections: every message ends in a final status, and none is sent twice', async () => {
     const { gw } = await setUp(makeBackend, { behaviour: { dropEveryPdus: 7 }, driver: { submitTimeoutMs: 1_000 } });
     const accepted = [];
-    for (let i = 0; i < 40; i += 1) accepted.push(await gw.submit('demo', { to: number(1_000 + i), text: `drop ${i}` }));
+    for (let i = 0; i < 40; i += 1) accepted.push(await gw.messages.submit('demo', { to: number(1_000 + i), text: `drop ${i}` }));
     const records = await allFinal(gw, accepted.map((a) => a.id), 30_000);
     const statuses = new Set(records.map((r) => r.status));
     for (const status of statuses) expect(['delivered', 'unknown']).toContain(status);

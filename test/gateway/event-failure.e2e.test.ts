@@ -4,17 +4,22 @@
  */
 import { afterEach, expect, test } from 'vitest';
 import { createSmppConnector } from '../../drivers/smpp/index.ts';
-import { createMemoryBackend, Gateway, gatewayError, hashApiKey, loadRoutingFile, type EventLog } from '../../gateway/index.ts';
+import { createMemoryBackend, Gateway, gatewayError, hashApiKey, loadRoutingFile, type EventTransport } from '../../gateway/index.ts';
 import { RouterHandle } from '../../router/index.ts';
 import { startSmscSimulator, type SmscSimulatorHandle } from '../../simulator/index.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 // Kafka and the Redis outbox both unreachable: every publish fails.
-const unreachable: EventLog = {
+const unavailable = () => Promise.reject(gatewayError('GW_EVENTS_UNAVAILABLE', 'test: nothing takes events'));
+const unreachable: EventTransport = {
   shared: true,
   accepting: true,
   interested: () => true,
-  publish: () => Promise.reject(gatewayError('GW_EVENTS_UNAVAILABLE', 'test: nothing takes events')),
+  publish: unavailable,
+  appendReceipt: unavailable,
+  park: unavailable,
+  consume: () => Promise.resolve(),
+  stopConsuming: () => Promise.resolve(),
   subscribe: () => () => undefined,
   close: () => Promise.resolve(),
 };
@@ -38,8 +43,8 @@ test('accepted messages still go out when no event can be published, and the los
   });
   await gateway.start();
   const gw = gateway;
-  await waitFor(() => (gw.isUp('smpp-aggregator') ? true : undefined), 'bind up');
-  const accepted = await gw.submit('demo', { to: '090-1234-5678', text: 'hello' });
+  await waitFor(() => (gw.links.isUp('smpp-aggregator') ? true : undefined), 'bind up');
+  const accepted = await gw.messages.submit('demo', { to: '090-1234-5678', text: 'hello' });
   expect(accepted.status).toBe('queued');
   await waitFor(() => (simulator?.messages({}).length === 1 ? true : undefined), 'the message at the SMSC');
   const failed = await waitFor(async () => {

@@ -40,28 +40,28 @@ async function setUp(a: { password?: string; behaviour?: unknown }, retry = { ma
     retry,
   });
   await gateway.start();
-  await waitFor(() => Promise.resolve(gateway?.isUp('carrier-b') === true ? true : undefined), 'carrier-b up');
+  await waitFor(() => Promise.resolve(gateway?.links.isUp('carrier-b') === true ? true : undefined), 'carrier-b up');
   return gateway;
 }
 
 describe('failover', () => {
   test('a carrier that refuses binds is skipped: traffic goes to the next connector', async () => {
     const gw = await setUp({ password: 'wrong' });
-    expect(gw.isUp('carrier-a')).toBe(false);
-    const accepted = await Promise.all(Array.from({ length: 20 }, (_, i) => gw.submit('demo', { to: `0901234${String(5000 + i)}`, text: `failover ${i}` })));
+    expect(gw.links.isUp('carrier-a')).toBe(false);
+    const accepted = await Promise.all(Array.from({ length: 20 }, (_, i) => gw.messages.submit('demo', { to: `0901234${String(5000 + i)}`, text: `failover ${i}` })));
     expect(new Set(accepted.map((a) => a.connector))).toEqual(new Set(['carrier-b']));
-    await waitFor(async () => ((await Promise.all(accepted.map((a) => gw.get('demo', a.id)))).every((r) => r.status === 'delivered') ? true : undefined), 'delivered');
+    await waitFor(async () => ((await Promise.all(accepted.map((a) => gw.messages.get('demo', a.id)))).every((r) => r.status === 'delivered') ? true : undefined), 'delivered');
     expect(simulators[1]?.messages({})).toHaveLength(20);
     expect(simulators[0]?.counts().acceptedParts).toBe(0);
   });
 
   test('a retriable refusal moves the message to the next connector, which delivers it', async () => {
     const gw = await setUp({ behaviour: { submitErrors: [{ prefix: '+81', status: 'ESME_RSYSERR' }] } });
-    await waitFor(() => Promise.resolve(gw.isUp('carrier-a') ? true : undefined), 'carrier-a up');
-    const accepted = await gw.submit('demo', { to: '09012345678', text: 'try the other carrier' });
+    await waitFor(() => Promise.resolve(gw.links.isUp('carrier-a') ? true : undefined), 'carrier-a up');
+    const accepted = await gw.messages.submit('demo', { to: '09012345678', text: 'try the other carrier' });
     expect(accepted.connector).toBe('carrier-a');
     const record = await waitFor(async () => {
-      const r = await gw.get('demo', accepted.id);
+      const r = await gw.messages.get('demo', accepted.id);
       return r.status === 'delivered' ? r : undefined;
     }, 'delivered');
     expect(record.parts[0]?.connectorId).toBe('carrier-b');
@@ -74,10 +74,10 @@ describe('failover', () => {
     const refuse = { submitErrors: [{ prefix: '+81', status: 'ESME_RSYSERR' }] };
     const gw = await setUp({ behaviour: refuse }, { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 });
     simulators[1]?.patchBehaviour(refuse);
-    await waitFor(() => Promise.resolve(gw.isUp('carrier-a') ? true : undefined), 'carrier-a up');
-    const accepted = await gw.submit('demo', { to: '09012345678', text: 'nobody takes this' });
+    await waitFor(() => Promise.resolve(gw.links.isUp('carrier-a') ? true : undefined), 'carrier-a up');
+    const accepted = await gw.messages.submit('demo', { to: '09012345678', text: 'nobody takes this' });
     const record = await waitFor(async () => {
-      const r = await gw.get('demo', accepted.id);
+      const r = await gw.messages.get('demo', accepted.id);
       return r.status === 'failed' ? r : undefined;
     }, 'failed');
     expect(record.parts[0]).toMatchObject({ status: 'failed', raw: { commandStatus: 0x08 } });

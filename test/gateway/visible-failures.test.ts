@@ -118,7 +118,7 @@ test('a failed submit leaves one warn line with its code, the number masked and 
   const gw = await startGateway(driver, capture);
   driver.up('bind-1');
   driver.expectSend((seq) => ({ seq, status: 'failed', error: smppError('SMPP_SUBMIT_REJECTED', 'ESME_RINVDSTADR for +819012345678') }));
-  const accepted = await gw.submit('demo', { to: '090-1234-5678', text: 'hello' });
+  const accepted = await gw.messages.submit('demo', { to: '090-1234-5678', text: 'hello' });
   const [line] = await waitFor(() => (capture.withMsg('submit failed').length > 0 ? capture.withMsg('submit failed') : undefined), 'the submit failure logged');
   expect(line).toMatchObject({ level: WARN, connector: CONNECTOR, messageId: accepted.id, seq: 1, outcome: 'failed', code: 'SMPP_SUBMIT_REJECTED', retriable: false });
   expect(line?.error).toContain('+819012*****');
@@ -137,8 +137,8 @@ test('a receipt that overtakes its submit is counted once, as matched, with its 
     (seq) => ({ seq, status: 'submitted', carrierMessageId: 'c-1', via: 'bind-1' }),
     () => driver.sink!.receipt({ connectorId: CONNECTOR, carrierMessageId: 'c-1', state: 'delivered', final: true, raw: { stat: 'DELIVRD', err: '000' }, receivedAt: new Date() }),
   );
-  const accepted = await gw.submit('demo', { to: '090-1234-5678', text: 'hello' });
-  await waitFor(async () => ((await gw.get('demo', accepted.id)).status === 'delivered' ? true : undefined), 'the held receipt to match');
+  const accepted = await gw.messages.submit('demo', { to: '090-1234-5678', text: 'hello' });
+  await waitFor(async () => ((await gw.messages.get('demo', accepted.id)).status === 'delivered' ? true : undefined), 'the held receipt to match');
   const counted = (await gw.metrics.receipts.get()).values.map((value) => [value.labels, value.value]);
   expect(counted).toEqual([[{ connector: CONNECTOR, state: 'delivered', matched: 'true' }, 1]]);
 });

@@ -34,7 +34,7 @@ function statusSequences(records: readonly ReadRecord[], ids: ReadonlySet<string
 async function deliveredSequences(harness: KafkaHarness, ids: readonly string[], ms: number): Promise<{ sequences: Map<string, string[]>; duplicates: number }> {
   await waitFor(
     async () => {
-      const records = await Promise.all(ids.map((id) => harness.gateway.get('demo', id)));
+      const records = await Promise.all(ids.map((id) => harness.gateway.messages.get('demo', id)));
       return records.every((r) => r.status === 'delivered') ? true : undefined;
     },
     'every message delivered',
@@ -73,7 +73,7 @@ describe('Kafka unreachable', () => {
     const load = (async () => {
       while (sending) {
         const batch = Array.from({ length: 5 }, () => ({ to: `+8190${String(30_000_000 + (n += 1))}`, text: `Order ${n} confirmed` }));
-        for (const result of await gateway.submitBatch('demo', batch)) {
+        for (const result of await gateway.messages.submitBatch('demo', batch)) {
           if (result.ok) ids.push(result.message.id);
           else refused += 1;
         }
@@ -107,7 +107,7 @@ describe('Kafka unreachable', () => {
     const gateway = await harness.start();
     const app = await buildApp({ gateway });
     try {
-      const before = await gateway.submit('demo', { to: '090-1111-2222', text: 'before the outage' });
+      const before = await gateway.messages.submit('demo', { to: '090-1111-2222', text: 'before the outage' });
       await broker.stop();
       const accepted = [before.id];
       let answer: { statusCode: number; headers: Record<string, unknown>; body: string } | undefined;
@@ -128,8 +128,8 @@ describe('Kafka unreachable', () => {
       expect(accepted.length).toBeGreaterThan(1);
 
       await broker.restart();
-      await waitFor(() => (harness?.pipeline.publisher.accepting === true && harness.pipeline.publisher.direct ? true : undefined), 'the outbox drained', 60_000);
-      const after = await gateway.submit('demo', { to: '090-1111-3333', text: 'after the outage' });
+      await waitFor(() => (harness?.transport.publisher.accepting === true && harness.transport.publisher.direct ? true : undefined), 'the outbox drained', 60_000);
+      const after = await gateway.messages.submit('demo', { to: '090-1111-3333', text: 'after the outage' });
       accepted.push(after.id);
       const { sequences } = await deliveredSequences(harness, accepted, 60_000);
       for (const id of accepted) expect(sequences.get(id)).toEqual(EXPECTED);

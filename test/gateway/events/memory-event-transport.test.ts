@@ -1,15 +1,15 @@
 /**
- * The in-process event log: subscribers get what their filter asks for, after the publisher's turn; a throwing
+ * The in-process event transport: subscribers get what their filter asks for, after the publisher's turn; a throwing
  * subscriber disturbs nobody; `interested` tells the gateway whether building an event is worth it.
  */
 import { expect, test } from 'vitest';
-import { MemoryEventLog, type GatewayEvent } from '../../../gateway/index.ts';
+import { MemoryEventTransport, type GatewayEvent } from '../../../gateway/index.ts';
 
 const status = (value: string): GatewayEvent =>
   ({ type: 'message.status', version: 1, id: `m:${value}`, messageId: 'm', accountId: 'a', status: value, at: '2026-11-21T00:00:00.000Z', to: '+819012345678', parts: [], segments: 1 }) as GatewayEvent;
 
-test('filters decide what each subscriber gets and what the log is interested in', async () => {
-  const log = new MemoryEventLog();
+test('filters decide what each subscriber gets and what the transport is interested in', async () => {
+  const log = new MemoryEventTransport();
   expect(log.interested('message.status', 'delivered')).toBe(false);
   const finals: string[] = [];
   const everything: string[] = [];
