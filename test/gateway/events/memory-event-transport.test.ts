@@ -34,3 +34,27 @@ test('filters decide what each subscriber gets and what the transport is interes
   expect(everything).toEqual(['m:submitted']);
   expect(finals).toEqual(['m:delivered']);
 });
+
+test('consume: each handler gets the events of its types that it wants, receipts go to the receipt handler, until stopConsuming', async () => {
+  const transport = new MemoryEventTransport();
+  const seen: string[] = [];
+  const receipts: string[] = [];
+  await transport.consume({
+    receipts: { handle: (batch) => Promise.resolve(void receipts.push(...batch.map((r) => r.carrierMessageId))) },
+    events: [{ name: 'finals', types: ['message.status'], wants: (_type, value) => value === 'delivered', handle: (batch) => Promise.resolve(void seen.push(...batch.map((e) => e.id))) }],
+  });
+  expect(transport.interested('message.status', 'delivered')).toBe(true);
+  expect(transport.interested('message.status', 'queued')).toBe(false);
+  expect(transport.interested('message.inbound')).toBe(false);
+  await transport.publish(status('queued'));
+  await transport.publish(status('delivered'));
+  await transport.appendReceipt({ connectorId: 'c', carrierMessageId: 'r1', state: 'delivered', final: true, raw: {}, receivedAt: new Date() });
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(seen).toEqual(['m:delivered']);
+  expect(receipts).toEqual(['r1']);
+  await transport.stopConsuming();
+  expect(transport.interested('message.status', 'delivered')).toBe(false);
+  await expect(transport.appendReceipt({ connectorId: 'c', carrierMessageId: 'r2', state: 'delivered', final: true, raw: {}, receivedAt: new Date() })).rejects.toMatchObject({
+    code: 'GW_EVENTS_UNAVAILABLE',
+  });
+});
