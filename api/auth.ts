@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AccountConfig, Gateway } from '../gateway/index.ts';
+import type { AccountConfig, AccountRegistry } from '../gateway/index.ts';
 import { apiError } from './errors.ts';
 import { bucketCapacity, type TokenBuckets } from './token-bucket.ts';
 
@@ -24,14 +24,14 @@ export function bearerToken(request: FastifyRequest): string | undefined {
  * Bearer API keys (compared as hashes), per-account IP allow-lists and request rate limits on every /v1 route,
  * all in onRequest: a refused request's body is never read.
  */
-export function registerAuth(app: FastifyInstance, gateway: Gateway, buckets: TokenBuckets): void {
+export function registerAuth(app: FastifyInstance, accounts: AccountRegistry, buckets: TokenBuckets): void {
   app.decorateRequest('account', null);
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/v1/')) return;
     const token = bearerToken(request);
-    const account = token === undefined ? undefined : gateway.accounts.authenticate(token);
+    const account = token === undefined ? undefined : accounts.authenticate(token);
     if (account === undefined) throw apiError('API_UNAUTHORIZED');
-    if (!gateway.accounts.allowsAddress(account, request.ip)) throw apiError('API_IP_NOT_ALLOWED', `${request.ip} may not use account ${account.id}`);
+    if (!accounts.allowsAddress(account, request.ip)) throw apiError('API_IP_NOT_ALLOWED', `${request.ip} may not use account ${account.id}`);
     request.account = account;
     const rate = account.limits?.requestsPerSecond;
     if (rate !== undefined) {

@@ -8,7 +8,7 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { describeSchemaError, isCodedError, maskDigits } from '../common/index.ts';
-import { errorBody, type Gateway } from '../gateway/index.ts';
+import type { GatewayServices } from '../gateway/index.ts';
 import { registerAuth } from './auth.ts';
 import {
   apiError,
@@ -30,7 +30,8 @@ import { SHARED_SCHEMAS, batchBodySchema } from './schemas.ts';
 import { TokenBuckets } from './token-bucket.ts';
 
 export interface BuildAppOptions {
-  readonly gateway: Gateway;
+  /** The gateway's services (a running `Gateway` is one). */
+  readonly gateway: GatewayServices;
   readonly logger?: FastifyServerOptions['logger'];
   readonly now?: () => number;
   /** The `server` settings this app uses: timeouts for slow clients, and the /metrics token. */
@@ -70,7 +71,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   // Node answers an Expect header other than 100-continue itself, with a bare 417: answer it with a code too.
   app.server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) => {
-    const body = JSON.stringify(clientErrorBody(errorBody(apiError('API_EXPECTATION_FAILED'))));
+    const body = JSON.stringify(clientErrorBody(apiError('API_EXPECTATION_FAILED')));
     response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
     response.end(body);
   });
@@ -119,7 +120,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         const hinted = (error.details as { retryAfter?: unknown } | undefined)?.retryAfter;
         void reply.header('retry-after', String(typeof hinted === 'number' && hinted > 0 ? Math.ceil(hinted) : 5));
       }
-      return reply.code(status).send(clientErrorBody(errorBody(error)));
+      return reply.code(status).send(clientErrorBody(error));
     }
     const fastifyCode = FASTIFY_ERROR_CODES[error.code];
     if (fastifyCode === 'API_BODY_TOO_LARGE') {
@@ -151,10 +152,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     void reply.header('connection', 'close');
     throw apiError('API_SHUTTING_DOWN');
   });
-  registerAuth(app, options.gateway, buckets);
-  messageRoutes(app, options.gateway, buckets);
-  batchRoutes(app, options.gateway, buckets);
-  inboundRoutes(app, options.gateway);
+  const { accounts, messages } = options.gateway;
+  registerAuth(app, accounts, buckets);
+  messageRoutes(app, messages, buckets);
+  batchRoutes(app, messages, buckets);
+  inboundRoutes(app, messages);
   operationsRoutes(app, options.gateway, options.server?.metricsToken);
   app.get('/openapi.json', { schema: { hide: true } }, () => Promise.resolve(app.swagger()));
   await app.ready();
@@ -162,7 +164,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 }
 
 function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply {
-  return reply.code(httpStatusFor(error.code)).send(clientErrorBody(errorBody(error)));
+  return reply.code(httpStatusFor(error.code)).send(clientErrorBody(error));
 }
 
 /**
@@ -174,7 +176,7 @@ function answerParserError(error: Error & { code?: string }, socket: Socket): vo
   if (socket.writable) {
     const code = parserErrorCode(error.code);
     const status = httpStatusFor(code);
-    const body = JSON.stringify(clientErrorBody(errorBody(apiError(code, error.code))));
+    const body = JSON.stringify(clientErrorBody(apiError(code, error.code)));
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

@@ -2,7 +2,7 @@
  * API errors and the one table that maps every error code the API can return to its HTTP status.
  * Bodies are always `{ code, message, field?, details? }`.
  */
-import { CodedError, errorFactory, type ErrorTable } from '../common/index.ts';
+import { CodedError, errorFactory, isCodedError, type ErrorTable } from '../common/index.ts';
 import { errorSchema } from './schemas.ts';
 
 export const API_ERRORS = {
@@ -158,18 +158,26 @@ const CLIENT_DETAIL_KEYS: readonly string[] = Object.keys(errorSchema.properties
 /**
  * The body a client gets for a coded error. Only the details the Error schema declares go out, and only as
  * scalars: a layer may put anything in its details (a store's error text, a config file, the number or text at
- * fault) for logs and callers inside the process, and none of that reaches a client unless declared here.
+ * fault) for logs and callers inside the process, and none of that reaches a client unless declared here. The
+ * field at fault is the error's `field`, else its details' `field`.
  */
-export function clientErrorBody(body: { code: string; message: string; field?: string; details?: Readonly<Record<string, unknown>> }): ClientErrorBody {
+export function clientErrorBody(error: { readonly code: string; readonly message: string; readonly field?: string; readonly details?: Readonly<Record<string, unknown>> }): ClientErrorBody {
   const details: Record<string, string | number | boolean> = {};
   for (const key of CLIENT_DETAIL_KEYS) {
-    const value = body.details?.[key];
+    const value = error.details?.[key];
     if (typeof value === 'number' || typeof value === 'boolean' || (typeof value === 'string' && value.length <= 64)) details[key] = value;
   }
+  const detailField = error.details?.field;
+  const field = error.field ?? (typeof detailField === 'string' ? detailField : undefined);
   return {
-    code: body.code,
-    message: body.message,
-    ...(body.field === undefined ? {} : { field: body.field }),
+    code: error.code,
+    message: error.message,
+    ...(field === undefined ? {} : { field }),
     ...(Object.keys(details).length === 0 ? {} : { details }),
   };
+}
+
+/** What anything thrown becomes for a client: a coded error its own body, anything else (a bug) API_INTERNAL. */
+export function errorForClient(error: unknown): ClientErrorBody {
+  return isCodedError(error) ? clientErrorBody(error) : { code: 'API_INTERNAL', message: API_ERRORS.API_INTERNAL.message };
 }

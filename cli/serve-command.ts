@@ -51,7 +51,7 @@ export function registerServeCommand(program: Command): void {
       const mode =
         process.env.REDIS_URL === undefined
           ? 'memory store (nothing survives a restart)'
-          : running.pipeline === undefined
+          : running.kafka === undefined
             ? 'Redis store'
             : 'Redis store and Kafka events';
       process.stdout.write(`smsgw listening on ${running.url} with ${mode}\n`);

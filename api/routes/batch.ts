@@ -1,8 +1,8 @@
 /** POST /v1/messages/batch: up to 10,000 messages; each item is validated and accepted on its own. */
 import type { FastifyInstance } from 'fastify';
-import type { Gateway } from '../../gateway/index.ts';
+import type { MessagesService } from '../../gateway/index.ts';
 import { accountOf, takeMessageBudget } from '../auth.ts';
-import { apiError, clientErrorBody } from '../errors.ts';
+import { apiError, errorForClient } from '../errors.ts';
 import { validateSubmitBody as validateItem } from '../request-validation.ts';
 import { fieldOf } from '../validation-field.ts';
 import type { TokenBuckets } from '../token-bucket.ts';
@@ -10,7 +10,7 @@ import { toSubmitRequest, type SubmitBody } from './submit-request.ts';
 
 export const MAX_BATCH = 10_000;
 
-export function batchRoutes(app: FastifyInstance, gateway: Gateway, buckets: TokenBuckets): void {
+export function batchRoutes(app: FastifyInstance, messages: MessagesService, buckets: TokenBuckets): void {
   app.post<{ Body: { messages: unknown[] }; Headers: { 'idempotency-key'?: string } }>(
     '/v1/messages/batch',
     {
@@ -44,10 +44,10 @@ export function batchRoutes(app: FastifyInstance, gateway: Gateway, buckets: Tok
       });
       const key = request.headers['idempotency-key'];
       const idempotency = key === undefined ? undefined : { key, batch: request.body, positions: valid.map((v) => v.index) };
-      const outcomes = await gateway.submitBatch(account.id, valid.map((v) => toSubmitRequest(v.body)), idempotency);
+      const outcomes = await messages.submitBatch(account.id, valid.map((v) => toSubmitRequest(v.body)), idempotency);
       outcomes.forEach((outcome, i) => {
         const index = (valid[i] as { index: number }).index;
-        results[index] = outcome.ok ? { index, ok: true, message: outcome.message } : { index, ok: false, error: clientErrorBody(outcome.error) };
+        results[index] = outcome.ok ? { index, ok: true, message: outcome.message } : { index, ok: false, error: errorForClient(outcome.error) };
       });
       const accepted = results.filter((r) => r.ok === true).length;
       return { accepted, refused: items.length - accepted, results };

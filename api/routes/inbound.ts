@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { Gateway } from '../../gateway/index.ts';
+import type { MessagesService } from '../../gateway/index.ts';
 import { accountOf } from '../auth.ts';
 
 /** GET /v1/inbound: messages received for the account's numbers, newest first. */
-export function inboundRoutes(app: FastifyInstance, gateway: Gateway): void {
+export function inboundRoutes(app: FastifyInstance, messages: MessagesService): void {
   app.get<{ Querystring: { limit: number; since?: string } }>(
     '/v1/inbound',
     {
@@ -20,7 +20,7 @@ export function inboundRoutes(app: FastifyInstance, gateway: Gateway): void {
     },
     (request) => {
       const since = request.query.since === undefined ? undefined : Date.parse(request.query.since);
-      return gateway.inboundFor(accountOf(request).id, request.query.limit, since).then((items) => ({ items }));
+      return messages.inbound(accountOf(request).id, request.query.limit, since).then((items) => ({ items }));
     },
   );
 }

@@ -1,6 +1,6 @@
 /** /v1/messages: submit, read with its timeline, list with filters and a cursor, cancel. */
 import type { FastifyInstance } from 'fastify';
-import type { Gateway, MessageStatus } from '../../gateway/index.ts';
+import type { MessagesService, MessageStatus } from '../../gateway/index.ts';
 import { accountOf, takeMessageBudget } from '../auth.ts';
 import { messageView } from '../message-view.ts';
 import { listQuerySchema } from '../schemas.ts';
@@ -19,7 +19,7 @@ interface ListQuery {
   readonly cursor?: string;
 }
 
-export function messageRoutes(app: FastifyInstance, gateway: Gateway, buckets: TokenBuckets): void {
+export function messageRoutes(app: FastifyInstance, messages: MessagesService, buckets: TokenBuckets): void {
   app.post<{ Body: SubmitBody; Headers: { 'idempotency-key'?: string } }>(
     '/v1/messages',
     {
@@ -37,7 +37,7 @@ export function messageRoutes(app: FastifyInstance, gateway: Gateway, buckets: T
     async (request, reply) => {
       const account = accountOf(request);
       takeMessageBudget(buckets, account, 1, (s) => void reply.header('retry-after', String(s)));
-      const accepted = await gateway.submit(account.id, toSubmitRequest(request.body), request.headers['idempotency-key']);
+      const accepted = await messages.submit(account.id, toSubmitRequest(request.body), request.headers['idempotency-key']);
       request.log.info({ messageId: accepted.id, to: maskNumber(accepted.to), parts: accepted.parts }, 'accepted');
       return reply.code(202).send(accepted);
     },
@@ -46,7 +46,7 @@ export function messageRoutes(app: FastifyInstance, gateway: Gateway, buckets: T
   app.get<{ Params: { id: string } }>(
     '/v1/messages/:id',
     { schema: { tags: ['messages'], summary: 'A message with its parts and timeline', response: { 200: { $ref: 'Message#' }, ...errorResponses } } },
-    async (request) => messageView(await gateway.get(accountOf(request).id, request.params.id)),
+    async (request) => messageView(await messages.get(accountOf(request).id, request.params.id)),
   );
 
   app.get<{ Querystring: ListQuery }>(
@@ -54,7 +54,7 @@ export function messageRoutes(app: FastifyInstance, gateway: Gateway, buckets: T
     { schema: { tags: ['messages'], summary: 'Messages, newest first, paged with a cursor', querystring: listQuerySchema, response: { 200: { $ref: 'MessageList#' }, ...errorResponses } } },
     async (request) => {
       const q = request.query;
-      const page = await gateway.list({
+      const page = await messages.list({
         accountId: accountOf(request).id,
         limit: q.limit,
         ...(q.clientRef === undefined ? {} : { clientRef: q.clientRef }),
@@ -72,7 +72,7 @@ export function messageRoutes(app: FastifyInstance, gateway: Gateway, buckets: T
   app.delete<{ Params: { id: string } }>(
     '/v1/messages/:id',
     { schema: { tags: ['messages'], summary: 'Cancel a scheduled or still queued message', response: { 200: { $ref: 'Message#' }, ...errorResponses, 409: { $ref: 'Error#' } } } },
-    async (request) => messageView(await gateway.cancel(accountOf(request).id, request.params.id)),
+    async (request) => messageView(await messages.cancel(accountOf(request).id, request.params.id)),
   );
 }
 

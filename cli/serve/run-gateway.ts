@@ -1,7 +1,9 @@
 /**
- * Runs the gateway from a configuration document: the backend (Redis with REDIS_URL, memory without), the
- * router with its carrier sources (number portability: Redis on the same Redis and prefix as `smsgw mnp`, or
- * the memory mode's `mnp.file`; the HLR hook when `mnp.hlr` is on), the drivers, the core and the HTTP API.
+ * Runs the gateway from a configuration document: the backend (Redis with REDIS_URL, memory without), the event
+ * transport (Kafka with KAFKA_BROKERS, its outbox on the backend's Redis client; in memory without), the router
+ * with its carrier sources (number portability: Redis on the same Redis and prefix as `smsgw mnp`, or the memory
+ * mode's `mnp.file`; the HLR hook when `mnp.hlr` is on), the drivers, the core (`Gateway`, which builds the
+ * services once) and the HTTP API.
  * SIGHUP reloads the routing sections of the file and the portability file; SIGINT and SIGTERM stop gracefully.
  */
 import { hostname } from 'node:os';
@@ -19,7 +21,7 @@ import {
   GatewayMetrics,
   gatewayError,
   type GatewayLog,
-  KafkaPipeline,
+  KafkaEventTransport,
   kafkaSettings,
   loadPortingFile,
   loadRoutingFile,
@@ -29,6 +31,7 @@ import {
   RedisPortingSource,
   DEFAULT_KAFKA_TOPICS as DEFAULT_TOPICS,
   type MessageBackend,
+  type RedisBackend,
 } from '../../gateway/index.ts';
 import { buildRoutingTable, MemoryPortingSource, RouterHandle, type PortingSource, type RoutingTable } from '../../router/index.ts';
 
@@ -37,7 +40,8 @@ export interface RunningGateway {
   readonly gateway: Gateway;
   readonly app: FastifyInstance;
   readonly backend: MessageBackend;
-  readonly pipeline?: KafkaPipeline;
+  /** The Kafka event transport, in Kafka mode (its publisher shows whether the outbox is in use). */
+  readonly kafka?: KafkaEventTransport;
   /** Where carriers of ported numbers come from, in words for the start banner. */
   readonly porting: string;
   /**
@@ -114,30 +118,30 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
         : `number portability: ${memoryPorting.size} ported numbers from ${startFile}`,
     ...(table.hlr === undefined ? [] : [`HLR hook ${table.hlr.url}`]),
   ].join('; ');
-  const backend =
-    options.redisUrl === undefined
-      ? createMemoryBackend()
-      : createRedisBackend({ url: options.redisUrl, ...(options.redisPrefix === undefined ? {} : { prefix: options.redisPrefix }) });
+  const redisBackend: RedisBackend | undefined =
+    options.redisUrl === undefined ? undefined : createRedisBackend({ url: options.redisUrl, ...(options.redisPrefix === undefined ? {} : { prefix: options.redisPrefix }) });
+  const backend: MessageBackend = redisBackend ?? createMemoryBackend();
   const brokers = options.kafkaBrokers ?? config.kafka?.brokers;
-  let pipeline: KafkaPipeline | undefined;
+  let kafka: KafkaEventTransport | undefined;
+  let receiptHoldMs: number | undefined;
   const metrics = new GatewayMetrics();
   // The Kafka client logs through the HTTP app's logger, which exists only once the gateway is running.
   const logTo: { app?: FastifyInstance } = {};
   const processName = options.processName ?? `${hostname()}-${process.pid}`;
   if (brokers !== undefined && brokers.length > 0) {
-    if (options.redisUrl === undefined) {
+    if (redisBackend === undefined) {
       await backend.close();
       await porting.close();
       throw gatewayError('GW_INVALID_CONFIG', `${options.fileName}: Kafka needs Redis (set REDIS_URL): the event outbox and the webhook queue live there`, { field: 'kafka' });
     }
     const { topics, ...rest } = config.kafka ?? {};
-    pipeline = await KafkaPipeline.create({
-      settings: kafkaSettings({ ...rest, brokers, ...(topics === undefined ? {} : { topics: { ...DEFAULT_TOPICS, ...topics } }) }),
-      redisUrl: options.redisUrl,
-      ...(options.redisPrefix === undefined ? {} : { redisPrefix: options.redisPrefix }),
+    const settings = kafkaSettings({ ...rest, brokers, ...(topics === undefined ? {} : { topics: { ...DEFAULT_TOPICS, ...topics } }) });
+    receiptHoldMs = settings.receiptHoldMs;
+    kafka = await KafkaEventTransport.create({
+      settings,
+      outbox: redisBackend.outbox,
       owner: processName,
       metrics,
-      webhooks: { allow: config.webhooks.allow },
       log: (level, message) => logTo.app?.log[level](message),
     }).catch(async (error: unknown) => {
       await backend.close();
@@ -159,7 +163,7 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     defaultValiditySeconds: config.dispatch.defaultValiditySeconds,
     maxBacklogPerConnector: config.dispatch.maxBacklogPerConnector,
     webhooks: { allow: config.webhooks.allow },
-    ...(pipeline === undefined ? {} : { events: pipeline.events, receiptLog: pipeline.events }),
+    ...(kafka === undefined ? {} : { events: kafka, usage: redisBackend?.usage, receiptHoldMs }),
     ...(options.now === undefined ? {} : { now: options.now }),
     log: appLog(logTo),
   });
@@ -167,7 +171,6 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
   const app = await buildApp({ gateway, logger: { level: options.logLevel ?? 'info' }, server: config.server });
   logTo.app = app;
   await gateway.start();
-  await pipeline?.startConsumers(gateway);
   const address = await app.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
   const reloadOnce = async (): Promise<GatewayReload> => {
     try {
@@ -213,15 +216,14 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     gateway,
     app,
     backend,
-    ...(pipeline === undefined ? {} : { pipeline }),
+    ...(kafka === undefined ? {} : { kafka }),
     porting: portingNote,
     reload,
     stop: async () => {
       process.off('SIGHUP', onHup);
       await app.close();
-      await pipeline?.stopConsumers();
+      // Stops the transport's consumers and flushes its publisher (into Kafka or the outbox) before Redis goes.
       await gateway.stop();
-      await pipeline?.close();
       await backend.close();
       await porting.close();
     },

@@ -1,109 +1,89 @@
 /**
- * The status updater: raw receipts from the receipts topic onto message state. A receipt whose part is not
- * known yet (it overtook its submit_sm_resp) is tried again for a bounded time, then parked with a reason on the
- * dead-letter topic; an unreadable record is parked at once. A receipt that moves nothing (a replay after a
- * crash, or the carrier repeating itself) has its events published again, so none is missing; the events keep
- * their ids, and consumers drop what they already have.
+ * The status updater: drivers' receipts onto message state, in either mode. One part's receipts are applied in
+ * their order (an intermediate one must not land after the final one), different parts in parallel. A receipt
+ * whose part is not known yet (it overtook its submit_sm_resp) is held by the receipt processor, the one place
+ * that holds them:
+ * - with `waitForHeld` (Kafka) the batch resolves only once each held receipt matched or was given up, and a
+ *   given-up receipt is parked with its reason; only then are the offsets committed;
+ * - without it (memory) the receipt waits in the background and the carrier is answered at once.
+ * A receipt that moves nothing (a replay after a crash, or the carrier repeating itself) has its events published
+ * again when `republish` is given; the events keep their ids, and consumers drop what they already have.
  */
 import type { Receipt } from '../../drivers/transport/index.ts';
-import type { ReceiptRecord, UnmatchedReceiptRecord } from '../events/gateway-event.ts';
-import { receiptFromRecord, receiptKey, receiptRecord } from '../events/receipt-record.ts';
-import type { ReceiptOutcome } from '../receipts/receipt-processor.ts';
-
-export interface ReceiptApplier {
-  applyReceipt(receipt: Receipt): Promise<ReceiptOutcome>;
-  republishFor(receipt: Receipt): Promise<void>;
-  /** Counts a receipt given up after the hold time (it is parked next). */
-  receiptGivenUp(receipt: Receipt): void;
-}
+import type { UnmatchedReceiptRecord } from '../events/gateway-event.ts';
+import { parkedReceipt, receiptKey } from '../events/receipt-record.ts';
+import type { Heartbeat, ReceiptHandler } from '../ports/event-transport.ts';
+import type { ReceiptProcessor } from '../receipts/receipt-processor.ts';
 
 export interface StatusUpdaterOptions {
-  readonly gateway: ReceiptApplier;
-  /** Writes a parked receipt to the dead-letter topic; resolves once it is durable. */
-  readonly park: (record: UnmatchedReceiptRecord) => Promise<void>;
-  readonly holdMs: number;
-  readonly retryEveryMs?: number;
+  readonly receipts: ReceiptProcessor;
+  readonly waitForHeld: boolean;
+  readonly republish?: (receipt: Receipt) => Promise<void>;
+  /** Keeps a receipt given up after the hold time; resolves once it is durable. */
+  readonly park?: (record: UnmatchedReceiptRecord, key: string) => Promise<void>;
   readonly observer?: { parked?(reason: UnmatchedReceiptRecord['reason']): void };
+  /** How often a waiting batch tells its consumer group it is alive (default 200 ms; kafkajs sends at most one per heartbeat interval). */
+  readonly heartbeatEveryMs?: number;
   readonly now?: () => number;
 }
 
-export interface IncomingRecord {
-  readonly key: string | undefined;
-  readonly value: string | undefined;
-}
-
-export class StatusUpdater {
+export class StatusUpdater implements ReceiptHandler {
   private readonly now: () => number;
 
   constructor(private readonly options: StatusUpdaterOptions) {
     this.now = options.now ?? Date.now;
   }
 
-  /** Resolves once every receipt of the batch is applied or parked, with its events out. */
-  async handle(records: readonly IncomingRecord[], heartbeat: () => Promise<void>): Promise<void> {
-    const byKey = new Map<string, Receipt[]>();
-    for (const record of records) {
-      const receipt = this.read(record.value);
-      if (receipt === undefined) {
-        await this.park({ reason: 'unreadable', payload: (record.value ?? '').slice(0, 10_000) });
-        continue;
-      }
-      // One part's receipts in their order (an intermediate one must not land after the final one); different
-      // parts in parallel.
-      const key = record.key ?? receiptKey(receipt.connectorId, receipt.carrierMessageId);
-      let list = byKey.get(key);
-      if (list === undefined) byKey.set(key, (list = []));
+  /** Resolves once every receipt of the batch is applied, held, or (waiting for held ones) parked, with its events out. */
+  async handle(receipts: readonly Receipt[], heartbeat: Heartbeat): Promise<void> {
+    const { receipts: processor, republish } = this.options;
+    const byPart = new Map<string, Receipt[]>();
+    for (const receipt of receipts) {
+      const key = receiptKey(receipt.connectorId, receipt.carrierMessageId);
+      let list = byPart.get(key);
+      if (list === undefined) byPart.set(key, (list = []));
       list.push(receipt);
     }
     const waiting: Receipt[] = [];
     await Promise.all(
-      [...byKey.values()].map(async (receipts) => {
-        for (const receipt of receipts) {
-          const outcome = await this.options.gateway.applyReceipt(receipt);
+      [...byPart.values()].map(async (list) => {
+        for (const receipt of list) {
+          const outcome = await processor.applyOnce(receipt);
           if (outcome === 'unmatched') waiting.push(receipt);
-          else if (outcome === 'unchanged' && receipt.final) await this.options.gateway.republishFor(receipt);
+          else if (outcome === 'unchanged' && receipt.final && republish !== undefined) await republish(receipt);
         }
       }),
     );
-    await this.hold(waiting, heartbeat);
+    if (waiting.length === 0) return;
+    if (!this.options.waitForHeld) {
+      for (const receipt of waiting) void processor.hold(receipt).catch(() => undefined);
+      return;
+    }
+    const matched = await this.whileAlive(
+      Promise.all(waiting.map((receipt) => processor.hold(receipt, true))),
+      heartbeat,
+    );
+    for (const [i, receipt] of waiting.entries()) if (matched[i] !== true) await this.park(receipt);
   }
 
-  private async hold(receipts: Receipt[], heartbeat: () => Promise<void>): Promise<void> {
-    const until = this.now() + this.options.holdMs;
-    let left = receipts;
-    while (left.length > 0 && this.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, this.options.retryEveryMs ?? 200));
-      await heartbeat();
-      const still: Receipt[] = [];
-      for (const receipt of left) if ((await this.options.gateway.applyReceipt(receipt)) === 'unmatched') still.push(receipt);
-      left = still;
-    }
-    for (const receipt of left) {
-      this.options.gateway.receiptGivenUp(receipt);
-      await this.park({ reason: 'no-matching-part', receipt: receiptRecord(receipt) });
-    }
-  }
-
-  private read(value: string | undefined): Receipt | undefined {
-    if (value === undefined) return undefined;
+  /** Waits for `work`, heartbeating meanwhile; a failed heartbeat (the group rebalanced) fails the batch after. */
+  private async whileAlive<T>(work: Promise<T>, heartbeat: Heartbeat): Promise<T> {
+    let failed: { error: unknown } | undefined;
+    const timer = setInterval(() => {
+      heartbeat().catch((error: unknown) => (failed ??= { error }));
+    }, this.options.heartbeatEveryMs ?? 200);
     try {
-      return receiptFromRecord(JSON.parse(value) as unknown);
-    } catch {
-      return undefined;
+      const result = await work;
+      if (failed !== undefined) throw failed.error;
+      return result;
+    } finally {
+      clearInterval(timer);
     }
   }
 
-  private async park(parked: { reason: UnmatchedReceiptRecord['reason']; receipt?: ReceiptRecord; payload?: string }): Promise<void> {
-    const at = new Date(this.now()).toISOString();
-    await this.options.park({
-      type: 'receipt.unmatched',
-      version: 1,
-      id: parked.receipt === undefined ? `unreadable:${at}:${Math.random().toString(36).slice(2)}` : `${parked.receipt.id}:parked`,
-      reason: parked.reason,
-      parkedAt: at,
-      ...(parked.receipt === undefined ? {} : { receipt: parked.receipt }),
-      ...(parked.payload === undefined ? {} : { payload: parked.payload }),
-    });
-    this.options.observer?.parked?.(parked.reason);
+  private async park(receipt: Receipt): Promise<void> {
+    const record = parkedReceipt('no-matching-part', new Date(this.now()), { receipt });
+    await this.options.park?.(record, receiptKey(receipt.connectorId, receipt.carrierMessageId));
+    this.options.observer?.parked?.('no-matching-part');
   }
 }

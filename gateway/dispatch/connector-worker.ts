@@ -10,15 +10,16 @@
  * - Retriable failures go to the retry policy (failover, hold, or backoff); the rest are final.
  * - Submitted messages wait for their receipts until the receipt timeout (`watchUntil`).
  */
-import type { Driver, PartCarrierValue, PartOutcome, SendResult } from '../../drivers/transport/index.ts';
+import type { Driver, PartOutcome, SendResult } from '../../drivers/transport/index.ts';
 import { gatewayError } from '../errors.ts';
 import { fromStoredEncoding } from '../messages/stored-encoding.ts';
-import type { MessageChange, MessageRecord, PartCorrelation, PartUpdate, TimelineEntry } from '../messages/message-record.ts';
+import type { MessageChange, MessageRecord } from '../messages/message-record.ts';
 import { isFinalMessageStatus } from '../messages/message-status.ts';
 import type { MessageBackend } from '../ports/backend.ts';
 import type { AppliedChange } from '../ports/message-store.ts';
 import type { QueueEntry } from '../ports/route-queue.ts';
 import type { RecentCorrelations } from '../receipts/recent-correlations.ts';
+import { recordOutcomes } from './record-outcomes.ts';
 import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicyConfig } from './retry-policy.ts';
 
 export interface DispatchObserver {
@@ -106,10 +107,6 @@ export class ConnectorWorker {
     clearInterval(this.heartbeat);
     // Parked entries stay pending under this consumer: retiring the lease lets another process take them now.
     if (this.parked.length > 0) await this.options.backend.queue.retire(this.options.consumer).catch(() => undefined);
-  }
-
-  get busy(): number {
-    return this.inFlight;
   }
 
   private async run(): Promise<void> {
@@ -298,27 +295,10 @@ export class ConnectorWorker {
     const { backend, connectorId, observer } = this.options;
     const at = this.now();
     const envelope = record.envelope;
-    let parts: PartUpdate[] = [];
-    const timeline: TimelineEntry[] = [];
-    const retriable: number[] = [];
-    const correlations: PartCorrelation[] = [];
-    for (const outcome of result.parts) {
-      observer?.submitted?.(connectorId, outcome, envelope.createdAt, envelope.id);
-      if (outcome.status === 'submitted') {
-        parts.push({ seq: outcome.seq, status: 'submitted', connectorId, carrierMessageId: outcome.carrierMessageId, submittedAt: at });
-        timeline.push({ at, event: 'part:submitted', seq: outcome.seq, connectorId, detail: outcome.carrierMessageId });
-        correlations.push({ connectorId, carrierMessageId: outcome.carrierMessageId, seq: outcome.seq, submittedAt: at, ttlMs: this.options.correlationTtlMs ?? 259_200_000 });
-      } else if (outcome.status === 'unknown') {
-        parts.push({ seq: outcome.seq, status: 'unknown', connectorId, error: { code: outcome.error.code, message: outcome.error.message } });
-        timeline.push({ at, event: 'part:unknown', seq: outcome.seq, connectorId, detail: outcome.error.code });
-      } else if (outcome.error.retriable) {
-        retriable.push(outcome.seq);
-        parts.push({ seq: outcome.seq, connectorId, error: { code: outcome.error.code, message: outcome.error.message }, ...rawOf(outcome.raw) });
-      } else {
-        parts.push({ seq: outcome.seq, status: 'failed', connectorId, error: { code: outcome.error.code, message: outcome.error.message }, ...rawOf(outcome.raw) });
-        timeline.push({ at, event: 'part:failed', seq: outcome.seq, connectorId, detail: outcome.error.code });
-      }
-    }
+    for (const outcome of result.parts) observer?.submitted?.(connectorId, outcome, envelope.createdAt, envelope.id);
+    const recorded = recordOutcomes(result.parts, { connectorId, at, correlationTtlMs: this.options.correlationTtlMs ?? 259_200_000 });
+    const { timeline, retriable, correlations } = recorded;
+    let { parts } = recorded;
     const decision =
       retriable.length === 0
         ? undefined
@@ -384,11 +364,6 @@ export class ConnectorWorker {
     const applied = await this.options.backend.store.apply(id, change);
     if (applied !== undefined) await this.options.observer?.changed(applied, change);
   }
-}
-
-/** The carrier's own value, as the driver typed it, kept beside the part's state. */
-function rawOf(value: PartCarrierValue | undefined): Pick<PartUpdate, 'raw'> {
-  return value === undefined || Object.keys(value).length === 0 ? {} : { raw: { ...value } };
 }
 
 /** Orders queue entry ids `<ms>-<seq>` (Redis stream ids, and the memory queue's alike) by time, then sequence. */

@@ -1,4 +1,4 @@
-import type { EventFilter } from '../ports/event-log.ts';
+import type { EventFilter } from '../ports/event-transport.ts';
 import type { GatewayEvent } from './gateway-event.ts';
 
 /** In-process subscribers of an event log; one that throws never disturbs the publisher or the others. */

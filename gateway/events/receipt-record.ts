@@ -4,7 +4,7 @@
  */
 import type { Receipt } from '../../drivers/transport/index.ts';
 import { RECEIPT_STATES, type ReceiptState } from '../../drivers/codec/index.ts';
-import type { ReceiptRecord } from './gateway-event.ts';
+import type { ReceiptRecord, UnmatchedReceiptRecord } from './gateway-event.ts';
 
 /** The Kafka key of a receipt: one SMSC message's receipts stay in order on one partition. */
 export function receiptKey(connector: string, smscMessageId: string): string {
@@ -57,4 +57,19 @@ function dateOf(value: unknown): Date | undefined {
   if (typeof value !== 'string') return undefined;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** A receipt no part claimed, or a record that was no receipt, as kept on the dead-letter topic. */
+export function parkedReceipt(reason: UnmatchedReceiptRecord['reason'], at: Date, what: { readonly receipt?: Receipt; readonly payload?: string }): UnmatchedReceiptRecord {
+  const parkedAt = at.toISOString();
+  const receipt = what.receipt === undefined ? undefined : receiptRecord(what.receipt);
+  return {
+    type: 'receipt.unmatched',
+    version: 1,
+    id: receipt === undefined ? `unreadable:${parkedAt}:${Math.random().toString(36).slice(2)}` : `${receipt.id}:parked`,
+    reason,
+    parkedAt,
+    ...(receipt === undefined ? {} : { receipt }),
+    ...(what.payload === undefined ? {} : { payload: what.payload }),
+  };
 }

@@ -5,7 +5,6 @@ import type { WebhookJobQueue } from './webhook-queue.ts';
 
 /** A store and its queues from one adapter family: the store's insert enqueues atomically into these queues. */
 export interface MessageBackend {
-  readonly kind: 'memory' | 'redis';
   readonly store: MessageStore;
   readonly queue: RouteQueue;
   readonly inbound: InboundStore;

@@ -2,11 +2,14 @@
  * Receipts from either driver: find the part (the carrier id may come back in hex where the submit response gave
  * decimal, or the reverse), update it with the normalized state and the raw carrier values, and roll the message
  * up. A receipt can arrive before its submit response was stored (fast SMSCs do this): it is held and tried again
- * for a bounded time, then counted as unmatched, never dropped silently. Each receipt is reported once to the
- * observer: when it finally matches a part, or when it is given up.
+ * for a bounded time, then counted as unmatched, never dropped silently. This is the one place that holds such
+ * receipts, in either mode: the status updater waits on a held receipt (Kafka: its offset is committed only
+ * after) or lets it wait in the background (memory: the carrier is answered at once). Each receipt is reported
+ * once to the observer: when it finally matches a part, or when it is given up.
  */
 import { messageIdCandidates } from '../../drivers/codec/index.ts';
 import type { Receipt } from '../../drivers/transport/index.ts';
+import { gatewayError } from '../errors.ts';
 import type { MessageChange } from '../messages/message-record.ts';
 import { partStatusForReceipt } from '../messages/message-status.ts';
 import type { AppliedChange, Correlation, MessageStore } from '../ports/message-store.ts';
@@ -41,12 +44,18 @@ export type ReceiptOutcome = 'moved' | 'unchanged' | 'unmatched';
 interface Held {
   readonly receipt: Receipt;
   readonly since: number;
+  /** Settles the holder's promise: true once a part matched, false once given up. */
+  readonly settle: (matched: boolean) => void;
+  readonly fail: (error: unknown) => void;
+  /** A store failure while retrying ends the hold with that error (else it counts as no match yet). */
+  readonly failOnError: boolean;
 }
 
 export class ReceiptProcessor {
   private held: Held[] = [];
   private timer: NodeJS.Timeout | undefined;
   private retrying = false;
+  private stopped = false;
   private readonly now: () => number;
 
   constructor(private readonly options: ReceiptProcessorOptions) {
@@ -55,24 +64,18 @@ export class ReceiptProcessor {
 
   /** Resolves once the receipt is applied or held; rejects only when the store fails (the driver then nacks). */
   async handle(receipt: Receipt): Promise<void> {
-    if ((await this.applyOnce(receipt)) === 'unmatched') this.hold(receipt);
+    if ((await this.applyOnce(receipt)) === 'unmatched') void this.hold(receipt).catch(() => undefined);
   }
 
   /**
    * Applies the receipt if a part matches it now, and says whether it moved anything (a replayed or repeated
-   * receipt does not); never holds it (for callers that hold on their own, and report a receipt they give up
-   * through `giveUp`). A receipt that does not match yet is not reported: it may still match.
+   * receipt does not); never holds it (the caller decides: `hold`). A receipt that does not match yet is not
+   * reported: it may still match.
    */
   async applyOnce(receipt: Receipt): Promise<ReceiptOutcome> {
     const outcome = await this.apply(receipt);
     if (outcome !== 'unmatched') this.options.observer?.receipt?.(receipt, true);
     return outcome;
-  }
-
-  /** Reports a receipt that no part claimed in time. */
-  giveUp(receipt: Receipt): void {
-    this.options.observer?.receipt?.(receipt, false);
-    this.options.observer?.unmatched?.(receipt);
   }
 
   /** The part a receipt stands for, if one is known. */
@@ -84,9 +87,34 @@ export class ReceiptProcessor {
     return this.held.length;
   }
 
+  /**
+   * Holds a receipt that matched no part yet and tries it again until the hold time ends: resolves true once it
+   * matched, false once it was given up (reported as unmatched); rejects when the processor stops first, and
+   * with `failOnError` when the store fails meanwhile (a Kafka batch is then fetched again rather than parked).
+   */
+  hold(receipt: Receipt, failOnError = false): Promise<boolean> {
+    return new Promise<boolean>((settle, fail) => {
+      if (this.stopped) {
+        fail(stoppedError());
+        return;
+      }
+      const maxHeld = this.options.maxHeld ?? 100_000;
+      if (this.held.length >= maxHeld) {
+        const dropped = this.held.shift();
+        if (dropped !== undefined) this.giveUp(dropped);
+      }
+      this.held.push({ receipt, since: this.now(), settle, fail, failOnError });
+      this.timer ??= setInterval(() => void this.retryHeld(), this.options.retryEveryMs ?? 250);
+      this.timer.unref();
+    });
+  }
+
+  /** Stops retrying; whoever waits on a held receipt gets an error (a Kafka batch is then not committed). */
   stop(): void {
+    this.stopped = true;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+    for (const entry of this.held.splice(0)) entry.fail(stoppedError());
   }
 
   private async apply(receipt: Receipt): Promise<ReceiptOutcome> {
@@ -117,6 +145,13 @@ export class ReceiptProcessor {
     return applied.movedParts.length > 0 || applied.status !== applied.previousStatus ? 'moved' : 'unchanged';
   }
 
+  /** Reports a receipt that no part claimed in time. */
+  private giveUp(entry: Held): void {
+    this.options.observer?.receipt?.(entry.receipt, false);
+    this.options.observer?.unmatched?.(entry.receipt);
+    entry.settle(false);
+  }
+
   private async find(receipt: Receipt): Promise<Correlation | undefined> {
     for (const candidate of messageIdCandidates(receipt.carrierMessageId)) {
       const fresh = this.options.recent?.get(receipt.connectorId, candidate);
@@ -125,17 +160,6 @@ export class ReceiptProcessor {
       if (found !== undefined) return found;
     }
     return undefined;
-  }
-
-  private hold(receipt: Receipt): void {
-    const maxHeld = this.options.maxHeld ?? 100_000;
-    if (this.held.length >= maxHeld) {
-      const dropped = this.held.shift();
-      if (dropped !== undefined) this.giveUp(dropped.receipt);
-    }
-    this.held.push({ receipt, since: this.now() });
-    this.timer ??= setInterval(() => void this.retryHeld(), this.options.retryEveryMs ?? 250);
-    this.timer.unref();
   }
 
   private async retryHeld(): Promise<void> {
@@ -150,16 +174,27 @@ export class ReceiptProcessor {
         let matched = false;
         try {
           matched = (await this.applyOnce(entry.receipt)) !== 'unmatched';
-        } catch {
-          matched = false;
+        } catch (error: unknown) {
+          if (entry.failOnError) {
+            entry.fail(error);
+            continue;
+          }
         }
-        if (matched) continue;
-        if (now - entry.since >= holdMs) this.giveUp(entry.receipt);
+        if (matched) entry.settle(true);
+        else if (now - entry.since >= holdMs) this.giveUp(entry);
         else this.held.push(entry);
       }
-      if (this.held.length === 0) this.stop();
+      if (this.stopped) for (const entry of this.held.splice(0)) entry.fail(stoppedError());
+      if (this.held.length === 0 && this.timer !== undefined) {
+        clearInterval(this.timer);
+        this.timer = undefined;
+      }
     } finally {
       this.retrying = false;
     }
   }
+}
+
+function stoppedError(): Error {
+  return gatewayError('GW_STORE_UNAVAILABLE', 'the gateway is shutting down');
 }

@@ -35,7 +35,7 @@ beforeAll(async () => {
     ],
   });
   await gateway.start();
-  await waitFor(() => gateway.isUp('smpp-aggregator'), 'the bind to the SMSC simulator up');
+  await waitFor(() => gateway.links.isUp('smpp-aggregator'), 'the bind to the SMSC simulator up');
   app = await buildApp({ gateway });
 });
 

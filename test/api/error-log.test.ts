@@ -4,7 +4,7 @@
  */
 import { expect, test } from 'vitest';
 import { buildApp } from '../../api/index.ts';
-import { createMemoryBackend, Gateway, gatewayError, hashApiKey, loadRoutingFile, MemoryEventLog } from '../../gateway/index.ts';
+import { createMemoryBackend, Gateway, gatewayError, hashApiKey, loadRoutingFile, MemoryEventTransport } from '../../gateway/index.ts';
 import { RouterHandle } from '../../router/index.ts';
 import { captureLog, ERROR, WARN } from '../support/log-capture.ts';
 
@@ -13,7 +13,7 @@ const auth = { authorization: 'Bearer k' };
 test('a retriable 503 is one warn line without a stack; an unexpected 500 keeps its stack', async () => {
   const backend = createMemoryBackend();
   // Kafka away and the outbox full: every new message is refused with GW_EVENTS_BACKLOGGED.
-  const events = new MemoryEventLog();
+  const events = new MemoryEventTransport();
   Object.defineProperty(events, 'accepting', { value: false });
   backend.store.get = () => Promise.reject(gatewayError('GW_CORRUPT_RECORD', 'm-1', { id: 'm-1' }));
   const gateway = new Gateway({ backend, router: new RouterHandle(loadRoutingFile(undefined)), drivers: [], events, accounts: [{ id: 'demo', apiKeyHashes: [hashApiKey('k')], defaultCountry: 'JP' }] });

@@ -148,9 +148,9 @@ describe('a large batch', () => {
     const total = 5_000;
     let done = 0;
     let doneAtHealth: number | undefined;
-    const submit = gateway.submit.bind(gateway);
+    const submit = gateway.messages.submit.bind(gateway.messages);
     let health: Promise<unknown> | undefined;
-    const spy = vi.spyOn(gateway, 'submit').mockImplementation(async (...args) => {
+    const spy = vi.spyOn(gateway.messages, 'submit').mockImplementation(async (...args) => {
       // Once the batch is under way, ask for /healthz and note how far the batch got when it answered.
       health ??= app.inject({ method: 'GET', url: '/healthz' }).then(() => (doneAtHealth = done));
       const accepted = await submit(...args);

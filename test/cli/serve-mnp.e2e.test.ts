@@ -80,7 +80,7 @@ function writeConfig(name: string, mnp: Record<string, unknown>): string {
 
 async function start(path: string, now?: () => number): Promise<RunningGateway> {
   running = await runGateway({ document: parseFile(path), fileName: path, path, logLevel: 'silent', ...(now === undefined ? {} : { now }) });
-  await waitFor(() => (running?.gateway.isUp('carrier-a') === true && running.gateway.isUp('carrier-b') ? true : undefined), 'both binds up');
+  await waitFor(() => (running?.gateway.links.isUp('carrier-a') === true && running.gateway.links.isUp('carrier-b') ? true : undefined), 'both binds up');
   return running;
 }
 

@@ -62,14 +62,14 @@ async function setUp(makeBackend: () => MessageBackend, setup: Setup = {}): Prom
     ...setup.gateway,
   });
   await gateway.start();
-  await waitFor(() => (gateway?.isUp('carrier-a') === true ? true : undefined), 'carrier-a up');
+  await waitFor(() => (gateway?.links.isUp('carrier-a') === true ? true : undefined), 'carrier-a up');
   return { gw: gateway };
 }
 
 async function allFinal(gw: Gateway, ids: readonly string[], ms = 20_000): Promise<MessageRecord[]> {
   return waitFor(
     async () => {
-      const records = await Promise.all(ids.map((id) => gw.get('demo', id)));
+      const records = await Promise.all(ids.map((id) => gw.messages.get('demo', id)));
       return records.every((r) => isFinalMessageStatus(r.status)) ? records : undefined;
     },
     `${ids.length} messages final`,
@@ -90,7 +90,7 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
       gateway: { reclaimIdleMs: 300, leaseMs: 1_000 },
     });
     const accepted = [];
-    for (let i = 0; i < 60; i += 1) accepted.push(await gw.submit('demo', { to: number(i), text: i % 3 === 0 ? `part ${i} `.repeat(25) : `one ${i}` }));
+    for (let i = 0; i < 60; i += 1) accepted.push(await gw.messages.submit('demo', { to: number(i), text: i % 3 === 0 ? `part ${i} `.repeat(25) : `one ${i}` }));
     const parts = accepted.reduce((sum, a) => sum + a.parts, 0);
     expect(parts).toBeGreaterThan(60);
     const records = await allFinal(gw, accepted.map((a) => a.id), 40_000);
@@ -105,7 +105,7 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
 
   test('a submit_sm_resp with ESME_ROK and an empty message_id is an unknown outcome, and final', async () => {
     const { gw } = await setUp(makeBackend, { behaviour: { messageIds: { empty: true } } });
-    const accepted = await gw.submit('demo', { to: number(400), text: 'no id' });
+    const accepted = await gw.messages.submit('demo', { to: number(400), text: 'no id' });
     const [record] = await allFinal(gw, [accepted.id]);
     expect(record?.status).toBe('unknown');
     expect(record?.parts[0]).toMatchObject({ status: 'unknown', error: { code: 'SMPP_EMPTY_MESSAGE_ID' } });
@@ -114,7 +114,7 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
 
   test('a submit never answered is an unknown outcome: never resent, and final', async () => {
     const { gw } = await setUp(makeBackend, { behaviour: { latency: { kind: 'fixed', ms: 600_000 } }, driver: { submitTimeoutMs: 300 } });
-    const accepted = await gw.submit('demo', { to: number(500), text: 'silence' });
+    const accepted = await gw.messages.submit('demo', { to: number(500), text: 'silence' });
     const [record] = await allFinal(gw, [accepted.id]);
     expect(record?.status).toBe('unknown');
     expect(record?.parts[0]?.status).toBe('unknown');
@@ -128,13 +128,13 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
       driver: { querySm: true },
       gateway: { now: () => Date.now() + offset, receiptTimeoutMs: 60_000 },
     });
-    const accepted = await gw.submit('demo', { to: number(700), text: 'accepted only' });
-    await waitFor(async () => ((await gw.get('demo', accepted.id)).parts[0]?.raw?.stat === 'ACCEPTD' ? true : undefined), 'ACCEPTD receipt');
-    expect((await gw.get('demo', accepted.id)).status).toBe('submitted');
-    expect(await gw.resolveTimedOut()).toBe(0);
+    const accepted = await gw.messages.submit('demo', { to: number(700), text: 'accepted only' });
+    await waitFor(async () => ((await gw.messages.get('demo', accepted.id)).parts[0]?.raw?.stat === 'ACCEPTD' ? true : undefined), 'ACCEPTD receipt');
+    expect((await gw.messages.get('demo', accepted.id)).status).toBe('submitted');
+    expect(await gw.housekeeping.resolveTimedOut()).toBe(0);
     offset = 61_000;
-    expect(await gw.resolveTimedOut()).toBe(1);
-    const record = await gw.get('demo', accepted.id);
+    expect(await gw.housekeeping.resolveTimedOut()).toBe(1);
+    const record = await gw.messages.get('demo', accepted.id);
     // The simulator's own state for an ACCEPTD message is ACCEPTED: not final for the handset, so unknown.
     expect(record.status).toBe('unknown');
     expect(record.parts[0]).toMatchObject({ status: 'unknown', error: { code: 'GW_RECEIPT_TIMEOUT' } });
@@ -144,7 +144,7 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
   test('dropped connections: every message ends in a final status, and none is sent twice', async () => {
     const { gw } = await setUp(makeBackend, { behaviour: { dropEveryPdus: 7 }, driver: { submitTimeoutMs: 1_000 } });
     const accepted = [];
-    for (let i = 0; i < 40; i += 1) accepted.push(await gw.submit('demo', { to: number(1_000 + i), text: `drop ${i}` }));
+    for (let i = 0; i < 40; i += 1) accepted.push(await gw.messages.submit('demo', { to: number(1_000 + i), text: `drop ${i}` }));
     const records = await allFinal(gw, accepted.map((a) => a.id), 30_000);
     const statuses = new Set(records.map((r) => r.status));
     for (const status of statuses) expect(['delivered', 'unknown']).toContain(status);

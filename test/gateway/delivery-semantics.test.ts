@@ -54,7 +54,7 @@ async function setUp(
 async function allFinal(gw: Gateway, ids: readonly string[], ms = 20_000): Promise<MessageRecord[]> {
   return waitFor(
     async () => {
-      const records = await Promise.all(ids.map((id) => gw.get('demo', id)));
+      const records = await Promise.all(ids.map((id) => gw.messages.get('demo', id)));
       return records.every((r) => isFinalMessageStatus(r.status)) ? records : undefined;
     },
     `${ids.length} messages final`,
@@ -68,15 +68,15 @@ const number = (i: number): string => `090${String(10_000_000 + i).padStart(8, '
 describe.each(backendsUnderTest.rows)('delivery semantics (%s)', (_name, makeBackend) => {
   test('an outage: messages are accepted and held while the carrier is away, then delivered in order', async () => {
     const { gw, carrier } = await setUp(makeBackend, { upOnStart: false });
-    expect(gw.isUp('carrier-a')).toBe(false);
+    expect(gw.links.isUp('carrier-a')).toBe(false);
     const accepted = [];
-    for (let i = 0; i < 30; i += 1) accepted.push(await gw.submit('demo', { to: number(100 + i), text: `held ${String(i).padStart(2, '0')}` }));
+    for (let i = 0; i < 30; i += 1) accepted.push(await gw.messages.submit('demo', { to: number(100 + i), text: `held ${String(i).padStart(2, '0')}` }));
     expect(accepted.every((a) => a.status === 'queued' && a.connector === 'carrier-a')).toBe(true);
-    const scheduled = await gw.submit('demo', { to: number(200), text: 'later', scheduleAt: Date.now() + 3_600_000 });
+    const scheduled = await gw.messages.submit('demo', { to: number(200), text: 'later', scheduleAt: Date.now() + 3_600_000 });
     expect(scheduled.status).toBe('scheduled');
-    const waiting = await Promise.all(accepted.map((a) => gw.get('demo', a.id)));
+    const waiting = await Promise.all(accepted.map((a) => gw.messages.get('demo', a.id)));
     expect(new Set(waiting.map((r) => r.status))).toEqual(new Set(['queued']));
-    expect((await gw.ready()).connectors).toEqual({ 'carrier-a': false });
+    expect((await gw.links.ready()).connectors).toEqual({ 'carrier-a': false });
     // Nothing is tried while the carrier is away: a send to a down link is a violation that afterEach reports, and
     // each message below is sent exactly once.
     carrier.answerEverySend({ receipt: 'delivered' });
@@ -117,7 +117,7 @@ describe.each(backendsUnderTest.rows)('delivery semantics (%s)', (_name, makeBac
   test('a message held through an outage longer than its validity expires unsent', async () => {
     let offset = 0;
     const { gw } = await setUp(makeBackend, { upOnStart: false }, { now: () => Date.now() + offset });
-    const accepted = await gw.submit('demo', { to: number(300), text: 'too late', validitySeconds: 60 });
+    const accepted = await gw.messages.submit('demo', { to: number(300), text: 'too late', validitySeconds: 60 });
     offset = 61_000;
     const [record] = await allFinal(gw, [accepted.id]);
     expect(record?.status).toBe('expired');
@@ -127,7 +127,7 @@ describe.each(backendsUnderTest.rows)('delivery semantics (%s)', (_name, makeBac
   test('a final receipt with stat UNKNOWN makes the part and the message unknown', async () => {
     const { gw, carrier } = await setUp(makeBackend);
     carrier.expectSend({ receipt: 'unknown' });
-    const accepted = await gw.submit('demo', { to: number(600), text: 'who knows' });
+    const accepted = await gw.messages.submit('demo', { to: number(600), text: 'who knows' });
     const [record] = await allFinal(gw, [accepted.id]);
     expect(record?.status).toBe('unknown');
     expect(record?.parts[0]).toMatchObject({ status: 'unknown', raw: { stat: 'UNKNOWN' } });
@@ -139,21 +139,21 @@ describe.each(backendsUnderTest.rows)('delivery semantics (%s)', (_name, makeBac
     let offset = 0;
     const { gw, carrier } = await setUp(makeBackend, driver, { now: () => Date.now() + offset, receiptTimeoutMs: 60_000 });
     carrier.expectSend();
-    const { id } = await gw.submit('demo', { to, text: 'silent carrier' });
-    await waitFor(async () => ((await gw.get('demo', id)).status === 'submitted' ? true : undefined), 'submitted');
+    const { id } = await gw.messages.submit('demo', { to, text: 'silent carrier' });
+    await waitFor(async () => ((await gw.messages.get('demo', id)).status === 'submitted' ? true : undefined), 'submitted');
     return { gw, carrier, id, advance: (ms) => (offset = ms) };
   }
 
   test('no receipt at all: the receipt timeout settles the part by query_sm where the connector offers it', async () => {
     const { gw, carrier, id, advance } = await silentCarrier({ query: true }, number(800));
     const [sent] = await carrier.whenSent(1);
-    const submittedRecord = await gw.get('demo', id);
+    const submittedRecord = await gw.messages.get('demo', id);
     const carrierMessageId = submittedRecord.parts[0]?.carrierMessageId ?? '';
     carrier.expectQuery({ status: 'found', carrierMessageId, state: 'delivered', final: true, raw: { messageState: 2 } });
     advance(61_000);
-    await gw.resolveTimedOut();
+    await gw.housekeeping.resolveTimedOut();
     expect(carrier.queries()).toEqual([{ carrierMessageId, from: sent?.from }]);
-    const record = await gw.get('demo', id);
+    const record = await gw.messages.get('demo', id);
     expect(record.status).toBe('delivered');
     expect(record.timeline.some((t) => t.event === 'part:delivered' && t.detail === 'query_sm after the receipt timeout')).toBe(true);
   });
@@ -161,10 +161,10 @@ describe.each(backendsUnderTest.rows)('delivery semantics (%s)', (_name, makeBac
   test('no receipt and no query_sm: the part becomes unknown at the receipt timeout', async () => {
     const { gw, id, advance } = await silentCarrier({}, number(900));
     advance(59_000);
-    expect(await gw.resolveTimedOut()).toBe(0);
+    expect(await gw.housekeeping.resolveTimedOut()).toBe(0);
     advance(61_000);
-    expect(await gw.resolveTimedOut()).toBe(1);
-    const record = await gw.get('demo', id);
+    expect(await gw.housekeeping.resolveTimedOut()).toBe(1);
+    const record = await gw.messages.get('demo', id);
     expect(record.status).toBe('unknown');
     expect(record.parts[0]).toMatchObject({ status: 'unknown', error: { code: 'GW_RECEIPT_TIMEOUT' } });
   });

@@ -4,16 +4,21 @@
  */
 import { afterEach, expect, test } from 'vitest';
 import { LoopbackDriver } from '../../drivers/loopback/index.ts';
-import { createMemoryBackend, Gateway, gatewayError, hashApiKey, loadRoutingFile, type EventLog } from '../../gateway/index.ts';
+import { createMemoryBackend, Gateway, gatewayError, hashApiKey, loadRoutingFile, type EventTransport } from '../../gateway/index.ts';
 import { RouterHandle } from '../../router/index.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 // Kafka and the Redis outbox both unreachable: every publish fails.
-const unreachable: EventLog = {
+const unavailable = () => Promise.reject(gatewayError('GW_EVENTS_UNAVAILABLE', 'test: nothing takes events'));
+const unreachable: EventTransport = {
   shared: true,
   accepting: true,
   interested: () => true,
-  publish: () => Promise.reject(gatewayError('GW_EVENTS_UNAVAILABLE', 'test: nothing takes events')),
+  publish: unavailable,
+  appendReceipt: unavailable,
+  park: unavailable,
+  consume: () => Promise.resolve(),
+  stopConsuming: () => Promise.resolve(),
   subscribe: () => () => undefined,
   close: () => Promise.resolve(),
 };
@@ -36,8 +41,8 @@ test('accepted messages still go out when no event can be published, and the los
   });
   await gateway.start();
   const gw = gateway;
-  expect(gw.isUp('smpp-aggregator')).toBe(true);
-  const accepted = await gw.submit('demo', { to: '090-1234-5678', text: 'hello' });
+  expect(gw.links.isUp('smpp-aggregator')).toBe(true);
+  const accepted = await gw.messages.submit('demo', { to: '090-1234-5678', text: 'hello' });
   expect(accepted.status).toBe('queued');
   const sent = await driver.whenSent(1);
   expect(sent).toHaveLength(1);

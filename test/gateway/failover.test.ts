@@ -47,20 +47,20 @@ async function setUp(a: { up?: boolean; answer: SendScript }, b: SendScript, ret
 describe('failover', () => {
   test('a carrier whose link never comes up (binds refused) is skipped: traffic goes to the next connector', async () => {
     const { gw, carrierA, carrierB } = await setUp({ up: false, answer: {} }, { receipt: 'delivered' });
-    expect(gw.isUp('carrier-a')).toBe(false);
-    const accepted = await Promise.all(Array.from({ length: 20 }, (_, i) => gw.submit('demo', { to: `0901234${String(5000 + i)}`, text: `failover ${i}` })));
+    expect(gw.links.isUp('carrier-a')).toBe(false);
+    const accepted = await Promise.all(Array.from({ length: 20 }, (_, i) => gw.messages.submit('demo', { to: `0901234${String(5000 + i)}`, text: `failover ${i}` })));
     expect(new Set(accepted.map((a) => a.connector))).toEqual(new Set(['carrier-b']));
-    await waitFor(async () => ((await Promise.all(accepted.map((a) => gw.get('demo', a.id)))).every((r) => r.status === 'delivered') ? true : undefined), 'delivered');
+    await waitFor(async () => ((await Promise.all(accepted.map((a) => gw.messages.get('demo', a.id)))).every((r) => r.status === 'delivered') ? true : undefined), 'delivered');
     expect(carrierB.sent()).toHaveLength(20);
     expect(carrierA.sent()).toHaveLength(0);
   });
 
   test('a retriable refusal moves the message to the next connector, which delivers it', async () => {
     const { gw, carrierB } = await setUp({ answer: SYSTEM_ERROR }, { receipt: 'delivered' });
-    const accepted = await gw.submit('demo', { to: '09012345678', text: 'try the other carrier' });
+    const accepted = await gw.messages.submit('demo', { to: '09012345678', text: 'try the other carrier' });
     expect(accepted.connector).toBe('carrier-a');
     const record = await waitFor(async () => {
-      const r = await gw.get('demo', accepted.id);
+      const r = await gw.messages.get('demo', accepted.id);
       return r.status === 'delivered' ? r : undefined;
     }, 'delivered');
     expect(record.parts[0]?.connectorId).toBe('carrier-b');
@@ -71,9 +71,9 @@ describe('failover', () => {
 
   test('when every connector keeps failing, the attempts run out and the message fails with the last error', async () => {
     const { gw } = await setUp({ answer: SYSTEM_ERROR }, SYSTEM_ERROR, { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 });
-    const accepted = await gw.submit('demo', { to: '09012345678', text: 'nobody takes this' });
+    const accepted = await gw.messages.submit('demo', { to: '09012345678', text: 'nobody takes this' });
     const record = await waitFor(async () => {
-      const r = await gw.get('demo', accepted.id);
+      const r = await gw.messages.get('demo', accepted.id);
       return r.status === 'failed' ? r : undefined;
     }, 'failed');
     expect(record.parts[0]).toMatchObject({ status: 'failed', raw: { commandStatus: 0x08 } });

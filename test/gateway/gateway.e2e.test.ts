@@ -77,17 +77,17 @@ describe.each(backends)('gateway on the %s backend', (_name, makeBackend) => {
       webhooks: { schedule: [100, 200], allow: ['127.0.0.1/32'] },
     });
     await gateway.start();
-    await waitFor(() => (gateway?.isUp('smpp-aggregator') === true ? true : undefined), 'bind up');
+    await waitFor(() => (gateway?.links.isUp('smpp-aggregator') === true ? true : undefined), 'bind up');
     return gateway;
   }
 
   test('a 3-part Japanese message is delivered: exact text at the SMSC, 3 SMSC ids, a signed webhook', async () => {
     const gw = await setUp();
     const text = '明日の配達は午前中を予定しています。ご不在の場合は再配達をご依頼ください。'.repeat(4);
-    const accepted = await gw.submit('demo', { to: '090-1234-5678', text, clientRef: 'order-42' });
+    const accepted = await gw.messages.submit('demo', { to: '090-1234-5678', text, clientRef: 'order-42' });
     expect(accepted).toMatchObject({ to: '+819012345678', encoding: 'ucs2', parts: 3, connector: 'smpp-aggregator', status: 'queued' });
     const record = await waitFor(async () => {
-      const r = await gw.get('demo', accepted.id);
+      const r = await gw.messages.get('demo', accepted.id);
       return r.status === 'delivered' ? r : undefined;
     }, 'delivered');
     expect(record.parts.map((p) => p.status)).toEqual(['delivered', 'delivered', 'delivered']);
@@ -112,9 +112,9 @@ describe.each(backends)('gateway on the %s backend', (_name, makeBackend) => {
 
   test('a carrier refusal for good fails the message with the raw command status kept', async () => {
     const gw = await setUp('invalid-destinations');
-    const accepted = await gw.submit('demo', { to: '070-1234-5678', text: 'hello' });
+    const accepted = await gw.messages.submit('demo', { to: '070-1234-5678', text: 'hello' });
     const record = await waitFor(async () => {
-      const r = await gw.get('demo', accepted.id);
+      const r = await gw.messages.get('demo', accepted.id);
       return r.status === 'failed' ? r : undefined;
     }, 'failed');
     expect(record.parts[0]).toMatchObject({ status: 'failed', raw: { commandStatus: 0x0b } });
@@ -122,14 +122,14 @@ describe.each(backends)('gateway on the %s backend', (_name, makeBackend) => {
 
   test('many messages at once all reach a final state', async () => {
     const gw = await setUp();
-    const accepted = await gw.submitBatch(
+    const accepted = await gw.messages.submitBatch(
       'demo',
       Array.from({ length: 200 }, (_, i) => ({ to: `+8190${String(10_000_000 + i)}`, text: `Order ${i} shipped` })),
     );
     expect(accepted.every((r) => r.ok)).toBe(true);
     const ids = accepted.flatMap((r) => (r.ok ? [r.message.id] : []));
     await waitFor(async () => {
-      const records = await Promise.all(ids.map((id) => gw.get('demo', id)));
+      const records = await Promise.all(ids.map((id) => gw.messages.get('demo', id)));
       return records.every((r) => r.status === 'delivered') ? true : undefined;
     }, 'all delivered', 20_000);
     expect(simulator?.counts().received.submit_sm).toBe(200);

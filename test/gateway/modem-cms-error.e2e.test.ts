@@ -22,9 +22,9 @@ describe('a +CMS ERROR behind the gateway (pty)', () => {
       retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 200 },
     });
 
-    const accepted = await gw.submit('demo', { to: '09012345670', text: 'refused by the network' });
+    const accepted = await gw.messages.submit('demo', { to: '09012345670', text: 'refused by the network' });
     const record = await waitFor(async () => {
-      const now = await gw.get('demo', accepted.id);
+      const now = await gw.messages.get('demo', accepted.id);
       return isFinalMessageStatus(now.status) ? now : undefined;
     }, 'the message final');
     expect(record.status).toBe('failed');

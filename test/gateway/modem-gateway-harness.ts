@@ -46,7 +46,7 @@ export class ModemGatewayHarness {
     });
     this.#gateway = gw;
     await gw.start();
-    await waitFor(() => (gw.isUp(CONNECTOR) ? true : undefined), 'the modem up');
+    await waitFor(() => (gw.links.isUp(CONNECTOR) ? true : undefined), 'the modem up');
     return { gw, modem, modems };
   }
 

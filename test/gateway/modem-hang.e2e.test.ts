@@ -35,12 +35,12 @@ const texts = Array.from({ length: 5 }, (_, i) => `held through the hang ${i}`);
 
 async function submitAll(gw: Gateway): Promise<AcceptedMessage[]> {
   const accepted: AcceptedMessage[] = [];
-  for (const [i, text] of texts.entries()) accepted.push(await gw.submit('demo', { to: `090${String(12_345_670 + i)}`, text }));
+  for (const [i, text] of texts.entries()) accepted.push(await gw.messages.submit('demo', { to: `090${String(12_345_670 + i)}`, text }));
   return accepted;
 }
 
 function records(gw: Gateway, accepted: readonly AcceptedMessage[]): Promise<MessageRecord[]> {
-  return Promise.all(accepted.map((a) => gw.get('demo', a.id)));
+  return Promise.all(accepted.map((a) => gw.messages.get('demo', a.id)));
 }
 
 function softResets(modems: ModemPool): number {
@@ -74,13 +74,13 @@ describe('a hung modem behind the gateway (pty)', () => {
     const accepted = await submitAll(gw);
     expect(accepted.map((a) => [a.status, a.connector])).toEqual(texts.map(() => ['queued', CONNECTOR]));
     // The first send finds the hang (no prompt); the pool goes down at once.
-    await waitFor(() => (gw.isUp(CONNECTOR) ? undefined : true), 'the connector down');
+    await waitFor(() => (gw.links.isUp(CONNECTOR) ? undefined : true), 'the connector down');
     const resetsAtDown = softResets(modems);
     const held = await noneFinalFor(gw, accepted, HANG_WINDOW_MS);
     expect(held.map((r) => r.status)).toEqual(texts.map(() => 'queued'));
     // Probed all along, soft reset included, and still down: the wait was a real outage.
     expect(softResets(modems)).toBeGreaterThan(resetsAtDown);
-    expect(gw.isUp(CONNECTOR)).toBe(false);
+    expect(gw.links.isUp(CONNECTOR)).toBe(false);
     // Held, not counted as attempts.
     expect(held[0]?.timeline.some((t) => t.event === 'queued' && t.detail === 'held: no connector of the route is up')).toBe(true);
     expect(held.flatMap((r) => r.timeline).filter((t) => t.detail?.startsWith('retry attempt') === true)).toEqual([]);
@@ -89,7 +89,7 @@ describe('a hung modem behind the gateway (pty)', () => {
     modem.setBehaviour({ hung: false, hangSurvivesReset: false });
     const done = await allFinal(gw, accepted);
     expect(done.map((r) => r.status)).toEqual(texts.map(() => 'delivered'));
-    expect(gw.isUp(CONNECTOR)).toBe(true);
+    expect(gw.links.isUp(CONNECTOR)).toBe(true);
     expect(modem.transmitted().map((t) => t.text)).toEqual(texts);
   }, 40_000);
 
@@ -99,24 +99,24 @@ describe('a hung modem behind the gateway (pty)', () => {
     modem.setBehaviour({ hangOnSubmit: 1, hangSurvivesReset: true });
     const accepted = await submitAll(gw);
     const first = await waitFor(async () => {
-      const record = await gw.get('demo', accepted[0]?.id ?? '');
+      const record = await gw.messages.get('demo', accepted[0]?.id ?? '');
       return isFinalMessageStatus(record.status) ? record : undefined;
     }, 'the first message final');
     expect(first.status).toBe('unknown');
     expect(first.parts).toMatchObject([{ status: 'unknown', error: { code: 'MODEM_OUTCOME_UNKNOWN' } }]);
-    expect(gw.isUp(CONNECTOR)).toBe(false);
+    expect(gw.links.isUp(CONNECTOR)).toBe(false);
     // Probed until a soft reset proved useless, the rest held meanwhile.
     await waitFor(() => (softResets(modems) >= 1 ? true : undefined), 'a soft reset', 15_000);
     const rest = accepted.slice(1);
     const held = await records(gw, rest);
     expect(held.map((r) => r.status)).toEqual(rest.map(() => 'queued'));
-    expect(gw.isUp(CONNECTOR)).toBe(false);
+    expect(gw.links.isUp(CONNECTOR)).toBe(false);
     expect(modem.transmitted().map((t) => t.text)).toEqual(texts.slice(0, 1));
 
     modem.setBehaviour({ hung: false, hangSurvivesReset: false });
     const done = await allFinal(gw, rest);
     expect(done.map((r) => r.status)).toEqual(rest.map(() => 'delivered'));
-    expect((await gw.get('demo', accepted[0]?.id ?? '')).status).toBe('unknown');
+    expect((await gw.messages.get('demo', accepted[0]?.id ?? '')).status).toBe('unknown');
     expect(modem.transmitted().map((t) => t.text)).toEqual(texts);
   }, 40_000);
 });

@@ -68,7 +68,7 @@ test('a failed submit leaves one warn line with its code, the number masked and 
   const gw = await startGateway(driver, capture);
   driver.up('bind-1');
   driver.expectSend({ answer: failed(smppError('SMPP_SUBMIT_REJECTED', 'ESME_RINVDSTADR for +819012345678')) });
-  const accepted = await gw.submit('demo', { to: '090-1234-5678', text: 'hello' });
+  const accepted = await gw.messages.submit('demo', { to: '090-1234-5678', text: 'hello' });
   const [line] = await waitFor(() => (capture.withMsg('submit failed').length > 0 ? capture.withMsg('submit failed') : undefined), 'the submit failure logged');
   expect(line).toMatchObject({ level: WARN, connector: CONNECTOR, messageId: accepted.id, seq: 1, outcome: 'failed', code: 'SMPP_SUBMIT_REJECTED', retriable: false });
   expect(line?.error).toContain('+819012*****');
@@ -84,8 +84,8 @@ test('a receipt that overtakes its submit is counted once, as matched, with its 
   driver.up('bind-1');
   // A fast SMSC: the receipt reaches the gateway before the submit response is stored.
   driver.expectSend({ answer: { status: 'submitted', carrierMessageId: 'c-1' }, before: () => driver.receipt('c-1', 'delivered') });
-  const accepted = await gw.submit('demo', { to: '090-1234-5678', text: 'hello' });
-  await waitFor(async () => ((await gw.get('demo', accepted.id)).status === 'delivered' ? true : undefined), 'the held receipt to match');
+  const accepted = await gw.messages.submit('demo', { to: '090-1234-5678', text: 'hello' });
+  await waitFor(async () => ((await gw.messages.get('demo', accepted.id)).status === 'delivered' ? true : undefined), 'the held receipt to match');
   const counted = (await gw.metrics.receipts.get()).values.map((value) => [value.labels, value.value]);
   expect(counted).toEqual([[{ connector: CONNECTOR, state: 'delivered', matched: 'true' }, 1]]);
 });

@@ -9,7 +9,6 @@ export function createMemoryBackend(options: MemoryMessageStoreOptions = {}): Me
   const queue = new MemoryRouteQueue(options.now === undefined ? {} : { now: options.now });
   const store = new MemoryMessageStore(queue, options);
   return {
-    kind: 'memory',
     store,
     queue,
     inbound: new InboundLog(),

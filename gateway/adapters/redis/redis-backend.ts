@@ -1,9 +1,12 @@
 import { Redis } from 'ioredis';
+import type { Outbox } from '../../events/durable-publisher.ts';
 import type { MessageBackend } from '../../ports/backend.ts';
 import { DEFAULT_KEY_PREFIX, redisKeys } from './redis-keys.ts';
 import { RedisMessageStore } from './redis-message-store.ts';
 import { RedisInboundStore } from './redis-inbound-store.ts';
+import { RedisOutbox } from './redis-outbox.ts';
 import { RedisRouteQueue } from './redis-route-queue.ts';
+import { RedisUsage } from './redis-usage.ts';
 import { RedisWebhookQueue } from './redis-webhook-queue.ts';
 
 export interface RedisBackendOptions {
@@ -11,19 +14,30 @@ export interface RedisBackendOptions {
   readonly prefix?: string;
 }
 
-/** Store, route queues, inbound messages and webhook jobs on one Redis, which this backend's client owns. */
-export function createRedisBackend(options: RedisBackendOptions): MessageBackend {
+/** The message backend on Redis, plus what Kafka mode keeps on the same Redis: the event outbox and usage counts. */
+export interface RedisBackend extends MessageBackend {
+  readonly outbox: Outbox;
+  readonly usage: RedisUsage;
+}
+
+/**
+ * Store, route queues, inbound messages, webhook jobs, the event outbox and usage on one Redis, through the one
+ * client this backend owns (the route queue adds a connection per connector for its blocking reads, which would
+ * otherwise stall every other command of the process).
+ */
+export function createRedisBackend(options: RedisBackendOptions): RedisBackend {
   // Auto-pipelining batches the accept path's scripts from concurrent requests into few round trips.
   const redis = new Redis(options.url, { enableAutoPipelining: true, maxRetriesPerRequest: 3 });
   const keys = redisKeys(options.prefix ?? DEFAULT_KEY_PREFIX);
   const queue = new RedisRouteQueue(redis, keys);
   const store = new RedisMessageStore(redis, keys);
   return {
-    kind: 'redis',
     store,
     queue,
     inbound: new RedisInboundStore(redis, keys),
     webhooks: new RedisWebhookQueue(redis, keys),
+    outbox: new RedisOutbox(redis, keys),
+    usage: new RedisUsage(redis, keys),
     ping: async () => (await redis.ping().catch(() => '')) === 'PONG',
     close: async () => {
       await queue.close();

@@ -1,7 +1,8 @@
 /**
  * Usage from the events topic into Redis: a message counts once (messages and segments) on the day it first
- * reached the carrier, whatever replays or later statuses follow; part events and unbilled statuses count
- * nothing; the report gives every day of the range.
+ * reached the carrier, whatever replays or later statuses follow; part events, unbilled statuses and unreadable
+ * records count nothing (the records are read as the Kafka transport reads them); the report gives every day of
+ * the range.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -9,6 +10,7 @@ import { afterAll, expect, test } from 'vitest';
 import { redisKeys } from '../../../gateway/index.ts';
 import { RedisUsage } from '../../../gateway/adapters/redis/redis-usage.ts';
 import { UsageConsumer } from '../../../gateway/consumers/usage-consumer.ts';
+import { eventsFor } from '../../../gateway/adapters/kafka/event-records.ts';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const prefix = `smsgw-test:${randomBytes(4).toString('hex')}:`;
@@ -36,9 +38,11 @@ test('each message counts once, on the day it first reached the carrier', async 
     status('m3', 'failed', '2026-11-21T08:00:00Z'),
     { key: 'x', value: 'not json' },
   ];
-  expect(await consumer.handle(batch)).toBe(2);
+  const events = eventsFor(consumer, batch.map((record) => record.value));
+  expect(events.map((event) => event.id)).toEqual(['m1:submitted', 'm1:delivered', 'm2:delivered']);
+  expect(await consumer.count(events)).toBe(2);
   // The same records again (a consumer that crashed before committing): nothing more.
-  expect(await consumer.handle(batch)).toBe(0);
+  expect(await consumer.count(events)).toBe(0);
   expect(await usage.report('shop', '2026-11-19', '2026-11-21')).toEqual([
     { day: '2026-11-19', messages: 0, segments: 0 },
     { day: '2026-11-20', messages: 1, segments: 3 },

@@ -1,8 +1,9 @@
 /**
- * Kafka away, on a broker of the test's own: under steady load the broker stops for 20 seconds, and events and
- * receipts go to the Redis outbox; once it is back, the outbox is flushed in order and every message's whole
- * event sequence is on the events topic. With a small outbox limit, the gateway refuses new messages with a 503
- * while Kafka is away, and takes them again once the outbox has drained.
+ * Kafka away, on a broker of the test's own: under steady load the broker stops until hundreds of messages went
+ * in without it and their events and receipts wait in the Redis outbox; once it is back, the outbox is flushed in
+ * order and every message's whole event sequence is on the events topic. With a small outbox limit, the gateway
+ * refuses new messages with a 503 while Kafka is away, and takes them again once the outbox has drained. No step
+ * waits a fixed time: the load paces itself on the SMSC, and each phase ends on what it waits for.
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildApp } from '../../../api/index.ts';
@@ -34,7 +35,7 @@ function statusSequences(records: readonly ReadRecord[], ids: ReadonlySet<string
 async function deliveredSequences(harness: KafkaHarness, ids: readonly string[], ms: number): Promise<{ sequences: Map<string, string[]>; duplicates: number }> {
   await waitFor(
     async () => {
-      const records = await Promise.all(ids.map((id) => harness.gateway.get('demo', id)));
+      const records = await Promise.all(ids.map((id) => harness.gateway.messages.get('demo', id)));
       return records.every((r) => r.status === 'delivered') ? true : undefined;
     },
     'every message delivered',
@@ -61,10 +62,11 @@ describe('Kafka unreachable', () => {
     broker = undefined;
   });
 
-  test('for 20 seconds under load: nothing lost, the outbox flushed in order', { timeout: 180_000 }, async () => {
+  test('under load: nothing lost, the outbox flushed in order', { timeout: 180_000 }, async () => {
     broker = await KafkaBroker.start();
     harness = new KafkaHarness({ brokers: broker.brokers });
     const gateway = await harness.start();
+    const publisher = harness.transport.publisher;
     const ids: string[] = [];
     let sending = true;
     let refused = 0;
@@ -73,26 +75,34 @@ describe('Kafka unreachable', () => {
     const load = (async () => {
       while (sending) {
         const batch = Array.from({ length: 5 }, () => ({ to: `+8190${String(30_000_000 + (n += 1))}`, text: `Order ${n} confirmed` }));
-        for (const result of await gateway.submitBatch('demo', batch)) {
-          if (result.ok) ids.push(result.message.id);
+        const accepted: string[] = [];
+        for (const result of await gateway.messages.submitBatch('demo', batch)) {
+          if (result.ok) accepted.push(result.message.id);
           else refused += 1;
         }
+        ids.push(...accepted);
         outboxPeak = Math.max(outboxPeak, await gauge(harness));
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // Steady load at the pace the SMSC takes it: the next batch once this one has left for the carrier.
+        await waitFor(async () => {
+          const records = await Promise.all(accepted.map((id) => gateway.messages.get('demo', id)));
+          return records.every((record) => record.status !== 'accepted' && record.status !== 'queued' && record.status !== 'sending');
+        }, 'the batch submitted');
       }
     })();
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await waitFor(() => ids.length >= 50, 'load under way with Kafka up');
     await broker.stop();
-    await new Promise((resolve) => setTimeout(resolve, 20_000));
-    const duringOutage = ids.length;
+    const beforeOutage = ids.length;
+    await waitFor(() => ids.length - beforeOutage >= 250 && outboxPeak > 0 && !publisher.direct, 'hundreds of messages with Kafka away, their records in the outbox', 90_000);
+    const duringOutage = ids.length - beforeOutage;
     await broker.restart();
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const afterRestart = ids.length;
+    await waitFor(() => publisher.direct && ids.length - afterRestart >= 50, 'load going straight to Kafka again', 90_000);
     sending = false;
     await load;
 
     expect(refused).toBe(0);
     expect(outboxPeak).toBeGreaterThan(0);
-    expect(duringOutage).toBeGreaterThan(200);
+    expect(duringOutage).toBeGreaterThanOrEqual(250);
     await waitFor(async () => ((await gauge(harness as KafkaHarness)) === 0 ? true : undefined), 'the outbox drained', 60_000);
     const { sequences, duplicates } = await deliveredSequences(harness, ids, 90_000);
     const wrong = ids.filter((id) => JSON.stringify(sequences.get(id)) !== JSON.stringify(EXPECTED));
@@ -107,29 +117,33 @@ describe('Kafka unreachable', () => {
     const gateway = await harness.start();
     const app = await buildApp({ gateway });
     try {
-      const before = await gateway.submit('demo', { to: '090-1111-2222', text: 'before the outage' });
+      const before = await gateway.messages.submit('demo', { to: '090-1111-2222', text: 'before the outage' });
       await broker.stop();
       const accepted = [before.id];
-      let answer: { statusCode: number; headers: Record<string, unknown>; body: string } | undefined;
-      for (let i = 0; i < 200 && answer === undefined; i += 1) {
-        const response = await app.inject({
-          method: 'POST',
-          url: '/v1/messages',
-          headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
-          payload: { to: `090-2222-${String(3000 + i)}`, text: `message ${i}` },
-        });
-        if (response.statusCode === 202) accepted.push(response.json<{ id: string }>().id);
-        else answer = { statusCode: response.statusCode, headers: response.headers, body: response.body };
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      // One message per probe until the outbox is at its limit and the gateway refuses.
+      let i = 0;
+      const answer: { statusCode: number; headers: Record<string, unknown>; body: string } = await waitFor(
+        async () => {
+          const response = await app.inject({
+            method: 'POST',
+            url: '/v1/messages',
+            headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
+            payload: { to: `090-2222-${String(3000 + (i % 7000))}`, text: `message ${(i += 1)}` },
+          });
+          if (response.statusCode === 202) accepted.push(response.json<{ id: string }>().id);
+          return response.statusCode === 202 ? undefined : { statusCode: response.statusCode, headers: response.headers, body: response.body };
+        },
+        'a refusal once the outbox is full',
+        60_000,
+      );
       expect(answer?.statusCode).toBe(503);
       expect(answer?.headers['retry-after']).toBeDefined();
       expect(JSON.parse(answer?.body ?? '{}')).toMatchObject({ code: 'GW_EVENTS_BACKLOGGED' });
       expect(accepted.length).toBeGreaterThan(1);
 
       await broker.restart();
-      await waitFor(() => (harness?.pipeline.publisher.accepting === true && harness.pipeline.publisher.direct ? true : undefined), 'the outbox drained', 60_000);
-      const after = await gateway.submit('demo', { to: '090-1111-3333', text: 'after the outage' });
+      await waitFor(() => (harness?.transport.publisher.accepting === true && harness.transport.publisher.direct ? true : undefined), 'the outbox drained', 60_000);
+      const after = await gateway.messages.submit('demo', { to: '090-1111-3333', text: 'after the outage' });
       accepted.push(after.id);
       const { sequences } = await deliveredSequences(harness, accepted, 60_000);
       for (const id of accepted) expect(sequences.get(id)).toEqual(EXPECTED);

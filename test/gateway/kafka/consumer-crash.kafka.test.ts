@@ -39,7 +39,7 @@ describe('a webhook consumer killed mid-stream', () => {
     harness = new KafkaHarness({ brokers: inject('kafkaBrokers'), roles: ['status', 'webhook-sender', 'usage'] });
     const gateway = await harness.start();
     worker = await startWorker(harness);
-    const results = await gateway.submitBatch(
+    const results = await gateway.messages.submitBatch(
       'demo',
       Array.from({ length: 100 }, (_, i) => ({ to: `+8190${String(20_000_000 + i)}`, text: `Parcel ${i} is out for delivery` })),
     );
@@ -51,13 +51,12 @@ describe('a webhook consumer killed mid-stream', () => {
     const beforeReplacement = hooks.length;
     expect(beforeReplacement).toBeLessThan(200);
 
-    const replacement = await harness.newPipeline(['webhooks']);
+    const replacement = await harness.replica(['webhooks']);
     try {
-      await replacement.startConsumers(gateway);
       await waitFor(() => (hooks.length >= 200 ? true : undefined), 'every callback', 60_000);
       await new Promise((resolve) => setTimeout(resolve, 1_500));
     } finally {
-      await replacement.close();
+      await replacement.stop();
     }
     const ids = hooks.map((hook) => hook.eventId);
     expect(ids).toHaveLength(200);

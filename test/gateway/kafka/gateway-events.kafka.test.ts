@@ -18,7 +18,7 @@ describe('gateway events through Kafka', () => {
     harness = new KafkaHarness({ brokers: inject('kafkaBrokers') });
     const gateway = await harness.start();
     const text = '明日の配達は午前中を予定しています。ご不在の場合は再配達をご依頼ください。'.repeat(4);
-    const accepted = await gateway.submit('demo', { to: '090-1234-5678', text, clientRef: 'order-7' });
+    const accepted = await gateway.messages.submit('demo', { to: '090-1234-5678', text, clientRef: 'order-7' });
     expect(accepted.parts).toBe(3);
 
     const events = await harness.read(harness.settings.topics.events, (records) =>
@@ -57,10 +57,10 @@ describe('gateway events through Kafka', () => {
 
     const today = new Date().toISOString().slice(0, 10);
     const usage = await waitFor(async () => {
-      const [day] = (await harness?.pipeline.usage.report('demo', today, today)) ?? [];
+      const [day] = (await harness?.backend.usage.report('demo', today, today)) ?? [];
       return day !== undefined && day.messages > 0 ? day : undefined;
     }, 'usage counted');
     expect(usage).toEqual({ day: today, messages: 1, segments: 3 });
-    expect((await gateway.get('demo', accepted.id)).status).toBe('delivered');
+    expect((await gateway.messages.get('demo', accepted.id)).status).toBe('delivered');
   });
 });

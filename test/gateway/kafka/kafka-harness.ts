@@ -1,7 +1,7 @@
 /**
  * A gateway on Redis and a real Kafka broker for the Kafka tests: SMSC simulator, SMPP driver, Redis backend
- * with its own key prefix, the Kafka pipeline with its own topics and consumer groups, a webhook receiver, and a
- * reader that takes a topic back from its beginning. Everything it made is removed by `close()`.
+ * with its own key prefix, the Kafka event transport with its own topics and consumer groups, a webhook receiver,
+ * and a reader that takes a topic back from its beginning. Everything it made is removed by `close()`.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -14,12 +14,12 @@ import {
   Gateway,
   GatewayMetrics,
   hashApiKey,
-  KafkaPipeline,
+  KafkaEventTransport,
   kafkaSettings,
   loadRoutingFile,
   type ConsumerRole,
   type KafkaSettings,
-  type MessageBackend,
+  type RedisBackend,
 } from '../../../gateway/index.ts';
 import { RouterHandle } from '../../../router/index.ts';
 import { startSmscSimulator, type SmscSimulatorHandle } from '../../../simulator/index.ts';
@@ -79,8 +79,8 @@ export class KafkaHarness {
   readonly metrics = new GatewayMetrics({ processMetrics: false });
   readonly kafka: Kafka;
   simulator!: SmscSimulatorHandle;
-  backend!: MessageBackend;
-  pipeline!: KafkaPipeline;
+  backend!: RedisBackend;
+  transport!: KafkaEventTransport;
   gateway!: Gateway;
   hooks!: Awaited<ReturnType<typeof hookServer>>;
 
@@ -106,29 +106,35 @@ export class KafkaHarness {
     this.simulator = await startSmscSimulator({ scenario: this.options.scenario ?? 'happy', accounts: [{ systemId: 'gw', password: 'pw', maxBinds: 4 }] });
     this.hooks = await hookServer(hookAnswer);
     this.backend = createRedisBackend({ url: REDIS_URL, prefix: this.prefix });
-    this.pipeline = await this.newPipeline();
-    this.gateway = this.newGateway(this.pipeline);
+    this.transport = await this.newTransport();
+    this.gateway = this.newGateway(this.transport, [this.smppDriver()], this.options.roles);
     await this.gateway.start();
-    await this.pipeline.startConsumers(this.gateway);
-    await waitFor(() => (this.gateway.isUp('smpp-aggregator') ? true : undefined), 'bind up');
+    await waitFor(() => (this.gateway.links.isUp('smpp-aggregator') ? true : undefined), 'bind up');
     return this.gateway;
   }
 
-  newPipeline(roles = this.options.roles): Promise<KafkaPipeline> {
-    return KafkaPipeline.create({
+  /**
+   * Another process's share of the work, in this one: a gateway without drivers on the same Redis and topics that
+   * runs only `roles`. Stop it with `stop()`.
+   */
+  async replica(roles: readonly ConsumerRole[]): Promise<Gateway> {
+    const gateway = this.newGateway(await this.newTransport(), [], roles);
+    await gateway.start();
+    return gateway;
+  }
+
+  private newTransport(): Promise<KafkaEventTransport> {
+    return KafkaEventTransport.create({
       sessionTimeoutMs: 6_000,
       settings: this.settings,
-      redisUrl: REDIS_URL,
-      redisPrefix: this.prefix,
+      outbox: this.backend.outbox,
       owner: `test-${this.tag}-${randomBytes(2).toString('hex')}`,
       metrics: this.metrics,
-      webhooks: { schedule: [200, 400], timeoutMs: 2_000, allow: ['127.0.0.1/32'] },
-      ...(roles === undefined ? {} : { roles }),
     });
   }
 
-  private newGateway(pipeline: KafkaPipeline): Gateway {
-    const driver = createSmppConnector({
+  private smppDriver() {
+    return createSmppConnector({
       id: 'smpp-aggregator',
       host: '127.0.0.1',
       port: this.simulator.smppPort,
@@ -138,14 +144,20 @@ export class KafkaHarness {
       windowSize: 50,
       reconnect: { initialMs: 50, maxMs: 500 },
     });
+  }
+
+  private newGateway(transport: KafkaEventTransport, drivers: ReturnType<KafkaHarness['smppDriver']>[], roles: readonly ConsumerRole[] | undefined): Gateway {
     return new Gateway({
       backend: this.backend,
       router: new RouterHandle(loadRoutingFile(undefined)),
-      drivers: [driver],
+      drivers,
       accounts: [{ id: 'demo', apiKeyHashes: [hashApiKey('k')], defaultCountry: 'JP', callbackUrl: this.hooks.url, callbackSecret: SECRET }],
       metrics: this.metrics,
-      events: pipeline.events,
-      receiptLog: pipeline.events,
+      events: transport,
+      usage: this.backend.usage,
+      receiptHoldMs: this.settings.receiptHoldMs,
+      webhooks: { schedule: [200, 400], timeoutMs: 2_000, allow: ['127.0.0.1/32'] },
+      ...(roles === undefined ? {} : { roles }),
     });
   }
 
@@ -187,9 +199,8 @@ export class KafkaHarness {
   }
 
   async close(): Promise<void> {
-    await this.pipeline?.stopConsumers().catch(() => undefined);
+    // Stops the gateway's consumers, then flushes and closes its transport.
     await this.gateway?.stop().catch(() => undefined);
-    await this.pipeline?.close().catch(() => undefined);
     await this.backend?.close().catch(() => undefined);
     await this.simulator?.close().catch(() => undefined);
     await new Promise((resolve) => this.hooks?.server.close(resolve));

@@ -16,8 +16,8 @@ describe('receipts before their submit responses', () => {
   test('are held until the part is known, or parked with a reason after the hold time', { timeout: 60_000 }, async () => {
     harness = new KafkaHarness({ brokers: inject('kafkaBrokers'), scenario: 'no-receipts', settings: { receiptHoldMs: 3_000 } });
     const gateway = await harness.start();
-    const accepted = await gateway.submit('demo', { to: '090-1234-5678', text: 'Your code is 123456' });
-    await waitFor(async () => ((await gateway.get('demo', accepted.id)).status === 'submitted' ? true : undefined), 'submitted');
+    const accepted = await gateway.messages.submit('demo', { to: '090-1234-5678', text: 'Your code is 123456' });
+    await waitFor(async () => ((await gateway.messages.get('demo', accepted.id)).status === 'submitted' ? true : undefined), 'submitted');
 
     const late = `late-${harness.tag}`;
     const never = `never-${harness.tag}`;
@@ -40,11 +40,11 @@ describe('receipts before their submit responses', () => {
     }
     // The submit response of `late` is recorded only now, well after its receipt reached the topic.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect((await gateway.get('demo', accepted.id)).status).toBe('submitted');
+    expect((await gateway.messages.get('demo', accepted.id)).status).toBe('submitted');
     await harness.backend.store.correlate('smpp-aggregator', late, { messageId: accepted.id, seq: 1, submittedAt: Date.now() }, 60_000);
 
     const delivered = await waitFor(async () => {
-      const record = await gateway.get('demo', accepted.id);
+      const record = await gateway.messages.get('demo', accepted.id);
       return record.status === 'delivered' ? record : undefined;
     }, 'delivered by the held receipt');
     expect(delivered.parts[0]).toMatchObject({ status: 'delivered', raw: { stat: 'DELIVRD', err: '000' } });

@@ -59,7 +59,8 @@ test('each event is posted once, retried on refusal, and never again after a rep
   expect(verifyWebhook('a-very-long-webhook-secret', received[2]?.body ?? '', received[2]?.signature ?? '', Math.floor(Date.now() / 1000))).toBe(true);
   expect(await queue.add([job], Date.now())).toBe(0);
   expect(await queue.waiting()).toBe(0);
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // Once stopped, the sender has ended every attempt it began: none after the third was under way.
+  await sender.stop();
   expect(received).toHaveLength(3);
 });
 
@@ -89,7 +90,8 @@ test('two senders on one queue post each job once', async () => {
     Date.now(),
   );
   await waitFor(() => received.length >= 100, 'every job');
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // Both stopped: every attempt either began has ended, so a second post of a job would be here by now.
+  await Promise.all(senders.map((sender) => sender.stop()));
   expect(received).toHaveLength(100);
   expect(new Set(received.map((r) => r.id)).size).toBe(100);
 });
