@@ -1,8 +1,8 @@
 /**
  * Import direction of the gateway (see README "Layout"):
  *   cli -> api -> gateway -> router, drivers -> common
- *   simulator -> drivers/codec, common
- * plus: no cycles, and the codec imports nothing that does I/O.
+ *   simulator -> drivers/codec, the pure protocol modules (drivers/smpp-protocol, drivers/at-protocol), common
+ * plus: no cycles, and the codec and the protocol modules import nothing that does I/O.
  */
 const IO_MODULES = [
   'fs', 'fs/promises', 'net', 'tls', 'dgram', 'http', 'https', 'http2', 'child_process', 'cluster',
@@ -25,6 +25,23 @@ module.exports = {
       severity: 'error',
       from: { path: '^drivers/codec/' },
       to: { path: '^(api|gateway|router|simulator|cli|drivers/(?!codec/))' },
+    },
+    {
+      name: 'smpp-protocol-is-pure',
+      comment:
+        'drivers/smpp-protocol is pure: no node I/O modules, and of npm only the smpp package (its lib/pdu.js, loaded through node:module createRequire, touches no socket)',
+      severity: 'error',
+      from: { path: '^drivers/smpp-protocol/' },
+      to: {
+        dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'],
+        pathNot: ['^module$', '^node_modules/smpp/'],
+      },
+    },
+    {
+      name: 'smpp-protocol-imports-only-codec-and-common',
+      severity: 'error',
+      from: { path: '^drivers/smpp-protocol/' },
+      to: { path: '^(api|gateway|router|simulator|cli|drivers/(?!codec/|smpp-protocol/))' },
     },
     {
       name: 'drivers-not-upward',
@@ -51,11 +68,12 @@ module.exports = {
       to: { path: '^(simulator|cli)/' },
     },
     {
-      name: 'simulator-uses-only-codec',
-      comment: 'the simulator reuses the codec, never the gateway, router, api or the drivers above the codec',
+      name: 'simulator-uses-only-pure-protocol',
+      comment:
+        'the simulator reuses the codec and the pure protocol modules (SMPP, AT), never the gateway, router, api or the driver shells',
       severity: 'error',
       from: { path: '^simulator/' },
-      to: { path: '^(api|gateway|router|cli|drivers/(?!codec/))' },
+      to: { path: '^(api|gateway|router|cli|drivers/(?!codec/|smpp-protocol/|at-protocol/))' },
     },
     {
       name: 'common-is-a-leaf',

@@ -1,10 +1,19 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import {
+  COMMAND_ID,
+  FrameReader,
+  Pdu,
+  PduCursor,
+  RESPONSE_BIT,
+  STATUS,
+  commandStatus,
+  encodeHeaderOnly,
+  encodeMessageIdResp,
+  responseId,
+} from '../smpp-protocol/index.ts';
 import type { SmppConfig } from './config.ts';
-import { ESME_RINVCMDID, ESME_ROK, ESME_RX_T_APPN, commandStatus } from './command-status.ts';
 import { smppError, type SmppError } from './errors.ts';
-import { FrameReader } from './frame-reader.ts';
-import { CMD, Pdu, RESPONSE_BIT } from './smpp-lib.ts';
 
 export type BindRole = 'transceiver' | 'transmitter' | 'receiver';
 export type BindState = 'idle' | 'connecting' | 'binding' | 'bound' | 'unbinding' | 'closing';
@@ -45,22 +54,10 @@ const BIND_COMMAND: Record<BindRole, string> = {
   receiver: 'bind_receiver',
 };
 
-/**
- * deliver_sm_resp / data_sm_resp encoded once by the smpp package; each answer copies one and patches
- * command_status and sequence_number (receipts arrive as often as submits, so this path is hot).
- */
-const DELIVER_SM_RESP = new Pdu('deliver_sm_resp', { message_id: '' }).toBuffer();
-const DATA_SM_RESP = new Pdu('data_sm_resp', { message_id: '' }).toBuffer();
-
-function response(template: Buffer, seq: number, status: number): Buffer {
-  // As the smpp package does (and SMPP 3.4 section 4.4.2 says of submit_sm_resp): an error answer has no body.
-  const length = status === ESME_ROK ? template.length : 16;
-  const buffer = Buffer.allocUnsafe(length);
-  template.copy(buffer, 0, 0, length);
-  buffer.writeUInt32BE(length, 0);
-  buffer.writeUInt32BE(status, 8);
-  buffer.writeUInt32BE(seq, 12);
-  return buffer;
+/** deliver_sm_resp / data_sm_resp: a NULL message_id when accepted, no body with an error status (section 4.6.2). */
+function deliveryResponse(commandId: number, seq: number, status: number): Buffer {
+  const resp = responseId(commandId);
+  return status === STATUS.ESME_ROK ? encodeMessageIdResp(resp, seq, '') : encodeHeaderOnly(resp, status, seq);
 }
 
 /** How long a peer gets to close after we ended our side (unbind exchange, unbind by peer). */
@@ -207,7 +204,7 @@ export class BindSession<J extends InFlight> {
     const pending = this.pendingDeliveries.get(seq);
     if (pending === undefined) return;
     this.pendingDeliveries.delete(seq);
-    this.write(response(pending.commandId === CMD.data_sm ? DATA_SM_RESP : DELIVER_SM_RESP, seq, status));
+    this.write(deliveryResponse(pending.commandId, seq, status));
     if (this.readingPaused && this.pendingDeliveries.size < this.config.inbound.maxPendingPerBind) {
       this.readingPaused = false;
       this.drainFrames();
@@ -249,7 +246,7 @@ export class BindSession<J extends InFlight> {
     } else if (now - this.lastReceived >= this.config.enquireLinkIntervalMs) {
       this.enquireSeq = this.nextSequence();
       this.enquireSentAt = now;
-      this.write(new Pdu('enquire_link', { sequence_number: this.enquireSeq }).toBuffer());
+      this.write(encodeHeaderOnly(COMMAND_ID.enquire_link, 0, this.enquireSeq));
     }
     const timeout = this.config.submitTimeoutMs;
     for (const [seq, job] of this.window) {
@@ -264,7 +261,7 @@ export class BindSession<J extends InFlight> {
       pending.timedOut();
     }
     for (const [seq, pending] of this.pendingDeliveries) {
-      if (pending.deadline <= now) this.answerDelivery(this.generation, seq, ESME_RX_T_APPN);
+      if (pending.deadline <= now) this.answerDelivery(this.generation, seq, STATUS.ESME_RX_T_APPN);
     }
   }
 
@@ -276,7 +273,7 @@ export class BindSession<J extends InFlight> {
     if (this.state === 'bound') {
       this.closeReason = smppError('SMPP_CLOSED', 'unbound by the connector', { bind: this.id });
       this.unbindSeq = this.nextSequence();
-      this.write(new Pdu('unbind', { sequence_number: this.unbindSeq }).toBuffer());
+      this.write(encodeHeaderOnly(COMMAND_ID.unbind, 0, this.unbindSeq));
       this.setState('unbinding', now);
     } else if (this.state !== 'unbinding' && this.state !== 'closing') {
       this.destroy(smppError('SMPP_CLOSED', 'closed before bound', { bind: this.id }));
@@ -309,18 +306,15 @@ export class BindSession<J extends InFlight> {
   }
 
   private drainFrames(): void {
-    try {
-      while (!this.readingPaused) {
-        const frame = this.reader.next();
-        if (frame === undefined) return;
-        this.handle(frame);
-      }
-    } catch (error) {
-      this.destroy(
-        error instanceof Error && 'code' in error
-          ? (error as SmppError)
-          : smppError('SMPP_PROTOCOL', String(error), { bind: this.id }),
-      );
+    while (!this.readingPaused) {
+      const frame = this.reader.next();
+      if (frame === undefined) break;
+      this.handle(frame);
+    }
+    const problem = this.reader.problem;
+    if (problem !== undefined) {
+      // The stream cannot be re-synchronized after an impossible command_length.
+      this.destroy(smppError('SMPP_PROTOCOL', problem.message, { bind: this.id, field: problem.field, value: problem.value }));
     }
   }
 
@@ -329,26 +323,26 @@ export class BindSession<J extends InFlight> {
     const status = frame.readUInt32BE(8);
     const seq = frame.readUInt32BE(12);
     switch (commandId) {
-      case CMD.submit_sm_resp: {
+      case COMMAND_ID.submit_sm_resp: {
         const job = this.window.get(seq);
         if (job === undefined) return; // answered after its timeout: already reported unknown
         this.window.delete(seq);
-        this.owner.submitAnswered(this, job, status, status === ESME_ROK ? readCString(frame, 16, 65) : '');
+        this.owner.submitAnswered(this, job, status, status === STATUS.ESME_ROK ? new PduCursor(frame).cString('message_id', 65) : '');
         return;
       }
-      case CMD.query_sm_resp: {
+      case COMMAND_ID.query_sm_resp: {
         const pending = this.requests.get(seq);
         if (pending === undefined) return; // answered after its timeout
         this.requests.delete(seq);
         pending.answered(frame);
         return;
       }
-      case CMD.generic_nack: {
+      case COMMAND_ID.generic_nack: {
         const job = this.window.get(seq);
         const pending = this.requests.get(seq);
         if (job !== undefined) {
           this.window.delete(seq);
-          this.owner.submitAnswered(this, job, status === ESME_ROK ? 0x08 : status, '');
+          this.owner.submitAnswered(this, job, status === STATUS.ESME_ROK ? STATUS.ESME_RSYSERR : status, '');
         } else if (pending !== undefined) {
           this.requests.delete(seq);
           pending.answered(frame);
@@ -357,14 +351,14 @@ export class BindSession<J extends InFlight> {
         }
         return;
       }
-      case CMD.enquire_link:
-        this.write(new Pdu('enquire_link_resp', { sequence_number: seq }).toBuffer());
+      case COMMAND_ID.enquire_link:
+        this.write(encodeHeaderOnly(COMMAND_ID.enquire_link_resp, 0, seq));
         return;
-      case CMD.enquire_link_resp:
+      case COMMAND_ID.enquire_link_resp:
         if (seq === this.enquireSeq) this.enquireSeq = 0;
         return;
-      case CMD.deliver_sm:
-      case CMD.data_sm:
+      case COMMAND_ID.deliver_sm:
+      case COMMAND_ID.data_sm:
         this.pendingDeliveries.set(seq, { deadline: Date.now() + this.config.inbound.sinkTimeoutMs, commandId });
         if (this.pendingDeliveries.size >= this.config.inbound.maxPendingPerBind) {
           // Bounded backpressure: stop reading; TCP pushes back on the SMSC until the sink catches up.
@@ -373,19 +367,19 @@ export class BindSession<J extends InFlight> {
         }
         this.owner.delivery(this, this.generation, frame);
         return;
-      case CMD.unbind:
-        this.write(new Pdu('unbind_resp', { sequence_number: seq }).toBuffer());
+      case COMMAND_ID.unbind:
+        this.write(encodeHeaderOnly(COMMAND_ID.unbind_resp, 0, seq));
         this.closeReason ??= smppError('SMPP_UNBOUND_BY_PEER', undefined, { bind: this.id });
         this.endSoon();
         return;
-      case CMD.unbind_resp:
+      case COMMAND_ID.unbind_resp:
         if (seq === this.unbindSeq) this.endSoon();
         return;
-      case CMD.bind_transceiver_resp:
-      case CMD.bind_transmitter_resp:
-      case CMD.bind_receiver_resp:
+      case COMMAND_ID.bind_transceiver_resp:
+      case COMMAND_ID.bind_transmitter_resp:
+      case COMMAND_ID.bind_receiver_resp:
         if (seq !== this.bindSeq || this.state !== 'binding') return;
-        if (status !== ESME_ROK) {
+        if (status !== STATUS.ESME_ROK) {
           const row = commandStatus(status);
           this.destroy(
             smppError('SMPP_BIND_REJECTED', `${row.name}: ${row.message}`, {
@@ -404,11 +398,11 @@ export class BindSession<J extends InFlight> {
         this.boundSince = Date.now();
         this.owner.bound(this);
         return;
-      case CMD.alert_notification:
+      case COMMAND_ID.alert_notification:
         return; // no response is defined for it
       default:
         if ((commandId & RESPONSE_BIT) === 0) {
-          this.write(new Pdu('generic_nack', { sequence_number: seq, command_status: ESME_RINVCMDID }).toBuffer());
+          this.write(encodeHeaderOnly(COMMAND_ID.generic_nack, STATUS.ESME_RINVCMDID, seq));
         }
     }
   }
@@ -465,12 +459,4 @@ export class BindSession<J extends InFlight> {
     this.sequence = this.sequence >= 0x7fffffff ? 1 : this.sequence + 1;
     return this.sequence;
   }
-}
-
-/** A C-octet string at `offset` (SMPP 3.4 section 3.1), at most `max` octets including the NUL. */
-function readCString(frame: Buffer, offset: number, max: number): string {
-  const end = Math.min(frame.length, offset + max);
-  let nul = offset;
-  while (nul < end && frame[nul] !== 0) nul += 1;
-  return frame.toString('latin1', offset, nul);
 }

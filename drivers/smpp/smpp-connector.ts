@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { isCodedError, RecentMap, type CodedError } from '../../common/index.ts';
 import { Reassembler, normalizeMessageId, type ReassembledMessage } from '../codec/index.ts';
+import { MAX_MESSAGE_ID, STATUS, commandStatus, decodeQueryAnswer, encodeQuerySm } from '../smpp-protocol/index.ts';
 import type {
   Driver,
   DriverEvents,
@@ -17,14 +18,13 @@ import type {
 } from '../transport/index.ts';
 import { reconnectDelay } from './backoff.ts';
 import { BindSession, type BindOwner, type BindRole, type PendingRequest } from './bind-session.ts';
-import { ESME_RMSGQFUL, ESME_ROK, ESME_RTHROTTLED, ESME_RX_P_APPN, ESME_RX_T_APPN, commandStatus } from './command-status.ts';
 import { parseSmppConfig, type SmppConfig } from './config.ts';
 import { smppAddress, type SmppAddress } from './addressing.ts';
 import { smppError, submitStatusError } from './errors.ts';
 import { Fifo } from './fifo.ts';
 import { decodeDelivery, inboundMessage, receiptOf, type DecodedDelivery } from './delivery.ts';
 import { AdaptiveRate } from './adaptive-rate.ts';
-import { MAX_MESSAGE_ID, decodeQueryAnswer, encodeQuerySm, judgeQueryAnswer } from './query-pdu.ts';
+import { judgeQueryAnswer } from './query-judge.ts';
 import { prepareSubmits, type PreparedPart } from './submit-pdus.ts';
 
 /** One message on its way: its parts go out one after the other, so a retried part never falls behind a later one. */
@@ -334,17 +334,17 @@ export class SmppConnector extends EventEmitter implements Driver {
 
   private onSubmitAnswered(bind: BindSession<SendJob>, job: SendJob, status: number, messageId: string): void {
     const partNo = (job.parts[job.cursor] as PreparedPart).partNo;
-    if (status === ESME_ROK && messageId.trim() === '') {
+    if (status === STATUS.ESME_ROK && messageId.trim() === '') {
       // The SMSC took the part but named it nothing: no receipt or query can find it, and a resend would duplicate it.
       this.count('submit_unknown');
       this.count('submit_empty_id');
       const error = smppError('SMPP_EMPTY_MESSAGE_ID', `on ${bind.id}`, { bind: bind.id, part: partNo });
       this.settlePart(job, { seq: partNo, status: 'unknown', error });
-    } else if (status === ESME_ROK) {
+    } else if (status === STATUS.ESME_ROK) {
       const carrierMessageId = this.remember(messageId);
       this.count('submit_ok');
       this.settlePart(job, { seq: partNo, status: 'submitted', carrierMessageId, via: bind.id });
-    } else if (status === ESME_RTHROTTLED || status === ESME_RMSGQFUL) {
+    } else if (status === STATUS.ESME_RTHROTTLED || status === STATUS.ESME_RMSGQFUL) {
       this.count('throttled');
       this.count(`submit_status_${commandStatus(status).name}`);
       const now = Date.now();
@@ -387,7 +387,7 @@ export class SmppConnector extends EventEmitter implements Driver {
     } catch {
       // Malformed beyond reading: a retry of the same octets cannot succeed.
       this.count('inbound_malformed');
-      bind.answerDelivery(generation, seq, ESME_RX_P_APPN);
+      bind.answerDelivery(generation, seq, STATUS.ESME_RX_P_APPN);
       return;
     }
     const now = new Date();
@@ -395,7 +395,7 @@ export class SmppConnector extends EventEmitter implements Driver {
       const receipt = receiptOf(decoded, this.id, this.knownIds, now);
       if (receipt === undefined) {
         this.count('receipts_unmatched');
-        bind.answerDelivery(generation, seq, ESME_RX_P_APPN);
+        bind.answerDelivery(generation, seq, STATUS.ESME_RX_P_APPN);
         return;
       }
       this.count('receipts');
@@ -408,7 +408,7 @@ export class SmppConnector extends EventEmitter implements Driver {
     for (const evicted of result.evicted) this.deliverLoose(evicted);
     if (result.message === undefined) {
       // A part held for reassembly is acknowledged now; the whole message waits for its last part's answer.
-      bind.answerDelivery(generation, seq, ESME_ROK);
+      bind.answerDelivery(generation, seq, STATUS.ESME_ROK);
       return;
     }
     const message = inboundMessage(this.id, result.message, now);
@@ -421,10 +421,10 @@ export class SmppConnector extends EventEmitter implements Driver {
 
   private hand(promise: Promise<void>, bind: BindSession<SendJob>, generation: number, seq: number): void {
     promise.then(
-      () => bind.answerDelivery(generation, seq, ESME_ROK),
+      () => bind.answerDelivery(generation, seq, STATUS.ESME_ROK),
       () => {
         this.count('sink_failures');
-        bind.answerDelivery(generation, seq, ESME_RX_T_APPN);
+        bind.answerDelivery(generation, seq, STATUS.ESME_RX_T_APPN);
       },
     );
   }
@@ -518,7 +518,7 @@ export class SmppConnector extends EventEmitter implements Driver {
             error: smppError('SMPP_CONNECTION_LOST', `${reason.code} on ${bind.id}`, { ...details, bind: bind.id, reason: reason.code }),
           }),
       };
-      bind.request(pending, encodeQuerySm({ messageId, source }), Date.now());
+      bind.request(pending, encodeQuerySm({ messageId, sourceTon: source.ton, sourceNpi: source.npi, sourceAddr: source.addr }), Date.now());
     });
     if (outcome.status === 'failed') this.count('queries_failed');
     return outcome;

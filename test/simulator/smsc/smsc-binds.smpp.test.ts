@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { SimulatorFixture } from './fixture.ts';
-import { makePdu } from '../../../simulator/smsc/smpp-lib.ts';
+import { makePdu } from '../../../drivers/smpp-protocol/index.ts';
 import { eventually } from './test-esme.ts';
 
 const ESME_RINVBNDSTS = 0x04;

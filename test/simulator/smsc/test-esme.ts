@@ -3,7 +3,8 @@
  * answers, answers deliver_sm on request, and keeps every octet the simulator sent so tests can check each PDU
  * with the independent well-formedness checker and read deliver_sm fields exactly as they travelled.
  */
-import { makePdu, smpp, type SmppPdu, type SmppSession } from '../../../simulator/smsc/smpp-lib.ts';
+import { makePdu, type SmppPdu } from '../../../drivers/smpp-protocol/index.ts';
+import { smpp, type SmppSession } from '../../../simulator/smsc/smpp-server.ts';
 import { checkPdu, splitPdus, type CheckedPdu } from './pdu-well-formed.ts';
 
 export type BindCommand = 'bind_transceiver' | 'bind_transmitter' | 'bind_receiver';
