@@ -1,5 +1,3 @@
-import net from 'node:net';
-import tls from 'node:tls';
 import {
   COMMAND_ID,
   FrameReader,
@@ -12,41 +10,11 @@ import {
   encodeMessageIdResp,
   responseId,
 } from '../smpp-protocol/index.ts';
+import type { BindDeps, BindOwner, BindRole, BindState, InFlight, PendingRequest } from './bind-types.ts';
 import type { SmppConfig } from './config.ts';
 import { smppError, type SmppError } from './errors.ts';
-
-export type BindRole = 'transceiver' | 'transmitter' | 'receiver';
-export type BindState = 'idle' | 'connecting' | 'binding' | 'bound' | 'unbinding' | 'closing';
-
-/** What a bind carries for the connector: the window holds these, keyed by sequence_number. */
-export interface InFlight {
-  sentAt: number;
-}
-
-/**
- * A request other than submit_sm awaiting its answer (query_sm): the session calls exactly one of its methods, once.
- * Rare next to submits, so each carries its own callbacks; it does not count against the submit window.
- */
-export interface PendingRequest {
-  sentAt: number;
-  /** The response, or a generic_nack answering it. */
-  answered(frame: Buffer): void;
-  /** No answer within `submitTimeoutMs`. */
-  timedOut(): void;
-  /** The connection ended first. */
-  lost(reason: SmppError): void;
-}
-
-/** The connector side of a bind: plain methods rather than closures per PDU. */
-export interface BindOwner<J extends InFlight> {
-  bound(bind: BindSession<J>): void;
-  /** The connection ended (or never came up); `lost` are the submits written and not answered. */
-  down(bind: BindSession<J>, reason: SmppError, wasBound: boolean, lost: J[]): void;
-  submitAnswered(bind: BindSession<J>, job: J, status: number, messageId: string): void;
-  submitTimedOut(bind: BindSession<J>, job: J): void;
-  /** A deliver_sm or data_sm; the owner must call `answerDelivery` exactly once for it. */
-  delivery(bind: BindSession<J>, generation: number, frame: Buffer): void;
-}
+import type { SmppSocket } from './socket-factory.ts';
+import { WriteBatch } from './write-batch.ts';
 
 const BIND_COMMAND: Record<BindRole, string> = {
   transceiver: 'bind_transceiver',
@@ -65,9 +33,9 @@ const CLOSE_GRACE_MS = 2000;
 
 /**
  * One SMPP session over one TCP (or TLS) connection, reopened by the connector after loss.
- * Owns: bind life cycle, the submit window, enquire_link, answering the SMSC's requests,
- * batching writes per event-loop turn, and inbound backpressure. Time is checked by `tick`,
- * which the connector calls from its one periodic sweep: there is no timer per PDU.
+ * Owns: bind life cycle, the submit window, enquire_link, answering the SMSC's requests, and inbound
+ * backpressure. Time is checked by `tick`, which the connector calls from its one periodic sweep: there is no
+ * timer per PDU. The socket comes from the injected factory and the time from the injected clock.
  */
 export class BindSession<J extends InFlight> {
   state: BindState = 'idle';
@@ -81,8 +49,9 @@ export class BindSession<J extends InFlight> {
   failedAttempts = 0;
   boundSince: number | undefined;
 
-  private socket: net.Socket | undefined;
+  private socket: SmppSocket | undefined;
   private reader = new FrameReader();
+  private readonly out = new WriteBatch();
   private sequence = 0;
   private stateSince = 0;
   private lastReceived = 0;
@@ -90,26 +59,13 @@ export class BindSession<J extends InFlight> {
   private enquireSentAt = 0;
   private bindSeq = 0;
   private unbindSeq = 0;
-  /** PDUs written in this event-loop turn, sent as one buffer by `flush` (see `write`). */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
   private closeReason: SmppError | undefined;
   private wasBound = false;
   /** Deliveries handed to the owner and not answered yet: sequence_number -> deadline. */
   private readonly pendingDeliveries = new Map<number, { deadline: number; commandId: number }>();
   private readingPaused = false;
-  private readonly flush = (): void => {
-    const chunks = this.pending;
-    if (chunks.length === 0) return;
-    const bytes = this.pendingBytes;
-    this.pending = [];
-    this.pendingBytes = 0;
-    const socket = this.socket;
-    if (socket === undefined || socket.destroyed) return;
-    socket.write(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, bytes));
-  };
   private readonly onData = (chunk: Buffer): void => {
-    this.lastReceived = Date.now();
+    this.lastReceived = this.deps.clock.now();
     this.reader.push(chunk);
     this.drainFrames();
   };
@@ -118,7 +74,8 @@ export class BindSession<J extends InFlight> {
     readonly id: string,
     readonly role: BindRole,
     private readonly config: SmppConfig,
-    private readonly owner: BindOwner<J>,
+    private readonly owner: BindOwner<J, BindSession<J>>,
+    private readonly deps: BindDeps,
   ) {}
 
   get canSubmit(): boolean {
@@ -138,8 +95,7 @@ export class BindSession<J extends InFlight> {
     if (this.state !== 'idle') return;
     this.generation += 1;
     this.reader = new FrameReader();
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.out.clear();
     this.sequence = 0;
     this.enquireSeq = 0;
     this.unbindSeq = 0;
@@ -147,22 +103,10 @@ export class BindSession<J extends InFlight> {
     this.wasBound = false;
     this.readingPaused = false;
     this.setState('connecting', now);
-    const { host, port } = this.config;
-    const socket =
-      this.config.tls === false
-        ? net.connect({ host, port })
-        : tls.connect({
-            host,
-            port,
-            rejectUnauthorized: this.config.tls.rejectUnauthorized,
-            ...(this.config.tls.servername === undefined ? {} : { servername: this.config.tls.servername }),
-            ...(this.config.tls.ca === undefined ? {} : { ca: this.config.tls.ca }),
-          });
+    const { host, port, tls } = this.config;
+    const socket = this.deps.connect({ host, port, tls }, () => this.sendBind());
     this.socket = socket;
-    // A delayed ACK from the peer must never pace the window: write at once, in batches per turn.
-    socket.setNoDelay(true);
-    socket.setKeepAlive(true, 30_000);
-    socket.once(this.config.tls === false ? 'connect' : 'secureConnect', () => this.sendBind());
+    this.out.socket = socket;
     socket.on('data', this.onData);
     socket.on('error', (error: Error) => {
       this.closeReason ??=
@@ -288,7 +232,7 @@ export class BindSession<J extends InFlight> {
   }
 
   private sendBind(): void {
-    this.setState('binding', Date.now());
+    this.setState('binding', this.deps.clock.now());
     this.bindSeq = this.nextSequence();
     const c = this.config;
     this.write(
@@ -359,7 +303,7 @@ export class BindSession<J extends InFlight> {
         return;
       case COMMAND_ID.deliver_sm:
       case COMMAND_ID.data_sm:
-        this.pendingDeliveries.set(seq, { deadline: Date.now() + this.config.inbound.sinkTimeoutMs, commandId });
+        this.pendingDeliveries.set(seq, { deadline: this.deps.clock.now() + this.config.inbound.sinkTimeoutMs, commandId });
         if (this.pendingDeliveries.size >= this.config.inbound.maxPendingPerBind) {
           // Bounded backpressure: stop reading; TCP pushes back on the SMSC until the sink catches up.
           this.readingPaused = true;
@@ -391,11 +335,11 @@ export class BindSession<J extends InFlight> {
           );
           return;
         }
-        this.setState('bound', Date.now());
+        this.setState('bound', this.deps.clock.now());
         this.wasBound = true;
         this.failedAttempts = 0;
         this.lastError = undefined;
-        this.boundSince = Date.now();
+        this.boundSince = this.deps.clock.now();
         this.owner.bound(this);
         return;
       case COMMAND_ID.alert_notification:
@@ -407,28 +351,20 @@ export class BindSession<J extends InFlight> {
     }
   }
 
-  /**
-   * Every PDU of one event-loop turn goes out in one socket write (one segment where it fits), so answers
-   * to a whole chunk of receipts and the submits they free leave together, and with TCP_NODELAY nothing
-   * waits for the peer's delayed ACK.
-   */
   private write(buffer: Buffer): void {
-    const socket = this.socket;
-    if (socket === undefined || socket.destroyed) return;
-    if (this.pending.length === 0) setImmediate(this.flush);
-    this.pending.push(buffer);
-    this.pendingBytes += buffer.length;
+    this.out.write(buffer);
   }
 
   private endSoon(): void {
-    this.setState('closing', Date.now());
-    this.flush();
+    this.setState('closing', this.deps.clock.now());
+    this.out.flush();
     this.socket?.end();
   }
 
-  private closed(socket: net.Socket): void {
+  private closed(socket: SmppSocket): void {
     if (socket !== this.socket) return;
     this.socket = undefined;
+    this.out.socket = undefined;
     const reason =
       this.closeReason ??
       (this.state === 'connecting'
@@ -438,7 +374,7 @@ export class BindSession<J extends InFlight> {
     if (!wasBound) this.failedAttempts += 1;
     this.lastError = reason;
     this.boundSince = undefined;
-    this.setState('idle', Date.now());
+    this.setState('idle', this.deps.clock.now());
     const lost = [...this.window.values()];
     this.window.clear();
     const requests = [...this.requests.values()];

@@ -142,7 +142,7 @@ describe('SMPP connector against a local SMSC', () => {
     const result = await c.send(textRequest('slow answer'));
     expect(result.parts[0]).toMatchObject({ status: 'unknown', error: { code: 'SMPP_SUBMIT_TIMEOUT', retriable: true } });
     await new Promise((resolve) => setTimeout(resolve, 700));
-    expect(c.health()).toMatchObject({ up: true, counters: { submit_unknown: 1, submit_ok: 0 } });
+    expect(c.health()).toMatchObject({ up: true, counters: { submitUnknown: 1, submitOk: 0 } });
     expect(server.submits).toHaveLength(1);
   });
 
@@ -249,7 +249,7 @@ describe('SMPP connector against a local SMSC', () => {
     const results = await Promise.all(Array.from({ length: 4 }, (_v, i) => c.send(textRequest(`resend ${i}`))));
     expect(results.flatMap((r) => r.parts).every((p) => p.status === 'submitted')).toBe(true);
     expect(server.submits.length).toBe(6);
-    expect(c.health().counters.submit_resent).toBe(2);
+    expect(c.health().counters.submitResent).toBe(2);
   });
 
   test('receipts from TLVs: receipted_message_id, message_state and network_error_code win; intermediate is not final', async () => {
@@ -346,7 +346,7 @@ describe('SMPP connector against a local SMSC', () => {
     server.deliver({ source_addr: '447700900111', short_message: Buffer.from('boom') }, (s) => statuses.push(s));
     await waitFor(() => statuses.length === 1, 'an answer');
     expect(statuses).toEqual([0x64]);
-    expect(c.health()).toMatchObject({ up: true, counters: { listener_errors: 1, sink_failures: 1 } });
+    expect(c.health()).toMatchObject({ up: true, counters: { listenerErrors: 1, sinkFailures: 1 } });
   });
 
   test('send before start fails at once instead of waiting', async () => {

@@ -70,7 +70,7 @@ describe('query_sm against the SMSC simulator', () => {
     const doneAt = outcome.status === 'found' ? outcome.doneAt?.getTime() : undefined;
     expect(doneAt).toBeGreaterThanOrEqual(Math.floor(before / 100) * 100);
     expect(doneAt).toBeLessThanOrEqual(Date.now());
-    expect(c.health().counters).toMatchObject({ queries: 1, queries_failed: 0 });
+    expect(c.health().counters).toMatchObject({ queries: 1, queriesFailed: 0 });
   });
 
   test('a part still on its way is found ENROUTE, not final', async () => {
@@ -103,7 +103,7 @@ describe('query_sm against the SMSC simulator', () => {
       status: 'failed',
       error: { code: 'SMPP_QUERY_FAILED', retriable: false, details: { commandStatus: 0x67, statusName: 'ESME_RQUERYFAIL', messageId: 'ffffffff' } },
     });
-    expect(c.health().counters).toMatchObject({ queries: 1, queries_failed: 1 });
+    expect(c.health().counters).toMatchObject({ queries: 1, queriesFailed: 1 });
   });
 
   test.each([
@@ -128,7 +128,7 @@ describe('query_sm against the SMSC simulator', () => {
       { seq: 1, status: 'unknown', error: expect.objectContaining({ code: 'SMPP_EMPTY_MESSAGE_ID', retriable: false }) as unknown },
     ]);
     expect(sim.counts().acceptedParts).toBe(1);
-    expect(c.health().counters).toMatchObject({ submit_unknown: 1, submit_ok: 0, submit_resent: 0, submit_empty_id: 1 });
+    expect(c.health().counters).toMatchObject({ submitUnknown: 1, submitOk: 0, submitResent: 0, submitEmptyId: 1 });
   });
 });
 
