@@ -33,7 +33,7 @@ const TEXTS = {
 
 /**
  * The driver against a strict local SMSC that captures raw octets and exact timings (the simulator suite covers
- * carriage forms, receipts, MO and scenarios).
+ * carriage forms, receipts, MO and scenarios; connector-clock.test.ts the timer paths on a manual clock).
  */
 describe('SMPP connector against a local SMSC', () => {
   test('submits a single part with the octets, esm_class, data_coding and addresses the codec gave', async () => {
@@ -134,16 +134,6 @@ describe('SMPP connector against a local SMSC', () => {
     expect((await reasons(silentPort))[0]).toMatch(/^SMPP_BIND_TIMEOUT/);
     // The silent peer's sockets were destroyed, not left half-open.
     await waitFor(() => [...sockets].filter((socket) => !socket.destroyed).length <= 1, 'old sockets closed');
-  });
-
-  test('an unanswered submit is unknown after the submit timeout; its late answer is ignored', async () => {
-    const server = await smsc({ respondDelayMs: 600 });
-    const c = await started(connector(server.port, { submitTimeoutMs: 150 }));
-    const result = await c.send(textRequest('slow answer'));
-    expect(result.parts[0]).toMatchObject({ status: 'unknown', error: { code: 'SMPP_SUBMIT_TIMEOUT', retriable: true } });
-    await new Promise((resolve) => setTimeout(resolve, 700));
-    expect(c.health()).toMatchObject({ up: true, counters: { submitUnknown: 1, submitOk: 0 } });
-    expect(server.submits).toHaveLength(1);
   });
 
   test('a part still throttled after maxRetries fails with SMPP_THROTTLED, retriable', async () => {
@@ -279,55 +269,6 @@ describe('SMPP connector against a local SMSC', () => {
     });
     expect(sink.receipts[1]).toMatchObject({ carrierMessageId: 'abc2', state: 'enroute', final: false });
     void c;
-  });
-
-  test('a slow sink: reading stops at the bound and each deliver_sm is answered after the sink settles', async () => {
-    const server = await smsc();
-    const releases: (() => void)[] = [];
-    const rejections: (() => void)[] = [];
-    const seen: string[] = [];
-    // enquire_link timing far shorter than the stall: a paused bind must not take its own silence for a dead peer.
-    const c = connector(server.port, {
-      inbound: { maxPendingPerBind: 2, sinkTimeoutMs: 10_000 },
-      enquireLinkIntervalMs: 50,
-      enquireLinkTimeoutMs: 100,
-    });
-    const downs: string[] = [];
-    c.on('down', (_l, reason) => downs.push(reason));
-    await started(c, {
-      receipt: () => Promise.resolve(),
-      inbound: (m) => {
-        seen.push(m.text);
-        return new Promise<void>((resolve, reject) => {
-          releases.push(resolve);
-          rejections.push(() => reject(new Error('store down')));
-        });
-      },
-    });
-    const statuses: [string, number][] = [];
-    for (const t of ['a', 'b', 'c', 'd']) {
-      server.deliver({ source_addr: '447700900111', short_message: Buffer.from(t) }, (s) => statuses.push([t, s]));
-    }
-    await waitFor(() => seen.length === 2, 'two deliveries at the sink');
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(downs).toEqual([]);
-    expect(seen).toEqual(['a', 'b']);
-    expect(c.health().links[0]?.detail.readingPaused).toBe(true);
-    expect(statuses).toEqual([]);
-    rejections[0]?.();
-    await waitFor(() => seen.length === 3, 'the third delivery after one answer');
-    expect(statuses).toEqual([['a', 0x64]]);
-    releases[1]?.();
-    releases[2]?.();
-    await waitFor(() => seen.length === 4, 'the fourth delivery');
-    releases[3]?.();
-    await waitFor(() => statuses.length === 4, 'every answer');
-    expect(statuses).toEqual([
-      ['a', 0x64],
-      ['b', 0],
-      ['c', 0],
-      ['d', 0],
-    ]);
   });
 
   test('a sink that throws, and a listener that throws, cost an answer ESME_RX_T_APPN, not the session', async () => {
