@@ -16,7 +16,7 @@ export type { FrameProblem } from './frame-reader.ts';
 export { PduCursor } from './pdu-cursor.ts';
 export type { PduProblem, ProblemKind } from './pdu-cursor.ts';
 export { decodeMessageBody } from './message-body.ts';
-export type { DecodedMessageBody, MessageBody, SarFields } from './message-body.ts';
+export type { DecodedMessageBody, MessageBody, MessageFields, SarFields } from './message-body.ts';
 export { problemStatus } from './problem-status.ts';
 export { cstringValue, encodeBindResp, encodeHeaderOnly, encodeMessageIdResp, encodeMessagePdu, encodeQuerySmResp } from './pdu-writer.ts';
 export type { MessagePduFields, Tlv } from './pdu-writer.ts';

@@ -22,7 +22,8 @@ export interface SarFields {
   readonly segmentSeqnum: number;
 }
 
-export interface MessageBody {
+/** The mandatory fields both the decoder gives and the encoder takes. */
+export interface MessageFields {
   readonly serviceType: string;
   readonly sourceTon: number;
   readonly sourceNpi: number;
@@ -34,12 +35,17 @@ export interface MessageBody {
   /** submit_sm / deliver_sm only (0 in data_sm). */
   readonly protocolId: number;
   readonly priorityFlag: number;
-  readonly scheduleDeliveryTime: string;
-  readonly validityPeriod: string;
   readonly registeredDelivery: number;
   readonly dataCoding: number;
-  /** short_message octets as sent (UDH included when esm_class has UDHI); empty in data_sm. A view of the PDU. */
+  /** short_message octets (UDH included when esm_class has UDHI); empty in data_sm and beside message_payload. */
   readonly shortMessage: Uint8Array;
+}
+
+/** A decoded body: octet fields are views of the PDU. */
+export interface MessageBody extends MessageFields {
+  /** Section 7.1.1 times as sent ('' in data_sm). */
+  readonly scheduleDeliveryTime: string;
+  readonly validityPeriod: string;
   readonly messagePayload?: Uint8Array;
   readonly receiptedMessageId?: string;
   readonly messageState?: number;

@@ -8,6 +8,7 @@
  */
 import { COMMAND_ID } from './commands.ts';
 import { TLV_TAG } from './fields.ts';
+import type { MessageFields } from './message-body.ts';
 import type { QuerySmRespBody } from './query-sm.ts';
 
 export interface Tlv {
@@ -16,24 +17,10 @@ export interface Tlv {
 }
 
 /** The fields of a submit_sm or deliver_sm; TLVs are written in the order given. */
-export interface MessagePduFields {
-  readonly serviceType: string;
-  readonly sourceTon: number;
-  readonly sourceNpi: number;
-  readonly sourceAddr: string;
-  readonly destTon: number;
-  readonly destNpi: number;
-  readonly destinationAddr: string;
-  readonly esmClass: number;
-  readonly protocolId: number;
-  readonly priorityFlag: number;
+export interface MessagePduFields extends MessageFields {
   /** Section 7.1.1 time, or '' (NULL, the default). */
   readonly scheduleDeliveryTime?: string;
   readonly validityPeriod?: string;
-  readonly registeredDelivery: number;
-  readonly dataCoding: number;
-  /** At most 254 octets; empty when message_payload carries the message. */
-  readonly shortMessage: Uint8Array;
   readonly tlvs: readonly Tlv[];
 }
 

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { SmppConnector } from '../../../drivers/smpp/index.ts';
 import type { DriverSink, SendResult } from '../../../drivers/transport/index.ts';
 import { connectorConfig, recordingSink, textRequest } from './harness.ts';
-import { ManualClock, MemorySmsc } from './memory-smsc.ts';
+import { ManualClock } from '../../support/manual-clock.ts';
+import { MemorySmsc } from './memory-smsc.ts';
 
 const SWEEP_MS = 50;
 
@@ -20,7 +21,7 @@ afterEach(async () => {
 async function setUp(overrides: Record<string, unknown> = {}, sink: DriverSink = recordingSink()) {
   const clock = new ManualClock();
   const smsc = new MemorySmsc(clock);
-  const connector = new SmppConnector(connectorConfig(2775, overrides), { clock, connect: smsc.connect });
+  const connector = new SmppConnector(connectorConfig(2775, overrides), { clock: { now: () => clock.now, schedule: clock.schedule }, connect: smsc.connect });
   const downs: string[] = [];
   connector.on('down', (_link, reason) => downs.push(reason));
   await connector.start(sink);
@@ -69,15 +70,15 @@ describe('SMPP connector on a manual clock', () => {
     smsc.answerEnquireLink = false;
     let downAt = 0;
     connector.on('down', () => {
-      downAt = clock.time;
+      downAt = clock.now;
     });
-    const boundAt = clock.time;
+    const boundAt = clock.now;
     await clock.advance(1000 + SWEEP_MS);
     const [enquire] = smsc.received.filter((pdu) => pdu.command === 'enquire_link');
     const sentAt = enquire?.at ?? 0;
     expect(sentAt - boundAt).toBeGreaterThanOrEqual(1000);
     expect(sentAt - boundAt).toBeLessThanOrEqual(1000 + SWEEP_MS);
-    await clock.advance(sentAt + 500 - clock.time);
+    await clock.advance(sentAt + 500 - clock.now);
     expect(downs).toEqual([]);
     await clock.advance(SWEEP_MS);
     expect(downs[0]).toMatch(/^SMPP_ENQUIRE_LINK_TIMEOUT/);

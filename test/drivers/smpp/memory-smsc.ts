@@ -1,55 +1,12 @@
 /**
- * The SMPP connector with no TCP and no real time: a manual clock drives its timers (sweep, pump, throttle pauses,
- * reconnects), and its socket factory hands it in-memory sockets whose far end is a scripted SMSC built on the
- * protocol module. `advance(ms)` runs whatever falls due in time order and lets promises and bytes settle after each
- * step, so timeouts are tested to the millisecond and nothing sleeps.
+ * The SMPP connector with no TCP and no real time: the manual clock (test/support) drives its timers (sweep, pump,
+ * throttle pauses, reconnects), and its socket factory hands it in-memory sockets whose far end is a scripted SMSC
+ * built on the protocol module, so timeouts are tested to the millisecond and nothing sleeps.
  */
 import { EventEmitter } from 'node:events';
 import { COMMAND_ID, COMMAND_NAME_BY_ID, FrameReader, encodeHeaderOnly, encodeMessageIdResp, encodeMessagePdu, responseId, type MessagePduFields } from '../../../drivers/smpp-protocol/index.ts';
-import type { Cancel, SmppClock } from '../../../drivers/smpp/clock.ts';
+import type { ManualClock } from '../../support/manual-clock.ts';
 import type { SmppSocket, SocketFactory } from '../../../drivers/smpp/socket-factory.ts';
-
-interface Task {
-  readonly at: number;
-  readonly order: number;
-  readonly run: () => void;
-  cancelled: boolean;
-}
-
-export class ManualClock implements SmppClock {
-  time = Date.UTC(2026, 0, 15, 3, 4, 5);
-  private tasks: Task[] = [];
-  private order = 0;
-
-  readonly now = (): number => this.time;
-
-  readonly schedule = (ms: number, run: () => void): Cancel => {
-    const task: Task = { at: this.time + Math.max(0, ms), order: this.order++, run, cancelled: false };
-    this.tasks.push(task);
-    return () => {
-      task.cancelled = true;
-    };
-  };
-
-  /** Lets every promise chain and in-memory byte settle (the write batch waits one setImmediate). */
-  async settle(): Promise<void> {
-    for (let i = 0; i < 4; i++) await new Promise((resolve) => setImmediate(resolve));
-  }
-
-  async advance(ms: number): Promise<void> {
-    const until = this.time + ms;
-    for (;;) {
-      await this.settle();
-      const due = this.tasks.filter((t) => !t.cancelled && t.at <= until).sort((a, b) => a.at - b.at || a.order - b.order)[0];
-      if (due === undefined) break;
-      this.tasks = this.tasks.filter((t) => t !== due && !t.cancelled);
-      this.time = Math.max(this.time, due.at);
-      due.run();
-    }
-    this.time = until;
-    await this.settle();
-  }
-}
 
 /** What the scripted SMSC does with a request. */
 export type SubmitPolicy = 'answer' | 'silent' | 'throttle';
@@ -143,7 +100,7 @@ export class MemorySmsc {
     const status = frame.readUInt32BE(8);
     const sequence = frame.readUInt32BE(12);
     const command = COMMAND_NAME_BY_ID.get(commandId) ?? 'unknown';
-    this.received.push({ at: this.clock.time, command, status, sequence });
+    this.received.push({ at: this.clock.now, command, status, sequence });
     switch (command) {
       case 'bind_transceiver':
       case 'bind_transmitter':
