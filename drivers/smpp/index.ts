@@ -5,6 +5,11 @@
 import { SmppConnector } from './smpp-connector.ts';
 
 export { SmppConnector } from './smpp-connector.ts';
+export type { SmppConnectorOptions } from './smpp-connector.ts';
+export { realClock } from './clock.ts';
+export type { Cancel, Schedule, SmppClock } from './clock.ts';
+export { connectSocket } from './socket-factory.ts';
+export type { SmppEndpoint, SmppSocket, SocketFactory } from './socket-factory.ts';
 export { parseSmppConfig } from './config.ts';
 export type {
   AddressRule,
