@@ -1,8 +1,8 @@
 /**
  * Import direction of the gateway (see README "Layout"):
  *   cli -> api -> gateway -> router, drivers -> common
- *   simulator -> drivers/codec, drivers/at-protocol, drivers/smpp-protocol, common
- * plus: no cycles, and the codec and the AT protocol import nothing that does I/O.
+ *   simulator -> drivers/codec, the pure protocol modules (drivers/smpp-protocol, drivers/at-protocol), common
+ * plus: no cycles, and the codec and the protocol modules import nothing that does I/O.
  */
 const IO_MODULES = [
   'fs', 'fs/promises', 'net', 'tls', 'dgram', 'http', 'https', 'http2', 'child_process', 'cluster',
@@ -40,6 +40,23 @@ module.exports = {
       to: { path: '^(api|gateway|router|simulator|cli|drivers/(?!(codec|at-protocol)/))' },
     },
     {
+      name: 'smpp-protocol-is-pure',
+      comment:
+        'drivers/smpp-protocol is pure: no node I/O modules, and of npm only the smpp package (its lib/pdu.js, loaded through node:module createRequire, touches no socket)',
+      severity: 'error',
+      from: { path: '^drivers/smpp-protocol/' },
+      to: {
+        dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'],
+        pathNot: ['^module$', '^node_modules/smpp/'],
+      },
+    },
+    {
+      name: 'smpp-protocol-imports-only-codec-and-common',
+      severity: 'error',
+      from: { path: '^drivers/smpp-protocol/' },
+      to: { path: '^(api|gateway|router|simulator|cli|drivers/(?!codec/|smpp-protocol/))' },
+    },
+    {
       name: 'drivers-not-upward',
       severity: 'error',
       from: { path: '^drivers/' },
@@ -64,11 +81,12 @@ module.exports = {
       to: { path: '^(simulator|cli)/' },
     },
     {
-      name: 'simulator-uses-only-protocol-modules',
-      comment: 'the simulator imports only the pure protocol modules (codec, AT, SMPP) and common, never a driver shell',
+      name: 'simulator-uses-only-pure-protocol',
+      comment:
+        'the simulator reuses the codec and the pure protocol modules (SMPP, AT), never the gateway, router, api or the driver shells',
       severity: 'error',
       from: { path: '^simulator/' },
-      to: { path: '^(api|gateway|router|cli|drivers/(?!(codec|at-protocol|smpp-protocol)/))' },
+      to: { path: '^(api|gateway|router|cli|drivers/(?!codec/|smpp-protocol/|at-protocol/))' },
     },
     {
       name: 'loopback-only-in-tests',

@@ -12,7 +12,8 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { makePdu, smpp, type SmppPdu, type SmppSession } from '../simulator/smsc/smpp-lib.ts';
+import { makePdu, type SmppPdu } from '../drivers/smpp-protocol/index.ts';
+import { smpp, type SmppSession } from '../simulator/smsc/smpp-server.ts';
 
 const MESSAGES = Number(process.env.BENCH_SMSC_MESSAGES ?? 100_000);
 const WINDOWS = [100, 1000];

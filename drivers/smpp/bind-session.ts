@@ -1,43 +1,20 @@
-import net from 'node:net';
-import tls from 'node:tls';
+import {
+  COMMAND_ID,
+  FrameReader,
+  Pdu,
+  PduCursor,
+  RESPONSE_BIT,
+  STATUS,
+  commandStatus,
+  encodeHeaderOnly,
+  encodeMessageIdResp,
+  responseId,
+} from '../smpp-protocol/index.ts';
+import type { BindDeps, BindOwner, BindRole, BindState, InFlight, PendingRequest } from './bind-types.ts';
 import type { SmppConfig } from './config.ts';
-import { ESME_RINVCMDID, ESME_ROK, ESME_RX_T_APPN, commandStatus } from './command-status.ts';
 import { smppError, type SmppError } from './errors.ts';
-import { FrameReader } from './frame-reader.ts';
-import { CMD, Pdu, RESPONSE_BIT } from './smpp-lib.ts';
-
-export type BindRole = 'transceiver' | 'transmitter' | 'receiver';
-export type BindState = 'idle' | 'connecting' | 'binding' | 'bound' | 'unbinding' | 'closing';
-
-/** What a bind carries for the connector: the window holds these, keyed by sequence_number. */
-export interface InFlight {
-  sentAt: number;
-}
-
-/**
- * A request other than submit_sm awaiting its answer (query_sm): the session calls exactly one of its methods, once.
- * Rare next to submits, so each carries its own callbacks; it does not count against the submit window.
- */
-export interface PendingRequest {
-  sentAt: number;
-  /** The response, or a generic_nack answering it. */
-  answered(frame: Buffer): void;
-  /** No answer within `submitTimeoutMs`. */
-  timedOut(): void;
-  /** The connection ended first. */
-  lost(reason: SmppError): void;
-}
-
-/** The connector side of a bind: plain methods rather than closures per PDU. */
-export interface BindOwner<J extends InFlight> {
-  bound(bind: BindSession<J>): void;
-  /** The connection ended (or never came up); `lost` are the submits written and not answered. */
-  down(bind: BindSession<J>, reason: SmppError, wasBound: boolean, lost: J[]): void;
-  submitAnswered(bind: BindSession<J>, job: J, status: number, messageId: string): void;
-  submitTimedOut(bind: BindSession<J>, job: J): void;
-  /** A deliver_sm or data_sm; the owner must call `answerDelivery` exactly once for it. */
-  delivery(bind: BindSession<J>, generation: number, frame: Buffer): void;
-}
+import type { SmppSocket } from './socket-factory.ts';
+import { WriteBatch } from './write-batch.ts';
 
 const BIND_COMMAND: Record<BindRole, string> = {
   transceiver: 'bind_transceiver',
@@ -45,22 +22,10 @@ const BIND_COMMAND: Record<BindRole, string> = {
   receiver: 'bind_receiver',
 };
 
-/**
- * deliver_sm_resp / data_sm_resp encoded once by the smpp package; each answer copies one and patches
- * command_status and sequence_number (receipts arrive as often as submits, so this path is hot).
- */
-const DELIVER_SM_RESP = new Pdu('deliver_sm_resp', { message_id: '' }).toBuffer();
-const DATA_SM_RESP = new Pdu('data_sm_resp', { message_id: '' }).toBuffer();
-
-function response(template: Buffer, seq: number, status: number): Buffer {
-  // As the smpp package does (and SMPP 3.4 section 4.4.2 says of submit_sm_resp): an error answer has no body.
-  const length = status === ESME_ROK ? template.length : 16;
-  const buffer = Buffer.allocUnsafe(length);
-  template.copy(buffer, 0, 0, length);
-  buffer.writeUInt32BE(length, 0);
-  buffer.writeUInt32BE(status, 8);
-  buffer.writeUInt32BE(seq, 12);
-  return buffer;
+/** deliver_sm_resp / data_sm_resp: a NULL message_id when accepted, no body with an error status (section 4.6.2). */
+function deliveryResponse(commandId: number, seq: number, status: number): Buffer {
+  const resp = responseId(commandId);
+  return status === STATUS.ESME_ROK ? encodeMessageIdResp(resp, seq, '') : encodeHeaderOnly(resp, status, seq);
 }
 
 /** How long a peer gets to close after we ended our side (unbind exchange, unbind by peer). */
@@ -68,9 +33,9 @@ const CLOSE_GRACE_MS = 2000;
 
 /**
  * One SMPP session over one TCP (or TLS) connection, reopened by the connector after loss.
- * Owns: bind life cycle, the submit window, enquire_link, answering the SMSC's requests,
- * batching writes per event-loop turn, and inbound backpressure. Time is checked by `tick`,
- * which the connector calls from its one periodic sweep: there is no timer per PDU.
+ * Owns: bind life cycle, the submit window, enquire_link, answering the SMSC's requests, and inbound
+ * backpressure. Time is checked by `tick`, which the connector calls from its one periodic sweep: there is no
+ * timer per PDU. The socket comes from the injected factory and the time from the injected clock.
  */
 export class BindSession<J extends InFlight> {
   state: BindState = 'idle';
@@ -84,8 +49,9 @@ export class BindSession<J extends InFlight> {
   failedAttempts = 0;
   boundSince: number | undefined;
 
-  private socket: net.Socket | undefined;
+  private socket: SmppSocket | undefined;
   private reader = new FrameReader();
+  private readonly out = new WriteBatch();
   private sequence = 0;
   private stateSince = 0;
   private lastReceived = 0;
@@ -93,26 +59,13 @@ export class BindSession<J extends InFlight> {
   private enquireSentAt = 0;
   private bindSeq = 0;
   private unbindSeq = 0;
-  /** PDUs written in this event-loop turn, sent as one buffer by `flush` (see `write`). */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
   private closeReason: SmppError | undefined;
   private wasBound = false;
   /** Deliveries handed to the owner and not answered yet: sequence_number -> deadline. */
   private readonly pendingDeliveries = new Map<number, { deadline: number; commandId: number }>();
   private readingPaused = false;
-  private readonly flush = (): void => {
-    const chunks = this.pending;
-    if (chunks.length === 0) return;
-    const bytes = this.pendingBytes;
-    this.pending = [];
-    this.pendingBytes = 0;
-    const socket = this.socket;
-    if (socket === undefined || socket.destroyed) return;
-    socket.write(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, bytes));
-  };
   private readonly onData = (chunk: Buffer): void => {
-    this.lastReceived = Date.now();
+    this.lastReceived = this.deps.clock.now();
     this.reader.push(chunk);
     this.drainFrames();
   };
@@ -121,7 +74,8 @@ export class BindSession<J extends InFlight> {
     readonly id: string,
     readonly role: BindRole,
     private readonly config: SmppConfig,
-    private readonly owner: BindOwner<J>,
+    private readonly owner: BindOwner<J, BindSession<J>>,
+    private readonly deps: BindDeps,
   ) {}
 
   get canSubmit(): boolean {
@@ -141,8 +95,7 @@ export class BindSession<J extends InFlight> {
     if (this.state !== 'idle') return;
     this.generation += 1;
     this.reader = new FrameReader();
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.out.clear();
     this.sequence = 0;
     this.enquireSeq = 0;
     this.unbindSeq = 0;
@@ -150,22 +103,10 @@ export class BindSession<J extends InFlight> {
     this.wasBound = false;
     this.readingPaused = false;
     this.setState('connecting', now);
-    const { host, port } = this.config;
-    const socket =
-      this.config.tls === false
-        ? net.connect({ host, port })
-        : tls.connect({
-            host,
-            port,
-            rejectUnauthorized: this.config.tls.rejectUnauthorized,
-            ...(this.config.tls.servername === undefined ? {} : { servername: this.config.tls.servername }),
-            ...(this.config.tls.ca === undefined ? {} : { ca: this.config.tls.ca }),
-          });
+    const { host, port, tls } = this.config;
+    const socket = this.deps.connect({ host, port, tls }, () => this.sendBind());
     this.socket = socket;
-    // A delayed ACK from the peer must never pace the window: write at once, in batches per turn.
-    socket.setNoDelay(true);
-    socket.setKeepAlive(true, 30_000);
-    socket.once(this.config.tls === false ? 'connect' : 'secureConnect', () => this.sendBind());
+    this.out.socket = socket;
     socket.on('data', this.onData);
     socket.on('error', (error: Error) => {
       this.closeReason ??=
@@ -207,7 +148,7 @@ export class BindSession<J extends InFlight> {
     const pending = this.pendingDeliveries.get(seq);
     if (pending === undefined) return;
     this.pendingDeliveries.delete(seq);
-    this.write(response(pending.commandId === CMD.data_sm ? DATA_SM_RESP : DELIVER_SM_RESP, seq, status));
+    this.write(deliveryResponse(pending.commandId, seq, status));
     if (this.readingPaused && this.pendingDeliveries.size < this.config.inbound.maxPendingPerBind) {
       this.readingPaused = false;
       this.drainFrames();
@@ -249,7 +190,7 @@ export class BindSession<J extends InFlight> {
     } else if (now - this.lastReceived >= this.config.enquireLinkIntervalMs) {
       this.enquireSeq = this.nextSequence();
       this.enquireSentAt = now;
-      this.write(new Pdu('enquire_link', { sequence_number: this.enquireSeq }).toBuffer());
+      this.write(encodeHeaderOnly(COMMAND_ID.enquire_link, 0, this.enquireSeq));
     }
     const timeout = this.config.submitTimeoutMs;
     for (const [seq, job] of this.window) {
@@ -264,7 +205,7 @@ export class BindSession<J extends InFlight> {
       pending.timedOut();
     }
     for (const [seq, pending] of this.pendingDeliveries) {
-      if (pending.deadline <= now) this.answerDelivery(this.generation, seq, ESME_RX_T_APPN);
+      if (pending.deadline <= now) this.answerDelivery(this.generation, seq, STATUS.ESME_RX_T_APPN);
     }
   }
 
@@ -276,7 +217,7 @@ export class BindSession<J extends InFlight> {
     if (this.state === 'bound') {
       this.closeReason = smppError('SMPP_CLOSED', 'unbound by the connector', { bind: this.id });
       this.unbindSeq = this.nextSequence();
-      this.write(new Pdu('unbind', { sequence_number: this.unbindSeq }).toBuffer());
+      this.write(encodeHeaderOnly(COMMAND_ID.unbind, 0, this.unbindSeq));
       this.setState('unbinding', now);
     } else if (this.state !== 'unbinding' && this.state !== 'closing') {
       this.destroy(smppError('SMPP_CLOSED', 'closed before bound', { bind: this.id }));
@@ -291,7 +232,7 @@ export class BindSession<J extends InFlight> {
   }
 
   private sendBind(): void {
-    this.setState('binding', Date.now());
+    this.setState('binding', this.deps.clock.now());
     this.bindSeq = this.nextSequence();
     const c = this.config;
     this.write(
@@ -309,18 +250,15 @@ export class BindSession<J extends InFlight> {
   }
 
   private drainFrames(): void {
-    try {
-      while (!this.readingPaused) {
-        const frame = this.reader.next();
-        if (frame === undefined) return;
-        this.handle(frame);
-      }
-    } catch (error) {
-      this.destroy(
-        error instanceof Error && 'code' in error
-          ? (error as SmppError)
-          : smppError('SMPP_PROTOCOL', String(error), { bind: this.id }),
-      );
+    while (!this.readingPaused) {
+      const frame = this.reader.next();
+      if (frame === undefined) break;
+      this.handle(frame);
+    }
+    const problem = this.reader.problem;
+    if (problem !== undefined) {
+      // The stream cannot be re-synchronized after an impossible command_length.
+      this.destroy(smppError('SMPP_PROTOCOL', problem.message, { bind: this.id, field: problem.field, value: problem.value }));
     }
   }
 
@@ -329,26 +267,26 @@ export class BindSession<J extends InFlight> {
     const status = frame.readUInt32BE(8);
     const seq = frame.readUInt32BE(12);
     switch (commandId) {
-      case CMD.submit_sm_resp: {
+      case COMMAND_ID.submit_sm_resp: {
         const job = this.window.get(seq);
         if (job === undefined) return; // answered after its timeout: already reported unknown
         this.window.delete(seq);
-        this.owner.submitAnswered(this, job, status, status === ESME_ROK ? readCString(frame, 16, 65) : '');
+        this.owner.submitAnswered(this, job, status, status === STATUS.ESME_ROK ? new PduCursor(frame).cString('message_id', 65) : '');
         return;
       }
-      case CMD.query_sm_resp: {
+      case COMMAND_ID.query_sm_resp: {
         const pending = this.requests.get(seq);
         if (pending === undefined) return; // answered after its timeout
         this.requests.delete(seq);
         pending.answered(frame);
         return;
       }
-      case CMD.generic_nack: {
+      case COMMAND_ID.generic_nack: {
         const job = this.window.get(seq);
         const pending = this.requests.get(seq);
         if (job !== undefined) {
           this.window.delete(seq);
-          this.owner.submitAnswered(this, job, status === ESME_ROK ? 0x08 : status, '');
+          this.owner.submitAnswered(this, job, status === STATUS.ESME_ROK ? STATUS.ESME_RSYSERR : status, '');
         } else if (pending !== undefined) {
           this.requests.delete(seq);
           pending.answered(frame);
@@ -357,15 +295,15 @@ export class BindSession<J extends InFlight> {
         }
         return;
       }
-      case CMD.enquire_link:
-        this.write(new Pdu('enquire_link_resp', { sequence_number: seq }).toBuffer());
+      case COMMAND_ID.enquire_link:
+        this.write(encodeHeaderOnly(COMMAND_ID.enquire_link_resp, 0, seq));
         return;
-      case CMD.enquire_link_resp:
+      case COMMAND_ID.enquire_link_resp:
         if (seq === this.enquireSeq) this.enquireSeq = 0;
         return;
-      case CMD.deliver_sm:
-      case CMD.data_sm:
-        this.pendingDeliveries.set(seq, { deadline: Date.now() + this.config.inbound.sinkTimeoutMs, commandId });
+      case COMMAND_ID.deliver_sm:
+      case COMMAND_ID.data_sm:
+        this.pendingDeliveries.set(seq, { deadline: this.deps.clock.now() + this.config.inbound.sinkTimeoutMs, commandId });
         if (this.pendingDeliveries.size >= this.config.inbound.maxPendingPerBind) {
           // Bounded backpressure: stop reading; TCP pushes back on the SMSC until the sink catches up.
           this.readingPaused = true;
@@ -373,19 +311,19 @@ export class BindSession<J extends InFlight> {
         }
         this.owner.delivery(this, this.generation, frame);
         return;
-      case CMD.unbind:
-        this.write(new Pdu('unbind_resp', { sequence_number: seq }).toBuffer());
+      case COMMAND_ID.unbind:
+        this.write(encodeHeaderOnly(COMMAND_ID.unbind_resp, 0, seq));
         this.closeReason ??= smppError('SMPP_UNBOUND_BY_PEER', undefined, { bind: this.id });
         this.endSoon();
         return;
-      case CMD.unbind_resp:
+      case COMMAND_ID.unbind_resp:
         if (seq === this.unbindSeq) this.endSoon();
         return;
-      case CMD.bind_transceiver_resp:
-      case CMD.bind_transmitter_resp:
-      case CMD.bind_receiver_resp:
+      case COMMAND_ID.bind_transceiver_resp:
+      case COMMAND_ID.bind_transmitter_resp:
+      case COMMAND_ID.bind_receiver_resp:
         if (seq !== this.bindSeq || this.state !== 'binding') return;
-        if (status !== ESME_ROK) {
+        if (status !== STATUS.ESME_ROK) {
           const row = commandStatus(status);
           this.destroy(
             smppError('SMPP_BIND_REJECTED', `${row.name}: ${row.message}`, {
@@ -397,44 +335,36 @@ export class BindSession<J extends InFlight> {
           );
           return;
         }
-        this.setState('bound', Date.now());
+        this.setState('bound', this.deps.clock.now());
         this.wasBound = true;
         this.failedAttempts = 0;
         this.lastError = undefined;
-        this.boundSince = Date.now();
+        this.boundSince = this.deps.clock.now();
         this.owner.bound(this);
         return;
-      case CMD.alert_notification:
+      case COMMAND_ID.alert_notification:
         return; // no response is defined for it
       default:
         if ((commandId & RESPONSE_BIT) === 0) {
-          this.write(new Pdu('generic_nack', { sequence_number: seq, command_status: ESME_RINVCMDID }).toBuffer());
+          this.write(encodeHeaderOnly(COMMAND_ID.generic_nack, STATUS.ESME_RINVCMDID, seq));
         }
     }
   }
 
-  /**
-   * Every PDU of one event-loop turn goes out in one socket write (one segment where it fits), so answers
-   * to a whole chunk of receipts and the submits they free leave together, and with TCP_NODELAY nothing
-   * waits for the peer's delayed ACK.
-   */
   private write(buffer: Buffer): void {
-    const socket = this.socket;
-    if (socket === undefined || socket.destroyed) return;
-    if (this.pending.length === 0) setImmediate(this.flush);
-    this.pending.push(buffer);
-    this.pendingBytes += buffer.length;
+    this.out.write(buffer);
   }
 
   private endSoon(): void {
-    this.setState('closing', Date.now());
-    this.flush();
+    this.setState('closing', this.deps.clock.now());
+    this.out.flush();
     this.socket?.end();
   }
 
-  private closed(socket: net.Socket): void {
+  private closed(socket: SmppSocket): void {
     if (socket !== this.socket) return;
     this.socket = undefined;
+    this.out.socket = undefined;
     const reason =
       this.closeReason ??
       (this.state === 'connecting'
@@ -444,7 +374,7 @@ export class BindSession<J extends InFlight> {
     if (!wasBound) this.failedAttempts += 1;
     this.lastError = reason;
     this.boundSince = undefined;
-    this.setState('idle', Date.now());
+    this.setState('idle', this.deps.clock.now());
     const lost = [...this.window.values()];
     this.window.clear();
     const requests = [...this.requests.values()];
@@ -465,12 +395,4 @@ export class BindSession<J extends InFlight> {
     this.sequence = this.sequence >= 0x7fffffff ? 1 : this.sequence + 1;
     return this.sequence;
   }
-}
-
-/** A C-octet string at `offset` (SMPP 3.4 section 3.1), at most `max` octets including the NUL. */
-function readCString(frame: Buffer, offset: number, max: number): string {
-  const end = Math.min(frame.length, offset + max);
-  let nul = offset;
-  while (nul < end && frame[nul] !== 0) nul += 1;
-  return frame.toString('latin1', offset, nul);
 }

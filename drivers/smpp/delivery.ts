@@ -10,13 +10,9 @@ import {
   type ReceiptText,
 } from '../codec/index.ts';
 import type { InboundMessage, Receipt } from '../transport/index.ts';
+import { ESM_CLASS, decodeMessageBody } from '../smpp-protocol/index.ts';
 import { addressFromSmpp } from './addressing.ts';
-import { readMessagePdu } from './message-pdu.ts';
-
-/** esm_class bits 2-5, SMPP 3.4 section 5.2.12: the message type of a deliver_sm / data_sm. */
-const ESM_TYPE_MASK = 0x3c;
-const ESM_DELIVERY_RECEIPT = 0x04;
-const ESM_INTERMEDIATE_NOTIFICATION = 0x20;
+import { protocolError } from './errors.ts';
 
 export type DecodedDelivery =
   | {
@@ -32,13 +28,15 @@ export type DecodedDelivery =
   | { readonly kind: 'message'; readonly part: InboundPart };
 
 /**
- * Turns a deliver_sm or data_sm into a receipt or an MO part: fields read by `readMessagePdu`, message
- * octets decoded by our codec. Throws SMPP_PROTOCOL when the PDU cannot be read.
+ * Turns a deliver_sm or data_sm into a receipt or an MO part: fields read by the protocol's `decodeMessageBody`,
+ * message octets decoded by our codec. Throws SMPP_PROTOCOL when a field cannot be read; what an SMSC would refuse
+ * from an ESME (a long address, a partial SAR set) is taken as it comes.
  */
 export function decodeDelivery(frame: Buffer): DecodedDelivery {
-  const pdu = readMessagePdu(frame);
-  const type = pdu.esmClass & ESM_TYPE_MASK;
-  if (type === ESM_DELIVERY_RECEIPT || type === ESM_INTERMEDIATE_NOTIFICATION) {
+  const { body: pdu, problems } = decodeMessageBody(frame);
+  if (pdu === undefined) throw protocolError(problems, { commandId: frame.readUInt32BE(4) });
+  const type = pdu.esmClass & ESM_CLASS.messageTypeMask;
+  if (type === ESM_CLASS.deliveryReceipt || type === ESM_CLASS.intermediateNotification) {
     const octets = pdu.shortMessage.length > 0 ? pdu.shortMessage : (pdu.messagePayload ?? pdu.shortMessage);
     const text = Buffer.from(octets.buffer, octets.byteOffset, octets.length).toString('latin1');
     let parsed: ReceiptText | undefined;
@@ -50,7 +48,7 @@ export function decodeDelivery(frame: Buffer): DecodedDelivery {
     const network = pdu.networkErrorCode;
     return {
       kind: 'receipt',
-      intermediate: type === ESM_INTERMEDIATE_NOTIFICATION,
+      intermediate: type === ESM_CLASS.intermediateNotification,
       ...(pdu.receiptedMessageId === undefined || pdu.receiptedMessageId === '' ? {} : { receiptedMessageId: pdu.receiptedMessageId }),
       ...(pdu.messageState === undefined ? {} : { messageState: pdu.messageState }),
       ...(network === undefined ? {} : { networkErrorCode: Buffer.from(network.buffer, network.byteOffset, network.length).toString('hex') }),

@@ -1,9 +1,9 @@
 import { CodedError, errorFactory, type ErrorTable } from '../../common/index.ts';
-import { ESME_RINVCMDID, ESME_RINVMSGID, ESME_RPROHIBITED, ESME_RQUERYFAIL, commandStatus } from './command-status.ts';
+import { STATUS, commandStatus, type PduProblem } from '../smpp-protocol/index.ts';
 
 /**
  * Every way the SMPP driver reports a problem. Rows for SMSC answers are split by whether the
- * command_status is retriable (see `command-status.ts`), so `retriable` of the code and of the error agree.
+ * command_status is retriable (see the protocol's `command-status.ts`), so `retriable` of the code and of the error agree.
  */
 export const SMPP_ERRORS = {
   SMPP_INVALID_CONFIG: { message: 'invalid SMPP connector configuration', retriable: false },
@@ -56,12 +56,23 @@ export function submitStatusError(status: number, details: Record<string, unknow
 export function queryStatusError(status: number, details: Record<string, unknown> = {}): SmppError {
   const row = commandStatus(status);
   let code: SmppErrorCode;
-  if (status === ESME_RINVCMDID || status === ESME_RPROHIBITED) code = 'SMPP_QUERY_NOT_SUPPORTED';
-  else if (status === ESME_RQUERYFAIL || status === ESME_RINVMSGID) code = 'SMPP_QUERY_FAILED';
+  if (status === STATUS.ESME_RINVCMDID || status === STATUS.ESME_RPROHIBITED) code = 'SMPP_QUERY_NOT_SUPPORTED';
+  else if (status === STATUS.ESME_RQUERYFAIL || status === STATUS.ESME_RINVMSGID) code = 'SMPP_QUERY_FAILED';
   else code = row.retriable ? 'SMPP_QUERY_TEMPORARY' : 'SMPP_QUERY_REJECTED';
   return smppError(code, `${row.name} (0x${status.toString(16).padStart(2, '0')}): ${row.message}`, {
     ...details,
     commandStatus: status,
     statusName: row.name,
   });
+}
+
+/**
+ * Judges what a decoder reported about a PDU the SMSC sent: SMPP_PROTOCOL naming the first problem. An ESME reads
+ * SMSC PDUs tolerantly, so only problems that left a field unreadable reach here.
+ */
+export function protocolError(problems: readonly PduProblem[], details: Record<string, unknown> = {}): SmppError {
+  const first = problems[0];
+  const field = first?.field ?? 'PDU';
+  const what = first?.kind === 'unexpected' ? `${field} does not answer the request` : `${field} overruns the PDU (${first?.kind ?? 'unreadable'})`;
+  return smppError('SMPP_PROTOCOL', what, { ...details, field });
 }

@@ -1,10 +1,9 @@
 import { toSmppParts } from '../codec/index.ts';
+import { COMMAND_ID, MAX_SHORT_MESSAGE, TLV_TAG, encodeMessagePdu, relativeValidity, type Tlv } from '../smpp-protocol/index.ts';
 import type { SendRequest } from '../transport/index.ts';
 import { smppAddress } from './addressing.ts';
 import type { SmppConfig } from './config.ts';
 import { smppError } from './errors.ts';
-import { Pdu } from './smpp-lib.ts';
-import { relativeValidity } from './validity.ts';
 
 /** One submit_sm ready to write: the encoded PDU (sequence_number patched at send time) and its part number. */
 export interface PreparedPart {
@@ -12,13 +11,10 @@ export interface PreparedPart {
   readonly pdu: Buffer;
 }
 
-/** SMPP 3.4 section 5.2.21: sm_length is one octet and the SMSC takes at most 254. */
-const MAX_SHORT_MESSAGE = 254;
-
 /**
  * Encodes every part of a request as submit_sm PDUs, once, before anything is sent: the codec decides
- * the octets, esm_class and data_coding, and they go to the smpp package as a Buffer so its encoder
- * never rewrites them. In `payload` form the whole message is one PDU, so there is one part.
+ * the octets, esm_class and data_coding, and the protocol's encoder writes them as they are (TLVs in the order
+ * SAR, then message_payload). In `payload` form the whole message is one PDU, so there is one part.
  */
 export function prepareSubmits(request: SendRequest, config: SmppConfig): PreparedPart[] {
   const source = smppAddress(request.from, config.addressing, 'from');
@@ -50,35 +46,34 @@ export function prepareSubmits(request: SendRequest, config: SmppConfig): Prepar
         value: part.shortMessage.length,
       });
     }
-    const fields: Record<string, unknown> = {
-      service_type: config.serviceType,
-      source_addr_ton: source.ton,
-      source_addr_npi: source.npi,
-      source_addr: source.addr,
-      dest_addr_ton: destination.ton,
-      dest_addr_npi: destination.npi,
-      destination_addr: destination.addr,
-      esm_class: part.esmClass,
-      protocol_id: 0,
-      priority_flag: (request.priority ?? 0) > 0 ? 1 : 0,
-      schedule_delivery_time: '',
-      validity_period: validity,
-      registered_delivery: request.receipt ? config.registeredDelivery : 0,
-      replace_if_present_flag: 0,
-      data_coding: part.dataCoding,
-      sm_default_msg_id: 0,
-      short_message: Buffer.from(part.shortMessage.buffer, part.shortMessage.byteOffset, part.shortMessage.length),
-    };
+    const tlvs: Tlv[] = [];
     if (part.sar !== undefined) {
-      fields.sar_msg_ref_num = part.sar.msgRefNum;
-      fields.sar_total_segments = part.sar.totalSegments;
-      fields.sar_segment_seqnum = part.sar.segmentSeqnum;
+      const { msgRefNum, totalSegments, segmentSeqnum } = part.sar;
+      tlvs.push(
+        { tag: TLV_TAG.sar_msg_ref_num, value: Uint8Array.of(msgRefNum >> 8, msgRefNum & 0xff) },
+        { tag: TLV_TAG.sar_total_segments, value: Uint8Array.of(totalSegments) },
+        { tag: TLV_TAG.sar_segment_seqnum, value: Uint8Array.of(segmentSeqnum) },
+      );
     }
-    if (part.messagePayload !== undefined) {
-      const payload = part.messagePayload;
-      fields.message_payload = Buffer.from(payload.buffer, payload.byteOffset, payload.length);
-    }
-    prepared.push({ partNo, pdu: new Pdu('submit_sm', fields).toBuffer() });
+    if (part.messagePayload !== undefined) tlvs.push({ tag: TLV_TAG.message_payload, value: part.messagePayload });
+    const pdu = encodeMessagePdu(COMMAND_ID.submit_sm, 0, {
+      serviceType: config.serviceType,
+      sourceTon: source.ton,
+      sourceNpi: source.npi,
+      sourceAddr: source.addr,
+      destTon: destination.ton,
+      destNpi: destination.npi,
+      destinationAddr: destination.addr,
+      esmClass: part.esmClass,
+      protocolId: 0,
+      priorityFlag: (request.priority ?? 0) > 0 ? 1 : 0,
+      validityPeriod: validity,
+      registeredDelivery: request.receipt ? config.registeredDelivery : 0,
+      dataCoding: part.dataCoding,
+      shortMessage: part.shortMessage,
+      tlvs,
+    });
+    prepared.push({ partNo, pdu });
   });
   return prepared;
 }

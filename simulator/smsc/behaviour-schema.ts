@@ -4,7 +4,7 @@
  * the same way: `SIM_INVALID_CONFIG` with the field's dotted path.
  */
 import { Ajv, type ErrorObject } from 'ajv';
-import { STATUS, MESSAGE_STATE_BY_STAT } from './smpp-constants.ts';
+import { STATUS, MESSAGE_STATE_BY_STAT } from '../../drivers/smpp-protocol/index.ts';
 import { mergeBehaviour, type Behaviour, type BehaviourPatch } from './behaviour.ts';
 import { simError } from './errors.ts';
 

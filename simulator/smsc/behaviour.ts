@@ -2,7 +2,7 @@
  * What the simulated SMSC does: one plain object, selectable by scenario name at start and patched at run time.
  * Everything a test can vary is here; the server reads it on every PDU, so a change applies to the next PDU.
  */
-import type { ReceiptStat, StatusName } from './smpp-constants.ts';
+import type { ReceiptStat, StatusName } from '../../drivers/smpp-protocol/index.ts';
 
 /** Time between reading a submit_sm and answering it. */
 export type LatencySpec =

@@ -3,13 +3,13 @@
  * beyond it, and a timeout sweep (one timer per bind, not one per PDU). A PDU not answered in time, or answered
  * with an error, is retried up to `maxAttempts` sends, then dropped and counted.
  */
-import type { DeliverSmFields } from './pdu-writer.ts';
+import type { MessagePduFields } from '../../drivers/smpp-protocol/index.ts';
 
 export type DeliverOutcome = { readonly status: number } | { readonly failed: 'timeout' | 'closed' | 'dropped' };
 
 export interface DeliverItem {
   readonly kind: 'receipt' | 'mo';
-  readonly fields: DeliverSmFields;
+  readonly fields: MessagePduFields;
   attempts: number;
   /** Told once: the final status, or why it never got one. */
   readonly done?: (outcome: DeliverOutcome) => void;

@@ -1,23 +1,31 @@
 /**
- * One ESME's TCP connection to the simulated SMSC: bind state, the per-PDU behaviour (throttle, window, latency,
- * per-prefix errors, drops, enquire_link silence), accepted parts to the records, each part's delivery settled and
- * its receipts scheduled, query_sm answered from the records, and the deliver_sm window towards it. The connection comes from the `smpp` package's server; PDUs are framed here
+ * One ESME's TCP connection to the simulated SMSC: bind state, the per-PDU behaviour (drops, enquire_link silence),
+ * submits handed to its submit desk, query_sm answered from the records, and the deliver_sm window towards it. The
+ * connection comes from the `smpp` package's server; PDUs are framed by the protocol module's frame reader
  * (command_length first, SMPP 3.4 section 3.2) so message octets are read raw, never decoded as the package would.
  */
+import {
+  COMMAND_ID,
+  COMMAND_NAME_BY_ID,
+  FrameReader,
+  Pdu,
+  STATUS,
+  commandStatus,
+  decodeQuerySm,
+  encodeBindResp,
+  encodeHeaderOnly,
+  encodeMessageIdResp,
+  encodeMessagePdu,
+  encodeQuerySmResp,
+  problemStatus,
+  responseId,
+} from '../../drivers/smpp-protocol/index.ts';
 import type { Socket } from 'node:net';
-import type { SubmitErrorRule } from './behaviour.ts';
 import type { BindMode, CarrierContext, DeliverTarget } from './carrier-context.ts';
 import { DeliverQueue, type DeliverItem } from './deliver-queue.ts';
-import { formatMessageId } from './message-ids.ts';
-import { decodeReceivedPart, type DecodedPart } from './part-decoding.ts';
-import { sampleLatency } from './random.ts';
-import { parseQueryBody, queryAnswer } from './query-sm.ts';
-import { RateWindow } from './rate-window.ts';
-import { chooseOutcome, receiptFields, wantsFinalReceipt, wantsIntermediate, type ReceiptSubject } from './receipts.ts';
-import { parseMessageBody, type MessageFields } from './sm-body.ts';
-import { COMMAND_ID, COMMAND_NAME_BY_ID, STATUS, STATUS_NAME_BY_VALUE, statusValue } from './smpp-constants.ts';
-import { smpp, type SmppSession } from './smpp-lib.ts';
-import { encodeBindResp, encodeDeliverSm, encodeHeaderOnly, encodeMessageIdResp, encodeQuerySmResp } from './pdu-writer.ts';
+import { queryAnswer } from './query-sm.ts';
+import type { SmppSession } from './smpp-server.ts';
+import { SubmitDesk } from './submit-desk.ts';
 
 const BIND_MODES: Readonly<Record<string, BindMode>> = {
   bind_transmitter: 'transmitter',
@@ -25,16 +33,13 @@ const BIND_MODES: Readonly<Record<string, BindMode>> = {
   bind_transceiver: 'transceiver',
 };
 
-/** One PDU as read: its header fields and the octets after command_length (command_id at offset 0). */
+/** One PDU as read: its header fields and its octets (command_length first). */
 interface Frame {
   readonly commandId: number;
   readonly status: number;
   readonly sequence: number;
-  readonly body: Buffer;
+  readonly octets: Buffer;
 }
-
-/** Beyond this command_length a PDU is refused (a 64 KiB message_payload and its fields fit below it). */
-const MAX_PDU_LENGTH = 70_000;
 
 export interface BindInfo {
   readonly id: number;
@@ -60,16 +65,14 @@ export class EsmeConnection implements DeliverTarget {
   private outstandingSubmits = 0;
   private maxOutstandingSubmits = 0;
   private pdusSinceBind = 0;
-  private throttle: RateWindow | undefined;
-  private throttleLimit = 0;
   private enquireTimer: NodeJS.Timeout | undefined;
   private enquireInterval = 0;
   private unbindTimer: NodeJS.Timeout | undefined;
   private outgoing: Buffer[] = [];
   private flushScheduled = false;
   private sequence = 0;
-  /** command_length of the PDU being read, once its first four octets are in (0: between PDUs). */
-  private frameLength = 0;
+  private readonly frames = new FrameReader();
+  private readonly submits: SubmitDesk;
   private readonly delivers: DeliverQueue;
   private readonly socket: Socket;
 
@@ -81,10 +84,21 @@ export class EsmeConnection implements DeliverTarget {
     this.socket = session.socket;
     this.socket.setNoDelay(true);
     // The package's session reads each PDU into an object and decodes short_message as text by its own rules;
-    // on the hot path the simulator reads the frames itself (same read(4) / read(length - 4) framing) and
-    // decodes only what it needs, with the codec. Binds still go through the package's parser.
+    // on the hot path the simulator frames the stream itself and decodes only what it needs, with the protocol
+    // module and the codec. Binds still go through the package's parser.
     this.socket.removeAllListeners('readable');
     this.socket.on('readable', this.onReadable);
+    this.submits = new SubmitDesk(
+      carrier,
+      {
+        answer: (frame, status, messageId) => this.answerSubmit(frame, status, messageId),
+        nack: (frame, status) => {
+          this.count(this.carrier.counters.submitStatuses, statusName(status));
+          this.send(encodeHeaderOnly(COMMAND_ID.generic_nack, status, frame.readUInt32BE(12)), 'generic_nack');
+        },
+      },
+      this,
+    );
     this.delivers = new DeliverQueue(
       (item) => this.sendDeliver(item),
       () => carrier.behaviour.deliver,
@@ -109,8 +123,8 @@ export class EsmeConnection implements DeliverTarget {
       mode: this.mode,
       remote: this.remote,
       boundAt: new Date(this.boundAt).toISOString(),
-      outstandingSubmits: this.outstandingSubmits,
-      maxOutstandingSubmits: this.maxOutstandingSubmits,
+      outstandingSubmits: this.submits.outstanding,
+      maxOutstandingSubmits: this.submits.maxOutstanding,
       outstandingDelivers: this.delivers.outstandingCount,
       queuedDelivers: this.delivers.backlogCount,
       pdusSinceBind: this.pdusSinceBind,
@@ -128,24 +142,15 @@ export class EsmeConnection implements DeliverTarget {
 
   private readonly onReadable = (): void => {
     const socket = this.socket;
-    while (!socket.destroyed) {
-      if (this.frameLength === 0) {
-        const head = socket.read(4) as Buffer | null;
-        if (head === null) return;
-        const length = head.readUInt32BE(0);
-        if (length < 16 || length > MAX_PDU_LENGTH) {
-          // After an impossible command_length the stream cannot be re-synchronized (nor the PDU's
-          // sequence_number known for a generic_nack): close, as SMSCs do.
-          this.carrier.counters.connectionsDropped++;
-          socket.destroy();
-          return;
-        }
-        this.frameLength = length;
-      }
-      const rest = socket.read(this.frameLength - 4) as Buffer | null;
-      if (rest === null) return;
-      this.frameLength = 0;
-      this.onFrame({ commandId: rest.readUInt32BE(0), status: rest.readUInt32BE(4), sequence: rest.readUInt32BE(8), body: rest });
+    for (let chunk = socket.read() as Buffer | null; chunk !== null; chunk = socket.read() as Buffer | null) this.frames.push(chunk);
+    for (let octets = this.frames.next(); octets !== undefined && !socket.destroyed; octets = this.frames.next()) {
+      this.onFrame({ commandId: octets.readUInt32BE(4), status: octets.readUInt32BE(8), sequence: octets.readUInt32BE(12), octets });
+    }
+    if (this.frames.problem !== undefined && !socket.destroyed) {
+      // After an impossible command_length the stream cannot be re-synchronized (nor the PDU's sequence_number
+      // known for a generic_nack): close, as SMSCs do.
+      this.carrier.counters.connectionsDropped++;
+      socket.destroy();
     }
   };
 
@@ -183,9 +188,9 @@ export class EsmeConnection implements DeliverTarget {
   }
 
   /** A response without a body (errors, enquire_link_resp, unbind_resp, generic_nack). */
-  private respondStatus(request: Frame, status: number): void {
+  private respondStatus(request: Pick<Frame, 'commandId' | 'sequence'>, status: number): void {
     // A request without a response of its own (an unknown command id, outbind...) gets generic_nack.
-    const respId = (request.commandId | 0x80000000) >>> 0;
+    const respId = responseId(request.commandId);
     const respName = COMMAND_NAME_BY_ID.has(request.commandId) ? COMMAND_NAME_BY_ID.get(respId) : undefined;
     const commandId = respName === undefined ? COMMAND_ID.generic_nack : respId;
     this.send(encodeHeaderOnly(commandId, status, request.sequence), respName ?? 'generic_nack');
@@ -260,9 +265,7 @@ export class EsmeConnection implements DeliverTarget {
       return;
     }
     // Binds are rare: the package's parser reads their fields.
-    const length = Buffer.allocUnsafe(4);
-    length.writeUInt32BE(frame.body.length + 4, 0);
-    const pdu = new smpp.PDU(Buffer.concat([length, frame.body]));
+    const pdu = new Pdu(frame.octets);
     const systemId = typeof pdu.system_id === 'string' ? pdu.system_id : '';
     const status = this.carrier.authorize(systemId, typeof pdu.password === 'string' ? pdu.password : '');
     if (status !== 0) {
@@ -273,7 +276,7 @@ export class EsmeConnection implements DeliverTarget {
     this.systemId = systemId;
     this.mode = BIND_MODES[command];
     this.boundAt = Date.now();
-    const respId = (frame.commandId | 0x80000000) >>> 0;
+    const respId = responseId(frame.commandId);
     this.send(encodeBindResp(respId, frame.sequence, this.carrier.systemId, 0x34), `${command}_resp`);
     if (this.mode !== 'transmitter') this.carrier.receiverReady(this);
     this.behaviourChanged();
@@ -312,130 +315,19 @@ export class EsmeConnection implements DeliverTarget {
   }
 
   private onSubmit(frame: Frame, command: 'submit_sm' | 'data_sm'): void {
-    const carrier = this.carrier;
-    const behaviour = carrier.behaviour;
     if (this.mode === undefined || this.mode === 'receiver' || this.systemId === undefined) {
-      this.answerSubmit(frame, STATUS.ESME_RINVBNDSTS);
+      this.answerSubmit(frame.octets, STATUS.ESME_RINVBNDSTS);
       return;
     }
-    const now = Date.now();
-    if (behaviour.throttle !== null && !this.throttleFor(behaviour.throttle.tps, behaviour.throttle.scope).tryTake(now)) {
-      this.answerSubmit(frame, STATUS.ESME_RTHROTTLED);
-      return;
-    }
-    if (behaviour.window !== null && this.outstandingSubmits >= behaviour.window.max) {
-      this.answerSubmit(frame, STATUS[behaviour.window.status]);
-      return;
-    }
-    // The body as captured starts at command_id: the mandatory fields begin 12 octets in.
-    const parsed = parseMessageBody(frame.body, command, 12);
-    if (!parsed.ok) {
-      this.answerSubmit(frame, parsed.status);
-      return;
-    }
-    const fields = parsed.fields;
-    const rule = prefixRule(behaviour.submitErrors, fields.destinationAddr);
-    if (rule !== undefined) {
-      const status = statusValue(rule.status);
-      if (rule.nack === true) {
-        this.count(carrier.counters.submitStatuses, statusName(status));
-        this.send(encodeHeaderOnly(COMMAND_ID.generic_nack, status, frame.sequence), 'generic_nack');
-      } else this.answerSubmit(frame, status);
-      return;
-    }
-    const idNumber = carrier.ids.take();
-    const messageId = formatMessageId(idNumber, behaviour.messageIds.format, behaviour.messageIds.width);
-    // The id the ESME is told: none at all from an SMSC that answers ESME_ROK with an empty message_id.
-    const answeredId = behaviour.messageIds.empty ? '' : messageId;
-    const decoded = decodeReceivedPart(fields);
-    carrier.counters.acceptedParts++;
-    carrier.records.add(
-      {
-        systemId: this.systemId,
-        command,
-        from: fields.sourceAddr,
-        to: fields.destinationAddr,
-        sourceTon: fields.sourceTon,
-        sourceNpi: fields.sourceNpi,
-        destTon: fields.destTon,
-        destNpi: fields.destNpi,
-        dataCoding: fields.dataCoding,
-        registeredDelivery: fields.registeredDelivery,
-        messageId,
-        decoded,
-      },
-      now,
-    );
-    const latency = sampleLatency(behaviour.latency, carrier.random);
-    const systemId = this.systemId;
-    const answer = (): void => {
-      this.outstandingSubmits--;
-      this.answerSubmit(frame, 0, answeredId);
-      this.scheduleDelivery(systemId, subjectOf(fields, decoded, idNumber, messageId, now));
-    };
-    this.outstandingSubmits++;
-    if (this.outstandingSubmits > this.maxOutstandingSubmits) {
-      this.maxOutstandingSubmits = this.outstandingSubmits;
-      if (this.maxOutstandingSubmits > carrier.counters.maxOutstandingSubmits) carrier.counters.maxOutstandingSubmits = this.maxOutstandingSubmits;
-    }
-    if (latency <= 0) answer();
-    else carrier.scheduler.after(latency, answer);
+    this.submits.submit(frame.octets, command, this.systemId);
   }
 
-  private throttleFor(tps: number, scope: 'bind' | 'account'): RateWindow {
-    if (scope === 'account' && this.systemId !== undefined) {
-      const shared = this.carrier.accountThrottle(this.systemId);
-      if (shared !== undefined) return shared;
-    }
-    if (this.throttle === undefined || this.throttleLimit !== tps) {
-      this.throttle = new RateWindow(tps);
-      this.throttleLimit = tps;
-    }
-    return this.throttle;
-  }
-
-  private answerSubmit(frame: Frame, status: number, messageId?: string): void {
+  private answerSubmit(octets: Buffer, status: number, messageId?: string): void {
     this.count(this.carrier.counters.submitStatuses, statusName(status));
-    if (status !== 0 || messageId === undefined) this.respondStatus(frame, status);
-    else this.send(encodeMessageIdResp((frame.commandId | 0x80000000) >>> 0, frame.sequence, messageId), `${COMMAND_NAME_BY_ID.get(frame.commandId) ?? 'submit_sm'}_resp`);
-  }
-
-  /**
-   * Settles the part `receipts.delayMs` after the answer, when its receipts are sent. A part whose receipt is not
-   * asked for, or switched off, still ends in its state for query_sm, drawn lazily when first queried.
-   */
-  private scheduleDelivery(systemId: string, subject: ReceiptSubject): void {
-    const carrier = this.carrier;
-    const receipts = carrier.behaviour.receipts;
-    const receipted = receipts.enabled && (subject.registeredDelivery & 0x13) !== 0;
-    if (!receipted) {
-      // No receipt goes out: no timer, and the outcome is drawn only if a query_sm asks after its time.
-      carrier.records.settleAt(subject.messageId, Date.now() + receipts.delayMs, () => {
-        const drawn = chooseOutcome(receipts.outcomes, subject.to, carrier.random);
-        return { stat: drawn.stat, err: drawn.err ?? 0 };
-      });
-      return;
-    }
-    const outcome = chooseOutcome(receipts.outcomes, subject.to, carrier.random);
-    const final = wantsFinalReceipt(subject.registeredDelivery, outcome.stat);
-    const intermediate = receipts.intermediate && wantsIntermediate(subject.registeredDelivery);
-    const sendOne = (isIntermediate: boolean): void => {
-      carrier.counters.receiptsGenerated++;
-      const item: DeliverItem = {
-        kind: 'receipt',
-        fields: receiptFields(subject, outcome, isIntermediate, carrier.behaviour, Date.now()),
-        attempts: 0,
-        done: (result) => {
-          if ('status' in result && result.status === 0) carrier.counters.receiptsAcknowledged++;
-        },
-      };
-      carrier.routeDeliver(systemId, item, this);
-    };
-    if (intermediate) carrier.scheduler.after(Math.floor(receipts.delayMs / 2), () => sendOne(true));
-    carrier.scheduler.after(receipts.delayMs, () => {
-      carrier.records.settle(subject.messageId, outcome.stat, outcome.err ?? 0, Date.now());
-      if (final) sendOne(false);
-    });
+    const commandId = octets.readUInt32BE(4);
+    const sequence = octets.readUInt32BE(12);
+    if (status !== 0 || messageId === undefined) this.respondStatus({ commandId, sequence }, status);
+    else this.send(encodeMessageIdResp(responseId(commandId), sequence, messageId), `${COMMAND_NAME_BY_ID.get(commandId) ?? 'submit_sm'}_resp`);
   }
 
   /** query_sm: the recorded part's state, a refusal when the behaviour says this SMSC does not offer it. */
@@ -454,12 +346,12 @@ export class EsmeConnection implements DeliverTarget {
       this.respondStatus(frame, STATUS.ESME_RINVCMDID);
       return;
     }
-    const parsed = parseQueryBody(frame.body, 12);
-    if (!parsed.ok) {
-      this.respondStatus(frame, parsed.status);
+    const { request, problems } = decodeQuerySm(frame.octets);
+    if (request === undefined || problems.length > 0) {
+      this.respondStatus(frame, problemStatus(problems));
       return;
     }
-    const answer = queryAnswer(parsed.request, carrier.records.partState(parsed.request.messageId, Date.now()), this.systemId);
+    const answer = queryAnswer(request, carrier.records.partState(request.messageId, Date.now()), this.systemId);
     if ('fields' in answer) this.send(encodeQuerySmResp(frame.sequence, answer.fields), 'query_sm_resp');
     else this.respondStatus(frame, answer.status);
   }
@@ -467,7 +359,7 @@ export class EsmeConnection implements DeliverTarget {
   private sendDeliver(item: DeliverItem): number | undefined {
     if (!this.open) return undefined;
     const sequence = this.nextSequence();
-    return this.send(encodeDeliverSm(sequence, item.fields), 'deliver_sm') ? sequence : undefined;
+    return this.send(encodeMessagePdu(COMMAND_ID.deliver_sm, sequence, item.fields), 'deliver_sm') ? sequence : undefined;
   }
 
   private onDeliverResp(sequence: number, status: number): void {
@@ -491,32 +383,6 @@ export class EsmeConnection implements DeliverTarget {
   }
 }
 
-function subjectOf(fields: MessageFields, decoded: DecodedPart, idNumber: number, messageId: string, now: number): ReceiptSubject {
-  return {
-    idNumber,
-    messageId,
-    from: fields.sourceAddr,
-    sourceTon: fields.sourceTon,
-    sourceNpi: fields.sourceNpi,
-    to: fields.destinationAddr,
-    destTon: fields.destTon,
-    destNpi: fields.destNpi,
-    registeredDelivery: fields.registeredDelivery,
-    text: decoded.text,
-    submittedAt: now,
-  };
-}
-
-function prefixRule(rules: readonly SubmitErrorRule[], destination: string): SubmitErrorRule | undefined {
-  if (rules.length === 0) return undefined;
-  const to = destination.startsWith('+') ? destination.slice(1) : destination;
-  for (const rule of rules) {
-    const prefix = rule.prefix.startsWith('+') ? rule.prefix.slice(1) : rule.prefix;
-    if (to.startsWith(prefix)) return rule;
-  }
-  return undefined;
-}
-
 function statusName(status: number): string {
-  return STATUS_NAME_BY_VALUE.get(status) ?? `0x${status.toString(16).padStart(8, '0')}`;
+  return commandStatus(status).name;
 }

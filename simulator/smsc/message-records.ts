@@ -6,7 +6,7 @@
  */
 import { Reassembler, type ReassembledMessage, type Encoding } from '../../drivers/codec/index.ts';
 import type { Carriage, DecodedPart } from './part-decoding.ts';
-import type { ReceiptStat } from './smpp-constants.ts';
+import type { ReceiptStat } from '../../drivers/smpp-protocol/index.ts';
 
 export interface RecordedMessage {
   readonly carrier: string;

@@ -6,8 +6,7 @@ import { encodeText, toSmppParts, type EncodedMessage, type SmppPartFields } fro
 import { Ajv } from 'ajv';
 import { describeAjvError } from './behaviour-schema.ts';
 import { simError } from './errors.ts';
-import type { DeliverSmFields, Tlv } from './pdu-writer.ts';
-import { TLV_TAG } from './smpp-constants.ts';
+import { TLV_TAG, type MessagePduFields, type Tlv } from '../../drivers/smpp-protocol/index.ts';
 
 export interface MoRequest {
   /** The handset: E.164 with '+', digits, or an alphanumeric sender. */
@@ -67,7 +66,7 @@ export function addressOf(address: string): { readonly ton: number; readonly npi
 }
 
 /** The deliver_sm of each part of the message, in sending order. */
-export function buildMoParts(request: MoRequest, ref: number): DeliverSmFields[] {
+export function buildMoParts(request: MoRequest, ref: number): MessagePduFields[] {
   const carriage = request.carriage ?? 'udh';
   let encoded: EncodedMessage;
   try {
@@ -100,7 +99,7 @@ export function buildMoParts(request: MoRequest, ref: number): DeliverSmFields[]
   } catch (error: unknown) {
     throw simError('SIM_MO_ENCODING', error instanceof Error ? error.message : String(error), { field: 'mo.text' }, { cause: error });
   }
-  const out = carried.map((part): DeliverSmFields => {
+  const out = carried.map((part): MessagePduFields => {
     const tlvs: Tlv[] = [];
     if (part.sar !== undefined && part.sar.totalSegments > 1) {
       const ref = part.sar.msgRefNum;

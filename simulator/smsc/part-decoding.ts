@@ -4,8 +4,7 @@
  * brought it. Octets the codec cannot read are kept as binary with the reason, never dropped.
  */
 import { fromSmppFields, type ConcatInfo, type Encoding } from '../../drivers/codec/index.ts';
-import { ESM_CLASS } from './smpp-constants.ts';
-import type { MessageFields } from './sm-body.ts';
+import { ESM_CLASS, type MessageBody } from '../../drivers/smpp-protocol/index.ts';
 
 export type Carriage = 'single' | 'udh' | 'sar' | 'payload';
 
@@ -19,7 +18,7 @@ export interface DecodedPart {
   readonly decodeError?: string;
 }
 
-export function decodeReceivedPart(fields: MessageFields): DecodedPart {
+export function decodeReceivedPart(fields: MessageBody): DecodedPart {
   const payload = fields.messagePayload;
   try {
     const message = fromSmppFields({
@@ -27,7 +26,7 @@ export function decodeReceivedPart(fields: MessageFields): DecodedPart {
       dataCoding: fields.dataCoding,
       shortMessage: fields.shortMessage,
       ...(payload === undefined ? {} : { messagePayload: payload }),
-      ...(fields.sar === undefined ? {} : { sar: { msgRefNum: fields.sar.ref, totalSegments: fields.sar.total, segmentSeqnum: fields.sar.seq } }),
+      ...(fields.sar === undefined ? {} : { sar: fields.sar }),
     });
     const concat = message.concat;
     const carriage: Carriage =

@@ -7,8 +7,7 @@ import { formatReceiptText } from '../../drivers/codec/index.ts';
 import type { Behaviour, ReceiptOutcome } from './behaviour.ts';
 import { formatMessageId } from './message-ids.ts';
 import { pickWeighted } from './random.ts';
-import { cstringValue, type DeliverSmFields } from './pdu-writer.ts';
-import { ESM_CLASS, MESSAGE_STATE_BY_STAT, TLV_TAG, type ReceiptStat } from './smpp-constants.ts';
+import { ESM_CLASS, MESSAGE_STATE_BY_STAT, TLV_TAG, cstringValue, type MessagePduFields, type ReceiptStat } from '../../drivers/smpp-protocol/index.ts';
 
 /** What a receipt needs to know of the part it reports on. */
 export interface ReceiptSubject {
@@ -96,7 +95,7 @@ function networkErrorValue(err: number): Uint8Array {
 }
 
 /** The deliver_sm of one receipt. */
-export function receiptFields(subject: ReceiptSubject, outcome: ReceiptOutcome, intermediate: boolean, behaviour: Behaviour, now: number): DeliverSmFields {
+export function receiptFields(subject: ReceiptSubject, outcome: ReceiptOutcome, intermediate: boolean, behaviour: Behaviour, now: number): MessagePduFields {
   const stat: ReceiptStat = intermediate ? 'ENROUTE' : outcome.stat;
   const err = intermediate ? 0 : (outcome.err ?? 0);
   const textFormat = behaviour.receipts.textIdFormat === 'same' ? behaviour.messageIds.format : behaviour.receipts.textIdFormat;

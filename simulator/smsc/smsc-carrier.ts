@@ -17,8 +17,8 @@ import { buildMoParts, checkMoRequest } from './mo-messages.ts';
 import { seededRandom } from './random.ts';
 import { RateWindow } from './rate-window.ts';
 import { scenarioBehaviour } from './scenarios.ts';
-import { STATUS, STATUS_NAME_BY_VALUE } from './smpp-constants.ts';
-import { smpp, type SmppServer, type SmppSession } from './smpp-lib.ts';
+import { STATUS, knownStatusName } from '../../drivers/smpp-protocol/index.ts';
+import { smpp, type SmppServer, type SmppSession } from './smpp-server.ts';
 
 export interface SmscCarrierOptions {
   /** Carrier name (used in records and the control API). Default `smsc`. */
@@ -318,7 +318,7 @@ export class SmscCarrier implements CarrierContext {
     const results: MoPartResult[] = outcomes.map((outcome, i) => {
       const seq = request.order === 'reverse' ? parts.length - i : i + 1;
       if ('status' in outcome) {
-        return { seq, status: outcome.status, statusName: STATUS_NAME_BY_VALUE.get(outcome.status) ?? `0x${outcome.status.toString(16)}` };
+        return { seq, status: outcome.status, statusName: knownStatusName(outcome.status) ?? `0x${outcome.status.toString(16)}` };
       }
       return { seq, failed: outcome.failed };
     });

@@ -7,62 +7,11 @@
 import { ModemPool } from '../../../drivers/modem/index.ts';
 import type { PortCandidate } from '../../../drivers/modem/port-scan.ts';
 import type { SerialLink } from '../../../drivers/modem/serial-link.ts';
-import type { Schedule } from '../../../drivers/modem/timers.ts';
 import type { DriverSink, Receipt } from '../../../drivers/transport/index.ts';
 import { applyBehaviour, HAPPY_BEHAVIOUR, type BehaviourPatch } from '../../../simulator/modem/behaviour.ts';
 import { buildIdentity, type IdentityOptions } from '../../../simulator/modem/identity.ts';
 import { ModemEngine } from '../../../simulator/modem/modem-engine.ts';
-
-interface Task {
-  readonly at: number;
-  readonly order: number;
-  readonly run: () => void;
-  cancelled: boolean;
-}
-
-export class ManualClock {
-  now = Date.UTC(2026, 0, 15, 3, 4, 5);
-  private tasks: Task[] = [];
-  private order = 0;
-
-  readonly schedule: Schedule = (ms, run) => {
-    const task: Task = { at: this.now + Math.max(0, ms), order: this.order++, run, cancelled: false };
-    this.tasks.push(task);
-    return () => {
-      task.cancelled = true;
-    };
-  };
-
-  /** Lets every promise chain and byte in flight settle (nothing here waits on real time). */
-  async settle(): Promise<void> {
-    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-  }
-
-  async advance(ms: number): Promise<void> {
-    const until = this.now + ms;
-    for (;;) {
-      await this.settle();
-      this.tasks = this.tasks.filter((t) => !t.cancelled);
-      const due = this.tasks.filter((t) => t.at <= until).sort((a, b) => a.at - b.at || a.order - b.order)[0];
-      if (due === undefined) break;
-      this.tasks = this.tasks.filter((t) => t !== due);
-      this.now = Math.max(this.now, due.at);
-      due.run();
-    }
-    this.now = until;
-    await this.settle();
-  }
-
-  /** Advances in steps until `check` holds; fails after `limitMs` of clock time. Returns the clock time it took. */
-  async until(what: string, check: () => boolean, limitMs: number, stepMs = 50): Promise<number> {
-    const start = this.now;
-    while (!check()) {
-      if (this.now - start > limitMs) throw new Error(`${what}: not within ${limitMs} ms of clock time`);
-      await this.advance(stepMs);
-    }
-    return this.now - start;
-  }
-}
+import { ManualClock } from '../../support/manual-clock.ts';
 
 /** One serial line between the driver and a device; bytes cross it asynchronously, as through a tty. */
 class MemoryLink implements SerialLink {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { AdaptiveRate } from '../../../drivers/smpp/adaptive-rate.ts';
 import { reconnectDelay } from '../../../drivers/smpp/backoff.ts';
-import { relativeValidity } from '../../../drivers/smpp/validity.ts';
+import { relativeValidity } from '../../../drivers/smpp-protocol/index.ts';
 
 const throttle = { pauseMs: 1000, decreaseFactor: 0.5, recoveryPerSecond: 0.1, minTps: 1, maxRetries: 5 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { decodeDelivery, receiptOf, type DecodedReceipt } from '../../../drivers/smpp/delivery.ts';
-import { Pdu } from '../../../drivers/smpp/smpp-lib.ts';
+import { Pdu } from '../../../drivers/smpp-protocol/index.ts';
 
 const now = new Date('2026-01-01T00:00:00Z');
 

@@ -3,10 +3,9 @@
  * package's PDU class is the independent reader of what we write and writer of what we read.
  */
 import { describe, expect, test } from 'vitest';
-import { parseAbsoluteTime } from '../../../drivers/smpp/absolute-time.ts';
+import { Pdu, decodeQueryAnswer, encodeQuerySm, parseAbsoluteTime, type QueryAnswer } from '../../../drivers/smpp-protocol/index.ts';
 import { SMPP_ERRORS, queryStatusError } from '../../../drivers/smpp/errors.ts';
-import { decodeQueryAnswer, encodeQuerySm, judgeQueryAnswer, type QueryAnswer } from '../../../drivers/smpp/query-pdu.ts';
-import { Pdu } from '../../../drivers/smpp/smpp-lib.ts';
+import { judgeQueryAnswer } from '../../../drivers/smpp/query-judge.ts';
 
 const hex = (...parts: string[]): string => parts.join('').replaceAll(' ', '');
 const cstr = (s: string): string => `${Buffer.from(s, 'latin1').toString('hex')}00`;
@@ -17,7 +16,7 @@ function header(length: number, commandId: number, status: number, sequence: num
 }
 
 describe('query_sm', () => {
-  const fields = { messageId: '3b9aca00', source: { ton: 5, npi: 0, addr: 'TestShop' } };
+  const fields = { messageId: '3b9aca00', sourceTon: 5, sourceNpi: 0, sourceAddr: 'TestShop' };
   const octets = hex(
     header(36, 0x00000003, 0, 7),
     cstr('3b9aca00'), // message_id
@@ -33,11 +32,11 @@ describe('query_sm', () => {
   test('reads back with the smpp package to the same fields', () => {
     const pdu = Pdu.fromBuffer(Buffer.from(octets, 'hex'));
     expect(pdu).toMatchObject({ command: 'query_sm', sequence_number: 7, message_id: '3b9aca00', source_addr_ton: 5, source_addr_npi: 0, source_addr: 'TestShop' });
-    expect(encodeQuerySm({ messageId: String(pdu && pdu.message_id), source: fields.source }, 7).toString('hex')).toBe(octets);
+    expect(encodeQuerySm({ ...fields, messageId: String(pdu && pdu.message_id) }, 7).toString('hex')).toBe(octets);
   });
 
   test('a NULL originator (the account default) is one NUL octet', () => {
-    expect(encodeQuerySm({ messageId: '1', source: { ton: 0, npi: 0, addr: '' } }).toString('hex')).toBe(hex(header(21, 3, 0, 1), cstr('1'), '00', '00', '00'));
+    expect(encodeQuerySm({ messageId: '1', sourceTon: 0, sourceNpi: 0, sourceAddr: '' }).toString('hex')).toBe(hex(header(21, 3, 0, 1), cstr('1'), '00', '00', '00'));
   });
 });
 
@@ -47,12 +46,14 @@ describe('query_sm_resp', () => {
     status: 0,
     sequence: 7,
     body: { messageId: '3b9aca00', finalDate: '260115103000000+', messageState: 2, errorCode: 0 },
+    problems: [],
   };
   const enroute: QueryAnswer = {
     command: 'query_sm_resp',
     status: 0,
     sequence: 8,
     body: { messageId: '00FF', finalDate: '', messageState: 1, errorCode: 0 },
+    problems: [],
   };
   test.each([
     [
@@ -61,8 +62,8 @@ describe('query_sm_resp', () => {
       delivered,
     ],
     ['ENROUTE, final_date NULL', hex(header(24, 0x80000003, 0, 8), cstr('00FF'), '00', '01', '00'), enroute],
-    ['ESME_RQUERYFAIL, no body', hex(header(16, 0x80000003, 0x67, 9)), { command: 'query_sm_resp', status: 0x67, sequence: 9 }],
-    ['generic_nack ESME_RINVCMDID', hex(header(16, 0x80000000, 0x03, 9)), { command: 'generic_nack', status: 0x03, sequence: 9 }],
+    ['ESME_RQUERYFAIL, no body', hex(header(16, 0x80000003, 0x67, 9)), { command: 'query_sm_resp', status: 0x67, sequence: 9, problems: [] }],
+    ['generic_nack ESME_RINVCMDID', hex(header(16, 0x80000000, 0x03, 9)), { command: 'generic_nack', status: 0x03, sequence: 9, problems: [] }],
   ] as [string, string, QueryAnswer][])('%s: decode(bytes), the package writes the same bytes, decode(encode(x))', (_label, octets, answer) => {
     expect(decodeQueryAnswer(Buffer.from(octets, 'hex'))).toEqual(answer);
     const written = new Pdu(answer.command, {
@@ -82,15 +83,12 @@ describe('query_sm_resp', () => {
     ['message_id over 65 octets', hex(header(16 + 67 + 3, 0x80000003, 0, 1), cstr('A'.repeat(66)), '00', '02', '00'), 'message_id'],
     ['no message_state', hex(header(19, 0x80000003, 0, 1), cstr('A'), '00'), 'message_state'],
     ['no error_code', hex(header(20, 0x80000003, 0, 1), cstr('A'), '00', '02'), 'error_code'],
-    ['another command', hex(header(16, 0x80000004, 0, 1)), undefined],
-  ])('%s is SMPP_PROTOCOL naming the field', (_label, octets, field) => {
-    let error: unknown;
-    try {
-      decodeQueryAnswer(Buffer.from(octets, 'hex'));
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toMatchObject({ code: 'SMPP_PROTOCOL', ...(field === undefined ? {} : { details: { field } }) });
+    ['another command', hex(header(16, 0x80000004, 0, 1)), 'command_id'],
+  ])('%s is reported by the decoder and judged SMPP_PROTOCOL naming the field', (_label, octets, field) => {
+    const answer = decodeQueryAnswer(Buffer.from(octets, 'hex'));
+    expect(answer.body).toBeUndefined();
+    expect(answer.problems[0]?.field).toBe(field);
+    expect(judgeQueryAnswer(answer, 'ab')).toMatchObject({ status: 'failed', error: { code: 'SMPP_PROTOCOL', details: { field } } });
   });
 });
 
@@ -100,6 +98,7 @@ describe('judging an answer', () => {
     status: 0,
     sequence: 1,
     body: { messageId: 'AB', finalDate, messageState, errorCode },
+    problems: [],
   });
 
   test.each([
@@ -142,7 +141,7 @@ describe('judging an answer', () => {
     ['query_sm_resp', 0x0a, 'SMPP_QUERY_REJECTED', 'ESME_RINVSRCADR', false],
     ['query_sm_resp', 0x0401, 'SMPP_QUERY_REJECTED', '0x00000401', false],
   ] as const)('%s with status %i is %s (%s), retriable %s', (command, status, code, statusName, retriable) => {
-    const outcome = judgeQueryAnswer({ command, status, sequence: 1 }, 'ab', { bind: 'c#1' });
+    const outcome = judgeQueryAnswer({ command, status, sequence: 1, problems: [] }, 'ab', { bind: 'c#1' });
     expect(outcome).toMatchObject({ status: 'failed', error: { code, retriable, details: { statusName, command, bind: 'c#1' } } });
     expect(SMPP_ERRORS[code].retriable).toBe(retriable);
   });

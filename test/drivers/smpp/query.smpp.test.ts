@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { SmppConnector } from '../../../drivers/smpp/index.ts';
 import type { QueryOutcome, QueryRequest, SendResult } from '../../../drivers/transport/index.ts';
 import { startSmscSimulator, type SmscSimulatorHandle, type SmscSimulatorOptions } from '../../../simulator/index.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { connectorConfig, started, textRequest } from './harness.ts';
 import { startTestSmsc, type TestSmsc } from './test-smsc.ts';
 
@@ -43,14 +44,16 @@ function submittedId(result: SendResult): string {
   return part.carrierMessageId;
 }
 
-/** Queries until the outcome is final (the simulator settles a part on its scheduler), at most ~5 s. */
-async function finalOutcome(query: (request: QueryRequest) => Promise<QueryOutcome>, request: QueryRequest): Promise<QueryOutcome> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const outcome = await query(request);
-    if ((outcome.status === 'found' && outcome.final) || outcome.status === 'failed' || Date.now() > deadline) return outcome;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Queries until the outcome is final (the simulator settles a part on its scheduler, in real time), at most 5 s. */
+function finalOutcome(query: (request: QueryRequest) => Promise<QueryOutcome>, request: QueryRequest): Promise<QueryOutcome> {
+  return waitFor(
+    async () => {
+      const outcome = await query(request);
+      return (outcome.status === 'found' && outcome.final) || outcome.status === 'failed' ? outcome : undefined;
+    },
+    'a final query outcome',
+    5000,
+  );
 }
 
 describe('query_sm against the SMSC simulator', () => {
@@ -70,7 +73,7 @@ describe('query_sm against the SMSC simulator', () => {
     const doneAt = outcome.status === 'found' ? outcome.doneAt?.getTime() : undefined;
     expect(doneAt).toBeGreaterThanOrEqual(Math.floor(before / 100) * 100);
     expect(doneAt).toBeLessThanOrEqual(Date.now());
-    expect(c.health().counters).toMatchObject({ queries: 1, queries_failed: 0 });
+    expect(c.health().counters).toMatchObject({ queries: 1, queriesFailed: 0 });
   });
 
   test('a part still on its way is found ENROUTE, not final', async () => {
@@ -103,7 +106,7 @@ describe('query_sm against the SMSC simulator', () => {
       status: 'failed',
       error: { code: 'SMPP_QUERY_FAILED', retriable: false, details: { commandStatus: 0x67, statusName: 'ESME_RQUERYFAIL', messageId: 'ffffffff' } },
     });
-    expect(c.health().counters).toMatchObject({ queries: 1, queries_failed: 1 });
+    expect(c.health().counters).toMatchObject({ queries: 1, queriesFailed: 1 });
   });
 
   test.each([
@@ -128,7 +131,7 @@ describe('query_sm against the SMSC simulator', () => {
       { seq: 1, status: 'unknown', error: expect.objectContaining({ code: 'SMPP_EMPTY_MESSAGE_ID', retriable: false }) as unknown },
     ]);
     expect(sim.counts().acceptedParts).toBe(1);
-    expect(c.health().counters).toMatchObject({ submit_unknown: 1, submit_ok: 0, submit_resent: 0, submit_empty_id: 1 });
+    expect(c.health().counters).toMatchObject({ submitUnknown: 1, submitOk: 0, submitResent: 0, submitEmptyId: 1 });
   });
 });
 
@@ -165,10 +168,7 @@ describe('query_sm against a strict local SMSC', () => {
     const server = await smsc({ querySm: 'silent' });
     const c = await started(connector(server.port));
     const pending = queryOf(c)({ carrierMessageId: 'abc', from: 'TestShop' });
-    await new Promise<void>((resolve) => {
-      const poll = (): void => (server.queries.length > 0 ? resolve() : void setTimeout(poll, 5));
-      poll();
-    });
+    await waitFor(() => server.queries.length > 0, 'the query_sm on the wire');
     await server.close();
     expect(await pending).toMatchObject({ status: 'failed', error: { code: 'SMPP_CONNECTION_LOST', retriable: true } });
   });

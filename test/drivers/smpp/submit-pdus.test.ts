@@ -1,8 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { encodeText } from '../../../drivers/codec/index.ts';
 import { parseSmppConfig } from '../../../drivers/smpp/config.ts';
-import { readMessagePdu } from '../../../drivers/smpp/message-pdu.ts';
-import { Pdu, type SmppPdu } from '../../../drivers/smpp/smpp-lib.ts';
+import { Pdu, decodeMessageBody, type MessageBody, type SmppPdu } from '../../../drivers/smpp-protocol/index.ts';
 import { prepareSubmits } from '../../../drivers/smpp/submit-pdus.ts';
 import type { SendRequest } from '../../../drivers/transport/index.ts';
 
@@ -52,6 +51,39 @@ function checkWellFormed(pdu: Buffer): void {
   expect(offset).toBe(pdu.length);
 }
 
+function readMessagePdu(pdu: Buffer): MessageBody {
+  const { body, problems } = decodeMessageBody(pdu);
+  expect(problems).toEqual([]);
+  return body as MessageBody;
+}
+
+/** The same fields through the smpp package's encoder (which wrote every submit_sm before): the octets must agree. */
+function packageEncoding(body: MessageBody): Buffer {
+  return new Pdu('submit_sm', {
+    service_type: body.serviceType,
+    source_addr_ton: body.sourceTon,
+    source_addr_npi: body.sourceNpi,
+    source_addr: body.sourceAddr,
+    dest_addr_ton: body.destTon,
+    dest_addr_npi: body.destNpi,
+    destination_addr: body.destinationAddr,
+    esm_class: body.esmClass,
+    protocol_id: body.protocolId,
+    priority_flag: body.priorityFlag,
+    schedule_delivery_time: body.scheduleDeliveryTime,
+    validity_period: body.validityPeriod,
+    registered_delivery: body.registeredDelivery,
+    replace_if_present_flag: 0,
+    data_coding: body.dataCoding,
+    sm_default_msg_id: 0,
+    short_message: Buffer.from(body.shortMessage),
+    ...(body.sar === undefined
+      ? {}
+      : { sar_msg_ref_num: body.sar.msgRefNum, sar_total_segments: body.sar.totalSegments, sar_segment_seqnum: body.sar.segmentSeqnum }),
+    ...(body.messagePayload === undefined ? {} : { message_payload: Buffer.from(body.messagePayload) }),
+  }).toBuffer();
+}
+
 const TEXTS = [
   ['short GSM', 'Hello'],
   ['long GSM with extension', '{[Price]} 5€ ~ ^ | \\ '.repeat(12)],
@@ -85,6 +117,7 @@ describe('prepareSubmits', () => {
         if (carriage === 'udh' && req.encoded.parts.length > 1) expect(fields.esmClass & 0x40).toBe(0x40);
         if (carriage === 'sar' && req.encoded.parts.length > 1) expect(fields.sar?.totalSegments).toBe(req.encoded.parts.length);
         if (carriage === 'payload') expect(fields.shortMessage).toHaveLength(0);
+        expect(pdu.toString('hex')).toBe(packageEncoding(fields).toString('hex'));
       }
       expect(prepared).toHaveLength(carriage === 'payload' ? 1 : req.encoded.parts.length);
     });

@@ -5,9 +5,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { FrameReader } from '../../../drivers/smpp/frame-reader.ts';
-import { readMessagePdu } from '../../../drivers/smpp/message-pdu.ts';
-import { Pdu, type SmppPdu } from '../../../drivers/smpp/smpp-lib.ts';
+import { FrameReader, Pdu, decodeMessageBody, type MessageBody, type SmppPdu } from '../../../drivers/smpp-protocol/index.ts';
 
 export interface TestSmscOptions {
   systemId?: string;
@@ -169,7 +167,7 @@ export async function startTestSmsc(options: TestSmscOptions = {}): Promise<Test
           reply('generic_nack', { command_status: options.nackSubmits });
           return;
         }
-        const raw = readMessagePdu(frame);
+        const raw = decodeMessageBody(frame).body as MessageBody;
         const now = Date.now();
         conn.outstanding += 1;
         smsc.maxOutstanding = Math.max(smsc.maxOutstanding, conn.outstanding);

@@ -3,8 +3,6 @@ import { DueQueue } from '../../../simulator/smsc/due-queue.ts';
 import { formatMessageId } from '../../../simulator/smsc/message-ids.ts';
 import { pickWeighted, sampleLatency, seededRandom } from '../../../simulator/smsc/random.ts';
 import { RateWindow } from '../../../simulator/smsc/rate-window.ts';
-import { parseMessageBody } from '../../../simulator/smsc/sm-body.ts';
-import { makePdu } from '../../../simulator/smsc/smpp-lib.ts';
 
 describe('RateWindow: at most N in any sliding second', () => {
   test('takes N, refuses the next until the oldest is a second old', () => {
@@ -73,36 +71,5 @@ describe('message ids and randomness', () => {
     const share = picks.filter((p) => p === 'a').length / picks.length;
     expect(share).toBeGreaterThan(0.7);
     expect(share).toBeLessThan(0.8);
-  });
-});
-
-describe('submit_sm bodies read from raw octets', () => {
-  const body = (fields: Record<string, unknown>): Buffer => makePdu('submit_sm', { data_coding: 0, short_message: Buffer.from('hi'), ...fields }).toBuffer();
-
-  test('fields, short_message octets and SAR come out as sent', () => {
-    const result = parseMessageBody(
-      body({ source_addr: 'Shop', source_addr_ton: 5, destination_addr: '8190', esm_class: 0, data_coding: 8, registered_delivery: 1, short_message: Buffer.from([0x30, 0x42]), sar_msg_ref_num: 513, sar_total_segments: 2, sar_segment_seqnum: 1 }),
-      'submit_sm',
-    );
-    expect(result).toMatchObject({ ok: true, fields: { sourceAddr: 'Shop', sourceTon: 5, destinationAddr: '8190', dataCoding: 8, registeredDelivery: 1, sar: { ref: 513, total: 2, seq: 1 } } });
-    if (result.ok) expect(Buffer.from(result.fields.shortMessage).toString('hex')).toBe('3042');
-  });
-
-  test.each([
-    ['source_addr too long', { source_addr: '1'.repeat(21) }, 0x0a],
-    ['destination_addr too long', { destination_addr: '2'.repeat(30) }, 0x0b],
-    ['only two SAR TLVs', { sar_msg_ref_num: 1, sar_total_segments: 2 }, 0xc3],
-    ['SAR seqnum beyond total', { sar_msg_ref_num: 1, sar_total_segments: 2, sar_segment_seqnum: 3 }, 0xc4],
-    ['short_message and message_payload', { message_payload: Buffer.from('x') }, 0x01],
-  ])('%s gives status 0x%s', (_label, fields, status) => {
-    expect(parseMessageBody(body(fields), 'submit_sm')).toMatchObject({ ok: false, status });
-  });
-
-  test('a truncated body is refused, never read past its end', () => {
-    const whole = body({ destination_addr: '8190' });
-    expect(parseMessageBody(whole.subarray(0, 30), 'submit_sm').ok).toBe(false);
-    const shortened = Buffer.from(whole);
-    shortened[shortened.length - 3] = 200; // sm_length far beyond the octets present
-    expect(parseMessageBody(shortened, 'submit_sm')).toMatchObject({ ok: false, status: 0x01 });
   });
 });

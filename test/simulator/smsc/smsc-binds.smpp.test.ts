@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { SimulatorFixture } from './fixture.ts';
-import { makePdu } from '../../../simulator/smsc/smpp-lib.ts';
-import { eventually } from './test-esme.ts';
+import { makePdu } from '../../../drivers/smpp-protocol/index.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 const ESME_RINVBNDSTS = 0x04;
 const ESME_RALYBND = 0x05;
@@ -47,7 +47,7 @@ describe('binds', () => {
     await f.esme('bind_transceiver', 'beta', 'pw');
     expect((await first.request('unbind')).command_status).toBe(0);
     await first.waitClosed();
-    await eventually(() => f.handle.binds().filter((b) => b.systemId === 'alpha').length === 1);
+    await waitFor(() => f.handle.binds().filter((b) => b.systemId === 'alpha').length === 1, 'one bind of alpha');
     expect((await third.request('bind_transceiver', { system_id: 'alpha', password: 'secret' })).command_status).toBe(0);
   });
 
@@ -106,7 +106,7 @@ describe('link behaviours', () => {
     await expect(esme.submit({ destination_addr: '8190', short_message: Buffer.from('m2') })).rejects.toThrow('connection closed');
     expect(f.handle.counts().connectionsDropped).toBe(1);
     expect(f.handle.messages().map((m) => m.text)).toEqual(['m0', 'm1']);
-    await eventually(() => f.handle.binds().length === 0);
+    await waitFor(() => f.handle.binds().length === 0, 'no bind left');
   });
 
   test('unbind is answered with unbind_resp and the simulator closes the connection', async () => {
@@ -127,7 +127,7 @@ describe('link behaviours', () => {
     raw.writeUInt32BE(0, 8);
     raw.writeUInt32BE(4242, 12);
     esme.session.socket.write(raw);
-    const nack = await eventually(() => esme.fromSimulator().find((p) => p.command === 'generic_nack'));
+    const nack = await waitFor(() => esme.fromSimulator().find((p) => p.command === 'generic_nack'), 'a generic_nack');
     expect(nack.status).toBe(ESME_RINVCMDID);
     expect(nack.sequence).toBe(4242);
   });
@@ -136,12 +136,12 @@ describe('link behaviours', () => {
     await f.start();
     const esme = await f.esme();
     f.handle.patchBehaviour({ enquireLinkIntervalMs: 30 });
-    await eventually(() => (f.handle.counts().received.enquire_link_resp ?? 0) >= 2);
+    await waitFor(() => (f.handle.counts().received.enquire_link_resp ?? 0) >= 2, 'two enquire_link_resp');
     expect(esme.fromSimulator().filter((p) => p.command === 'enquire_link').length).toBeGreaterThanOrEqual(2);
     f.handle.patchBehaviour({ enquireLinkIntervalMs: 0 });
     const sent = f.handle.counts().enquireLinksSent;
     expect((await f.api('POST', '/enquire-link')).body).toEqual({ sent: 1 });
-    await eventually(() => f.handle.counts().enquireLinksSent === sent + 1);
+    await waitFor(() => f.handle.counts().enquireLinksSent === sent + 1, 'one more enquire_link sent');
   });
 
   test('an SMSC-initiated unbind closes the connection on the ESME answer', async () => {
@@ -174,10 +174,10 @@ describe('link behaviours', () => {
       esme.session.socket.write(Buffer.of(octet));
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
-    const answers = await eventually(() => {
+    const answers = await waitFor(() => {
       const resps = esme.fromSimulator().filter((p) => p.command === 'submit_sm_resp' && p.sequence > 500);
       return resps.length === 3 ? resps : undefined;
-    });
+    }, 'three submit_sm_resp');
     expect(answers.map((a) => [a.sequence, a.status])).toEqual([
       [501, 0],
       [502, 0],

@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { encodeText, toSmppParts } from '../../../drivers/codec/index.ts';
 import { SimulatorFixture } from './fixture.ts';
-import { eventually, type TestEsme } from './test-esme.ts';
+import { waitFor } from '../../support/wait-for.ts';
+import type { TestEsme } from './test-esme.ts';
 
 const ESME_RINVCMDID = 0x03;
 const ESME_RINVBNDSTS = 0x04;
@@ -65,7 +66,7 @@ async function queryUntil(esme: TestEsme, messageId: string, state: number) {
 
 async function query(esme: TestEsme, messageId: string, sourceAddr = 'Shop') {
   const seq = esme.fire('query_sm', { message_id: messageId, source_addr_ton: 5, source_addr_npi: 0, source_addr: sourceAddr });
-  return eventually(() => queryResp(esme, seq), 5000, `the answer to query_sm ${messageId}`);
+  return waitFor(() => queryResp(esme, seq), `the answer to query_sm ${messageId}`, 5000);
 }
 
 describe('query_sm', () => {

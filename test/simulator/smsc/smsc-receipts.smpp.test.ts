@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { parseReceiptText } from '../../../drivers/codec/index.ts';
 import type { CheckedPdu } from './pdu-well-formed.ts';
 import { SimulatorFixture } from './fixture.ts';
-import { eventually } from './test-esme.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 const f = new SimulatorFixture();
 afterEach(async () => {
@@ -67,7 +67,7 @@ describe('receipts', () => {
     expect(r.text.err).toBe('000');
     expect(r.text.dlvrd).toBe(1);
     expect(r.text.text).toBe('Your code is 123456,');
-    await eventually(() => f.handle.counts().receiptsAcknowledged === 1);
+    await waitFor(() => f.handle.counts().receiptsAcknowledged === 1, 'one receipt acknowledged');
   });
 
   test.each([
@@ -143,10 +143,10 @@ describe('receipts', () => {
     // A marker message with a receipt: once its receipt is in, the first one would have been too.
     f.handle.patchBehaviour({ receipts: { outcomes: [{ stat: 'DELIVRD', weight: 1 }] } });
     const marker = await esme.submit(submitFields('8191', 'marker', 1));
-    const deliveries = await eventually(() => {
+    const deliveries = await waitFor(() => {
       const list = esme.deliveries();
       return list.some((d) => receipt(d).tlvId === marker.message_id) ? list : undefined;
-    });
+    }, 'the marker receipt');
     expect(deliveries.length - 1).toBe(expected);
   });
 
@@ -173,7 +173,7 @@ describe('receipts', () => {
     await f.start();
     const tx = await f.esme('bind_transmitter');
     const resp = await tx.submit(submitFields('8190', 'kept'));
-    await eventually(() => f.handle.counts().deliveriesWaiting === 1);
+    await waitFor(() => f.handle.counts().deliveriesWaiting === 1, 'one delivery waiting');
     const rx = await f.esme('bind_receiver');
     const r = receipt((await rx.waitForDeliveries(1))[0] as CheckedPdu);
     expect(r.tlvId).toBe(resp.message_id);
@@ -186,7 +186,7 @@ describe('receipts', () => {
     const esme = await f.esme();
     esme.deliverResponse = null;
     await esme.submit(submitFields('8190', 'nobody answers'));
-    await eventually(() => f.handle.counts().deliverSmDropped === 1);
+    await waitFor(() => f.handle.counts().deliverSmDropped === 1, 'one deliver_sm dropped');
     const counts = f.handle.counts();
     expect(counts.deliverSmTimeouts).toBe(2);
     expect(counts.deliverSmRetries).toBe(1);
@@ -200,13 +200,13 @@ describe('receipts', () => {
     await f.start({ behaviour: { deliver: { respTimeoutMs: 100, maxAttempts: 2, retryDelayMs: 300 } } });
     const esme = await f.esme();
     await esme.submit(submitFields('8190', 'before'));
-    await eventually(() => f.handle.counts().receiptsAcknowledged === 1);
+    await waitFor(() => f.handle.counts().receiptsAcknowledged === 1, 'one receipt acknowledged');
     f.handle.reset();
     esme.deliverResponse = null;
     await esme.submit(submitFields('8190', 'after'));
-    await eventually(() => f.handle.counts().deliverSmTimeouts === 1);
+    await waitFor(() => f.handle.counts().deliverSmTimeouts === 1, 'one deliver_sm timed out');
     esme.deliverResponse = 0;
-    await eventually(() => f.handle.counts().receiptsAcknowledged === 1);
+    await waitFor(() => f.handle.counts().receiptsAcknowledged === 1, 'one receipt acknowledged');
     expect(f.handle.counts().deliverSmRetries).toBe(1);
   });
 
@@ -215,9 +215,9 @@ describe('receipts', () => {
     const esme = await f.esme();
     esme.deliverResponse = 0x58;
     await esme.submit(submitFields('8190', 'retry me'));
-    await eventually(() => f.handle.counts().deliverSmErrors >= 2);
+    await waitFor(() => f.handle.counts().deliverSmErrors >= 2, 'two deliver_sm errors');
     esme.deliverResponse = 0;
-    await eventually(() => f.handle.counts().receiptsAcknowledged === 1);
+    await waitFor(() => f.handle.counts().receiptsAcknowledged === 1, 'one receipt acknowledged');
     expect(f.handle.counts().deliverSmDropped).toBe(0);
   });
 });

@@ -3,21 +3,12 @@
  * answers, answers deliver_sm on request, and keeps every octet the simulator sent so tests can check each PDU
  * with the independent well-formedness checker and read deliver_sm fields exactly as they travelled.
  */
-import { makePdu, smpp, type SmppPdu, type SmppSession } from '../../../simulator/smsc/smpp-lib.ts';
+import { makePdu, type SmppPdu } from '../../../drivers/smpp-protocol/index.ts';
+import { smpp, type SmppSession } from '../../../simulator/smsc/smpp-server.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { checkPdu, splitPdus, type CheckedPdu } from './pdu-well-formed.ts';
 
 export type BindCommand = 'bind_transceiver' | 'bind_transmitter' | 'bind_receiver';
-
-/** Polls `check` until it returns a value other than undefined / false, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => T | undefined | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 export class TestEsme {
   private readonly chunks: Buffer[] = [];
@@ -98,14 +89,14 @@ export class TestEsme {
     const sequences = fieldsList.map(() => this.ownSequence++);
     const octets = Buffer.concat(fieldsList.map((fields, i) => makePdu(command, { ...fields, sequence_number: sequences[i] }).toBuffer()));
     this.session.socket.write(octets);
-    return eventually(
+    return waitFor(
       () => {
         const answers = this.fromSimulator().filter((p) => (p.commandId & 0x80000000) !== 0);
         const found = sequences.map((seq) => answers.find((a) => a.sequence === seq));
         return found.every((a) => a !== undefined) ? (found) : undefined;
       },
-      timeoutMs,
       `answers to ${fieldsList.length} ${command}`,
+      timeoutMs,
     );
   }
 
@@ -123,13 +114,13 @@ export class TestEsme {
   }
 
   waitForDeliveries(count: number, timeoutMs = 5000): Promise<CheckedPdu[]> {
-    return eventually(
+    return waitFor(
       () => {
         const list = this.deliveries();
         return list.length >= count ? list : undefined;
       },
-      timeoutMs,
       `${count} deliver_sm`,
+      timeoutMs,
     );
   }
 
@@ -139,7 +130,7 @@ export class TestEsme {
   }
 
   waitClosed(timeoutMs = 5000): Promise<true> {
-    return eventually(() => this.closed, timeoutMs, 'the connection to close');
+    return waitFor(() => this.closed, 'the connection to close', timeoutMs);
   }
 
   close(): Promise<void> {

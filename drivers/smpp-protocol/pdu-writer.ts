@@ -1,32 +1,26 @@
 /**
- * The PDUs the simulated SMSC sends, written straight to octets (SMPP 3.4 section 3.2 header, then the body of
- * section 4.x in field order). The `smpp` package's encoder walks every field through filters that rewrite
- * data_coding and esm_class when handed text; writing these few PDU types directly keeps the octets exactly as
- * intended and costs a fraction of it per PDU, which matters at tens of thousands of receipts a second.
+ * The PDUs both sides send most, written straight to octets: the SMPP 3.4 section 3.2 header, then the body of
+ * section 4.x in field order (submit_sm 4.4.1 and deliver_sm 4.6.1 share one layout; see message-body.ts). The
+ * `smpp` package's encoder walks every field through filters that rewrite data_coding and esm_class when handed
+ * text; writing these few PDU types directly keeps the octets exactly as intended and costs a fraction of it per
+ * PDU, which matters at tens of thousands of submits and receipts a second. Rarer PDUs (binds, query_sm) go through
+ * the package (smpp-lib.ts).
  */
-import { COMMAND_ID } from './smpp-constants.ts';
+import { COMMAND_ID } from './commands.ts';
+import { TLV_TAG } from './fields.ts';
+import type { MessageFields } from './message-body.ts';
+import type { QuerySmRespBody } from './query-sm.ts';
 
 export interface Tlv {
   readonly tag: number;
   readonly value: Uint8Array;
 }
 
-/** deliver_sm (SMPP 3.4 section 4.6.1); schedule_delivery_time and validity_period are always NULL here. */
-export interface DeliverSmFields {
-  readonly serviceType: string;
-  readonly sourceTon: number;
-  readonly sourceNpi: number;
-  readonly sourceAddr: string;
-  readonly destTon: number;
-  readonly destNpi: number;
-  readonly destinationAddr: string;
-  readonly esmClass: number;
-  readonly protocolId: number;
-  readonly priorityFlag: number;
-  readonly registeredDelivery: number;
-  readonly dataCoding: number;
-  /** At most 254 octets; empty when message_payload carries the message. */
-  readonly shortMessage: Uint8Array;
+/** The fields of a submit_sm or deliver_sm; TLVs are written in the order given. */
+export interface MessagePduFields extends MessageFields {
+  /** Section 7.1.1 time, or '' (NULL, the default). */
+  readonly scheduleDeliveryTime?: string;
+  readonly validityPeriod?: string;
   readonly tlvs: readonly Tlv[];
 }
 
@@ -39,14 +33,17 @@ function header(buffer: Buffer, commandId: number, status: number, sequence: num
   buffer.writeUInt32BE(sequence >>> 0, 12);
 }
 
-/** A PDU without a body: generic_nack, enquire_link_resp, unbind_resp, and every response with an error status. */
+/**
+ * A PDU without a body: generic_nack, enquire_link(_resp), unbind(_resp), and every response with an error status
+ * (section 4.4.2: an error answer carries no body).
+ */
 export function encodeHeaderOnly(commandId: number, status: number, sequence: number): Buffer {
   const buffer = Buffer.allocUnsafe(HEADER);
   header(buffer, commandId, status, sequence);
   return buffer;
 }
 
-/** submit_sm_resp / data_sm_resp with ESME_ROK: the message_id C-octet string. */
+/** submit_sm_resp / data_sm_resp / deliver_sm_resp with ESME_ROK: the message_id C-octet string ('' from an ESME). */
 export function encodeMessageIdResp(commandId: number, sequence: number, messageId: string): Buffer {
   const buffer = Buffer.allocUnsafe(HEADER + messageId.length + 1);
   header(buffer, commandId, 0, sequence);
@@ -55,17 +52,8 @@ export function encodeMessageIdResp(commandId: number, sequence: number, message
   return buffer;
 }
 
-/** The body of a query_sm_resp with ESME_ROK (SMPP 3.4 section 4.8.2). */
-export interface QuerySmRespFields {
-  readonly messageId: string;
-  /** '' (NULL) while the message is not final, else the 16-character absolute time. */
-  readonly finalDate: string;
-  readonly messageState: number;
-  readonly errorCode: number;
-}
-
 /** query_sm_resp with ESME_ROK: message_id, final_date, message_state, error_code. */
-export function encodeQuerySmResp(sequence: number, f: QuerySmRespFields): Buffer {
+export function encodeQuerySmResp(sequence: number, f: QuerySmRespBody): Buffer {
   const buffer = Buffer.allocUnsafe(HEADER + f.messageId.length + 1 + f.finalDate.length + 1 + 2);
   header(buffer, COMMAND_ID.query_sm_resp, 0, sequence);
   let o = HEADER + buffer.write(f.messageId, HEADER, 'latin1');
@@ -83,19 +71,30 @@ export function encodeBindResp(commandId: number, sequence: number, systemId: st
   header(buffer, commandId, 0, sequence);
   let o = HEADER + buffer.write(systemId, HEADER, 'latin1');
   buffer[o++] = 0;
-  buffer.writeUInt16BE(0x0210, o);
+  buffer.writeUInt16BE(TLV_TAG.sc_interface_version, o);
   buffer.writeUInt16BE(1, o + 2);
   buffer[o + 4] = interfaceVersion;
   return buffer;
 }
 
-export function encodeDeliverSm(sequence: number, f: DeliverSmFields): Buffer {
+/** submit_sm or deliver_sm (`commandId`) with command_status 0. */
+export function encodeMessagePdu(commandId: number, sequence: number, f: MessagePduFields): Buffer {
+  const schedule = f.scheduleDeliveryTime ?? '';
+  const validity = f.validityPeriod ?? '';
   let tlvLength = 0;
   for (const tlv of f.tlvs) tlvLength += 4 + tlv.value.length;
   const length =
-    HEADER + f.serviceType.length + 1 + 2 + f.sourceAddr.length + 1 + 2 + f.destinationAddr.length + 1 + 3 + 2 + 4 + 1 + f.shortMessage.length + tlvLength;
+    HEADER +
+    f.serviceType.length + 1 +
+    2 + f.sourceAddr.length + 1 +
+    2 + f.destinationAddr.length + 1 +
+    3 +
+    schedule.length + 1 +
+    validity.length + 1 +
+    5 + f.shortMessage.length +
+    tlvLength;
   const buffer = Buffer.allocUnsafe(length);
-  header(buffer, COMMAND_ID.deliver_sm, 0, sequence);
+  header(buffer, commandId, 0, sequence);
   let o = HEADER;
   o += buffer.write(f.serviceType, o, 'latin1');
   buffer[o++] = 0;
@@ -110,8 +109,10 @@ export function encodeDeliverSm(sequence: number, f: DeliverSmFields): Buffer {
   buffer[o++] = f.esmClass;
   buffer[o++] = f.protocolId;
   buffer[o++] = f.priorityFlag;
-  buffer[o++] = 0; // schedule_delivery_time: NULL
-  buffer[o++] = 0; // validity_period: NULL
+  o += buffer.write(schedule, o, 'latin1');
+  buffer[o++] = 0;
+  o += buffer.write(validity, o, 'latin1');
+  buffer[o++] = 0;
   buffer[o++] = f.registeredDelivery;
   buffer[o++] = 0; // replace_if_present_flag
   buffer[o++] = f.dataCoding;

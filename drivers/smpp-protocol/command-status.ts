@@ -11,7 +11,7 @@ export interface CommandStatusRow {
   readonly retriable: boolean;
 }
 
-const ROWS: readonly (readonly [number, string, string, boolean])[] = [
+const ROWS = [
   [0x0000, 'ESME_ROK', 'no error', false],
   [0x0001, 'ESME_RINVMSGLEN', 'message length is invalid', false],
   [0x0002, 'ESME_RINVCMDLEN', 'command length is invalid', false],
@@ -81,7 +81,10 @@ const ROWS: readonly (readonly [number, string, string, boolean])[] = [
   [0x0110, 'ESME_RINVBCAST_REP', 'invalid number of repeated broadcasts', false],
   [0x0111, 'ESME_RINVBCASTSRVGRP', 'invalid broadcast service group', false],
   [0x0112, 'ESME_RINVBCASTCHANIND', 'invalid broadcast channel indicator', false],
-];
+] as const satisfies readonly (readonly [number, string, string, boolean])[];
+
+/** The name of every status this table knows (`ESME_RTHROTTLED`...). */
+export type StatusName = (typeof ROWS)[number][1];
 
 export const COMMAND_STATUSES: readonly CommandStatusRow[] = ROWS.map(([status, name, message, retriable]) => ({
   status,
@@ -109,13 +112,15 @@ export function commandStatusByName(name: string): CommandStatusRow | undefined 
   return BY_NAME.get(name);
 }
 
-export const ESME_ROK = 0x0000;
-export const ESME_RTHROTTLED = 0x0058;
-export const ESME_RMSGQFUL = 0x0014;
-export const ESME_RINVCMDID = 0x0003;
-export const ESME_RINVMSGID = 0x000c;
-export const ESME_RQUERYFAIL = 0x0067;
-export const ESME_RPROHIBITED = 0x0101;
-export const ESME_RINVCMDLEN = 0x0002;
-export const ESME_RX_T_APPN = 0x0064;
-export const ESME_RX_P_APPN = 0x0065;
+/** The name of a status this table knows; undefined for vendor-specific values. */
+export function knownStatusName(status: number): StatusName | undefined {
+  return BY_NUMBER.get(status)?.name as StatusName | undefined;
+}
+
+/** Status numbers by name, for code that names the status it answers with (`STATUS.ESME_RINVDSTADR`). */
+export const STATUS = Object.fromEntries(ROWS.map(([status, name]) => [name, status])) as Readonly<Record<StatusName, number>>;
+
+/** A status given by name (`ESME_RINVDSTADR`) or number (0x0B), as configuration allows. */
+export function statusValue(status: StatusName | number): number {
+  return typeof status === 'number' ? status : STATUS[status];
+}

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { FrameReader } from '../../../drivers/smpp/frame-reader.ts';
-import { Pdu } from '../../../drivers/smpp/smpp-lib.ts';
+import { FrameReader, MAX_PDU_LENGTH, Pdu } from '../../../drivers/smpp-protocol/index.ts';
 
 const stream = Buffer.concat([
   new Pdu('enquire_link', { sequence_number: 1 }).toBuffer(),
@@ -29,13 +28,31 @@ describe('FrameReader', () => {
 
   test.each([
     ['below the header length', 15],
-    ['above the maximum', 16385],
-  ])('refuses a command_length %s', (_name, length) => {
+    ['above the maximum', MAX_PDU_LENGTH + 1],
+  ])('reports a command_length %s as a problem, and reads no further', (_name, length) => {
     const reader = new FrameReader();
     const bad = Buffer.alloc(16);
     bad.writeUInt32BE(length, 0);
     reader.push(bad);
-    expect(() => reader.next()).toThrowError(expect.objectContaining({ code: 'SMPP_PROTOCOL' }) as Error);
+    reader.push(new Pdu('enquire_link', { sequence_number: 1 }).toBuffer());
+    expect(reader.next()).toBeUndefined();
+    expect(reader.problem).toMatchObject({ field: 'command_length', value: length });
+    expect(reader.next()).toBeUndefined();
+  });
+
+  test('takes a data_sm carrying the largest message_payload', () => {
+    // The largest addresses data_sm allows (65 octets with NUL) beside the largest message_payload.
+    const pdu = new Pdu('data_sm', {
+      sequence_number: 4,
+      source_addr: '1'.repeat(64),
+      destination_addr: '2'.repeat(64),
+      message_payload: Buffer.alloc(65_535, 0x41),
+    }).toBuffer();
+    expect(pdu.length).toBeLessThanOrEqual(MAX_PDU_LENGTH);
+    const reader = new FrameReader();
+    reader.push(pdu);
+    expect(reader.next()?.length).toBe(pdu.length);
+    expect(reader.problem).toBeUndefined();
   });
 
   test('keeps the unread rest while the caller stops early', () => {
