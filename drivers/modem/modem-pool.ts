@@ -66,14 +66,8 @@ export class ModemPool implements Driver {
         new Modem(modemConfig, this.config, index, deps, {
           up: (modem) => this.emitter.emit('up', modem.id),
           down: (modem, reason) => this.emitter.emit('down', modem.id, reason),
-          receipt: async (receipt) => {
-            await this.requireSink().receipt(receipt);
-            this.emitter.emit('receipt', receipt);
-          },
-          inbound: async (message) => {
-            await this.requireSink().inbound(message);
-            this.emitter.emit('inbound', message);
-          },
+          receipt: (receipt) => this.requireSink().receipt(receipt),
+          inbound: (message) => this.requireSink().inbound(message),
         }),
     );
   }

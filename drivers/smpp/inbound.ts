@@ -6,7 +6,7 @@
 import type { RecentMap } from '../../common/index.ts';
 import type { Reassembler, ReassembledMessage } from '../codec/index.ts';
 import { STATUS } from '../smpp-protocol/index.ts';
-import type { DriverEvents, DriverSink, InboundMessage, Receipt } from '../transport/index.ts';
+import type { DriverSink, InboundMessage, Receipt } from '../transport/index.ts';
 import type { CounterName } from './connector-counters.ts';
 import { decodeDelivery, inboundMessage, receiptOf, type DecodedDelivery } from './delivery.ts';
 
@@ -22,7 +22,6 @@ export interface InboundContext {
   readonly now: () => number;
   sink(): DriverSink | undefined;
   count(name: CounterName): void;
-  emit<E extends 'receipt' | 'inbound'>(event: E, ...args: Parameters<DriverEvents[E]>): void;
 }
 
 export class InboundHandler {
@@ -49,7 +48,6 @@ export class InboundHandler {
         return;
       }
       ctx.count('receipts');
-      ctx.emit('receipt', receipt);
       this.hand(this.toSink('receipt', receipt), bind, generation, seq);
       return;
     }
@@ -63,7 +61,6 @@ export class InboundHandler {
     }
     const message = inboundMessage(ctx.connectorId, result.message, now);
     ctx.count('inbound');
-    ctx.emit('inbound', message);
     this.hand(this.toSink('inbound', message), bind, generation, seq);
   }
 
@@ -73,7 +70,6 @@ export class InboundHandler {
     const inbound = inboundMessage(ctx.connectorId, message, new Date(ctx.now()));
     ctx.count('inbound');
     ctx.count('inboundIncomplete');
-    ctx.emit('inbound', inbound);
     this.toSink('inbound', inbound).catch(() => ctx.count('sinkFailures'));
   }
 

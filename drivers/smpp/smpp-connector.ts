@@ -87,7 +87,6 @@ export class SmppConnector extends EventEmitter implements Driver {
       now: this.clock.now,
       sink: () => this.sink,
       count: (name) => this.count(name),
-      emit: (event, ...args) => this.emitEvent(event, ...args),
     });
     if (this.config.querySm) this.query = (request) => this.querySm(request);
     const roles: [BindRole, string][] = [];

@@ -151,8 +151,6 @@ export interface DriverHealth {
 export interface DriverEvents {
   up: (linkId: string) => void;
   down: (linkId: string, reason: string) => void;
-  receipt: (receipt: Receipt) => void;
-  inbound: (message: InboundMessage) => void;
   /** The carrier pushed back (ESME_RTHROTTLED, queue full, modem rate limit); `ratePerSecond` is the new pace. */
   throttled: (ratePerSecond: number) => void;
 }

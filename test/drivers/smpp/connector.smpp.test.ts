@@ -271,10 +271,10 @@ describe('SMPP connector against a local SMSC', () => {
     void c;
   });
 
-  test('a sink that throws, and a listener that throws, cost an answer ESME_RX_T_APPN, not the session', async () => {
+  test('a sink that throws costs an answer ESME_RX_T_APPN, and a listener that throws costs a count, not the session', async () => {
     const server = await smsc();
     const c = connector(server.port);
-    c.on('inbound', () => {
+    c.on('up', () => {
       throw new Error('listener bug');
     });
     await started(c, {
