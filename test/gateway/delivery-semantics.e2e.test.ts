@@ -11,12 +11,11 @@ import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { createSmppConnector } from '../../drivers/smpp/index.ts';
 import { Gateway, hashApiKey, readBuiltinRanges } from '../../gateway/index.ts';
 import type { MessageBackend } from '../../gateway/ports/backend.ts';
-import type { MessageRecord } from '../../gateway/messages/message-record.ts';
-import { isFinalMessageStatus } from '../../gateway/messages/message-status.ts';
 import { buildRoutingTable, RouterHandle } from '../../router/index.ts';
 import { startSmscSimulator, type SmscSimulatorHandle } from '../../simulator/index.ts';
 import { testBackends } from '../support/test-backends.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { allFinal, testNumber } from './final-records.ts';
 
 const ROUTING = { routes: { jp: { strategy: 'failover', connectors: [{ id: 'carrier-a' }] } }, rules: [{ name: 'default', route: 'jp' }] };
 
@@ -66,20 +65,6 @@ async function setUp(makeBackend: () => MessageBackend, setup: Setup = {}): Prom
   return { gw: gateway };
 }
 
-async function allFinal(gw: Gateway, ids: readonly string[], ms = 20_000): Promise<MessageRecord[]> {
-  return waitFor(
-    async () => {
-      const records = await Promise.all(ids.map((id) => gw.messages.get('demo', id)));
-      return records.every((r) => isFinalMessageStatus(r.status)) ? records : undefined;
-    },
-    `${ids.length} messages final`,
-    ms,
-    50,
-  );
-}
-
-const number = (i: number): string => `090${String(10_000_000 + i).padStart(8, '0')}`;
-
 describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
   test('a throttled carrier with a backlog longer than the reclaim idle time gets exactly one submit per part', async () => {
     // 10 submits a second at the carrier; 60 messages of 1 and 2 parts keep parts waiting in the driver for
@@ -90,7 +75,7 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
       gateway: { reclaimIdleMs: 300, leaseMs: 1_000 },
     });
     const accepted = [];
-    for (let i = 0; i < 60; i += 1) accepted.push(await gw.messages.submit('demo', { to: number(i), text: i % 3 === 0 ? `part ${i} `.repeat(25) : `one ${i}` }));
+    for (let i = 0; i < 60; i += 1) accepted.push(await gw.messages.submit('demo', { to: testNumber(i), text: i % 3 === 0 ? `part ${i} `.repeat(25) : `one ${i}` }));
     const parts = accepted.reduce((sum, a) => sum + a.parts, 0);
     expect(parts).toBeGreaterThan(60);
     const records = await allFinal(gw, accepted.map((a) => a.id), 40_000);
@@ -105,7 +90,7 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
 
   test('a submit_sm_resp with ESME_ROK and an empty message_id is an unknown outcome, and final', async () => {
     const { gw } = await setUp(makeBackend, { behaviour: { messageIds: { empty: true } } });
-    const accepted = await gw.messages.submit('demo', { to: number(400), text: 'no id' });
+    const accepted = await gw.messages.submit('demo', { to: testNumber(400), text: 'no id' });
     const [record] = await allFinal(gw, [accepted.id]);
     expect(record?.status).toBe('unknown');
     expect(record?.parts[0]).toMatchObject({ status: 'unknown', error: { code: 'SMPP_EMPTY_MESSAGE_ID' } });
@@ -114,7 +99,7 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
 
   test('a submit never answered is an unknown outcome: never resent, and final', async () => {
     const { gw } = await setUp(makeBackend, { behaviour: { latency: { kind: 'fixed', ms: 600_000 } }, driver: { submitTimeoutMs: 300 } });
-    const accepted = await gw.messages.submit('demo', { to: number(500), text: 'silence' });
+    const accepted = await gw.messages.submit('demo', { to: testNumber(500), text: 'silence' });
     const [record] = await allFinal(gw, [accepted.id]);
     expect(record?.status).toBe('unknown');
     expect(record?.parts[0]?.status).toBe('unknown');
@@ -128,7 +113,7 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
       driver: { querySm: true },
       gateway: { now: () => Date.now() + offset, receiptTimeoutMs: 60_000 },
     });
-    const accepted = await gw.messages.submit('demo', { to: number(700), text: 'accepted only' });
+    const accepted = await gw.messages.submit('demo', { to: testNumber(700), text: 'accepted only' });
     await waitFor(async () => ((await gw.messages.get('demo', accepted.id)).parts[0]?.raw?.stat === 'ACCEPTD' ? true : undefined), 'ACCEPTD receipt');
     expect((await gw.messages.get('demo', accepted.id)).status).toBe('submitted');
     expect(await gw.housekeeping.resolveTimedOut()).toBe(0);
@@ -144,7 +129,7 @@ describe.each(backends)('delivery semantics (%s)', (_name, makeBackend) => {
   test('dropped connections: every message ends in a final status, and none is sent twice', async () => {
     const { gw } = await setUp(makeBackend, { behaviour: { dropEveryPdus: 7 }, driver: { submitTimeoutMs: 1_000 } });
     const accepted = [];
-    for (let i = 0; i < 40; i += 1) accepted.push(await gw.messages.submit('demo', { to: number(1_000 + i), text: `drop ${i}` }));
+    for (let i = 0; i < 40; i += 1) accepted.push(await gw.messages.submit('demo', { to: testNumber(1_000 + i), text: `drop ${i}` }));
     const records = await allFinal(gw, accepted.map((a) => a.id), 30_000);
     const statuses = new Set(records.map((r) => r.status));
     for (const status of statuses) expect(['delivered', 'unknown']).toContain(status);

@@ -11,11 +11,10 @@ import { buildApp } from '../../api/index.ts';
 import { LoopbackDriver, type LoopbackOptions } from '../../drivers/loopback/index.ts';
 import { Gateway, hashApiKey, readBuiltinRanges } from '../../gateway/index.ts';
 import type { MessageBackend } from '../../gateway/ports/backend.ts';
-import type { MessageRecord } from '../../gateway/messages/message-record.ts';
-import { isFinalMessageStatus } from '../../gateway/messages/message-status.ts';
 import { buildRoutingTable, RouterHandle } from '../../router/index.ts';
 import { testBackends } from '../support/test-backends.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { allFinal, testNumber } from './final-records.ts';
 
 const ROUTING = { routes: { jp: { strategy: 'failover', connectors: [{ id: 'carrier-a' }] } }, rules: [{ name: 'default', route: 'jp' }] };
 
@@ -51,28 +50,14 @@ async function setUp(
   return { gw: gateway, carrier };
 }
 
-async function allFinal(gw: Gateway, ids: readonly string[], ms = 20_000): Promise<MessageRecord[]> {
-  return waitFor(
-    async () => {
-      const records = await Promise.all(ids.map((id) => gw.messages.get('demo', id)));
-      return records.every((r) => isFinalMessageStatus(r.status)) ? records : undefined;
-    },
-    `${ids.length} messages final`,
-    ms,
-    50,
-  );
-}
-
-const number = (i: number): string => `090${String(10_000_000 + i).padStart(8, '0')}`;
-
 describe.each(backendsUnderTest.rows)('delivery semantics (%s)', (_name, makeBackend) => {
   test('an outage: messages are accepted and held while the carrier is away, then delivered in order', async () => {
     const { gw, carrier } = await setUp(makeBackend, { upOnStart: false });
     expect(gw.links.isUp('carrier-a')).toBe(false);
     const accepted = [];
-    for (let i = 0; i < 30; i += 1) accepted.push(await gw.messages.submit('demo', { to: number(100 + i), text: `held ${String(i).padStart(2, '0')}` }));
+    for (let i = 0; i < 30; i += 1) accepted.push(await gw.messages.submit('demo', { to: testNumber(100 + i), text: `held ${String(i).padStart(2, '0')}` }));
     expect(accepted.every((a) => a.status === 'queued' && a.connector === 'carrier-a')).toBe(true);
-    const scheduled = await gw.messages.submit('demo', { to: number(200), text: 'later', scheduleAt: Date.now() + 3_600_000 });
+    const scheduled = await gw.messages.submit('demo', { to: testNumber(200), text: 'later', scheduleAt: Date.now() + 3_600_000 });
     expect(scheduled.status).toBe('scheduled');
     const waiting = await Promise.all(accepted.map((a) => gw.messages.get('demo', a.id)));
     expect(new Set(waiting.map((r) => r.status))).toEqual(new Set(['queued']));
@@ -93,7 +78,7 @@ describe.each(backendsUnderTest.rows)('delivery semantics (%s)', (_name, makeBac
     const app = await buildApp({ gateway: gw, logger: false });
     try {
       const post = (i: number) =>
-        app.inject({ method: 'POST', url: '/v1/messages', headers: { authorization: 'Bearer k' }, payload: { to: number(250 + i), text: `backlog ${i}` } });
+        app.inject({ method: 'POST', url: '/v1/messages', headers: { authorization: 'Bearer k' }, payload: { to: testNumber(250 + i), text: `backlog ${i}` } });
       const answers = [await post(0), await post(1), await post(2)];
       expect(answers.map((a) => a.statusCode)).toEqual([202, 202, 202]);
       const refused = await post(3);
@@ -106,7 +91,7 @@ describe.each(backendsUnderTest.rows)('delivery semantics (%s)', (_name, makeBac
         method: 'POST',
         url: '/v1/messages',
         headers: { authorization: 'Bearer k' },
-        payload: { to: number(260), text: 'later', scheduleAt: new Date(Date.now() + 3_600_000).toISOString() },
+        payload: { to: testNumber(260), text: 'later', scheduleAt: new Date(Date.now() + 3_600_000).toISOString() },
       });
       expect(later.statusCode).toBe(202);
     } finally {
@@ -117,7 +102,7 @@ describe.each(backendsUnderTest.rows)('delivery semantics (%s)', (_name, makeBac
   test('a message held through an outage longer than its validity expires unsent', async () => {
     let offset = 0;
     const { gw } = await setUp(makeBackend, { upOnStart: false }, { now: () => Date.now() + offset });
-    const accepted = await gw.messages.submit('demo', { to: number(300), text: 'too late', validitySeconds: 60 });
+    const accepted = await gw.messages.submit('demo', { to: testNumber(300), text: 'too late', validitySeconds: 60 });
     offset = 61_000;
     const [record] = await allFinal(gw, [accepted.id]);
     expect(record?.status).toBe('expired');
@@ -127,7 +112,7 @@ describe.each(backendsUnderTest.rows)('delivery semantics (%s)', (_name, makeBac
   test('a final receipt with stat UNKNOWN makes the part and the message unknown', async () => {
     const { gw, carrier } = await setUp(makeBackend);
     carrier.expectSend({ receipt: 'unknown' });
-    const accepted = await gw.messages.submit('demo', { to: number(600), text: 'who knows' });
+    const accepted = await gw.messages.submit('demo', { to: testNumber(600), text: 'who knows' });
     const [record] = await allFinal(gw, [accepted.id]);
     expect(record?.status).toBe('unknown');
     expect(record?.parts[0]).toMatchObject({ status: 'unknown', raw: { stat: 'UNKNOWN' } });
@@ -145,7 +130,7 @@ describe.each(backendsUnderTest.rows)('delivery semantics (%s)', (_name, makeBac
   }
 
   test('no receipt at all: the receipt timeout settles the part by query_sm where the connector offers it', async () => {
-    const { gw, carrier, id, advance } = await silentCarrier({ query: true }, number(800));
+    const { gw, carrier, id, advance } = await silentCarrier({ query: true }, testNumber(800));
     const [sent] = await carrier.whenSent(1);
     const submittedRecord = await gw.messages.get('demo', id);
     const carrierMessageId = submittedRecord.parts[0]?.carrierMessageId ?? '';
@@ -159,7 +144,7 @@ describe.each(backendsUnderTest.rows)('delivery semantics (%s)', (_name, makeBac
   });
 
   test('no receipt and no query_sm: the part becomes unknown at the receipt timeout', async () => {
-    const { gw, id, advance } = await silentCarrier({}, number(900));
+    const { gw, id, advance } = await silentCarrier({}, testNumber(900));
     advance(59_000);
     expect(await gw.housekeeping.resolveTimedOut()).toBe(0);
     advance(61_000);
