@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'undici';
+import { silenceKafkajsNegativeTimeout } from '../gateway/index.ts';
 import { KafkaBroker } from '../test/support/kafka-broker.ts';
 import { BENCH_KEY as KEY, deleteKeys, REDIS_URL, spawnReady, stop, writeGatewayConfig } from './bench-processes.ts';
 
@@ -31,6 +32,8 @@ const KAFKA_BROKERS = process.env.BENCH_KAFKA_BROKERS;
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['delivered', 'undelivered', 'failed', 'expired', 'unknown', 'rejected', 'canceled']);
 const CLK_TCK = 100;
+// The bench's own reader and admin clients are kafkajs too (see gateway/adapters/kafka/kafkajs-timeout-warning.ts).
+silenceKafkajsNegativeTimeout();
 
 /** Current RSS in MiB of a process, from /proc. */
 function currentRssMiB(pid: number): number {
