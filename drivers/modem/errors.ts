@@ -47,10 +47,27 @@ export const MODEM_ERRORS = {
 
 export type ModemErrorCode = keyof typeof MODEM_ERRORS;
 
-export class ModemError extends CodedError<ModemErrorCode> {}
+/** Facts the modem's own steps branch on, typed beside the error rather than read from `details` (logs, clients). */
+export interface ModemErrorFacts {
+  /** The port open was given up on time but has not settled: its device stays claimed until it does. */
+  readonly stillOpening?: true;
+  /** The SIM refused the configured PIN (or asks for the PUK after it): the PIN is never sent again. */
+  readonly pinRejected?: true;
+}
+
+export class ModemError extends CodedError<ModemErrorCode> {
+  facts: ModemErrorFacts = {};
+}
 
 /** The one way modem modules build their errors: `details` names the bad field, command or device code. */
 export const modemError = errorFactory<ModemErrorCode, ModemError>(MODEM_ERRORS, ModemError);
+
+/** A modem error that carries facts its caller branches on. */
+export function modemErrorWith(facts: ModemErrorFacts, ...args: Parameters<typeof modemError>): ModemError {
+  const error = modemError(...args);
+  error.facts = facts;
+  return error;
+}
 
 /** True when the error means the modem or its port stopped answering (the table's `linkLost` column). */
 export function isLinkLost(code: ModemErrorCode): boolean {

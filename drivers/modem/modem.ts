@@ -21,7 +21,7 @@ import { parseCsq, parseRegistration } from '../at-protocol/index.ts';
 import { judgeFailure, notSent, submitOn } from './part-outcomes.ts';
 import { openPortWithin } from './port-open.ts';
 import type { SerialLink, SerialOpener } from './serial-link.ts';
-import { PIN_REJECTED, startUp, type ModemIdentity } from './start-up.ts';
+import { startUp, type ModemIdentity } from './start-up.ts';
 import { every, settleWithin, sleepOn, type Cancel, type Schedule } from './timers.ts';
 
 export type ModemState = 'starting' | 'up' | 'down' | 'closed';
@@ -253,7 +253,7 @@ export class Modem {
         }
       } catch (error) {
         // An open still pending keeps its claim; openPort releases it when that open settles.
-        if (!(isModemError(error) && error.details.stillOpening === true)) this.deps.claimed.delete(candidate.device);
+        if (!(isModemError(error) && error.facts.stillOpening === true)) this.deps.claimed.delete(candidate.device);
         this.lastError = isModemError(error) ? error : modemError('MODEM_PORT_OPEN_FAILED', String(error), { path: candidate.path });
         continue;
       }
@@ -299,7 +299,7 @@ export class Modem {
         now: this.deps.now,
       });
     } catch (error) {
-      if (isModemError(error) && error.details[PIN_REJECTED] === true) this.pinRejected = true;
+      if (isModemError(error) && error.facts.pinRejected === true) this.pinRejected = true;
       throw error;
     }
     if (this.closed()) {

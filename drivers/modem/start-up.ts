@@ -6,7 +6,7 @@
  */
 import type { AtChannel } from './at-channel.ts';
 import { isModemError } from './is-modem-error.ts';
-import { modemError } from './errors.ts';
+import { modemError, modemErrorWith } from './errors.ts';
 import { GENERIC_PROFILE, profileByName, selectProfile, type ModemProfile } from './profiles.ts';
 import {
   isRegistered,
@@ -53,9 +53,6 @@ export interface StartUpResult {
   /** False when the modem refused AT+CNMI: new messages are then found by the periodic listing only. */
   readonly indications: boolean;
 }
-
-/** Thrown when the SIM refused the PIN, so the caller marks it and never sends it again. */
-export const PIN_REJECTED = 'pinRejected';
 
 async function optional<T>(step: () => Promise<T>): Promise<T | null> {
   try {
@@ -139,22 +136,22 @@ async function unlockSim(channel: AtChannel, options: StartUpOptions): Promise<v
   if (sim.state === 'other') throw modemError('MODEM_SIM_FAILURE', `AT+CPIN? answered ${sim.code || 'nothing'}`, { sim: sim.code });
   if (options.pin === undefined) throw modemError('MODEM_SIM_PIN_REQUIRED', undefined, { field: 'pin' });
   if (options.pinRejected) {
-    throw modemError('MODEM_SIM_PIN_WRONG', 'the configured PIN was refused before', { field: 'pin', [PIN_REJECTED]: true });
+    throw modemErrorWith({ pinRejected: true }, 'MODEM_SIM_PIN_WRONG', 'the configured PIN was refused before', { field: 'pin' });
   }
   try {
     await channel.run(`AT+CPIN="${options.pin}"`);
   } catch (error) {
     if (!isModemError(error)) throw error;
-    if (error.code === 'MODEM_SIM_PUK_REQUIRED') throw modemError('MODEM_SIM_PUK_REQUIRED', 'after the PIN was entered', { field: 'pin', [PIN_REJECTED]: true });
+    if (error.code === 'MODEM_SIM_PUK_REQUIRED') throw modemErrorWith({ pinRejected: true }, 'MODEM_SIM_PUK_REQUIRED', 'after the PIN was entered', { field: 'pin' });
     if (error.code === 'MODEM_PORT_CLOSED' || error.code === 'MODEM_TIMEOUT') throw error;
-    throw modemError('MODEM_SIM_PIN_WRONG', error.message, { field: 'pin', [PIN_REJECTED]: true }, { cause: error });
+    throw modemErrorWith({ pinRejected: true }, 'MODEM_SIM_PIN_WRONG', error.message, { field: 'pin' }, { cause: error });
   }
   // The SIM may take a moment to become ready after the PIN.
   for (let attempt = 0; attempt < 10; attempt++) {
     sim = await simState(channel);
     if (sim.state === 'ready') return;
-    if (sim.state === 'pin') throw modemError('MODEM_SIM_PIN_WRONG', 'the SIM still asks for the PIN', { field: 'pin', [PIN_REJECTED]: true });
-    if (sim.state === 'puk') throw modemError('MODEM_SIM_PUK_REQUIRED', 'after the PIN was entered', { field: 'pin', [PIN_REJECTED]: true });
+    if (sim.state === 'pin') throw modemErrorWith({ pinRejected: true }, 'MODEM_SIM_PIN_WRONG', 'the SIM still asks for the PIN', { field: 'pin' });
+    if (sim.state === 'puk') throw modemErrorWith({ pinRejected: true }, 'MODEM_SIM_PUK_REQUIRED', 'after the PIN was entered', { field: 'pin' });
     await options.sleep(300);
   }
   throw modemError('MODEM_SIM_FAILURE', `the SIM did not become ready after the PIN (${sim.code})`, { sim: sim.code });
