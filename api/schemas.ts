@@ -15,7 +15,10 @@ export const errorSchema = {
       description: 'Facts about the refusal, when the code has any; only these keys are ever sent',
       properties: {
         parts: { type: 'integer', description: 'CODEC_TOO_MANY_PARTS: parts the message needs' },
-        maxParts: { type: 'integer', description: 'CODEC_TOO_MANY_PARTS: parts allowed (request, else account)' },
+        maxParts: { type: 'integer', description: "CODEC_TOO_MANY_PARTS: parts allowed (the request's, the account's or the carrier's limit, whichever is least)" },
+        carrier: { type: 'string', description: 'CODEC_TOO_MANY_PARTS: the destination carrier whose profile the parts were counted for' },
+        carrierMaxParts: { type: 'integer', description: "CODEC_TOO_MANY_PARTS: the most parts that carrier takes (its profile)" },
+        refSize: { type: 'integer', description: 'CODEC_TOO_MANY_PARTS: concatenation reference size in bits (16 leaves 66 UCS-2 characters a part, as docomo counts)' },
         encoding: { type: 'string', description: 'CODEC_TOO_MANY_PARTS: the encoding the parts were counted in' },
         index: { type: 'integer', description: 'CODEC_NOT_GSM7, CODEC_UNPAIRED_SURROGATE: UTF-16 index of the character in the field' },
         codePoint: { type: 'string', description: 'CODEC_NOT_GSM7: the character refused, as U+XXXX' },

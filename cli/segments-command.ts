@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { codecError, encodeText, NATIONAL_LANGUAGE_IDS, type EncodeOptions, type NationalLanguage } from '../drivers/codec/index.ts';
+import { BUILTIN_CARRIER_PROFILES } from '../router/index.ts';
 
 interface SegmentsFlags {
   readonly text?: string;
@@ -8,6 +9,7 @@ interface SegmentsFlags {
   readonly shiftTables?: boolean | string;
   readonly maxParts?: string;
   readonly ref16?: boolean;
+  readonly carrier?: string;
 }
 
 const ENCODINGS = ['auto', 'gsm7', 'ucs2'] as const;
@@ -23,9 +25,11 @@ export function registerSegmentsCommand(program: Command): void {
     .option('--shift-tables [languages]', 'allow national language shift tables: all, or a comma-separated list (e.g. turkish,portuguese)')
     .option('--max-parts <n>', 'refuse texts needing more parts (1..255, default 10)')
     .option('--ref16', 'use 16-bit concatenation references')
+    .option('--carrier <id>', `count parts as a carrier's built-in profile does (${Object.keys(BUILTIN_CARRIER_PROFILES).join(', ')}): docomo 66 a part, at most 660`)
     .action((flags: SegmentsFlags) => {
       const message = encodeText(flags.text ?? '', segmentsOptions(flags));
       const summary = {
+        ...(flags.carrier === undefined ? {} : { carrier: flags.carrier }),
         encoding: message.encoding,
         parts: message.parts.length,
         units: message.parts.map((part) => part.units),
@@ -51,12 +55,18 @@ function segmentsOptions(flags: SegmentsFlags): EncodeOptions {
       throw codecError('CODEC_INVALID_OPTION', `--max-parts ${flags.maxParts} (1..255)`, { maxParts: flags.maxParts });
     }
   }
+  const profile = flags.carrier === undefined ? undefined : BUILTIN_CARRIER_PROFILES[flags.carrier];
+  if (flags.carrier !== undefined && profile === undefined) {
+    throw codecError('CODEC_INVALID_OPTION', `--carrier ${flags.carrier} (${Object.keys(BUILTIN_CARRIER_PROFILES).join(', ')})`, { carrier: flags.carrier });
+  }
+  const cap = profile === undefined ? maxParts : Math.min(maxParts ?? profile.maxParts, profile.maxParts);
+  const refSize = profile?.refSize ?? (flags.ref16 === true ? 16 : undefined);
   return {
     encoding,
     smart: flags.smart === true,
     shiftTables: shiftTablesOption(flags.shiftTables),
-    ...(maxParts !== undefined ? { maxParts } : {}),
-    ...(flags.ref16 === true ? { refSize: 16 as const } : {}),
+    ...(cap !== undefined ? { maxParts: cap } : {}),
+    ...(refSize !== undefined ? { refSize } : {}),
   };
 }
 

@@ -18,6 +18,8 @@ export type { PortingRecord, PortingSource, ImportOptions } from './carriers/por
 export { MemoryPortingSource } from './carriers/memory-porting-source.ts';
 export { parsePortingRow, isPortingHeader } from './carriers/porting-row.ts';
 export { knownCarriers } from './carriers/known-carriers.ts';
+export { BUILTIN_CARRIER_PROFILES, DEFAULT_CARRIER_PROFILE } from './carriers/carrier-profiles.ts';
+export type { CarrierProfile } from './carriers/carrier-profiles.ts';
 export type { PortingRowField, PortingRowOptions, PortingRowResult } from './carriers/porting-row.ts';
 export { CarrierResolver, lookupOffline, UNKNOWN_CARRIER } from './carriers/carrier-resolver.ts';
 export type { CarrierData, CarrierResolverDeps, NumberToResolve, DegradedAnswer } from './carriers/carrier-resolver.ts';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { encodeBinary, encodeText, fromHex, decodeUdh, type EncodedMessage } from '../../drivers/codec/index.ts';
 import { CodedError, isCodedError } from '../../common/index.ts';
-import type { RouteDecision, RouterHandle } from '../../router/index.ts';
+import type { CarrierProfile, RouteDecision, RouterHandle } from '../../router/index.ts';
 import { gatewayError } from '../errors.ts';
 import type { Lane, MessageRecord } from '../messages/message-record.ts';
 import { toStoredEncoding } from '../messages/stored-encoding.ts';
@@ -44,7 +44,7 @@ const DEFAULT_PAST_TOLERANCE_MS = 300_000;
 const LANE_BY_TAG: Readonly<Record<string, Lane>> = { otp: 'high', '2fa': 'high', alert: 'high', marketing: 'bulk', bulk: 'bulk', campaign: 'bulk' };
 
 export class AcceptService {
-  private concatRef = Math.floor(Math.random() * 256);
+  private concatRef = Math.floor(Math.random() * 0x10000);
   private readonly now: () => number;
   private readonly newId: () => string;
 
@@ -57,7 +57,7 @@ export class AcceptService {
     const createdAt = this.now();
     if (request.text !== undefined) checkText(request.text);
     const decision = await this.decide(account, request, createdAt);
-    const encoded = this.encode(account, request);
+    const encoded = this.encode(account, request, decision.carrier.carrier, decision.profile);
     const first = decision.connectors[0];
     if (first === undefined) throw gatewayError('GW_INVALID_REQUEST', 'route has no connector', { route: decision.route.id });
     const lane = request.priority ?? (request.tag === undefined ? undefined : LANE_BY_TAG[request.tag.toLowerCase()]) ?? 'normal';
@@ -150,27 +150,40 @@ export class AcceptService {
     }
   }
 
-  private encode(account: AcceptAccount, request: SubmitRequest): EncodedMessage {
+  /**
+   * Encodes for the destination's carrier: its profile sets the concatenation reference size (docomo's 16-bit
+   * reference leaves 66 UCS-2 characters a part) and caps the parts with the account's and the request's limits.
+   */
+  private encode(account: AcceptAccount, request: SubmitRequest, carrier: string, profile: CarrierProfile): EncodedMessage {
     const accountMax = account.maxParts ?? 10;
-    const maxParts = Math.min(request.maxParts ?? accountMax, accountMax);
-    this.concatRef = (this.concatRef + 1) & 0xff;
+    const maxParts = Math.min(request.maxParts ?? accountMax, accountMax, profile.maxParts);
+    const limits = { maxParts, refSize: profile.refSize, concatRef: this.nextConcatRef(profile.refSize) };
+    const forCarrier = { carrier, carrierMaxParts: profile.maxParts, refSize: profile.refSize };
     if (request.binary !== undefined) {
       if (request.text !== undefined) throw gatewayError('GW_INVALID_REQUEST', 'give text or binary, not both', { field: 'binary' });
       const { udh: udhHex, binary } = request;
       const udh = udhHex === undefined ? [] : inField('udh', () => decodeUdh(fromHex(udhHex)).elements);
-      return inField('binary', () => encodeBinary(fromHex(binary), { udh, maxParts, concatRef: this.concatRef }));
+      return inField('binary', () => encodeBinary(fromHex(binary), { udh, ...limits }), forCarrier);
     }
     const { text } = request;
     if (text === undefined) throw gatewayError('GW_INVALID_REQUEST', 'text or binary is required', { field: 'text' });
-    return inField('text', () =>
-      encodeText(text, {
-        encoding: request.encoding ?? 'auto',
-        smart: request.smart ?? false,
-        shiftTables: account.shiftTables ?? false,
-        maxParts,
-        concatRef: this.concatRef,
-      }),
+    return inField(
+      'text',
+      () =>
+        encodeText(text, {
+          encoding: request.encoding ?? 'auto',
+          smart: request.smart ?? false,
+          shiftTables: account.shiftTables ?? false,
+          ...limits,
+        }),
+      forCarrier,
     );
+  }
+
+  /** A fresh concatenation reference, within the 8- or 16-bit range the carrier's profile uses. */
+  private nextConcatRef(refSize: 8 | 16): number {
+    this.concatRef = (this.concatRef + 1) & 0xffff;
+    return refSize === 16 ? this.concatRef : this.concatRef & 0xff;
   }
 
   /**
@@ -218,10 +231,12 @@ function answer(record: MessageRecord, duplicate: boolean): AcceptedMessage {
 }
 
 /** Codec refusals name the request field that held what the codec refused (`text`, `binary`, `udh`). */
-function inField<T>(field: string, encode: () => T): T {
+/** Names the request field the codec refused; a part-count refusal also names the carrier whose profile capped it. */
+function inField<T>(field: string, encode: () => T, forCarrier?: Readonly<Record<string, unknown>>): T {
   try {
     return encode();
   } catch (error: unknown) {
-    throw error instanceof CodedError ? error.withDetails({ field }) : error;
+    if (!(error instanceof CodedError)) throw error;
+    throw error.withDetails(error.code === 'CODEC_TOO_MANY_PARTS' && forCarrier !== undefined ? { field, ...forCarrier } : { field });
   }
 }

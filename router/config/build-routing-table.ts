@@ -56,7 +56,13 @@ export function buildRoutingTable(document: unknown, options: BuildOptions): Rou
   const config = document;
   const issues = crossCheck(config, file, options.connectorIds ?? connectorIdsOf(document));
   if (issues.length > 0) throw configError(issues);
-  return new RoutingTable(config, file, options.version ?? 'inline', options.rangeEntries ?? []);
+  const table = new RoutingTable(config, file, options.version ?? 'inline', options.rangeEntries ?? []);
+  // A profile for a carrier no number can ever have is a typo that would silently leave the real carrier unlimited.
+  const unknown = Object.keys(config.carriers?.profiles ?? {}).filter((carrier) => !table.knownCarriers.has(carrier));
+  if (unknown.length > 0) {
+    throw configError(unknown.map((carrier) => ({ file, path: `carriers.profiles.${carrier}`, field: 'profiles', message: `carrier "${carrier}" is not named by any range, name or default` })));
+  }
+  return table;
 }
 
 /** Connector ids from a `connectors` section: a list of objects with `id`, or a map keyed by id. */

@@ -66,6 +66,8 @@ export interface CarriersConfig {
   readonly rangeFiles?: readonly string[];
   /** Load the ranges shipped in router/data (default true). */
   readonly builtinRanges?: boolean;
+  /** What each carrier takes in one message (most parts, concatenation reference size); replaces built-in profiles. */
+  readonly profiles?: Readonly<Record<string, { readonly maxParts: number; readonly refSize: 8 | 16 }>>;
 }
 
 export interface HlrConfig {

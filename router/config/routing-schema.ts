@@ -22,6 +22,16 @@ export const ROUTING_SCHEMA = {
         ranges: { type: 'object', propertyNames: { pattern: '^\\+?[1-9][0-9]{0,14}$' }, additionalProperties: CARRIER_ID },
         rangeFiles: { type: 'array', items: { type: 'string', minLength: 1 } },
         builtinRanges: { type: 'boolean' },
+        profiles: {
+          type: 'object',
+          propertyNames: CARRIER_ID,
+          additionalProperties: {
+            type: 'object',
+            required: ['maxParts', 'refSize'],
+            additionalProperties: false,
+            properties: { maxParts: { type: 'integer', minimum: 1, maximum: 255 }, refSize: { enum: [8, 16] } },
+          },
+        },
       },
     },
     routes: {

@@ -1,4 +1,5 @@
 import type { CarrierAnswer } from '../carriers/carrier-answer.ts';
+import { DEFAULT_CARRIER_PROFILE, type CarrierProfile } from '../carriers/carrier-profiles.ts';
 import { routeError } from '../errors.ts';
 import type { NormalizedNumber } from '../numbers/normalize-number.ts';
 import type { Originator, OriginatorKind } from '../numbers/originator.ts';
@@ -42,6 +43,8 @@ export interface SkippedConnector {
 export interface RouteDecision {
   readonly to: { readonly input: string; readonly e164: string; readonly country: string | undefined; readonly type: string };
   readonly carrier: CarrierAnswer;
+  /** What the destination's carrier takes in one message (its profile, else the default). */
+  readonly profile: CarrierProfile;
   readonly rule: { readonly index: number; readonly name: string };
   readonly route: { readonly id: string; readonly strategy: RouteStrategy };
   /** Connectors in the order to try: the first, then the failover order. Never empty. */
@@ -100,6 +103,7 @@ export function decideRoute(table: RoutingTable, input: DecisionInput, context: 
   return {
     to: { input: input.number.input, e164: input.number.e164, country: input.number.country, type: input.number.type },
     carrier: input.carrier,
+    profile: table.profiles.get(input.carrier.carrier) ?? DEFAULT_CARRIER_PROFILE,
     rule: { index: rule.index, name: rule.name },
     route: { id: route.id, strategy: route.strategy },
     connectors,

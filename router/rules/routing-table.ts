@@ -1,6 +1,7 @@
 import type { CarrierAnswer } from '../carriers/carrier-answer.ts';
 import type { CarrierData } from '../carriers/carrier-resolver.ts';
 import { PrefixTable, type PrefixEntry } from '../carriers/prefix-table.ts';
+import { carrierProfiles, type CarrierProfile } from '../carriers/carrier-profiles.ts';
 import { knownCarriers } from '../carriers/known-carriers.ts';
 import type { HlrConfig, RoutingConfig } from '../config/routing-config.ts';
 import { compileRule, type CompiledRule } from './compiled-rule.ts';
@@ -22,6 +23,8 @@ export class RoutingTable {
   readonly carriers: CarrierData;
   /** Every carrier id this table can name (range data, `carriers.ranges`, `names`, `defaults`): what a port may move a number to. */
   readonly knownCarriers: ReadonlySet<string>;
+  /** What each carrier takes in one message: the built-in Japanese profiles, replaced or extended by `carriers.profiles`. */
+  readonly profiles: ReadonlyMap<string, CarrierProfile>;
   /** HLR hook settings, when enabled; the hook itself is built by the gateway, which owns the HTTP client. */
   readonly hlr: HlrConfig | undefined;
 
@@ -53,6 +56,7 @@ export class RoutingTable {
     );
     this.carriers = { ranges, defaults, names };
     this.knownCarriers = knownCarriers(rangeEntries, config.carriers);
+    this.profiles = carrierProfiles(config.carriers?.profiles);
     const hlr = config.mnp?.hlr;
     this.hlr = hlr !== undefined && hlr.enabled === true ? hlr : undefined;
   }

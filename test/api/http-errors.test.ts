@@ -202,8 +202,20 @@ describe('codec refusals name the request field and carry their details', () => 
       code: 'CODEC_TOO_MANY_PARTS',
       message: 'message needs more parts than allowed: needs 11 parts, at most 10 allowed',
       field: 'text',
-      details: { parts: 11, maxParts: 10, encoding: 'ucs2' },
+      details: { parts: 11, maxParts: 10, encoding: 'ucs2', carrier: 'au', carrierMaxParts: 10, refSize: 8 },
     });
+  });
+
+  test("a docomo number is counted as docomo counts (66 a part): 661 characters are refused, naming the carrier's profile", async () => {
+    const response = await app.inject({ method: 'POST', url: '/v1/messages', headers: auth, payload: { to: '080-1234-5678', text: 'あ'.repeat(661) } });
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({
+      code: 'CODEC_TOO_MANY_PARTS',
+      field: 'text',
+      details: { parts: 11, maxParts: 10, encoding: 'ucs2', carrier: 'docomo', carrierMaxParts: 10, refSize: 16 },
+    });
+    const fits = await app.inject({ method: 'POST', url: '/v1/messages', headers: auth, payload: { to: '080-1234-5678', text: 'あ'.repeat(660) } });
+    expect(fits.json()).toMatchObject({ carrier: 'docomo', parts: 10 });
   });
 
   test('CODEC_NOT_GSM7 names the character by code point and index', async () => {

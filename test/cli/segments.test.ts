@@ -57,6 +57,13 @@ describe('smsgw segments', () => {
     expect(await segments(args)).toMatchObject(expected);
   });
 
+  test('--carrier counts as the carrier does: docomo 660 characters in 10 parts of 66, au 670 in 10 of 67', async () => {
+    const docomo = await segments(['--text', 'あ'.repeat(660), '--carrier', 'docomo']);
+    expect(docomo).toMatchObject({ carrier: 'docomo', encoding: 'ucs2', parts: 10, units: Array(10).fill(66) });
+    const au = await segments(['--text', 'あ'.repeat(670), '--carrier', 'au']);
+    expect(au).toMatchObject({ carrier: 'au', parts: 10, units: Array(10).fill(67) });
+  });
+
   test('substitutions are listed', async () => {
     expect((await segments(['--text', 'it’s', '--smart'])).substitutions).toEqual([{ from: '’', to: "'", count: 1 }]);
   });
@@ -80,6 +87,8 @@ describe('smsgw segments', () => {
     ['bad max parts', ['--text', 'a', '--max-parts', 'x'], 'CODEC_INVALID_OPTION'],
     ['bad encoding', ['--text', 'a', '--encoding', 'latin1'], 'CODEC_INVALID_OPTION'],
     ['unknown language', ['--text', 'a', '--shift-tables', 'klingon'], 'CODEC_INVALID_OPTION'],
+    ['unknown carrier', ['--text', 'a', '--carrier', 'docmo'], 'CODEC_INVALID_OPTION'],
+    ['661 characters for docomo', ['--text', 'あ'.repeat(661), '--carrier', 'docomo'], 'CODEC_TOO_MANY_PARTS'],
   ])('bad input: %s', async (_name, args, code) => {
     const result = await runMain(['segments', ...args]);
     expect(result.status).toBe(1);

@@ -51,6 +51,31 @@ describe('AcceptService', () => {
     expect(entries.map((e) => e.messageId)).toEqual(['msg-1']);
   });
 
+  test("docomo's profile: 660 Japanese characters go as 10 parts of 66 on a 16-bit reference, 661 are refused naming the carrier", async () => {
+    const docomo = '080-1234-5678';
+    const fits = await service.accept(account, { to: docomo, text: 'あ'.repeat(660) });
+    expect(fits).toMatchObject({ carrier: 'docomo', encoding: 'ucs2', parts: 10 });
+    const record = await backend.store.get(fits.id);
+    expect(record?.envelope.encoded.parts.map((p) => [...(p.text ?? '')].length)).toEqual(Array(10).fill(66));
+    expect(record?.envelope.encoded.parts.every((p) => p.concat?.refSize === 16 && p.concat.total === 10)).toBe(true);
+    const refused = await service.accept({ ...account, maxParts: 20 }, { to: docomo, text: 'あ'.repeat(661) }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      code: 'CODEC_TOO_MANY_PARTS',
+      details: { field: 'text', parts: 11, maxParts: 10, carrier: 'docomo', carrierMaxParts: 10, refSize: 16 },
+    });
+  });
+
+  test('au, SoftBank and Rakuten count 67 a part on an 8-bit reference: 670 characters fit, 671 do not', async () => {
+    const au = await service.accept(account, { to: '090-1234-5678', text: 'あ'.repeat(670) });
+    expect(au).toMatchObject({ carrier: 'au', parts: 10 });
+    const record = await backend.store.get(au.id);
+    expect(record?.envelope.encoded.parts.every((p) => p.concat?.refSize === 8)).toBe(true);
+    await expect(service.accept(account, { to: '090-1234-5678', text: 'あ'.repeat(671) })).rejects.toMatchObject({
+      code: 'CODEC_TOO_MANY_PARTS',
+      details: { parts: 11, carrier: 'au', refSize: 8 },
+    });
+  });
+
   test('an OTP goes to the high lane, marketing to bulk, and higher lanes are read first', async () => {
     const bulk = await service.accept(account, { to: '+819012345678', text: 'Sale today', priority: 'bulk' });
     const marketing = await service.accept(account, { to: '+819012345678', text: 'Sale today', tag: 'marketing' });
