@@ -81,6 +81,20 @@ describe.each(backends)('gateway on the %s backend', (_name, makeBackend) => {
     return gateway;
   }
 
+  test('a docomo number gets 66 characters a part on a 16-bit reference; the SMSC reassembles the exact text', async () => {
+    const gw = await setUp();
+    const text = 'あいうえおかきくけこ'.repeat(14);
+    const accepted = await gw.messages.submit('demo', { to: '080-1234-5678', text });
+    expect(accepted).toMatchObject({ carrier: 'docomo', encoding: 'ucs2', parts: 3 });
+    const record = await waitFor(async () => {
+      const r = await gw.messages.get('demo', accepted.id);
+      return r.status === 'delivered' ? r : undefined;
+    }, 'delivered');
+    expect(record.envelope.encoded.parts.map((p) => [p.text?.length, p.concat?.refSize])).toEqual([[66, 16], [66, 16], [8, 16]]);
+    const received = simulator?.messages({}) ?? [];
+    expect(received.find((m) => m.to === '818012345678')).toMatchObject({ text, parts: 3, complete: true });
+  });
+
   test('a 3-part Japanese message is delivered: exact text at the SMSC, 3 SMSC ids, a signed webhook', async () => {
     const gw = await setUp();
     const text = '明日の配達は午前中を予定しています。ご不在の場合は再配達をご依頼ください。'.repeat(4);
