@@ -1,9 +1,10 @@
-import { partViews, type MessageRecord } from '../gateway/index.ts';
+import { messagePrice, partViews, type MessageRecord } from '../gateway/index.ts';
 
 /** The API's view of a stored message: ISO times, connector and SMSC id per part, the whole timeline. */
 export function messageView(record: MessageRecord): Record<string, unknown> {
   const e = record.envelope;
   const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
+  const price = messagePrice(record);
   return {
     id: e.id,
     status: record.status,
@@ -17,6 +18,8 @@ export function messageView(record: MessageRecord): Record<string, unknown> {
     clientRef: e.clientRef,
     encoding: e.encoded.encoding,
     segments: record.parts.length,
+    price: price?.price,
+    currency: price?.currency,
     createdAt: iso(e.createdAt),
     scheduleAt: iso(e.scheduleAt),
     expiresAt: iso(e.expiresAt),

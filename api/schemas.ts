@@ -149,6 +149,11 @@ export const messageSchema = {
     clientRef: { type: 'string' },
     encoding: { type: 'string' },
     segments: { type: 'integer' },
+    price: {
+      type: 'number',
+      description: "What the carriers bill so far: per-segment price of the route on the connector that carried each part the carrier accepted (absent when the route has no price)",
+    },
+    currency: { type: 'string', description: "ISO 4217 currency of `price` (the route's `currency`)" },
     createdAt: { type: 'string', format: 'date-time' },
     scheduleAt: { type: 'string', format: 'date-time' },
     expiresAt: { type: 'string', format: 'date-time' },

@@ -24,6 +24,8 @@ export { verifyWebhook } from './webhooks/webhook-signature.ts';
 // Messages and their events.
 export { MESSAGE_STATUSES, PART_STATUSES, isFinalMessageStatus } from './messages/message-status.ts';
 export type { MessageStatus } from './messages/message-status.ts';
+export { messagePrice } from './messages/message-price.ts';
+export type { MessagePrice } from './messages/message-price.ts';
 export type { MessageRecord } from './messages/message-record.ts';
 export { inboundEvent, partViews, statusEvent } from './events/gateway-event.ts';
 export type { GatewayEvent, InboundEvent, UnmatchedReceiptRecord } from './events/gateway-event.ts';

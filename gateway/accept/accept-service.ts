@@ -76,6 +76,7 @@ export class AcceptService {
         routeId: decision.route.id,
         connectors: decision.connectors.map((c) => c.id),
         senders: decision.connectors.map((c) => c.sender),
+        ...pricing(decision),
         lane,
         receipt: true,
         createdAt,
@@ -231,6 +232,13 @@ function answer(record: MessageRecord, duplicate: boolean): AcceptedMessage {
 }
 
 /** Codec refusals name the request field that held what the codec refused (`text`, `binary`, `udh`). */
+/** The route's price per segment on each connector, kept so the message's price follows the connector that sent it. */
+function pricing(decision: RouteDecision): { prices?: (number | null)[]; currency?: string } {
+  if (decision.connectors.every((c) => c.price === undefined)) return {};
+  const currency = decision.connectors.find((c) => c.currency !== undefined)?.currency;
+  return { prices: decision.connectors.map((c) => c.price ?? null), ...(currency === undefined ? {} : { currency }) };
+}
+
 /** Names the request field the codec refused; a part-count refusal also names the carrier whose profile capped it. */
 function inField<T>(field: string, encode: () => T, forCarrier?: Readonly<Record<string, unknown>>): T {
   try {

@@ -56,11 +56,13 @@ describe('POST /v1/messages', () => {
     expect(Number.isNaN(Date.parse(body.createdAt))).toBe(false);
     const delivered = await waitFor(async () => {
       const r = await app.inject({ method: 'GET', url: `/v1/messages/${body.id}`, headers: auth });
-      const message = r.json<{ status: string; parts: { smscMessageId?: string; raw?: Record<string, unknown> }[]; timeline: { event: string }[] }>();
+      const message = r.json<{ status: string; segments: number; price?: number; currency?: string; parts: { smscMessageId?: string; raw?: Record<string, unknown> }[]; timeline: { event: string }[] }>();
       return message.status === 'delivered' ? message : undefined;
     }, 'the message delivered', 10_000);
     expect(delivered.parts[0]?.smscMessageId).toMatch(/.+/);
     expect(delivered.parts[0]?.raw).toMatchObject({ stat: 'DELIVRD' });
+    // jp-least-cost prices au at 3.3 JPY a segment on smpp-aggregator, the connector that carried the one part.
+    expect(delivered).toMatchObject({ segments: 1, price: 3.3, currency: 'JPY' });
     expect(delivered.timeline.map((t) => t.event)).toEqual(expect.arrayContaining(['accepted', 'queued', 'sending', 'part:submitted', 'submitted', 'part:delivered', 'delivered']));
   });
 
