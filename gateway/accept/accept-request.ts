@@ -30,6 +30,8 @@ export interface AcceptAccount {
   readonly maxParts?: number;
   /** Allow national language shift tables for 7-bit texts. */
   readonly shiftTables?: boolean;
+  /** The originator of a submit that gives no `from` (sender rules still apply to it). */
+  readonly defaultSender?: string;
 }
 
 export interface AcceptedMessage {

@@ -135,7 +135,7 @@ export class AcceptService {
   private async decide(account: AcceptAccount, request: SubmitRequest, createdAt: number): Promise<RouteDecision> {
     const input = {
       to: request.to,
-      ...(request.from === undefined ? {} : { from: request.from }),
+      ...((request.from ?? account.defaultSender) === undefined ? {} : { from: request.from ?? account.defaultSender }),
       account: account.id,
       ...(request.tag === undefined ? {} : { tag: request.tag }),
       ...(account.defaultCountry === undefined ? {} : { defaultCountry: account.defaultCountry }),

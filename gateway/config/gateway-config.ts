@@ -4,7 +4,8 @@
  * each connector's body to its driver; each part validates its own and names the file and field when refusing.
  */
 import { Ajv } from 'ajv';
-import { describeSchemaError } from '../../common/index.ts';
+import { describeSchemaError, isCodedError } from '../../common/index.ts';
+import { parseOriginator } from '../../router/index.ts';
 import { gatewayError } from '../errors.ts';
 import { knownSections, unknownSections } from './config-sections.ts';
 import type { AccountConfig } from '../accounts/account-registry.ts';
@@ -87,6 +88,7 @@ const SCHEMA = {
           requireMobile: { type: 'boolean' },
           maxParts: { type: 'integer', minimum: 1, maximum: 255 },
           shiftTables: { type: 'boolean' },
+          defaultSender: { type: 'string', minLength: 1, maxLength: 32 },
           callbackUrl: { type: 'string', pattern: '^https?://' },
           callbackSecret: { type: 'string', minLength: 16 },
           inboundUrl: { type: 'string', pattern: '^https?://' },
@@ -181,6 +183,7 @@ export function parseGatewayConfig(document: unknown, fileName: string): Gateway
     ids.add(connector.id);
   });
   checkAccountsApart(config.accounts, invalid);
+  checkDefaultSenders(config.accounts, invalid);
   if (config.dispatch.baseDelayMs > config.dispatch.maxDelayMs) {
     throw invalid('dispatch.baseDelayMs', `(${config.dispatch.baseDelayMs}) is above dispatch.maxDelayMs (${config.dispatch.maxDelayMs}): the first backoff ceiling must not exceed the last`, {
       other: 'dispatch.maxDelayMs',
@@ -206,6 +209,19 @@ function checkAccountsApart(accounts: readonly AccountConfig[], invalid: (field:
     // A hash is not a secret, but the refusal needs no more than the two fields that hold it.
     account.apiKeyHashes.forEach((hash, h) => claim('key', hash.toLowerCase(), `accounts[${a}].apiKeyHashes[${h}]`, 'this API key hash'));
     (account.numbers ?? []).forEach((number, n) => claim('number', number.replace(/^\+/, ''), `accounts[${a}].numbers[${n}]`, `number "${number}"`));
+  });
+}
+
+/** A default sender must be an originator the router takes (alphanumeric, short code or number), or every submit without `from` would fail. */
+function checkDefaultSenders(accounts: readonly AccountConfig[], invalid: (field: string, problem: string, details?: Record<string, unknown>) => Error): void {
+  accounts.forEach((account, a) => {
+    if (account.defaultSender === undefined) return;
+    try {
+      parseOriginator(account.defaultSender, account.defaultCountry);
+    } catch (error: unknown) {
+      if (!isCodedError(error)) throw error;
+      throw invalid(`accounts[${a}].defaultSender`, `"${account.defaultSender}" is not a valid originator (${error.message})`);
+    }
   });
 }
 

@@ -76,6 +76,17 @@ describe('AcceptService', () => {
     });
   });
 
+  test("a submit without from goes from the account's default sender; one with from keeps its own", async () => {
+    const shop = { ...account, defaultSender: 'SHOPJP' };
+    const implicit = await service.accept(shop, { to: '090-1234-5678', text: 'ご注文ありがとうございます' });
+    // Sender rules apply to it as to any originator: the default routing's modem takes no alphanumeric sender.
+    expect((await backend.store.get(implicit.id))?.envelope).toMatchObject({ from: 'SHOPJP', senders: ['SHOPJP'] });
+    const explicit = await service.accept(shop, { to: '090-1234-5678', text: 'hi', from: 'OTHER' });
+    expect((await backend.store.get(explicit.id))?.envelope.from).toBe('OTHER');
+    const none = await service.accept(account, { to: '090-1234-5678', text: 'hi' });
+    expect((await backend.store.get(none.id))?.envelope.from).toBeNull();
+  });
+
   test('an OTP goes to the high lane, marketing to bulk, and higher lanes are read first', async () => {
     const bulk = await service.accept(account, { to: '+819012345678', text: 'Sale today', priority: 'bulk' });
     const marketing = await service.accept(account, { to: '+819012345678', text: 'Sale today', tag: 'marketing' });

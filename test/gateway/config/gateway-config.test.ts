@@ -109,6 +109,14 @@ describe('contradictions in a configuration are refused, naming the file and bot
     expect(parseGatewayConfig({ accounts, connectors: CONNECTORS }, 'gw.yaml').accounts).toHaveLength(2);
   });
 
+  test('a default sender must be an originator the router takes; a valid one passes', () => {
+    const withSender = (defaultSender: string): unknown => [{ id: 'shop', apiKeyHashes: [KEY_A], defaultCountry: 'JP', defaultSender }];
+    expect(parseGatewayConfig({ accounts: withSender('03-1234-5678'), connectors: CONNECTORS }, 'gw.yaml').accounts[0]?.defaultSender).toBe('03-1234-5678');
+    expect(() => parseGatewayConfig({ accounts: withSender('Shop Name Too Long'), connectors: CONNECTORS }, 'gw.yaml')).toThrowError(
+      expect.objectContaining({ code: 'GW_INVALID_CONFIG', details: { file: 'gw.yaml', field: 'accounts[0].defaultSender' } }),
+    );
+  });
+
   test('dispatch.baseDelayMs above dispatch.maxDelayMs (given, or the default 300000)', () => {
     const accounts = [{ id: 'shop', apiKeyHashes: [KEY_A] }];
     for (const dispatch of [{ baseDelayMs: 5000, maxDelayMs: 1000 }, { baseDelayMs: 400_000 }]) {
