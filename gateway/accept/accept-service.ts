@@ -133,9 +133,10 @@ export class AcceptService {
    * as carriers' SMSCs hold messages through an outage.
    */
   private async decide(account: AcceptAccount, request: SubmitRequest, createdAt: number): Promise<RouteDecision> {
+    const from = request.from ?? account.defaultSender;
     const input = {
       to: request.to,
-      ...((request.from ?? account.defaultSender) === undefined ? {} : { from: request.from ?? account.defaultSender }),
+      ...(from === undefined ? {} : { from }),
       account: account.id,
       ...(request.tag === undefined ? {} : { tag: request.tag }),
       ...(account.defaultCountry === undefined ? {} : { defaultCountry: account.defaultCountry }),
