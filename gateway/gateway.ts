@@ -31,6 +31,7 @@ import type { EventHandler, EventHandlers, EventTransport } from './ports/event-
 import { ReceiptProcessor } from './receipts/receipt-processor.ts';
 import { ReceiptTimeout } from './receipts/receipt-timeout.ts';
 import { RecentCorrelations } from './receipts/recent-correlations.ts';
+import { SuppressionService } from './suppressions/suppression-service.ts';
 import type { WebhookSettings } from './webhooks/webhook-delivery.ts';
 import { webhookObserver } from './webhooks/webhook-observer.ts';
 import { WebhookSender } from './webhooks/webhook-sender.ts';
@@ -87,6 +88,7 @@ export interface GatewayOptions {
 export interface GatewayServices {
   readonly accounts: AccountRegistry;
   readonly messages: MessagesService;
+  readonly suppressions: SuppressionService;
   readonly links: Pick<LinkState, 'ready'>;
   readonly metrics: GatewayMetrics;
 }
@@ -97,6 +99,7 @@ export class Gateway implements GatewayServices {
   readonly events: EventTransport;
   readonly log: GatewayLog;
   readonly messages: MessagesService;
+  readonly suppressions: SuppressionService;
   readonly links: LinkState;
   readonly housekeeping: Housekeeping;
   private readonly receipts: ReceiptProcessor;
@@ -121,6 +124,7 @@ export class Gateway implements GatewayServices {
     const links = (this.links = new LinkState(options.drivers, metrics, this.log, () => backend.ping()));
     const projection = (this.projection = new EventProjection({ events, metrics, accounts, inbound: backend.inbound, now }));
     const backlog = new ConnectorBacklog(options.maxBacklogPerConnector);
+    this.suppressions = new SuppressionService({ store: backend.suppressions, accounts, now });
     this.messages = new MessagesService({
       backend,
       router: options.router,

@@ -9,6 +9,9 @@
 export { Gateway, CONSUMER_ROLES } from './gateway.ts';
 export type { GatewayOptions, GatewayServices, ConsumerRole } from './gateway.ts';
 export type { MessagesService, BatchIdempotency, BatchItemResult } from './messages/messages-service.ts';
+export type { SuppressionService, SuppressionChange, SuppressInput, LiftInput } from './suppressions/suppression-service.ts';
+export { SUPPRESSION_REASONS } from './ports/suppression-store.ts';
+export type { SuppressionEntry, SuppressionReason, SuppressionSource, ConsentEvent, SuppressionPage, SuppressionStore } from './ports/suppression-store.ts';
 export type { Readiness } from './links/link-state.ts';
 export { AcceptService } from './accept/accept-service.ts';
 export type { SubmitRequest, AcceptedMessage } from './accept/accept-request.ts';

@@ -2,6 +2,7 @@ import type { MessageBackend } from '../../ports/backend.ts';
 import { MemoryMessageStore, type MemoryMessageStoreOptions } from './memory-message-store.ts';
 import { MemoryRouteQueue } from './memory-route-queue.ts';
 import { InboundLog } from '../../inbound/inbound-log.ts';
+import { MemorySuppressionStore } from './memory-suppression-store.ts';
 import { MemoryWebhookQueue } from './memory-webhook-queue.ts';
 
 /** The embedded default: store and queues in this process (nothing survives a restart). */
@@ -13,6 +14,7 @@ export function createMemoryBackend(options: MemoryMessageStoreOptions = {}): Me
     queue,
     inbound: new InboundLog(),
     webhooks: new MemoryWebhookQueue(),
+    suppressions: new MemorySuppressionStore(),
     ping: () => Promise.resolve(true),
     close: async () => {
       await queue.close();

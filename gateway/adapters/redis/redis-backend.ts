@@ -6,6 +6,7 @@ import { RedisMessageStore } from './redis-message-store.ts';
 import { RedisInboundStore } from './redis-inbound-store.ts';
 import { RedisOutbox } from './redis-outbox.ts';
 import { RedisRouteQueue } from './redis-route-queue.ts';
+import { RedisSuppressionStore } from './redis-suppression-store.ts';
 import { RedisUsage } from './redis-usage.ts';
 import { RedisWebhookQueue } from './redis-webhook-queue.ts';
 
@@ -36,6 +37,7 @@ export function createRedisBackend(options: RedisBackendOptions): RedisBackend {
     queue,
     inbound: new RedisInboundStore(redis, keys),
     webhooks: new RedisWebhookQueue(redis, keys),
+    suppressions: new RedisSuppressionStore(redis, keys),
     outbox: new RedisOutbox(redis, keys),
     usage: new RedisUsage(redis, keys),
     ping: async () => (await redis.ping().catch(() => '')) === 'PONG',

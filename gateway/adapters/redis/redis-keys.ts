@@ -50,6 +50,11 @@ export interface RedisKeys {
   inbound(accountId: string): string;
   /** Marks a message as counted in usage (expires), so a replayed event is not counted twice. */
   usageCounted(messageId: string): string;
+  /**
+   * An account's suppressions: the entries hash, their listing index, and one number's consent history; all under
+   * the account's hash tag, so the scripts that touch them work on a Redis Cluster.
+   */
+  suppressions(accountId: string, number: string): { readonly entries: string; readonly index: string; readonly history: string };
 }
 
 const BUCKET_DIGITS = 2;
@@ -82,5 +87,10 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     inbound: (accountId) => `${prefix}inbound:${accountId}`,
     usage: (accountId, day) => `${prefix}usage:${day}:${accountId}`,
     usageCounted: (messageId) => `${prefix}usage:m:${messageId}`,
+    suppressions: (accountId, number) => ({
+      entries: `${prefix}sup:{${accountId}}:e`,
+      index: `${prefix}sup:{${accountId}}:i`,
+      history: `${prefix}sup:{${accountId}}:h:${number}`,
+    }),
   };
 }
