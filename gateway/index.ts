@@ -9,6 +9,7 @@
 export { Gateway, CONSUMER_ROLES } from './gateway.ts';
 export type { GatewayOptions, GatewayServices, ConsumerRole } from './gateway.ts';
 export type { MessagesService, BatchIdempotency, BatchItemResult } from './messages/messages-service.ts';
+export type { ServiceSubmit } from './accept/accept-request.ts';
 export type { SuppressionService, SuppressionChange, SuppressInput, LiftInput } from './suppressions/suppression-service.ts';
 export { SUPPRESSION_REASONS } from './ports/suppression-store.ts';
 export type { SuppressionEntry, SuppressionReason, SuppressionSource, ConsentEvent, SuppressionPage, SuppressionStore } from './ports/suppression-store.ts';

@@ -21,6 +21,17 @@ export interface SubmitRequest {
   readonly maxParts?: number;
 }
 
+/**
+ * What the gateway's own services (keyword replies, verification, campaigns) may ask of a submit beyond a client's
+ * request; clients cannot set these.
+ */
+export interface ServiceSubmit {
+  /** Send through this connector (a reply goes back the way its inbound came) rather than the route's first choice. */
+  readonly connector?: string;
+  /** Skip the suppression check: an opt-out's confirmation goes to the number it has just suppressed. */
+  readonly ignoreSuppression?: boolean;
+}
+
 /** The account fields the accept path needs. */
 export interface AcceptAccount {
   readonly id: string;

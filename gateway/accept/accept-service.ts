@@ -11,7 +11,7 @@ import { gatewayError } from '../errors.ts';
 import type { Lane, MessageRecord } from '../messages/message-record.ts';
 import { toStoredEncoding } from '../messages/stored-encoding.ts';
 import type { MessageStore, Placement } from '../ports/message-store.ts';
-import type { AcceptAccount, AcceptedMessage, SubmitRequest } from './accept-request.ts';
+import type { AcceptAccount, AcceptedMessage, ServiceSubmit, SubmitRequest } from './accept-request.ts';
 import { requestFingerprint } from './request-fingerprint.ts';
 import { checkText } from './text-policy.ts';
 
@@ -53,7 +53,8 @@ export class AcceptService {
     this.newId = options.newId ?? randomUUID;
   }
 
-  async accept(account: AcceptAccount, request: SubmitRequest, idempotencyKey?: string): Promise<AcceptedMessage> {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- `service` is read by the suppression check and connector pinning
+  async accept(account: AcceptAccount, request: SubmitRequest, idempotencyKey?: string, service: ServiceSubmit = {}): Promise<AcceptedMessage> {
     const createdAt = this.now();
     if (request.text !== undefined) checkText(request.text);
     const decision = await this.decide(account, request, createdAt);

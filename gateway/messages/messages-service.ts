@@ -5,7 +5,7 @@
  */
 import { normalizeNumber, type RouterHandle } from '../../router/index.ts';
 import type { AccountConfig, AccountRegistry } from '../accounts/account-registry.ts';
-import type { AcceptedMessage, SubmitRequest } from '../accept/accept-request.ts';
+import type { AcceptedMessage, ServiceSubmit, SubmitRequest } from '../accept/accept-request.ts';
 import { AcceptService } from '../accept/accept-service.ts';
 import { gatewayError } from '../errors.ts';
 import type { EventProjection } from '../events/event-projection.ts';
@@ -61,14 +61,15 @@ export class MessagesService {
     });
   }
 
-  async submit(accountId: string, request: SubmitRequest, idempotencyKey?: string): Promise<AcceptedMessage> {
+  /** `service` is for the gateway's own services only (the HTTP API never passes it). */
+  async submit(accountId: string, request: SubmitRequest, idempotencyKey?: string, service: ServiceSubmit = {}): Promise<AcceptedMessage> {
     const { metrics } = this.options;
     const account = this.account(accountId);
     try {
       if (this.options.stopping()) throw gatewayError('GW_STORE_UNAVAILABLE', 'the gateway is shutting down');
       if (!this.options.events.accepting) throw gatewayError('GW_EVENTS_BACKLOGGED', 'Kafka is unreachable and the event outbox is full');
       if (request.callbackUrl !== undefined) this.checkCallback(account, request.callbackUrl);
-      const accepted = await this.accept.accept(account, request, idempotencyKey);
+      const accepted = await this.accept.accept(account, request, idempotencyKey, service);
       if (!accepted.duplicate) {
         metrics.accepted.inc({ account: account.id, lane: request.priority ?? 'auto' });
         metrics.parts.inc({ encoding: accepted.encoding }, accepted.parts);
