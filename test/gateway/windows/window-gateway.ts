@@ -23,7 +23,7 @@ export interface WindowHarness {
   readonly gw: Gateway;
   readonly carrier: LoopbackDriver;
   readonly clock: { now: number };
-  status(id: string, status: string): Promise<MessageRecord>;
+  readonly status: (id: string, status: string) => Promise<MessageRecord>;
 }
 
 let gateway: Gateway | undefined;
