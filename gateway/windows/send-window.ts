@@ -89,6 +89,15 @@ export function nextOpeningInAll(rules: readonly SendWindowRule[], zones: readon
   return undefined;
 }
 
+/**
+ * The zone in the middle of `zones` by UTC offset at `at` (the earlier of two in the middle): a stable stand-in for
+ * a country whose zones' windows never meet.
+ */
+export function middleZone(zones: readonly string[], at: number): string | undefined {
+  const sorted = [...zones].sort((a, b) => offsetAt(a, at) - offsetAt(b, at) || a.localeCompare(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
 function compile(rules: readonly SendWindowRule[]): CompiledRule[] {
   return rules.map((rule) => ({
     days: new Set(rule.days.map((day) => WEEKDAYS.indexOf(day))),

@@ -5,7 +5,7 @@
  */
 import { normalizeNumber } from '../../router/index.ts';
 import { countryZones } from './country-zones.ts';
-import { isKnownZone, minutesOf, nextOpeningInAll, nextOpening, WEEKDAYS, type SendWindowRule } from './send-window.ts';
+import { isKnownZone, middleZone, minutesOf, nextOpening, nextOpeningInAll, WEEKDAYS, type SendWindowRule } from './send-window.ts';
 
 export interface SendWindowConfig {
   /** When messages may go, in the recipient's local time. */
@@ -40,7 +40,7 @@ export function windowOpening(window: SendWindowConfig | undefined, message: Win
   const rules = rulesFor(window, message.tag);
   if (rules === undefined) return undefined;
   const zones = window.timeZone === undefined ? recipientZones(message, defaultCountry) : [window.timeZone];
-  const opening = nextOpeningInAll(rules, zones, at) ?? latestOpening(rules, zones, at);
+  const opening = nextOpeningInAll(rules, zones, at) ?? middleOpening(rules, zones, at);
   return opening === undefined || opening <= at ? undefined : opening;
 }
 
@@ -68,16 +68,13 @@ function countryOf(e164: string): string | undefined {
 }
 
 /**
- * Rules narrower than a country's spread of offsets never open in all its zones at once: the message then goes
- * once the window has opened in the last of them (it is open in that zone, and has been in the others that day).
+ * Rules narrower than a country's spread of offsets never open in all its zones at once: the window of the zone in
+ * the middle (by offset) stands for the country then. A stable choice matters: the dispatch guard asks again at
+ * the opening, and must find the window open.
  */
-function latestOpening(rules: readonly SendWindowRule[], zones: readonly string[], at: number): number | undefined {
-  let latest: number | undefined;
-  for (const zone of zones) {
-    const opening = nextOpening(rules, zone, at);
-    if (opening !== undefined && (latest === undefined || opening > latest)) latest = opening;
-  }
-  return latest;
+function middleOpening(rules: readonly SendWindowRule[], zones: readonly string[], at: number): number | undefined {
+  const zone = middleZone(zones, at);
+  return zone === undefined ? undefined : nextOpening(rules, zone, at);
 }
 
 const TIME = '^([01][0-9]|2[0-3]):[0-5][0-9]$';

@@ -89,6 +89,15 @@ describe('several zones', () => {
     for (const zone of zones) expect(isOpen(RULES, zone, opening ?? 0)).toBe(true);
   });
 
+  test('rules narrower than the zones\' spread follow the middle zone, and the window is open at the opening it gives', () => {
+    const narrow = [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const, from: '12:00', to: '13:00' }];
+    const start = at('2026-01-15T00:30:00Z');
+    expect(nextOpeningInAll(narrow, countryZones('RU'), start)).toBeUndefined();
+    const opening = windowOpening({ rules: narrow }, { to: '+79161234567' }, start);
+    expect(opening).toBeDefined();
+    expect(windowOpening({ rules: narrow }, { to: '+79161234567' }, opening ?? 0)).toBeUndefined();
+  });
+
   test('Japan has one zone', () => {
     expect(countryZones('JP')).toEqual(['Asia/Tokyo']);
     expect(countryZones('XX')).toEqual([]);
