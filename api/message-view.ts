@@ -1,4 +1,4 @@
-import { messagePrice, partViews, type MessageRecord } from '../gateway/index.ts';
+import { messagePrice, notBeforeOf, partViews, type MessageRecord } from '../gateway/index.ts';
 
 /** The API's view of a stored message: ISO times, connector and SMSC id per part, the whole timeline. */
 export function messageView(record: MessageRecord): Record<string, unknown> {
@@ -23,6 +23,7 @@ export function messageView(record: MessageRecord): Record<string, unknown> {
     createdAt: iso(e.createdAt),
     scheduleAt: iso(e.scheduleAt),
     expiresAt: iso(e.expiresAt),
+    notBefore: iso(notBeforeOf(record.timeline)),
     parts: partViews(record),
     timeline: record.timeline.map((t) => ({
       at: iso(t.at),
@@ -30,6 +31,7 @@ export function messageView(record: MessageRecord): Record<string, unknown> {
       seq: t.seq,
       connector: t.connectorId,
       detail: t.detail,
+      until: iso(t.until),
     })),
   };
 }

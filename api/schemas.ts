@@ -77,6 +77,11 @@ export const acceptedSchema = {
     encoding: { type: 'string', enum: ['gsm7', 'ucs2', 'binary'] },
     parts: { type: 'integer' },
     createdAt: { type: 'string', format: 'date-time' },
+    notBefore: {
+      type: 'string',
+      format: 'date-time',
+      description: "Present when the account's send window was closed at the send time: the message is `scheduled` and goes no earlier than this (README: Send windows)",
+    },
     duplicate: { type: 'boolean' },
   },
 } as const;
@@ -157,6 +162,11 @@ export const messageSchema = {
     createdAt: { type: 'string', format: 'date-time' },
     scheduleAt: { type: 'string', format: 'date-time' },
     expiresAt: { type: 'string', format: 'date-time' },
+    notBefore: {
+      type: 'string',
+      format: 'date-time',
+      description: "When the message goes at the earliest: the send-window opening its latest `deferred` timeline event waits for (absent when never deferred)",
+    },
     parts: { type: 'array', items: partSchema },
     timeline: {
       type: 'array',
@@ -168,6 +178,7 @@ export const messageSchema = {
           seq: { type: 'integer' },
           connector: { type: 'string' },
           detail: { type: 'string' },
+          until: { type: 'string', format: 'date-time', description: 'for `deferred`: when the send window opens' },
         },
       },
     },

@@ -34,6 +34,7 @@ import { RecentCorrelations } from './receipts/recent-correlations.ts';
 import { SuppressionService } from './suppressions/suppression-service.ts';
 import type { WebhookSettings } from './webhooks/webhook-delivery.ts';
 import { webhookObserver } from './webhooks/webhook-observer.ts';
+import { windowOpening } from './windows/send-windows.ts';
 import { WebhookSender } from './webhooks/webhook-sender.ts';
 import { WebhookTargets } from './webhooks/webhook-targets.ts';
 
@@ -189,12 +190,17 @@ export class Gateway implements GatewayServices {
         ...(this.options.reclaimIdleMs === undefined ? {} : { reclaimIdleMs: this.options.reclaimIdleMs }),
         ...(this.options.leaseMs === undefined ? {} : { leaseMs: this.options.leaseMs }),
         ...(this.options.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: this.options.receiptTimeoutMs }),
+        window: (envelope, at) => {
+          const account = this.accounts.get(envelope.accountId);
+          return windowOpening(account?.sendWindow, envelope, at, account?.defaultCountry);
+        },
         observer: {
           // The change is stored; events nobody could take (Kafka and the outbox both away) are counted, and
           // must not stop the message from going out. Receipts, by contrast, fail so that they come again.
           changed: (applied, change) => this.projection.changed(applied, change).catch(() => this.metrics.eventsFailed.inc()),
           submitted: (connector, outcome, acceptedAt, messageId) => this.submitted(connector, outcome, acceptedAt, messageId),
           reclaimed: (connector, count) => this.metrics.reclaimed.inc({ connector }, count),
+          deferred: (account, stage) => this.metrics.deferred.inc({ account, stage }),
         },
       });
       this.workers.push(worker);

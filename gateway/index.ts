@@ -31,6 +31,7 @@ export type { MessageStatus } from './messages/message-status.ts';
 export { messagePrice } from './messages/message-price.ts';
 export type { MessagePrice } from './messages/message-price.ts';
 export type { MessageRecord } from './messages/message-record.ts';
+export { notBeforeOf } from './windows/not-before.ts';
 export { inboundEvent, partViews, statusEvent } from './events/gateway-event.ts';
 export type { GatewayEvent, InboundEvent, UnmatchedReceiptRecord } from './events/gateway-event.ts';
 export { receiptRecord } from './events/receipt-record.ts';

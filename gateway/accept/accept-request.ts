@@ -1,5 +1,6 @@
 import type { EncodingRequest } from '../../drivers/codec/index.ts';
 import type { Lane } from '../messages/message-record.ts';
+import type { SendWindowConfig } from '../windows/send-windows.ts';
 
 /** What an upstream application asks the gateway to send (already schema-checked by the API). */
 export interface SubmitRequest {
@@ -43,6 +44,8 @@ export interface AcceptAccount {
   readonly shiftTables?: boolean;
   /** The originator of a submit that gives no `from` (sender rules still apply to it). */
   readonly defaultSender?: string;
+  /** Allowed sending hours in the recipient's time zone; none: any hour. */
+  readonly sendWindow?: SendWindowConfig;
 }
 
 export interface AcceptedMessage {
@@ -56,6 +59,8 @@ export interface AcceptedMessage {
   readonly encoding: string;
   readonly parts: number;
   readonly createdAt: string;
+  /** When the message may go at the earliest (ISO), when the send window was closed at its send time. */
+  readonly notBefore?: string;
   /** True when an Idempotency-Key matched an earlier request: this is the first request's answer. */
   readonly duplicate: boolean;
 }

@@ -14,6 +14,8 @@ import type { MessageStore, Placement } from '../ports/message-store.ts';
 import type { AcceptAccount, AcceptedMessage, ServiceSubmit, SubmitRequest } from './accept-request.ts';
 import { requestFingerprint } from './request-fingerprint.ts';
 import { checkText } from './text-policy.ts';
+import { notBeforeOf } from '../windows/not-before.ts';
+import { windowOpening } from '../windows/send-windows.ts';
 
 export interface AcceptServiceOptions {
   readonly router: RouterHandle;
@@ -63,7 +65,10 @@ export class AcceptService {
     if (first === undefined) throw gatewayError('GW_INVALID_REQUEST', 'route has no connector', { route: decision.route.id });
     const lane = request.priority ?? (request.tag === undefined ? undefined : LANE_BY_TAG[request.tag.toLowerCase()]) ?? 'normal';
     const { scheduleAt, expiresAt } = this.timing(request, createdAt);
-    this.options.admit?.(scheduleAt === undefined ? first.id : undefined, account.id);
+    // Outside the send window the message waits for its opening (or for its validity's end, which expires it).
+    const notBefore = windowOpening(account.sendWindow, { tag: request.tag, to: decision.to.e164, country: decision.to.country }, scheduleAt ?? createdAt, account.defaultCountry);
+    const sendAt = notBefore === undefined ? scheduleAt : Math.min(notBefore, expiresAt);
+    this.options.admit?.(sendAt === undefined ? first.id : undefined, account.id);
     const id = this.newId();
     const record: MessageRecord = {
       envelope: {
@@ -88,17 +93,18 @@ export class AcceptService {
         expiresAt,
         encoded: toStoredEncoding(encoded),
       },
-      status: scheduleAt === undefined ? 'queued' : 'scheduled',
+      status: sendAt === undefined ? 'queued' : 'scheduled',
       parts: encoded.parts.map((part) => ({ seq: part.seq, status: 'pending' })),
       timeline: [
         { at: createdAt, event: 'accepted' },
-        { at: createdAt, event: scheduleAt === undefined ? 'queued' : 'scheduled', connectorId: first.id },
+        { at: createdAt, event: sendAt === undefined ? 'queued' : 'scheduled', connectorId: first.id },
+        ...(notBefore === undefined ? [] : [{ at: createdAt, event: 'deferred' as const, connectorId: first.id, until: notBefore, detail: 'send window closed' }]),
       ],
     };
     const placement: Placement =
-      scheduleAt === undefined
+      sendAt === undefined
         ? { kind: 'queue', connectorId: first.id, lane, attempt: 0 }
-        : { kind: 'schedule', at: scheduleAt, connectorId: first.id, lane, attempt: 0 };
+        : { kind: 'schedule', at: sendAt, connectorId: first.id, lane, attempt: 0 };
     const claim =
       idempotencyKey === undefined
         ? undefined
@@ -218,6 +224,7 @@ function idempotencyConflict(key: string): Error {
 
 function answer(record: MessageRecord, duplicate: boolean): AcceptedMessage {
   const envelope = record.envelope;
+  const notBefore = notBeforeOf(record.timeline);
   return {
     id: envelope.id,
     status: record.status,
@@ -229,6 +236,7 @@ function answer(record: MessageRecord, duplicate: boolean): AcceptedMessage {
     encoding: envelope.encoded.encoding,
     parts: envelope.encoded.parts.length,
     createdAt: new Date(envelope.createdAt).toISOString(),
+    ...(notBefore === undefined ? {} : { notBefore: new Date(notBefore).toISOString() }),
     duplicate,
   };
 }

@@ -12,6 +12,7 @@ import type { AccountConfig } from '../accounts/account-registry.ts';
 import type { KafkaSettings } from '../adapters/kafka/kafka-settings.ts';
 import { AddressList } from '../net/address-list.ts';
 import { WebhookTargets } from '../webhooks/webhook-targets.ts';
+import { SEND_WINDOW_SCHEMA, sendWindowProblem } from '../windows/send-windows.ts';
 
 export interface ConnectorEntry {
   readonly id: string;
@@ -94,6 +95,7 @@ const SCHEMA = {
           inboundUrl: { type: 'string', pattern: '^https?://' },
           numbers: { type: 'array', items: { type: 'string', pattern: '^\\+?[0-9]{3,15}$' } },
           allowedIps: { type: 'array', minItems: 1, items: { type: 'string' } },
+          sendWindow: SEND_WINDOW_SCHEMA,
           limits: {
             type: 'object',
             additionalProperties: false,
@@ -184,6 +186,10 @@ export function parseGatewayConfig(document: unknown, fileName: string): Gateway
   });
   checkAccountsApart(config.accounts, invalid);
   checkDefaultSenders(config.accounts, invalid);
+  config.accounts.forEach((account, a) => {
+    const problem = account.sendWindow === undefined ? undefined : sendWindowProblem(account.sendWindow, `accounts[${a}].sendWindow`);
+    if (problem !== undefined) throw invalid(problem[0], problem[1]);
+  });
   if (config.dispatch.baseDelayMs > config.dispatch.maxDelayMs) {
     throw invalid('dispatch.baseDelayMs', `(${config.dispatch.baseDelayMs}) is above dispatch.maxDelayMs (${config.dispatch.maxDelayMs}): the first backoff ceiling must not exceed the last`, {
       other: 'dispatch.maxDelayMs',

@@ -9,11 +9,13 @@
  *   its validity, and sends the rest once a bind is up.
  * - Retriable failures go to the retry policy (failover, hold, or backoff); the rest are final.
  * - Submitted messages wait for their receipts until the receipt timeout (`watchUntil`).
+ * - A message whose send window is closed when its turn comes (it waited in a backlog past the evening) is not
+ *   sent: it is scheduled again for the window's opening, with no attempt counted.
  */
 import type { Driver, PartOutcome, SendResult } from '../../drivers/transport/index.ts';
 import { gatewayError } from '../errors.ts';
 import { fromStoredEncoding } from '../messages/stored-encoding.ts';
-import type { MessageChange, MessageRecord } from '../messages/message-record.ts';
+import type { MessageChange, MessageEnvelope, MessageRecord } from '../messages/message-record.ts';
 import { isFinalMessageStatus } from '../messages/message-status.ts';
 import type { MessageBackend } from '../ports/backend.ts';
 import type { AppliedChange } from '../ports/message-store.ts';
@@ -29,6 +31,8 @@ export interface DispatchObserver {
   submitted?(connectorId: string, outcome: PartOutcome, acceptedAt: number, messageId: string): void;
   /** An entry was handed out again after its worker died: parts may be sent twice. */
   reclaimed?(connectorId: string, entries: number): void;
+  /** A message waits for its send window: at its turn (`dispatch`) or for a retry (`retry`). */
+  deferred?(accountId: string, stage: 'dispatch' | 'retry'): void;
 }
 
 export interface ConnectorWorkerOptions {
@@ -55,6 +59,8 @@ export interface ConnectorWorkerOptions {
   readonly correlationTtlMs?: number;
   /** In-process copy of fresh correlations, so receipts that overtake the store write still match at once. */
   readonly recent?: RecentCorrelations;
+  /** The message's send window: undefined when it may go at `at`, else the instant the window opens. */
+  readonly window?: (envelope: MessageEnvelope, at: number) => number | undefined;
   readonly now?: () => number;
 }
 
@@ -269,6 +275,11 @@ export class ConnectorWorker {
       await this.expireUnsent(record, now, 'validity period ended before sending');
       return 'done';
     }
+    const opening = this.options.window?.(envelope, now);
+    if (opening !== undefined) {
+      await this.deferToWindow(record, entry, now, opening);
+      return 'done';
+    }
     await this.change(envelope.id, { at: now, status: 'sending', timeline: [{ at: now, event: 'sending', connectorId }] });
     const index = envelope.connectors.indexOf(connectorId);
     const from = (index >= 0 ? envelope.senders?.[index] : undefined) ?? envelope.from ?? '';
@@ -291,6 +302,26 @@ export class ConnectorWorker {
     return this.record(record, entry, result);
   }
 
+  /** The window is closed: the message waits for it in the schedule (or expires, when its validity ends first). */
+  private async deferToWindow(record: MessageRecord, entry: QueueEntry, now: number, opening: number): Promise<void> {
+    const { backend, connectorId } = this.options;
+    const envelope = record.envelope;
+    if (envelope.expiresAt !== undefined && opening >= envelope.expiresAt) {
+      await this.expireUnsent(record, now, 'validity period ends before the send window opens');
+      return;
+    }
+    await this.change(envelope.id, {
+      at: now,
+      status: 'scheduled',
+      timeline: [
+        { at: now, event: 'scheduled', connectorId },
+        { at: now, event: 'deferred', connectorId, until: opening, detail: 'send window closed' },
+      ],
+    });
+    await backend.queue.schedule(connectorId, envelope.lane, { messageId: envelope.id, attempt: entry.attempt }, opening);
+    this.options.observer?.deferred?.(envelope.accountId, 'dispatch');
+  }
+
   private async record(record: MessageRecord, entry: QueueEntry, result: SendResult): Promise<'done' | 'held'> {
     const { backend, connectorId, observer } = this.options;
     const at = this.now();
@@ -309,6 +340,7 @@ export class ConnectorWorker {
             isUp: this.options.isUp,
             now: at,
             ...(envelope.expiresAt === undefined ? {} : { expiresAt: envelope.expiresAt }),
+            ...(this.options.window === undefined ? {} : { opening: (time: number) => this.options.window?.(envelope, time) }),
           });
     if (decision?.kind === 'give-up') {
       const final = decision.reason === 'validity' ? ('expired' as const) : ('failed' as const);
@@ -324,6 +356,10 @@ export class ConnectorWorker {
         connectorId: decision.connectorId,
         detail: `${decision.failover ? 'failover' : 'retry'} attempt ${decision.attempt} in ${decision.delayMs} ms`,
       });
+      if (decision.deferredUntil !== undefined) {
+        timeline.push({ at, event: 'deferred', connectorId: decision.connectorId, until: decision.deferredUntil, detail: 'send window closed: the retry waits' });
+        observer?.deferred?.(envelope.accountId, 'retry');
+      }
     }
     // Parts waiting for a retry put the message back to queued, unless a part already failed for good.
     const requeued = (decision?.kind === 'retry' || decision?.kind === 'hold') && parts.every((p) => p.status !== 'failed');

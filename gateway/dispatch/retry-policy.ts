@@ -5,6 +5,8 @@
  *   validity ends: an outage is not the message's fault);
  * - otherwise wait (exponential backoff with full jitter, capped) and go round again, over minutes by default,
  *   until the attempts run out (failed) or the next try would come after the validity ends (expired).
+ * - a retry or failover whose time falls outside the message's send window waits until the window opens (and
+ *   gives up with the validity when that comes first): retries never go out at night either.
  * Non-retriable failures never come here.
  */
 
@@ -20,7 +22,15 @@ export interface RetryPolicyConfig {
 export const DEFAULT_RETRY_POLICY: RetryPolicyConfig = { maxAttempts: 12, baseDelayMs: 2_000, maxDelayMs: 300_000 };
 
 export type RetryDecision =
-  | { readonly kind: 'retry'; readonly connectorId: string; readonly attempt: number; readonly delayMs: number; readonly failover: boolean }
+  | {
+      readonly kind: 'retry';
+      readonly connectorId: string;
+      readonly attempt: number;
+      readonly delayMs: number;
+      readonly failover: boolean;
+      /** Set when the send window moved the retry: the instant it opens. */
+      readonly deferredUntil?: number;
+    }
   | { readonly kind: 'hold'; readonly connectorId: string; readonly attempt: number }
   | { readonly kind: 'give-up'; readonly reason: 'attempts' | 'validity' };
 
@@ -36,9 +46,20 @@ export interface RetryContext {
   readonly now: number;
   /** End of the message's validity (epoch ms). */
   readonly expiresAt?: number;
+  /** The message's send window: undefined when it may go at the instant given, else when the window opens. */
+  readonly opening?: (at: number) => number | undefined;
 }
 
 export function decideRetry(config: RetryPolicyConfig, context: RetryContext, random: () => number = Math.random): RetryDecision {
+  const decision = decideAttempt(config, context, random);
+  if (decision.kind !== 'retry' || context.opening === undefined) return decision;
+  const opening = context.opening(context.now + decision.delayMs);
+  if (opening === undefined) return decision;
+  if (context.expiresAt !== undefined && opening >= context.expiresAt) return { kind: 'give-up', reason: 'validity' };
+  return { ...decision, delayMs: opening - context.now, deferredUntil: opening };
+}
+
+function decideAttempt(config: RetryPolicyConfig, context: RetryContext, random: () => number): RetryDecision {
   const { attempt, connectors, current, isUp, now, expiresAt } = context;
   if (expiresAt !== undefined && now >= expiresAt) return { kind: 'give-up', reason: 'validity' };
   const index = Math.max(0, connectors.indexOf(current));

@@ -38,11 +38,16 @@ export interface PartState {
 
 export interface TimelineEntry {
   readonly at: number;
-  /** A message status, or `part:<status>` for a part's transition. */
-  readonly event: MessageStatus | `part:${PartStatus}`;
+  /**
+   * A message status, `part:<status>` for a part's transition, or `deferred`: the send window was closed, and the
+   * message waits until `until`.
+   */
+  readonly event: MessageStatus | `part:${PartStatus}` | 'deferred';
   readonly seq?: number;
   readonly connectorId?: string;
   readonly detail?: string;
+  /** For `deferred`: when the send window opens (epoch ms). */
+  readonly until?: number;
 }
 
 /** The parts as the codec produced them, in a JSON-safe form (hex octets). */

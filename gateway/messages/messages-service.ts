@@ -73,6 +73,7 @@ export class MessagesService {
       if (!accepted.duplicate) {
         metrics.accepted.inc({ account: account.id, lane: request.priority ?? 'auto' });
         metrics.parts.inc({ encoding: accepted.encoding }, accepted.parts);
+        if (accepted.notBefore !== undefined) metrics.deferred.inc({ account: account.id, stage: 'accept' });
       }
       return accepted;
     } catch (error: unknown) {

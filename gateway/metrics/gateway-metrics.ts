@@ -11,6 +11,12 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 export class GatewayMetrics {
   readonly registry = new Registry();
   readonly accepted = new Counter({ name: 'smsgw_messages_accepted_total', help: 'Messages accepted', labelNames: ['account', 'lane'], registers: [this.registry] });
+  readonly deferred = new Counter({
+    name: 'smsgw_messages_deferred_total',
+    help: "Messages held for their account's send window, by where: accept, dispatch (its turn came while closed), retry",
+    labelNames: ['account', 'stage'],
+    registers: [this.registry],
+  });
   readonly refused = new Counter({ name: 'smsgw_messages_refused_total', help: 'Messages refused, by error code', labelNames: ['reason'], registers: [this.registry] });
   readonly parts = new Counter({ name: 'smsgw_parts_total', help: 'Parts (segments) accepted, by encoding', labelNames: ['encoding'], registers: [this.registry] });
   readonly submits = new Counter({ name: 'smsgw_submits_total', help: 'Part submits, by connector and outcome', labelNames: ['connector', 'status'], registers: [this.registry] });
