@@ -31,6 +31,8 @@ export interface GatewayConfig {
     readonly keepAliveTimeoutMs: number;
     /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
     readonly metricsToken?: string;
+    /** SHA-256 hex of the admin API's token (never the token itself); absent, the admin API is off. */
+    readonly adminTokenHash?: string;
   };
   /** Webhook targets allowed beyond public unicast addresses: CIDR ranges, addresses, host names. */
   readonly webhooks: { readonly allow: readonly string[] };
@@ -65,6 +67,7 @@ const SCHEMA = {
         requestTimeoutMs: { type: 'integer', minimum: 1, default: 60000 },
         keepAliveTimeoutMs: { type: 'integer', minimum: 1, default: 5000 },
         metricsToken: { type: 'string', minLength: 32 },
+        adminTokenHash: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
       },
     },
     webhooks: {
@@ -183,6 +186,11 @@ export function parseGatewayConfig(document: unknown, fileName: string): Gateway
     ids.add(connector.id);
   });
   checkAccountsApart(config.accounts, invalid);
+  const admin = config.server.adminTokenHash?.toLowerCase();
+  config.accounts.forEach((account, a) => {
+    const h = account.apiKeyHashes.findIndex((hash) => hash.toLowerCase() === admin);
+    if (h >= 0) throw invalid(`accounts[${a}].apiKeyHashes[${h}]`, 'is server.adminTokenHash: the admin token must not also be an account key');
+  });
   checkDefaultSenders(config.accounts, invalid);
   if (config.dispatch.baseDelayMs > config.dispatch.maxDelayMs) {
     throw invalid('dispatch.baseDelayMs', `(${config.dispatch.baseDelayMs}) is above dispatch.maxDelayMs (${config.dispatch.maxDelayMs}): the first backoff ceiling must not exceed the last`, {
