@@ -3,7 +3,7 @@
  * key counts only. Neither ever holds an API key, a key hash or a callback secret, so both can be answered by
  * the admin API and logged.
  */
-import type { AccountConfig } from './account-registry.ts';
+import type { AccountConfig } from './account-config.ts';
 
 export interface AccountChange {
   readonly id: string;

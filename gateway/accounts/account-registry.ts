@@ -3,31 +3,12 @@
  * where their callbacks go, and which numbers they own (inbound messages to those numbers are theirs).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { AcceptAccount } from '../accept/accept-request.ts';
+import type { AccountConfig } from './account-config.ts';
 import { gatewayError } from '../errors.ts';
 import { AddressList } from '../net/address-list.ts';
 import { diffAccounts, type AccountChanges } from './account-changes.ts';
 
-export interface AccountLimits {
-  /** HTTP requests per second (token bucket; burst = twice the rate). */
-  readonly requestsPerSecond?: number;
-  /** Messages per second accepted (batch items count one each). */
-  readonly messagesPerSecond?: number;
-}
-
-export interface AccountConfig extends AcceptAccount {
-  readonly name?: string;
-  /** SHA-256 hex digests of the account's API keys. */
-  readonly apiKeyHashes: readonly string[];
-  readonly callbackUrl?: string;
-  readonly callbackSecret?: string;
-  readonly inboundUrl?: string;
-  /** Numbers and short codes whose inbound messages belong to this account (E.164 with '+', or digits). */
-  readonly numbers?: readonly string[];
-  readonly limits?: AccountLimits;
-  /** Client addresses the account's API keys work from (CIDR ranges or single addresses, IPv4 and IPv6); any when absent. */
-  readonly allowedIps?: readonly string[];
-}
+export type { AccountConfig, AccountLimits } from './account-config.ts';
 
 /**
  * Keys are stored as unsalted SHA-256, which is sound only because keys are random and long: at least 32
