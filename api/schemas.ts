@@ -16,7 +16,7 @@ export const errorSchema = {
       properties: {
         parts: { type: 'integer', description: 'CODEC_TOO_MANY_PARTS: parts the message needs' },
         maxParts: { type: 'integer', description: "CODEC_TOO_MANY_PARTS: parts allowed (the request's, the account's or the carrier's limit, whichever is least)" },
-        carrier: { type: 'string', description: 'CODEC_TOO_MANY_PARTS: the destination carrier whose profile the parts were counted for' },
+        carrier: { type: 'string', description: 'CODEC_TOO_MANY_PARTS: the destination carrier whose profile the parts were counted for; ROUTE_SENDER_NOT_ALLOWED: the carrier whose sender rule refused' },
         carrierMaxParts: { type: 'integer', description: "CODEC_TOO_MANY_PARTS: the most parts that carrier takes (its profile)" },
         refSize: { type: 'integer', description: 'CODEC_TOO_MANY_PARTS: concatenation reference size in bits (16 leaves 66 UCS-2 characters a part, as docomo counts)' },
         encoding: { type: 'string', description: 'CODEC_TOO_MANY_PARTS: the encoding the parts were counted in' },
@@ -29,6 +29,7 @@ export const errorSchema = {
         limit: { type: 'integer', description: 'API_BODY_TOO_LARGE: the body limit in bytes; GW_BACKLOG_FULL: the backlog bound' },
         connector: { type: 'string', description: 'GW_BACKLOG_FULL: the connector the message would wait on' },
         retryAfter: { type: 'integer', description: 'API_RATE_LIMITED, GW_BACKLOG_FULL: seconds to wait (as the Retry-After header)' },
+        senderRule: { type: 'string', description: 'ROUTE_SENDER_NOT_ALLOWED: the sender rule that refused the originator (with `carrier`)' },
         refusedBy: { type: 'string', description: 'API_RELOAD_REFUSED: the code of the refusal (GW_INVALID_CONFIG, ROUTE_CONFIG_INVALID, ...)' },
       },
     },
@@ -78,6 +79,13 @@ export const acceptedSchema = {
     encoding: { type: 'string', enum: ['gsm7', 'ucs2', 'binary'] },
     parts: { type: 'integer' },
     createdAt: { type: 'string', format: 'date-time' },
+    from: { type: 'string', description: 'The originator the first connector submits with, after sender rules (absent: the connector uses its own)' },
+    senderRewritten: {
+      type: 'object',
+      required: ['rule', 'requested'],
+      description: 'Present when a sender rule rewrote the originator: the rule, and the originator asked for (null: none was given)',
+      properties: { rule: { type: 'string' }, requested: { type: 'string', nullable: true } },
+    },
     duplicate: { type: 'boolean' },
   },
 } as const;

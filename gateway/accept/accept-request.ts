@@ -45,6 +45,10 @@ export interface AcceptedMessage {
   readonly encoding: string;
   readonly parts: number;
   readonly createdAt: string;
+  /** The originator the first connector submits with, after sender rules (absent: the connector's own). */
+  readonly from?: string;
+  /** Present when a sender rule rewrote the originator for the first connector. */
+  readonly senderRewritten?: { readonly rule: string; readonly requested: string | null };
   /** True when an Idempotency-Key matched an earlier request: this is the first request's answer. */
   readonly duplicate: boolean;
 }

@@ -13,6 +13,7 @@ import { toStoredEncoding } from '../messages/stored-encoding.ts';
 import type { MessageStore, Placement } from '../ports/message-store.ts';
 import type { AcceptAccount, AcceptedMessage, SubmitRequest } from './accept-request.ts';
 import { requestFingerprint } from './request-fingerprint.ts';
+import { senderAnswer } from './sender-answer.ts';
 import { checkText } from './text-policy.ts';
 
 export interface AcceptServiceOptions {
@@ -76,6 +77,7 @@ export class AcceptService {
         routeId: decision.route.id,
         connectors: decision.connectors.map((c) => c.id),
         senders: decision.connectors.map((c) => c.sender),
+        ...(first.senderRewritten && first.senderRule !== null ? { senderRewrittenBy: first.senderRule } : {}),
         ...pricing(decision),
         lane,
         receipt: true,
@@ -228,6 +230,7 @@ function answer(record: MessageRecord, duplicate: boolean): AcceptedMessage {
     encoding: envelope.encoded.encoding,
     parts: envelope.encoded.parts.length,
     createdAt: new Date(envelope.createdAt).toISOString(),
+    ...senderAnswer(envelope),
     duplicate,
   };
 }
