@@ -26,8 +26,14 @@ export function bearerToken(request: FastifyRequest): string | undefined {
  */
 export function registerAuth(app: FastifyInstance, accounts: AccountRegistry, buckets: TokenBuckets): void {
   app.decorateRequest('account', null);
+  // A removed account's buckets go with it (an account of that id added again starts full).
+  accounts.onReplace((changes) => {
+    for (const id of changes.removed) buckets.forget([`req:${id}`, `msg:${id}`]);
+  });
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/v1/')) return;
+    // The admin API has its own credential (admin-auth.ts): an account key opens nothing there.
+    if (request.routeOptions.url?.startsWith('/v1/admin/') === true) return;
     const token = bearerToken(request);
     const account = token === undefined ? undefined : accounts.authenticate(token);
     if (account === undefined) throw apiError('API_UNAUTHORIZED');

@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { describeSchemaError, isCodedError, maskDigits } from '../common/index.ts';
 import type { GatewayServices } from '../gateway/index.ts';
+import { AdminAuth } from './admin-auth.ts';
 import { registerAuth } from './auth.ts';
 import {
   apiError,
@@ -22,6 +23,7 @@ import {
 } from './errors.ts';
 import { MethodIndex } from './method-index.ts';
 import { installValidation } from './request-validation.ts';
+import { adminRoutes, type AdminReloadResult } from './routes/admin.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { inboundRoutes } from './routes/inbound.ts';
 import { messageRoutes } from './routes/messages.ts';
@@ -36,6 +38,8 @@ export interface BuildAppOptions {
   readonly now?: () => number;
   /** The `server` settings this app uses: timeouts for slow clients, and the /metrics token. */
   readonly server?: ServerSettings;
+  /** The admin API: its token hash (read on each request: a reload may change it) and what a reload runs. */
+  readonly admin?: { readonly tokenHash: () => string | undefined; readonly reload?: () => Promise<AdminReloadResult> };
 }
 
 export interface ServerSettings {
@@ -158,6 +162,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   batchRoutes(app, messages, buckets);
   inboundRoutes(app, messages);
   operationsRoutes(app, options.gateway, options.server?.metricsToken);
+  const adminAuth = new AdminAuth(options.admin?.tokenHash ?? (() => undefined), options.now);
+  adminRoutes(app, options.gateway, { auth: adminAuth, ...(options.admin?.reload === undefined ? {} : { reload: options.admin.reload }) });
   app.get('/openapi.json', { schema: { hide: true } }, () => Promise.resolve(app.swagger()));
   await app.ready();
   return app;

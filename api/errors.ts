@@ -29,6 +29,7 @@ export const API_ERRORS = {
   API_BODY_TOO_LARGE: { message: 'request body is too large', retriable: false },
   API_SHUTTING_DOWN: { message: 'the gateway is stopping; try again (another instance, or this one once restarted)', retriable: true },
   API_INTERNAL: { message: 'internal error', retriable: true },
+  API_RELOAD_REFUSED: { message: 'the reloaded configuration was refused; the one in force stays', retriable: false },
 } as const satisfies ErrorTable<string>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
@@ -62,6 +63,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   API_BODY_TOO_LARGE: 413,
   API_SHUTTING_DOWN: 503,
   API_INTERNAL: 500,
+  API_RELOAD_REFUSED: 422,
   GW_NOT_FOUND: 404,
   GW_NOT_CANCELABLE: 409,
   GW_INVALID_CURSOR: 400,

@@ -16,7 +16,7 @@ export const errorSchema = {
       properties: {
         parts: { type: 'integer', description: 'CODEC_TOO_MANY_PARTS: parts the message needs' },
         maxParts: { type: 'integer', description: "CODEC_TOO_MANY_PARTS: parts allowed (the request's, the account's or the carrier's limit, whichever is least)" },
-        carrier: { type: 'string', description: 'CODEC_TOO_MANY_PARTS: the destination carrier whose profile the parts were counted for' },
+        carrier: { type: 'string', description: 'CODEC_TOO_MANY_PARTS: the destination carrier whose profile the parts were counted for; ROUTE_SENDER_NOT_ALLOWED: the carrier whose sender rule refused' },
         carrierMaxParts: { type: 'integer', description: "CODEC_TOO_MANY_PARTS: the most parts that carrier takes (its profile)" },
         refSize: { type: 'integer', description: 'CODEC_TOO_MANY_PARTS: concatenation reference size in bits (16 leaves 66 UCS-2 characters a part, as docomo counts)' },
         encoding: { type: 'string', description: 'CODEC_TOO_MANY_PARTS: the encoding the parts were counted in' },
@@ -29,6 +29,8 @@ export const errorSchema = {
         limit: { type: 'integer', description: 'API_BODY_TOO_LARGE: the body limit in bytes; GW_BACKLOG_FULL: the backlog bound' },
         connector: { type: 'string', description: 'GW_BACKLOG_FULL: the connector the message would wait on' },
         retryAfter: { type: 'integer', description: 'API_RATE_LIMITED, GW_BACKLOG_FULL: seconds to wait (as the Retry-After header)' },
+        senderRule: { type: 'string', description: 'ROUTE_SENDER_NOT_ALLOWED: the sender rule that refused the originator (with `carrier`)' },
+        refusedBy: { type: 'string', description: 'API_RELOAD_REFUSED: the code of the refusal (GW_INVALID_CONFIG, ROUTE_CONFIG_INVALID, ...)' },
       },
     },
   },
@@ -81,6 +83,13 @@ export const acceptedSchema = {
       type: 'string',
       format: 'date-time',
       description: "Present when the account's send window was closed at the send time: the message is `scheduled` and goes no earlier than this (README: Send windows)",
+    },
+    from: { type: 'string', description: 'The originator the first connector submits with, after sender rules (absent: the connector uses its own)' },
+    senderRewritten: {
+      type: 'object',
+      required: ['rule', 'requested'],
+      description: 'Present when a sender rule rewrote the originator: the rule, and the originator asked for (null: none was given)',
+      properties: { rule: { type: 'string' }, requested: { type: 'string', nullable: true } },
     },
     duplicate: { type: 'boolean' },
   },
@@ -226,3 +235,67 @@ export const inboundSchema = {
 } as const;
 
 export const SHARED_SCHEMAS = [errorSchema, submitBodySchema, acceptedSchema, batchResultSchema, messageSchema, messageListSchema, inboundSchema] as const;
+
+const accountChangeSchema = {
+  type: 'object',
+  required: ['id', 'fields', 'keysAdded', 'keysRemoved', 'keys'],
+  properties: {
+    id: { type: 'string' },
+    fields: { type: 'array', items: { type: 'string' }, description: 'Names of the settings that changed (never their secret values)' },
+    keysAdded: { type: 'integer' },
+    keysRemoved: { type: 'integer' },
+    keys: { type: 'integer', description: 'API keys the account has now' },
+  },
+} as const;
+
+/** POST /v1/admin/reload: what changed (ids and counts; never keys, hashes or secrets). */
+export const adminReloadSchema = {
+  type: 'object',
+  required: ['version', 'restartNeeded'],
+  properties: {
+    version: { type: 'string', description: 'Version (content hash) of the routing configuration now in force' },
+    ported: { type: 'integer', description: 'Ported numbers now held, when a portability file was read' },
+    accounts: {
+      type: 'object',
+      required: ['added', 'removed', 'changed', 'accounts'],
+      properties: {
+        added: { type: 'array', items: { type: 'object', required: ['id', 'keys'], properties: { id: { type: 'string' }, keys: { type: 'integer' } } } },
+        removed: { type: 'array', items: { type: 'string' } },
+        changed: { type: 'array', items: accountChangeSchema },
+        accounts: { type: 'integer', description: 'Accounts in force after the reload' },
+      },
+    },
+    restartNeeded: { type: 'array', items: { type: 'string' }, description: 'Sections of the file that differ from those in force but take effect only after a restart' },
+  },
+} as const;
+
+/** GET /v1/admin/accounts: the accounts in force, summarized. */
+export const adminAccountsSchema = {
+  type: 'object',
+  required: ['items'],
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'keys', 'numbers', 'signed'],
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          keys: { type: 'integer', description: 'Number of API keys (the keys and their hashes are never shown)' },
+          defaultCountry: { type: 'string' },
+          defaultSender: { type: 'string' },
+          requireMobile: { type: 'boolean' },
+          maxParts: { type: 'integer' },
+          shiftTables: { type: 'boolean' },
+          numbers: { type: 'array', items: { type: 'string' } },
+          limits: { type: 'object', properties: { requestsPerSecond: { type: 'number' }, messagesPerSecond: { type: 'number' } } },
+          allowedIps: { type: 'array', items: { type: 'string' } },
+          callbackOrigin: { type: 'string', description: 'Scheme, host and port of callbackUrl (its path and query may hold a token)' },
+          inboundOrigin: { type: 'string' },
+          signed: { type: 'boolean', description: 'Whether a callbackSecret is set' },
+        },
+      },
+    },
+  },
+} as const;

@@ -30,4 +30,9 @@ export class TokenBuckets {
     }
     return Math.max(1, Math.ceil((cost - bucket.tokens) / ratePerSecond));
   }
+
+  /** Drops buckets (an account removed by a reload). */
+  forget(keys: readonly string[]): void {
+    for (const key of keys) this.buckets.delete(key);
+  }
 }

@@ -23,6 +23,8 @@ export type { GatewayLog } from './log/gateway-log.ts';
 // Accounts and webhooks.
 export { AccountRegistry, hashApiKey, checkApiKey, newApiKey, API_KEY_MIN_LENGTH } from './accounts/account-registry.ts';
 export type { AccountConfig } from './accounts/account-registry.ts';
+export { diffAccounts, summarizeAccount, unchanged } from './accounts/account-changes.ts';
+export type { AccountChange, AccountChanges, AccountSummary } from './accounts/account-changes.ts';
 export { verifyWebhook } from './webhooks/webhook-signature.ts';
 
 // Messages and their events.

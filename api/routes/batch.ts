@@ -44,7 +44,7 @@ export function batchRoutes(app: FastifyInstance, messages: MessagesService, buc
       });
       const key = request.headers['idempotency-key'];
       const idempotency = key === undefined ? undefined : { key, batch: request.body, positions: valid.map((v) => v.index) };
-      const outcomes = await messages.submitBatch(account.id, valid.map((v) => toSubmitRequest(v.body)), idempotency);
+      const outcomes = await messages.submitBatch(account, valid.map((v) => toSubmitRequest(v.body)), idempotency);
       outcomes.forEach((outcome, i) => {
         const index = (valid[i] as { index: number }).index;
         results[index] = outcome.ok ? { index, ok: true, message: outcome.message } : { index, ok: false, error: errorForClient(outcome.error) };

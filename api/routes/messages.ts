@@ -37,7 +37,7 @@ export function messageRoutes(app: FastifyInstance, messages: MessagesService, b
     async (request, reply) => {
       const account = accountOf(request);
       takeMessageBudget(buckets, account, 1, (s) => void reply.header('retry-after', String(s)));
-      const accepted = await messages.submit(account.id, toSubmitRequest(request.body), request.headers['idempotency-key']);
+      const accepted = await messages.submit(account, toSubmitRequest(request.body), request.headers['idempotency-key']);
       request.log.info({ messageId: accepted.id, to: maskNumber(accepted.to), parts: accepted.parts }, 'accepted');
       return reply.code(202).send(accepted);
     },

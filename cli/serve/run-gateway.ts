@@ -4,7 +4,8 @@
  * with its carrier sources (number portability: Redis on the same Redis and prefix as `smsgw mnp`, or the memory
  * mode's `mnp.file`; the HLR hook when `mnp.hlr` is on), the drivers, the core (`Gateway`, which builds the
  * services once) and the HTTP API.
- * SIGHUP reloads the routing sections of the file and the portability file; SIGINT and SIGTERM stop gracefully.
+ * SIGHUP (or POST /v1/admin/reload) reloads the accounts and routing sections of the file and the portability
+ * file, all in one step; SIGINT and SIGTERM stop gracefully.
  */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -26,6 +27,9 @@ import {
   loadPortingFile,
   loadRoutingFile,
   parseGatewayConfig,
+  readConfigFile,
+  type AccountChanges,
+  type GatewayConfig,
   portingFileOf,
   readBuiltinRanges,
   RedisPortingSource,
@@ -45,15 +49,25 @@ export interface RunningGateway {
   /** Where carriers of ported numbers come from, in words for the start banner. */
   readonly porting: string;
   /**
-   * What SIGHUP runs: re-reads the configuration file's routing sections (when it came from a file) and the
-   * memory mode's portability file, then puts both in force in one step; when either is refused, both stay.
+   * What SIGHUP and POST /v1/admin/reload run: re-reads the configuration file's accounts and routing sections
+   * (and `server.adminTokenHash`) when it came from a file, and the memory mode's portability file, then puts
+   * them in force in one step; when any is refused, all stay as they were.
    */
   reload(): Promise<GatewayReload>;
   stop(): Promise<void>;
 }
 
 export type GatewayReload =
-  | { readonly ok: true; readonly version: string; /** Ported numbers now held, when a portability file was read. */ readonly ported?: number }
+  | {
+      readonly ok: true;
+      readonly version: string;
+      /** Ported numbers now held, when a portability file was read. */
+      readonly ported?: number;
+      /** What changed in the accounts (ids and key counts; never keys or hashes), when a file was read. */
+      readonly accounts?: AccountChanges;
+      /** Sections that differ from those in force but take a restart. */
+      readonly restartNeeded?: readonly string[];
+    }
   | { readonly ok: false; readonly error: unknown };
 
 export interface RunOptions {
@@ -168,20 +182,39 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     log: appLog(logTo),
   });
   // The app (and so its logger) exists before the gateway starts: links coming up are logged from the first.
-  const app = await buildApp({ gateway, logger: { level: options.logLevel ?? 'info' }, server: config.server });
+  let adminTokenHash = config.server.adminTokenHash;
+  // `reload` is defined once the app listens; the admin route reaches it through this late binding.
+  const late: { reload?: () => Promise<GatewayReload> } = {};
+  const app = await buildApp({
+    gateway,
+    logger: { level: options.logLevel ?? 'info' },
+    server: config.server,
+    admin: { tokenHash: () => adminTokenHash, reload: () => (late.reload ?? (() => Promise.resolve({ ok: false, error: new Error('not started') })))() },
+  });
   logTo.app = app;
   await gateway.start();
   const address = await app.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
   const reloadOnce = async (): Promise<GatewayReload> => {
     try {
+      // Everything is read and checked before anything changes: a refusal leaves all in force as it was.
+      const nextConfig = options.path === undefined ? undefined : parseGatewayConfig(readConfigFile(options.path), options.path);
       const next = options.path === undefined ? router.table : loadRoutingFile(options.path, { connectorIds });
       noFileWithRedis(next);
       const file = memoryPorting === undefined ? undefined : mnpFile(next);
       const loaded = file === undefined ? undefined : await readPorting(next, file);
-      // Both in force in one synchronous step: no decision sees the new table with the old portability data.
+      // All in force in one synchronous step: no request sees new accounts with the old routing, nor a decision
+      // the new table with the old portability data. `replace` is first because it alone can still refuse.
+      const accounts = nextConfig === undefined ? undefined : gateway.accounts.replace(nextConfig.accounts);
+      if (nextConfig !== undefined) adminTokenHash = nextConfig.server.adminTokenHash;
       if (next !== router.table) router.swap(next);
       memoryPorting?.replaceWith(loaded?.source ?? new MemoryPortingSource());
-      return { ok: true, version: next.version, ...(loaded === undefined ? {} : { ported: loaded.rows }) };
+      return {
+        ok: true,
+        version: next.version,
+        ...(loaded === undefined ? {} : { ported: loaded.rows }),
+        ...(accounts === undefined ? {} : { accounts }),
+        ...(nextConfig === undefined ? {} : { restartNeeded: restartNeeded(config, nextConfig) }),
+      };
     } catch (error: unknown) {
       return { ok: false, error };
     }
@@ -193,6 +226,7 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     reloading = next;
     return next;
   };
+  late.reload = reload;
   const onHup = (): void => {
     if (options.path === undefined && (memoryPorting === undefined || mnpFile(router.table) === undefined)) return;
     void reload().then((result) => {
@@ -202,11 +236,12 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
         const { error } = result;
         app.log.error(
           { code: (error as { code?: unknown }).code, error: maskDigits(error instanceof Error ? error.message : String(error)) },
-          'reload refused; the routing and portability data in force stay',
+          'reload refused; the accounts, routing and portability data in force stay',
         );
         return;
       }
-      if (options.path !== undefined) app.log.info({ version: result.version }, 'routing reloaded');
+      if (options.path !== undefined) app.log.info({ version: result.version, accounts: result.accounts }, 'accounts and routing reloaded');
+      if (result.restartNeeded !== undefined && result.restartNeeded.length > 0) app.log.warn({ sections: result.restartNeeded }, 'these sections changed but take a restart');
       if (result.ported !== undefined) app.log.info({ ported: result.ported }, 'portability file reloaded');
     });
   };
@@ -228,6 +263,20 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
       await porting.close();
     },
   };
+}
+
+/** Sections a reload does not apply (they shape what was built at start): named when the file changed them. */
+function restartNeeded(running: GatewayConfig, file: GatewayConfig): string[] {
+  const { adminTokenHash: _running, ...server } = running.server;
+  const { adminTokenHash: _file, ...nextServer } = file.server;
+  const pairs: [string, unknown, unknown][] = [
+    ['server', server, nextServer],
+    ['connectors', running.connectors, file.connectors],
+    ['dispatch', running.dispatch, file.dispatch],
+    ['webhooks', running.webhooks, file.webhooks],
+    ['kafka', running.kafka, file.kafka],
+  ];
+  return pairs.filter(([, a, b]) => JSON.stringify(a) !== JSON.stringify(b)).map(([name]) => name);
 }
 
 /** The gateway core logs through the HTTP app's pino logger, which is built after the core. */

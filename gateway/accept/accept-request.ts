@@ -61,6 +61,10 @@ export interface AcceptedMessage {
   readonly createdAt: string;
   /** When the message may go at the earliest (ISO), when the send window was closed at its send time. */
   readonly notBefore?: string;
+  /** The originator the first connector submits with, after sender rules (absent: the connector's own). */
+  readonly from?: string;
+  /** Present when a sender rule rewrote the originator for the first connector. */
+  readonly senderRewritten?: { readonly rule: string; readonly requested: string | null };
   /** True when an Idempotency-Key matched an earlier request: this is the first request's answer. */
   readonly duplicate: boolean;
 }

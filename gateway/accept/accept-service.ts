@@ -13,6 +13,7 @@ import { toStoredEncoding } from '../messages/stored-encoding.ts';
 import type { MessageStore, Placement } from '../ports/message-store.ts';
 import type { AcceptAccount, AcceptedMessage, ServiceSubmit, SubmitRequest } from './accept-request.ts';
 import { requestFingerprint } from './request-fingerprint.ts';
+import { senderAnswer } from './sender-answer.ts';
 import { checkText } from './text-policy.ts';
 import { notBeforeOf } from '../windows/not-before.ts';
 import { windowOpening } from '../windows/send-windows.ts';
@@ -82,6 +83,7 @@ export class AcceptService {
         routeId: decision.route.id,
         connectors: decision.connectors.map((c) => c.id),
         senders: decision.connectors.map((c) => c.sender),
+        ...(first.senderRewritten && first.senderRule !== null ? { senderRewrittenBy: first.senderRule } : {}),
         ...pricing(decision),
         lane,
         receipt: true,
@@ -237,6 +239,7 @@ function answer(record: MessageRecord, duplicate: boolean): AcceptedMessage {
     parts: envelope.encoded.parts.length,
     createdAt: new Date(envelope.createdAt).toISOString(),
     ...(notBefore === undefined ? {} : { notBefore: new Date(notBefore).toISOString() }),
+    ...senderAnswer(envelope),
     duplicate,
   };
 }

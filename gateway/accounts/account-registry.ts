@@ -3,30 +3,12 @@
  * where their callbacks go, and which numbers they own (inbound messages to those numbers are theirs).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { AcceptAccount } from '../accept/accept-request.ts';
+import type { AccountConfig } from './account-config.ts';
 import { gatewayError } from '../errors.ts';
 import { AddressList } from '../net/address-list.ts';
+import { diffAccounts, type AccountChanges } from './account-changes.ts';
 
-export interface AccountLimits {
-  /** HTTP requests per second (token bucket; burst = twice the rate). */
-  readonly requestsPerSecond?: number;
-  /** Messages per second accepted (batch items count one each). */
-  readonly messagesPerSecond?: number;
-}
-
-export interface AccountConfig extends AcceptAccount {
-  readonly name?: string;
-  /** SHA-256 hex digests of the account's API keys. */
-  readonly apiKeyHashes: readonly string[];
-  readonly callbackUrl?: string;
-  readonly callbackSecret?: string;
-  readonly inboundUrl?: string;
-  /** Numbers and short codes whose inbound messages belong to this account (E.164 with '+', or digits). */
-  readonly numbers?: readonly string[];
-  readonly limits?: AccountLimits;
-  /** Client addresses the account's API keys work from (CIDR ranges or single addresses, IPv4 and IPv6); any when absent. */
-  readonly allowedIps?: readonly string[];
-}
+export type { AccountConfig, AccountLimits } from './account-config.ts';
 
 /**
  * Keys are stored as unsalted SHA-256, which is sound only because keys are random and long: at least 32
@@ -53,33 +35,71 @@ export function newApiKey(prefix = ''): string {
   return key;
 }
 
+/** The indexes of one set of accounts, built whole before it is put in force. */
+interface AccountIndex {
+  readonly byId: ReadonlyMap<string, AccountConfig>;
+  readonly byKeyHash: ReadonlyMap<string, AccountConfig>;
+  readonly byNumber: ReadonlyMap<string, AccountConfig>;
+  readonly allowedIps: ReadonlyMap<string, AddressList>;
+}
+
+/** Throws (GW_INVALID_CONFIG) on an allow-list that does not parse; the configuration check names the field first. */
+function indexAccounts(accounts: readonly AccountConfig[]): AccountIndex {
+  const byId = new Map<string, AccountConfig>();
+  const byKeyHash = new Map<string, AccountConfig>();
+  const byNumber = new Map<string, AccountConfig>();
+  const allowedIps = new Map<string, AddressList>();
+  for (const account of accounts) {
+    byId.set(account.id, account);
+    for (const hash of account.apiKeyHashes) byKeyHash.set(hash.toLowerCase(), account);
+    for (const number of account.numbers ?? []) byNumber.set(number.replace(/^\+/, ''), account);
+    if (account.allowedIps !== undefined) allowedIps.set(account.id, AddressList.parse(account.allowedIps, `accounts.${account.id}.allowedIps`));
+  }
+  return { byId, byKeyHash, byNumber, allowedIps };
+}
+
+/**
+ * The accounts in force. One registry lives as long as the gateway and every holder (API auth, messages,
+ * projection, webhooks) reads through it, so `replace` puts a reloaded set in force for all of them at once.
+ * A request keeps the account object it authenticated with; only the next lookups see the new set.
+ */
 export class AccountRegistry {
-  private readonly byId = new Map<string, AccountConfig>();
-  private readonly byKeyHash = new Map<string, AccountConfig>();
-  private readonly byNumber = new Map<string, AccountConfig>();
-  private readonly allowedIps = new Map<string, AddressList>();
+  private index: AccountIndex;
+  private readonly listeners: ((change: AccountChanges) => void)[] = [];
 
   constructor(accounts: readonly AccountConfig[]) {
-    for (const account of accounts) {
-      this.byId.set(account.id, account);
-      for (const hash of account.apiKeyHashes) this.byKeyHash.set(hash.toLowerCase(), account);
-      for (const number of account.numbers ?? []) this.byNumber.set(number.replace(/^\+/, ''), account);
-      if (account.allowedIps !== undefined) this.allowedIps.set(account.id, AddressList.parse(account.allowedIps, `accounts.${account.id}.allowedIps`));
-    }
+    this.index = indexAccounts(accounts);
+  }
+
+  /**
+   * Puts another set of accounts in force in one step (indexes are built first: a set that does not index is
+   * refused with the old one still in force) and tells what changed, without keys or hashes.
+   */
+  replace(accounts: readonly AccountConfig[]): AccountChanges {
+    const next = indexAccounts(accounts);
+    const changes = diffAccounts(this.all(), accounts);
+    this.index = next;
+    for (const listener of this.listeners) listener(changes);
+    return changes;
+  }
+
+  /** Called after each `replace` (e.g. the API forgets the rate limits of removed accounts). */
+  onReplace(listener: (change: AccountChanges) => void): void {
+    this.listeners.push(listener);
   }
 
   get(id: string): AccountConfig | undefined {
-    return this.byId.get(id);
+    return this.index.byId.get(id);
   }
 
   all(): readonly AccountConfig[] {
-    return [...this.byId.values()];
+    return [...this.index.byId.values()];
   }
 
   /** The account an API key belongs to; the comparison is on hashes in constant time. */
   authenticate(apiKey: string): AccountConfig | undefined {
     const hash = hashApiKey(apiKey);
-    const account = this.byKeyHash.get(hash);
+    const account = this.index.byKeyHash.get(hash);
     if (account === undefined) return undefined;
     const stored = account.apiKeyHashes.find((h) => h.toLowerCase() === hash) ?? '';
     return timingSafeEqual(Buffer.from(stored.toLowerCase()), Buffer.from(hash)) ? account : undefined;
@@ -87,11 +107,14 @@ export class AccountRegistry {
 
   /** Whether the account may be used from this client address (its `allowedIps`, when it has them). */
   allowsAddress(account: AccountConfig, address: string): boolean {
-    return this.allowedIps.get(account.id)?.includes(address) ?? true;
+    const list = this.index.allowedIps.get(account.id);
+    // An account object from before a reload is judged by its own list, not by its successor's.
+    if (list !== undefined && this.index.byId.get(account.id) === account) return list.includes(address);
+    return account.allowedIps === undefined ? true : AddressList.parse(account.allowedIps, `accounts.${account.id}.allowedIps`).includes(address);
   }
 
   /** The account owning a destination number (inbound routing). */
   owner(number: string): AccountConfig | undefined {
-    return this.byNumber.get(number.replace(/^\+/, ''));
+    return this.index.byNumber.get(number.replace(/^\+/, ''));
   }
 }

@@ -32,6 +32,8 @@ export interface GatewayConfig {
     readonly keepAliveTimeoutMs: number;
     /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
     readonly metricsToken?: string;
+    /** SHA-256 hex of the admin API's token (never the token itself); absent, the admin API is off. */
+    readonly adminTokenHash?: string;
   };
   /** Webhook targets allowed beyond public unicast addresses: CIDR ranges, addresses, host names. */
   readonly webhooks: { readonly allow: readonly string[] };
@@ -66,6 +68,7 @@ const SCHEMA = {
         requestTimeoutMs: { type: 'integer', minimum: 1, default: 60000 },
         keepAliveTimeoutMs: { type: 'integer', minimum: 1, default: 5000 },
         metricsToken: { type: 'string', minLength: 32 },
+        adminTokenHash: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
       },
     },
     webhooks: {
@@ -185,6 +188,11 @@ export function parseGatewayConfig(document: unknown, fileName: string): Gateway
     ids.add(connector.id);
   });
   checkAccountsApart(config.accounts, invalid);
+  const admin = config.server.adminTokenHash?.toLowerCase();
+  config.accounts.forEach((account, a) => {
+    const h = account.apiKeyHashes.findIndex((hash) => hash.toLowerCase() === admin);
+    if (h >= 0) throw invalid(`accounts[${a}].apiKeyHashes[${h}]`, 'is server.adminTokenHash: the admin token must not also be an account key');
+  });
   checkDefaultSenders(config.accounts, invalid);
   config.accounts.forEach((account, a) => {
     const problem = account.sendWindow === undefined ? undefined : sendWindowProblem(account.sendWindow, `accounts[${a}].sendWindow`);

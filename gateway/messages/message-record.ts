@@ -81,6 +81,8 @@ export interface MessageEnvelope {
   readonly connectors: readonly string[];
   /** The originator to use on each of `connectors` (after sender rules; null: the connector's own). */
   readonly senders?: readonly (string | null)[];
+  /** The sender rule that rewrote the originator on the first connector, when one did (the 202 names it). */
+  readonly senderRewrittenBy?: string;
   /** The route's per-segment price on each of `connectors` for the destination carrier (null: none configured). */
   readonly prices?: readonly (number | null)[];
   /** The route's currency (ISO 4217), when it has one. */

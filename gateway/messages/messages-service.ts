@@ -61,10 +61,13 @@ export class MessagesService {
     });
   }
 
-  /** `service` is for the gateway's own services only (the HTTP API never passes it). */
-  async submit(accountId: string, request: SubmitRequest, idempotencyKey?: string, service: ServiceSubmit = {}): Promise<AcceptedMessage> {
+  /**
+   * `from` is the account's id, or the account object a request authenticated with (it finishes with it across a
+   * reload); `service` is for the gateway's own services only (the HTTP API never passes it).
+   */
+  async submit(from: string | AccountConfig, request: SubmitRequest, idempotencyKey?: string, service: ServiceSubmit = {}): Promise<AcceptedMessage> {
     const { metrics } = this.options;
-    const account = this.account(accountId);
+    const account = typeof from === 'string' ? this.account(from) : from;
     try {
       if (this.options.stopping()) throw gatewayError('GW_STORE_UNAVAILABLE', 'the gateway is shutting down');
       if (!this.options.events.accepting) throw gatewayError('GW_EVENTS_BACKLOGGED', 'Kafka is unreachable and the event outbox is full');
@@ -88,14 +91,12 @@ export class MessagesService {
    * a key of its own (`<key>\u0000<position in the batch>`), so a retried batch answers the first messages as
    * duplicates and tries the refused items again.
    */
-  async submitBatch(accountId: string, requests: readonly SubmitRequest[], idempotency?: BatchIdempotency): Promise<BatchItemResult[]> {
-    if (idempotency !== undefined) {
-      this.account(accountId);
-      await this.accept.claimBatch(accountId, idempotency.key, idempotency.batch);
-    }
+  async submitBatch(from: string | AccountConfig, requests: readonly SubmitRequest[], idempotency?: BatchIdempotency): Promise<BatchItemResult[]> {
+    const account = typeof from === 'string' ? this.account(from) : from;
+    if (idempotency !== undefined) await this.accept.claimBatch(account.id, idempotency.key, idempotency.batch);
     const itemKey = (index: number): string | undefined =>
       idempotency === undefined ? undefined : `${idempotency.key}\u0000${idempotency.positions?.[index] ?? index}`;
-    return submitEach(requests, (request, index) => this.submit(accountId, request, itemKey(index)));
+    return submitEach(requests, (request, index) => this.submit(account, request, itemKey(index)));
   }
 
   async get(accountId: string, id: string): Promise<MessageRecord> {

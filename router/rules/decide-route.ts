@@ -32,6 +32,8 @@ export interface ConnectorChoice {
   readonly sender: string | null;
   readonly senderKind: OriginatorKind | null;
   readonly senderRewritten: boolean;
+  /** The sender rule that decided on this connector (kept or rewrote the originator), when one applied. */
+  readonly senderRule: string | null;
 }
 
 export interface SkippedConnector {
@@ -50,7 +52,7 @@ export interface RouteDecision {
   /** Connectors in the order to try: the first, then the failover order. Never empty. */
   readonly connectors: readonly ConnectorChoice[];
   readonly skipped: readonly SkippedConnector[];
-  readonly sender: { readonly requested: string | null; readonly used: string | null; readonly kind: string | null; readonly rewritten: boolean };
+  readonly sender: { readonly requested: string | null; readonly used: string | null; readonly kind: string | null; readonly rewritten: boolean; readonly rule: string | null };
   readonly tableVersion: string;
 }
 
@@ -74,10 +76,12 @@ export function decideRoute(table: RoutingTable, input: DecisionInput, context: 
   const { ordered, down } = orderConnectors(route, input.carrier.carrier, context.isUp ?? allUp, context.random ?? Math.random);
   const skipped: SkippedConnector[] = down.map((c) => ({ id: c.id, reason: 'down' }));
   const connectors: ConnectorChoice[] = [];
+  let refusedBy: string | undefined;
   for (const connector of ordered) {
     const verdict = judgeSender(table.senderRules, input.carrier.carrier, connector.id, input.sender);
     if (!verdict.ok) {
       skipped.push({ id: connector.id, reason: 'sender-refused', detail: verdict.reason });
+      refusedBy ??= verdict.rule;
       continue;
     }
     connectors.push({
@@ -88,6 +92,7 @@ export function decideRoute(table: RoutingTable, input: DecisionInput, context: 
       sender: verdict.sender?.value ?? null,
       senderKind: verdict.sender?.kind ?? null,
       senderRewritten: verdict.rewritten,
+      senderRule: verdict.rule ?? null,
     });
   }
   const first = connectors[0];
@@ -98,6 +103,8 @@ export function decideRoute(table: RoutingTable, input: DecisionInput, context: 
       ...details,
       field: 'from',
       value: input.sender?.value,
+      carrier: input.carrier.carrier,
+      ...(refusedBy === undefined ? {} : { senderRule: refusedBy }),
     });
   }
   return {
@@ -113,6 +120,7 @@ export function decideRoute(table: RoutingTable, input: DecisionInput, context: 
       used: first.sender,
       kind: first.senderKind,
       rewritten: first.senderRewritten,
+      rule: first.senderRule,
     },
     tableVersion: table.version,
   };

@@ -72,7 +72,7 @@ senderRules: [{ name: softbank-numeric, carrier: softbank, allow: [longnumber], 
 `,
     );
     const softbank = route(['--to', '080-9123-4567', '--from', 'ACME', '--config', config]);
-    expect(softbank.sender).toEqual({ requested: 'ACME', used: '+81312345678', kind: 'longnumber', rewritten: true });
+    expect(softbank.sender).toEqual({ requested: 'ACME', used: '+81312345678', kind: 'longnumber', rewritten: true, rule: 'softbank-numeric' });
   });
 
   test('--config with a time window and --at', () => {

@@ -1,0 +1,23 @@
+/** An account as the configuration gives it (see account-registry.ts for how keys are kept). */
+import type { AcceptAccount } from '../accept/accept-request.ts';
+
+export interface AccountLimits {
+  /** HTTP requests per second (token bucket; burst = twice the rate). */
+  readonly requestsPerSecond?: number;
+  /** Messages per second accepted (batch items count one each). */
+  readonly messagesPerSecond?: number;
+}
+
+export interface AccountConfig extends AcceptAccount {
+  readonly name?: string;
+  /** SHA-256 hex digests of the account's API keys. */
+  readonly apiKeyHashes: readonly string[];
+  readonly callbackUrl?: string;
+  readonly callbackSecret?: string;
+  readonly inboundUrl?: string;
+  /** Numbers and short codes whose inbound messages belong to this account (E.164 with '+', or digits). */
+  readonly numbers?: readonly string[];
+  readonly limits?: AccountLimits;
+  /** Client addresses the account's API keys work from (CIDR ranges or single addresses, IPv4 and IPv6); any when absent. */
+  readonly allowedIps?: readonly string[];
+}
