@@ -5,6 +5,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AcceptAccount } from '../accept/accept-request.ts';
 import { gatewayError } from '../errors.ts';
+import type { KeywordConfig } from '../keywords/keyword-settings.ts';
 import { AddressList } from '../net/address-list.ts';
 
 export interface AccountLimits {
@@ -26,6 +27,10 @@ export interface AccountConfig extends AcceptAccount {
   readonly limits?: AccountLimits;
   /** Client addresses the account's API keys work from (CIDR ranges or single addresses, IPv4 and IPv6); any when absent. */
   readonly allowedIps?: readonly string[];
+  /** Opt-out / opt-in / HELP keywords of inbound messages, their replies, and the automatic acknowledgement. */
+  readonly keywords?: KeywordConfig;
+  /** Whether an opt-out blocks the whole account (default) or only the number the person wrote to. */
+  readonly suppression?: { readonly scope?: 'account' | 'sender' };
 }
 
 /**
