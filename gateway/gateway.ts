@@ -21,6 +21,7 @@ import type { RetryPolicyConfig } from './dispatch/retry-policy.ts';
 import { EventProjection } from './events/event-projection.ts';
 import { ConnectorBacklog } from './housekeeping/connector-backlog.ts';
 import { Housekeeping } from './housekeeping/housekeeping.ts';
+import { KeywordHandler } from './keywords/keyword-handler.ts';
 import { LinkState } from './links/link-state.ts';
 import { SILENT_LOG, type GatewayLog } from './log/gateway-log.ts';
 import { MessagesService } from './messages/messages-service.ts';
@@ -123,9 +124,23 @@ export class Gateway implements GatewayServices {
     const events = (this.events = options.events ?? new MemoryEventTransport());
     this.roles = new Set(options.roles ?? CONSUMER_ROLES);
     const links = (this.links = new LinkState(options.drivers, metrics, this.log, () => backend.ping()));
-    const projection = (this.projection = new EventProjection({ events, metrics, accounts, inbound: backend.inbound, now }));
-    const backlog = new ConnectorBacklog(options.maxBacklogPerConnector);
     this.suppressions = new SuppressionService({ store: backend.suppressions, accounts, now });
+    const keywords = new KeywordHandler({
+      suppressions: this.suppressions,
+      submit: (accountId, request, key, service) => this.messages.submit(accountId, request, key, service),
+      acks: backend.autoAcks,
+      metrics,
+      log: this.log,
+    });
+    const projection = (this.projection = new EventProjection({
+      events,
+      metrics,
+      accounts,
+      inbound: backend.inbound,
+      now,
+      keywords: (message, account, inboundId) => keywords.handle(message, account, inboundId),
+    }));
+    const backlog = new ConnectorBacklog(options.maxBacklogPerConnector);
     this.messages = new MessagesService({
       backend,
       router: options.router,

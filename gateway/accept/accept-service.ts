@@ -12,6 +12,7 @@ import type { Lane, MessageRecord } from '../messages/message-record.ts';
 import { toStoredEncoding } from '../messages/stored-encoding.ts';
 import type { MessageStore, Placement } from '../ports/message-store.ts';
 import type { AcceptAccount, AcceptedMessage, ServiceSubmit, SubmitRequest } from './accept-request.ts';
+import { pinConnector } from './pin-connector.ts';
 import { requestFingerprint } from './request-fingerprint.ts';
 import { senderAnswer } from './sender-answer.ts';
 import { checkText } from './text-policy.ts';
@@ -56,11 +57,10 @@ export class AcceptService {
     this.newId = options.newId ?? randomUUID;
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- `service` is read by the suppression check and connector pinning
   async accept(account: AcceptAccount, request: SubmitRequest, idempotencyKey?: string, service: ServiceSubmit = {}): Promise<AcceptedMessage> {
     const createdAt = this.now();
     if (request.text !== undefined) checkText(request.text);
-    const decision = await this.decide(account, request, createdAt);
+    const decision = pinConnector(await this.decide(account, request, createdAt), service.connector, this.options.isUp);
     const encoded = this.encode(account, request, decision.carrier.carrier, decision.profile);
     const first = decision.connectors[0];
     if (first === undefined) throw gatewayError('GW_INVALID_REQUEST', 'route has no connector', { route: decision.route.id });

@@ -1,5 +1,6 @@
 /** An account as the configuration gives it (see account-registry.ts for how keys are kept). */
 import type { AcceptAccount } from '../accept/accept-request.ts';
+import type { KeywordConfig } from '../keywords/keyword-settings.ts';
 
 export interface AccountLimits {
   /** HTTP requests per second (token bucket; burst = twice the rate). */
@@ -20,4 +21,8 @@ export interface AccountConfig extends AcceptAccount {
   readonly limits?: AccountLimits;
   /** Client addresses the account's API keys work from (CIDR ranges or single addresses, IPv4 and IPv6); any when absent. */
   readonly allowedIps?: readonly string[];
+  /** Opt-out / opt-in / HELP keywords of inbound messages, their replies, and the automatic acknowledgement. */
+  readonly keywords?: KeywordConfig;
+  /** Whether an opt-out blocks the whole account (default) or only the number the person wrote to. */
+  readonly suppression?: { readonly scope?: 'account' | 'sender' };
 }

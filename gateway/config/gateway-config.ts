@@ -8,6 +8,7 @@ import { describeSchemaError, isCodedError } from '../../common/index.ts';
 import { parseOriginator } from '../../router/index.ts';
 import { gatewayError } from '../errors.ts';
 import { knownSections, unknownSections } from './config-sections.ts';
+import { checkKeywordConfigs, KEYWORDS_SCHEMA } from './keywords-config.ts';
 import type { AccountConfig } from '../accounts/account-registry.ts';
 import type { KafkaSettings } from '../adapters/kafka/kafka-settings.ts';
 import { AddressList } from '../net/address-list.ts';
@@ -104,6 +105,7 @@ const SCHEMA = {
             additionalProperties: false,
             properties: { requestsPerSecond: { type: 'number', exclusiveMinimum: 0 }, messagesPerSecond: { type: 'number', exclusiveMinimum: 0 } },
           },
+          keywords: KEYWORDS_SCHEMA,
         },
       },
     },
@@ -198,6 +200,7 @@ export function parseGatewayConfig(document: unknown, fileName: string): Gateway
     const problem = account.sendWindow === undefined ? undefined : sendWindowProblem(account.sendWindow, `accounts[${a}].sendWindow`);
     if (problem !== undefined) throw invalid(problem[0], problem[1]);
   });
+    checkKeywordConfigs(config.accounts, invalid);
   if (config.dispatch.baseDelayMs > config.dispatch.maxDelayMs) {
     throw invalid('dispatch.baseDelayMs', `(${config.dispatch.baseDelayMs}) is above dispatch.maxDelayMs (${config.dispatch.maxDelayMs}): the first backoff ceiling must not exceed the last`, {
       other: 'dispatch.maxDelayMs',

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { InboundMessage } from '../../drivers/transport/index.ts';
-import type { AccountRegistry } from '../accounts/account-registry.ts';
+import type { AccountConfig, AccountRegistry } from '../accounts/account-registry.ts';
 import type { MessageChange, MessageRecord } from '../messages/message-record.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { EventTransport } from '../ports/event-transport.ts';
@@ -26,6 +26,8 @@ export interface EventProjectionOptions {
   readonly accounts: AccountRegistry;
   readonly inbound: InboundStore;
   readonly now: () => number;
+  /** Keyword handling of an owned number's inbound message, before it is stored and published (its failure fails the inbound). */
+  readonly keywords?: (message: InboundMessage, account: AccountConfig, inboundId: string) => Promise<void>;
 }
 
 export class EventProjection {
@@ -87,6 +89,7 @@ export class EventProjection {
     const owner = this.options.accounts.owner(message.to);
     const event = inboundEvent(message, randomUUID(), owner?.id ?? null);
     this.metrics.inbound.inc({ connector: message.connectorId, complete: String(message.complete) });
+    if (owner !== undefined) await this.options.keywords?.(message, owner, event.id);
     await Promise.all([this.options.inbound.add(event), this.events.publish(event)]);
   }
 }

@@ -29,6 +29,13 @@ export class GatewayMetrics {
   readonly receiptsUnmatched = new Counter({ name: 'smsgw_receipts_unmatched_total', help: 'Receipts given up after the hold time without a matching part', registers: [this.registry] });
   readonly messageStatus = new Counter({ name: 'smsgw_message_status_total', help: 'Message status changes', labelNames: ['status'], registers: [this.registry] });
   readonly inbound = new Counter({ name: 'smsgw_inbound_total', help: 'Inbound messages', labelNames: ['connector', 'complete'], registers: [this.registry] });
+  readonly keywords = new Counter({ name: 'smsgw_keywords_total', help: 'Inbound messages that were a keyword, by kind: opt-out, opt-in, help', labelNames: ['kind'], registers: [this.registry] });
+  readonly keywordReplies = new Counter({
+    name: 'smsgw_keyword_replies_total',
+    help: 'Keyword replies and automatic acknowledgements, by kind (opt-out, opt-in, help, auto-ack) and outcome: sent, duplicate (a replayed inbound), skipped (already opted out), failed',
+    labelNames: ['kind', 'outcome'],
+    registers: [this.registry],
+  });
   readonly reclaimed = new Counter({ name: 'smsgw_queue_reclaimed_total', help: 'Queue entries taken over from a dead worker', labelNames: ['connector'], registers: [this.registry] });
   readonly webhooks = new Counter({
     name: 'smsgw_webhooks_total',

@@ -1,3 +1,4 @@
+import type { AutoAckStore } from './auto-ack-store.ts';
 import type { InboundStore } from './inbound-store.ts';
 import type { MessageStore } from './message-store.ts';
 import type { RouteQueue } from './route-queue.ts';
@@ -11,6 +12,8 @@ export interface MessageBackend {
   readonly inbound: InboundStore;
   readonly webhooks: WebhookJobQueue;
   readonly suppressions: SuppressionStore;
+  /** Numbers that had an account's automatic acknowledgement (keyword handling). */
+  readonly autoAcks: AutoAckStore;
   /** True when the backing service answers (always for memory). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

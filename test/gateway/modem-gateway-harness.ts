@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModemPool } from '../../drivers/modem/index.ts';
 import { createMemoryBackend, Gateway, hashApiKey, readBuiltinRanges } from '../../gateway/index.ts';
+import type { AccountConfig } from '../../gateway/accounts/account-registry.ts';
 import { buildRoutingTable, RouterHandle } from '../../router/index.ts';
 import { startVirtualModem, type VirtualModemHandle, type VirtualModemOptions } from '../../simulator/index.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -32,6 +33,8 @@ export class ModemGatewayHarness {
     readonly modem?: Partial<VirtualModemOptions>;
     readonly pool?: Readonly<Record<string, unknown>>;
     readonly retry: { readonly maxAttempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number };
+    /** Fields of the `demo` account beyond the defaults (its numbers, keyword settings). */
+    readonly account?: Partial<AccountConfig>;
   }): Promise<ModemGateway> {
     this.#dir = await mkdtemp(join(tmpdir(), 'smsgw-modem-gw-'));
     const modem = await startVirtualModem({ path: join(this.#dir, 'ttyA'), imei: IMEI, ...options.modem });
@@ -41,7 +44,7 @@ export class ModemGatewayHarness {
       backend: createMemoryBackend(),
       router: new RouterHandle(buildRoutingTable(ROUTING, { fileName: 'test', rangeEntries: [...readBuiltinRanges()], connectorIds: new Set([CONNECTOR]) })),
       drivers: [modems],
-      accounts: [{ id: 'demo', apiKeyHashes: [hashApiKey('k')], defaultCountry: 'JP' }],
+      accounts: [{ id: 'demo', apiKeyHashes: [hashApiKey('k')], defaultCountry: 'JP', ...options.account }],
       retry: options.retry,
     });
     this.#gateway = gw;

@@ -1,4 +1,5 @@
 import type { MessageBackend } from '../../ports/backend.ts';
+import { MemoryAutoAckStore } from './memory-auto-ack-store.ts';
 import { MemoryMessageStore, type MemoryMessageStoreOptions } from './memory-message-store.ts';
 import { MemoryRouteQueue } from './memory-route-queue.ts';
 import { InboundLog } from '../../inbound/inbound-log.ts';
@@ -15,6 +16,7 @@ export function createMemoryBackend(options: MemoryMessageStoreOptions = {}): Me
     inbound: new InboundLog(),
     webhooks: new MemoryWebhookQueue(),
     suppressions: new MemorySuppressionStore(),
+    autoAcks: new MemoryAutoAckStore(options.now),
     ping: () => Promise.resolve(true),
     close: async () => {
       await queue.close();

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Outbox } from '../../events/durable-publisher.ts';
 import type { MessageBackend } from '../../ports/backend.ts';
+import { RedisAutoAckStore } from './redis-auto-ack-store.ts';
 import { DEFAULT_KEY_PREFIX, redisKeys } from './redis-keys.ts';
 import { RedisMessageStore } from './redis-message-store.ts';
 import { RedisInboundStore } from './redis-inbound-store.ts';
@@ -38,6 +39,7 @@ export function createRedisBackend(options: RedisBackendOptions): RedisBackend {
     inbound: new RedisInboundStore(redis, keys),
     webhooks: new RedisWebhookQueue(redis, keys),
     suppressions: new RedisSuppressionStore(redis, keys),
+    autoAcks: new RedisAutoAckStore(redis, keys),
     outbox: new RedisOutbox(redis, keys),
     usage: new RedisUsage(redis, keys),
     ping: async () => (await redis.ping().catch(() => '')) === 'PONG',

@@ -55,6 +55,8 @@ export interface RedisKeys {
    * the account's hash tag, so the scripts that touch them work on a Redis Cluster.
    */
   suppressions(accountId: string, number: string): { readonly entries: string; readonly index: string; readonly history: string };
+  /** Marks a number as auto-acknowledged by an account (expires with the account's window). */
+  autoAck(accountId: string, number: string): string;
 }
 
 const BUCKET_DIGITS = 2;
@@ -92,5 +94,6 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
       index: `${prefix}sup:{${accountId}}:i`,
       history: `${prefix}sup:{${accountId}}:h:${number}`,
     }),
+    autoAck: (accountId, number) => `${prefix}ack:{${accountId}}:${number}`,
   };
 }
