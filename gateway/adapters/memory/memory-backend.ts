@@ -3,6 +3,7 @@ import { MemoryMessageStore, type MemoryMessageStoreOptions } from './memory-mes
 import { MemoryRouteQueue } from './memory-route-queue.ts';
 import { InboundLog } from '../../inbound/inbound-log.ts';
 import { MemoryWebhookQueue } from './memory-webhook-queue.ts';
+import { MemoryUsageStore } from './memory-usage-store.ts';
 
 /** The embedded default: store and queues in this process (nothing survives a restart). */
 export function createMemoryBackend(options: MemoryMessageStoreOptions = {}): MessageBackend {
@@ -13,6 +14,7 @@ export function createMemoryBackend(options: MemoryMessageStoreOptions = {}): Me
     queue,
     inbound: new InboundLog(),
     webhooks: new MemoryWebhookQueue(),
+    usage: new MemoryUsageStore(options.now === undefined ? {} : { now: options.now }),
     ping: () => Promise.resolve(true),
     close: async () => {
       await queue.close();

@@ -6,7 +6,7 @@ import { RedisMessageStore } from './redis-message-store.ts';
 import { RedisInboundStore } from './redis-inbound-store.ts';
 import { RedisOutbox } from './redis-outbox.ts';
 import { RedisRouteQueue } from './redis-route-queue.ts';
-import { RedisUsage } from './redis-usage.ts';
+import { RedisUsageStore } from './redis-usage-store.ts';
 import { RedisWebhookQueue } from './redis-webhook-queue.ts';
 
 export interface RedisBackendOptions {
@@ -14,10 +14,9 @@ export interface RedisBackendOptions {
   readonly prefix?: string;
 }
 
-/** The message backend on Redis, plus what Kafka mode keeps on the same Redis: the event outbox and usage counts. */
+/** The message backend on Redis, plus what Kafka mode keeps on the same Redis: the event outbox. */
 export interface RedisBackend extends MessageBackend {
   readonly outbox: Outbox;
-  readonly usage: RedisUsage;
 }
 
 /**
@@ -37,7 +36,7 @@ export function createRedisBackend(options: RedisBackendOptions): RedisBackend {
     inbound: new RedisInboundStore(redis, keys),
     webhooks: new RedisWebhookQueue(redis, keys),
     outbox: new RedisOutbox(redis, keys),
-    usage: new RedisUsage(redis, keys),
+    usage: new RedisUsageStore(redis, keys),
     ping: async () => (await redis.ping().catch(() => '')) === 'PONG',
     close: async () => {
       await queue.close();
