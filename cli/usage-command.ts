@@ -82,7 +82,7 @@ function table(body: UsageBody): string {
   const line = (key: string, row: UsageFiguresBody): string[] => [key, String(row.messages), String(row.segments), ...currencies.map((c) => (row.price?.[c] === undefined ? '' : String(row.price[c])))];
   const rows = [
     [body.groupBy, 'messages', 'segments', ...currencies.map((c) => `price ${c}`)],
-    ...body.items.map((item) => line(String(item[body.groupBy] ?? ''), item)),
+    ...body.items.map((item) => line(typeof item[body.groupBy] === 'string' ? (item[body.groupBy] as string) : '', item)),
     line('total', body.total),
   ];
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];

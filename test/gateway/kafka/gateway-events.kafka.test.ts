@@ -60,7 +60,7 @@ describe('gateway events through Kafka', () => {
       const [day] = (await harness?.gateway.usage.report({ accountId: 'demo', from: today, to: today, groupBy: 'day' }))?.rows ?? [];
       return day !== undefined && day.messages > 0 ? day : undefined;
     }, 'usage counted');
-    expect(usage).toEqual({ key: today, messages: 1, segments: 3 });
+    expect(usage).toEqual({ key: today, messages: 1, segments: 3, price: { JPY: 9.9 } });
     expect((await gateway.messages.get('demo', accepted.id)).status).toBe('delivered');
   });
 });
