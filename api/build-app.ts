@@ -28,6 +28,7 @@ import { batchRoutes } from './routes/batch.ts';
 import { inboundRoutes } from './routes/inbound.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { operationsRoutes } from './routes/operations.ts';
+import { usageRoutes } from './routes/usage.ts';
 import { SHARED_SCHEMAS, batchBodySchema } from './schemas.ts';
 import { TokenBuckets } from './token-bucket.ts';
 
@@ -120,7 +121,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       if (status >= 500 && error.retriable) request.log.warn({ code: error.code, retriable: true, statusCode: status, error: maskDigits(error.message) }, 'request refused');
       else if (status >= 500) request.log.error({ err: error }, 'request failed');
       // Unavailable for a while: tell well-behaved clients when to come back instead of hammering.
-      if (status === 503) {
+      if (status === 503 || (status === 429 && error.code === 'GW_QUOTA_EXCEEDED')) {
         const hinted = (error.details as { retryAfter?: unknown } | undefined)?.retryAfter;
         void reply.header('retry-after', String(typeof hinted === 'number' && hinted > 0 ? Math.ceil(hinted) : 5));
       }
@@ -161,6 +162,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   messageRoutes(app, messages, buckets);
   batchRoutes(app, messages, buckets);
   inboundRoutes(app, messages);
+  usageRoutes(app, options.gateway.usage);
   operationsRoutes(app, options.gateway, options.server?.metricsToken);
   const adminAuth = new AdminAuth(options.admin?.tokenHash ?? (() => undefined), options.now);
   adminRoutes(app, options.gateway, { auth: adminAuth, ...(options.admin?.reload === undefined ? {} : { reload: options.admin.reload }) });

@@ -5,6 +5,7 @@ export const CLI_ERRORS = {
   CLI_INVALID_OPTION: { message: 'invalid command-line option', retriable: false },
   CLI_KAFKA_UNREACHABLE: { message: 'could not reach the Kafka brokers', retriable: true },
   CLI_KAFKA_TOPIC_NOT_FOUND: { message: 'no such Kafka topic', retriable: false },
+  CLI_GATEWAY_UNREACHABLE: { message: "could not reach the gateway's API", retriable: true },
 } as const satisfies ErrorTable<string>;
 
 export type CliErrorCode = keyof typeof CLI_ERRORS;

@@ -13,10 +13,11 @@ import { registerMnpCommand } from './mnp-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
 import { registerEventsCommand } from './events-command.ts';
 import { registerKeysCommand } from './keys-command.ts';
+import { registerUsageCommand } from './usage-command.ts';
 
 export type CommandRegistrar = (program: Command) => void;
 
-const registrars: readonly CommandRegistrar[] = [registerServeCommand, registerPduCommand, registerSegmentsCommand, registerRouteCommand, registerMnpCommand, registerSimulateCommand, registerEventsCommand, registerKeysCommand];
+const registrars: readonly CommandRegistrar[] = [registerServeCommand, registerPduCommand, registerSegmentsCommand, registerRouteCommand, registerMnpCommand, registerSimulateCommand, registerEventsCommand, registerKeysCommand, registerUsageCommand];
 
 /** The version of the installed package, as `npm` and the registry know it. */
 function packageVersion(): string {

@@ -14,7 +14,7 @@ import type { RouterHandle } from '../router/index.ts';
 import { AccountRegistry, type AccountConfig } from './accounts/account-registry.ts';
 import { MemoryEventTransport } from './adapters/memory/memory-event-transport.ts';
 import { StatusUpdater } from './consumers/status-updater.ts';
-import { UsageConsumer, type UsageSink } from './consumers/usage-consumer.ts';
+import { UsageConsumer } from './consumers/usage-consumer.ts';
 import { WebhookFeeder, type WebhookFeederObserver } from './consumers/webhook-feeder.ts';
 import { ConnectorWorker } from './dispatch/connector-worker.ts';
 import type { RetryPolicyConfig } from './dispatch/retry-policy.ts';
@@ -38,11 +38,14 @@ import { webhookObserver } from './webhooks/webhook-observer.ts';
 import { windowOpening } from './windows/send-windows.ts';
 import { WebhookSender } from './webhooks/webhook-sender.ts';
 import { WebhookTargets } from './webhooks/webhook-targets.ts';
+import { QuotaGate } from './usage/quota-gate.ts';
+import { UsageCalendar } from './usage/usage-calendar.ts';
+import { UsageService } from './usage/usage-service.ts';
 
 /**
  * What a process does with events and receipts: apply receipts (`status`), turn events into webhook jobs
  * (`webhooks`), post the jobs (`webhook-sender`: it works from the webhook queue, not from events), count usage
- * (`usage`, when a usage store is given). Dispatch, the API's services and housekeeping run in every process.
+ * (`usage`, into the backend's usage store). Dispatch, the API's services and housekeeping run in every process.
  */
 export type ConsumerRole = 'status' | 'webhooks' | 'webhook-sender' | 'usage';
 export const CONSUMER_ROLES: readonly ConsumerRole[] = ['status', 'webhooks', 'webhook-sender', 'usage'];
@@ -59,8 +62,8 @@ export interface GatewayOptions {
   readonly events?: EventTransport;
   /** Which handlers this process runs (default all). */
   readonly roles?: readonly ConsumerRole[];
-  /** Where the `usage` role counts (Kafka mode: the Redis backend's usage); without it nothing is counted. */
-  readonly usage?: UsageSink;
+  /** Usage and quota settings: the IANA time zone of their days and months (default UTC). */
+  readonly usage?: { readonly timeZone?: string };
   readonly metrics?: GatewayMetrics;
   /**
    * Where links going down and up, failed submits and failed webhook attempts are logged, one line each (pino's
@@ -93,6 +96,7 @@ export interface GatewayServices {
   readonly suppressions: SuppressionService;
   readonly links: Pick<LinkState, 'ready'>;
   readonly metrics: GatewayMetrics;
+  readonly usage: UsageService;
 }
 
 export class Gateway implements GatewayServices {
@@ -102,6 +106,7 @@ export class Gateway implements GatewayServices {
   readonly log: GatewayLog;
   readonly messages: MessagesService;
   readonly suppressions: SuppressionService;
+  readonly usage: UsageService;
   readonly links: LinkState;
   readonly housekeeping: Housekeeping;
   private readonly receipts: ReceiptProcessor;
@@ -141,6 +146,14 @@ export class Gateway implements GatewayServices {
       keywords: (message, account, inboundId) => keywords.handle(message, account, inboundId),
     }));
     const backlog = new ConnectorBacklog(options.maxBacklogPerConnector);
+    const calendar = new UsageCalendar(options.usage?.timeZone);
+    this.usage = new UsageService(backend.usage, calendar);
+    const quota = new QuotaGate({
+      store: backend.usage,
+      calendar,
+      quotasOf: (id) => accounts.get(id)?.quotas,
+      refused: (account, period, unit) => metrics.quotaRefusals.inc({ account, period, unit }),
+    });
     this.messages = new MessagesService({
       backend,
       router: options.router,
@@ -152,6 +165,7 @@ export class Gateway implements GatewayServices {
       webhookTargets: new WebhookTargets(AddressList.parse(options.webhooks?.allow ?? [], 'webhooks.allow', { hosts: true })),
       isUp: (id) => links.isUp(id),
       stopping: () => this.stopping,
+      quota,
       now,
       ...(options.defaultValiditySeconds === undefined ? {} : { defaultValiditySeconds: options.defaultValiditySeconds }),
     });
@@ -255,7 +269,7 @@ export class Gateway implements GatewayServices {
         }),
       );
     }
-    if (this.roles.has('usage') && this.options.usage !== undefined) events.push(new UsageConsumer(this.options.usage));
+    if (this.roles.has('usage')) events.push(new UsageConsumer(this.options.backend.usage, this.usage.calendar));
     if (!this.roles.has('status')) return { events };
     const receipts = new StatusUpdater({
       receipts: this.receipts,

@@ -40,6 +40,14 @@ export { receiptRecord } from './events/receipt-record.ts';
 
 // Backends: the message store and its queues, in memory or on Redis.
 export type { MessageBackend } from './ports/backend.ts';
+export type { UsageStore, UsageCount, UsageDay, QuotaTake, QuotaAnswer, QuotaLimit, QuotaPeriod, QuotaUnit } from './ports/usage-store.ts';
+export { MemoryUsageStore } from './adapters/memory/memory-usage-store.ts';
+export { RedisUsageStore } from './adapters/redis/redis-usage-store.ts';
+export { UsageService, USAGE_GROUPS, MAX_USAGE_DAYS } from './usage/usage-service.ts';
+export type { UsageGroup, UsageQuery, UsageReport, UsageRow, UsageFigures } from './usage/usage-service.ts';
+export { UsageCalendar } from './usage/usage-calendar.ts';
+export { QuotaGate } from './usage/quota-gate.ts';
+export type { AccountQuotas, QuotaAmounts } from './usage/quota-gate.ts';
 export { createMemoryBackend } from './adapters/memory/memory-backend.ts';
 export { createRedisBackend } from './adapters/redis/redis-backend.ts';
 export type { RedisBackend } from './adapters/redis/redis-backend.ts';

@@ -177,7 +177,8 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     defaultValiditySeconds: config.dispatch.defaultValiditySeconds,
     maxBacklogPerConnector: config.dispatch.maxBacklogPerConnector,
     webhooks: { allow: config.webhooks.allow },
-    ...(kafka === undefined ? {} : { events: kafka, usage: redisBackend?.usage, receiptHoldMs }),
+    usage: config.usage,
+    ...(kafka === undefined ? {} : { events: kafka, receiptHoldMs }),
     ...(options.now === undefined ? {} : { now: options.now }),
     log: appLog(logTo),
   });

@@ -10,7 +10,8 @@ import type { CarrierProfile, RouteDecision, RouterHandle } from '../../router/i
 import { gatewayError } from '../errors.ts';
 import type { Lane, MessageRecord } from '../messages/message-record.ts';
 import { toStoredEncoding } from '../messages/stored-encoding.ts';
-import type { MessageStore, Placement } from '../ports/message-store.ts';
+import type { InsertResult, MessageStore, Placement } from '../ports/message-store.ts';
+import type { QuotaReservation } from '../usage/quota-gate.ts';
 import type { AcceptAccount, AcceptedMessage, ServiceSubmit, SubmitRequest } from './accept-request.ts';
 import { pinConnector } from './pin-connector.ts';
 import { requestFingerprint } from './request-fingerprint.ts';
@@ -41,6 +42,8 @@ export interface AcceptServiceOptions {
    * message); throws to refuse it (a full backlog).
    */
   readonly admit?: (connectorId: string | undefined, accountId: string) => void;
+  /** Reserves the message's quota share once its parts are known (throws GW_QUOTA_EXCEEDED); see quota-gate.ts. */
+  readonly reserve?: (accountId: string, segments: number, at: number) => Promise<QuotaReservation | undefined>;
 }
 
 const DAY_MS = 86_400_000;
@@ -111,7 +114,7 @@ export class AcceptService {
       idempotencyKey === undefined
         ? undefined
         : { accountId: account.id, key: idempotencyKey, ttlMs: this.idempotencyTtlMs, fingerprint: requestFingerprint('message', request) };
-    const result = await this.options.store.insert(record, placement, claim);
+    const result = await this.insertWithin(this.options.reserve?.(account.id, encoded.parts.length, createdAt), () => this.options.store.insert(record, placement, claim));
     if (result.inserted) {
       await this.options.inserted?.(record);
       return answer(record, false);
@@ -130,6 +133,17 @@ export class AcceptService {
   async claimBatch(accountId: string, key: string, batch: unknown): Promise<void> {
     const claim = await this.options.store.claimIdempotency({ accountId, key, ttlMs: this.idempotencyTtlMs, fingerprint: requestFingerprint('batch', batch) });
     if (claim.conflict) throw idempotencyConflict(key);
+  }
+
+  /** The quota share is given back when the write fails or is an idempotent replay (the first one counted already). */
+  private async insertWithin(reserving: Promise<QuotaReservation | undefined> | undefined, insert: () => Promise<InsertResult>): Promise<InsertResult> {
+    const reservation = await reserving;
+    const result = await insert().catch(async (error: unknown) => {
+      await reservation?.release().catch(() => undefined);
+      throw error;
+    });
+    if (!result.inserted) await reservation?.release();
+    return result;
   }
 
   private get idempotencyTtlMs(): number {

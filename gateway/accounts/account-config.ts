@@ -1,6 +1,7 @@
 /** An account as the configuration gives it (see account-registry.ts for how keys are kept). */
 import type { AcceptAccount } from '../accept/accept-request.ts';
 import type { KeywordConfig } from '../keywords/keyword-settings.ts';
+import type { AccountQuotas } from '../usage/quota-gate.ts';
 
 export interface AccountLimits {
   /** HTTP requests per second (token bucket; burst = twice the rate). */
@@ -19,6 +20,8 @@ export interface AccountConfig extends AcceptAccount {
   /** Numbers and short codes whose inbound messages belong to this account (E.164 with '+', or digits). */
   readonly numbers?: readonly string[];
   readonly limits?: AccountLimits;
+  /** Daily and monthly quotas in messages and/or segments (usage time zone); a submit that would cross one is refused. */
+  readonly quotas?: AccountQuotas;
   /** Client addresses the account's API keys work from (CIDR ranges or single addresses, IPv4 and IPv6); any when absent. */
   readonly allowedIps?: readonly string[];
   /** Opt-out / opt-in / HELP keywords of inbound messages, their replies, and the automatic acknowledgement. */

@@ -12,6 +12,7 @@ import { checkKeywordConfigs, KEYWORDS_SCHEMA } from './keywords-config.ts';
 import type { AccountConfig } from '../accounts/account-registry.ts';
 import type { KafkaSettings } from '../adapters/kafka/kafka-settings.ts';
 import { AddressList } from '../net/address-list.ts';
+import { UsageCalendar } from '../usage/usage-calendar.ts';
 import { WebhookTargets } from '../webhooks/webhook-targets.ts';
 import { SEND_WINDOW_SCHEMA, sendWindowProblem } from '../windows/send-windows.ts';
 
@@ -52,6 +53,8 @@ export interface GatewayConfig {
   };
   /** Present when the file configures Kafka; KAFKA_BROKERS in the environment can supply or replace `brokers`. */
   readonly kafka?: Partial<Omit<KafkaSettings, 'topics'>> & { readonly topics?: Partial<KafkaSettings['topics']> };
+  /** Usage reports and quotas: the IANA time zone of their days and months. */
+  readonly usage: { readonly timeZone: string };
 }
 
 const SCHEMA = {
@@ -106,6 +109,11 @@ const SCHEMA = {
             properties: { requestsPerSecond: { type: 'number', exclusiveMinimum: 0 }, messagesPerSecond: { type: 'number', exclusiveMinimum: 0 } },
           },
           keywords: KEYWORDS_SCHEMA,
+          quotas: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { daily: { $ref: '#/$defs/quota' }, monthly: { $ref: '#/$defs/quota' } },
+          },
         },
       },
     },
@@ -133,6 +141,12 @@ const SCHEMA = {
         maxBacklogPerConnector: { type: 'integer', minimum: 1, default: 1000000 },
       },
     },
+    usage: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: { timeZone: { type: 'string', minLength: 1, default: 'UTC' } },
+    },
     kafka: {
       type: 'object',
       additionalProperties: false,
@@ -159,7 +173,15 @@ const SCHEMA = {
       },
     },
   },
-  $defs: { topic: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,249}$' } },
+  $defs: {
+    topic: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,249}$' },
+    quota: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: { messages: { type: 'integer', minimum: 1 }, segments: { type: 'integer', minimum: 1 } },
+    },
+  },
 } as const;
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
@@ -207,6 +229,11 @@ export function parseGatewayConfig(document: unknown, fileName: string): Gateway
     });
   }
   checkSecurity(config, fileName);
+  try {
+    new UsageCalendar(config.usage.timeZone);
+  } catch (error: unknown) {
+    throw invalid('usage.timeZone', isCodedError(error) ? `"${config.usage.timeZone}" is not an IANA time zone (e.g. UTC, Asia/Tokyo)` : String(error));
+  }
   return config;
 }
 

@@ -1,24 +1,26 @@
 /**
- * The usage counter: messages and segments per account and day, from the events. A message counts once, at its
- * first event that says it reached the carrier; the counter itself drops repeats, so replays are safe.
+ * The usage counter: runs in every mode (on the memory transport in the embedded and Redis modes, as a Kafka
+ * consumer group in Kafka mode) and turns message status events into usage counts (see usage-figures.ts). Each
+ * count carries a `once` key the usage store keeps, so a replayed event, or the same event seen by two processes,
+ * counts nothing twice.
  */
 import type { GatewayEvent } from '../events/gateway-event.ts';
 import type { MessageStatus } from '../messages/message-status.ts';
 import type { EventHandler, Heartbeat } from '../ports/event-transport.ts';
-
-const BILLED: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undelivered']);
-
-export interface UsageSink {
-  count(accountId: string, messageId: string, segments: number, at: Date): Promise<boolean>;
-}
+import type { UsageStore } from '../ports/usage-store.ts';
+import type { UsageCalendar } from '../usage/usage-calendar.ts';
+import { countsUsage, usageCounts } from '../usage/usage-figures.ts';
 
 export class UsageConsumer implements EventHandler {
   readonly name = 'usage';
   readonly types = ['message.status'] as const satisfies readonly GatewayEvent['type'][];
 
-  constructor(private readonly sink: UsageSink) {}
+  constructor(
+    private readonly store: UsageStore,
+    private readonly calendar: UsageCalendar,
+  ) {}
 
-  wants = (type: GatewayEvent['type'], status?: string): boolean => type === 'message.status' && BILLED.has(status as MessageStatus);
+  wants = (type: GatewayEvent['type'], status?: string): boolean => type === 'message.status' && status !== undefined && countsUsage(status as MessageStatus);
 
   async handle(events: readonly GatewayEvent[], heartbeat?: Heartbeat): Promise<void> {
     await this.count(events);
@@ -26,16 +28,19 @@ export class UsageConsumer implements EventHandler {
   }
 
   /**
-   * Counts a batch's billed events all at once (one round trip with pipelining rather than one per event: a
-   * consumer that counts one by one falls behind the event stream under load). Order does not matter, since
-   * each message counts once whatever comes first. Resolves to the messages newly counted.
+   * Counts a batch's events all at once (pipelined, rather than one round trip per event: a consumer that counts
+   * one by one falls behind the event stream under load). Order does not matter, since each count happens once
+   * whatever comes first. Resolves to the messages newly billed.
    */
   async count(events: readonly GatewayEvent[]): Promise<number> {
-    const billed: Promise<boolean>[] = [];
+    const counted: Promise<boolean>[] = [];
     for (const event of events) {
-      if (event.type !== 'message.status' || !BILLED.has(event.status)) continue;
-      billed.push(this.sink.count(event.accountId, event.messageId, event.segments, new Date(event.at)));
+      if (event.type !== 'message.status') continue;
+      for (const count of usageCounts(event, this.calendar)) {
+        const done = this.store.count(count);
+        counted.push(count.once.endsWith(':billed') ? done : done.then(() => false));
+      }
     }
-    return (await Promise.all(billed)).filter(Boolean).length;
+    return (await Promise.all(counted)).filter(Boolean).length;
   }
 }

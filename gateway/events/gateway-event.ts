@@ -3,6 +3,7 @@
  * Records carry a `type` and a `version` so consumers (webhooks, usage, billing, analytics) can evolve apart.
  */
 import type { InboundMessage } from '../../drivers/transport/index.ts';
+import { messagePrice } from '../messages/message-price.ts';
 import type { MessageRecord } from '../messages/message-record.ts';
 import type { MessageStatus, PartStatus } from '../messages/message-status.ts';
 
@@ -32,6 +33,12 @@ export interface MessageStatusEvent {
   readonly callbackUrl?: string;
   readonly parts: readonly PartView[];
   readonly segments: number;
+  /** The destination carrier the message was routed for (usage by carrier). */
+  readonly carrier?: string;
+  /** What the parts the carrier accepted cost so far, when the route has a price (see message-price.ts). */
+  readonly price?: number;
+  /** ISO 4217 currency of `price`, when the route names one. */
+  readonly currency?: string;
 }
 
 export interface InboundEvent {
@@ -147,7 +154,16 @@ export function statusEvent(record: MessageRecord, at: number): MessageStatusEve
     ...(envelope.callbackUrl === undefined ? {} : { callbackUrl: envelope.callbackUrl }),
     parts: partViews(record),
     segments: record.parts.length,
+    carrier: envelope.carrier,
+    ...eventPrice(record),
   };
+}
+
+/** The price once some part reached the carrier (before that there is nothing to bill). */
+function eventPrice(record: MessageRecord): { price?: number; currency?: string } {
+  const priced = messagePrice(record);
+  if (priced === undefined || priced.segments === 0) return {};
+  return { price: priced.price, ...(priced.currency === undefined ? {} : { currency: priced.currency }) };
 }
 
 /** A part's transition as an event; `update` is the part as the change left it. */

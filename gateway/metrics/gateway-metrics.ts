@@ -18,6 +18,7 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
   readonly refused = new Counter({ name: 'smsgw_messages_refused_total', help: 'Messages refused, by error code', labelNames: ['reason'], registers: [this.registry] });
+  readonly quotaRefusals = new Counter({ name: 'smsgw_quota_refusals_total', help: 'Messages refused by a quota (GW_QUOTA_EXCEEDED), by account, period and unit', labelNames: ['account', 'period', 'unit'], registers: [this.registry] });
   readonly parts = new Counter({ name: 'smsgw_parts_total', help: 'Parts (segments) accepted, by encoding', labelNames: ['encoding'], registers: [this.registry] });
   readonly submits = new Counter({ name: 'smsgw_submits_total', help: 'Part submits, by connector and outcome', labelNames: ['connector', 'status'], registers: [this.registry] });
   readonly receipts = new Counter({

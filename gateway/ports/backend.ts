@@ -3,6 +3,7 @@ import type { InboundStore } from './inbound-store.ts';
 import type { MessageStore } from './message-store.ts';
 import type { RouteQueue } from './route-queue.ts';
 import type { SuppressionStore } from './suppression-store.ts';
+import type { UsageStore } from './usage-store.ts';
 import type { WebhookJobQueue } from './webhook-queue.ts';
 
 /** A store and its queues from one adapter family: the store's insert enqueues atomically into these queues. */
@@ -14,6 +15,8 @@ export interface MessageBackend {
   readonly suppressions: SuppressionStore;
   /** Numbers that had an account's automatic acknowledgement (keyword handling). */
   readonly autoAcks: AutoAckStore;
+  /** Usage and quota counters (every mode has them: usage is counted in every mode). */
+  readonly usage: UsageStore;
   /** True when the backing service answers (always for memory). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -5,6 +5,7 @@ import { MemoryRouteQueue } from './memory-route-queue.ts';
 import { InboundLog } from '../../inbound/inbound-log.ts';
 import { MemorySuppressionStore } from './memory-suppression-store.ts';
 import { MemoryWebhookQueue } from './memory-webhook-queue.ts';
+import { MemoryUsageStore } from './memory-usage-store.ts';
 
 /** The embedded default: store and queues in this process (nothing survives a restart). */
 export function createMemoryBackend(options: MemoryMessageStoreOptions = {}): MessageBackend {
@@ -17,6 +18,7 @@ export function createMemoryBackend(options: MemoryMessageStoreOptions = {}): Me
     webhooks: new MemoryWebhookQueue(),
     suppressions: new MemorySuppressionStore(),
     autoAcks: new MemoryAutoAckStore(options.now),
+    usage: new MemoryUsageStore(options.now === undefined ? {} : { now: options.now }),
     ping: () => Promise.resolve(true),
     close: async () => {
       await queue.close();

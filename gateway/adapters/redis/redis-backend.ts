@@ -8,7 +8,7 @@ import { RedisInboundStore } from './redis-inbound-store.ts';
 import { RedisOutbox } from './redis-outbox.ts';
 import { RedisRouteQueue } from './redis-route-queue.ts';
 import { RedisSuppressionStore } from './redis-suppression-store.ts';
-import { RedisUsage } from './redis-usage.ts';
+import { RedisUsageStore } from './redis-usage-store.ts';
 import { RedisWebhookQueue } from './redis-webhook-queue.ts';
 
 export interface RedisBackendOptions {
@@ -16,10 +16,9 @@ export interface RedisBackendOptions {
   readonly prefix?: string;
 }
 
-/** The message backend on Redis, plus what Kafka mode keeps on the same Redis: the event outbox and usage counts. */
+/** The message backend on Redis, plus what Kafka mode keeps on the same Redis: the event outbox. */
 export interface RedisBackend extends MessageBackend {
   readonly outbox: Outbox;
-  readonly usage: RedisUsage;
 }
 
 /**
@@ -41,7 +40,7 @@ export function createRedisBackend(options: RedisBackendOptions): RedisBackend {
     suppressions: new RedisSuppressionStore(redis, keys),
     autoAcks: new RedisAutoAckStore(redis, keys),
     outbox: new RedisOutbox(redis, keys),
-    usage: new RedisUsage(redis, keys),
+    usage: new RedisUsageStore(redis, keys),
     ping: async () => (await redis.ping().catch(() => '')) === 'PONG',
     close: async () => {
       await queue.close();

@@ -44,12 +44,14 @@ export interface RedisKeys {
   readonly webhookDue: string;
   /** Marks a webhook job as done (expires), so a replayed event does not send it again. */
   webhookDone(jobId: string): string;
-  /** Hash of one account's usage on one day (UTC): messages, segments. */
+  /** Hash of one account's usage counters on one day (in the usage time zone). */
   usage(accountId: string, day: string): string;
   /** List of an account's inbound messages, newest first (capped). */
   inbound(accountId: string): string;
   /** Marks a message as counted in usage (expires), so a replayed event is not counted twice. */
-  usageCounted(messageId: string): string;
+  usageCounted(once: string): string;
+  /** Hash of one account's quota counters (messages, segments) in one period (`d:<day>`, `m:<month>`). */
+  quota(accountId: string, periodKey: string): string;
   /**
    * An account's suppressions: the entries hash, their listing index, and one number's consent history; all under
    * the account's hash tag, so the scripts that touch them work on a Redis Cluster.
@@ -88,7 +90,8 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     webhookDone: (jobId) => `${prefix}wh:done:${jobId}`,
     inbound: (accountId) => `${prefix}inbound:${accountId}`,
     usage: (accountId, day) => `${prefix}usage:${day}:${accountId}`,
-    usageCounted: (messageId) => `${prefix}usage:m:${messageId}`,
+    usageCounted: (once) => `${prefix}usage:m:${once}`,
+    quota: (accountId, periodKey) => `${prefix}quota:${accountId}:${periodKey}`,
     suppressions: (accountId, number) => ({
       entries: `${prefix}sup:{${accountId}}:e`,
       index: `${prefix}sup:{${accountId}}:i`,

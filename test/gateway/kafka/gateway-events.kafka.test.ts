@@ -57,10 +57,10 @@ describe('gateway events through Kafka', () => {
 
     const today = new Date().toISOString().slice(0, 10);
     const usage = await waitFor(async () => {
-      const [day] = (await harness?.backend.usage.report('demo', today, today)) ?? [];
+      const [day] = (await harness?.gateway.usage.report({ accountId: 'demo', from: today, to: today, groupBy: 'day' }))?.rows ?? [];
       return day !== undefined && day.messages > 0 ? day : undefined;
     }, 'usage counted');
-    expect(usage).toEqual({ day: today, messages: 1, segments: 3 });
+    expect(usage).toEqual({ key: today, messages: 1, segments: 3, price: { JPY: 9.9 } });
     expect((await gateway.messages.get('demo', accepted.id)).status).toBe('delivered');
   });
 });

@@ -154,7 +154,6 @@ export class KafkaHarness {
       accounts: [{ id: 'demo', apiKeyHashes: [hashApiKey('k')], defaultCountry: 'JP', callbackUrl: this.hooks.url, callbackSecret: SECRET }],
       metrics: this.metrics,
       events: transport,
-      usage: this.backend.usage,
       receiptHoldMs: this.settings.receiptHoldMs,
       webhooks: { schedule: [200, 400], timeoutMs: 2_000, allow: ['127.0.0.1/32'] },
       ...(roles === undefined ? {} : { roles }),

@@ -1,0 +1,95 @@
+/**
+ * Usage and quota counters on Redis: one hash per account and day of usage, one hash per account and quota
+ * period. Each count and each quota take is one Lua script, so it is atomic across every process of the
+ * deployment: a message is counted once whichever process sees its event first, and no two processes can both
+ * take the last unit of a quota.
+ */
+import type { Redis } from 'ioredis';
+import type { QuotaAnswer, QuotaTake, UsageCount, UsageDay, UsageStore } from '../../ports/usage-store.ts';
+import { USAGE_MARKER_TTL_MS } from '../memory/memory-usage-store.ts';
+import type { RedisKeys } from './redis-keys.ts';
+import { RedisScript } from './redis-script.ts';
+
+/** Days of usage are kept a little over a year (the longest range a report covers is 366 days). */
+const USAGE_KEEP_SECONDS = 400 * 86_400;
+
+/** KEYS: once marker, day hash. ARGV: marker ttl ms, hash ttl s, then name, value pairs. */
+const COUNT = new RedisScript(`
+if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) == false then return 0 end
+for i = 3, #ARGV, 2 do redis.call('HINCRBY', KEYS[2], ARGV[i], tonumber(ARGV[i + 1])) end
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return 1
+`);
+
+/**
+ * KEYS: one period counter per limit. ARGV: messages, segments, then per limit: unit, limit, keep seconds.
+ * Returns {0, 0} when taken, else {index of the first limit crossed, used}.
+ */
+const TAKE = new RedisScript(`
+local amount = { messages = tonumber(ARGV[1]), segments = tonumber(ARGV[2]) }
+for i = 1, #KEYS do
+  local unit = ARGV[3 * i]
+  local used = tonumber(redis.call('HGET', KEYS[i], unit) or '0')
+  if used + amount[unit] > tonumber(ARGV[3 * i + 1]) then return { i, used } end
+end
+local done = {}
+for i = 1, #KEYS do
+  if not done[KEYS[i]] then
+    done[KEYS[i]] = true
+    redis.call('HINCRBY', KEYS[i], 'messages', amount.messages)
+    redis.call('HINCRBY', KEYS[i], 'segments', amount.segments)
+    redis.call('EXPIRE', KEYS[i], ARGV[3 * i + 2])
+  end
+end
+return { 0, 0 }
+`);
+
+/** KEYS: distinct period counters. ARGV: messages, segments. Never below zero. */
+const GIVE_BACK = new RedisScript(`
+for i = 1, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then
+    for unit, n in pairs({ messages = tonumber(ARGV[1]), segments = tonumber(ARGV[2]) }) do
+      if redis.call('HINCRBY', KEYS[i], unit, -n) < 0 then redis.call('HSET', KEYS[i], unit, 0) end
+    end
+  end
+end
+return 1
+`);
+
+export class RedisUsageStore implements UsageStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async count(count: UsageCount): Promise<boolean> {
+    const pairs = Object.entries(count.add).flatMap(([name, value]) => [name, value]);
+    const counted = await COUNT.run(this.redis, [this.keys.usageCounted(count.once), this.keys.usage(count.accountId, count.day)], [USAGE_MARKER_TTL_MS, USAGE_KEEP_SECONDS, ...pairs]);
+    return counted === 1;
+  }
+
+  async days(accountId: string, days: readonly string[]): Promise<UsageDay[]> {
+    if (days.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const day of days) pipeline.hgetall(this.keys.usage(accountId, day));
+    const results = (await pipeline.exec()) ?? [];
+    return days.map((day, index) => {
+      const [error, hash] = results[index] ?? [null, {}];
+      if (error !== null) throw error;
+      return { day, figures: Object.fromEntries(Object.entries((hash ?? {}) as Record<string, string>).map(([name, value]) => [name, Number(value)])) };
+    });
+  }
+
+  async take(take: QuotaTake): Promise<QuotaAnswer> {
+    const keys = take.limits.map((limit) => this.keys.quota(take.accountId, limit.periodKey));
+    const args = take.limits.flatMap((limit) => [limit.unit, limit.limit, limit.keepSeconds]);
+    const [index, used] = (await TAKE.run(this.redis, keys, [take.messages, take.segments, ...args])) as [number, number];
+    const limit = take.limits[index - 1];
+    return index === 0 || limit === undefined ? { taken: true } : { taken: false, limit, used };
+  }
+
+  async giveBack(take: QuotaTake): Promise<void> {
+    const keys = [...new Set(take.limits.map((limit) => this.keys.quota(take.accountId, limit.periodKey)))];
+    if (keys.length > 0) await GIVE_BACK.run(this.redis, keys, [take.messages, take.segments]);
+  }
+}

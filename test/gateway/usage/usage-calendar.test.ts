@@ -1,0 +1,23 @@
+import { expect, test } from 'vitest';
+import { UsageCalendar } from '../../../gateway/index.ts';
+
+test.each([
+  ['UTC', '2026-01-15T14:59:59Z', '2026-01-15', '2026-01-16T00:00:00.000Z', '2026-02-01T00:00:00.000Z'],
+  ['Asia/Tokyo', '2026-01-15T14:59:59Z', '2026-01-15', '2026-01-15T15:00:00.000Z', '2026-01-31T15:00:00.000Z'],
+  ['Asia/Tokyo', '2026-01-15T15:00:00Z', '2026-01-16', '2026-01-16T15:00:00.000Z', '2026-01-31T15:00:00.000Z'],
+  ['Asia/Tokyo', '2026-12-31T15:00:00Z', '2027-01-01', '2027-01-01T15:00:00.000Z', '2027-01-31T15:00:00.000Z'],
+  // A day with a daylight saving change: New York's 2026-03-08 has 23 hours.
+  ['America/New_York', '2026-03-08T04:59:59Z', '2026-03-07', '2026-03-08T05:00:00.000Z', '2026-04-01T04:00:00.000Z'],
+  ['America/New_York', '2026-03-08T05:00:00Z', '2026-03-08', '2026-03-09T04:00:00.000Z', '2026-04-01T04:00:00.000Z'],
+])('in %s, %s is on %s; the day ends at %s, the month at %s', (zone, at, day, dayEnd, monthEnd) => {
+  const calendar = new UsageCalendar(zone);
+  const t = Date.parse(at);
+  expect(calendar.day(t)).toBe(day);
+  expect(calendar.month(t)).toBe(day.slice(0, 7));
+  expect(new Date(calendar.nextDayStart(t)).toISOString()).toBe(dayEnd);
+  expect(new Date(calendar.nextMonthStart(t)).toISOString()).toBe(monthEnd);
+});
+
+test('an unknown time zone is refused naming usage.timeZone', () => {
+  expect(() => new UsageCalendar('Mars/Olympus')).toThrow(expect.objectContaining({ code: 'GW_INVALID_CONFIG', details: { field: 'usage.timeZone' } }) as Error);
+});
