@@ -31,7 +31,9 @@ import type { EventHandler, EventHandlers, EventTransport } from './ports/event-
 import { ReceiptProcessor } from './receipts/receipt-processor.ts';
 import { ReceiptTimeout } from './receipts/receipt-timeout.ts';
 import { RecentCorrelations } from './receipts/recent-correlations.ts';
-import { SuppressionService } from './suppressions/suppression-service.ts';
+import { SuppressionCheck } from './suppressions/suppression-check.ts';
+import { suppressionEvent } from './suppressions/suppression-event.ts';
+import { SuppressionService, type SuppressionChange } from './suppressions/suppression-service.ts';
 import type { WebhookSettings } from './webhooks/webhook-delivery.ts';
 import { webhookObserver } from './webhooks/webhook-observer.ts';
 import { WebhookSender } from './webhooks/webhook-sender.ts';
@@ -124,7 +126,7 @@ export class Gateway implements GatewayServices {
     const links = (this.links = new LinkState(options.drivers, metrics, this.log, () => backend.ping()));
     const projection = (this.projection = new EventProjection({ events, metrics, accounts, inbound: backend.inbound, now }));
     const backlog = new ConnectorBacklog(options.maxBacklogPerConnector);
-    this.suppressions = new SuppressionService({ store: backend.suppressions, accounts, now });
+    const suppressions = (this.suppressions = new SuppressionService({ store: backend.suppressions, accounts, now, changed: (change) => this.suppressionChanged(change) }));
     this.messages = new MessagesService({
       backend,
       router: options.router,
@@ -135,6 +137,7 @@ export class Gateway implements GatewayServices {
       backlog,
       webhookTargets: new WebhookTargets(AddressList.parse(options.webhooks?.allow ?? [], 'webhooks.allow', { hosts: true })),
       isUp: (id) => links.isUp(id),
+      screen: new SuppressionCheck({ suppressions, account: (id) => accounts.get(id), refused: (account, entry) => metrics.suppressed.inc({ account, reason: entry.reason }) }),
       stopping: () => this.stopping,
       now,
       ...(options.defaultValiditySeconds === undefined ? {} : { defaultValiditySeconds: options.defaultValiditySeconds }),
@@ -284,6 +287,16 @@ export class Gateway implements GatewayServices {
     if (correlation === undefined) return;
     const record = await this.options.backend.store.get(correlation.messageId);
     if (record !== undefined) await this.projection.republish(record, correlation);
+  }
+
+  /**
+   * A stored suppression change: counted, then published (events and the account's webhook). The change stands
+   * when no transport takes its event (counted as a failed event, as for message changes).
+   */
+  private async suppressionChanged(change: SuppressionChange): Promise<void> {
+    this.metrics.suppressionChanges.inc({ action: change.action, source: change.source.kind });
+    if (!this.events.interested('suppression.changed', change.action)) return;
+    await this.events.publish(suppressionEvent(change)).catch(() => this.metrics.eventsFailed.inc());
   }
 
   private submitted(connector: string, outcome: PartOutcome, acceptedAt: number, messageId: string): void {

@@ -13,6 +13,7 @@ import { toStoredEncoding } from '../messages/stored-encoding.ts';
 import type { MessageStore, Placement } from '../ports/message-store.ts';
 import type { AcceptAccount, AcceptedMessage, ServiceSubmit, SubmitRequest } from './accept-request.ts';
 import { requestFingerprint } from './request-fingerprint.ts';
+import { routedRecipient, type RoutedRecipient } from './routed-recipient.ts';
 import { checkText } from './text-policy.ts';
 
 export interface AcceptServiceOptions {
@@ -37,6 +38,8 @@ export interface AcceptServiceOptions {
    * message); throws to refuse it (a full backlog).
    */
   readonly admit?: (connectorId: string | undefined, accountId: string) => void;
+  /** Runs once the message is routed, before anything is stored; throws to refuse the recipient (the suppression list). */
+  readonly screen?: (recipient: RoutedRecipient, service: ServiceSubmit) => Promise<void>;
 }
 
 const DAY_MS = 86_400_000;
@@ -53,11 +56,11 @@ export class AcceptService {
     this.newId = options.newId ?? randomUUID;
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- `service` is read by the suppression check and connector pinning
   async accept(account: AcceptAccount, request: SubmitRequest, idempotencyKey?: string, service: ServiceSubmit = {}): Promise<AcceptedMessage> {
     const createdAt = this.now();
     if (request.text !== undefined) checkText(request.text);
     const decision = await this.decide(account, request, createdAt);
+    await this.options.screen?.(routedRecipient(account.id, decision, request.tag), service);
     const encoded = this.encode(account, request, decision.carrier.carrier, decision.profile);
     const first = decision.connectors[0];
     if (first === undefined) throw gatewayError('GW_INVALID_REQUEST', 'route has no connector', { route: decision.route.id });

@@ -6,6 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AcceptAccount } from '../accept/accept-request.ts';
 import { gatewayError } from '../errors.ts';
 import { AddressList } from '../net/address-list.ts';
+import type { SuppressionSettings } from '../suppressions/suppression-settings.ts';
 
 export interface AccountLimits {
   /** HTTP requests per second (token bucket; burst = twice the rate). */
@@ -26,6 +27,8 @@ export interface AccountConfig extends AcceptAccount {
   readonly limits?: AccountLimits;
   /** Client addresses the account's API keys work from (CIDR ranges or single addresses, IPv4 and IPv6); any when absent. */
   readonly allowedIps?: readonly string[];
+  /** What an opt-out keyword blocks and which tags pass the suppression list (see suppression-settings.ts). */
+  readonly suppression?: SuppressionSettings;
 }
 
 /**

@@ -11,6 +11,7 @@ import { knownSections, unknownSections } from './config-sections.ts';
 import type { AccountConfig } from '../accounts/account-registry.ts';
 import type { KafkaSettings } from '../adapters/kafka/kafka-settings.ts';
 import { AddressList } from '../net/address-list.ts';
+import { SUPPRESSION_SETTINGS_SCHEMA } from '../suppressions/suppression-settings.ts';
 import { WebhookTargets } from '../webhooks/webhook-targets.ts';
 
 export interface ConnectorEntry {
@@ -94,6 +95,7 @@ const SCHEMA = {
           inboundUrl: { type: 'string', pattern: '^https?://' },
           numbers: { type: 'array', items: { type: 'string', pattern: '^\\+?[0-9]{3,15}$' } },
           allowedIps: { type: 'array', minItems: 1, items: { type: 'string' } },
+          suppression: SUPPRESSION_SETTINGS_SCHEMA,
           limits: {
             type: 'object',
             additionalProperties: false,
@@ -147,6 +149,7 @@ const SCHEMA = {
             events: { $ref: '#/$defs/topic' },
             inbound: { $ref: '#/$defs/topic' },
             unmatched: { $ref: '#/$defs/topic' },
+            suppressions: { $ref: '#/$defs/topic' },
           },
         },
       },

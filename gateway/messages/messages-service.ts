@@ -15,6 +15,7 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { MessageBackend } from '../ports/backend.ts';
 import type { EventTransport } from '../ports/event-transport.ts';
 import type { MessagePage, MessageQuery } from '../ports/message-store.ts';
+import type { SuppressionCheck } from '../suppressions/suppression-check.ts';
 import type { WebhookTargets } from '../webhooks/webhook-targets.ts';
 import type { MessageChange, MessageRecord } from './message-record.ts';
 import { submitEach, type BatchItemResult } from './submit-batch.ts';
@@ -43,6 +44,8 @@ export interface MessagesServiceOptions {
   /** True once the gateway is stopping: new messages are refused. */
   readonly stopping: () => boolean;
   readonly defaultValiditySeconds?: number;
+  /** The suppression list's check at accept (none: nothing is screened). */
+  readonly screen?: SuppressionCheck;
   readonly now: () => number;
 }
 
@@ -57,6 +60,7 @@ export class MessagesService {
       now: options.now,
       inserted: (record) => options.projection.accepted(record),
       admit: (connectorId) => options.backlog.admit(connectorId),
+      ...(options.screen === undefined ? {} : { screen: options.screen.check.bind(options.screen) }),
       ...(options.defaultValiditySeconds === undefined ? {} : { defaultValiditySeconds: options.defaultValiditySeconds }),
     });
   }

@@ -12,6 +12,18 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   readonly accepted = new Counter({ name: 'smsgw_messages_accepted_total', help: 'Messages accepted', labelNames: ['account', 'lane'], registers: [this.registry] });
   readonly refused = new Counter({ name: 'smsgw_messages_refused_total', help: 'Messages refused, by error code', labelNames: ['reason'], registers: [this.registry] });
+  readonly suppressed = new Counter({
+    name: 'smsgw_messages_suppressed_total',
+    help: 'Messages refused at accept because the recipient is on the suppression list (GW_RECIPIENT_SUPPRESSED), by account and the entry reason',
+    labelNames: ['account', 'reason'],
+    registers: [this.registry],
+  });
+  readonly suppressionChanges = new Counter({
+    name: 'smsgw_suppression_changes_total',
+    help: 'Suppression list changes, by action (suppressed, lifted) and source kind (keyword, api, operator, import, system)',
+    labelNames: ['action', 'source'],
+    registers: [this.registry],
+  });
   readonly parts = new Counter({ name: 'smsgw_parts_total', help: 'Parts (segments) accepted, by encoding', labelNames: ['encoding'], registers: [this.registry] });
   readonly submits = new Counter({ name: 'smsgw_submits_total', help: 'Part submits, by connector and outcome', labelNames: ['connector', 'status'], registers: [this.registry] });
   readonly receipts = new Counter({
