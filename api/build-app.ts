@@ -26,7 +26,9 @@ import { batchRoutes } from './routes/batch.ts';
 import { inboundRoutes } from './routes/inbound.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { operationsRoutes } from './routes/operations.ts';
+import { suppressionRoutes } from './routes/suppressions.ts';
 import { SHARED_SCHEMAS, batchBodySchema } from './schemas.ts';
+import { SUPPRESSION_SCHEMAS } from './suppression-schemas.ts';
 import { TokenBuckets } from './token-bucket.ts';
 
 export interface BuildAppOptions {
@@ -97,7 +99,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  for (const schema of [...SHARED_SCHEMAS, batchBodySchema]) app.addSchema(schema);
+  for (const schema of [...SHARED_SCHEMAS, batchBodySchema, ...SUPPRESSION_SCHEMAS]) app.addSchema(schema);
   installValidation(app);
   // Bodies are JSON only: a text/plain body is refused as such (415), not read as a string the schema then refuses.
   app.removeContentTypeParser('text/plain');
@@ -157,6 +159,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   messageRoutes(app, messages, buckets);
   batchRoutes(app, messages, buckets);
   inboundRoutes(app, messages);
+  suppressionRoutes(app, options.gateway.suppressions);
   operationsRoutes(app, options.gateway, options.server?.metricsToken);
   app.get('/openapi.json', { schema: { hide: true } }, () => Promise.resolve(app.swagger()));
   await app.ready();
