@@ -70,7 +70,7 @@ export function readImport(body: Buffer, contentType: string | undefined, defaul
       continue;
     }
     const cell = (name: string): string | undefined => {
-      const value = record[columns.indexOf(name as never)];
+      const value = record[columns.indexOf(name)];
       return value === undefined || value === '' ? undefined : value;
     };
     const number = cell('number');

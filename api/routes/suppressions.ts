@@ -14,8 +14,6 @@ import { suppressBodySchema } from '../suppression-schemas.ts';
 const errorResponses = { 400: { $ref: 'Error#' }, 404: { $ref: 'Error#' } };
 const MAX_REPORTED_ROW_ERRORS = 1_000;
 const EXPORT_PAGE = 1_000;
-/** A store cursor: a number in E.164, NUL, a sender or nothing. */
-const STORE_CURSOR = /^\+[0-9]{1,15}\u0000[^\u0000]{0,32}$/;
 
 interface SuppressBody {
   readonly number: string;
@@ -210,7 +208,9 @@ function apiSource(request: FastifyRequest): SuppressionSource {
 
 function storeCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!STORE_CURSOR.test(decoded)) throw gatewayError('GW_INVALID_CURSOR', 'cursor', { field: 'cursor' });
+  // A store cursor is a number in E.164, NUL, then a sender or nothing (suppressionKey).
+  const [number = '', sender, extra] = decoded.split('\u0000');
+  if (!/^\+[0-9]{1,15}$/.test(number) || sender === undefined || sender.length > 32 || extra !== undefined) throw gatewayError('GW_INVALID_CURSOR', 'cursor', { field: 'cursor' });
   return decoded;
 }
 

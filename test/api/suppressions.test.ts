@@ -219,7 +219,7 @@ describe('CSV import and export', () => {
     expect(exported.statusCode).toBe(200);
     expect(exported.headers['content-type']).toMatch(/^text\/csv/);
     expect(exported.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-    const rows = parse(exported.body, { bom: true, columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(exported.body, { bom: true, columns: true });
     expect(rows).toHaveLength(6);
     expect(rows.find((r) => r.number === '+819040000001')).toMatchObject({ reason: 'manual', note: `'=HYPERLINK("http://evil")`, source: 'api', sourceDetail: `key ${hashApiKey(OTP_KEY).slice(0, 8)}`, createdAt: new Date(NOW).toISOString() });
 
@@ -313,5 +313,23 @@ describe('events and webhooks', () => {
     }, 'the webhook jobs of both changes');
     expect(jobs.map((job) => job.url)).toEqual(['https://hooks.example.com/sms', 'https://hooks.example.com/sms']);
     expect(JSON.parse(jobs[0]?.body ?? '{}')).toMatchObject({ type: 'suppression.changed', number: '+819060000001' });
+  });
+});
+
+describe('documentation', () => {
+  test('every suppression endpoint is in the OpenAPI document; the import takes text/csv', async () => {
+    const openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> }; responses: Record<string, unknown> }>> }>();
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/suppressions', '/v1/suppressions/{number}', '/v1/suppressions/import', '/v1/suppressions/export']));
+    expect(Object.keys(openapi.paths['/v1/suppressions'] ?? {})).toEqual(expect.arrayContaining(['get', 'post']));
+    expect(Object.keys(openapi.paths['/v1/suppressions/{number}'] ?? {})).toEqual(expect.arrayContaining(['get', 'delete']));
+    expect(Object.keys(openapi.paths['/v1/suppressions/import']?.post?.requestBody?.content ?? {})).toEqual(['text/csv']);
+    expect(Object.keys(openapi.paths['/v1/messages']?.post?.responses ?? {})).toContain('422');
+  });
+
+  test('the README documents the metrics, the settings, the code and the topic', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const name of ['smsgw_messages_suppressed_total', 'smsgw_suppression_changes_total', 'suppression.exemptTags', 'suppression.scope', 'GW_RECIPIENT_SUPPRESSED', 'sms.suppressions', '### Suppressions and opt-out']) {
+      expect(readme).toContain(name);
+    }
   });
 });
