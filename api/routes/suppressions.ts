@@ -86,8 +86,7 @@ function routes(app: FastifyInstance, suppressions: SuppressionService): void {
       schema: {
         tags: ['suppressions'],
         summary: 'The whole list as CSV (UTF-8 with BOM): number, sender, reason, note, createdAt, source, sourceDetail, sourceConnector',
-        produces: ['text/csv'],
-        response: { 200: { description: 'CSV', type: 'string' } },
+        response: { 200: { description: 'CSV, UTF-8 with a BOM', content: { 'text/csv': { schema: { type: 'string' } } } } },
       },
     },
     async (request, reply) => {
