@@ -19,7 +19,7 @@ export const GW_ERRORS = {
   GW_BACKLOG_FULL: { message: 'too many messages wait for this connector; new ones are refused until the backlog shrinks', retriable: true },
   GW_CALLBACK_URL_REFUSED: { message: 'the callback URL is not an allowed webhook target', retriable: false },
   GW_CALLBACK_WITHOUT_SECRET: { message: 'the account has no callbackSecret, so its callbacks cannot be signed', retriable: false },
-  GW_RECIPIENT_SUPPRESSED: { message: 'the recipient is on the account suppression list (opted out or blocked); the message was not accepted', retriable: false },
+  GW_RECIPIENT_SUPPRESSED: { message: 'the recipient is on the account suppression list; the message was not accepted', retriable: false },
   GW_RECEIPT_TIMEOUT: { message: 'no final receipt came for the part by the receipt timeout; its delivery is unknown', retriable: false },
 } as const satisfies ErrorTable<string>;
 

@@ -32,7 +32,7 @@ export class SuppressionCheck {
     if (entry === undefined) return;
     this.options.refused?.(recipient.accountId, entry);
     const since = new Date(entry.createdAt).toISOString();
-    throw gatewayError('GW_RECIPIENT_SUPPRESSED', `the recipient is suppressed (${entry.reason}) since ${since}`, { field: 'to', reason: entry.reason, since });
+    throw gatewayError('GW_RECIPIENT_SUPPRESSED', `${entry.reason} since ${since}`, { field: 'to', reason: entry.reason, since });
   }
 
   private async blocking(recipient: RoutedRecipient): Promise<SuppressionEntry | undefined> {
