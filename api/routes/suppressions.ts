@@ -149,6 +149,9 @@ function routes(app: FastifyInstance, suppressions: SuppressionService): void {
           if (created) added += 1;
           else replaced += 1;
         } catch (error: unknown) {
+          // A number or sender the router refuses is this row's fault; anything else (a store outage) is the
+          // request's: it fails, and a retry is safe (rows applied already are replaced, not doubled).
+          if (!isRowRefusal(error)) throw error;
           errors.push(rowError(row.line, row.sender !== undefined && isSenderError(error) ? 'sender' : 'number', error));
         }
       }
@@ -222,6 +225,11 @@ function rowError(line: number, field: string, error: unknown): RowError {
   const coded = error as { code?: unknown; message?: unknown; field?: unknown };
   const code = typeof coded.code === 'string' ? coded.code : 'API_INTERNAL';
   return { line, code, message: typeof coded.message === 'string' ? coded.message : 'not applied', field };
+}
+
+function isRowRefusal(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('ROUTE_');
 }
 
 function isSenderError(error: unknown): boolean {
