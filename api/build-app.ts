@@ -29,7 +29,9 @@ import { inboundRoutes } from './routes/inbound.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { operationsRoutes } from './routes/operations.ts';
 import { usageRoutes } from './routes/usage.ts';
+import { suppressionRoutes } from './routes/suppressions.ts';
 import { SHARED_SCHEMAS, batchBodySchema } from './schemas.ts';
+import { SUPPRESSION_SCHEMAS } from './suppression-schemas.ts';
 import { TokenBuckets } from './token-bucket.ts';
 
 export interface BuildAppOptions {
@@ -102,7 +104,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  for (const schema of [...SHARED_SCHEMAS, batchBodySchema]) app.addSchema(schema);
+  for (const schema of [...SHARED_SCHEMAS, batchBodySchema, ...SUPPRESSION_SCHEMAS]) app.addSchema(schema);
   installValidation(app);
   // Bodies are JSON only: a text/plain body is refused as such (415), not read as a string the schema then refuses.
   app.removeContentTypeParser('text/plain');
@@ -163,6 +165,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   batchRoutes(app, messages, buckets);
   inboundRoutes(app, messages);
   usageRoutes(app, options.gateway.usage);
+  suppressionRoutes(app, options.gateway.suppressions);
   operationsRoutes(app, options.gateway, options.server?.metricsToken);
   const adminAuth = new AdminAuth(options.admin?.tokenHash ?? (() => undefined), options.now);
   adminRoutes(app, options.gateway, { auth: adminAuth, ...(options.admin?.reload === undefined ? {} : { reload: options.admin.reload }) });

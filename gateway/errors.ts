@@ -21,6 +21,7 @@ export const GW_ERRORS = {
   GW_CALLBACK_WITHOUT_SECRET: { message: 'the account has no callbackSecret, so its callbacks cannot be signed', retriable: false },
   GW_QUOTA_EXCEEDED: { message: "the message would cross one of the account's quotas; details name it and when it resets", retriable: true },
   GW_INVALID_USAGE_QUERY: { message: 'the usage query is not valid', retriable: false },
+  GW_RECIPIENT_SUPPRESSED: { message: 'the recipient is on the account suppression list; the message was not accepted', retriable: false },
   GW_RECEIPT_TIMEOUT: { message: 'no final receipt came for the part by the receipt timeout; its delivery is unknown', retriable: false },
 } as const satisfies ErrorTable<string>;
 

@@ -32,7 +32,9 @@ import type { EventHandler, EventHandlers, EventTransport } from './ports/event-
 import { ReceiptProcessor } from './receipts/receipt-processor.ts';
 import { ReceiptTimeout } from './receipts/receipt-timeout.ts';
 import { RecentCorrelations } from './receipts/recent-correlations.ts';
-import { SuppressionService } from './suppressions/suppression-service.ts';
+import { SuppressionCheck } from './suppressions/suppression-check.ts';
+import { suppressionEvent } from './suppressions/suppression-event.ts';
+import { SuppressionService, type SuppressionChange } from './suppressions/suppression-service.ts';
 import type { WebhookSettings } from './webhooks/webhook-delivery.ts';
 import { webhookObserver } from './webhooks/webhook-observer.ts';
 import { windowOpening } from './windows/send-windows.ts';
@@ -129,9 +131,9 @@ export class Gateway implements GatewayServices {
     const events = (this.events = options.events ?? new MemoryEventTransport());
     this.roles = new Set(options.roles ?? CONSUMER_ROLES);
     const links = (this.links = new LinkState(options.drivers, metrics, this.log, () => backend.ping()));
-    this.suppressions = new SuppressionService({ store: backend.suppressions, accounts, now });
+    const suppressions = (this.suppressions = new SuppressionService({ store: backend.suppressions, accounts, now, changed: (change) => this.suppressionChanged(change) }));
     const keywords = new KeywordHandler({
-      suppressions: this.suppressions,
+      suppressions,
       submit: (accountId, request, key, service) => this.messages.submit(accountId, request, key, service),
       acks: backend.autoAcks,
       metrics,
@@ -164,6 +166,7 @@ export class Gateway implements GatewayServices {
       backlog,
       webhookTargets: new WebhookTargets(AddressList.parse(options.webhooks?.allow ?? [], 'webhooks.allow', { hosts: true })),
       isUp: (id) => links.isUp(id),
+      screen: new SuppressionCheck({ suppressions, account: (id) => accounts.get(id), refused: (account, entry) => metrics.suppressed.inc({ account, reason: entry.reason }) }),
       stopping: () => this.stopping,
       quota,
       now,
@@ -319,6 +322,16 @@ export class Gateway implements GatewayServices {
     if (correlation === undefined) return;
     const record = await this.options.backend.store.get(correlation.messageId);
     if (record !== undefined) await this.projection.republish(record, correlation);
+  }
+
+  /**
+   * A stored suppression change: counted, then published (events and the account's webhook). The change stands
+   * when no transport takes its event (counted as a failed event, as for message changes).
+   */
+  private async suppressionChanged(change: SuppressionChange): Promise<void> {
+    this.metrics.suppressionChanges.inc({ action: change.action, source: change.source.kind });
+    if (!this.events.interested('suppression.changed', change.action)) return;
+    await this.events.publish(suppressionEvent(change)).catch(() => this.metrics.eventsFailed.inc());
   }
 
   private submitted(connector: string, outcome: PartOutcome, acceptedAt: number, messageId: string): void {

@@ -16,6 +16,7 @@ import type { AcceptAccount, AcceptedMessage, ServiceSubmit, SubmitRequest } fro
 import { pinConnector } from './pin-connector.ts';
 import { requestFingerprint } from './request-fingerprint.ts';
 import { senderAnswer } from './sender-answer.ts';
+import { routedRecipient, type RoutedRecipient } from './routed-recipient.ts';
 import { checkText } from './text-policy.ts';
 import { notBeforeOf } from '../windows/not-before.ts';
 import { windowOpening } from '../windows/send-windows.ts';
@@ -44,6 +45,8 @@ export interface AcceptServiceOptions {
   readonly admit?: (connectorId: string | undefined, accountId: string) => void;
   /** Reserves the message's quota share once its parts are known (throws GW_QUOTA_EXCEEDED); see quota-gate.ts. */
   readonly reserve?: (accountId: string, segments: number, at: number) => Promise<QuotaReservation | undefined>;
+  /** Runs once the message is routed, before anything is stored; throws to refuse the recipient (the suppression list). */
+  readonly screen?: (recipient: RoutedRecipient, service: ServiceSubmit) => Promise<void>;
 }
 
 const DAY_MS = 86_400_000;
@@ -64,6 +67,7 @@ export class AcceptService {
     const createdAt = this.now();
     if (request.text !== undefined) checkText(request.text);
     const decision = pinConnector(await this.decide(account, request, createdAt), service.connector, this.options.isUp);
+    await this.options.screen?.(routedRecipient(account.id, decision, request.tag), service);
     const encoded = this.encode(account, request, decision.carrier.carrier, decision.profile);
     const first = decision.connectors[0];
     if (first === undefined) throw gatewayError('GW_INVALID_REQUEST', 'route has no connector', { route: decision.route.id });

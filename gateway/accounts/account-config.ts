@@ -1,6 +1,7 @@
 /** An account as the configuration gives it (see account-registry.ts for how keys are kept). */
 import type { AcceptAccount } from '../accept/accept-request.ts';
 import type { KeywordConfig } from '../keywords/keyword-settings.ts';
+import type { SuppressionSettings } from '../suppressions/suppression-settings.ts';
 import type { AccountQuotas } from '../usage/quota-gate.ts';
 
 export interface AccountLimits {
@@ -26,6 +27,6 @@ export interface AccountConfig extends AcceptAccount {
   readonly allowedIps?: readonly string[];
   /** Opt-out / opt-in / HELP keywords of inbound messages, their replies, and the automatic acknowledgement. */
   readonly keywords?: KeywordConfig;
-  /** Whether an opt-out blocks the whole account (default) or only the number the person wrote to. */
-  readonly suppression?: { readonly scope?: 'account' | 'sender' };
+  /** What an opt-out keyword blocks and which tags pass the suppression list (see suppression-settings.ts). */
+  readonly suppression?: SuppressionSettings;
 }

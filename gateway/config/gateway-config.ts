@@ -13,6 +13,7 @@ import type { AccountConfig } from '../accounts/account-registry.ts';
 import type { KafkaSettings } from '../adapters/kafka/kafka-settings.ts';
 import { AddressList } from '../net/address-list.ts';
 import { UsageCalendar } from '../usage/usage-calendar.ts';
+import { SUPPRESSION_SETTINGS_SCHEMA } from '../suppressions/suppression-settings.ts';
 import { WebhookTargets } from '../webhooks/webhook-targets.ts';
 import { SEND_WINDOW_SCHEMA, sendWindowProblem } from '../windows/send-windows.ts';
 
@@ -103,6 +104,7 @@ const SCHEMA = {
           numbers: { type: 'array', items: { type: 'string', pattern: '^\\+?[0-9]{3,15}$' } },
           allowedIps: { type: 'array', minItems: 1, items: { type: 'string' } },
           sendWindow: SEND_WINDOW_SCHEMA,
+          suppression: SUPPRESSION_SETTINGS_SCHEMA,
           limits: {
             type: 'object',
             additionalProperties: false,
@@ -168,6 +170,7 @@ const SCHEMA = {
             events: { $ref: '#/$defs/topic' },
             inbound: { $ref: '#/$defs/topic' },
             unmatched: { $ref: '#/$defs/topic' },
+            suppressions: { $ref: '#/$defs/topic' },
           },
         },
       },

@@ -1,5 +1,5 @@
 import type { EventFilter } from '../ports/event-transport.ts';
-import type { GatewayEvent } from './gateway-event.ts';
+import { eventStatus, type GatewayEvent } from './gateway-event.ts';
 
 /** In-process subscribers of an event log; one that throws never disturbs the publisher or the others. */
 export class EventListeners {
@@ -18,7 +18,7 @@ export class EventListeners {
 
   /** Calls every listener after the current turn (so none runs inside the publisher's own code). */
   emit(event: GatewayEvent): void {
-    const status = event.type === 'message.inbound' ? undefined : event.status;
+    const status = eventStatus(event);
     for (const [listener, filter] of this.listeners) {
       if (filter !== undefined && !filter(event.type, status)) continue;
       queueMicrotask(() => {

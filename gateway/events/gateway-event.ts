@@ -6,6 +6,7 @@ import type { InboundMessage } from '../../drivers/transport/index.ts';
 import { messagePrice } from '../messages/message-price.ts';
 import type { MessageRecord } from '../messages/message-record.ts';
 import type { MessageStatus, PartStatus } from '../messages/message-status.ts';
+import type { SuppressionReason, SuppressionSource } from '../ports/suppression-store.ts';
 
 export interface PartView {
   readonly seq: number;
@@ -104,7 +105,38 @@ export interface UnmatchedReceiptRecord {
   readonly payload?: string;
 }
 
-export type GatewayEvent = MessageStatusEvent | PartStatusEvent | InboundEvent;
+/**
+ * A change of an account's suppression list: a number suppressed (an opt-out keyword, an operator, the API, an
+ * import) or lifted (an opt-in keyword, ...). The consent record as it happens; never an API key (the source names
+ * a key by its fingerprint only).
+ */
+export interface SuppressionEvent {
+  readonly type: 'suppression.changed';
+  readonly version: 1;
+  readonly id: string;
+  readonly accountId: string;
+  readonly action: 'suppressed' | 'lifted';
+  /** E.164. */
+  readonly number: string;
+  /** The sender the entry blocks; absent for the whole account. */
+  readonly sender?: string;
+  /** The entry's reason (for a lift, the reason of the entry lifted). */
+  readonly reason: SuppressionReason;
+  /** Who made this change. */
+  readonly source: SuppressionSource;
+  /** ISO time of the change. */
+  readonly at: string;
+  /** For a lift: when the lifted entry was made. */
+  readonly since?: string;
+}
+
+export type GatewayEvent = MessageStatusEvent | PartStatusEvent | InboundEvent | SuppressionEvent;
+
+/** The value event filters see beside the type: a message's or part's status, a suppression change's action. */
+export function eventStatus(event: GatewayEvent): string | undefined {
+  if (event.type === 'message.inbound') return undefined;
+  return event.type === 'suppression.changed' ? event.action : event.status;
+}
 
 export function partViews(record: MessageRecord): PartView[] {
   return record.parts.map((part) => ({

@@ -16,6 +16,7 @@ import type { MessageBackend } from '../ports/backend.ts';
 import type { EventTransport } from '../ports/event-transport.ts';
 import type { MessagePage, MessageQuery } from '../ports/message-store.ts';
 import type { QuotaGate } from '../usage/quota-gate.ts';
+import type { SuppressionCheck } from '../suppressions/suppression-check.ts';
 import type { WebhookTargets } from '../webhooks/webhook-targets.ts';
 import type { MessageChange, MessageRecord } from './message-record.ts';
 import { submitEach, type BatchItemResult } from './submit-batch.ts';
@@ -46,6 +47,8 @@ export interface MessagesServiceOptions {
   readonly defaultValiditySeconds?: number;
   /** Account quotas, checked at accept (none: no quotas). */
   readonly quota?: QuotaGate;
+  /** The suppression list's check at accept (none: nothing is screened). */
+  readonly screen?: SuppressionCheck;
   readonly now: () => number;
 }
 
@@ -61,6 +64,7 @@ export class MessagesService {
       inserted: (record) => options.projection.accepted(record),
       admit: (connectorId) => options.backlog.admit(connectorId),
       ...(options.quota === undefined ? {} : { reserve: options.quota.reserve.bind(options.quota) }),
+      ...(options.screen === undefined ? {} : { screen: options.screen.check.bind(options.screen) }),
       ...(options.defaultValiditySeconds === undefined ? {} : { defaultValiditySeconds: options.defaultValiditySeconds }),
     });
   }

@@ -19,6 +19,18 @@ export class GatewayMetrics {
   });
   readonly refused = new Counter({ name: 'smsgw_messages_refused_total', help: 'Messages refused, by error code', labelNames: ['reason'], registers: [this.registry] });
   readonly quotaRefusals = new Counter({ name: 'smsgw_quota_refusals_total', help: 'Messages refused by a quota (GW_QUOTA_EXCEEDED), by account, period and unit', labelNames: ['account', 'period', 'unit'], registers: [this.registry] });
+  readonly suppressed = new Counter({
+    name: 'smsgw_messages_suppressed_total',
+    help: 'Messages refused at accept because the recipient is on the suppression list (GW_RECIPIENT_SUPPRESSED), by account and the entry reason',
+    labelNames: ['account', 'reason'],
+    registers: [this.registry],
+  });
+  readonly suppressionChanges = new Counter({
+    name: 'smsgw_suppression_changes_total',
+    help: 'Suppression list changes, by action (suppressed, lifted) and source kind (keyword, api, operator, import, system)',
+    labelNames: ['action', 'source'],
+    registers: [this.registry],
+  });
   readonly parts = new Counter({ name: 'smsgw_parts_total', help: 'Parts (segments) accepted, by encoding', labelNames: ['encoding'], registers: [this.registry] });
   readonly submits = new Counter({ name: 'smsgw_submits_total', help: 'Part submits, by connector and outcome', labelNames: ['connector', 'status'], registers: [this.registry] });
   readonly receipts = new Counter({

@@ -2,7 +2,8 @@
  * The suppression list as a service: numbers an account must not message, added by recipients' opt-out keywords,
  * by operators and by imports, lifted by opt-in keywords and operators. Numbers are normalized as submits are (the
  * account's default country for national forms), senders as originators are, so `090-1234-5678` and
- * `+819012345678` are one entry. Each change is kept in the number's consent history and told to `changed`
+ * `+819012345678` are one entry. A keyword's sender is kept only under the account's scope "sender"
+ * (suppression-settings.ts). Each change is kept in the number's consent history and told to `changed`
  * (events and webhooks) after it is stored.
  */
 import { normalizeNumber, parseOriginator } from '../../router/index.ts';
@@ -16,6 +17,7 @@ import type {
   SuppressionSource,
   SuppressionStore,
 } from '../ports/suppression-store.ts';
+import { scopedSender } from './suppression-settings.ts';
 
 export interface SuppressionChange {
   readonly action: 'suppressed' | 'lifted';
@@ -59,7 +61,7 @@ export class SuppressionService {
   /** Suppresses a number; `created` is false when the same entry was already there (it is replaced, and logged again). */
   async suppress(accountId: string, input: SuppressInput): Promise<{ readonly entry: SuppressionEntry; readonly created: boolean }> {
     const account = this.account(accountId);
-    const sender = this.sender(account, input.sender);
+    const sender = this.sender(account, scopedSender(account.suppression, input.source, input.sender));
     const entry: SuppressionEntry = {
       accountId,
       number: this.number(account, input.number),
@@ -77,7 +79,7 @@ export class SuppressionService {
   /** Lifts a number's entry (the whole-account one, or one sender's); the lifted entry, or undefined when there was none. */
   async lift(accountId: string, input: LiftInput): Promise<SuppressionEntry | undefined> {
     const account = this.account(accountId);
-    const sender = this.sender(account, input.sender);
+    const sender = this.sender(account, scopedSender(account.suppression, input.source, input.sender));
     const at = this.options.now();
     const lift: ConsentEvent = {
       action: 'lifted',

@@ -44,7 +44,7 @@ describe('keywords through a modem (pty)', () => {
     await waitFor(() => (sentTo(modem, ALICE).length === 1 ? true : undefined), 'the opt-out reply from the modem');
     expect(sentTo(modem, ALICE)[0]).toBe('ACME: 配信を停止しました。今後メッセージは届きません。再開するには「再開」と返信してください。');
     expect(await gw.suppressions.blocking('demo', ALICE, undefined)).toMatchObject({ reason: 'opt-out', source: { kind: 'keyword', detail: 'STOP', connector: 'modems' } });
-    // TODO(merge with the suppress branch): submit to ALICE is refused with GW_RECIPIENT_SUPPRESSED.
+    await expect(gw.messages.submit('demo', { to: ALICE, text: 'セール開催中' })).rejects.toMatchObject({ code: 'GW_RECIPIENT_SUPPRESSED' });
 
     await mo(gw, modem, ALICE, 'ｓｔｏｐ');
     expect(await keywordReplies(gw)).toBe(1);

@@ -69,7 +69,7 @@ describe.each(backendsUnderTest.rows)('keywords over SMPP on the %s backend', (_
     expect(optOut).toBe('ACME: 配信を停止しました。今後メッセージは届きません。再開するには「再開」と返信してください。');
     expect(sim.messages({}).find((m) => m.to === ALICE.slice(1))).toMatchObject({ from: SHORT_CODE, systemId: 'gw' });
     expect(await gw.suppressions.blocking('demo', ALICE, undefined)).toMatchObject({ reason: 'opt-out', source: { kind: 'keyword', detail: 'STOP', connector: 'smpp-aggregator' } });
-    // TODO(merge with the suppress branch): submit to ALICE is refused with GW_RECIPIENT_SUPPRESSED.
+    await expect(gw.messages.submit('demo', { to: ALICE, text: 'セール開催中' })).rejects.toMatchObject({ code: 'GW_RECIPIENT_SUPPRESSED' });
 
     // The same person again, full-width: acknowledged by the gateway (deliver_sm_resp after handling), not answered.
     await mo(sim, ALICE, 'ｓｔｏｐ');

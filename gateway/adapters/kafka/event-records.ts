@@ -3,8 +3,10 @@
  * few handlers want them: the gateway writes `type` first, so they are recognised without parsing. Anything else
  * is parsed and checked; a record that is no version-1 event is skipped.
  */
-import type { GatewayEvent } from '../../events/gateway-event.ts';
+import { eventStatus, type GatewayEvent } from '../../events/gateway-event.ts';
 import type { EventHandler } from '../../ports/event-transport.ts';
+
+const EVENT_TYPES: ReadonlySet<string> = new Set<GatewayEvent['type']>(['message.status', 'message.part', 'message.inbound', 'suppression.changed']);
 
 const PART_EVENT_PREFIX = '{"type":"message.part"';
 
@@ -18,7 +20,7 @@ export function parseEvent(value: string | undefined): GatewayEvent | undefined 
   try {
     const event = JSON.parse(value) as Partial<GatewayEvent> | null;
     if (event === null || typeof event !== 'object' || event.version !== 1 || typeof event.id !== 'string') return undefined;
-    if (event.type !== 'message.status' && event.type !== 'message.part' && event.type !== 'message.inbound') return undefined;
+    if (event.type === undefined || !EVENT_TYPES.has(event.type)) return undefined;
     return event as GatewayEvent;
   } catch {
     return undefined;
@@ -33,7 +35,7 @@ export function eventsFor(handler: Pick<EventHandler, 'types' | 'wants'>, values
     if (skipParts && isPartEvent(value)) continue;
     const event = parseEvent(value);
     if (event === undefined || !handler.types.includes(event.type)) continue;
-    if (handler.wants !== undefined && !handler.wants(event.type, event.type === 'message.inbound' ? undefined : event.status)) continue;
+    if (handler.wants !== undefined && !handler.wants(event.type, eventStatus(event))) continue;
     events.push(event);
   }
   return events;

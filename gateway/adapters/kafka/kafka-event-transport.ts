@@ -159,7 +159,7 @@ export class KafkaEventTransport implements EventTransport {
 
   private topicsOf(handler: EventHandler): string[] {
     const topics = new Set<string>();
-    for (const type of handler.types) topics.add(type === 'message.inbound' ? this.topics.inbound : this.topics.events);
+    for (const type of handler.types) topics.add(type === 'message.inbound' ? this.topics.inbound : type === 'suppression.changed' ? this.topics.suppressions : this.topics.events);
     return [...topics];
   }
 
@@ -171,6 +171,9 @@ export class KafkaEventTransport implements EventTransport {
         return { topic: this.topics.events, key: event.messageId, value };
       case 'message.inbound':
         return { topic: this.topics.inbound, key: event.to, value };
+      case 'suppression.changed':
+        // One number's changes stay in order (one partition per account and number).
+        return { topic: this.topics.suppressions, key: `${event.accountId}:${event.number}`, value };
     }
   }
 }

@@ -8,6 +8,8 @@ export interface KafkaTopics {
   readonly inbound: string;
   /** Receipts no part claimed within the hold time. */
   readonly unmatched: string;
+  /** Suppression list changes: opt-outs, opt-ins, operators' and imports' entries (key: account + number). */
+  readonly suppressions: string;
 }
 
 export interface KafkaSettings {
@@ -32,6 +34,7 @@ export const DEFAULT_KAFKA_TOPICS: KafkaTopics = {
   events: 'sms.events',
   inbound: 'sms.inbound',
   unmatched: 'sms.receipts.unmatched',
+  suppressions: 'sms.suppressions',
 };
 
 export function kafkaSettings(partial: Partial<KafkaSettings> & { readonly brokers: readonly string[] }): KafkaSettings {

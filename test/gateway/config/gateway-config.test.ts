@@ -45,10 +45,18 @@ describe('gateway configuration', () => {
     [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }], kafka: { topics: { events: 'sms events' } } }, 'kafka.topics.events'],
     [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }], kafka: { compression: 'zstd' } }, 'kafka.compression'],
     [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }], kafka: { outboxSize: 5 } }, 'kafka.outboxSize'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')], suppression: { scope: 'global' } }], connectors: [{ id: 'a', type: 'smpp' }] }, 'accounts.0.suppression.scope'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')], suppression: { exemptTags: 'otp' } }], connectors: [{ id: 'a', type: 'smpp' }] }, 'accounts.0.suppression.exemptTags'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')], suppression: { exempt: ['otp'] } }], connectors: [{ id: 'a', type: 'smpp' }] }, 'accounts.0.suppression.exempt'],
   ])('%j is refused naming %s and the file', (document, field) => {
     expect(() => parseGatewayConfig(document, 'gw.yaml')).toThrowError(
       expect.objectContaining({ code: 'GW_INVALID_CONFIG', details: expect.objectContaining({ file: 'gw.yaml', field }) as unknown }) as Error,
     );
+  });
+
+  test('suppression settings default to scope "account" and no exempt tag', () => {
+    const config = parseGatewayConfig({ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }] }, 'gw.yaml');
+    expect(config.accounts[0]?.suppression).toEqual({ scope: 'account', exemptTags: [] });
   });
 
   test('the kafka section of the README is a valid kafka section', () => {

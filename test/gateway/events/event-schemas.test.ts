@@ -22,10 +22,12 @@ import {
   type MessageRecord,
   type UnmatchedReceiptRecord,
 } from '../../../gateway/index.ts';
+import { SUPPRESSION_REASONS } from '../../../gateway/ports/suppression-store.ts';
+import { suppressionEvent } from '../../../gateway/suppressions/suppression-event.ts';
 import { makeRecord } from '../adapters/message-backend.contract.ts';
 
 const SCHEMA_DIR = fileURLToPath(new URL('../../../gateway/events/schemas/', import.meta.url));
-const TYPES = ['message.status', 'message.part', 'message.inbound', 'receipt.raw', 'receipt.unmatched'] as const;
+const TYPES = ['message.status', 'message.part', 'message.inbound', 'receipt.raw', 'receipt.unmatched', 'suppression.changed'] as const;
 type RecordType = (typeof TYPES)[number];
 
 interface Schema {
@@ -95,6 +97,8 @@ const inbound: InboundEvent = {
   receivedAt: new Date(T0).toISOString(),
 };
 
+const keyword = { kind: 'keyword', detail: 'STOP', connector: 'modem-1' } as const;
+
 function built(): Record<RecordType, unknown[]> {
   const record = deliveringRecord();
   const raw = receiptRecord(receipt);
@@ -114,6 +118,15 @@ function built(): Record<RecordType, unknown[]> {
     ],
     'receipt.raw': [raw, receiptRecord({ connectorId: 'm', carrierMessageId: '17', state: 'enroute', final: false, raw: {}, receivedAt: new Date(T0) })],
     'receipt.unmatched': [unmatched, unreadable],
+    'suppression.changed': [
+      suppressionEvent({ action: 'suppressed', at: T0, source: keyword, entry: { accountId: 'acct-a', number: '+819011112222', reason: 'opt-out', source: keyword, createdAt: T0 } }),
+      suppressionEvent({
+        action: 'lifted',
+        at: T0 + 60_000,
+        source: { kind: 'api', detail: 'key 0123abcd' },
+        entry: { accountId: 'acct-a', number: '+819011112222', sender: '+81311112222', reason: 'manual', source: { kind: 'operator' }, createdAt: T0, note: 'asked by phone' },
+      }),
+    ],
   };
 }
 
@@ -152,6 +165,7 @@ describe('Kafka record schemas', () => {
     expect(status.definitions?.part?.properties.status?.enum).toEqual([...PART_STATUSES]);
     expect(schemas['message.part'].properties.status?.enum).toEqual([...PART_STATUSES]);
     expect(schemas['receipt.raw'].properties.state?.enum).toEqual([...RECEIPT_STATES]);
+    expect(schemas['suppression.changed'].properties.reason?.enum).toEqual([...SUPPRESSION_REASONS]);
   });
 
   describe('broken records are rejected, naming the field', () => {
@@ -167,6 +181,9 @@ describe('Kafka record schemas', () => {
       { name: 'wrong version', type: 'message.inbound', break: (r) => ({ ...r, version: 2 }), field: 'version' },
       { name: 'missing text', type: 'message.inbound', break: ({ text: _, ...rest }) => rest, field: 'text' },
       { name: 'binary not base64', type: 'message.inbound', break: (r) => ({ ...r, binary: '06:05:04' }), field: 'binary' },
+      { name: 'unknown action', type: 'suppression.changed', break: (r) => ({ ...r, action: 'removed' }), field: 'action' },
+      { name: 'number not E.164', type: 'suppression.changed', break: (r) => ({ ...r, number: '090-1111-2222' }), field: 'number' },
+      { name: 'an API key in the source', type: 'suppression.changed', break: (r) => ({ ...r, source: { kind: 'api', apiKey: 'secret' } }), field: 'source.apiKey' },
       { name: 'parked without the receipt', type: 'receipt.unmatched', break: ({ receipt: _, ...rest }) => rest, field: 'receipt' },
       { name: 'parked receipt with an extra field', type: 'receipt.unmatched', break: (r) => ({ ...r, receipt: { ...(r.receipt as object), extra: 1 } }), field: 'receipt.extra' },
     ];

@@ -97,6 +97,7 @@ export class KafkaHarness {
         events: `sms.events.${this.tag}`,
         inbound: `sms.inbound.${this.tag}`,
         unmatched: `sms.receipts.unmatched.${this.tag}`,
+        suppressions: `sms.suppressions.${this.tag}`,
       },
     });
     this.kafka = new Kafka({ clientId: `reader-${this.tag}`, brokers: [...options.brokers], logLevel: logLevel.NOTHING });

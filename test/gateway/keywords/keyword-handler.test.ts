@@ -76,7 +76,7 @@ describe('keywords through the gateway (loopback)', () => {
     await settle(gw, a, b);
     expect(b.sent()).toHaveLength(1);
     await expect(gw.metrics.registry.getSingleMetricAsString('smsgw_keyword_replies_total')).resolves.toContain('kind="opt-out",outcome="skipped"} 1');
-    // TODO(merge with the suppress branch): a later submit is refused with GW_RECIPIENT_SUPPRESSED.
+    await expect(gw.messages.submit('demo', { to: HANDSET, text: 'セール開催中' })).rejects.toMatchObject({ code: 'GW_RECIPIENT_SUPPRESSED' });
   });
 
   test('START lifts and is confirmed; HELP is answered even while suppressed; a sentence is no keyword', async () => {
