@@ -59,6 +59,14 @@ export interface RedisKeys {
   suppressions(accountId: string, number: string): { readonly entries: string; readonly index: string; readonly history: string };
   /** Marks a number as auto-acknowledged by an account (expires with the account's window). */
   autoAck(accountId: string, number: string): string;
+  /** Hash of one verification (its id's hash tag keeps it on its index's slot). */
+  verification(id: string, tag: string): string;
+  /** The id of an account's latest verification for a number (expires with its code). */
+  verificationIndex(tag: string, accountId: string, to: string): string;
+  /** Sorted set of pending verification ids by the expiry of their code (the expiry sweep's work list). */
+  readonly verificationDue: string;
+  /** One bucket of a sliding-window counter (expires after two windows). */
+  rate(key: string, windowMs: number, bucket: number): string;
 }
 
 const BUCKET_DIGITS = 2;
@@ -92,6 +100,10 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     usage: (accountId, day) => `${prefix}usage:${day}:${accountId}`,
     usageCounted: (once) => `${prefix}usage:m:${once}`,
     quota: (accountId, periodKey) => `${prefix}quota:${accountId}:${periodKey}`,
+    verification: (id, tag) => `${prefix}v:{${tag}}:${id}`,
+    verificationIndex: (tag, accountId, to) => `${prefix}v:{${tag}}:i:${accountId}:${to}`,
+    verificationDue: `${prefix}v:due`,
+    rate: (key, windowMs, bucket) => `${prefix}rate:${key}:${windowMs}:${bucket}`,
     suppressions: (accountId, number) => ({
       entries: `${prefix}sup:{${accountId}}:e`,
       index: `${prefix}sup:{${accountId}}:i`,

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, expect, test } from 'vitest';
+import { redisKeys } from '../../../gateway/adapters/redis/redis-keys.ts';
+import { RedisVerificationStore } from '../../../gateway/adapters/redis/redis-verification-store.ts';
+import { newVerification, verificationStoreContract, verificationSweepContract } from './verification-store.contract.ts';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redis = new Redis(REDIS_URL);
+const prefixes: string[] = [];
+
+afterAll(async () => {
+  for (const prefix of prefixes) {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  }
+  await redis.quit();
+});
+
+function prefix(): string {
+  const value = `smsgw-test:${randomUUID()}:`;
+  prefixes.push(value);
+  return value;
+}
+
+verificationStoreContract('redis', () => new RedisVerificationStore(redis, redisKeys(prefix())));
+verificationSweepContract('redis', () => new RedisVerificationStore(redis, redisKeys(prefix())));
+
+test('redis: two clients on one Redis (two gateway processes) never reserve more than the attempts between them', async () => {
+  const keys = redisKeys(prefix());
+  const other = new Redis(REDIS_URL);
+  try {
+    const a = new RedisVerificationStore(redis, keys);
+    const b = new RedisVerificationStore(other, keys);
+    const { record } = await a.open(newVerification(), Date.now() + 60_000);
+    const t = record.createdAt + 1;
+    const attempts = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? a : b).reserveAttempt(record.id, t)));
+    expect(attempts.filter((x) => x?.reserved === true)).toHaveLength(3);
+    expect((await b.get(record.id))?.attempts).toBe(3);
+  } finally {
+    await other.quit();
+  }
+});
+
+test('redis: the record expires with its retention and the index with its code', async () => {
+  const keys = redisKeys(prefix());
+  const store = new RedisVerificationStore(redis, keys);
+  const fresh = newVerification({ createdAt: Date.now(), expiresAt: Date.now() + 300_000 });
+  const { record } = await store.open(fresh, fresh.createdAt + 3_600_000);
+  const ttl = await redis.pttl(keys.verification(record.id, record.id.slice(0, 8)));
+  expect(ttl).toBeGreaterThan(3_500_000);
+  expect(ttl).toBeLessThanOrEqual(3_600_000);
+  const indexTtl = await redis.pttl(keys.verificationIndex(record.id.slice(0, 8), 'acct-a', '+819012345678'));
+  expect(indexTtl).toBeGreaterThan(290_000);
+  expect(indexTtl).toBeLessThanOrEqual(300_000);
+});
