@@ -31,6 +31,13 @@ export interface ServiceSubmit {
   readonly connector?: string;
   /** Skip the suppression check: an opt-out's confirmation goes to the number it has just suppressed. */
   readonly ignoreSuppression?: boolean;
+  /**
+   * The text to store in place of `text`, which carries a secret (a one-time code): the stored parts are this mask,
+   * the real ones are sealed and only the connector worker opens them. It must split into parts as `text` does.
+   */
+  readonly maskedText?: string;
+  /** Send at any hour: the account's send window does not hold this message (a one-time code expires in minutes). */
+  readonly ignoreSendWindow?: boolean;
 }
 
 /** The account fields the accept path needs. */

@@ -8,7 +8,8 @@ import { encodeBinary, encodeText, fromHex, decodeUdh, type EncodedMessage } fro
 import { CodedError, isCodedError } from '../../common/index.ts';
 import type { CarrierProfile, RouteDecision, RouterHandle } from '../../router/index.ts';
 import { gatewayError } from '../errors.ts';
-import type { Lane, MessageRecord } from '../messages/message-record.ts';
+import type { Lane, MessageRecord, StoredEncoding } from '../messages/message-record.ts';
+import type { PartSeal } from '../messages/part-seal.ts';
 import { toStoredEncoding } from '../messages/stored-encoding.ts';
 import type { InsertResult, MessageStore, Placement } from '../ports/message-store.ts';
 import type { QuotaReservation } from '../usage/quota-gate.ts';
@@ -43,6 +44,8 @@ export interface AcceptServiceOptions {
    * message); throws to refuse it (a full backlog).
    */
   readonly admit?: (connectorId: string | undefined, accountId: string) => void;
+  /** Seals the real parts of a message stored masked (ServiceSubmit.maskedText); without it such messages are refused. */
+  readonly seal?: PartSeal;
   /** Reserves the message's quota share once its parts are known (throws GW_QUOTA_EXCEEDED); see quota-gate.ts. */
   readonly reserve?: (accountId: string, segments: number, at: number) => Promise<QuotaReservation | undefined>;
   /** Runs once the message is routed, before anything is stored; throws to refuse the recipient (the suppression list). */
@@ -69,12 +72,16 @@ export class AcceptService {
     const decision = pinConnector(await this.decide(account, request, createdAt), service.connector, this.options.isUp);
     await this.options.screen?.(routedRecipient(account.id, decision, request.tag), service);
     const encoded = this.encode(account, request, decision.carrier.carrier, decision.profile);
+    const stored = this.stored(account, request, decision, encoded, service.maskedText);
     const first = decision.connectors[0];
     if (first === undefined) throw gatewayError('GW_INVALID_REQUEST', 'route has no connector', { route: decision.route.id });
     const lane = request.priority ?? (request.tag === undefined ? undefined : LANE_BY_TAG[request.tag.toLowerCase()]) ?? 'normal';
     const { scheduleAt, expiresAt } = this.timing(request, createdAt);
     // Outside the send window the message waits for its opening (or for its validity's end, which expires it).
-    const notBefore = windowOpening(account.sendWindow, { tag: request.tag, to: decision.to.e164, country: decision.to.country }, scheduleAt ?? createdAt, account.defaultCountry);
+    const notBefore =
+      service.ignoreSendWindow === true
+        ? undefined
+        : windowOpening(account.sendWindow, { tag: request.tag, to: decision.to.e164, country: decision.to.country }, scheduleAt ?? createdAt, account.defaultCountry);
     const sendAt = notBefore === undefined ? scheduleAt : Math.min(notBefore, expiresAt);
     this.options.admit?.(sendAt === undefined ? first.id : undefined, account.id);
     const id = this.newId();
@@ -93,6 +100,7 @@ export class AcceptService {
         ...(first.senderRewritten && first.senderRule !== null ? { senderRewrittenBy: first.senderRule } : {}),
         ...pricing(decision),
         lane,
+        ...(service.ignoreSendWindow === true ? { anyHour: true } : {}),
         receipt: true,
         createdAt,
         ...(request.tag === undefined ? {} : { tag: request.tag }),
@@ -100,7 +108,7 @@ export class AcceptService {
         ...(request.callbackUrl === undefined ? {} : { callbackUrl: request.callbackUrl }),
         ...(scheduleAt === undefined ? {} : { scheduleAt }),
         expiresAt,
-        encoded: toStoredEncoding(encoded),
+        encoded: stored,
       },
       status: sendAt === undefined ? 'queued' : 'scheduled',
       parts: encoded.parts.map((part) => ({ seq: part.seq, status: 'pending' })),
@@ -183,10 +191,10 @@ export class AcceptService {
    * Encodes for the destination's carrier: its profile sets the concatenation reference size (docomo's 16-bit
    * reference leaves 66 UCS-2 characters a part) and caps the parts with the account's and the request's limits.
    */
-  private encode(account: AcceptAccount, request: SubmitRequest, carrier: string, profile: CarrierProfile): EncodedMessage {
+  private encode(account: AcceptAccount, request: SubmitRequest, carrier: string, profile: CarrierProfile, concatRef?: number): EncodedMessage {
     const accountMax = account.maxParts ?? 10;
     const maxParts = Math.min(request.maxParts ?? accountMax, accountMax, profile.maxParts);
-    const limits = { maxParts, refSize: profile.refSize, concatRef: this.nextConcatRef(profile.refSize) };
+    const limits = { maxParts, refSize: profile.refSize, concatRef: concatRef ?? this.nextConcatRef(profile.refSize) };
     const forCarrier = { carrier, carrierMaxParts: profile.maxParts, refSize: profile.refSize };
     if (request.binary !== undefined) {
       if (request.text !== undefined) throw gatewayError('GW_INVALID_REQUEST', 'give text or binary, not both', { field: 'binary' });
@@ -207,6 +215,21 @@ export class AcceptService {
         }),
       forCarrier,
     );
+  }
+
+  /**
+   * What is stored of the parts: the parts themselves, or, for a text with a secret in it, the masked text encoded
+   * alike (same concatenation reference) with the real parts sealed beside it. A mask that splits differently is
+   * refused: the stored parts must stand for the sent ones, part for part.
+   */
+  private stored(account: AcceptAccount, request: SubmitRequest, decision: RouteDecision, encoded: EncodedMessage, maskedText: string | undefined): StoredEncoding {
+    if (maskedText === undefined) return toStoredEncoding(encoded);
+    const seal = this.options.seal;
+    if (seal === undefined) throw gatewayError('GW_INVALID_CONFIG', 'a masked message needs the deployment secret (SMSGW_VERIFY_SECRET)', { field: 'maskedText' });
+    const masked = this.encode(account, { ...request, text: maskedText }, decision.carrier.carrier, decision.profile, encoded.parts[0]?.concat?.ref ?? 0);
+    const sameSplit = masked.encoding === encoded.encoding && masked.parts.length === encoded.parts.length && masked.parts.every((part, i) => part.units === encoded.parts[i]?.units);
+    if (!sameSplit) throw gatewayError('GW_INVALID_REQUEST', 'the masked text does not split into parts as the text does', { field: 'maskedText' });
+    return seal.seal(toStoredEncoding(masked), toStoredEncoding(encoded));
   }
 
   /** A fresh concatenation reference, within the 8- or 16-bit range the carrier's profile uses. */

@@ -12,10 +12,13 @@
  * - A message whose send window is closed when its turn comes (it waited in a backlog past the evening) is not
  *   sent: it is scheduled again for the window's opening, with no attempt counted.
  */
+import { isCodedError } from '../../common/index.ts';
+import type { EncodedMessage } from '../../drivers/codec/index.ts';
 import type { Driver, PartOutcome, SendResult } from '../../drivers/transport/index.ts';
 import { gatewayError } from '../errors.ts';
+import type { PartSeal } from '../messages/part-seal.ts';
 import { fromStoredEncoding } from '../messages/stored-encoding.ts';
-import type { MessageChange, MessageEnvelope, MessageRecord } from '../messages/message-record.ts';
+import type { MessageChange, MessageEnvelope, MessageRecord, StoredEncoding } from '../messages/message-record.ts';
 import { isFinalMessageStatus } from '../messages/message-status.ts';
 import type { MessageBackend } from '../ports/backend.ts';
 import type { AppliedChange } from '../ports/message-store.ts';
@@ -61,6 +64,8 @@ export interface ConnectorWorkerOptions {
   readonly recent?: RecentCorrelations;
   /** The message's send window: undefined when it may go at `at`, else the instant the window opens. */
   readonly window?: (envelope: MessageEnvelope, at: number) => number | undefined;
+  /** Opens the sealed parts of masked messages (one-time codes); without it such messages fail. */
+  readonly seal?: PartSeal;
   readonly now?: () => number;
 }
 
@@ -280,6 +285,14 @@ export class ConnectorWorker {
       await this.deferToWindow(record, entry, now, opening);
       return 'done';
     }
+    let encoded: EncodedMessage;
+    try {
+      encoded = fromStoredEncoding(this.unsealed(envelope.encoded));
+    } catch (error: unknown) {
+      // A seal this process cannot open (no or another deployment secret) will not open on a retry either.
+      const failure = isCodedError(error) ? error : gatewayError('GW_CORRUPT_RECORD', String(error));
+      return this.record(record, entry, { connectorId, parts: pending.map((seq) => ({ seq, status: 'failed' as const, error: failure })) });
+    }
     await this.change(envelope.id, { at: now, status: 'sending', timeline: [{ at: now, event: 'sending', connectorId }] });
     const index = envelope.connectors.indexOf(connectorId);
     const from = (index >= 0 ? envelope.senders?.[index] : undefined) ?? envelope.from ?? '';
@@ -289,7 +302,7 @@ export class ConnectorWorker {
         messageId: envelope.id,
         to: envelope.to,
         from,
-        encoded: fromStoredEncoding(envelope.encoded),
+        encoded,
         receipt: envelope.receipt,
         carrier: envelope.carrier,
         ...(envelope.expiresAt === undefined ? {} : { validitySeconds: Math.max(60, Math.floor((envelope.expiresAt - now) / 1000)) }),
@@ -300,6 +313,13 @@ export class ConnectorWorker {
       result = { connectorId, parts: pending.map((seq) => ({ seq, status: 'failed' as const, error: failure })) };
     }
     return this.record(record, entry, result);
+  }
+
+  /** The parts as they are sent: a masked message's sealed parts opened (see part-seal.ts). */
+  private unsealed(stored: StoredEncoding): StoredEncoding {
+    if (stored.sealed === undefined) return stored;
+    if (this.options.seal === undefined) throw gatewayError('GW_CORRUPT_RECORD', 'the message is sealed and this process has no deployment secret to open it');
+    return this.options.seal.open(stored);
   }
 
   /** The window is closed: the message waits for it in the schedule (or expires, when its validity ends first). */

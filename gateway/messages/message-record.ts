@@ -65,6 +65,8 @@ export interface StoredEncoding {
     readonly udh: readonly { readonly iei: number; readonly dataHex: string }[];
     readonly concat?: { readonly ref: number; readonly total: number; readonly seq: number; readonly refSize: 8 | 16 };
   }[];
+  /** The real parts, sealed (see part-seal.ts), when `parts` hold a masked text: the message carries a secret. */
+  readonly sealed?: string;
 }
 
 /** Fixed at accept time; never changes afterwards. */
@@ -88,6 +90,8 @@ export interface MessageEnvelope {
   /** The route's currency (ISO 4217), when it has one. */
   readonly currency?: string;
   readonly lane: Lane;
+  /** The account's send window does not hold this message (a one-time code from the verification service). */
+  readonly anyHour?: boolean;
   readonly tag?: string;
   readonly clientRef?: string;
   readonly callbackUrl?: string;
