@@ -30,8 +30,10 @@ import { messageRoutes } from './routes/messages.ts';
 import { operationsRoutes } from './routes/operations.ts';
 import { usageRoutes } from './routes/usage.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
+import { verificationRoutes } from './routes/verifications.ts';
 import { SHARED_SCHEMAS, batchBodySchema } from './schemas.ts';
 import { SUPPRESSION_SCHEMAS } from './suppression-schemas.ts';
+import { VERIFICATION_SCHEMAS } from './verification-schemas.ts';
 import { TokenBuckets } from './token-bucket.ts';
 
 export interface BuildAppOptions {
@@ -104,7 +106,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  for (const schema of [...SHARED_SCHEMAS, batchBodySchema, ...SUPPRESSION_SCHEMAS]) app.addSchema(schema);
+  for (const schema of [...SHARED_SCHEMAS, batchBodySchema, ...SUPPRESSION_SCHEMAS, ...VERIFICATION_SCHEMAS]) app.addSchema(schema);
   installValidation(app);
   // Bodies are JSON only: a text/plain body is refused as such (415), not read as a string the schema then refuses.
   app.removeContentTypeParser('text/plain');
@@ -123,7 +125,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       if (status >= 500 && error.retriable) request.log.warn({ code: error.code, retriable: true, statusCode: status, error: maskDigits(error.message) }, 'request refused');
       else if (status >= 500) request.log.error({ err: error }, 'request failed');
       // Unavailable for a while: tell well-behaved clients when to come back instead of hammering.
-      if (status === 503 || (status === 429 && error.code === 'GW_QUOTA_EXCEEDED')) {
+      if (status === 503 || (status === 429 && error.code !== 'API_RATE_LIMITED')) {
         const hinted = (error.details as { retryAfter?: unknown } | undefined)?.retryAfter;
         void reply.header('retry-after', String(typeof hinted === 'number' && hinted > 0 ? Math.ceil(hinted) : 5));
       }
@@ -166,6 +168,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   inboundRoutes(app, messages);
   usageRoutes(app, options.gateway.usage);
   suppressionRoutes(app, options.gateway.suppressions);
+  verificationRoutes(app, options.gateway.verifications);
   operationsRoutes(app, options.gateway, options.server?.metricsToken);
   const adminAuth = new AdminAuth(options.admin?.tokenHash ?? (() => undefined), options.now);
   adminRoutes(app, options.gateway, { auth: adminAuth, ...(options.admin?.reload === undefined ? {} : { reload: options.admin.reload }) });

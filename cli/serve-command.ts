@@ -36,6 +36,7 @@ export function registerServeCommand(program: Command): void {
         ...(options.mnpFile === undefined ? {} : { mnpFile: options.mnpFile }),
         ...(process.env.REDIS_URL === undefined ? {} : { redisUrl: process.env.REDIS_URL }),
         ...(process.env.REDIS_PREFIX === undefined ? {} : { redisPrefix: process.env.REDIS_PREFIX }),
+        ...(process.env.SMSGW_VERIFY_SECRET === undefined || process.env.SMSGW_VERIFY_SECRET === '' ? {} : { verifySecret: process.env.SMSGW_VERIFY_SECRET }),
         ...(options.config === undefined || process.env.HOST === undefined ? {} : { host: process.env.HOST }),
         ...(options.config === undefined || process.env.PORT === undefined ? {} : { port: listenPort(process.env.PORT) }),
         ...(process.env.KAFKA_BROKERS === undefined || process.env.KAFKA_BROKERS.trim() === ''

@@ -6,7 +6,7 @@
  * - Receipts, webhooks and usage are handlers of the event transport; `roles` selects which this process runs.
  * Services of later features sit beside `messages` here, and the API takes them through `GatewayServices`.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { maskDigits } from '../common/index.ts';
 import type { Driver, PartOutcome, Receipt } from '../drivers/transport/index.ts';
@@ -35,6 +35,10 @@ import { RecentCorrelations } from './receipts/recent-correlations.ts';
 import { SuppressionCheck } from './suppressions/suppression-check.ts';
 import { suppressionEvent } from './suppressions/suppression-event.ts';
 import { SuppressionService, type SuppressionChange } from './suppressions/suppression-service.ts';
+import { PartSeal } from './messages/part-seal.ts';
+import { AbuseGuard } from './verification/abuse-guard.ts';
+import { verificationEvent } from './verification/verification-event.ts';
+import { VerificationService, type VerificationChange } from './verification/verification-service.ts';
 import type { WebhookSettings } from './webhooks/webhook-delivery.ts';
 import { webhookObserver } from './webhooks/webhook-observer.ts';
 import { windowOpening } from './windows/send-windows.ts';
@@ -88,6 +92,12 @@ export interface GatewayOptions {
   /** How long a receipt that matches no part yet is tried again (default 30 s; Kafka mode: `kafka.receiptHoldMs`). */
   readonly receiptHoldMs?: number;
   readonly webhooks?: WebhookSettings;
+  /**
+   * The deployment secret of one-time codes (their HMACs) and of sealed message parts; every process sharing a store
+   * must have the same. Default: a random secret for this process alone (the embedded mode). `false`: none, so
+   * verifications are refused (a shared store without a shared secret).
+   */
+  readonly verifySecret?: Buffer | false;
   readonly now?: () => number;
 }
 
@@ -96,6 +106,7 @@ export interface GatewayServices {
   readonly accounts: AccountRegistry;
   readonly messages: MessagesService;
   readonly suppressions: SuppressionService;
+  readonly verifications: VerificationService;
   readonly links: Pick<LinkState, 'ready'>;
   readonly metrics: GatewayMetrics;
   readonly usage: UsageService;
@@ -108,6 +119,7 @@ export class Gateway implements GatewayServices {
   readonly log: GatewayLog;
   readonly messages: MessagesService;
   readonly suppressions: SuppressionService;
+  readonly verifications: VerificationService;
   readonly usage: UsageService;
   readonly links: LinkState;
   readonly housekeeping: Housekeeping;
@@ -121,6 +133,8 @@ export class Gateway implements GatewayServices {
   private started = false;
   private stopping = false;
   private readonly now: () => number;
+  /** Opens the sealed parts of masked messages for the dispatch workers (none without a deployment secret). */
+  private readonly seal: PartSeal | undefined;
 
   constructor(private readonly options: GatewayOptions) {
     const { backend } = options;
@@ -148,6 +162,9 @@ export class Gateway implements GatewayServices {
       keywords: (message, account, inboundId) => keywords.handle(message, account, inboundId),
     }));
     const backlog = new ConnectorBacklog(options.maxBacklogPerConnector);
+    const secret = options.verifySecret ?? randomBytes(32);
+    const seal = secret === false ? undefined : new PartSeal(secret);
+    this.seal = seal;
     const calendar = new UsageCalendar(options.usage?.timeZone);
     this.usage = new UsageService(backend.usage, calendar);
     const quota = new QuotaGate({
@@ -169,8 +186,18 @@ export class Gateway implements GatewayServices {
       screen: new SuppressionCheck({ suppressions, account: (id) => accounts.get(id), refused: (account, entry) => metrics.suppressed.inc({ account, reason: entry.reason }) }),
       stopping: () => this.stopping,
       quota,
+      ...(seal === undefined ? {} : { seal }),
       now,
       ...(options.defaultValiditySeconds === undefined ? {} : { defaultValiditySeconds: options.defaultValiditySeconds }),
+    });
+    this.verifications = new VerificationService({
+      store: backend.verifications,
+      accounts,
+      guard: new AbuseGuard(backend.rates, (account, reason) => metrics.verificationRefusals.inc({ account, reason })),
+      submit: (account, request, key, service) => this.messages.submit(account, request, key, service),
+      secret: secret === false ? undefined : secret,
+      now,
+      changed: (change) => this.verificationChanged(change),
     });
     this.receipts = new ReceiptProcessor({
       store: backend.store,
@@ -194,7 +221,7 @@ export class Gateway implements GatewayServices {
       now,
       resolved: (connector, how) => metrics.receiptTimeouts.inc({ connector, how }),
     });
-    this.housekeeping = new Housekeeping({ queue: backend.queue, links, backlog, receiptTimeout, metrics, now });
+    this.housekeeping = new Housekeeping({ queue: backend.queue, links, backlog, receiptTimeout, metrics, now, expireVerifications: () => this.verifications.sweep() });
     this.handlers = this.eventHandlers();
   }
 
@@ -216,6 +243,7 @@ export class Gateway implements GatewayServices {
         consumer,
         isUp: (id) => this.links.isUp(id),
         recent: this.recent,
+        ...(this.seal === undefined ? {} : { seal: this.seal }),
         now: this.now,
         ...(this.options.retry === undefined ? {} : { retry: this.options.retry }),
         ...(this.options.maxInFlightPerConnector === undefined ? {} : { maxInFlight: this.options.maxInFlightPerConnector }),
@@ -223,6 +251,7 @@ export class Gateway implements GatewayServices {
         ...(this.options.leaseMs === undefined ? {} : { leaseMs: this.options.leaseMs }),
         ...(this.options.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: this.options.receiptTimeoutMs }),
         window: (envelope, at) => {
+          if (envelope.anyHour === true) return undefined;
           const account = this.accounts.get(envelope.accountId);
           return windowOpening(account?.sendWindow, envelope, at, account?.defaultCountry);
         },
@@ -328,6 +357,12 @@ export class Gateway implements GatewayServices {
    * A stored suppression change: counted, then published (events and the account's webhook). The change stands
    * when no transport takes its event (counted as a failed event, as for message changes).
    */
+  private async verificationChanged(change: VerificationChange): Promise<void> {
+    this.metrics.verifications.inc({ account: change.record.accountId, status: change.kind });
+    if (!this.events.interested('verification.status', change.kind)) return;
+    await this.events.publish(verificationEvent(change)).catch(() => this.metrics.eventsFailed.inc());
+  }
+
   private async suppressionChanged(change: SuppressionChange): Promise<void> {
     this.metrics.suppressionChanges.inc({ action: change.action, source: change.source.kind });
     if (!this.events.interested('suppression.changed', change.action)) return;

@@ -78,3 +78,8 @@ export { importPortingCsv } from './adapters/file/porting-csv-import.ts';
 export { loadPortingFile, portingFileOf, PortingFileError } from './adapters/file/porting-file.ts';
 export { RedisPortingSource } from './adapters/redis/redis-porting-source.ts';
 export { undiciHlrFetcher, createHlrHook } from './adapters/http/undici-hlr-fetcher.ts';
+export type { VerificationService, StartVerification, VerificationChange, CheckAnswer } from './verification/verification-service.ts';
+export { VERIFICATION_STATUSES } from './ports/verification-store.ts';
+export type { VerificationRecord, VerificationStatus, VerificationStore } from './ports/verification-store.ts';
+export { VERIFY_ERRORS } from './verification/verify-errors.ts';
+export type { VerifyErrorCode } from './verification/verify-errors.ts';

@@ -76,6 +76,12 @@ export interface RunOptions {
   /** The file to reload on SIGHUP, when the configuration came from one. */
   readonly path?: string;
   readonly redisUrl?: string;
+  /**
+   * The deployment secret of one-time codes and sealed message parts (SMSGW_VERIFY_SECRET: at least 32 characters,
+   * the same on every process). Without it the memory mode makes one for this process and a Redis mode refuses
+   * verifications (VERIFY_NOT_CONFIGURED): a per-process secret would make one process's codes fail on another.
+   */
+  readonly verifySecret?: string;
   /** Key prefix in Redis (default `smsgw:`), so several gateways or test runs can share one Redis. */
   readonly redisPrefix?: string;
   readonly logLevel?: string;
@@ -178,6 +184,7 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     maxBacklogPerConnector: config.dispatch.maxBacklogPerConnector,
     webhooks: { allow: config.webhooks.allow },
     usage: config.usage,
+    ...verifySecretFor(options),
     ...(kafka === undefined ? {} : { events: kafka, receiptHoldMs }),
     ...(options.now === undefined ? {} : { now: options.now }),
     log: appLog(logTo),
@@ -287,4 +294,13 @@ function appLog(to: { readonly app?: FastifyInstance }): GatewayLog {
     warn: (fields, message) => to.app?.log.warn(fields, message),
     error: (fields, message) => to.app?.log.error(fields, message),
   };
+}
+
+/** The Gateway's `verifySecret` for this mode (see RunOptions.verifySecret); a short secret is refused by name. */
+function verifySecretFor(options: RunOptions): { verifySecret?: Buffer | false } {
+  if (options.verifySecret !== undefined) {
+    if (options.verifySecret.length < 32) throw gatewayError('GW_INVALID_CONFIG', 'SMSGW_VERIFY_SECRET must be at least 32 characters (random)', { field: 'SMSGW_VERIFY_SECRET' });
+    return { verifySecret: Buffer.from(options.verifySecret, 'utf8') };
+  }
+  return options.redisUrl === undefined ? {} : { verifySecret: false };
 }

@@ -3,6 +3,7 @@ import type { AcceptAccount } from '../accept/accept-request.ts';
 import type { KeywordConfig } from '../keywords/keyword-settings.ts';
 import type { SuppressionSettings } from '../suppressions/suppression-settings.ts';
 import type { AccountQuotas } from '../usage/quota-gate.ts';
+import type { VerifySettingsConfig } from '../verification/verification-settings.ts';
 
 export interface AccountLimits {
   /** HTTP requests per second (token bucket; burst = twice the rate). */
@@ -29,4 +30,6 @@ export interface AccountConfig extends AcceptAccount {
   readonly keywords?: KeywordConfig;
   /** What an opt-out keyword blocks and which tags pass the suppression list (see suppression-settings.ts). */
   readonly suppression?: SuppressionSettings;
+  /** Verification (one-time code) settings; every one has a default (README "Verify API"). */
+  readonly verify?: VerifySettingsConfig;
 }

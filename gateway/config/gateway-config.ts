@@ -14,6 +14,7 @@ import type { KafkaSettings } from '../adapters/kafka/kafka-settings.ts';
 import { AddressList } from '../net/address-list.ts';
 import { UsageCalendar } from '../usage/usage-calendar.ts';
 import { SUPPRESSION_SETTINGS_SCHEMA } from '../suppressions/suppression-settings.ts';
+import { VERIFY_SETTINGS_SCHEMA } from '../verification/verification-settings.ts';
 import { WebhookTargets } from '../webhooks/webhook-targets.ts';
 import { SEND_WINDOW_SCHEMA, sendWindowProblem } from '../windows/send-windows.ts';
 
@@ -98,6 +99,7 @@ const SCHEMA = {
           maxParts: { type: 'integer', minimum: 1, maximum: 255 },
           shiftTables: { type: 'boolean' },
           defaultSender: { type: 'string', minLength: 1, maxLength: 32 },
+          verify: VERIFY_SETTINGS_SCHEMA,
           callbackUrl: { type: 'string', pattern: '^https?://' },
           callbackSecret: { type: 'string', minLength: 16 },
           inboundUrl: { type: 'string', pattern: '^https?://' },
@@ -171,6 +173,7 @@ const SCHEMA = {
             inbound: { $ref: '#/$defs/topic' },
             unmatched: { $ref: '#/$defs/topic' },
             suppressions: { $ref: '#/$defs/topic' },
+            verifications: { $ref: '#/$defs/topic' },
           },
         },
       },

@@ -130,9 +130,34 @@ export interface SuppressionEvent {
   readonly since?: string;
 }
 
-export type GatewayEvent = MessageStatusEvent | PartStatusEvent | InboundEvent | SuppressionEvent;
+/**
+ * A step of a verification (one-time code): its code was sent, a check approved it or failed, it expired, its
+ * attempts ran out, or it was canceled. Never the code.
+ */
+export interface VerificationEvent {
+  readonly type: 'verification.status';
+  readonly version: 1;
+  /** `<verificationId>:<status>:<sends>:<attempts>`: the same step always has the same id, so consumers drop replays. */
+  readonly id: string;
+  readonly verificationId: string;
+  readonly accountId: string;
+  /** E.164. */
+  readonly to: string;
+  readonly status: 'sent' | 'approved' | 'failed' | 'expired' | 'max_attempts_reached' | 'canceled';
+  /** The verification's state after this step. */
+  readonly verification: 'pending' | 'approved' | 'expired' | 'max_attempts_reached' | 'canceled';
+  readonly at: string;
+  readonly attemptsLeft: number;
+  readonly sends: number;
+  readonly expiresAt: string;
+  /** The message that carried the code (`sent`). */
+  readonly messageId?: string;
+  readonly clientRef?: string;
+}
 
-/** The value event filters see beside the type: a message's or part's status, a suppression change's action. */
+export type GatewayEvent = MessageStatusEvent | PartStatusEvent | InboundEvent | SuppressionEvent | VerificationEvent;
+
+/** The value event filters see beside the type: a message's, part's or verification's status, a suppression change's action. */
 export function eventStatus(event: GatewayEvent): string | undefined {
   if (event.type === 'message.inbound') return undefined;
   return event.type === 'suppression.changed' ? event.action : event.status;

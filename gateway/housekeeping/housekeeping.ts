@@ -1,7 +1,7 @@
 /**
  * The gateway's own timers: scheduled messages that came due move to their route queues, the queues are sampled
  * (depth metrics and the backlog bound), the links' up state is refreshed, and parts whose receipt wait ended are
- * resolved. Each tick is best effort: a store that does not answer is tried again on the next.
+ * resolved, and verifications whose code expired unchecked end `expired`. Each tick is best effort: a store that does not answer is tried again on the next.
  */
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { RouteQueue } from '../ports/route-queue.ts';
@@ -15,6 +15,8 @@ export interface HousekeepingOptions {
   readonly backlog: ConnectorBacklog;
   readonly receiptTimeout: ReceiptTimeout;
   readonly metrics: GatewayMetrics;
+  /** Ends verifications whose code expired unchecked (their `expired` events); answers how many. */
+  readonly expireVerifications?: () => Promise<number>;
   readonly now: () => number;
 }
 
@@ -32,6 +34,7 @@ export class Housekeeping {
     this.timers.push(setInterval(() => this.options.links.refresh(), 1_000));
     this.timers.push(setInterval(() => void this.sampleQueues(), 1_000));
     this.timers.push(setInterval(() => void this.resolveTimedOut(), 1_000));
+    this.timers.push(setInterval(() => void this.expireVerifications(), 1_000));
     for (const timer of this.timers) timer.unref();
   }
 
@@ -46,6 +49,16 @@ export class Housekeeping {
       return await this.options.receiptTimeout.sweep();
     } catch {
       // The store is unreachable; the next tick tries again (the claims come due again after their lease).
+      return 0;
+    }
+  }
+
+  /** Ends the verifications whose code expired unchecked; resolves to how many. */
+  async expireVerifications(): Promise<number> {
+    try {
+      return (await this.options.expireVerifications?.()) ?? 0;
+    } catch {
+      // The store is unreachable; the next tick tries again.
       return 0;
     }
   }

@@ -16,6 +16,7 @@ import type { MessageBackend } from '../ports/backend.ts';
 import type { EventTransport } from '../ports/event-transport.ts';
 import type { MessagePage, MessageQuery } from '../ports/message-store.ts';
 import type { QuotaGate } from '../usage/quota-gate.ts';
+import type { PartSeal } from './part-seal.ts';
 import type { SuppressionCheck } from '../suppressions/suppression-check.ts';
 import type { WebhookTargets } from '../webhooks/webhook-targets.ts';
 import type { MessageChange, MessageRecord } from './message-record.ts';
@@ -47,6 +48,8 @@ export interface MessagesServiceOptions {
   readonly defaultValiditySeconds?: number;
   /** Account quotas, checked at accept (none: no quotas). */
   readonly quota?: QuotaGate;
+  /** Seals the real parts of messages stored masked (one-time codes); none: such messages are refused. */
+  readonly seal?: PartSeal;
   /** The suppression list's check at accept (none: nothing is screened). */
   readonly screen?: SuppressionCheck;
   readonly now: () => number;
@@ -65,6 +68,7 @@ export class MessagesService {
       admit: (connectorId) => options.backlog.admit(connectorId),
       ...(options.quota === undefined ? {} : { reserve: options.quota.reserve.bind(options.quota) }),
       ...(options.screen === undefined ? {} : { screen: options.screen.check.bind(options.screen) }),
+      ...(options.seal === undefined ? {} : { seal: options.seal }),
       ...(options.defaultValiditySeconds === undefined ? {} : { defaultValiditySeconds: options.defaultValiditySeconds }),
     });
   }

@@ -19,6 +19,18 @@ export class GatewayMetrics {
   });
   readonly refused = new Counter({ name: 'smsgw_messages_refused_total', help: 'Messages refused, by error code', labelNames: ['reason'], registers: [this.registry] });
   readonly quotaRefusals = new Counter({ name: 'smsgw_quota_refusals_total', help: 'Messages refused by a quota (GW_QUOTA_EXCEEDED), by account, period and unit', labelNames: ['account', 'period', 'unit'], registers: [this.registry] });
+  readonly verifications = new Counter({
+    name: 'smsgw_verifications_total',
+    help: 'Verification steps by account and status: sent, approved, failed (a wrong code, attempts left), expired, max_attempts_reached, canceled',
+    labelNames: ['account', 'status'],
+    registers: [this.registry],
+  });
+  readonly verificationRefusals = new Counter({
+    name: 'smsgw_verification_refusals_total',
+    help: 'Verifications refused before a code was sent, by account and reason: number, account (VERIFY_RATE_LIMITED), velocity, conversion (VERIFY_FRAUD_SUSPECTED), country (VERIFY_COUNTRY_NOT_ALLOWED)',
+    labelNames: ['account', 'reason'],
+    registers: [this.registry],
+  });
   readonly suppressed = new Counter({
     name: 'smsgw_messages_suppressed_total',
     help: 'Messages refused at accept because the recipient is on the suppression list (GW_RECIPIENT_SUPPRESSED), by account and the entry reason',

@@ -2,8 +2,10 @@ import type { AutoAckStore } from './auto-ack-store.ts';
 import type { InboundStore } from './inbound-store.ts';
 import type { MessageStore } from './message-store.ts';
 import type { RouteQueue } from './route-queue.ts';
+import type { RateCounter } from './rate-counter.ts';
 import type { SuppressionStore } from './suppression-store.ts';
 import type { UsageStore } from './usage-store.ts';
+import type { VerificationStore } from './verification-store.ts';
 import type { WebhookJobQueue } from './webhook-queue.ts';
 
 /** A store and its queues from one adapter family: the store's insert enqueues atomically into these queues. */
@@ -13,6 +15,10 @@ export interface MessageBackend {
   readonly inbound: InboundStore;
   readonly webhooks: WebhookJobQueue;
   readonly suppressions: SuppressionStore;
+  /** One-time code verifications and their attempt counts. */
+  readonly verifications: VerificationStore;
+  /** Sliding-window counters of the abuse limits (verifications per number, account, number range). */
+  readonly rates: RateCounter;
   /** Numbers that had an account's automatic acknowledgement (keyword handling). */
   readonly autoAcks: AutoAckStore;
   /** Usage and quota counters (every mode has them: usage is counted in every mode). */

@@ -16,7 +16,6 @@ export const VERIFY_ERRORS = {
   VERIFY_FRAUD_SUSPECTED: { message: 'verifications to this number range are refused: their rate looks like SMS pumping', retriable: true, final: false },
   VERIFY_COUNTRY_NOT_ALLOWED: { message: "the number's country is not allowed for this account's verifications", retriable: false, final: false },
   VERIFY_NOT_CONFIGURED: { message: 'verifications need a shared secret in this mode (SMSGW_VERIFY_SECRET)', retriable: false, final: false },
-  VERIFY_STORE_UNAVAILABLE: { message: 'the verification store did not answer', retriable: true, final: false },
 } as const satisfies ErrorTable<string, { message: string; retriable: boolean; final: boolean }>;
 
 export type VerifyErrorCode = keyof typeof VERIFY_ERRORS;

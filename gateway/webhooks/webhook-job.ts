@@ -1,7 +1,7 @@
 /**
  * Which events become callbacks, to where. Status callbacks go out from `submitted` on (the client learned of
  * accepted and queued from the 202 answer) for the message's callbackUrl or the account's; inbound callbacks go
- * to the account's inbound URL (or its callback URL), suppression changes to the account's callback URL. Part
+ * to the account's inbound URL (or its callback URL), suppression changes and verification steps to the account's callback URL. Part
  * events stay on the event log.
  */
 import type { AccountConfig } from '../accounts/account-registry.ts';
@@ -13,7 +13,7 @@ const CALLBACK_STATUSES: ReadonlySet<MessageStatus> = new Set(['submitted', 'del
 
 /** Which events can become callbacks (the memory event log builds no other event when nothing else listens). */
 export function mayCallBack(type: GatewayEvent['type'], status?: string): boolean {
-  return type === 'message.inbound' || type === 'suppression.changed' || (type === 'message.status' && CALLBACK_STATUSES.has(status as MessageStatus));
+  return type === 'message.inbound' || type === 'suppression.changed' || type === 'verification.status' || (type === 'message.status' && CALLBACK_STATUSES.has(status as MessageStatus));
 }
 
 export function webhookJobFor(event: GatewayEvent, account: AccountConfig | undefined): WebhookJob | undefined {
@@ -24,7 +24,7 @@ export function webhookJobFor(event: GatewayEvent, account: AccountConfig | unde
     url = event.callbackUrl ?? account.callbackUrl;
   } else if (event.type === 'message.inbound') {
     url = account.inboundUrl ?? account.callbackUrl;
-  } else if (event.type === 'suppression.changed') {
+  } else if (event.type === 'suppression.changed' || event.type === 'verification.status') {
     url = account.callbackUrl;
   }
   if (url === undefined) return undefined;

@@ -159,8 +159,21 @@ export class KafkaEventTransport implements EventTransport {
 
   private topicsOf(handler: EventHandler): string[] {
     const topics = new Set<string>();
-    for (const type of handler.types) topics.add(type === 'message.inbound' ? this.topics.inbound : type === 'suppression.changed' ? this.topics.suppressions : this.topics.events);
+    for (const type of handler.types) topics.add(this.topicOf(type));
     return [...topics];
+  }
+
+  private topicOf(type: GatewayEvent['type']): string {
+    switch (type) {
+      case 'message.inbound':
+        return this.topics.inbound;
+      case 'suppression.changed':
+        return this.topics.suppressions;
+      case 'verification.status':
+        return this.topics.verifications;
+      default:
+        return this.topics.events;
+    }
   }
 
   private record(event: GatewayEvent): OutboundRecord {
@@ -174,6 +187,9 @@ export class KafkaEventTransport implements EventTransport {
       case 'suppression.changed':
         // One number's changes stay in order (one partition per account and number).
         return { topic: this.topics.suppressions, key: `${event.accountId}:${event.number}`, value };
+      case 'verification.status':
+        // One number's verifications stay in order.
+        return { topic: this.topics.verifications, key: `${event.accountId}:${event.to}`, value };
     }
   }
 }

@@ -10,6 +10,7 @@ export interface KafkaTopics {
   readonly unmatched: string;
   /** Suppression list changes: opt-outs, opt-ins, operators' and imports' entries (key: account + number). */
   readonly suppressions: string;
+  readonly verifications: string;
 }
 
 export interface KafkaSettings {
@@ -35,6 +36,7 @@ export const DEFAULT_KAFKA_TOPICS: KafkaTopics = {
   inbound: 'sms.inbound',
   unmatched: 'sms.receipts.unmatched',
   suppressions: 'sms.suppressions',
+  verifications: 'sms.verifications',
 };
 
 export function kafkaSettings(partial: Partial<KafkaSettings> & { readonly brokers: readonly string[] }): KafkaSettings {

@@ -3,7 +3,9 @@ import { MemoryAutoAckStore } from './memory-auto-ack-store.ts';
 import { MemoryMessageStore, type MemoryMessageStoreOptions } from './memory-message-store.ts';
 import { MemoryRouteQueue } from './memory-route-queue.ts';
 import { InboundLog } from '../../inbound/inbound-log.ts';
+import { MemoryRateCounter } from './memory-rate-counter.ts';
 import { MemorySuppressionStore } from './memory-suppression-store.ts';
+import { MemoryVerificationStore } from './memory-verification-store.ts';
 import { MemoryWebhookQueue } from './memory-webhook-queue.ts';
 import { MemoryUsageStore } from './memory-usage-store.ts';
 
@@ -17,6 +19,8 @@ export function createMemoryBackend(options: MemoryMessageStoreOptions = {}): Me
     inbound: new InboundLog(),
     webhooks: new MemoryWebhookQueue(),
     suppressions: new MemorySuppressionStore(),
+    verifications: new MemoryVerificationStore(options.now),
+    rates: new MemoryRateCounter(),
     autoAcks: new MemoryAutoAckStore(options.now),
     usage: new MemoryUsageStore(options.now === undefined ? {} : { now: options.now }),
     ping: () => Promise.resolve(true),

@@ -7,7 +7,9 @@ import { RedisMessageStore } from './redis-message-store.ts';
 import { RedisInboundStore } from './redis-inbound-store.ts';
 import { RedisOutbox } from './redis-outbox.ts';
 import { RedisRouteQueue } from './redis-route-queue.ts';
+import { RedisRateCounter } from './redis-rate-counter.ts';
 import { RedisSuppressionStore } from './redis-suppression-store.ts';
+import { RedisVerificationStore } from './redis-verification-store.ts';
 import { RedisUsageStore } from './redis-usage-store.ts';
 import { RedisWebhookQueue } from './redis-webhook-queue.ts';
 
@@ -38,6 +40,8 @@ export function createRedisBackend(options: RedisBackendOptions): RedisBackend {
     inbound: new RedisInboundStore(redis, keys),
     webhooks: new RedisWebhookQueue(redis, keys),
     suppressions: new RedisSuppressionStore(redis, keys),
+    verifications: new RedisVerificationStore(redis, keys),
+    rates: new RedisRateCounter(redis, keys),
     autoAcks: new RedisAutoAckStore(redis, keys),
     outbox: new RedisOutbox(redis, keys),
     usage: new RedisUsageStore(redis, keys),

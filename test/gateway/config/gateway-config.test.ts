@@ -48,6 +48,11 @@ describe('gateway configuration', () => {
     [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')], suppression: { scope: 'global' } }], connectors: [{ id: 'a', type: 'smpp' }] }, 'accounts.0.suppression.scope'],
     [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')], suppression: { exemptTags: 'otp' } }], connectors: [{ id: 'a', type: 'smpp' }] }, 'accounts.0.suppression.exemptTags'],
     [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')], suppression: { exempt: ['otp'] } }], connectors: [{ id: 'a', type: 'smpp' }] }, 'accounts.0.suppression.exempt'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')], verify: { codeLength: 3 } }], connectors: [{ id: 'a', type: 'smpp' }] }, 'accounts.0.verify.codeLength'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')], verify: { ttlSeconds: 7200 } }], connectors: [{ id: 'a', type: 'smpp' }] }, 'accounts.0.verify.ttlSeconds'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')], verify: { templates: { ja: 'コードなし' } } }], connectors: [{ id: 'a', type: 'smpp' }] }, 'accounts.0.verify.templates.ja'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')], verify: { countries: ['jp'] } }], connectors: [{ id: 'a', type: 'smpp' }] }, 'accounts.0.verify.countries.0'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')], verify: { fraud: { minConversion: 2 } } }], connectors: [{ id: 'a', type: 'smpp' }] }, 'accounts.0.verify.fraud.minConversion'],
   ])('%j is refused naming %s and the file', (document, field) => {
     expect(() => parseGatewayConfig(document, 'gw.yaml')).toThrowError(
       expect.objectContaining({ code: 'GW_INVALID_CONFIG', details: expect.objectContaining({ file: 'gw.yaml', field }) as unknown }) as Error,

@@ -24,10 +24,12 @@ import {
 } from '../../../gateway/index.ts';
 import { SUPPRESSION_REASONS } from '../../../gateway/ports/suppression-store.ts';
 import { suppressionEvent } from '../../../gateway/suppressions/suppression-event.ts';
+import { verificationEvent } from '../../../gateway/verification/verification-event.ts';
+import type { VerificationRecord } from '../../../gateway/ports/verification-store.ts';
 import { makeRecord } from '../adapters/message-backend.contract.ts';
 
 const SCHEMA_DIR = fileURLToPath(new URL('../../../gateway/events/schemas/', import.meta.url));
-const TYPES = ['message.status', 'message.part', 'message.inbound', 'receipt.raw', 'receipt.unmatched', 'suppression.changed'] as const;
+const TYPES = ['message.status', 'message.part', 'message.inbound', 'receipt.raw', 'receipt.unmatched', 'suppression.changed', 'verification.status'] as const;
 type RecordType = (typeof TYPES)[number];
 
 interface Schema {
@@ -127,8 +129,30 @@ function built(): Record<RecordType, unknown[]> {
         entry: { accountId: 'acct-a', number: '+819011112222', sender: '+81311112222', reason: 'manual', source: { kind: 'operator' }, createdAt: T0, note: 'asked by phone' },
       }),
     ],
+    'verification.status': [
+      verificationEvent({ kind: 'sent', record: verification, at: T0, messageId: 'm-1' }),
+      verificationEvent({ kind: 'max_attempts_reached', record: { ...verification, status: 'max_attempts_reached', attempts: 3, clientRef: 'login-1' }, at: T0 + 60_000 }),
+    ],
   };
 }
+
+const verification: VerificationRecord = {
+  id: 'a1b2c3d4verification',
+  accountId: 'acct-a',
+  to: '+819011112222',
+  status: 'pending',
+  digest: 'f'.repeat(64),
+  createdAt: T0,
+  updatedAt: T0,
+  expiresAt: T0 + 300_000,
+  maxAttempts: 3,
+  attempts: 0,
+  sends: 1,
+  lastSentAt: T0,
+  messageIds: ['m-1'],
+  locale: 'ja',
+  codeLength: 6,
+};
 
 describe('Kafka record schemas', () => {
   test('a binary inbound message carries its octets as base64 beside an empty text', () => {
@@ -184,6 +208,9 @@ describe('Kafka record schemas', () => {
       { name: 'unknown action', type: 'suppression.changed', break: (r) => ({ ...r, action: 'removed' }), field: 'action' },
       { name: 'number not E.164', type: 'suppression.changed', break: (r) => ({ ...r, number: '090-1111-2222' }), field: 'number' },
       { name: 'an API key in the source', type: 'suppression.changed', break: (r) => ({ ...r, source: { kind: 'api', apiKey: 'secret' } }), field: 'source.apiKey' },
+      { name: 'a code in a verification event', type: 'verification.status', break: (r) => ({ ...r, code: '123456' }), field: 'code' },
+      { name: 'the digest in a verification event', type: 'verification.status', break: (r) => ({ ...r, digest: 'f'.repeat(64) }), field: 'digest' },
+      { name: 'unknown verification step', type: 'verification.status', break: (r) => ({ ...r, status: 'checked' }), field: 'status' },
       { name: 'parked without the receipt', type: 'receipt.unmatched', break: ({ receipt: _, ...rest }) => rest, field: 'receipt' },
       { name: 'parked receipt with an extra field', type: 'receipt.unmatched', break: (r) => ({ ...r, receipt: { ...(r.receipt as object), extra: 1 } }), field: 'receipt.extra' },
     ];

@@ -98,6 +98,7 @@ export class KafkaHarness {
         inbound: `sms.inbound.${this.tag}`,
         unmatched: `sms.receipts.unmatched.${this.tag}`,
         suppressions: `sms.suppressions.${this.tag}`,
+        verifications: `sms.verifications.${this.tag}`,
       },
     });
     this.kafka = new Kafka({ clientId: `reader-${this.tag}`, brokers: [...options.brokers], logLevel: logLevel.NOTHING });
