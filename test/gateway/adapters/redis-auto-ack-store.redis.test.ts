@@ -1,25 +1,16 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, expect, test } from 'vitest';
 import { RedisAutoAckStore } from '../../../gateway/adapters/redis/redis-auto-ack-store.ts';
 import { redisKeys } from '../../../gateway/adapters/redis/redis-keys.ts';
 import { autoAckStoreContract } from './auto-ack-store.contract.ts';
+import { redisTestKeys } from '../../support/redis-test-keys.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redis = new Redis(REDIS_URL);
-const prefixes: string[] = [];
+const testKeys = redisTestKeys();
+const { redis } = testKeys;
 
-afterAll(async () => {
-  for (const prefix of prefixes) {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-  }
-  await redis.quit();
-});
+afterAll(() => testKeys.cleanup());
 
 function fresh(): { store: RedisAutoAckStore; prefix: string } {
-  const prefix = `smsgw-test:${randomUUID()}:`;
-  prefixes.push(prefix);
+  const prefix = testKeys.prefix();
   return { store: new RedisAutoAckStore(redis, redisKeys(prefix)), prefix };
 }
 

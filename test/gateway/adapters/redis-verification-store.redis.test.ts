@@ -1,26 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, expect, test } from 'vitest';
 import { redisKeys } from '../../../gateway/adapters/redis/redis-keys.ts';
 import { RedisVerificationStore } from '../../../gateway/adapters/redis/redis-verification-store.ts';
 import { newVerification, verificationStoreContract, verificationSweepContract } from './verification-store.contract.ts';
+import { Redis } from 'ioredis';
+import { redisTestKeys } from '../../support/redis-test-keys.ts';
+import { REDIS_URL } from '../../support/test-backends.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redis = new Redis(REDIS_URL);
-const prefixes: string[] = [];
+const testKeys = redisTestKeys();
+const { redis } = testKeys;
 
-afterAll(async () => {
-  for (const prefix of prefixes) {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-  }
-  await redis.quit();
-});
+afterAll(() => testKeys.cleanup());
 
 function prefix(): string {
-  const value = `smsgw-test:${randomUUID()}:`;
-  prefixes.push(value);
-  return value;
+  return testKeys.prefix();
 }
 
 verificationStoreContract('redis', () => new RedisVerificationStore(redis, redisKeys(prefix())));

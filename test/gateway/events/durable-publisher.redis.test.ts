@@ -4,23 +4,15 @@
  * straight to the sink again only once the outbox is empty, and the outbox limit refuses new work without
  * dropping records already handed over.
  */
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { DurablePublisher, RedisOutbox, redisKeys, type OutboundRecord, type Outbox, type RecordSink } from '../../../gateway/index.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { redisTestKeys } from '../../support/redis-test-keys.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redis = new Redis(REDIS_URL);
-const prefixes: string[] = [];
+const testKeys = redisTestKeys();
+const { redis } = testKeys;
 
-afterAll(async () => {
-  for (const prefix of prefixes) {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-  }
-  await redis.quit();
-});
+afterAll(() => testKeys.cleanup());
 
 class SwitchableSink implements RecordSink {
   readonly received: OutboundRecord[] = [];
@@ -33,8 +25,7 @@ class SwitchableSink implements RecordSink {
 }
 
 function setUp(maxOutbox = 1_000): { sink: SwitchableSink; publisher: DurablePublisher; outbox: RedisOutbox } {
-  const prefix = `smsgw-test:${randomBytes(4).toString('hex')}:`;
-  prefixes.push(prefix);
+  const prefix = testKeys.prefix();
   const sink = new SwitchableSink();
   const outbox = new RedisOutbox(redis, redisKeys(prefix));
   const publisher = new DurablePublisher({ sink, outbox, owner: 'test', maxOutbox, relayEveryMs: 20, maxBatch: 7 });
