@@ -1,13 +1,14 @@
 /**
- * Counters over sliding windows, for abuse limits (verifications per number, per account, per number range).
- * Each window is two fixed buckets, the current and the previous one, the previous weighted by how much of it the
- * sliding window still covers: exact enough for limits, one small key per bucket, no log of hits. Every hit is
- * counted, refused or not, so a client that keeps hammering stays refused. Keys are counted one by one (no script
- * spans them), so keys of different slots work on a Redis Cluster. Adapters: memory and Redis, one contract suite.
+ * Counters over sliding windows, for abuse limits (verifications per number, per account, per number range). The
+ * window is exact: each key keeps the times of its hits within the window (a sorted set in Redis), because the
+ * limits are small (5 codes in 10 minutes) and an approximation at a bucket edge would let a sixth through. Every
+ * hit is counted, refused or not, so a client that keeps hammering stays refused; a key keeps at most twice its
+ * limit of hits, so hammering cannot grow it without bound. Keys are counted one by one (no script spans two), so
+ * keys of different slots work on a Redis Cluster. Adapters: memory and Redis, one contract suite.
  */
 
 export interface RateLimit {
-  /** What is counted, e.g. `verify:n:+819012345678`. */
+  /** What is counted, e.g. `v:n:<account>:+819012345678`. */
   readonly key: string;
   readonly limit: number;
   readonly windowMs: number;
@@ -15,10 +16,10 @@ export interface RateLimit {
 
 export interface RateCount {
   readonly key: string;
-  /** Hits in the sliding window ending now, this one included (the previous bucket weighted). */
+  /** Hits in the window ending now, this one included. */
   readonly count: number;
   readonly limit: number;
-  /** Until the count would be back within the limit, at the latest (the end of the current bucket plus one window). */
+  /** When over the limit: until the oldest hit in the window leaves it (0 when within the limit). */
   readonly retryAfterMs: number;
 }
 
@@ -34,18 +35,13 @@ export function overLimit(counts: readonly RateCount[]): RateCount | undefined {
   return counts.find((count) => count.count > count.limit);
 }
 
-/** The bucket a time falls in, and how far through it (0 to 1). */
-export function bucketOf(now: number, windowMs: number): { readonly index: number; readonly through: number } {
-  const index = Math.floor(now / windowMs);
-  return { index, through: (now - index * windowMs) / windowMs };
+/** The most hits a key keeps: enough to know it is over its limit, bounded however hard it is hammered. */
+export function keptHits(limit: number): number {
+  return Math.min(Number.MAX_SAFE_INTEGER, Math.max(1, limit) * 2);
 }
 
-/** The sliding count from the current and previous buckets' counts. */
-export function slidingCount(current: number, previous: number, through: number): number {
-  return current + Math.floor(previous * (1 - through));
-}
-
-export function retryAfter(now: number, windowMs: number): number {
-  const { index } = bucketOf(now, windowMs);
-  return (index + 1) * windowMs - now + windowMs;
+/** A count from the hits in the window (oldest first). */
+export function countOf(limit: RateLimit, hits: number, oldest: number | undefined, now: number): RateCount {
+  const retryAfterMs = hits > limit.limit && oldest !== undefined ? Math.max(0, oldest + limit.windowMs - now) : 0;
+  return { key: limit.key, count: hits, limit: limit.limit, retryAfterMs };
 }

@@ -65,8 +65,8 @@ export interface RedisKeys {
   verificationIndex(tag: string, accountId: string, to: string): string;
   /** Sorted set of pending verification ids by the expiry of their code (the expiry sweep's work list). */
   readonly verificationDue: string;
-  /** One bucket of a sliding-window counter (expires after two windows). */
-  rate(key: string, windowMs: number, bucket: number): string;
+  /** The hit times of one sliding-window counter (expires with its window). */
+  rate(key: string, windowMs: number): string;
 }
 
 const BUCKET_DIGITS = 2;
@@ -103,7 +103,7 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     verification: (id, tag) => `${prefix}v:{${tag}}:${id}`,
     verificationIndex: (tag, accountId, to) => `${prefix}v:{${tag}}:i:${accountId}:${to}`,
     verificationDue: `${prefix}v:due`,
-    rate: (key, windowMs, bucket) => `${prefix}rate:${key}:${windowMs}:${bucket}`,
+    rate: (key, windowMs) => `${prefix}rate:${key}:${windowMs}`,
     suppressions: (accountId, number) => ({
       entries: `${prefix}sup:{${accountId}}:e`,
       index: `${prefix}sup:{${accountId}}:i`,

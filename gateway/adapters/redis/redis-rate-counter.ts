@@ -1,10 +1,28 @@
 /**
- * Sliding-window counters on Redis: one key per bucket (INCR, expiring after two windows), the previous bucket
- * read beside it; one pipelined round trip for all the limits of a request.
+ * Sliding-window counters on Redis: one sorted set per key of its hit times within the window (one script per key,
+ * so keys of different slots work on a Cluster), expiring with the window; the limits of one request go in one
+ * pipelined round trip.
  */
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { bucketOf, retryAfter, slidingCount, type RateCount, type RateCounter, type RateLimit } from '../../ports/rate-counter.ts';
+import { countOf, keptHits, type RateCount, type RateCounter, type RateLimit } from '../../ports/rate-counter.ts';
 import type { RedisKeys } from './redis-keys.ts';
+
+/**
+ * KEYS: the hit set. ARGV: now, window ms, '1' to add a hit, the most hits kept, a unique member.
+ * Answers the hits in the window (this one included when added) and the oldest hit's time.
+ */
+const HIT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
+local hits = redis.call('ZCARD', KEYS[1])
+if ARGV[3] == '1' then
+  if hits < tonumber(ARGV[4]) then redis.call('ZADD', KEYS[1], ARGV[1], ARGV[5]) end
+  hits = hits + 1
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]
+return {hits, oldest or false}
+`;
 
 export class RedisRateCounter implements RateCounter {
   constructor(
@@ -23,20 +41,15 @@ export class RedisRateCounter implements RateCounter {
   private async run(limits: readonly RateLimit[], now: number, add: boolean): Promise<RateCount[]> {
     const pipeline = this.redis.pipeline();
     for (const limit of limits) {
-      const { index } = bucketOf(now, limit.windowMs);
-      const current = this.keys.rate(limit.key, limit.windowMs, index);
-      if (add) pipeline.incr(current).pexpire(current, 2 * limit.windowMs);
-      else pipeline.get(current);
-      pipeline.get(this.keys.rate(limit.key, limit.windowMs, index - 1));
+      const member = `${now}:${randomBytes(6).toString('base64url')}`;
+      pipeline.eval(HIT, 1, this.keys.rate(limit.key, limit.windowMs), now, limit.windowMs, add ? '1' : '0', keptHits(limit.limit), member);
     }
     const replies = (await pipeline.exec()) ?? [];
-    const per = add ? 3 : 2;
     return limits.map((limit, i) => {
-      const error = replies.slice(i * per, i * per + per).find(([failure]) => failure !== null)?.[0];
+      const [error, reply] = replies[i] ?? [new Error('no reply from Redis'), undefined];
       if (error) throw error;
-      const current = Number(replies[i * per]?.[1] ?? 0);
-      const previous = Number(replies[i * per + per - 1]?.[1] ?? 0);
-      return { key: limit.key, count: slidingCount(current, previous, bucketOf(now, limit.windowMs).through), limit: limit.limit, retryAfterMs: retryAfter(now, limit.windowMs) };
+      const [hits, oldest] = reply as [number, string | null];
+      return countOf(limit, Number(hits), oldest === null ? undefined : Number(oldest), now);
     });
   }
 }
