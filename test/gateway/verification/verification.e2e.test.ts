@@ -172,7 +172,7 @@ describe.each(backendsUnderTest.rows)('verify API over SMPP on the %s backend', 
       expect((await start(api)).status).toBe(201);
     }
     offset += 30_000;
-    // The number's sixth try within ten minutes (the refused too-soon one counted as a try, so this is the 7th).
+    // The number's sixth code within ten minutes (the too-soon try was refused before it counted).
     expect(await start(api)).toMatchObject({ status: 429, body: { code: 'VERIFY_RATE_LIMITED', details: { scope: 'number' } } });
     const latest = await sentCode(sim, 5);
     expect(await check(api, started.body.id, latest)).toMatchObject({ body: { status: 'approved' } });
