@@ -65,6 +65,8 @@ export interface RedisKeys {
   verificationIndex(tag: string, accountId: string, to: string): string;
   /** Sorted set of pending verification ids by the expiry of their code (the expiry sweep's work list). */
   readonly verificationDue: string;
+  /** Hash of one short link: its fields and click counts (expires after the link's 410 grace period). */
+  link(code: string): string;
   /** One bucket of a sliding-window counter (expires after two windows). */
   rate(key: string, windowMs: number, bucket: number): string;
 }
@@ -103,6 +105,7 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     verification: (id, tag) => `${prefix}v:{${tag}}:${id}`,
     verificationIndex: (tag, accountId, to) => `${prefix}v:{${tag}}:i:${accountId}:${to}`,
     verificationDue: `${prefix}v:due`,
+    link: (code) => `${prefix}link:${code}`,
     rate: (key, windowMs, bucket) => `${prefix}rate:${key}:${windowMs}:${bucket}`,
     suppressions: (accountId, number) => ({
       entries: `${prefix}sup:{${accountId}}:e`,
