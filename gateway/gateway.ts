@@ -387,7 +387,8 @@ export class Gateway implements GatewayServices {
   /**
    * A counted click: measured; the first human click on a message's link goes on its timeline (once, without
    * touching its status); then the `link.clicked` event (and, for human clicks, the account's webhook). A click
-   * stands when its timeline entry or event fails (counted as a failed event): the redirect must not wait on them.
+   * stands when its timeline entry or event fails (counted as a failed event): the recipient is redirected anyway.
+   * Campaigns learn of clicks here too (`link.campaignId`).
    */
   private async linkClicked(click: LinkClick): Promise<void> {
     const { link } = click;

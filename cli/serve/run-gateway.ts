@@ -287,6 +287,7 @@ function restartNeeded(running: GatewayConfig, file: GatewayConfig): string[] {
     ['dispatch', running.dispatch, file.dispatch],
     ['webhooks', running.webhooks, file.webhooks],
     ['kafka', running.kafka, file.kafka],
+    ['links', running.links, file.links],
   ];
   return pairs.filter(([, a, b]) => JSON.stringify(a) !== JSON.stringify(b)).map(([name]) => name);
 }
