@@ -26,6 +26,7 @@ import { installValidation } from './request-validation.ts';
 import { adminRoutes, type AdminReloadResult } from './routes/admin.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { inboundRoutes } from './routes/inbound.ts';
+import { linkRoutes } from './routes/links.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { operationsRoutes } from './routes/operations.ts';
 import { usageRoutes } from './routes/usage.ts';
@@ -170,6 +171,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   suppressionRoutes(app, options.gateway.suppressions);
   verificationRoutes(app, options.gateway.verifications);
   operationsRoutes(app, options.gateway, options.server?.metricsToken);
+  linkRoutes(app, options.gateway.shortLinks);
   const adminAuth = new AdminAuth(options.admin?.tokenHash ?? (() => undefined), options.now);
   adminRoutes(app, options.gateway, { auth: adminAuth, ...(options.admin?.reload === undefined ? {} : { reload: options.admin.reload }) });
   app.get('/openapi.json', { schema: { hide: true } }, () => Promise.resolve(app.swagger()));

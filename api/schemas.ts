@@ -71,6 +71,11 @@ export const submitBodySchema = {
     priority: { type: 'string', enum: ['high', 'normal', 'bulk'] },
     clientRef: { type: 'string', maxLength: 128 },
     maxParts: { type: 'integer', minimum: 1, maximum: 255 },
+    shortenUrls: {
+      type: 'boolean',
+      description:
+        'Replace each http(s) URL of the text by a short link of fixed length (links.baseUrl + /l/ + code) before encoding, so `parts` counts the short links; clicks go on the message timeline (README "Links and click tracking")',
+    },
   },
 } as const;
 

@@ -23,6 +23,9 @@ import { ConnectorBacklog } from './housekeeping/connector-backlog.ts';
 import { Housekeeping } from './housekeeping/housekeeping.ts';
 import { KeywordHandler } from './keywords/keyword-handler.ts';
 import { LinkState } from './links/link-state.ts';
+import { linkClickedEvent } from './short-links/link-clicked-event.ts';
+import { LinkService, type LinkClick, type LinkSettings } from './short-links/link-service.ts';
+import { shortenUrlsIn } from './short-links/shorten-text.ts';
 import { SILENT_LOG, type GatewayLog } from './log/gateway-log.ts';
 import { MessagesService } from './messages/messages-service.ts';
 import { GatewayMetrics } from './metrics/gateway-metrics.ts';
@@ -98,6 +101,8 @@ export interface GatewayOptions {
    * verifications are refused (a shared store without a shared secret).
    */
   readonly verifySecret?: Buffer | false;
+  /** Short links: base URL, code length, lifetimes, click tokens (see LinkSettings); `fallbackBaseUrl` when no base URL is set. */
+  readonly shortLinks?: LinkSettings & { readonly fallbackBaseUrl?: () => string };
   readonly now?: () => number;
 }
 
@@ -107,6 +112,7 @@ export interface GatewayServices {
   readonly messages: MessagesService;
   readonly suppressions: SuppressionService;
   readonly verifications: VerificationService;
+  readonly shortLinks: LinkService;
   readonly links: Pick<LinkState, 'ready'>;
   readonly metrics: GatewayMetrics;
   readonly usage: UsageService;
@@ -121,6 +127,7 @@ export class Gateway implements GatewayServices {
   readonly suppressions: SuppressionService;
   readonly verifications: VerificationService;
   readonly usage: UsageService;
+  readonly shortLinks: LinkService;
   readonly links: LinkState;
   readonly housekeeping: Housekeeping;
   private readonly receipts: ReceiptProcessor;
@@ -165,6 +172,14 @@ export class Gateway implements GatewayServices {
     const secret = options.verifySecret ?? randomBytes(32);
     const seal = secret === false ? undefined : new PartSeal(secret);
     this.seal = seal;
+    const shortLinks = (this.shortLinks = new LinkService({
+      ...options.shortLinks,
+      store: backend.links,
+      tokenSecret: (accountId) => accounts.get(accountId)?.callbackSecret,
+      clicked: (click) => this.linkClicked(click),
+      missed: (reason) => metrics.linkMisses.inc({ reason }),
+      now,
+    }));
     const calendar = new UsageCalendar(options.usage?.timeZone);
     this.usage = new UsageService(backend.usage, calendar);
     const quota = new QuotaGate({
@@ -187,6 +202,12 @@ export class Gateway implements GatewayServices {
       stopping: () => this.stopping,
       quota,
       ...(seal === undefined ? {} : { seal }),
+      prepareText: (text, message) =>
+        shortenUrlsIn(text, async (target) => {
+          const expiresAt = shortLinks.messageLinkExpiry(message.expiresAt);
+          const made = await shortLinks.create({ accountId: message.accountId, target, expiresAt, messageId: message.id, recipient: message.to });
+          return made.url;
+        }),
       now,
       ...(options.defaultValiditySeconds === undefined ? {} : { defaultValiditySeconds: options.defaultValiditySeconds }),
     });
@@ -361,6 +382,25 @@ export class Gateway implements GatewayServices {
     this.metrics.verifications.inc({ account: change.record.accountId, status: change.kind });
     if (!this.events.interested('verification.status', change.kind)) return;
     await this.events.publish(verificationEvent(change)).catch(() => this.metrics.eventsFailed.inc());
+  }
+
+  /**
+   * A counted click: measured; the first human click on a message's link goes on its timeline (once, without
+   * touching its status); then the `link.clicked` event (and, for human clicks, the account's webhook). A click
+   * stands when its timeline entry or event fails (counted as a failed event): the recipient is redirected anyway.
+   * Campaigns learn of clicks here too (`link.campaignId`).
+   */
+  private async linkClicked(click: LinkClick): Promise<void> {
+    const { link } = click;
+    this.metrics.linkClicks.inc({ account: link.accountId, kind: click.kind === 'bot' ? 'bot' : click.first ? 'human' : 'repeat' });
+    if (click.first && link.messageId !== undefined) {
+      await this.options.backend.store
+        .apply(link.messageId, { at: click.at, timeline: [{ at: click.at, event: 'clicked', detail: link.code }] })
+        .catch(() => this.metrics.eventsFailed.inc());
+    }
+    const event = linkClickedEvent(click);
+    if (!this.events.interested('link.clicked', event.kind)) return;
+    await this.events.publish(event).catch(() => this.metrics.eventsFailed.inc());
   }
 
   private async suppressionChanged(change: SuppressionChange): Promise<void> {

@@ -16,6 +16,7 @@ export interface SubmitBody {
   readonly priority?: 'high' | 'normal' | 'bulk';
   readonly clientRef?: string;
   readonly maxParts?: number;
+  readonly shortenUrls?: boolean;
 }
 
 export function toSubmitRequest(body: SubmitBody): SubmitRequest {

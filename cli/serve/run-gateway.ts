@@ -169,6 +169,7 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
       throw error;
     });
   }
+  const listening = { baseUrl: `http://${options.host ?? config.server.host}:${options.port ?? config.server.port}` };
   const gateway = new Gateway({
     backend,
     router,
@@ -184,6 +185,8 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     maxBacklogPerConnector: config.dispatch.maxBacklogPerConnector,
     webhooks: { allow: config.webhooks.allow },
     usage: config.usage,
+    // Without links.baseUrl, links are made on the address the API listens on (known once it listens).
+    shortLinks: { ...config.links, fallbackBaseUrl: () => listening.baseUrl },
     ...verifySecretFor(options),
     ...(kafka === undefined ? {} : { events: kafka, receiptHoldMs }),
     ...(options.now === undefined ? {} : { now: options.now }),
@@ -202,6 +205,7 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
   logTo.app = app;
   await gateway.start();
   const address = await app.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
+  listening.baseUrl = address;
   const reloadOnce = async (): Promise<GatewayReload> => {
     try {
       // Everything is read and checked before anything changes: a refusal leaves all in force as it was.
@@ -283,6 +287,7 @@ function restartNeeded(running: GatewayConfig, file: GatewayConfig): string[] {
     ['dispatch', running.dispatch, file.dispatch],
     ['webhooks', running.webhooks, file.webhooks],
     ['kafka', running.kafka, file.kafka],
+    ['links', running.links, file.links],
   ];
   return pairs.filter(([, a, b]) => JSON.stringify(a) !== JSON.stringify(b)).map(([name]) => name);
 }

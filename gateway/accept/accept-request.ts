@@ -20,6 +20,8 @@ export interface SubmitRequest {
   readonly priority?: Lane;
   readonly clientRef?: string;
   readonly maxParts?: number;
+  /** Replace the text's http(s) URLs by short links of this message before encoding (see short-links/). */
+  readonly shortenUrls?: boolean;
 }
 
 /**

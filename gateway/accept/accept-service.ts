@@ -48,6 +48,11 @@ export interface AcceptServiceOptions {
   readonly seal?: PartSeal;
   /** Reserves the message's quota share once its parts are known (throws GW_QUOTA_EXCEEDED); see quota-gate.ts. */
   readonly reserve?: (accountId: string, segments: number, at: number) => Promise<QuotaReservation | undefined>;
+  /**
+   * The text as sent, from the text as asked (URLs replaced by short links for `shortenUrls`), given the message's
+   * id, account, recipient and validity end before anything is encoded or stored.
+   */
+  readonly prepareText?: (text: string, message: { readonly id: string; readonly accountId: string; readonly to: string; readonly expiresAt: number }) => Promise<string>;
   /** Runs once the message is routed, before anything is stored; throws to refuse the recipient (the suppression list). */
   readonly screen?: (recipient: RoutedRecipient, service: ServiceSubmit) => Promise<void>;
 }
@@ -71,12 +76,14 @@ export class AcceptService {
     if (request.text !== undefined) checkText(request.text);
     const decision = pinConnector(await this.decide(account, request, createdAt), service.connector, this.options.isUp);
     await this.options.screen?.(routedRecipient(account.id, decision, request.tag), service);
-    const encoded = this.encode(account, request, decision.carrier.carrier, decision.profile);
-    const stored = this.stored(account, request, decision, encoded, service.maskedText);
+    const { scheduleAt, expiresAt } = this.timing(request, createdAt);
+    const id = this.newId();
+    const sent = await this.prepared(request, service, { id, accountId: account.id, to: decision.to.e164, expiresAt });
+    const encoded = this.encode(account, sent, decision.carrier.carrier, decision.profile);
+    const stored = this.stored(account, sent, decision, encoded, service.maskedText);
     const first = decision.connectors[0];
     if (first === undefined) throw gatewayError('GW_INVALID_REQUEST', 'route has no connector', { route: decision.route.id });
     const lane = request.priority ?? (request.tag === undefined ? undefined : LANE_BY_TAG[request.tag.toLowerCase()]) ?? 'normal';
-    const { scheduleAt, expiresAt } = this.timing(request, createdAt);
     // Outside the send window the message waits for its opening (or for its validity's end, which expires it).
     const notBefore =
       service.ignoreSendWindow === true
@@ -84,7 +91,6 @@ export class AcceptService {
         : windowOpening(account.sendWindow, { tag: request.tag, to: decision.to.e164, country: decision.to.country }, scheduleAt ?? createdAt, account.defaultCountry);
     const sendAt = notBefore === undefined ? scheduleAt : Math.min(notBefore, expiresAt);
     this.options.admit?.(sendAt === undefined ? first.id : undefined, account.id);
-    const id = this.newId();
     const record: MessageRecord = {
       envelope: {
         id,
@@ -145,6 +151,15 @@ export class AcceptService {
   async claimBatch(accountId: string, key: string, batch: unknown): Promise<void> {
     const claim = await this.options.store.claimIdempotency({ accountId, key, ttlMs: this.idempotencyTtlMs, fingerprint: requestFingerprint('batch', batch) });
     if (claim.conflict) throw idempotencyConflict(key);
+  }
+
+  /** The request with the text to send: its URLs shortened when it asks (the fingerprint stays the request's). */
+  private async prepared(request: SubmitRequest, service: ServiceSubmit, message: { id: string; accountId: string; to: string; expiresAt: number }): Promise<SubmitRequest> {
+    if (request.shortenUrls !== true || request.text === undefined) return request;
+    if (service.maskedText !== undefined) throw gatewayError('GW_INVALID_REQUEST', 'a masked text cannot have its URLs shortened', { field: 'shortenUrls' });
+    const prepare = this.options.prepareText;
+    if (prepare === undefined) throw gatewayError('GW_INVALID_REQUEST', 'short links are not available here', { field: 'shortenUrls' });
+    return { ...request, text: await prepare(request.text, message) };
   }
 
   /** The quota share is given back when the write fails or is an idempotent replay (the first one counted already). */

@@ -13,6 +13,7 @@ import type { AccountConfig } from '../accounts/account-registry.ts';
 import type { KafkaSettings } from '../adapters/kafka/kafka-settings.ts';
 import { AddressList } from '../net/address-list.ts';
 import { UsageCalendar } from '../usage/usage-calendar.ts';
+import type { LinkSettings } from '../short-links/link-service.ts';
 import { SUPPRESSION_SETTINGS_SCHEMA } from '../suppressions/suppression-settings.ts';
 import { VERIFY_SETTINGS_SCHEMA } from '../verification/verification-settings.ts';
 import { WebhookTargets } from '../webhooks/webhook-targets.ts';
@@ -57,6 +58,8 @@ export interface GatewayConfig {
   readonly kafka?: Partial<Omit<KafkaSettings, 'topics'>> & { readonly topics?: Partial<KafkaSettings['topics']> };
   /** Usage reports and quotas: the IANA time zone of their days and months. */
   readonly usage: { readonly timeZone: string };
+  /** Short links (`/l/{code}`): see LinkSettings; without `baseUrl` links are made on the address the API listens on. */
+  readonly links: LinkSettings;
 }
 
 const SCHEMA = {
@@ -150,6 +153,19 @@ const SCHEMA = {
       additionalProperties: false,
       default: {},
       properties: { timeZone: { type: 'string', minLength: 1, default: 'UTC' } },
+    },
+    links: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        baseUrl: { type: 'string', pattern: '^https?://[^/?#\\s]+/?$' },
+        codeLength: { type: 'integer', minimum: 8, maximum: 32, default: 10 },
+        defaultTtlSeconds: { type: 'integer', minimum: 60, maximum: 31622400, default: 2592000 },
+        graceSeconds: { type: 'integer', minimum: 0, maximum: 31622400, default: 2592000 },
+        appendToken: { type: 'boolean', default: false },
+        tokenParam: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,32}$', default: 't' },
+      },
     },
     kafka: {
       type: 'object',

@@ -155,11 +155,36 @@ export interface VerificationEvent {
   readonly clientRef?: string;
 }
 
-export type GatewayEvent = MessageStatusEvent | PartStatusEvent | InboundEvent | SuppressionEvent | VerificationEvent;
+/**
+ * A click on a short link (`/l/{code}`): the recipient's first click, a repeat, or a bot's request (a link
+ * previewer or a HEAD request), with the link's counts after it.
+ */
+export interface LinkClickedEvent {
+  readonly type: 'link.clicked';
+  readonly version: 1;
+  /** `<code>:<kind>:<count>`: one click always has the same id, so consumers drop replays. */
+  readonly id: string;
+  readonly code: string;
+  readonly accountId: string;
+  readonly kind: 'first' | 'repeat' | 'bot';
+  readonly at: string;
+  readonly target: string;
+  readonly clicks: number;
+  readonly botClicks: number;
+  readonly firstClickAt?: string;
+  readonly expiresAt: string;
+  readonly messageId?: string;
+  readonly campaignId?: string;
+  /** E.164. */
+  readonly recipient?: string;
+}
 
-/** The value event filters see beside the type: a message's, part's or verification's status, a suppression change's action. */
+export type GatewayEvent = MessageStatusEvent | PartStatusEvent | InboundEvent | SuppressionEvent | VerificationEvent | LinkClickedEvent;
+
+/** The value event filters see beside the type: a message's, part's or verification's status, a suppression change's action, a click's kind. */
 export function eventStatus(event: GatewayEvent): string | undefined {
   if (event.type === 'message.inbound') return undefined;
+  if (event.type === 'link.clicked') return event.kind;
   return event.type === 'suppression.changed' ? event.action : event.status;
 }
 

@@ -39,10 +39,11 @@ export interface PartState {
 export interface TimelineEntry {
   readonly at: number;
   /**
-   * A message status, `part:<status>` for a part's transition, or `deferred`: the send window was closed, and the
-   * message waits until `until`.
+   * A message status, `part:<status>` for a part's transition, `deferred`: the send window was closed, and the
+   * message waits until `until`, or `clicked`: the recipient's first click on one of the message's short links
+   * (`detail` is its code). Only a status entry changes the message status.
    */
-  readonly event: MessageStatus | `part:${PartStatus}` | 'deferred';
+  readonly event: MessageStatus | `part:${PartStatus}` | 'deferred' | 'clicked';
   readonly seq?: number;
   readonly connectorId?: string;
   readonly detail?: string;

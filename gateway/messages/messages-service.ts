@@ -6,7 +6,7 @@
 import { normalizeNumber, type RouterHandle } from '../../router/index.ts';
 import type { AccountConfig, AccountRegistry } from '../accounts/account-registry.ts';
 import type { AcceptedMessage, ServiceSubmit, SubmitRequest } from '../accept/accept-request.ts';
-import { AcceptService } from '../accept/accept-service.ts';
+import { AcceptService, type AcceptServiceOptions } from '../accept/accept-service.ts';
 import { gatewayError } from '../errors.ts';
 import type { EventProjection } from '../events/event-projection.ts';
 import type { InboundEvent } from '../events/gateway-event.ts';
@@ -52,6 +52,8 @@ export interface MessagesServiceOptions {
   readonly seal?: PartSeal;
   /** The suppression list's check at accept (none: nothing is screened). */
   readonly screen?: SuppressionCheck;
+  /** `shortenUrls`: the text with its URLs replaced by short links (see AcceptServiceOptions.prepareText). */
+  readonly prepareText?: AcceptServiceOptions['prepareText'];
   readonly now: () => number;
 }
 
@@ -69,6 +71,7 @@ export class MessagesService {
       ...(options.quota === undefined ? {} : { reserve: options.quota.reserve.bind(options.quota) }),
       ...(options.screen === undefined ? {} : { screen: options.screen.check.bind(options.screen) }),
       ...(options.seal === undefined ? {} : { seal: options.seal }),
+      ...(options.prepareText === undefined ? {} : { prepareText: options.prepareText }),
       ...(options.defaultValiditySeconds === undefined ? {} : { defaultValiditySeconds: options.defaultValiditySeconds }),
     });
   }

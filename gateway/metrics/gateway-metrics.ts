@@ -61,6 +61,13 @@ export class GatewayMetrics {
     labelNames: ['kind', 'outcome'],
     registers: [this.registry],
   });
+  readonly linkClicks = new Counter({
+    name: 'smsgw_link_clicks_total',
+    help: 'Short link requests counted, by account and kind: human (a first click), repeat (a later human click), bot (a link previewer or a HEAD request)',
+    labelNames: ['account', 'kind'],
+    registers: [this.registry],
+  });
+  readonly linkMisses = new Counter({ name: 'smsgw_link_misses_total', help: 'Short link requests with no redirect, by reason: unknown (404), expired (410)', labelNames: ['reason'], registers: [this.registry] });
   readonly reclaimed = new Counter({ name: 'smsgw_queue_reclaimed_total', help: 'Queue entries taken over from a dead worker', labelNames: ['connector'], registers: [this.registry] });
   readonly webhooks = new Counter({
     name: 'smsgw_webhooks_total',

@@ -1,5 +1,6 @@
 import type { AutoAckStore } from './auto-ack-store.ts';
 import type { InboundStore } from './inbound-store.ts';
+import type { LinkStore } from './link-store.ts';
 import type { MessageStore } from './message-store.ts';
 import type { RouteQueue } from './route-queue.ts';
 import type { RateCounter } from './rate-counter.ts';
@@ -21,6 +22,8 @@ export interface MessageBackend {
   readonly rates: RateCounter;
   /** Numbers that had an account's automatic acknowledgement (keyword handling). */
   readonly autoAcks: AutoAckStore;
+  /** Short links (`/l/{code}`) and their click counts. */
+  readonly links: LinkStore;
   /** Usage and quota counters (every mode has them: usage is counted in every mode). */
   readonly usage: UsageStore;
   /** True when the backing service answers (always for memory). */

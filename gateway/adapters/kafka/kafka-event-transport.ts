@@ -190,6 +190,9 @@ export class KafkaEventTransport implements EventTransport {
       case 'verification.status':
         // One number's verifications stay in order.
         return { topic: this.topics.verifications, key: `${event.accountId}:${event.to}`, value };
+      case 'link.clicked':
+        // Beside the message's own events (one partition per message); a link of no message by its code.
+        return { topic: this.topics.events, key: event.messageId ?? event.code, value };
     }
   }
 }

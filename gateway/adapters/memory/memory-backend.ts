@@ -1,6 +1,7 @@
 import type { MessageBackend } from '../../ports/backend.ts';
 import { MemoryAutoAckStore } from './memory-auto-ack-store.ts';
 import { MemoryMessageStore, type MemoryMessageStoreOptions } from './memory-message-store.ts';
+import { MemoryLinkStore } from './memory-link-store.ts';
 import { MemoryRouteQueue } from './memory-route-queue.ts';
 import { InboundLog } from '../../inbound/inbound-log.ts';
 import { MemoryRateCounter } from './memory-rate-counter.ts';
@@ -22,6 +23,7 @@ export function createMemoryBackend(options: MemoryMessageStoreOptions = {}): Me
     verifications: new MemoryVerificationStore(options.now),
     rates: new MemoryRateCounter(),
     autoAcks: new MemoryAutoAckStore(options.now),
+    links: new MemoryLinkStore(options.now),
     usage: new MemoryUsageStore(options.now === undefined ? {} : { now: options.now }),
     ping: () => Promise.resolve(true),
     close: async () => {

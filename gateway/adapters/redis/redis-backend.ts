@@ -3,6 +3,7 @@ import type { Outbox } from '../../events/durable-publisher.ts';
 import type { MessageBackend } from '../../ports/backend.ts';
 import { RedisAutoAckStore } from './redis-auto-ack-store.ts';
 import { DEFAULT_KEY_PREFIX, redisKeys } from './redis-keys.ts';
+import { RedisLinkStore } from './redis-link-store.ts';
 import { RedisMessageStore } from './redis-message-store.ts';
 import { RedisInboundStore } from './redis-inbound-store.ts';
 import { RedisOutbox } from './redis-outbox.ts';
@@ -44,6 +45,7 @@ export function createRedisBackend(options: RedisBackendOptions): RedisBackend {
     rates: new RedisRateCounter(redis, keys),
     autoAcks: new RedisAutoAckStore(redis, keys),
     outbox: new RedisOutbox(redis, keys),
+    links: new RedisLinkStore(redis, keys),
     usage: new RedisUsageStore(redis, keys),
     ping: async () => (await redis.ping().catch(() => '')) === 'PONG',
     close: async () => {

@@ -65,6 +65,8 @@ export interface RedisKeys {
   verificationIndex(tag: string, accountId: string, to: string): string;
   /** Sorted set of pending verification ids by the expiry of their code (the expiry sweep's work list). */
   readonly verificationDue: string;
+  /** Hash of one short link: its fields and click counts (expires after the link's 410 grace period). */
+  link(code: string): string;
   /** The hit times of one sliding-window counter (expires with its window). */
   rate(key: string, windowMs: number): string;
 }
@@ -103,6 +105,7 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     verification: (id, tag) => `${prefix}v:{${tag}}:${id}`,
     verificationIndex: (tag, accountId, to) => `${prefix}v:{${tag}}:i:${accountId}:${to}`,
     verificationDue: `${prefix}v:due`,
+    link: (code) => `${prefix}link:${code}`,
     rate: (key, windowMs) => `${prefix}rate:${key}:${windowMs}`,
     suppressions: (accountId, number) => ({
       entries: `${prefix}sup:{${accountId}}:e`,

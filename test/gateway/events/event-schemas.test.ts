@@ -25,11 +25,12 @@ import {
 import { SUPPRESSION_REASONS } from '../../../gateway/ports/suppression-store.ts';
 import { suppressionEvent } from '../../../gateway/suppressions/suppression-event.ts';
 import { verificationEvent } from '../../../gateway/verification/verification-event.ts';
+import { linkClickedEvent } from '../../../gateway/short-links/link-clicked-event.ts';
 import type { VerificationRecord } from '../../../gateway/ports/verification-store.ts';
 import { makeRecord } from '../adapters/message-backend.contract.ts';
 
 const SCHEMA_DIR = fileURLToPath(new URL('../../../gateway/events/schemas/', import.meta.url));
-const TYPES = ['message.status', 'message.part', 'message.inbound', 'receipt.raw', 'receipt.unmatched', 'suppression.changed', 'verification.status'] as const;
+const TYPES = ['message.status', 'message.part', 'message.inbound', 'receipt.raw', 'receipt.unmatched', 'suppression.changed', 'verification.status', 'link.clicked'] as const;
 type RecordType = (typeof TYPES)[number];
 
 interface Schema {
@@ -133,8 +134,26 @@ function built(): Record<RecordType, unknown[]> {
       verificationEvent({ kind: 'sent', record: verification, at: T0, messageId: 'm-1' }),
       verificationEvent({ kind: 'max_attempts_reached', record: { ...verification, status: 'max_attempts_reached', attempts: 3, clientRef: 'login-1' }, at: T0 + 60_000 }),
     ],
+    'link.clicked': [
+      linkClickedEvent({ link: { ...shortLink, clicks: 1, firstClickAt: T0 + 1_000, lastClickAt: T0 + 1_000 }, at: T0 + 1_000, kind: 'human', first: true }),
+      linkClickedEvent({ link: { ...shortLink, clicks: 2, botClicks: 1, firstClickAt: T0 + 1_000, lastClickAt: T0 + 2_000 }, at: T0 + 2_000, kind: 'human', first: false }),
+      linkClickedEvent({ link: { code: 'Bot0000001', accountId: 'acct-a', target: 'http://example.com/', expiresAt: T0 + 60_000, createdAt: T0, clicks: 0, botClicks: 1 }, at: T0, kind: 'bot', first: false }),
+    ],
   };
 }
+
+const shortLink = {
+  code: 'Abc123XYZ0',
+  accountId: 'acct-a',
+  target: 'https://shop.example.jp/sale?x=1',
+  expiresAt: T0 + 86_400_000,
+  createdAt: T0,
+  messageId: 'm-1',
+  campaignId: 'spring',
+  recipient: '+819011112222',
+  clicks: 0,
+  botClicks: 0,
+};
 
 const verification: VerificationRecord = {
   id: 'a1b2c3d4verification',
@@ -211,6 +230,9 @@ describe('Kafka record schemas', () => {
       { name: 'a code in a verification event', type: 'verification.status', break: (r) => ({ ...r, code: '123456' }), field: 'code' },
       { name: 'the digest in a verification event', type: 'verification.status', break: (r) => ({ ...r, digest: 'f'.repeat(64) }), field: 'digest' },
       { name: 'unknown verification step', type: 'verification.status', break: (r) => ({ ...r, status: 'checked' }), field: 'status' },
+      { name: 'unknown click kind', type: 'link.clicked', break: (r) => ({ ...r, kind: 'preview' }), field: 'kind' },
+      { name: 'a click token in a click event', type: 'link.clicked', break: (r) => ({ ...r, token: 'abc.def' }), field: 'token' },
+      { name: 'recipient not E.164', type: 'link.clicked', break: (r) => ({ ...r, recipient: '090-1111-2222' }), field: 'recipient' },
       { name: 'parked without the receipt', type: 'receipt.unmatched', break: ({ receipt: _, ...rest }) => rest, field: 'receipt' },
       { name: 'parked receipt with an extra field', type: 'receipt.unmatched', break: (r) => ({ ...r, receipt: { ...(r.receipt as object), extra: 1 } }), field: 'receipt.extra' },
     ];
