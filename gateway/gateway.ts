@@ -12,6 +12,8 @@ import { maskDigits } from '../common/index.ts';
 import type { Driver, PartOutcome, Receipt } from '../drivers/transport/index.ts';
 import type { RouterHandle } from '../router/index.ts';
 import { AccountRegistry, type AccountConfig } from './accounts/account-registry.ts';
+import { CampaignInputService } from './campaigns/campaign-input-service.ts';
+import type { LinkShape } from './campaigns/campaign-template.ts';
 import { MemoryEventTransport } from './adapters/memory/memory-event-transport.ts';
 import { StatusUpdater } from './consumers/status-updater.ts';
 import { UsageConsumer } from './consumers/usage-consumer.ts';
@@ -98,6 +100,8 @@ export interface GatewayOptions {
    * verifications are refused (a shared store without a shared secret).
    */
   readonly verifySecret?: Buffer | false;
+  /** The short links' shape (base URL, code length): campaign templates with {{link}} need it. */
+  readonly shortLinks?: LinkShape;
   readonly now?: () => number;
 }
 
@@ -110,6 +114,7 @@ export interface GatewayServices {
   readonly links: Pick<LinkState, 'ready'>;
   readonly metrics: GatewayMetrics;
   readonly usage: UsageService;
+  readonly campaignInput: CampaignInputService;
 }
 
 export class Gateway implements GatewayServices {
@@ -121,6 +126,7 @@ export class Gateway implements GatewayServices {
   readonly suppressions: SuppressionService;
   readonly verifications: VerificationService;
   readonly usage: UsageService;
+  readonly campaignInput: CampaignInputService;
   readonly links: LinkState;
   readonly housekeeping: Housekeeping;
   private readonly receipts: ReceiptProcessor;
@@ -189,6 +195,16 @@ export class Gateway implements GatewayServices {
       ...(seal === undefined ? {} : { seal }),
       now,
       ...(options.defaultValiditySeconds === undefined ? {} : { defaultValiditySeconds: options.defaultValiditySeconds }),
+    });
+    // The campaign preview screens rows as the accept path does, without counting them as refused messages.
+    const campaignScreen = new SuppressionCheck({ suppressions, account: (id) => accounts.get(id) });
+    this.campaignInput = new CampaignInputService({
+      router: options.router,
+      accounts,
+      screen: (recipient) => campaignScreen.check(recipient),
+      isUp: (id) => links.isUp(id),
+      link: () => options.shortLinks,
+      now,
     });
     this.verifications = new VerificationService({
       store: backend.verifications,

@@ -83,3 +83,14 @@ export { VERIFICATION_STATUSES } from './ports/verification-store.ts';
 export type { VerificationRecord, VerificationStatus, VerificationStore } from './ports/verification-store.ts';
 export { VERIFY_ERRORS } from './verification/verify-errors.ts';
 export type { VerifyErrorCode } from './verification/verify-errors.ts';
+
+// Campaigns: the input side (CSV or JSON rows, template, row validation) and the preview.
+export type { CampaignInputService, CampaignRowsRequest, PreviewAnswer } from './campaigns/campaign-input-service.ts';
+export { readCampaignRows, DUPLICATE_POLICIES, MAX_CAMPAIGN_ROWS } from './campaigns/campaign-rows.ts';
+export type { CampaignSource, CampaignRowsOptions, CampaignRowsDeps, CampaignRowResult, CampaignRowOk, CampaignRowRefused, CampaignInput, DuplicatePolicy } from './campaigns/campaign-rows.ts';
+export { PreviewTotals } from './campaigns/preview-totals.ts';
+export type { CampaignPreview, PreviewProgress, PreviewRowError, PreviewSample, PreviewTotalsOptions } from './campaigns/preview-totals.ts';
+export { CampaignTemplate, linkPlaceholder, LINK_VARIABLE } from './campaigns/campaign-template.ts';
+export type { LinkShape } from './campaigns/campaign-template.ts';
+export { CAMPAIGN_ERRORS, campaignError, CampaignError } from './campaigns/campaign-errors.ts';
+export type { CampaignErrorCode, CampaignRowErrorCode } from './campaigns/campaign-errors.ts';
