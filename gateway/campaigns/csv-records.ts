@@ -9,6 +9,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, type CsvError, type Info } from 'csv-parse';
+import { isCodedError } from '../../common/index.ts';
 import { campaignError, CampaignError } from './campaign-errors.ts';
 import { CsvTextDecoder, type CsvEncoding } from './csv-text.ts';
 
@@ -119,8 +120,9 @@ function fieldCounts(error: CsvError): string {
   return got === undefined || want === undefined ? error.message : `${got} fields, the header has ${want}`;
 }
 
-function asCampaignError(error: unknown): CampaignError {
-  if (error instanceof CampaignError) return error;
+/** What stopped the reading: a coded error as it is (the source's own, e.g. an upload over its size), else unreadable CSV. */
+function asCampaignError(error: unknown): Error {
+  if (isCodedError(error)) return error;
   const csv = error as Partial<CsvError>;
   const line = typeof csv.lines === 'number' ? csv.lines : undefined;
   return campaignError('CAMPAIGN_INVALID_CSV', `${line === undefined ? '' : `line ${line}: `}${(error as Error).message}`, { field: 'file', ...(line === undefined ? {} : { line }) }, { cause: error });
