@@ -25,6 +25,7 @@ import { MethodIndex } from './method-index.ts';
 import { installValidation } from './request-validation.ts';
 import { adminRoutes, type AdminReloadResult } from './routes/admin.ts';
 import { batchRoutes } from './routes/batch.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
 import { inboundRoutes } from './routes/inbound.ts';
 import { linkRoutes } from './routes/links.ts';
 import { messageRoutes } from './routes/messages.ts';
@@ -33,6 +34,7 @@ import { usageRoutes } from './routes/usage.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
 import { verificationRoutes } from './routes/verifications.ts';
 import { SHARED_SCHEMAS, batchBodySchema } from './schemas.ts';
+import { CAMPAIGN_SCHEMAS } from './campaign-schemas.ts';
 import { SUPPRESSION_SCHEMAS } from './suppression-schemas.ts';
 import { VERIFICATION_SCHEMAS } from './verification-schemas.ts';
 import { TokenBuckets } from './token-bucket.ts';
@@ -107,7 +109,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  for (const schema of [...SHARED_SCHEMAS, batchBodySchema, ...SUPPRESSION_SCHEMAS, ...VERIFICATION_SCHEMAS]) app.addSchema(schema);
+  for (const schema of [...SHARED_SCHEMAS, batchBodySchema, ...SUPPRESSION_SCHEMAS, ...VERIFICATION_SCHEMAS, ...CAMPAIGN_SCHEMAS]) app.addSchema(schema);
   installValidation(app);
   // Bodies are JSON only: a text/plain body is refused as such (415), not read as a string the schema then refuses.
   app.removeContentTypeParser('text/plain');
@@ -170,6 +172,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   usageRoutes(app, options.gateway.usage);
   suppressionRoutes(app, options.gateway.suppressions);
   verificationRoutes(app, options.gateway.verifications);
+  campaignRoutes(app, options.gateway.campaignInput);
   operationsRoutes(app, options.gateway, options.server?.metricsToken);
   linkRoutes(app, options.gateway.shortLinks);
   const adminAuth = new AdminAuth(options.admin?.tokenHash ?? (() => undefined), options.now);

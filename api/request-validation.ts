@@ -12,13 +12,14 @@ import type { FastifyInstance } from 'fastify';
 import { apiError } from './errors.ts';
 import { SHARED_SCHEMAS, batchBodySchema } from './schemas.ts';
 import { VERIFICATION_SCHEMAS } from './verification-schemas.ts';
+import { CAMPAIGN_SCHEMAS } from './campaign-schemas.ts';
 import type { SubmitBody } from './routes/submit-request.ts';
 
 function newAjv(coerceTypes: boolean): Ajv {
   const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
   // ajv-formats is CommonJS: under NodeNext its callable export sits on `default`.
   (formats as unknown as { default: (ajv: Ajv) => void }).default(ajv);
-  for (const schema of [...SHARED_SCHEMAS, batchBodySchema, ...VERIFICATION_SCHEMAS]) ajv.addSchema(schema);
+  for (const schema of [...SHARED_SCHEMAS, batchBodySchema, ...VERIFICATION_SCHEMAS, ...CAMPAIGN_SCHEMAS]) ajv.addSchema(schema);
   return ajv;
 }
 

@@ -41,6 +41,8 @@ export const errorSchema = {
         signal: { type: 'string', description: 'VERIFY_FRAUD_SUSPECTED: `velocity` (too many to one number range in an hour) or `conversion` (many codes sent to the range, too few approved)' },
         range: { type: 'string', description: 'VERIFY_FRAUD_SUSPECTED: the number range refused (the number without its last digits, then …)' },
         refusedBy: { type: 'string', description: 'API_RELOAD_REFUSED: the code of the refusal (GW_INVALID_CONFIG, ROUTE_CONFIG_INVALID, ...)' },
+        line: { type: 'integer', description: 'The CSV line at fault (campaign input)' },
+        variable: { type: 'string', description: 'The template variable at fault (campaign input)' },
       },
     },
   },

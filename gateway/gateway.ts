@@ -12,6 +12,7 @@ import { maskDigits } from '../common/index.ts';
 import type { Driver, PartOutcome, Receipt } from '../drivers/transport/index.ts';
 import type { RouterHandle } from '../router/index.ts';
 import { AccountRegistry, type AccountConfig } from './accounts/account-registry.ts';
+import { CampaignInputService } from './campaigns/campaign-input-service.ts';
 import { MemoryEventTransport } from './adapters/memory/memory-event-transport.ts';
 import { StatusUpdater } from './consumers/status-updater.ts';
 import { UsageConsumer } from './consumers/usage-consumer.ts';
@@ -116,6 +117,7 @@ export interface GatewayServices {
   readonly links: Pick<LinkState, 'ready'>;
   readonly metrics: GatewayMetrics;
   readonly usage: UsageService;
+  readonly campaignInput: CampaignInputService;
 }
 
 export class Gateway implements GatewayServices {
@@ -128,6 +130,7 @@ export class Gateway implements GatewayServices {
   readonly verifications: VerificationService;
   readonly usage: UsageService;
   readonly shortLinks: LinkService;
+  readonly campaignInput: CampaignInputService;
   readonly links: LinkState;
   readonly housekeeping: Housekeeping;
   private readonly receipts: ReceiptProcessor;
@@ -210,6 +213,16 @@ export class Gateway implements GatewayServices {
         }),
       now,
       ...(options.defaultValiditySeconds === undefined ? {} : { defaultValiditySeconds: options.defaultValiditySeconds }),
+    });
+    // The campaign preview screens rows as the accept path does, without counting them as refused messages.
+    const campaignScreen = new SuppressionCheck({ suppressions, account: (id) => accounts.get(id) });
+    this.campaignInput = new CampaignInputService({
+      router: options.router,
+      accounts,
+      screen: (recipient) => campaignScreen.check(recipient),
+      isUp: (id) => links.isUp(id),
+      link: () => shortLinks.shape(),
+      now,
     });
     this.verifications = new VerificationService({
       store: backend.verifications,

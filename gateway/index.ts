@@ -92,3 +92,14 @@ export { LINK_CODE_ALPHABET, newLinkCode, isLinkCode } from './short-links/link-
 export { isBotRequest, LINK_PREVIEWERS } from './short-links/link-previewers.ts';
 export { shortenUrlsIn, urlsIn } from './short-links/shorten-text.ts';
 export type { LinkClickedEvent } from './events/gateway-event.ts';
+
+// Campaigns: the input side (CSV or JSON rows, template, row validation) and the preview.
+export type { CampaignInputService, CampaignRowsRequest, PreviewAnswer } from './campaigns/campaign-input-service.ts';
+export { readCampaignRows, DUPLICATE_POLICIES, MAX_CAMPAIGN_ROWS } from './campaigns/campaign-rows.ts';
+export type { CampaignSource, CampaignRowsOptions, CampaignRowsDeps, CampaignRowResult, CampaignRowOk, CampaignRowRefused, CampaignInput, DuplicatePolicy } from './campaigns/campaign-rows.ts';
+export { PreviewTotals } from './campaigns/preview-totals.ts';
+export type { CampaignPreview, PreviewProgress, PreviewRowError, PreviewSample, PreviewTotalsOptions } from './campaigns/preview-totals.ts';
+export { CampaignTemplate, linkPlaceholder, LINK_VARIABLE } from './campaigns/campaign-template.ts';
+export type { LinkShape } from './campaigns/campaign-template.ts';
+export { CAMPAIGN_ERRORS, campaignError, CampaignError } from './campaigns/campaign-errors.ts';
+export type { CampaignErrorCode, CampaignRowErrorCode } from './campaigns/campaign-errors.ts';

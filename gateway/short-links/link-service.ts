@@ -108,6 +108,11 @@ export class LinkService {
     return Math.max(validityEnd, this.now() + (this.options.defaultTtlSeconds ?? DEFAULT_TTL_S) * 1000);
   }
 
+  /** Where codes go and how long they are: a campaign preview renders `{{link}}` as `<prefix><code>` of this length. */
+  shape(): { readonly baseUrl: string; readonly codeLength: number } {
+    return { baseUrl: `${this.baseUrl}/l/`, codeLength: this.codeLength };
+  }
+
   /** A URL exactly as long as every link made now: a preview puts it in place of each link to count segments. */
   sampleUrl(): string {
     return `${this.baseUrl}/l/${'x'.repeat(this.codeLength)}`;

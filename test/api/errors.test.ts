@@ -10,7 +10,7 @@ import {
   VALIDATION_ERROR_CODES,
 } from '../../api/errors.ts';
 import { CODEC_ERRORS } from '../../drivers/codec/index.ts';
-import { GW_ERRORS, VERIFY_ERRORS } from '../../gateway/index.ts';
+import { CAMPAIGN_ERRORS, GW_ERRORS, VERIFY_ERRORS } from '../../gateway/index.ts';
 import { ROUTE_ERRORS } from '../../router/index.ts';
 
 /** Fastify's 4xx errors no request can cause (setup mistakes), or that answer elsewhere (validation has its own codes). */
@@ -29,7 +29,7 @@ const rows = new Map(
     .map((line) => line.split('|').map((cell) => cell.trim()))
     .map((cells) => [cells[1]?.replaceAll('`', '') ?? '', cells] as const),
 );
-const tables = { ...API_ERRORS, ...GW_ERRORS, ...CODEC_ERRORS, ...VERIFY_ERRORS };
+const tables = { ...API_ERRORS, ...GW_ERRORS, ...CODEC_ERRORS, ...VERIFY_ERRORS, ...CAMPAIGN_ERRORS };
 
 describe('errors the API can return', () => {
   test.each(Object.keys(tables))('%s is documented with its retriable flag and HTTP status', (code) => {

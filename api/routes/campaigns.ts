@@ -1,0 +1,126 @@
+/**
+ * /v1/campaigns: the campaign input. `POST /v1/campaigns/preview` is the dry run: the rows (a CSV file as
+ * multipart/form-data, or JSON rows) are read, rendered and validated as a campaign would send them, and the
+ * answer sums them up; nothing is stored or sent. A CSV is streamed through (never held whole) when its fields
+ * come before the file part, as forms and `curl -F` send them in the order given; a file sent first is held
+ * (at most 32 MiB) until the fields after it are read.
+ */
+import multipart, { type MultipartFile } from '@fastify/multipart';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { DUPLICATE_POLICIES, campaignError, type AccountConfig, type CampaignInputService, type CampaignRowsRequest, type CampaignSource, type DuplicatePolicy, type PreviewAnswer } from '../../gateway/index.ts';
+import { accountOf } from '../auth.ts';
+import { apiError } from '../errors.ts';
+import { campaignPreviewFormSchema } from '../campaign-schemas.ts';
+
+export const MAX_CAMPAIGN_FILE_BYTES = 32 * 1024 * 1024;
+const PROGRESS_EVERY = 10_000;
+const FORM_FIELDS: ReadonlySet<string> = new Set(['template', 'phoneColumn', 'encoding', 'duplicates', 'from', 'tag', 'sampleRows']);
+
+interface PreviewBody {
+  readonly template: string;
+  readonly rows: readonly Readonly<Record<string, string | number>>[];
+  readonly phoneColumn?: string;
+  readonly duplicates?: DuplicatePolicy;
+  readonly from?: string;
+  readonly tag?: string;
+  readonly sampleRows?: number;
+}
+
+export function campaignRoutes(app: FastifyInstance, campaigns: CampaignInputService): void {
+  void app.register(async (scope) => {
+    // Multipart bodies only here: the other routes keep refusing anything but JSON (415).
+    await scope.register(multipart, { limits: { fileSize: MAX_CAMPAIGN_FILE_BYTES, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 21 } });
+    routes(scope, campaigns);
+  });
+}
+
+function routes(app: FastifyInstance, campaigns: CampaignInputService): void {
+  const compile = app.validatorCompiler;
+  if (compile === undefined) throw new Error('installValidation must run before the campaign routes');
+  app.post<{ Body: PreviewBody | undefined }>(
+    '/v1/campaigns/preview',
+    {
+      bodyLimit: MAX_CAMPAIGN_FILE_BYTES,
+      schema: {
+        tags: ['campaigns'],
+        summary: 'Preview a campaign (dry run): rendered rows, totals of messages, segments and price, carriers, refused rows',
+        description:
+          'A CSV upload (multipart/form-data: a `file` part and the fields; UTF-8 with or without a BOM or Shift_JIS, detected or named by `encoding`) ' +
+          'or JSON rows. Each refused row is listed with its line, column and CAMPAIGN_ code (the first 1,000); the good rows are counted. Nothing is sent.',
+        consumes: ['application/json', 'multipart/form-data'],
+        body: { content: { 'application/json': { schema: { $ref: 'CampaignPreviewRequest#' } }, 'multipart/form-data': { schema: campaignPreviewFormSchema } } },
+        response: { 200: { $ref: 'CampaignPreview#' }, 400: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 422: { $ref: 'Error#' } },
+      },
+      // The form's schema documents it in the OpenAPI; its parts are read and checked below.
+      validatorCompiler: (request) => (request.httpPart === 'body' && request.contentType === 'multipart/form-data' ? () => true : compile(request)),
+    },
+    async (request): Promise<PreviewAnswer> => {
+      const account = accountOf(request);
+      const progress = progressLog(request.log);
+      if (request.isMultipart()) return previewUpload(campaigns, account, request.parts(), progress);
+      const body = request.body;
+      if (body === undefined) throw apiError('API_EMPTY_BODY');
+      const { rows, sampleRows, ...options } = body;
+      return campaigns.preview(account, { kind: 'rows', rows }, options, { sampleRows: sampleRows ?? 10, progress, every: PROGRESS_EVERY });
+    },
+  );
+}
+
+type Part = MultipartFile | { readonly type: 'field'; readonly fieldname: string; readonly value: unknown };
+
+async function previewUpload(campaigns: CampaignInputService, account: AccountConfig, parts: AsyncIterable<Part>, progress: (p: unknown) => void): Promise<PreviewAnswer> {
+  const fields: Record<string, string> = {};
+  let answer: PreviewAnswer | undefined;
+  let held: Buffer | undefined;
+  const run = (octets: Extract<CampaignSource, { kind: 'csv' }>['octets']): Promise<PreviewAnswer> => {
+    const { request, sampleRows } = formRequest(fields);
+    return campaigns.preview(account, { kind: 'csv', octets, ...(fields.encoding === undefined ? {} : { encoding: fields.encoding }) }, request, { sampleRows, progress, every: PROGRESS_EVERY });
+  };
+  for await (const part of parts) {
+    if (part.type === 'field') {
+      if (answer !== undefined) throw invalid(`field "${part.fieldname}" comes after the file: send the fields first`, part.fieldname);
+      if (!FORM_FIELDS.has(part.fieldname)) throw invalid(`unknown field "${part.fieldname}" (the form takes file, ${[...FORM_FIELDS].join(', ')})`, part.fieldname);
+      fields[part.fieldname] = String(part.value);
+      continue;
+    }
+    if (part.fieldname !== 'file') throw invalid(`the CSV goes in the part named "file", not "${part.fieldname}"`, part.fieldname);
+    if (fields.template === undefined) held = await part.toBuffer();
+    else answer = await run(checkedSize(part));
+  }
+  if (answer !== undefined) return answer;
+  if (held === undefined) throw invalid('the form has no "file" part (the CSV)', 'file');
+  return run([held]);
+}
+
+/** The file part's octets; an upload cut at the size limit refuses the request rather than previewing part of it. */
+async function* checkedSize(part: MultipartFile): AsyncGenerator<Uint8Array> {
+  for await (const chunk of part.file as AsyncIterable<Buffer>) yield chunk;
+  if (part.file.truncated) throw apiError('API_BODY_TOO_LARGE', `the file is over ${MAX_CAMPAIGN_FILE_BYTES} bytes`, { limit: MAX_CAMPAIGN_FILE_BYTES });
+}
+
+/** The form's text fields as a typed request (the JSON body's schema checks the same in the JSON form). */
+function formRequest(fields: Readonly<Record<string, string>>): { request: CampaignRowsRequest; sampleRows: number } {
+  const { template, phoneColumn, duplicates, from, tag, sampleRows } = fields;
+  if (template === undefined || template === '') throw invalid('the form has no "template" field', 'template');
+  if (duplicates !== undefined && !(DUPLICATE_POLICIES as readonly string[]).includes(duplicates)) throw invalid(`duplicates "${duplicates}" is not one of ${DUPLICATE_POLICIES.join(', ')}`, 'duplicates');
+  const sample = sampleRows === undefined ? 10 : Number(sampleRows);
+  if (!Number.isInteger(sample) || sample < 0 || sample > 100) throw invalid('sampleRows is an integer from 0 to 100', 'sampleRows');
+  return {
+    request: {
+      template,
+      ...(phoneColumn === undefined || phoneColumn === '' ? {} : { phoneColumn }),
+      ...(duplicates === undefined ? {} : { duplicates: duplicates as DuplicatePolicy }),
+      ...(from === undefined || from === '' ? {} : { from }),
+      ...(tag === undefined || tag === '' ? {} : { tag }),
+    },
+    sampleRows: sample,
+  };
+}
+
+function invalid(detail: string, field: string): Error {
+  return campaignError('CAMPAIGN_INVALID_REQUEST', detail, { field });
+}
+
+function progressLog(log: FastifyBaseLogger): (progress: unknown) => void {
+  return (progress) => log.info({ progress }, 'campaign preview progress');
+}
