@@ -25,6 +25,9 @@ return {hits, oldest or false}
 `;
 
 export class RedisRateCounter implements RateCounter {
+  /** The script's SHA once loaded: the pipeline sends EVALSHA, not the script text, for every key. */
+  private sha: string | undefined;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
@@ -39,17 +42,28 @@ export class RedisRateCounter implements RateCounter {
   }
 
   private async run(limits: readonly RateLimit[], now: number, add: boolean): Promise<RateCount[]> {
-    const pipeline = this.redis.pipeline();
-    for (const limit of limits) {
-      const member = `${now}:${randomBytes(6).toString('base64url')}`;
-      pipeline.eval(HIT, 1, this.keys.rate(limit.key, limit.windowMs), now, limit.windowMs, add ? '1' : '0', keptHits(limit.limit), member);
+    let replies = await this.exec(limits, now, add);
+    // A restarted server (or SCRIPT FLUSH) forgot the script: load it again and run the batch once more. A hit
+    // answered NOSCRIPT was not counted, so nothing counts twice.
+    if (replies.some(([error]) => error instanceof Error && error.message.startsWith('NOSCRIPT'))) {
+      this.sha = undefined;
+      replies = await this.exec(limits, now, add);
     }
-    const replies = (await pipeline.exec()) ?? [];
     return limits.map((limit, i) => {
       const [error, reply] = replies[i] ?? [new Error('no reply from Redis'), undefined];
       if (error) throw error;
       const [hits, oldest] = reply as [number, string | null];
       return countOf(limit, Number(hits), oldest === null ? undefined : Number(oldest), now);
     });
+  }
+
+  private async exec(limits: readonly RateLimit[], now: number, add: boolean): Promise<[Error | null, unknown][]> {
+    this.sha ??= (await this.redis.script('LOAD', HIT)) as string;
+    const pipeline = this.redis.pipeline();
+    for (const limit of limits) {
+      const member = `${now}:${randomBytes(6).toString('base64url')}`;
+      pipeline.evalsha(this.sha, 1, this.keys.rate(limit.key, limit.windowMs), now, limit.windowMs, add ? '1' : '0', keptHits(limit.limit), member);
+    }
+    return (await pipeline.exec()) ?? [];
   }
 }
