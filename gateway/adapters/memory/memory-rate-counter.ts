@@ -17,11 +17,13 @@ export class MemoryRateCounter implements RateCounter {
 
   private count(limit: RateLimit, now: number, add: boolean): RateCount {
     const id = `${limit.key}\u0000${limit.windowMs}`;
-    const times = (this.hits.get(id) ?? []).filter((at) => at > now - limit.windowMs);
+    const times = this.hits.get(id) ?? [];
+    // Hit times are kept in order: the ones that left the window are a prefix.
+    times.splice(0, firstAfter(times, now - limit.windowMs));
     let counted = times.length;
     if (add) {
       counted += 1;
-      if (times.length < keptHits(limit.limit)) times.push(now);
+      if (times.length < keptHits(limit.limit)) times.splice(firstAfter(times, now), 0, now);
     }
     if (times.length > 0) this.hits.set(id, times);
     else this.hits.delete(id);
@@ -37,4 +39,16 @@ export class MemoryRateCounter implements RateCounter {
       if ((times.at(-1) ?? 0) <= now - windowMs) this.hits.delete(id);
     }
   }
+}
+
+/** Index of the first time after `at` in ordered times (binary search). */
+function firstAfter(times: readonly number[], at: number): number {
+  let low = 0;
+  let high = times.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((times[middle] as number) <= at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
