@@ -52,6 +52,8 @@ export interface NewCampaign {
   readonly segments: number;
   readonly createdAt: number;
   readonly state: CampaignState;
+  /** The stand-in of {{link}} in the stored texts, replaced by each recipient's own link when sent. */
+  readonly linkPlaceholder?: string;
 }
 
 export type CampaignStamp = 'scheduledAt' | 'startedAt' | 'pausedAt' | 'resumedAt' | 'completedAt' | 'canceledAt';
