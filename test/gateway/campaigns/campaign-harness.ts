@@ -25,7 +25,7 @@ export function rowsOf(count: number, text = (i: number) => `Hello ${i}`): { pho
   return Array.from({ length: count }, (_v, i) => ({ phone: `0901${String(10_000_000 + i).slice(1)}`, name: text(i) }));
 }
 
-export async function campaignGateway(options: { start?: number; backend?: MessageBackend; sendWindow?: SendWindowConfig; receipt?: boolean; consumer?: string } = {}): Promise<CampaignHarness> {
+export async function campaignGateway(options: { start?: number; backend?: MessageBackend; sendWindow?: SendWindowConfig; receipt?: boolean; consumer?: string; beforeStart?: (gw: Gateway) => Promise<void> } = {}): Promise<CampaignHarness> {
   const clock = new ManualClock();
   if (options.start !== undefined) clock.now = options.start;
   const now = (): number => clock.now;
@@ -41,6 +41,7 @@ export async function campaignGateway(options: { start?: number; backend?: Messa
     ...(options.consumer === undefined ? {} : { consumer: options.consumer }),
     now,
   });
+  await options.beforeStart?.(gw);
   await gw.start();
   await clock.settle();
   return {
