@@ -54,10 +54,13 @@ function instant(text: string | undefined, field: string): number | undefined {
   return at;
 }
 
-/** The create options of a JSON body (schema-checked) or of a form's fields (checked here). */
-export function createOptionsOf(given: Given | Readonly<Record<string, string>>): CreateCampaign {
-  const fromForm = typeof (given as Record<string, unknown>).start === 'string' || typeof (given as Record<string, unknown>).pacing === 'string' || typeof (given as Record<string, unknown>).links === 'string' || typeof (given as Record<string, unknown>).sendWindow === 'string' || typeof (given as Record<string, unknown>).validitySeconds === 'string';
-  const body: Given = fromForm ? formOptions(given as Readonly<Record<string, string>>) : (given as Given);
+/** The create options of a form's text fields (checked here; the JSON body's schema checks the same). */
+export function formCreateOptions(fields: Readonly<Record<string, string>>): CreateCampaign {
+  return createOptionsOf(formOptions(fields));
+}
+
+/** The create options of a JSON body (schema-checked), and what the schema cannot say. */
+export function createOptionsOf(body: Given): CreateCampaign {
   const { sendWindow, pacing, links } = body;
   if (sendWindow !== undefined) {
     const problem = sendWindowProblem(sendWindow, 'sendWindow');

@@ -8,7 +8,7 @@
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { DUPLICATE_POLICIES, campaignError, type AccountConfig, type CampaignInputService, type CampaignRowsRequest, type CampaignService, type CampaignSource, type DuplicatePolicy, type PreviewAnswer } from '../../gateway/index.ts';
-import { campaignControlRoutes, createOptionsOf, CREATE_FORM_FIELDS, type CreateBody } from './campaign-control.ts';
+import { campaignControlRoutes, createOptionsOf, CREATE_FORM_FIELDS, formCreateOptions, type CreateBody } from './campaign-control.ts';
 import { accountOf } from '../auth.ts';
 import { apiError } from '../errors.ts';
 import { campaignCreateFormSchema, campaignPreviewFormSchema } from '../campaign-schemas.ts';
@@ -87,7 +87,7 @@ function routes(app: FastifyInstance, campaigns: CampaignInputService, service: 
       if (request.isMultipart()) {
         const created = await readUpload(request.parts(), CREATE_FORM_FIELDS, (source, fields) => {
           const { request: rowsRequest } = formRequest(fields);
-          return service.create(account, source, rowsRequest, createOptionsOf(fields));
+          return service.create(account, source, rowsRequest, formCreateOptions(fields));
         });
         return reply.code(201).send(created);
       }

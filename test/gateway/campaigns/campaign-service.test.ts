@@ -28,7 +28,7 @@ describe('campaigns on the memory backend', () => {
     const page = await h.gw.campaigns.recipients('demo', campaign.id, { limit: 4 });
     expect(page.items.map((item) => item.index)).toEqual([0, 1, 2, 3]);
     expect(page.nextCursor).toBe(4);
-    expect(page.items[0]).toMatchObject({ status: 'delivered', queuedAt: expect.any(String), sentAt: expect.any(String), deliveredAt: expect.any(String), messageId: expect.any(String) });
+    expect(page.items[0]).toMatchObject({ status: 'delivered', queuedAt: (expect.any(String) as string), sentAt: (expect.any(String) as string), deliveredAt: (expect.any(String) as string), messageId: (expect.any(String) as string) });
     const record = await h.gw.messages.get('demo', page.items[0]?.messageId ?? '');
     expect(record.envelope).toMatchObject({ lane: 'bulk', tag: 'campaign', clientRef: `campaign:${campaign.id}:0` });
   });
@@ -96,7 +96,7 @@ describe('campaigns on the memory backend', () => {
     expect(answer).toMatchObject({ outcome: 'redirect', location: 'https://shop.example.jp/p/0' });
     const clicked = await h.until(draft.campaign.id, 'a click', (view) => view.counts.clicked === 1);
     expect(clicked.counts.clicked).toBe(1);
-    expect((await h.gw.campaigns.recipients('demo', draft.campaign.id, { status: 'clicked', limit: 10 })).items).toMatchObject([{ index: 0, clickedAt: expect.any(String) }]);
+    expect((await h.gw.campaigns.recipients('demo', draft.campaign.id, { status: 'clicked', limit: 10 })).items).toMatchObject([{ index: 0, clickedAt: (expect.any(String) as string) }]);
 
     const later = await h.gw.campaigns.create('demo', { kind: 'rows', rows: rowsOf(1) }, { template: 'Hi {{name}}' }, { sendAt: h.clock.now + 3_600_000 });
     expect(later.campaign.state).toBe('scheduled');
