@@ -1,6 +1,5 @@
 /** JSON schemas of the campaign routes (validation, serialization and OpenAPI, as api/schemas.ts). */
-import { CAMPAIGN_STATES, DUPLICATE_POLICIES, MAX_CAMPAIGN_ROWS, RECIPIENT_STATUSES } from '../gateway/index.ts';
-import { SEND_WINDOW_SCHEMA } from '../gateway/windows/send-windows.ts';
+import { CAMPAIGN_STATES, DUPLICATE_POLICIES, MAX_CAMPAIGN_ROWS, RECIPIENT_STATUSES, SEND_WINDOW_SCHEMA } from '../gateway/index.ts';
 
 const inputOptions = {
   template: { type: 'string', minLength: 1, maxLength: 10_000, description: 'Message text with {{variable}} names (Mustache, no HTML escaping); {{link}} is the short link' },

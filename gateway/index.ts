@@ -108,5 +108,6 @@ export { CampaignService, recipientView } from './campaigns/campaign-service.ts'
 export type { CampaignView, CreateCampaign, RecipientFilter, RecipientView } from './campaigns/campaign-service.ts';
 export { CampaignRunner } from './campaigns/campaign-runner.ts';
 export { CAMPAIGN_STATES, RECIPIENT_STATUSES } from './ports/campaign-store.ts';
-export { sendWindowProblem } from './windows/send-windows.ts';
+export { sendWindowProblem, SEND_WINDOW_SCHEMA } from './windows/send-windows.ts';
+export type { SendWindowConfig } from './windows/send-windows.ts';
 export type { CampaignOptions, CampaignRecord, CampaignState, CampaignStore, RecipientStatus } from './ports/campaign-store.ts';

@@ -5,8 +5,7 @@
  */
 import { stringify } from 'csv-stringify';
 import type { FastifyInstance } from 'fastify';
-import { campaignError, RECIPIENT_STATUSES, sendWindowProblem, type CampaignService, type CreateCampaign, type DuplicatePolicy, type RecipientFilter } from '../../gateway/index.ts';
-import type { SendWindowConfig } from '../../gateway/windows/send-windows.ts';
+import { campaignError, RECIPIENT_STATUSES, sendWindowProblem, type CampaignService, type CreateCampaign, type DuplicatePolicy, type RecipientFilter, type SendWindowConfig } from '../../gateway/index.ts';
 import { accountOf } from '../auth.ts';
 
 export const CREATE_FORM_FIELDS: ReadonlySet<string> = new Set([
