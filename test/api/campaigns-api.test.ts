@@ -115,3 +115,22 @@ test('a CSV upload with pacing as a form field; unknown campaigns and bad option
   expect(window.statusCode).toBe(400);
   expect(window.json()).toMatchObject({ code: 'CAMPAIGN_INVALID_REQUEST' });
 });
+
+test('the OpenAPI document has every campaign endpoint, the states and the recipient statuses', async () => {
+  const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }> }> } }>();
+  for (const [path, method] of [
+    ['/v1/campaigns', 'post'],
+    ['/v1/campaigns', 'get'],
+    ['/v1/campaigns/{id}', 'get'],
+    ['/v1/campaigns/{id}/start', 'post'],
+    ['/v1/campaigns/{id}/pause', 'post'],
+    ['/v1/campaigns/{id}/resume', 'post'],
+    ['/v1/campaigns/{id}/cancel', 'post'],
+    ['/v1/campaigns/{id}/recipients', 'get'],
+    ['/v1/campaigns/{id}/recipients.csv', 'get'],
+  ] as const) {
+    expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+  }
+  const text = JSON.stringify(doc);
+  for (const word of ['draft', 'scheduled', 'running', 'paused', 'completed', 'canceled', 'queued', 'delivered', 'clicked']) expect(text).toContain(`"${word}"`);
+});
