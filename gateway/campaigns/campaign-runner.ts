@@ -9,7 +9,7 @@
 import { isCodedError } from '../../common/index.ts';
 import type { AcceptedMessage, ServiceSubmit, SubmitRequest } from '../accept/accept-request.ts';
 import type { AccountConfig } from '../accounts/account-registry.ts';
-import type { CampaignRecord, CampaignStore } from '../ports/campaign-store.ts';
+import type { CampaignRecipient, CampaignRecord, CampaignStore } from '../ports/campaign-store.ts';
 import { windowOpening } from '../windows/send-windows.ts';
 import { SegmentBucket } from './campaign-pacing.ts';
 
@@ -146,7 +146,7 @@ export class CampaignRunner {
           await this.wait(loop, pause);
           break;
         }
-        if (!(await this.handOn(record, recipient.index, recipient.to, recipient.text, recipient.segments, recipient.linkTarget))) {
+        if (!(await this.handOn(record, recipient))) {
           await this.wait(loop, RETRY_MS);
           break;
         }
@@ -156,13 +156,20 @@ export class CampaignRunner {
   }
 
   /** Submits one recipient and records it; false when the gateway cannot take it now (try again later). */
-  private async handOn(record: CampaignRecord, index: number, to: string, stored: string, _segments: number, linkTarget: string | undefined): Promise<boolean> {
+  private async handOn(record: CampaignRecord, recipient: CampaignRecipient): Promise<boolean> {
     const { store, now } = this.options;
+    const { index, to, linkTarget } = recipient;
     const key = `campaign:${record.id}:${index}`;
-    let text = stored;
+    let text = recipient.text;
     try {
-      if (record.linkPlaceholder !== undefined && linkTarget !== undefined && stored.includes(record.linkPlaceholder)) {
-        text = stored.replaceAll(record.linkPlaceholder, await this.options.link(record, to, linkTarget));
+      if (record.linkPlaceholder !== undefined && linkTarget !== undefined && text.includes(record.linkPlaceholder)) {
+        // The link is kept before the submit: a submit made again after a restart has the same text (and key).
+        let link = recipient.link;
+        if (link === undefined) {
+          link = await this.options.link(record, to, linkTarget);
+          await store.linked(record.id, index, link);
+        }
+        text = text.replaceAll(record.linkPlaceholder, link);
       }
       const { options } = record;
       const request: SubmitRequest = {

@@ -78,6 +78,8 @@ export interface NewRecipient {
 export interface CampaignRecipient extends NewRecipient {
   readonly index: number;
   readonly status: RecipientStatus;
+  /** The recipient's own short link, stored before the submit so that a submit made again sends the same text. */
+  readonly link?: string;
   readonly messageId?: string;
   readonly error?: string;
   readonly queuedAt?: number;
@@ -107,6 +109,8 @@ export interface CampaignStore {
   transition(id: string, from: readonly CampaignState[], to: CampaignState, stamp: CampaignStamp | undefined, at: number): Promise<CampaignRecord | undefined>;
   /** Recipients from `start`, at most `count`, in order. */
   recipients(id: string, start: number, count: number): Promise<CampaignRecipient[]>;
+  /** Keeps the short link made for recipient `index` (before its submit). */
+  linked(id: string, index: number, link: string): Promise<void>;
   /** Marks recipient `index` queued with its message and moves the cursor past it (only when the cursor is at it). */
   handedOn(id: string, index: number, messageId: string, at: number): Promise<void>;
   /** Moves the cursor past recipient `index` leaving the recipient failed (its submit was refused). */

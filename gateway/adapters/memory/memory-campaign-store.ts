@@ -77,6 +77,13 @@ export class MemoryCampaignStore implements CampaignStore {
     return Promise.resolve(this.campaigns.get(id)?.recipients.slice(start, start + count).map((recipient) => ({ ...recipient })) ?? []);
   }
 
+  linked(id: string, index: number, link: string): Promise<void> {
+    const held = this.campaigns.get(id);
+    const recipient = held?.recipients[index];
+    if (held !== undefined && recipient !== undefined) held.recipients[index] = { ...recipient, link };
+    return Promise.resolve();
+  }
+
   handedOn(id: string, index: number, messageId: string, at: number): Promise<void> {
     const held = this.campaigns.get(id);
     if (held !== undefined && held.cursor === index) {

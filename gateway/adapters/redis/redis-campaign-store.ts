@@ -80,6 +80,16 @@ redis.call('HINCRBY', KEYS[1], 'n:clicked', 1)
 return 1
 `);
 
+/** KEYS: recipients. ARGV: index, link. */
+const LINKED = new RedisScript(`
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local r = cjson.decode(raw)
+r.link = ARGV[2]
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(r))
+return 1
+`);
+
 /** KEYS: lease. ARGV: owner, ttl ms. Takes or renews; answers 1 when held by owner. */
 const LEASE = new RedisScript(`
 local holder = redis.call('GET', KEYS[1])
@@ -172,6 +182,10 @@ export class RedisCampaignStore implements CampaignStore {
       }
     }
     return out;
+  }
+
+  async linked(id: string, index: number, link: string): Promise<void> {
+    await LINKED.run(this.redis, [this.keys.campaign(id).recipients], [index, link]);
   }
 
   async handedOn(id: string, index: number, messageId: string, at: number): Promise<void> {

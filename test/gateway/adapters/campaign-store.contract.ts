@@ -68,6 +68,8 @@ export function campaignStoreContract(name: string, make: () => CampaignStore): 
       expect(await store.clicked(made.id, '+819012340001', T0 + 9)).toBe(true);
       expect(await store.clicked(made.id, '+819012340001', T0 + 10)).toBe(false);
       expect(await store.clicked(made.id, '+819099999999', T0 + 10)).toBe(false);
+      await store.linked(made.id, 1, 'https://s.example.jp/l/AbCdEf1234');
+      expect((await store.recipients(made.id, 1, 1))[0]).toMatchObject({ link: 'https://s.example.jp/l/AbCdEf1234', status: 'pending' });
       expect(await store.cancelRest(made.id, T0 + 11)).toBe(2);
       expect(await store.get(made.id)).toMatchObject({ cursor: 3, counts: { pending: 0, queued: 1, canceled: 2, clicked: 1 } });
       expect((await store.recipients(made.id, 0, 1))[0]).toMatchObject({ clickedAt: T0 + 9, status: 'queued' });
