@@ -172,7 +172,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   usageRoutes(app, options.gateway.usage);
   suppressionRoutes(app, options.gateway.suppressions);
   verificationRoutes(app, options.gateway.verifications);
-  campaignRoutes(app, options.gateway.campaignInput);
+  campaignRoutes(app, options.gateway.campaignInput, options.gateway.campaigns);
   operationsRoutes(app, options.gateway, options.server?.metricsToken);
   linkRoutes(app, options.gateway.shortLinks);
   const adminAuth = new AdminAuth(options.admin?.tokenHash ?? (() => undefined), options.now);

@@ -1,5 +1,5 @@
 /** JSON schemas of the campaign routes (validation, serialization and OpenAPI, as api/schemas.ts). */
-import { DUPLICATE_POLICIES, MAX_CAMPAIGN_ROWS } from '../gateway/index.ts';
+import { CAMPAIGN_STATES, DUPLICATE_POLICIES, MAX_CAMPAIGN_ROWS, RECIPIENT_STATUSES, SEND_WINDOW_SCHEMA } from '../gateway/index.ts';
 
 const inputOptions = {
   template: { type: 'string', minLength: 1, maxLength: 10_000, description: 'Message text with {{variable}} names (Mustache, no HTML escaping); {{link}} is the short link' },
@@ -83,4 +83,123 @@ export const campaignPreviewSchema = {
   },
 } as const;
 
-export const CAMPAIGN_SCHEMAS = [campaignPreviewBodySchema, campaignPreviewSchema] as const;
+/** What a campaign adds to the preview's input: how and when it sends. */
+const createOptions = {
+  name: { type: 'string', minLength: 1, maxLength: 200 },
+  sendAt: { type: 'string', format: 'date-time', description: 'Start then (state scheduled); absent: at once (running)' },
+  start: { type: 'boolean', default: true, description: 'false: stay a draft until POST /v1/campaigns/{id}/start' },
+  sendWindow: { ...SEND_WINDOW_SCHEMA, description: "The campaign's own send window (same shape as accounts[].sendWindow); absent: the account's" },
+  pacing: {
+    type: 'object',
+    additionalProperties: false,
+    description: 'Segments per second or per hour, as carriers count them; absent: as fast as the connectors take them',
+    properties: { segmentsPerSecond: { type: 'number', exclusiveMinimum: 0, maximum: 10_000 }, segmentsPerHour: { type: 'number', exclusiveMinimum: 0, maximum: 36_000_000 } },
+  },
+  validitySeconds: { type: 'integer', minimum: 60, maximum: 604_800 },
+  links: {
+    type: 'object',
+    additionalProperties: false,
+    description: '{{link}}: the target per row (targetColumn, e.g. url) or one target for all; each recipient gets a link of their own',
+    properties: { targetColumn: { type: 'string', minLength: 1, maxLength: 200 }, target: { type: 'string', minLength: 8, maxLength: 2048 }, expiresAt: { type: 'string', format: 'date-time' } },
+  },
+} as const;
+
+export const campaignCreateBodySchema = {
+  $id: 'CampaignCreateRequest',
+  type: 'object',
+  additionalProperties: false,
+  required: ['template', 'rows'],
+  properties: { ...campaignPreviewBodySchema.properties, ...createOptions },
+} as const;
+
+/** The multipart form of a create: the preview's fields, these, and `sendWindow`, `pacing`, `links` as JSON text. */
+export const campaignCreateFormSchema = {
+  type: 'object',
+  required: ['file', 'template'],
+  properties: {
+    ...campaignPreviewFormSchema.properties,
+    name: createOptions.name,
+    sendAt: createOptions.sendAt,
+    start: { type: 'string', enum: ['true', 'false'] },
+    validitySeconds: { type: 'string', description: 'Seconds (60 to 604800)' },
+    sendWindow: { type: 'string', description: 'JSON: the send window object' },
+    pacing: { type: 'string', description: 'JSON: {"segmentsPerSecond": n} or {"segmentsPerHour": n}' },
+    links: { type: 'string', description: 'JSON: {"targetColumn": "url"} or {"target": "https://..."}, optional "expiresAt"' },
+  },
+} as const;
+
+const counts = {
+  type: 'object',
+  description: 'Recipients per status; clicked counts recipients who followed their link',
+  properties: Object.fromEntries([...RECIPIENT_STATUSES, 'clicked'].map((status) => [status, { type: 'integer' }])),
+} as const;
+
+export const campaignSchema = {
+  $id: 'Campaign',
+  type: 'object',
+  required: ['id', 'state', 'template', 'options', 'recipients', 'segments', 'createdAt', 'times', 'counts', 'progress'],
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    state: { type: 'string', enum: CAMPAIGN_STATES },
+    template: { type: 'string' },
+    options: { type: 'object', additionalProperties: true, description: 'tag, from, sendAt, sendWindow, pacing, validitySeconds, links as given (times in epoch ms)' },
+    recipients: { type: 'integer' },
+    segments: { type: 'integer' },
+    createdAt: { type: 'string', format: 'date-time' },
+    times: { type: 'object', additionalProperties: { type: 'string', format: 'date-time' }, description: 'scheduledAt, startedAt, pausedAt, resumedAt, completedAt, canceledAt (the latest of each)' },
+    counts,
+    progress: {
+      type: 'object',
+      required: ['handedOn', 'percent', 'ratePerSecond'],
+      properties: {
+        handedOn: { type: 'integer', description: 'Recipients handed on to the gateway (or refused at submit)' },
+        percent: { type: 'number' },
+        ratePerSecond: { type: 'number', description: 'Recipients handed on per second since the start' },
+        etaSeconds: { type: 'integer', description: 'Until the last is handed on, at the pacing or the measured rate' },
+      },
+    },
+  },
+} as const;
+
+export const campaignCreatedSchema = {
+  $id: 'CampaignCreated',
+  type: 'object',
+  required: ['campaign', 'summary'],
+  properties: { campaign: { $ref: 'Campaign#' }, summary: { $ref: 'CampaignPreview#' } },
+} as const;
+
+const stamp = { type: 'string', format: 'date-time' } as const;
+
+export const campaignRecipientsSchema = {
+  $id: 'CampaignRecipients',
+  type: 'object',
+  required: ['items'],
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['index', 'line', 'to', 'status', 'segments'],
+        properties: {
+          index: { type: 'integer' },
+          line: { type: 'integer' },
+          to: { type: 'string' },
+          status: { type: 'string', enum: RECIPIENT_STATUSES },
+          segments: { type: 'integer' },
+          messageId: { type: 'string' },
+          error: { type: 'string', description: 'The GW_ code a refused submit had, or the failed part\'s code' },
+          queuedAt: stamp,
+          sentAt: stamp,
+          deliveredAt: stamp,
+          failedAt: stamp,
+          canceledAt: stamp,
+          clickedAt: stamp,
+        },
+      },
+    },
+    nextCursor: { type: 'integer', description: 'Pass as cursor for the next page' },
+  },
+} as const;
+
+export const CAMPAIGN_SCHEMAS = [campaignPreviewBodySchema, campaignPreviewSchema, campaignCreateBodySchema, campaignSchema, campaignCreatedSchema, campaignRecipientsSchema] as const;

@@ -13,6 +13,9 @@ import type { Driver, PartOutcome, Receipt } from '../drivers/transport/index.ts
 import type { RouterHandle } from '../router/index.ts';
 import { AccountRegistry, type AccountConfig } from './accounts/account-registry.ts';
 import { CampaignInputService } from './campaigns/campaign-input-service.ts';
+import { CampaignRunner, type Schedule } from './campaigns/campaign-runner.ts';
+import { CampaignService } from './campaigns/campaign-service.ts';
+import { CampaignStatusHandler } from './consumers/campaign-status-handler.ts';
 import { MemoryEventTransport } from './adapters/memory/memory-event-transport.ts';
 import { StatusUpdater } from './consumers/status-updater.ts';
 import { UsageConsumer } from './consumers/usage-consumer.ts';
@@ -104,6 +107,8 @@ export interface GatewayOptions {
   readonly verifySecret?: Buffer | false;
   /** Short links: base URL, code length, lifetimes, click tokens (see LinkSettings); `fallbackBaseUrl` when no base URL is set. */
   readonly shortLinks?: LinkSettings & { readonly fallbackBaseUrl?: () => string };
+  /** The campaign runner's waits (default setTimeout; tests give a manual clock's) and its lease (default 30 s). */
+  readonly campaigns?: { readonly schedule?: Schedule; readonly leaseMs?: number };
   readonly now?: () => number;
 }
 
@@ -118,6 +123,7 @@ export interface GatewayServices {
   readonly metrics: GatewayMetrics;
   readonly usage: UsageService;
   readonly campaignInput: CampaignInputService;
+  readonly campaigns: CampaignService;
 }
 
 export class Gateway implements GatewayServices {
@@ -131,6 +137,8 @@ export class Gateway implements GatewayServices {
   readonly usage: UsageService;
   readonly shortLinks: LinkService;
   readonly campaignInput: CampaignInputService;
+  readonly campaigns: CampaignService;
+  private readonly campaignRunner: CampaignRunner;
   readonly links: LinkState;
   readonly housekeeping: Housekeeping;
   private readonly receipts: ReceiptProcessor;
@@ -224,6 +232,29 @@ export class Gateway implements GatewayServices {
       link: () => shortLinks.shape(),
       now,
     });
+    this.campaignRunner = new CampaignRunner({
+      store: backend.campaigns,
+      account: (id) => accounts.get(id),
+      submit: (account, request, key, service) => this.messages.submit(account, request, key, service),
+      link: async (campaign, to, target) => {
+        const expiresAt = campaign.options.links?.expiresAt;
+        return (await shortLinks.create({ accountId: campaign.accountId, target, campaignId: campaign.id, recipient: to, ...(expiresAt === undefined ? {} : { expiresAt }) })).url;
+      },
+      owner: options.consumer ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      ...(options.campaigns?.leaseMs === undefined ? {} : { leaseMs: options.campaigns.leaseMs }),
+      ...(options.campaigns?.schedule === undefined ? {} : { schedule: options.campaigns.schedule }),
+      failed: (campaign, error) => this.log.warn({ campaign, error: maskDigits(error instanceof Error ? error.message : String(error)) }, 'campaign runner: will try again'),
+      now,
+    });
+    this.campaigns = new CampaignService({
+      store: backend.campaigns,
+      input: this.campaignInput,
+      accounts,
+      runner: this.campaignRunner,
+      messages: { cancel: (account, id) => this.messages.cancel(account, id) },
+      linkShape: () => shortLinks.shape(),
+      now,
+    });
     this.verifications = new VerificationService({
       store: backend.verifications,
       accounts,
@@ -305,12 +336,14 @@ export class Gateway implements GatewayServices {
       this.sender = new WebhookSender({ queue: backend.webhooks, ...this.options.webhooks, observer: webhookObserver(this.metrics, this.log) });
       this.sender.start();
     }
+    await this.campaignRunner.start();
     this.housekeeping.start();
   }
 
   /** Graceful: stop accepting, finish in-flight submits, unbind, stop the handlers, flush webhooks and events. */
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.campaignRunner.stop();
     this.housekeeping.stop();
     await Promise.all(this.workers.map((worker) => worker.stop()));
     await Promise.all(this.options.drivers.map((driver) => driver.close()));
@@ -336,6 +369,7 @@ export class Gateway implements GatewayServices {
       );
     }
     if (this.roles.has('usage')) events.push(new UsageConsumer(this.options.backend.usage, this.usage.calendar));
+    if (this.roles.has('status')) events.push(new CampaignStatusHandler(this.options.backend.campaigns));
     if (!this.roles.has('status')) return { events };
     const receipts = new StatusUpdater({
       receipts: this.receipts,
@@ -410,6 +444,9 @@ export class Gateway implements GatewayServices {
       await this.options.backend.store
         .apply(link.messageId, { at: click.at, timeline: [{ at: click.at, event: 'clicked', detail: link.code }] })
         .catch(() => this.metrics.eventsFailed.inc());
+    }
+    if (click.first && click.kind !== 'bot' && link.campaignId !== undefined && link.recipient !== undefined) {
+      await this.campaigns.clicked(link.campaignId, link.recipient, click.at).catch(() => this.metrics.eventsFailed.inc());
     }
     const event = linkClickedEvent(click);
     if (!this.events.interested('link.clicked', event.kind)) return;

@@ -103,3 +103,11 @@ export { CampaignTemplate, linkPlaceholder, LINK_VARIABLE } from './campaigns/ca
 export type { LinkShape } from './campaigns/campaign-template.ts';
 export { CAMPAIGN_ERRORS, campaignError, CampaignError } from './campaigns/campaign-errors.ts';
 export type { CampaignErrorCode, CampaignRowErrorCode } from './campaigns/campaign-errors.ts';
+// Campaigns that send: the store port, the service (create, control, recipients) and the runner.
+export { CampaignService, recipientView } from './campaigns/campaign-service.ts';
+export type { CampaignView, CreateCampaign, RecipientFilter, RecipientView } from './campaigns/campaign-service.ts';
+export { CampaignRunner } from './campaigns/campaign-runner.ts';
+export { CAMPAIGN_STATES, RECIPIENT_STATUSES } from './ports/campaign-store.ts';
+export { sendWindowProblem, SEND_WINDOW_SCHEMA } from './windows/send-windows.ts';
+export type { SendWindowConfig } from './windows/send-windows.ts';
+export type { CampaignOptions, CampaignRecord, CampaignState, CampaignStore, RecipientStatus } from './ports/campaign-store.ts';

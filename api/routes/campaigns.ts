@@ -7,10 +7,11 @@
  */
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { DUPLICATE_POLICIES, campaignError, type AccountConfig, type CampaignInputService, type CampaignRowsRequest, type CampaignSource, type DuplicatePolicy, type PreviewAnswer } from '../../gateway/index.ts';
+import { DUPLICATE_POLICIES, campaignError, type AccountConfig, type CampaignInputService, type CampaignRowsRequest, type CampaignService, type CampaignSource, type DuplicatePolicy, type PreviewAnswer } from '../../gateway/index.ts';
+import { campaignControlRoutes, createOptionsOf, CREATE_FORM_FIELDS, formCreateOptions, type CreateBody } from './campaign-control.ts';
 import { accountOf } from '../auth.ts';
 import { apiError } from '../errors.ts';
-import { campaignPreviewFormSchema } from '../campaign-schemas.ts';
+import { campaignCreateFormSchema, campaignPreviewFormSchema } from '../campaign-schemas.ts';
 
 export const MAX_CAMPAIGN_FILE_BYTES = 32 * 1024 * 1024;
 const PROGRESS_EVERY = 10_000;
@@ -26,15 +27,16 @@ interface PreviewBody {
   readonly sampleRows?: number;
 }
 
-export function campaignRoutes(app: FastifyInstance, campaigns: CampaignInputService): void {
+export function campaignRoutes(app: FastifyInstance, campaigns: CampaignInputService, service: CampaignService): void {
   void app.register(async (scope) => {
     // Multipart bodies only here: the other routes keep refusing anything but JSON (415).
     await scope.register(multipart, { limits: { fileSize: MAX_CAMPAIGN_FILE_BYTES, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 21 } });
-    routes(scope, campaigns);
+    routes(scope, campaigns, service);
   });
+  campaignControlRoutes(app, service);
 }
 
-function routes(app: FastifyInstance, campaigns: CampaignInputService): void {
+function routes(app: FastifyInstance, campaigns: CampaignInputService, service: CampaignService): void {
   const compile = app.validatorCompiler;
   if (compile === undefined) throw new Error('installValidation must run before the campaign routes');
   app.post<{ Body: PreviewBody | undefined }>(
@@ -64,30 +66,77 @@ function routes(app: FastifyInstance, campaigns: CampaignInputService): void {
       return campaigns.preview(account, { kind: 'rows', rows }, options, { sampleRows: sampleRows ?? 10, progress, every: PROGRESS_EVERY });
     },
   );
+  app.post<{ Body: CreateBody | undefined }>(
+    '/v1/campaigns',
+    {
+      bodyLimit: MAX_CAMPAIGN_FILE_BYTES,
+      schema: {
+        tags: ['campaigns'],
+        summary: 'Create a campaign from a CSV upload or JSON rows: stored, then sent (at once, at sendAt, or when started)',
+        description:
+          'The same input as the preview, plus how it sends: sendAt, start, sendWindow, pacing, validitySeconds, links. The rows are validated as the preview does; ' +
+          'the good ones become the recipients, in order; the summary lists the refused rows. Answers the campaign (state draft, scheduled or running).',
+        consumes: ['application/json', 'multipart/form-data'],
+        body: { content: { 'application/json': { schema: { $ref: 'CampaignCreateRequest#' } }, 'multipart/form-data': { schema: campaignCreateFormSchema } } },
+        response: { 201: { $ref: 'CampaignCreated#' }, 400: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 422: { $ref: 'Error#' } },
+      },
+      validatorCompiler: (request) => (request.httpPart === 'body' && request.contentType === 'multipart/form-data' ? () => true : compile(request)),
+    },
+    async (request, reply) => {
+      const account = accountOf(request);
+      if (request.isMultipart()) {
+        const created = await readUpload(request.parts(), CREATE_FORM_FIELDS, (source, fields) => {
+          const { request: rowsRequest } = formRequest(fields);
+          return service.create(account, source, rowsRequest, formCreateOptions(fields));
+        });
+        return reply.code(201).send(created);
+      }
+      const body = request.body;
+      if (body === undefined) throw apiError('API_EMPTY_BODY');
+      const { rows, sampleRows: _sample, template, phoneColumn, duplicates, from, tag, ...rest } = body;
+      const rowsRequest: CampaignRowsRequest = {
+        template,
+        ...(phoneColumn === undefined ? {} : { phoneColumn }),
+        ...(duplicates === undefined ? {} : { duplicates }),
+        ...(from === undefined ? {} : { from }),
+        ...(tag === undefined ? {} : { tag }),
+      };
+      return reply.code(201).send(await service.create(account, { kind: 'rows', rows }, rowsRequest, createOptionsOf(rest)));
+    },
+  );
 }
 
 type Part = MultipartFile | { readonly type: 'field'; readonly fieldname: string; readonly value: unknown };
 
-async function previewUpload(campaigns: CampaignInputService, account: AccountConfig, parts: AsyncIterable<Part>, progress: (p: unknown) => void): Promise<PreviewAnswer> {
-  const fields: Record<string, string> = {};
-  let answer: PreviewAnswer | undefined;
-  let held: Buffer | undefined;
-  const run = (octets: Extract<CampaignSource, { kind: 'csv' }>['octets']): Promise<PreviewAnswer> => {
+function previewUpload(campaigns: CampaignInputService, account: AccountConfig, parts: AsyncIterable<Part>, progress: (p: unknown) => void): Promise<PreviewAnswer> {
+  return readUpload(parts, FORM_FIELDS, (source, fields) => {
     const { request, sampleRows } = formRequest(fields);
-    return campaigns.preview(account, { kind: 'csv', octets, ...(fields.encoding === undefined ? {} : { encoding: fields.encoding }) }, request, { sampleRows, progress, every: PROGRESS_EVERY });
-  };
+    return campaigns.preview(account, source, request, { sampleRows, progress, every: PROGRESS_EVERY });
+  });
+}
+
+/** The form's fields and its CSV part, streamed to `use` when the fields came first (else held, then used). */
+async function readUpload<T>(parts: AsyncIterable<Part>, allowed: ReadonlySet<string>, use: (source: CampaignSource, fields: Readonly<Record<string, string>>) => Promise<T>): Promise<T> {
+  const fields: Record<string, string> = {};
+  let answer: T | undefined;
+  let done = false;
+  let held: Buffer | undefined;
+  const run = (octets: Extract<CampaignSource, { kind: 'csv' }>['octets']): Promise<T> => use({ kind: 'csv', octets, ...(fields.encoding === undefined ? {} : { encoding: fields.encoding }) }, fields);
   for await (const part of parts) {
     if (part.type === 'field') {
-      if (answer !== undefined) throw invalid(`field "${part.fieldname}" comes after the file: send the fields first`, part.fieldname);
-      if (!FORM_FIELDS.has(part.fieldname)) throw invalid(`unknown field "${part.fieldname}" (the form takes file, ${[...FORM_FIELDS].join(', ')})`, part.fieldname);
+      if (done) throw invalid(`field "${part.fieldname}" comes after the file: send the fields first`, part.fieldname);
+      if (!allowed.has(part.fieldname)) throw invalid(`unknown field "${part.fieldname}" (the form takes file, ${[...allowed].join(', ')})`, part.fieldname);
       fields[part.fieldname] = String(part.value);
       continue;
     }
     if (part.fieldname !== 'file') throw invalid(`the CSV goes in the part named "file", not "${part.fieldname}"`, part.fieldname);
     if (fields.template === undefined) held = await part.toBuffer();
-    else answer = await run(checkedSize(part));
+    else {
+      answer = await run(checkedSize(part));
+      done = true;
+    }
   }
-  if (answer !== undefined) return answer;
+  if (done) return answer as T;
   if (held === undefined) throw invalid('the form has no "file" part (the CSV)', 'file');
   return run([held]);
 }
@@ -99,7 +148,7 @@ async function* checkedSize(part: MultipartFile): AsyncGenerator<Uint8Array> {
 }
 
 /** The form's text fields as a typed request (the JSON body's schema checks the same in the JSON form). */
-function formRequest(fields: Readonly<Record<string, string>>): { request: CampaignRowsRequest; sampleRows: number } {
+export function formRequest(fields: Readonly<Record<string, string>>): { request: CampaignRowsRequest; sampleRows: number } {
   const { template, phoneColumn, duplicates, from, tag, sampleRows } = fields;
   if (template === undefined || template === '') throw invalid('the form has no "template" field', 'template');
   if (duplicates !== undefined && !(DUPLICATE_POLICIES as readonly string[]).includes(duplicates)) throw invalid(`duplicates "${duplicates}" is not one of ${DUPLICATE_POLICIES.join(', ')}`, 'duplicates');
@@ -117,7 +166,7 @@ function formRequest(fields: Readonly<Record<string, string>>): { request: Campa
   };
 }
 
-function invalid(detail: string, field: string): Error {
+export function invalid(detail: string, field: string): Error {
   return campaignError('CAMPAIGN_INVALID_REQUEST', detail, { field });
 }
 

@@ -21,6 +21,10 @@ export const CAMPAIGN_ERRORS = {
   CAMPAIGN_NOT_ROUTABLE: { message: 'no route takes this destination with this sender', retriable: false, row: true },
   CAMPAIGN_RECIPIENT_SUPPRESSED: { message: 'the recipient is on the account suppression list', retriable: false, row: true },
   CAMPAIGN_DUPLICATE_NUMBER: { message: 'the number was already in an earlier row', retriable: false, row: true },
+  CAMPAIGN_NOT_FOUND: { message: 'no such campaign for this account', retriable: false, row: false },
+  CAMPAIGN_BAD_STATE: { message: 'the campaign is not in a state that allows this', retriable: false, row: false },
+  CAMPAIGN_NO_VALID_ROWS: { message: 'no row of the campaign can be sent', retriable: false, row: false },
+  CAMPAIGN_MISSING_LINK_TARGET: { message: 'a row has no link target for {{link}}', retriable: false, row: true },
 } as const satisfies ErrorTable<string, { message: string; retriable: boolean; row: boolean }>;
 
 export type CampaignErrorCode = keyof typeof CAMPAIGN_ERRORS;

@@ -1,4 +1,5 @@
 import type { AutoAckStore } from './auto-ack-store.ts';
+import type { CampaignStore } from './campaign-store.ts';
 import type { InboundStore } from './inbound-store.ts';
 import type { LinkStore } from './link-store.ts';
 import type { MessageStore } from './message-store.ts';
@@ -24,6 +25,8 @@ export interface MessageBackend {
   readonly autoAcks: AutoAckStore;
   /** Short links (`/l/{code}`) and their click counts. */
   readonly links: LinkStore;
+  /** Campaigns, their recipients and the runner's lease. */
+  readonly campaigns: CampaignStore;
   /** Usage and quota counters (every mode has them: usage is counted in every mode). */
   readonly usage: UsageStore;
   /** True when the backing service answers (always for memory). */

@@ -1,5 +1,6 @@
 import type { MessageBackend } from '../../ports/backend.ts';
 import { MemoryAutoAckStore } from './memory-auto-ack-store.ts';
+import { MemoryCampaignStore } from './memory-campaign-store.ts';
 import { MemoryMessageStore, type MemoryMessageStoreOptions } from './memory-message-store.ts';
 import { MemoryLinkStore } from './memory-link-store.ts';
 import { MemoryRouteQueue } from './memory-route-queue.ts';
@@ -24,6 +25,7 @@ export function createMemoryBackend(options: MemoryMessageStoreOptions = {}): Me
     rates: new MemoryRateCounter(),
     autoAcks: new MemoryAutoAckStore(options.now),
     links: new MemoryLinkStore(options.now),
+    campaigns: new MemoryCampaignStore(options.now),
     usage: new MemoryUsageStore(options.now === undefined ? {} : { now: options.now }),
     ping: () => Promise.resolve(true),
     close: async () => {

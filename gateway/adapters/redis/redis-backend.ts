@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { Outbox } from '../../events/durable-publisher.ts';
 import type { MessageBackend } from '../../ports/backend.ts';
 import { RedisAutoAckStore } from './redis-auto-ack-store.ts';
+import { RedisCampaignStore } from './redis-campaign-store.ts';
 import { DEFAULT_KEY_PREFIX, redisKeys } from './redis-keys.ts';
 import { RedisLinkStore } from './redis-link-store.ts';
 import { RedisMessageStore } from './redis-message-store.ts';
@@ -46,6 +47,7 @@ export function createRedisBackend(options: RedisBackendOptions): RedisBackend {
     autoAcks: new RedisAutoAckStore(redis, keys),
     outbox: new RedisOutbox(redis, keys),
     links: new RedisLinkStore(redis, keys),
+    campaigns: new RedisCampaignStore(redis, keys),
     usage: new RedisUsageStore(redis, keys),
     ping: async () => (await redis.ping().catch(() => '')) === 'PONG',
     close: async () => {

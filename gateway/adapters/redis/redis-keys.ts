@@ -69,6 +69,12 @@ export interface RedisKeys {
   link(code: string): string;
   /** The hit times of one sliding-window counter (expires with its window). */
   rate(key: string, windowMs: number): string;
+  /** One campaign under its id's hash tag: its hash, recipients (index -> JSON), numbers (E.164 -> index), lease. */
+  campaign(id: string): { readonly record: string; readonly recipients: string; readonly numbers: string; readonly lease: string };
+  /** Sorted set of an account's campaign ids by creation time. */
+  campaignIndex(accountId: string): string;
+  /** Set of the ids of campaigns that may be scheduled or running (a superset; the state decides). */
+  readonly campaignsActive: string;
 }
 
 const BUCKET_DIGITS = 2;
@@ -107,6 +113,14 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     verificationDue: `${prefix}v:due`,
     link: (code) => `${prefix}link:${code}`,
     rate: (key, windowMs) => `${prefix}rate:${key}:${windowMs}`,
+    campaign: (id) => ({
+      record: `${prefix}camp:{${id}}`,
+      recipients: `${prefix}camp:{${id}}:r`,
+      numbers: `${prefix}camp:{${id}}:n`,
+      lease: `${prefix}camp:{${id}}:l`,
+    }),
+    campaignIndex: (accountId) => `${prefix}camps:${accountId}`,
+    campaignsActive: `${prefix}camps:active`,
     suppressions: (accountId, number) => ({
       entries: `${prefix}sup:{${accountId}}:e`,
       index: `${prefix}sup:{${accountId}}:i`,

@@ -1,0 +1,234 @@
+/**
+ * Campaigns on Redis, every key of one campaign under its id's hash tag: a hash (`c` the campaign as made, JSON;
+ * `s` the state; `k` the cursor; `t:<stamp>` the times of state changes; `n:<status>` the per-status counts and
+ * `n:clicked`), a hash of recipients (index -> compact JSON, so 100,000 recipients are some 20 MB), a hash of
+ * numbers (E.164 -> index, for clicks) and the runner's lease. Each recipient change is one script that moves the
+ * recipient and its counters together, and only forward (see ports/campaign-store.ts).
+ */
+import type { Redis } from 'ioredis';
+import { gatewayError } from '../../errors.ts';
+import {
+  RECIPIENT_STATUSES,
+  type CampaignRecipient,
+  type CampaignRecord,
+  type CampaignStamp,
+  type CampaignState,
+  type CampaignStore,
+  type NewCampaign,
+  type NewRecipient,
+  type RecipientChange,
+  type RecipientStatus,
+} from '../../ports/campaign-store.ts';
+import type { RedisKeys } from './redis-keys.ts';
+import { RedisScript } from './redis-script.ts';
+
+const STAMPS: readonly CampaignStamp[] = ['scheduledAt', 'startedAt', 'pausedAt', 'resumedAt', 'completedAt', 'canceledAt'];
+const CHUNK = 1_000;
+
+/** KEYS: record. ARGV: to, stamp field ('' for none), at, from states... Answers 1 when moved. */
+const TRANSITION = new RedisScript(`
+local s = redis.call('HGET', KEYS[1], 's')
+if not s then return 0 end
+for i = 4, #ARGV do
+  if ARGV[i] == s then
+    redis.call('HSET', KEYS[1], 's', ARGV[1])
+    if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], ARGV[2], ARGV[3]) end
+    return 1
+  end
+end
+return 0
+`);
+
+/**
+ * The step of one recipient. KEYS: record, recipients. ARGV: index, status, at, messageId, error, moveCursor (0|1).
+ * With moveCursor the step happens only when the cursor is at the index, and moves it past. Answers 1 when moved.
+ */
+const MOVE = new RedisScript(`
+local rank = { pending = 0, queued = 1, sent = 2, delivered = 3, failed = 3, canceled = 3 }
+local stamp = { queued = 'queuedAt', sent = 'sentAt', delivered = 'deliveredAt', failed = 'failedAt', canceled = 'canceledAt' }
+local index = tonumber(ARGV[1])
+if ARGV[6] == '1' and tonumber(redis.call('HGET', KEYS[1], 'k') or '0') ~= index then return 0 end
+local raw = redis.call('HGET', KEYS[2], ARGV[1])
+if not raw then return 0 end
+local r = cjson.decode(raw)
+local moved = 0
+if rank[ARGV[2]] > rank[r.status] and (ARGV[4] == '' or r.messageId == nil or r.messageId == ARGV[4]) then
+  redis.call('HINCRBY', KEYS[1], 'n:' .. r.status, -1)
+  redis.call('HINCRBY', KEYS[1], 'n:' .. ARGV[2], 1)
+  r.status = ARGV[2]
+  r[stamp[ARGV[2]]] = tonumber(ARGV[3])
+  if ARGV[4] ~= '' then r.messageId = ARGV[4] end
+  if ARGV[5] ~= '' then r.error = ARGV[5] end
+  redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(r))
+  moved = 1
+end
+if ARGV[6] == '1' then redis.call('HSET', KEYS[1], 'k', index + 1) end
+return moved
+`);
+
+/** KEYS: record, recipients, numbers. ARGV: to, at. Answers 1 for the first click. */
+const CLICK = new RedisScript(`
+local index = redis.call('HGET', KEYS[3], ARGV[1])
+if not index then return 0 end
+local raw = redis.call('HGET', KEYS[2], index)
+if not raw then return 0 end
+local r = cjson.decode(raw)
+if r.clickedAt then return 0 end
+r.clickedAt = tonumber(ARGV[2])
+redis.call('HSET', KEYS[2], index, cjson.encode(r))
+redis.call('HINCRBY', KEYS[1], 'n:clicked', 1)
+return 1
+`);
+
+/** KEYS: recipients. ARGV: index, link. */
+const LINKED = new RedisScript(`
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local r = cjson.decode(raw)
+r.link = ARGV[2]
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(r))
+return 1
+`);
+
+/** KEYS: lease. ARGV: owner, ttl ms. Takes or renews; answers 1 when held by owner. */
+const LEASE = new RedisScript(`
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`);
+
+const RELEASE = new RedisScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+`);
+
+export class RedisCampaignStore implements CampaignStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async create(campaign: NewCampaign, recipients: readonly NewRecipient[]): Promise<void> {
+    const keys = this.keys.campaign(campaign.id);
+    for (let start = 0; start < recipients.length; start += CHUNK) {
+      const batch = this.redis.pipeline();
+      const fields: string[] = [];
+      const numbers: string[] = [];
+      recipients.slice(start, start + CHUNK).forEach((recipient, offset) => {
+        const index = start + offset;
+        fields.push(String(index), JSON.stringify({ ...recipient, index, status: 'pending' }));
+        numbers.push(recipient.to, String(index));
+      });
+      batch.hset(keys.recipients, ...fields);
+      batch.hset(keys.numbers, ...numbers);
+      await batch.exec();
+    }
+    const counts = RECIPIENT_STATUSES.flatMap((status) => [`n:${status}`, status === 'pending' ? recipients.length : 0]);
+    if (campaign.state === 'scheduled' || campaign.state === 'running') await this.redis.sadd(this.keys.campaignsActive, campaign.id);
+    // The record last: a campaign is read only once its recipients are all there.
+    await this.redis.multi().hset(keys.record, 'c', JSON.stringify(campaign), 's', campaign.state, 'k', 0, 'n:clicked', 0, ...counts).zadd(this.keys.campaignIndex(campaign.accountId), campaign.createdAt, campaign.id).exec();
+  }
+
+  async get(id: string): Promise<CampaignRecord | undefined> {
+    const hash = await this.redis.hgetall(this.keys.campaign(id).record);
+    if (hash.c === undefined) return undefined;
+    let campaign: NewCampaign;
+    try {
+      campaign = JSON.parse(hash.c) as NewCampaign;
+    } catch (error: unknown) {
+      throw gatewayError('GW_CORRUPT_RECORD', `campaign ${id} could not be read`, { campaign: id }, { cause: error });
+    }
+    const stamps: Partial<Record<CampaignStamp, number>> = {};
+    for (const stamp of STAMPS) if (hash[stamp] !== undefined) stamps[stamp] = Number(hash[stamp]);
+    const counts = { clicked: Number(hash['n:clicked'] ?? 0) } as Record<RecipientStatus | 'clicked', number>;
+    for (const status of RECIPIENT_STATUSES) counts[status] = Number(hash[`n:${status}`] ?? 0);
+    return { ...campaign, state: hash.s as CampaignState, stamps, cursor: Number(hash.k ?? 0), counts };
+  }
+
+  async list(accountId: string, limit: number): Promise<CampaignRecord[]> {
+    const ids = await this.redis.zrevrange(this.keys.campaignIndex(accountId), 0, limit - 1);
+    const records = await Promise.all(ids.map((id) => this.get(id)));
+    return records.filter((record): record is CampaignRecord => record !== undefined);
+  }
+
+  async active(): Promise<string[]> {
+    const ids = await this.redis.smembers(this.keys.campaignsActive);
+    const states = await Promise.all(ids.map((id) => this.redis.hget(this.keys.campaign(id).record, 's')));
+    const done = ids.filter((_id, i) => states[i] !== 'scheduled' && states[i] !== 'running' && states[i] !== 'paused');
+    if (done.length > 0) await this.redis.srem(this.keys.campaignsActive, ...done);
+    return ids.filter((_id, i) => states[i] === 'scheduled' || states[i] === 'running');
+  }
+
+  async transition(id: string, from: readonly CampaignState[], to: CampaignState, stamp: CampaignStamp | undefined, at: number): Promise<CampaignRecord | undefined> {
+    // Into the active set first: a process that stops between the two steps leaves a superset, never a gap.
+    if (to === 'scheduled' || to === 'running') await this.redis.sadd(this.keys.campaignsActive, id);
+    const moved = await TRANSITION.run(this.redis, [this.keys.campaign(id).record], [to, stamp ?? '', at, ...from]);
+    if (moved !== 1) return undefined;
+    return this.get(id);
+  }
+
+  async recipients(id: string, start: number, count: number): Promise<CampaignRecipient[]> {
+    if (count <= 0) return [];
+    const indexes = Array.from({ length: count }, (_v, i) => String(start + i));
+    const raws = await this.redis.hmget(this.keys.campaign(id).recipients, ...indexes);
+    const out: CampaignRecipient[] = [];
+    for (const raw of raws) {
+      if (raw === null) break;
+      try {
+        out.push(JSON.parse(raw) as CampaignRecipient);
+      } catch (error: unknown) {
+        throw gatewayError('GW_CORRUPT_RECORD', `a recipient of campaign ${id} could not be read`, { campaign: id }, { cause: error });
+      }
+    }
+    return out;
+  }
+
+  async linked(id: string, index: number, link: string): Promise<void> {
+    await LINKED.run(this.redis, [this.keys.campaign(id).recipients], [index, link]);
+  }
+
+  async handedOn(id: string, index: number, messageId: string, at: number): Promise<void> {
+    await this.move(id, index, { status: 'queued', at, messageId }, true);
+  }
+
+  async refused(id: string, index: number, error: string, at: number): Promise<void> {
+    await this.move(id, index, { status: 'failed', at, error }, true);
+  }
+
+  update(id: string, index: number, change: RecipientChange): Promise<boolean> {
+    return this.move(id, index, change, false);
+  }
+
+  async clicked(id: string, to: string, at: number): Promise<boolean> {
+    const keys = this.keys.campaign(id);
+    return (await CLICK.run(this.redis, [keys.record, keys.recipients, keys.numbers], [to, at])) === 1;
+  }
+
+  async cancelRest(id: string, at: number): Promise<number> {
+    const record = await this.get(id);
+    if (record === undefined) return 0;
+    let canceled = 0;
+    for (let start = record.cursor; start < record.total; start += CHUNK) {
+      const moves: Promise<boolean>[] = [];
+      for (let index = start; index < Math.min(record.total, start + CHUNK); index++) moves.push(this.move(id, index, { status: 'canceled', at }, false));
+      canceled += (await Promise.all(moves)).filter(Boolean).length;
+    }
+    await this.redis.hset(this.keys.campaign(id).record, 'k', record.total);
+    return canceled;
+  }
+
+  async lease(id: string, owner: string, ttlMs: number): Promise<boolean> {
+    return (await LEASE.run(this.redis, [this.keys.campaign(id).lease], [owner, Math.max(1, Math.round(ttlMs))])) === 1;
+  }
+
+  async release(id: string, owner: string): Promise<void> {
+    await RELEASE.run(this.redis, [this.keys.campaign(id).lease], [owner]);
+  }
+
+  private async move(id: string, index: number, change: RecipientChange, moveCursor: boolean): Promise<boolean> {
+    const keys = this.keys.campaign(id);
+    const args = [index, change.status, change.at, change.messageId ?? '', change.error ?? '', moveCursor ? '1' : '0'];
+    return (await MOVE.run(this.redis, [keys.record, keys.recipients], args)) === 1;
+  }
+}
