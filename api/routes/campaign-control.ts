@@ -13,7 +13,8 @@ export const CREATE_FORM_FIELDS: ReadonlySet<string> = new Set([
   'name', 'sendAt', 'start', 'validitySeconds', 'sendWindow', 'pacing', 'links',
 ]);
 
-export interface CreateBody {
+/** What a preview takes: the rows, the template and how to read them. */
+export interface PreviewBody {
   readonly template: string;
   readonly rows: readonly Readonly<Record<string, string | number>>[];
   readonly phoneColumn?: string;
@@ -21,6 +22,10 @@ export interface CreateBody {
   readonly from?: string;
   readonly tag?: string;
   readonly sampleRows?: number;
+}
+
+/** What a create takes: the preview's input and the campaign's options. */
+export interface CreateBody extends PreviewBody {
   readonly name?: string;
   readonly sendAt?: string;
   readonly start?: boolean;
@@ -30,7 +35,7 @@ export interface CreateBody {
   readonly links?: { readonly targetColumn?: string; readonly target?: string; readonly expiresAt?: string };
 }
 
-type Given = Omit<CreateBody, 'template' | 'rows' | 'phoneColumn' | 'duplicates' | 'from' | 'tag' | 'sampleRows'>;
+type Given = Omit<CreateBody, keyof PreviewBody>;
 
 function invalid(detail: string, field: string): Error {
   return campaignError('CAMPAIGN_INVALID_REQUEST', detail, { field });

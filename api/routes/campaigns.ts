@@ -8,7 +8,7 @@
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { DUPLICATE_POLICIES, campaignError, type AccountConfig, type CampaignInputService, type CampaignRowsRequest, type CampaignService, type CampaignSource, type DuplicatePolicy, type PreviewAnswer } from '../../gateway/index.ts';
-import { campaignControlRoutes, createOptionsOf, CREATE_FORM_FIELDS, formCreateOptions, type CreateBody } from './campaign-control.ts';
+import { campaignControlRoutes, createOptionsOf, CREATE_FORM_FIELDS, formCreateOptions, type CreateBody, type PreviewBody } from './campaign-control.ts';
 import { accountOf } from '../auth.ts';
 import { apiError } from '../errors.ts';
 import { campaignCreateFormSchema, campaignPreviewFormSchema } from '../campaign-schemas.ts';
@@ -17,15 +17,6 @@ export const MAX_CAMPAIGN_FILE_BYTES = 32 * 1024 * 1024;
 const PROGRESS_EVERY = 10_000;
 const FORM_FIELDS: ReadonlySet<string> = new Set(['template', 'phoneColumn', 'encoding', 'duplicates', 'from', 'tag', 'sampleRows']);
 
-interface PreviewBody {
-  readonly template: string;
-  readonly rows: readonly Readonly<Record<string, string | number>>[];
-  readonly phoneColumn?: string;
-  readonly duplicates?: DuplicatePolicy;
-  readonly from?: string;
-  readonly tag?: string;
-  readonly sampleRows?: number;
-}
 
 export function campaignRoutes(app: FastifyInstance, campaigns: CampaignInputService, service: CampaignService): void {
   void app.register(async (scope) => {
