@@ -6,6 +6,7 @@
  * - Receipts, webhooks and usage are handlers of the event transport; `roles` selects which this process runs.
  * Services of later features sit beside `messages` here, and the API takes them through `GatewayServices`.
  */
+import { ConsoleSignIn } from './accounts/console-sign-in.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { maskDigits } from '../common/index.ts';
@@ -125,6 +126,7 @@ export interface GatewayServices {
   readonly usage: UsageService;
   readonly campaignInput: CampaignInputService;
   readonly campaigns: CampaignService;
+  readonly consoleSignIn: ConsoleSignIn;
 }
 
 export class Gateway implements GatewayServices {
@@ -139,6 +141,7 @@ export class Gateway implements GatewayServices {
   readonly shortLinks: LinkService;
   readonly campaignInput: CampaignInputService;
   readonly campaigns: CampaignService;
+  readonly consoleSignIn: ConsoleSignIn;
   private readonly campaignRunner: CampaignRunner;
   readonly links: LinkState;
   readonly housekeeping: Housekeeping;
@@ -256,6 +259,7 @@ export class Gateway implements GatewayServices {
       linkShape: () => shortLinks.shape(),
       now,
     });
+    this.consoleSignIn = new ConsoleSignIn(this.accounts, backend.rates);
     this.verifications = new VerificationService({
       store: backend.verifications,
       accounts,

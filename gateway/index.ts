@@ -23,6 +23,10 @@ export type { GatewayLog } from './log/gateway-log.ts';
 // Accounts and webhooks.
 export { AccountRegistry, hashApiKey, checkApiKey, newApiKey, API_KEY_MIN_LENGTH } from './accounts/account-registry.ts';
 export type { AccountConfig } from './accounts/account-registry.ts';
+export type { ConsoleUserConfig, ConsoleRole } from './accounts/account-config.ts';
+export { CONSOLE_ROLES } from './accounts/account-config.ts';
+export { ConsoleSignIn, DEFAULT_SIGN_IN_LIMITS } from './accounts/console-sign-in.ts';
+export type { ConsoleIdentity, SignInLimits } from './accounts/console-sign-in.ts';
 export { diffAccounts, summarizeAccount, unchanged } from './accounts/account-changes.ts';
 export type { AccountChange, AccountChanges, AccountSummary } from './accounts/account-changes.ts';
 export { verifyWebhook } from './webhooks/webhook-signature.ts';
@@ -67,7 +71,7 @@ export { RedisOutbox } from './adapters/redis/redis-outbox.ts';
 
 // Configuration and drivers.
 export { parseGatewayConfig } from './config/gateway-config.ts';
-export type { GatewayConfig } from './config/gateway-config.ts';
+export type { GatewayConfig, ConsoleConfig } from './config/gateway-config.ts';
 export { CONFIG_SECTIONS } from './config/config-sections.ts';
 export { readConfigFile } from './adapters/file/config-file.ts';
 export { createDriver } from './config/create-driver.ts';

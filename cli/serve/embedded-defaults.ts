@@ -51,7 +51,7 @@ export async function startEmbedded(): Promise<EmbeddedSetup> {
     const apiKey = newApiKey('demo_');
     const document = {
       server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 3000) },
-      accounts: [{ id: 'demo', name: 'Demo', apiKeyHashes: [hashApiKey(apiKey)], defaultCountry: 'JP', numbers: ['+81300000000', '12345'] }],
+      accounts: [{ id: 'demo', name: 'Demo', apiKeyHashes: [hashApiKey(apiKey)], defaultCountry: 'JP', timeZone: 'Asia/Tokyo', numbers: ['+81300000000', '12345'] }],
       connectors,
       ...embeddedRouting(modem !== undefined),
     };

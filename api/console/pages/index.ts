@@ -1,0 +1,8 @@
+/** Every console page module, registered in this order under /console. */
+import { homePage } from './home-page.ts';
+import type { ConsolePage } from './page-deps.ts';
+import { signInPage } from './sign-in-page.ts';
+
+export type { ConsolePage, ConsolePageDeps } from './page-deps.ts';
+
+export const CONSOLE_PAGES: readonly ConsolePage[] = [signInPage, homePage];
