@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suites need beyond npm packages, on a Debian machine, only when it is missing:
 #   socat + gammu (virtual modem tests), redis-server (Redis adapters), Java + Maven (the Kafka broker),
-#   promtool from the Debian package prometheus (lints the /metrics page).
+#   promtool from the Debian package prometheus (lints the /metrics page), chromium + fonts-noto-cjk (the console's
+#   browser tests drive Debian's Chromium through playwright-core; the fonts draw Japanese in their screenshots).
 # Safe to run again; it changes nothing when everything is present.
 set -euo pipefail
 
@@ -12,6 +13,9 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# A font package has no command to look for: ask dpkg whether it is installed.
+dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'install ok installed' || missing+=(fonts-noto-cjk)
 
 if ((${#missing[@]} > 0)); then
   echo "setup: installing ${missing[*]}"
