@@ -1,9 +1,10 @@
 /**
- * The console's languages: Japanese and English message catalogues (locales/*.json), one i18next instance for
+ * The console's languages: Japanese and English message catalogues (locales/<lang>/*.json, one file per page or
+ * area, merged into one catalogue per language; a key defined twice is refused), one i18next instance for
  * the process. The language is the visitor's choice (the `lang` cookie the switch sets) or else the first of the
  * browser's Accept-Language that the console speaks; Japanese when neither says.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createInstance, type TFunction } from 'i18next';
 
 export const CONSOLE_LANGUAGES = ['ja', 'en'] as const;
@@ -12,7 +13,22 @@ export type ConsoleLanguage = (typeof CONSOLE_LANGUAGES)[number];
 type Catalogue = Record<string, unknown>;
 
 function catalogue(language: ConsoleLanguage): Catalogue {
-  return JSON.parse(readFileSync(new URL(`./locales/${language}.json`, import.meta.url), 'utf8')) as Catalogue;
+  const dir = new URL(`./locales/${language}/`, import.meta.url);
+  const merged: Catalogue = {};
+  for (const file of readdirSync(dir).filter((name) => name.endsWith('.json')).sort()) {
+    mergeInto(merged, JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as Catalogue, `${language}/${file}`, '');
+  }
+  return merged;
+}
+
+function mergeInto(target: Catalogue, source: Catalogue, file: string, path: string): void {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    const isBranch = typeof value === 'object' && value !== null;
+    if (existing === undefined) target[key] = isBranch ? structuredClone(value) : value;
+    else if (isBranch && typeof existing === 'object' && existing !== null) mergeInto(existing as Catalogue, value as Catalogue, file, `${path}${key}.`);
+    else throw new Error(`console catalogue ${file}: ${path}${key} is defined twice`);
+  }
 }
 
 const i18n = createInstance();
