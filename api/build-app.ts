@@ -27,6 +27,7 @@ import { installValidation } from './request-validation.ts';
 import { adminRoutes, type AdminReloadResult } from './routes/admin.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
+import { connectorRoutes } from './routes/connectors.ts';
 import { inboundRoutes } from './routes/inbound.ts';
 import { linkRoutes } from './routes/links.ts';
 import { messageRoutes } from './routes/messages.ts';
@@ -38,6 +39,7 @@ import { SHARED_SCHEMAS, batchBodySchema } from './schemas.ts';
 import { CAMPAIGN_SCHEMAS } from './campaign-schemas.ts';
 import { SUPPRESSION_SCHEMAS } from './suppression-schemas.ts';
 import { VERIFICATION_SCHEMAS } from './verification-schemas.ts';
+import { OPERATIONS_SCHEMAS } from './operations-schemas.ts';
 import { TokenBuckets } from './token-bucket.ts';
 
 export interface BuildAppOptions {
@@ -112,7 +114,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  for (const schema of [...SHARED_SCHEMAS, batchBodySchema, ...SUPPRESSION_SCHEMAS, ...VERIFICATION_SCHEMAS, ...CAMPAIGN_SCHEMAS]) app.addSchema(schema);
+  for (const schema of [...SHARED_SCHEMAS, batchBodySchema, ...SUPPRESSION_SCHEMAS, ...VERIFICATION_SCHEMAS, ...CAMPAIGN_SCHEMAS, ...OPERATIONS_SCHEMAS]) app.addSchema(schema);
   installValidation(app);
   // Bodies are JSON only: a text/plain body is refused as such (415), not read as a string the schema then refuses.
   app.removeContentTypeParser('text/plain');
@@ -177,6 +179,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   verificationRoutes(app, options.gateway.verifications);
   campaignRoutes(app, options.gateway.campaignInput, options.gateway.campaigns);
   operationsRoutes(app, options.gateway, options.server?.metricsToken);
+  connectorRoutes(app, options.gateway.operations);
   linkRoutes(app, options.gateway.shortLinks);
   const adminAuth = new AdminAuth(options.admin?.tokenHash ?? (() => undefined), options.now);
   adminRoutes(app, options.gateway, { auth: adminAuth, ...(options.admin?.reload === undefined ? {} : { reload: options.admin.reload }) });

@@ -27,7 +27,7 @@ export const errorSchema = {
         since: { type: 'string', description: 'GW_RECIPIENT_SUPPRESSED: when the recipient was suppressed (ISO 8601)' },
         country: { type: 'string', description: 'ROUTE_NUMBER_*: the country the number was read in; VERIFY_COUNTRY_NOT_ALLOWED: the number\'s country' },
         type: { type: 'string', description: 'ROUTE_NUMBER_NOT_MOBILE: the number type found' },
-        limit: { type: 'integer', description: 'API_BODY_TOO_LARGE: the body limit in bytes; GW_BACKLOG_FULL: the backlog bound; GW_QUOTA_EXCEEDED: the quota; GW_INVALID_USAGE_QUERY: the most days a range covers; VERIFY_RATE_LIMITED: the limit crossed; API_INVALID_CSV: the row limit' },
+        limit: { type: 'integer', description: 'API_BODY_TOO_LARGE: the body limit in bytes; GW_BACKLOG_FULL: the backlog bound; GW_QUOTA_EXCEEDED: the quota; GW_INVALID_USAGE_QUERY and VERIFY_INVALID_REQUEST (verification statistics): the most days a range covers; VERIFY_RATE_LIMITED: the limit crossed; API_INVALID_CSV: the row limit' },
         period: { type: 'string', description: 'GW_QUOTA_EXCEEDED: the quota crossed, daily or monthly' },
         unit: { type: 'string', description: 'GW_QUOTA_EXCEEDED: what the quota counts, messages or segments' },
         used: { type: 'integer', description: 'GW_QUOTA_EXCEEDED: how much of the quota the period has used' },

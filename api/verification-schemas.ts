@@ -1,5 +1,36 @@
 /** JSON schemas of /v1/verifications: validation and OpenAPI. */
-import { VERIFICATION_STATUSES } from '../gateway/index.ts';
+import { VERIFICATION_COUNTS, VERIFICATION_REFUSAL_REASONS, VERIFICATION_STATUSES } from '../gateway/index.ts';
+
+const countDescriptions: Record<(typeof VERIFICATION_COUNTS)[number], string> = {
+  started: 'Verifications opened whose first code went out',
+  sent: 'Codes sent (first sends and resends)',
+  approved: 'Checks that approved a verification',
+  failed: 'Wrong codes with attempts left',
+  max_attempts_reached: 'Verifications ended by a wrong last attempt',
+  expired: 'Verifications whose code expired unchecked',
+  canceled: 'Verifications canceled',
+};
+const refusalDescriptions: Record<(typeof VERIFICATION_REFUSAL_REASONS)[number], string> = {
+  number: 'VERIFY_RATE_LIMITED: codes to one number',
+  account: "VERIFY_RATE_LIMITED: the account's verifications per hour",
+  velocity: 'VERIFY_FRAUD_SUSPECTED: too many to one number range in an hour',
+  conversion: 'VERIFY_FRAUD_SUSPECTED: many codes to a range, too few approved',
+  country: 'VERIFY_COUNTRY_NOT_ALLOWED',
+  interval: 'VERIFY_RESEND_TOO_SOON',
+};
+const verificationCounts = {
+  type: 'object',
+  required: [...VERIFICATION_COUNTS, 'refused'],
+  properties: {
+    ...Object.fromEntries(VERIFICATION_COUNTS.map((name) => [name, { type: 'integer', description: countDescriptions[name] }])),
+    refused: {
+      type: 'object',
+      description: 'Starts refused before a code went out, by reason',
+      required: [...VERIFICATION_REFUSAL_REASONS],
+      properties: Object.fromEntries(VERIFICATION_REFUSAL_REASONS.map((reason) => [reason, { type: 'integer', description: refusalDescriptions[reason] }])),
+    },
+  },
+} as const;
 
 const verificationProperties = {
   id: { type: 'string' },
@@ -58,5 +89,17 @@ export const VERIFICATION_SCHEMAS = [
     type: 'object',
     required: ['id', 'to', 'status', 'expiresAt', 'attemptsLeft', 'sendsLeft'],
     properties: { ...verificationProperties, reason: { enum: ['VERIFY_MAX_ATTEMPTS'], description: 'Present when this wrong check used the last attempt' } },
+  },
+  {
+    $id: 'VerificationStats',
+    type: 'object',
+    required: ['from', 'to', 'timeZone', 'total', 'days'],
+    properties: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      timeZone: { type: 'string', description: 'The zone of the days (usage.timeZone)' },
+      total: verificationCounts,
+      days: { type: 'array', description: 'Every day of the range, zeros included', items: { ...verificationCounts, required: ['day', ...verificationCounts.required], properties: { day: { type: 'string' }, ...verificationCounts.properties } } },
+    },
   },
 ] as const;

@@ -3,6 +3,7 @@
  * Redis), one event transport (memory or Kafka) and the configured drivers, and starts and stops them in order.
  * - `messages`: submit, read, list, cancel, inbound listing (the HTTP API's messages routes call it).
  * - `links`: the drivers' up/down state and readiness; `housekeeping`: the timers.
+ * - `operations`: what operators watch (connectors, links, throughput, backlog; an account's recent failures).
  * - Receipts, webhooks and usage are handlers of the event transport; `roles` selects which this process runs.
  * Services of later features sit beside `messages` here, and the API takes them through `GatewayServices`.
  */
@@ -28,6 +29,7 @@ import { ConnectorBacklog } from './housekeeping/connector-backlog.ts';
 import { Housekeeping } from './housekeeping/housekeeping.ts';
 import { KeywordHandler } from './keywords/keyword-handler.ts';
 import { LinkState } from './links/link-state.ts';
+import { OperationsService } from './operations/operations-service.ts';
 import { linkClickedEvent } from './short-links/link-clicked-event.ts';
 import { LinkService, type LinkClick, type LinkSettings } from './short-links/link-service.ts';
 import { shortenUrlsIn } from './short-links/shorten-text.ts';
@@ -127,6 +129,7 @@ export interface GatewayServices {
   readonly campaignInput: CampaignInputService;
   readonly campaigns: CampaignService;
   readonly consoleSignIn: ConsoleSignIn;
+  readonly operations: OperationsService;
 }
 
 export class Gateway implements GatewayServices {
@@ -142,6 +145,7 @@ export class Gateway implements GatewayServices {
   readonly campaignInput: CampaignInputService;
   readonly campaigns: CampaignService;
   readonly consoleSignIn: ConsoleSignIn;
+  readonly operations: OperationsService;
   private readonly campaignRunner: CampaignRunner;
   readonly links: LinkState;
   readonly housekeeping: Housekeeping;
@@ -166,7 +170,8 @@ export class Gateway implements GatewayServices {
     this.log = options.log ?? SILENT_LOG;
     const events = (this.events = options.events ?? new MemoryEventTransport());
     this.roles = new Set(options.roles ?? CONSUMER_ROLES);
-    const links = (this.links = new LinkState(options.drivers, metrics, this.log, () => backend.ping()));
+    const links = (this.links = new LinkState(options.drivers, metrics, this.log, () => backend.ping(), now));
+    this.operations = new OperationsService({ links, queue: backend.queue, store: backend.store, now });
     const suppressions = (this.suppressions = new SuppressionService({ store: backend.suppressions, accounts, now, changed: (change) => this.suppressionChanged(change) }));
     const keywords = new KeywordHandler({
       suppressions,
@@ -263,10 +268,14 @@ export class Gateway implements GatewayServices {
     this.verifications = new VerificationService({
       store: backend.verifications,
       accounts,
-      guard: new AbuseGuard(backend.rates, (account, reason) => metrics.verificationRefusals.inc({ account, reason })),
+      guard: new AbuseGuard(backend.rates, async (account, reason) => {
+        metrics.verificationRefusals.inc({ account, reason });
+        await this.verifications.refused(account, reason);
+      }),
       submit: (account, request, key, service) => this.messages.submit(account, request, key, service),
       secret: secret === false ? undefined : secret,
       now,
+      calendar,
       changed: (change) => this.verificationChanged(change),
     });
     this.receipts = new ReceiptProcessor({
@@ -465,6 +474,7 @@ export class Gateway implements GatewayServices {
   }
 
   private submitted(connector: string, outcome: PartOutcome, acceptedAt: number, messageId: string): void {
+    this.operations.submitted(connector, outcome);
     this.metrics.submits.inc({ connector, status: outcome.status === 'failed' ? outcome.error.code : outcome.status });
     if (outcome.status === 'submitted') {
       this.metrics.acceptToSubmit.observe({ connector }, (this.now() - acceptedAt) / 1000);

@@ -14,6 +14,11 @@ export type { SuppressionService, SuppressionChange, SuppressInput, LiftInput } 
 export { SUPPRESSION_REASONS } from './ports/suppression-store.ts';
 export type { SuppressionEntry, SuppressionReason, SuppressionSource, ConsentEvent, SuppressionPage, SuppressionStore } from './ports/suppression-store.ts';
 export type { Readiness } from './links/link-state.ts';
+export { OperationsService, FAILURE_SCAN, FAILURE_WINDOW_MS, MAX_FAILURES } from './operations/operations-service.ts';
+export type { ConnectorsSnapshot, FailureQuery } from './operations/operations-service.ts';
+export type { ConnectorSnapshot, ConnectorStatus, LinkSnapshot, LinkStatus, ModemSnapshot, ModemRegistration, SignalQuality } from './operations/connector-snapshot.ts';
+export { FAILED_PART_STATUSES } from './operations/recent-failures.ts';
+export type { RecentFailure } from './operations/recent-failures.ts';
 export { AcceptService } from './accept/accept-service.ts';
 export type { SubmitRequest, AcceptedMessage } from './accept/accept-request.ts';
 export { GW_ERRORS, gatewayError } from './errors.ts';
@@ -86,6 +91,8 @@ export type { VerificationService, StartVerification, VerificationChange, CheckA
 export { VERIFICATION_STATUSES } from './ports/verification-store.ts';
 export type { VerificationRecord, VerificationStatus, VerificationStore } from './ports/verification-store.ts';
 export { VERIFY_ERRORS } from './verification/verify-errors.ts';
+export { VERIFICATION_COUNTS, VERIFICATION_REFUSAL_REASONS, MAX_STATS_DAYS } from './verification/verification-stats.ts';
+export type { VerificationCounts, VerificationCountName, VerificationDayStats, VerificationRefusalReason, VerificationStats } from './verification/verification-stats.ts';
 export type { VerifyErrorCode } from './verification/verify-errors.ts';
 export { LinkService } from './short-links/link-service.ts';
 export type { LinkSettings, NewLink, MadeLink, LinkClick, FollowAnswer } from './short-links/link-service.ts';

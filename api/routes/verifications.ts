@@ -30,7 +30,31 @@ interface StartBody {
   readonly clientRef?: string;
 }
 
+const DATE = { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' } as const;
+
 export function verificationRoutes(app: FastifyInstance, verifications: VerificationService): void {
+  app.get<{ Querystring: { from: string; to: string } }>(
+    '/v1/verifications/stats',
+    {
+      schema: {
+        tags: ['verifications'],
+        summary: 'Counts of verifications per day: started, sent, approved, failed, max attempts, expired, canceled, refusals by reason',
+        description: 'Days are local days of usage.timeZone; a range covers at most 366 days. Never a code or a number.',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['from', 'to'],
+          properties: { from: { ...DATE, description: 'First day, YYYY-MM-DD (inclusive)' }, to: { ...DATE, description: 'Last day, YYYY-MM-DD (inclusive)' } },
+        },
+        response: { 200: { $ref: 'VerificationStats#' }, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { accountId: _account, ...stats } = await verifications.stats(accountOf(request).id, request.query.from, request.query.to);
+      return stats;
+    },
+  );
+
   app.post<{ Body: StartBody }>(
     '/v1/verifications',
     {

@@ -2,8 +2,11 @@ import type { LinkHealth } from '../transport/index.ts';
 import type { BindSession } from './bind-session.ts';
 import type { InFlight } from './bind-types.ts';
 
-/** One bind as `DriverHealth.links` shows it: up or not, and what an operator looks at when it is not. */
-export function linkHealth<J extends InFlight>(bind: BindSession<J>): LinkHealth {
+/**
+ * One bind as `DriverHealth.links` shows it: up or not, its window in use against `windowSize` (0 for a receiver,
+ * which sends no submits), and what an operator looks at when it is not up.
+ */
+export function linkHealth<J extends InFlight>(bind: BindSession<J>, windowSize: number): LinkHealth {
   return {
     id: bind.id,
     up: bind.state === 'bound',
@@ -11,6 +14,7 @@ export function linkHealth<J extends InFlight>(bind: BindSession<J>): LinkHealth
       role: bind.role,
       state: bind.state,
       window: bind.window.size,
+      windowSize: bind.role === 'receiver' ? 0 : windowSize,
       pendingInbound: bind.pendingInbound,
       readingPaused: bind.paused,
       failedAttempts: bind.failedAttempts,

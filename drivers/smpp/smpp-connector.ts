@@ -171,10 +171,11 @@ export class SmppConnector extends EventEmitter implements Driver {
       connectorId: this.id,
       kind: 'smpp',
       up: this.senders.some((bind) => bind.state === 'bound'),
-      links: this.binds.map(linkHealth),
+      links: this.binds.map((bind) => linkHealth(bind, this.config.windowSize)),
       counters: {
         ...this.counters.snapshot(),
         rate: Number.isFinite(this.rate.rate) ? this.rate.rate : 0,
+        maxTps: this.config.maxTps,
         queued: this.queue.length,
         reassemblyPending: this.reassembler.pending,
       },

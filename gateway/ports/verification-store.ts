@@ -4,6 +4,8 @@
  * one attempt (or answers why none is left), the service compares, then `settle` approves (only the first of
  * racing correct checks wins) or, after the last wrong attempt, ends the verification. Two processes sharing a
  * Redis store therefore never allow more attempts than configured, and approve at most once.
+ * The store also keeps the statistics of each account's verifications, one set of named counts per local day
+ * (`tally`, `tallies`; see verification-stats.ts for the names and why they are counted here).
  * Adapters: memory (bounded, the embedded default) and Redis (with TTLs); one contract suite runs against both.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -68,6 +70,31 @@ export type AttemptResult =
   /** No attempt is left or the verification is not pending (it is now `expired` when its time ran out). */
   | { readonly reserved: false; readonly record: VerificationRecord };
 
+/** One count to add to an account's statistics of a day. */
+export interface VerificationTally {
+  readonly accountId: string;
+  /** The local day (`YYYY-MM-DD`, in the usage time zone) it counts in. */
+  readonly day: string;
+  /** What is counted (`started`, `approved`, `refused:velocity`, ...). */
+  readonly name: string;
+  /**
+   * What is counted once: a second tally with the same key (the same step told twice, by two processes or two
+   * racing checks) adds nothing. Without one the tally always counts (a refusal happens once per request).
+   */
+  readonly once?: string;
+}
+
+export interface VerificationDayCounts {
+  readonly day: string;
+  /** The day's counts by name (absent names are zero). */
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+/** Days of statistics are kept a little over a year (a range covers at most 366 days). */
+export const VERIFICATION_STATS_KEEP_DAYS = 400;
+/** How long a tally's `once` key is remembered: the same step is told twice within seconds, if ever. */
+export const VERIFICATION_TALLY_ONCE_MS = 2 * 86_400_000;
+
 export interface VerificationStore {
   /**
    * Opens a verification unless the account already has a pending, unexpired one for the number (answered instead,
@@ -96,4 +123,8 @@ export interface VerificationStore {
    * even with several processes sweeping), so the expiry goes out as an event without anyone checking.
    */
   expireDue(now: number, limit: number): Promise<VerificationRecord[]>;
+  /** Adds one to a count of the account's day unless `once` was counted already; true when this call counted. */
+  tally(tally: VerificationTally): Promise<boolean>;
+  /** The account's counts of each day asked for, in that order (days with nothing counted have no counts). */
+  tallies(accountId: string, days: readonly string[]): Promise<VerificationDayCounts[]>;
 }

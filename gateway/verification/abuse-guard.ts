@@ -19,13 +19,14 @@ export type AbuseRefusal = 'country' | 'number' | 'account' | 'velocity' | 'conv
 export class AbuseGuard {
   constructor(
     private readonly counter: RateCounter,
-    private readonly refused: (accountId: string, reason: AbuseRefusal) => void = () => undefined,
+    /** Hears of each refusal before it is thrown (metrics, statistics); awaited, so a count is in before the answer. */
+    private readonly refused: (accountId: string, reason: AbuseRefusal) => unknown = () => undefined,
   ) {}
 
   /** Throws VERIFY_COUNTRY_NOT_ALLOWED, VERIFY_RATE_LIMITED or VERIFY_FRAUD_SUSPECTED; counts the try otherwise. */
   async admit(accountId: string, e164: string, country: string | undefined, settings: VerifySettings, now: number): Promise<void> {
     if (settings.countries !== undefined && (country === undefined || !settings.countries.includes(country))) {
-      this.refused(accountId, 'country');
+      await this.refused(accountId, 'country');
       throw verifyError('VERIFY_COUNTRY_NOT_ALLOWED', `${country ?? 'unknown country'} is not in the account's verify.countries`, { field: 'to', country: country ?? null });
     }
     const range = rangeOf(e164, settings.limits.rangeDigits);
@@ -40,7 +41,7 @@ export class AbuseGuard {
     const limited = overLimit([number, account].filter((c) => c !== undefined));
     if (limited !== undefined) {
       const scope = limited === number ? 'number' : 'account';
-      this.refused(accountId, scope);
+      await this.refused(accountId, scope);
       throw verifyError('VERIFY_RATE_LIMITED', `${scope === 'number' ? 'codes sent to this number' : "the account's verifications"}: ${limited.count} over ${limited.limit}`, {
         scope,
         limit: limited.limit,
@@ -48,12 +49,12 @@ export class AbuseGuard {
       });
     }
     if (velocity !== undefined && overLimit([velocity]) !== undefined) {
-      this.refused(accountId, 'velocity');
+      await this.refused(accountId, 'velocity');
       throw verifyError('VERIFY_FRAUD_SUSPECTED', `${velocity.count} verifications to ${range}… within an hour`, { signal: 'velocity', range: `${range}…`, retryAfter: Math.ceil(velocity.retryAfterMs / 1000) });
     }
     const [sent, approved] = await this.counter.peek(this.conversionLimits(accountId, range, settings), now);
     if (sent !== undefined && approved !== undefined && sent.count >= settings.fraud.minSamples && approved.count / sent.count < settings.fraud.minConversion) {
-      this.refused(accountId, 'conversion');
+      await this.refused(accountId, 'conversion');
       throw verifyError('VERIFY_FRAUD_SUSPECTED', `${sent.count} codes sent to ${range}… and ${approved.count} approved`, { signal: 'conversion', range: `${range}…`, retryAfter: Math.ceil(sent.retryAfterMs / 1000) });
     }
   }

@@ -1,5 +1,6 @@
 import type { VerificationEvent } from '../events/gateway-event.ts';
 import type { VerificationChange } from './verification-service.ts';
+import { verificationStepId } from './verification-stats.ts';
 
 /** The event of a verification step; its id is the step's own, so a replay or a second sweeper's copy is dropped. */
 export function verificationEvent(change: VerificationChange): VerificationEvent {
@@ -7,7 +8,7 @@ export function verificationEvent(change: VerificationChange): VerificationEvent
   return {
     type: 'verification.status',
     version: 1,
-    id: `${record.id}:${change.kind}:${record.sends}:${record.attempts}`,
+    id: verificationStepId(record, change.kind),
     verificationId: record.id,
     accountId: record.accountId,
     to: record.to,

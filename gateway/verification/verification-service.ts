@@ -3,16 +3,20 @@
  * its code goes out as a high-lane message through the messages service (its stored text masked, the real parts
  * sealed), and checks are counted atomically in the store: a code is approved once, never after its expiry or
  * its last attempt. Codes exist only in the message on its way to the carrier: the store keeps an HMAC.
+ * Each step, and each start refused before a code went out, is also counted in the account's statistics of the
+ * day (`stats`; see verification-stats.ts).
  */
 import { normalizeNumber } from '../../router/index.ts';
 import type { AccountConfig, AccountRegistry } from '../accounts/account-registry.ts';
 import type { AcceptedMessage, ServiceSubmit, SubmitRequest } from '../accept/accept-request.ts';
 import { gatewayError } from '../errors.ts';
 import { verificationId, type VerificationRecord, type VerificationStore } from '../ports/verification-store.ts';
+import { UsageCalendar } from '../usage/usage-calendar.ts';
 import type { AbuseGuard } from './abuse-guard.ts';
 import { codeDigest, codeMatches, generateCode } from './verification-code.ts';
 import { TTL_SECONDS, verificationText, verifySettings, type VerifyLocale, type VerifySettings } from './verification-settings.ts';
 import { verifyError } from './verify-errors.ts';
+import { refusalCountName, statsDays, statsOf, verificationStepId, type VerificationRefusalReason, type VerificationStats } from './verification-stats.ts';
 
 /** How long a finished verification stays readable (GET) after its code expired. */
 const RETAIN_MS = 24 * 3_600_000;
@@ -55,15 +59,19 @@ export interface VerificationServiceOptions {
   readonly now: () => number;
   /** Runs after each change is stored (events, webhooks, metrics); its failure does not undo the change. */
   readonly changed?: (change: VerificationChange) => Promise<void>;
+  /** The days statistics are counted in (the usage calendar; default UTC days). */
+  readonly calendar?: UsageCalendar;
 }
 
 export class VerificationService {
   private readonly store: VerificationStore;
   private readonly now: () => number;
+  private readonly calendar: UsageCalendar;
 
   constructor(private readonly options: VerificationServiceOptions) {
     this.store = options.store;
     this.now = options.now;
+    this.calendar = options.calendar ?? new UsageCalendar();
   }
 
   /** Opens a verification for the number and sends its code, or renews the pending one with a new code. */
@@ -74,7 +82,11 @@ export class VerificationService {
     const number = normalizeNumber(input.to, account.defaultCountry === undefined ? {} : { defaultCountry: account.defaultCountry });
     const now = this.now();
     const pending = await this.store.pending(accountId, number.e164, now);
-    if (pending !== undefined) this.checkInterval(pending, settings, now);
+    const waitSeconds = pending === undefined ? 0 : intervalWaitSeconds(pending, settings, now);
+    if (waitSeconds > 0) {
+      await this.refused(accountId, 'interval');
+      throw verifyError('VERIFY_RESEND_TOO_SOON', `wait ${waitSeconds} s`, { retryAfter: waitSeconds });
+    }
     await this.options.guard.admit(accountId, number.e164, number.country, settings, now);
     const code = generateCode(settings.codeLength);
     const expiresAt = now + settings.ttlSeconds * 1000;
@@ -146,6 +158,20 @@ export class VerificationService {
     return expired.length;
   }
 
+  /**
+   * The account's statistics over a range of local days (`YYYY-MM-DD`, inclusive, at most 366, in the usage time
+   * zone): every day with its counts, and the total. VERIFY_INVALID_REQUEST names a bad `from` or `to`.
+   */
+  async stats(accountId: string, from: string, to: string): Promise<VerificationStats> {
+    const days = statsDays(from, to);
+    return statsOf(accountId, from, to, this.calendar.timeZone, await this.store.tallies(accountId, days));
+  }
+
+  /** A start refused before a code went out (the abuse guard's refusals, and VERIFY_RESEND_TOO_SOON): counted. */
+  async refused(accountId: string, reason: VerificationRefusalReason): Promise<void> {
+    await this.tally(accountId, refusalCountName(reason), undefined, this.now());
+  }
+
   /** The account's settings with the request's own choices; out-of-range choices are refused by name. */
   settingsFor(account: AccountConfig, input: Pick<StartVerification, 'codeLength' | 'ttlSeconds' | 'template' | 'from' | 'locale'>): VerifySettings {
     const base = verifySettings(account.verify, account.defaultCountry);
@@ -201,6 +227,8 @@ export class VerificationService {
     const sent = await this.store.sent(record.id, { at: now, messageId: accepted.id, ...(renewal === undefined ? {} : { code: renewal }) }, now + settings.ttlSeconds * 1000 + RETAIN_MS);
     if (sent === undefined) throw finalError(await this.get(account.id, record.id));
     await this.options.guard.sent(account.id, record.to, settings, now);
+    // A verification counts as started once its first code went out (one whose first send failed was canceled).
+    if (renewal === undefined) await this.tally(account.id, 'started', `${record.id}:started`, now);
     await this.tell({ kind: 'sent', record: sent, at: now, messageId: accepted.id });
     return sent;
   }
@@ -228,15 +256,14 @@ export class VerificationService {
     return { record: settled.record, approved: false };
   }
 
-  private checkInterval(pending: VerificationRecord, settings: VerifySettings, now: number): void {
-    const waitMs = pending.lastSentAt + settings.minIntervalSeconds * 1000 - now;
-    if (pending.sends > 0 && waitMs > 0) {
-      throw verifyError('VERIFY_RESEND_TOO_SOON', `wait ${Math.ceil(waitMs / 1000)} s`, { retryAfter: Math.ceil(waitMs / 1000) });
-    }
+  private async tell(change: VerificationChange): Promise<void> {
+    await this.tally(change.record.accountId, change.kind, verificationStepId(change.record, change.kind), change.at);
+    await this.options.changed?.(change).catch(() => undefined);
   }
 
-  private async tell(change: VerificationChange): Promise<void> {
-    await this.options.changed?.(change).catch(() => undefined);
+  /** Counts in the statistics of `at`'s day; a store that refuses loses the count, never the step (see verification-stats.ts). */
+  private async tally(accountId: string, name: string, once: string | undefined, at: number): Promise<void> {
+    await this.store.tally({ accountId, day: this.calendar.day(at), name, ...(once === undefined ? {} : { once }) }).catch(() => undefined);
   }
 
   private secret(): Buffer {
@@ -249,6 +276,12 @@ export class VerificationService {
     if (account === undefined) throw gatewayError('GW_NOT_FOUND', `account ${accountId}`, { field: 'account' });
     return account;
   }
+}
+
+/** Whole seconds until the pending verification may send another code (0: now). */
+function intervalWaitSeconds(pending: VerificationRecord, settings: VerifySettings, now: number): number {
+  const waitMs = pending.lastSentAt + settings.minIntervalSeconds * 1000 - now;
+  return pending.sends > 0 && waitMs > 0 ? Math.ceil(waitMs / 1000) : 0;
 }
 
 /** The refusal for a check or cancel of a verification that is no longer pending. */

@@ -1,14 +1,18 @@
 /**
  * Verifications in this process (the embedded default), bounded: a recent-entries map holds at most `capacity`
- * verifications (the oldest go first) and each is dropped once past its retention.
+ * verifications (the oldest go first) and each is dropped once past its retention. Statistics are kept for at most
+ * `capacity` account-days (the least recently counted go first), and `once` keys for at most `capacity` tallies.
  */
 import { RecentMap } from '../../../common/index.ts';
-import type {
-  AttemptResult,
-  NewVerification,
-  OpenResult,
-  VerificationRecord,
-  VerificationStore,
+import {
+  VERIFICATION_TALLY_ONCE_MS,
+  type AttemptResult,
+  type NewVerification,
+  type OpenResult,
+  type VerificationDayCounts,
+  type VerificationRecord,
+  type VerificationStore,
+  type VerificationTally,
 } from '../../ports/verification-store.ts';
 
 interface Held {
@@ -22,6 +26,10 @@ export class MemoryVerificationStore implements VerificationStore {
   private readonly latest: RecentMap<string, string>;
   /** Pending verifications by id, to the expiry they were last given (the sweep's work list). */
   private readonly due = new Map<string, number>();
+  /** `<account>\u0000<day>` to that day's counts. */
+  private readonly days: RecentMap<string, Map<string, number>>;
+  /** Tallies' `once` keys to when they are forgotten. */
+  private readonly counted: RecentMap<string, number>;
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -29,6 +37,27 @@ export class MemoryVerificationStore implements VerificationStore {
   ) {
     this.byId = new RecentMap(capacity);
     this.latest = new RecentMap(capacity);
+    this.days = new RecentMap(capacity);
+    this.counted = new RecentMap(capacity);
+  }
+
+  tally(tally: VerificationTally): Promise<boolean> {
+    if (tally.once !== undefined) {
+      const now = this.now();
+      const until = this.counted.get(tally.once);
+      if (until !== undefined && now < until) return Promise.resolve(false);
+      this.counted.set(tally.once, now + VERIFICATION_TALLY_ONCE_MS);
+    }
+    const key = indexKey(tally.accountId, tally.day);
+    const counts = this.days.get(key) ?? new Map<string, number>();
+    counts.set(tally.name, (counts.get(tally.name) ?? 0) + 1);
+    // Set again each time: the day counted last stays longest.
+    this.days.set(key, counts);
+    return Promise.resolve(true);
+  }
+
+  tallies(accountId: string, days: readonly string[]): Promise<VerificationDayCounts[]> {
+    return Promise.resolve(days.map((day) => ({ day, counts: Object.fromEntries(this.days.get(indexKey(accountId, day)) ?? []) })));
   }
 
   open(fresh: NewVerification, retainUntil: number): Promise<OpenResult> {

@@ -65,6 +65,11 @@ export interface RedisKeys {
   verificationIndex(tag: string, accountId: string, to: string): string;
   /** Sorted set of pending verification ids by the expiry of their code (the expiry sweep's work list). */
   readonly verificationDue: string;
+  /**
+   * An account's verification statistics: the hash of one day's counts, and the marker of a tally counted once;
+   * both under the account's hash tag, so the tally script works on a Redis Cluster.
+   */
+  verificationStats(accountId: string): { day(day: string): string; once(key: string): string };
   /** Hash of one short link: its fields and click counts (expires after the link's 410 grace period). */
   link(code: string): string;
   /** The hit times of one sliding-window counter (expires with its window). */
@@ -111,6 +116,10 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     verification: (id, tag) => `${prefix}v:{${tag}}:${id}`,
     verificationIndex: (tag, accountId, to) => `${prefix}v:{${tag}}:i:${accountId}:${to}`,
     verificationDue: `${prefix}v:due`,
+    verificationStats: (accountId) => ({
+      day: (day) => `${prefix}vs:{${accountId}}:d:${day}`,
+      once: (key) => `${prefix}vs:{${accountId}}:o:${key}`,
+    }),
     link: (code) => `${prefix}link:${code}`,
     rate: (key, windowMs) => `${prefix}rate:${key}:${windowMs}`,
     campaign: (id) => ({

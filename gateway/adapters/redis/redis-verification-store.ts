@@ -5,14 +5,18 @@
  */
 import type { Redis } from 'ioredis';
 import {
+  VERIFICATION_STATS_KEEP_DAYS,
+  VERIFICATION_TALLY_ONCE_MS,
   verificationTag,
   verificationTagFor,
   type AttemptResult,
   type NewVerification,
   type OpenResult,
   type VerificationRecord,
+  type VerificationDayCounts,
   type VerificationStatus,
   type VerificationStore,
+  type VerificationTally,
 } from '../../ports/verification-store.ts';
 import type { RedisKeys } from './redis-keys.ts';
 import { RedisScript } from './redis-script.ts';
@@ -98,6 +102,14 @@ redis.call('HSET', KEYS[1], 'status', 'expired', 'upd', ARGV[1])
 return answer('expired', KEYS[1])
 `);
 
+/** KEYS: day hash, once marker (or none). ARGV: count name, hash ttl s, marker ttl ms. */
+const TALLY = new RedisScript(`
+if KEYS[2] and redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[3]) == false then return 0 end
+redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1
+`);
+
 /** The fields of a record that never change after it opens. */
 type RecordDoc = Pick<VerificationRecord, 'id' | 'accountId' | 'to' | 'createdAt' | 'locale' | 'codeLength' | 'clientRef'>;
 
@@ -181,6 +193,30 @@ export class RedisVerificationStore implements VerificationStore {
       await this.redis.zrem(this.keys.verificationDue, id);
     }
     return expired;
+  }
+
+  async tally(tally: VerificationTally): Promise<boolean> {
+    const keys = this.keys.verificationStats(tally.accountId);
+    const counted = await TALLY.run(
+      this.redis,
+      [keys.day(tally.day), ...(tally.once === undefined ? [] : [keys.once(tally.once)])],
+      [tally.name, VERIFICATION_STATS_KEEP_DAYS * 86_400, VERIFICATION_TALLY_ONCE_MS],
+    );
+    return counted === 1;
+  }
+
+  async tallies(accountId: string, days: readonly string[]): Promise<VerificationDayCounts[]> {
+    if (days.length === 0) return [];
+    const keys = this.keys.verificationStats(accountId);
+    // One account's days share its hash tag: one pipeline to one node, also on a Redis Cluster.
+    const pipeline = this.redis.pipeline();
+    for (const day of days) pipeline.hgetall(keys.day(day));
+    const results = (await pipeline.exec()) ?? [];
+    return days.map((day, index) => {
+      const [error, hash] = results[index] ?? [null, {}];
+      if (error !== null) throw error;
+      return { day, counts: Object.fromEntries(Object.entries((hash ?? {}) as Record<string, string>).map(([name, value]) => [name, Number(value)])) };
+    });
   }
 }
 

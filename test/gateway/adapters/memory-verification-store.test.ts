@@ -1,9 +1,10 @@
 import { expect, test } from 'vitest';
 import { MemoryVerificationStore } from '../../../gateway/adapters/memory/memory-verification-store.ts';
-import { newVerification, verificationStoreContract, verificationSweepContract } from './verification-store.contract.ts';
+import { newVerification, verificationStoreContract, verificationSweepContract, verificationTallyContract } from './verification-store.contract.ts';
 
 verificationStoreContract('memory', (now) => new MemoryVerificationStore(now));
 verificationSweepContract('memory', (now) => new MemoryVerificationStore(now));
+verificationTallyContract('memory', (now) => new MemoryVerificationStore(now));
 
 test('memory: a verification past its retention is gone, and the store holds a bounded number', async () => {
   let now = 1_780_000_000_000;

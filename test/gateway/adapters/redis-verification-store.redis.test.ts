@@ -1,7 +1,7 @@
 import { afterAll, expect, test } from 'vitest';
 import { redisKeys } from '../../../gateway/adapters/redis/redis-keys.ts';
 import { RedisVerificationStore } from '../../../gateway/adapters/redis/redis-verification-store.ts';
-import { newVerification, verificationStoreContract, verificationSweepContract } from './verification-store.contract.ts';
+import { newVerification, verificationStoreContract, verificationSweepContract, verificationTallyContract } from './verification-store.contract.ts';
 import { Redis } from 'ioredis';
 import { redisTestKeys } from '../../support/redis-test-keys.ts';
 import { REDIS_URL } from '../../support/test-backends.ts';
@@ -17,6 +17,7 @@ function prefix(): string {
 
 verificationStoreContract('redis', () => new RedisVerificationStore(redis, redisKeys(prefix())));
 verificationSweepContract('redis', () => new RedisVerificationStore(redis, redisKeys(prefix())));
+verificationTallyContract('redis', () => new RedisVerificationStore(redis, redisKeys(prefix())));
 
 test('redis: two clients on one Redis (two gateway processes) never reserve more than the attempts between them', async () => {
   const keys = redisKeys(prefix());
@@ -45,4 +46,19 @@ test('redis: the record expires with its retention and the index with its code',
   const indexTtl = await redis.pttl(keys.verificationIndex(record.id.slice(0, 8), 'acct-a', '+819012345678'));
   expect(indexTtl).toBeGreaterThan(290_000);
   expect(indexTtl).toBeLessThanOrEqual(300_000);
+});
+
+test("redis: a day's counts are kept a little over a year, a once key two days, both under the account's hash tag", async () => {
+  const keys = redisKeys(prefix());
+  const store = new RedisVerificationStore(redis, keys);
+  await store.tally({ accountId: 'acct-a', day: '2026-12-06', name: 'expired', once: 'v1:expired:1:0' });
+  const stats = keys.verificationStats('acct-a');
+  expect(stats.day('2026-12-06')).toContain('{acct-a}');
+  expect(stats.once('v1:expired:1:0')).toContain('{acct-a}');
+  const dayTtl = await redis.ttl(stats.day('2026-12-06'));
+  expect(dayTtl).toBeGreaterThan(399 * 86_400);
+  expect(dayTtl).toBeLessThanOrEqual(400 * 86_400);
+  const onceTtl = await redis.pttl(stats.once('v1:expired:1:0'));
+  expect(onceTtl).toBeGreaterThan(2 * 86_400_000 - 60_000);
+  expect(onceTtl).toBeLessThanOrEqual(2 * 86_400_000);
 });

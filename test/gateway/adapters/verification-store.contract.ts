@@ -109,6 +109,34 @@ export function verificationStoreContract(name: string, make: (now: () => number
   });
 }
 
+/** The statistics counts, for every adapter. */
+export function verificationTallyContract(name: string, make: (now: () => number) => VerificationStore): void {
+  describe(`VerificationStore tally contract: ${name}`, () => {
+    test("counts add per account and day; a day with nothing counted has no counts; other accounts' stay apart", async () => {
+      const store = make(() => T0);
+      for (const tally of ['started', 'sent', 'sent', 'refused:velocity']) expect(await store.tally({ accountId: 'acct-a', day: '2026-12-06', name: tally })).toBe(true);
+      await store.tally({ accountId: 'acct-a', day: '2026-12-07', name: 'approved' });
+      await store.tally({ accountId: 'acct-b', day: '2026-12-06', name: 'started' });
+      expect(await store.tallies('acct-a', ['2026-12-05', '2026-12-06', '2026-12-07'])).toEqual([
+        { day: '2026-12-05', counts: {} },
+        { day: '2026-12-06', counts: { started: 1, sent: 2, 'refused:velocity': 1 } },
+        { day: '2026-12-07', counts: { approved: 1 } },
+      ]);
+      expect(await store.tallies('acct-b', ['2026-12-06'])).toEqual([{ day: '2026-12-06', counts: { started: 1 } }]);
+      expect(await store.tallies('acct-c', [])).toEqual([]);
+    });
+
+    test('a tally with a once key counts once, however often and from however many callers it comes', async () => {
+      const store = make(() => T0);
+      const once = `${verificationId('acct-a', '+819012345678')}:expired:1:0`;
+      const counted = await Promise.all(Array.from({ length: 10 }, () => store.tally({ accountId: 'acct-a', day: '2026-12-06', name: 'expired', once })));
+      expect(counted.filter(Boolean)).toHaveLength(1);
+      expect(await store.tally({ accountId: 'acct-a', day: '2026-12-06', name: 'expired', once: `${once}x` })).toBe(true);
+      expect(await store.tallies('acct-a', ['2026-12-06'])).toEqual([{ day: '2026-12-06', counts: { expired: 2 } }]);
+    });
+  });
+}
+
 /** The expiry sweep, for every adapter. */
 export function verificationSweepContract(name: string, make: (now: () => number) => VerificationStore): void {
   describe(`VerificationStore sweep contract: ${name}`, () => {
