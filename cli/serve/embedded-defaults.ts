@@ -47,7 +47,8 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     simulators.push(carrierB);
     notes.push(`simulated carrier A (docomo, Rakuten): SMPP 127.0.0.1:${carrierA.smppPort}, control ${carrierA.controlUrl}`);
     notes.push(`simulated carrier B (au, SoftBank): SMPP 127.0.0.1:${carrierB.smppPort}, control ${carrierB.controlUrl}`);
-    const smpp = (id: string, port: number) => ({ id, type: 'smpp', host: '127.0.0.1', port, systemId: 'smsgw', password: 'embedded', binds: 2, windowSize: 100 });
+    // As a carrier's contract would: two binds, a window of 100 each, at most 100 submit_sm a second.
+    const smpp = (id: string, port: number) => ({ id, type: 'smpp', host: '127.0.0.1', port, systemId: 'smsgw', password: 'embedded', binds: 2, windowSize: 100, maxTps: 100 });
     const connectors: Record<string, unknown>[] = [smpp('carrier-a', carrierA.smppPort), smpp('carrier-b', carrierB.smppPort)];
     if (options.modem !== false && socatAvailable()) {
       const path = join(tmpdir(), `smsgw-modem-${process.pid}`);
