@@ -102,11 +102,11 @@ describe('console in Chromium', () => {
     await signIn(page, 'taro', 'viewer pass phrase');
     expect(await page.getByTestId('who').textContent()).toContain('閲覧者');
     // Any operator-only route answers 403 API_ROLE_FORBIDDEN to a viewer with a valid token; the send page is one.
-    const answer = await page.evaluate(async () => {
-      const token = document.querySelector<HTMLInputElement>('input[name="_csrf"]')?.value ?? '';
-      const response = await fetch('/console/send', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': token }, body: 'to=09012345678&text=hi' });
+    const token = await page.locator('input[name="_csrf"]').first().inputValue();
+    const answer = await page.evaluate(async (csrf) => {
+      const response = await fetch('/console/send', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': csrf }, body: 'to=09012345678&text=hi' });
       return { status: response.status, body: await response.text() };
-    });
+    }, token);
     expect(answer.status).toBe(403);
     expect(answer.body).toContain('API_ROLE_FORBIDDEN');
   });
