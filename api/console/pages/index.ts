@@ -3,8 +3,10 @@ import { homePage } from './home-page.ts';
 import { operationsPage } from './operations-page.ts';
 import type { ConsolePage } from './page-deps.ts';
 import { signInPage } from './sign-in-page.ts';
+import { suppressionsPage } from './suppressions-page.ts';
+import { usagePage } from './usage-page.ts';
 import { verificationsPage } from './verifications-page.ts';
 
 export type { ConsolePage, ConsolePageDeps } from './page-deps.ts';
 
-export const CONSOLE_PAGES: readonly ConsolePage[] = [signInPage, homePage, verificationsPage, operationsPage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [signInPage, homePage, suppressionsPage, verificationsPage, usagePage, operationsPage];
