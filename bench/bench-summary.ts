@@ -117,7 +117,8 @@ function table(header: readonly string[], body: readonly (readonly string[])[]):
 /** The closing table (Markdown), the ratios to Kannel and their goals. */
 export function formatSummary(rows: readonly SummaryRow[], context: { readonly messages: number; readonly concurrency: number; readonly kannelRuns: number }): string {
   const out: string[] = [];
-  out.push(`${thousands(context.messages)} messages per phase, ${context.concurrency} in flight; Kannel: median of ${context.kannelRuns} by delivered/s.`);
+  const kannel = rows.some((r) => r.mode.startsWith('kannel-')) ? `; Kannel: median of ${context.kannelRuns} runs by delivered/s` : '';
+  out.push(`${thousands(context.messages)} messages per phase, ${context.concurrency} in flight${kannel}.`);
   out.push('');
   out.push(
     table(

@@ -49,7 +49,8 @@ describe('bench arithmetic', () => {
       ],
       { messages: 20_000, concurrency: 64, kannelRuns: 3 },
     );
-    expect(text).toContain('20,000 messages per phase, 64 in flight; Kannel: median of 3 by delivered/s.');
+    expect(text).toContain('20,000 messages per phase, 64 in flight; Kannel: median of 3 runs by delivered/s.');
+    expect(formatSummary([row('redis', 1_443, 0.67)], { messages: 500, concurrency: 8, kannelRuns: 3 })).toContain('500 messages per phase, 8 in flight.\n');
     expect(text).toMatch(/\| embedded +\| 3,200 +\| 7,574 +\| 5\.0 \/ 20\.0 +\| 0\.340 \(goal <= 0\.10: not met\)/);
     expect(text).toMatch(/\| Kannel, queue in memory \| 2,349 \(runs: 2,300, 2,349, 2,400\) \| - +\|.*0\.360 \(both boxes\)/);
     expect(text).toMatch(/\| embedded +\| 120 +\| 140 +\| 140 +\| 16\.7% +\| met/);
