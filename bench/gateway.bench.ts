@@ -231,7 +231,7 @@ async function consumerLag(run: KafkaRun): Promise<Record<string, number>> {
   try {
     const groups: Record<string, readonly string[]> = {
       status: [run.topics.receipts],
-      webhooks: [run.topics.events, run.topics.inbound, run.topics.suppressions, run.topics.verifications],
+      webhooks: [run.topics.events, run.topics.inbound, run.topics.suppressions, run.topics.verifications, run.topics.campaigns],
       usage: [run.topics.events],
     };
     const lag: Record<string, number> = {};
@@ -255,7 +255,7 @@ async function consumerLag(run: KafkaRun): Promise<Record<string, number>> {
 
 interface KafkaRun {
   readonly brokers: readonly string[];
-  readonly topics: { readonly receipts: string; readonly events: string; readonly inbound: string; readonly unmatched: string; readonly suppressions: string; readonly verifications: string };
+  readonly topics: { readonly receipts: string; readonly events: string; readonly inbound: string; readonly unmatched: string; readonly suppressions: string; readonly verifications: string; readonly campaigns: string };
   readonly groupPrefix: string;
   close(): Promise<void>;
 }
@@ -263,7 +263,7 @@ interface KafkaRun {
 /** A broker (the given one or a fresh single node) and topic / group names no earlier run used. */
 async function kafkaRun(): Promise<KafkaRun> {
   const run = `bench-${randomUUID().slice(0, 8)}`;
-  const topics = { receipts: `${run}.receipts`, events: `${run}.events`, inbound: `${run}.inbound`, unmatched: `${run}.receipts.unmatched`, suppressions: `${run}.suppressions`, verifications: `${run}.verifications` };
+  const topics = { receipts: `${run}.receipts`, events: `${run}.events`, inbound: `${run}.inbound`, unmatched: `${run}.receipts.unmatched`, suppressions: `${run}.suppressions`, verifications: `${run}.verifications`, campaigns: `${run}.campaigns` };
   if (KAFKA_BROKERS === undefined || KAFKA_BROKERS.trim() === '') {
     const broker = await KafkaBroker.start({ heapMb: 1024 });
     return { brokers: broker.brokers, topics, groupPrefix: run, close: () => broker.close() };
