@@ -5,10 +5,15 @@
  * its progress followed live (server-sent events, no reload) to completed with every good row delivered, the
  * recipient table showing delivery times, and the simulated carriers having received exactly the good rows.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import iconv from 'iconv-lite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { screenshot, useChromium } from '../../support/browser.ts';
 import { consoleUser, startConsoleGateway, type ConsoleGateway } from '../../support/console-gateway.ts';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const chromium = useChromium();
 let gw: ConsoleGateway;
@@ -28,6 +33,23 @@ const GOOD = [
   { name: '鈴木', phone: '080-1000-0004', e164: '818010000004' },
 ] as const;
 
+interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly nodes: readonly { readonly target: readonly string[] }[];
+}
+
+/** axe-core's WCAG 2 A/AA violations of the page as it is now (evaluated over the DevTools protocol: the CSP refuses script tags). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (options: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+  });
+  return violations.map((v) => `${v.id} (${v.impact ?? '-'}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 describe('a campaign in the console', () => {
   test('upload, map, preview, create and start, then live progress to completed', async () => {
     const marker = `CP${Date.now() % 100_000}`;
@@ -44,6 +66,7 @@ describe('a campaign in the console', () => {
     await page.waitForURL('**/console/campaigns');
     await page.getByTestId('new-campaign').click();
     await page.waitForURL('**/console/campaigns/new');
+    expect(await axeViolations(page)).toEqual([]);
 
     // 1. The file: its columns come back, the phone column chosen by its name.
     await page.locator('#file').setInputFiles({ name: '会員リスト.csv', mimeType: 'text/csv', buffer: csv });
@@ -83,6 +106,7 @@ describe('a campaign in the console', () => {
     expect(carriers).toEqual({ docomo: 2, au: 1 });
     expect(await page.getByTestId('preview-sample-row').first().textContent()).toContain(`${marker} 山田様 会員番号A-1`);
     await screenshot(page, 'campaigns-preview', { readme: true });
+    expect(await axeViolations(page)).toEqual([]);
 
     // Editing what the preview counted takes its create button away until the next preview.
     await page.locator('#template').press('End');
@@ -114,6 +138,7 @@ describe('a campaign in the console', () => {
     for (const final of await page.getByTestId('recipient-final').allTextContents()) expect(final).toMatch(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}$/);
     expect(await page.locator('body').getAttribute('data-loaded-once')).toBe('yes');
     await screenshot(page, 'campaigns-detail', { readme: true });
+    expect(await axeViolations(page)).toEqual([]);
 
     // 7. The carriers got exactly the good rows, each once, with its own values.
     const received = gw.smsc.messages({ text: marker });
@@ -125,5 +150,6 @@ describe('a campaign in the console', () => {
     // The list shows it completed.
     await page.goto('/console/campaigns');
     expect(await page.getByTestId('campaign-row').first().textContent()).toContain('完了');
+    expect(await axeViolations(page)).toEqual([]);
   });
 });
