@@ -67,6 +67,25 @@ export const campaignPreviewFormSchema = {
   },
 } as const;
 
+/** The multipart form of POST /v1/campaigns/columns (documentation only: the route reads the parts itself). */
+export const campaignColumnsFormSchema = {
+  type: 'object',
+  required: ['file'],
+  properties: { encoding: campaignPreviewFormSchema.properties.encoding, file: campaignPreviewFormSchema.properties.file },
+} as const;
+
+export const campaignColumnsSchema = {
+  $id: 'CampaignColumns',
+  type: 'object',
+  required: ['columns', 'rows', 'encoding'],
+  properties: {
+    columns: { type: 'array', items: { type: 'string' }, description: "The header's column names (trimmed), in file order" },
+    phoneColumn: { type: 'string', description: 'The column a preview or campaign takes for the number when phoneColumn is not given (absent: none has a usual name)' },
+    rows: { type: 'integer', description: 'Data rows (rows with the wrong number of fields included; empty lines are not rows)' },
+    encoding: { type: 'string', enum: ['utf-8', 'shift_jis'], description: 'The encoding as read' },
+  },
+} as const;
+
 const rowError = {
   type: 'object',
   required: ['line', 'code', 'message'],
@@ -236,4 +255,4 @@ export const campaignRecipientsSchema = {
   },
 } as const;
 
-export const CAMPAIGN_SCHEMAS = [campaignPreviewBodySchema, campaignPreviewSchema, campaignCreateBodySchema, campaignSchema, campaignCreatedSchema, campaignRecipientsSchema] as const;
+export const CAMPAIGN_SCHEMAS = [campaignColumnsSchema, campaignPreviewBodySchema, campaignPreviewSchema, campaignCreateBodySchema, campaignSchema, campaignCreatedSchema, campaignRecipientsSchema] as const;

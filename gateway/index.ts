@@ -107,6 +107,7 @@ export type { LinkClickedEvent } from './events/gateway-event.ts';
 // Campaigns: the input side (CSV or JSON rows, template, row validation) and the preview.
 export type { CampaignInputService, CampaignRowsRequest, PreviewAnswer } from './campaigns/campaign-input-service.ts';
 export { readCampaignRows, DUPLICATE_POLICIES, MAX_CAMPAIGN_ROWS } from './campaigns/campaign-rows.ts';
+export type { CsvColumns } from './campaigns/csv-columns.ts';
 export type { CampaignSource, CampaignRowsOptions, CampaignRowsDeps, CampaignRowResult, CampaignRowOk, CampaignRowRefused, CampaignInput, DuplicatePolicy } from './campaigns/campaign-rows.ts';
 export { PreviewTotals } from './campaigns/preview-totals.ts';
 export type { CampaignPreview, PreviewProgress, PreviewRowError, PreviewSample, PreviewTotalsOptions } from './campaigns/preview-totals.ts';

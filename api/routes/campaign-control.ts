@@ -3,7 +3,7 @@
  * the recipients (paged, filtered by status) and their CSV export (UTF-8 with a BOM, for Excel). Also reads the
  * create options from a JSON body or a form's text fields.
  */
-import { stringify } from 'csv-stringify';
+import { stringify, type Stringifier } from 'csv-stringify';
 import type { FastifyInstance } from 'fastify';
 import { campaignError, RECIPIENT_STATUSES, sendWindowProblem, type CampaignService, type CreateCampaign, type DuplicatePolicy, type RecipientFilter, type SendWindowConfig } from '../../gateway/index.ts';
 import { accountOf } from '../auth.ts';
@@ -208,20 +208,33 @@ export function campaignControlRoutes(app: FastifyInstance, campaigns: CampaignS
     },
     async (request, reply) => {
       const { id } = request.params;
-      const account = accountOf(request).id;
-      await campaigns.get(account, id);
-      const columns = ['index', 'line', 'to', 'status', 'segments', 'messageId', 'error', 'queuedAt', 'sentAt', 'deliveredAt', 'failedAt', 'canceledAt', 'clickedAt'];
-      const csv = stringify({ bom: true, record_delimiter: 'windows', header: true, columns });
-      const rows = campaigns.all(account, id, request.query.status);
-      void (async () => {
-        try {
-          for await (const row of rows) if (!csv.write(row)) await new Promise((resolve) => csv.once('drain', resolve));
-          csv.end();
-        } catch (error: unknown) {
-          csv.destroy(error as Error);
-        }
-      })();
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="campaign-${id}-recipients.csv"`).send(csv);
+      const csv = await recipientsCsv(campaigns, accountOf(request).id, id, request.query.status);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${recipientsCsvName(id)}"`).send(csv);
     },
   );
+}
+
+const CSV_COLUMNS = ['index', 'line', 'to', 'status', 'segments', 'messageId', 'error', 'queuedAt', 'sentAt', 'deliveredAt', 'failedAt', 'canceledAt', 'clickedAt'];
+
+export function recipientsCsvName(id: string): string {
+  return `campaign-${id}-recipients.csv`;
+}
+
+/**
+ * A campaign's recipients as CSV (UTF-8 with a BOM, CRLF, a header row), streamed in row order; the API's export
+ * and the console's are this one. Throws CAMPAIGN_NOT_FOUND before anything is written.
+ */
+export async function recipientsCsv(campaigns: CampaignService, accountId: string, id: string, status: RecipientFilter | undefined): Promise<Stringifier> {
+  await campaigns.get(accountId, id);
+  const csv = stringify({ bom: true, record_delimiter: 'windows', header: true, columns: CSV_COLUMNS });
+  const rows = campaigns.all(accountId, id, status);
+  void (async () => {
+    try {
+      for await (const row of rows) if (!csv.write(row)) await new Promise((resolve) => csv.once('drain', resolve));
+      csv.end();
+    } catch (error: unknown) {
+      csv.destroy(error as Error);
+    }
+  })();
+  return csv;
 }

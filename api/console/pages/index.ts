@@ -1,4 +1,6 @@
 /** Every console page module, registered in this order under /console. */
+import { campaignNewPage } from './campaign-new-page.ts';
+import { campaignsPage } from './campaigns-page.ts';
 import { homePage } from './home-page.ts';
 import { operationsPage } from './operations-page.ts';
 import type { ConsolePage } from './page-deps.ts';
@@ -9,4 +11,4 @@ import { verificationsPage } from './verifications-page.ts';
 
 export type { ConsolePage, ConsolePageDeps } from './page-deps.ts';
 
-export const CONSOLE_PAGES: readonly ConsolePage[] = [signInPage, homePage, suppressionsPage, verificationsPage, usagePage, operationsPage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [signInPage, homePage, campaignsPage, campaignNewPage, suppressionsPage, verificationsPage, usagePage, operationsPage];
