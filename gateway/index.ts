@@ -16,6 +16,7 @@ export type { SuppressionEntry, SuppressionReason, SuppressionSource, ConsentEve
 export type { Readiness } from './links/link-state.ts';
 export { AcceptService } from './accept/accept-service.ts';
 export type { SubmitRequest, AcceptedMessage } from './accept/accept-request.ts';
+export type { MessageQuote, RouteQuote, EncodingQuote } from './accept/message-quote.ts';
 export { GW_ERRORS, gatewayError } from './errors.ts';
 export { GatewayMetrics } from './metrics/gateway-metrics.ts';
 export type { GatewayLog } from './log/gateway-log.ts';
