@@ -1,8 +1,11 @@
 /** Every console page module, registered in this order under /console. */
 import { homePage } from './home-page.ts';
+import { inboundPage } from './inbound-page.ts';
+import { messagesPage } from './messages-page.ts';
 import type { ConsolePage } from './page-deps.ts';
+import { sendPage } from './send-page.ts';
 import { signInPage } from './sign-in-page.ts';
 
 export type { ConsolePage, ConsolePageDeps } from './page-deps.ts';
 
-export const CONSOLE_PAGES: readonly ConsolePage[] = [signInPage, homePage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [signInPage, homePage, sendPage, messagesPage, inboundPage];
