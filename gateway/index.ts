@@ -112,7 +112,9 @@ export type { CampaignErrorCode, CampaignRowErrorCode } from './campaigns/campai
 export { CampaignService, recipientView } from './campaigns/campaign-service.ts';
 export type { CampaignView, CreateCampaign, RecipientFilter, RecipientView } from './campaigns/campaign-service.ts';
 export { CampaignRunner } from './campaigns/campaign-runner.ts';
+export { campaignStatusEvent } from './campaigns/campaign-status-event.ts';
+export type { CampaignStatusEvent } from './events/gateway-event.ts';
 export { CAMPAIGN_STATES, RECIPIENT_STATUSES } from './ports/campaign-store.ts';
 export { sendWindowProblem, SEND_WINDOW_SCHEMA } from './windows/send-windows.ts';
 export type { SendWindowConfig } from './windows/send-windows.ts';
-export type { CampaignOptions, CampaignRecord, CampaignState, CampaignStore, RecipientStatus } from './ports/campaign-store.ts';
+export type { CampaignOptions, CampaignRecord, CampaignState, CampaignStore, RecipientCounter, RecipientStatus } from './ports/campaign-store.ts';

@@ -11,7 +11,7 @@ import { DUPLICATE_POLICIES, campaignError, type AccountConfig, type CampaignInp
 import { campaignControlRoutes, createOptionsOf, CREATE_FORM_FIELDS, formCreateOptions, type CreateBody, type PreviewBody } from './campaign-control.ts';
 import { accountOf } from '../auth.ts';
 import { apiError } from '../errors.ts';
-import { campaignCreateFormSchema, campaignPreviewFormSchema } from '../campaign-schemas.ts';
+import { CAMPAIGN_INPUT_CODES, campaignCreateFormSchema, campaignErrorsDoc, campaignPreviewFormSchema } from '../campaign-schemas.ts';
 
 export const MAX_CAMPAIGN_FILE_BYTES = 32 * 1024 * 1024;
 const PROGRESS_EVERY = 10_000;
@@ -39,7 +39,8 @@ function routes(app: FastifyInstance, campaigns: CampaignInputService, service: 
         summary: 'Preview a campaign (dry run): rendered rows, totals of messages, segments and price, carriers, refused rows',
         description:
           'A CSV upload (multipart/form-data: a `file` part and the fields; UTF-8 with or without a BOM or Shift_JIS, detected or named by `encoding`) ' +
-          'or JSON rows. Each refused row is listed with its line, column and CAMPAIGN_ code (the first 1,000); the good rows are counted. Nothing is sent.',
+          'or JSON rows. Each refused row is listed with its line, column and CAMPAIGN_ code (the first 1,000); the good rows are counted. Nothing is sent. ' +
+          campaignErrorsDoc(CAMPAIGN_INPUT_CODES),
         consumes: ['application/json', 'multipart/form-data'],
         body: { content: { 'application/json': { schema: { $ref: 'CampaignPreviewRequest#' } }, 'multipart/form-data': { schema: campaignPreviewFormSchema } } },
         response: { 200: { $ref: 'CampaignPreview#' }, 400: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 422: { $ref: 'Error#' } },
@@ -66,7 +67,8 @@ function routes(app: FastifyInstance, campaigns: CampaignInputService, service: 
         summary: 'Create a campaign from a CSV upload or JSON rows: stored, then sent (at once, at sendAt, or when started)',
         description:
           'The same input as the preview, plus how it sends: sendAt, start, sendWindow, pacing, validitySeconds, links. The rows are validated as the preview does; ' +
-          'the good ones become the recipients, in order; the summary lists the refused rows. Answers the campaign (state draft, scheduled or running).',
+          'the good ones become the recipients, in order; the summary lists the refused rows. Answers the campaign (state draft, scheduled or running). ' +
+          campaignErrorsDoc([...CAMPAIGN_INPUT_CODES, 'CAMPAIGN_NO_VALID_ROWS']),
         consumes: ['application/json', 'multipart/form-data'],
         body: { content: { 'application/json': { schema: { $ref: 'CampaignCreateRequest#' } }, 'multipart/form-data': { schema: campaignCreateFormSchema } } },
         response: { 201: { $ref: 'CampaignCreated#' }, 400: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 422: { $ref: 'Error#' } },

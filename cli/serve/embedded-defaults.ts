@@ -61,6 +61,8 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     const document = {
       server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 3000) },
       accounts: [{ id: 'demo', name: 'Demo', apiKeyHashes: [hashApiKey(apiKey)], defaultCountry: 'JP', timeZone: 'Asia/Tokyo', numbers: ['+81300000000', '12345'] }],
+      // The demo's customers are in Japan: its usage days and months end at midnight in Tokyo.
+      usage: { timeZone: 'Asia/Tokyo' },
       connectors,
       ...embeddedRouting(modem !== undefined),
     };

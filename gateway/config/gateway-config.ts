@@ -226,6 +226,7 @@ const SCHEMA = {
             unmatched: { $ref: '#/$defs/topic' },
             suppressions: { $ref: '#/$defs/topic' },
             verifications: { $ref: '#/$defs/topic' },
+            campaigns: { $ref: '#/$defs/topic' },
           },
         },
       },

@@ -5,7 +5,9 @@ import { messagesPage } from './messages-page.ts';
 import type { ConsolePage } from './page-deps.ts';
 import { sendPage } from './send-page.ts';
 import { signInPage } from './sign-in-page.ts';
+import { suppressionsPage } from './suppressions-page.ts';
+import { usagePage } from './usage-page.ts';
 
 export type { ConsolePage, ConsolePageDeps } from './page-deps.ts';
 
-export const CONSOLE_PAGES: readonly ConsolePage[] = [signInPage, homePage, sendPage, messagesPage, inboundPage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [signInPage, homePage, sendPage, messagesPage, inboundPage, suppressionsPage, usagePage];

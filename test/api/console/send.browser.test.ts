@@ -5,6 +5,8 @@
  * and its timeline page turning to delivered with the SMSC's message id. A viewer gets no form, and a forged POST
  * is refused. README screenshots: the send page with its counter, and the timeline.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { screenshot, useChromium } from '../../support/browser.ts';
@@ -34,6 +36,19 @@ async function signIn(page: Page, name: string, password: string, next: string):
   await page.locator('#name').fill(name);
   await page.locator('#password').fill(password);
   await Promise.all([page.waitForURL(`**${next}`), page.locator('form[aria-labelledby="with-password"] button[type="submit"]').click()]);
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2 A/AA violations on the page (evaluated through DevTools: the CSP refuses a script tag). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    type Result = { violations: { id: string; nodes: { target: string[] }[] }[] };
+    const axe = (globalThis as unknown as { axe: { run: (options: unknown) => Promise<Result> } }).axe;
+    const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
 }
 
 const counter = (page: Page, id: string) => page.locator(`#send-counter [data-testid="${id}"]`);
@@ -130,5 +145,33 @@ describe('sending from the console', () => {
     expect(forged.status).toBe(403);
     expect(forged.body).toContain('data-code="API_ROLE_FORBIDDEN"');
     expect(gw.smsc.messages({ text: 'forged by a viewer' })).toEqual([]);
+  });
+
+  test('an MO from the SMSC shows on the inbound page, and the send, messages, message and inbound pages pass the WCAG audit', async () => {
+    const text = `こんにちは、問い合わせです ${Date.now()}`;
+    await gw.smsc.carriers['carrier-b'].injectMo({ from: '+819011112222', to: '12345', text });
+    const page = await chromium.page({ locale: 'ja-JP', baseURL: gw.baseUrl });
+    await signIn(page, 'hanako', 'pass phrase 1', '/console/inbound');
+    await waitFor(async () => {
+      await page.reload();
+      return (await page.locator('[data-testid="inbound-table"]', { hasText: text }).count()) > 0;
+    }, 'the MO on the inbound page');
+    expect(await page.locator('[data-testid="inbound-table"] tbody tr', { hasText: text }).locator('td').nth(1).textContent()).toBe('+819011112222');
+    expect(await axeViolations(page), '/console/inbound').toEqual([]);
+
+    await page.goto('/console/send');
+    await page.locator('#send-to').fill('090-1234-5678');
+    await page.locator('#send-text').fill('Sale – today only\u0001');
+    await page.locator('[data-testid="counter-controls"]').waitFor();
+    await page.locator('[data-testid="route-carrier"]', { hasText: 'au' }).waitFor();
+    expect(await axeViolations(page), '/console/send').toEqual([]);
+
+    const sent = await gw.gateway.messages.submit(gw.accountId, { to: '090-1234-5678', text: 'audit me', clientRef: 'audit-1' });
+    await page.goto('/console/messages?clientRef=audit-1');
+    await page.locator(`tr[data-id="${sent.id}"]`).waitFor();
+    expect(await axeViolations(page), '/console/messages').toEqual([]);
+    await page.goto(`/console/messages/${sent.id}`);
+    await page.locator('[data-testid="message-timeline"]').waitFor();
+    expect(await axeViolations(page), '/console/messages/:id').toEqual([]);
   });
 });
