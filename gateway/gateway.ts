@@ -221,6 +221,8 @@ export class Gateway implements GatewayServices {
       webhookTargets: new WebhookTargets(AddressList.parse(options.webhooks?.allow ?? [], 'webhooks.allow', { hosts: true })),
       isUp: (id) => links.isUp(id),
       screen: new SuppressionCheck({ suppressions, account: (id) => accounts.get(id), refused: (account, entry) => metrics.suppressed.inc({ account, reason: entry.reason }) }),
+      // A quote (the console's send form, POST /v1/messages/quote) refuses nothing for real: not counted.
+      quoteScreen: new SuppressionCheck({ suppressions, account: (id) => accounts.get(id) }),
       stopping: () => this.stopping,
       quota,
       ...(seal === undefined ? {} : { seal }),

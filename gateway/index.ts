@@ -21,6 +21,7 @@ export { FAILED_PART_STATUSES } from './operations/recent-failures.ts';
 export type { RecentFailure } from './operations/recent-failures.ts';
 export { AcceptService } from './accept/accept-service.ts';
 export type { SubmitRequest, AcceptedMessage } from './accept/accept-request.ts';
+export type { MessageQuote, RouteQuote, EncodingQuote } from './accept/message-quote.ts';
 export { GW_ERRORS, gatewayError } from './errors.ts';
 export { GatewayMetrics } from './metrics/gateway-metrics.ts';
 export type { GatewayLog } from './log/gateway-log.ts';

@@ -1,8 +1,9 @@
-/** /v1/messages: submit, read with its timeline, list with filters and a cursor, cancel. */
+/** /v1/messages: submit, quote (a dry run), read with its timeline, list with filters and a cursor, cancel. */
 import type { FastifyInstance } from 'fastify';
 import type { MessagesService, MessageStatus } from '../../gateway/index.ts';
 import { accountOf, takeMessageBudget } from '../auth.ts';
 import { messageView } from '../message-view.ts';
+import { messageQuoteSchema, quoteView } from '../quote-schema.ts';
 import { listQuerySchema } from '../schemas.ts';
 import type { TokenBuckets } from '../token-bucket.ts';
 import { toSubmitRequest, type SubmitBody } from './submit-request.ts';
@@ -41,6 +42,23 @@ export function messageRoutes(app: FastifyInstance, messages: MessagesService, b
       request.log.info({ messageId: accepted.id, to: maskNumber(accepted.to), parts: accepted.parts }, 'accepted');
       return reply.code(202).send(accepted);
     },
+  );
+
+  app.post<{ Body: SubmitBody }>(
+    '/v1/messages/quote',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'What sending this message would meet now, without sending it',
+        description:
+          'The body of POST /v1/messages; nothing is stored, sent or counted. Answers 200 with the route (carrier, rule, connectors, sender, price, send window), ' +
+          "the encoding and parts under the destination carrier's profile, and every refusal a submit would meet (`acceptable: false`), with the codes a submit answers. " +
+          'Quotas and the connector backlog are taken only by a submit.',
+        body: { $ref: 'SubmitMessage#' },
+        response: { 200: messageQuoteSchema, ...errorResponses },
+      },
+    },
+    async (request) => quoteView(await messages.quote(accountOf(request), toSubmitRequest(request.body))),
   );
 
   app.get<{ Params: { id: string } }>(

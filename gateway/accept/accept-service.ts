@@ -4,9 +4,9 @@
  * write does the caller get its answer, so nothing acknowledged is lost.
  */
 import { randomUUID } from 'node:crypto';
-import { encodeBinary, encodeText, fromHex, decodeUdh, type EncodedMessage } from '../../drivers/codec/index.ts';
+import { encodeBinary, encodeText, fromHex, decodeUdh, MAX_PARTS, type EncodedMessage } from '../../drivers/codec/index.ts';
 import { CodedError, isCodedError } from '../../common/index.ts';
-import type { CarrierProfile, RouteDecision, RouterHandle } from '../../router/index.ts';
+import { DEFAULT_CARRIER_PROFILE, type CarrierProfile, type RouteDecision, type RouterHandle } from '../../router/index.ts';
 import { gatewayError } from '../errors.ts';
 import type { Lane, MessageRecord, StoredEncoding } from '../messages/message-record.ts';
 import type { PartSeal } from '../messages/part-seal.ts';
@@ -18,7 +18,8 @@ import { pinConnector } from './pin-connector.ts';
 import { requestFingerprint } from './request-fingerprint.ts';
 import { senderAnswer } from './sender-answer.ts';
 import { routedRecipient, type RoutedRecipient } from './routed-recipient.ts';
-import { checkText } from './text-policy.ts';
+import { checkText, controlCharacters } from './text-policy.ts';
+import { partCapacities, ucs2Characters, type EncodingQuote, type MessageQuote, type RouteQuote } from './message-quote.ts';
 import { notBeforeOf } from '../windows/not-before.ts';
 import { windowOpening } from '../windows/send-windows.ts';
 
@@ -55,6 +56,8 @@ export interface AcceptServiceOptions {
   readonly prepareText?: (text: string, message: { readonly id: string; readonly accountId: string; readonly to: string; readonly expiresAt: number }) => Promise<string>;
   /** Runs once the message is routed, before anything is stored; throws to refuse the recipient (the suppression list). */
   readonly screen?: (recipient: RoutedRecipient, service: ServiceSubmit) => Promise<void>;
+  /** The same check for a quote, which refuses nothing for real (so it is not counted); default `screen`. */
+  readonly quoteScreen?: (recipient: RoutedRecipient, service: ServiceSubmit) => Promise<void>;
 }
 
 const DAY_MS = 86_400_000;
@@ -144,6 +147,123 @@ export class AcceptService {
   }
 
   /**
+   * What `accept` would meet for this request now, with nothing stored, sent, reserved or counted (see
+   * message-quote.ts): the same steps in the same order, every refusal collected instead of the first thrown. The
+   * concatenation reference is not drawn (parts are counted with reference 0).
+   */
+  async quote(account: AcceptAccount, request: SubmitRequest, service: ServiceSubmit = {}): Promise<MessageQuote> {
+    const at = this.now();
+    const refusals: CodedError[] = [];
+    const refuse = (error: unknown): void => {
+      // An outage is no answer about the request: the quote fails as a submit would.
+      if (!isCodedError(error) || error.retriable) throw error;
+      refusals.push(error);
+    };
+    if (request.text !== undefined) {
+      try {
+        checkText(request.text);
+      } catch (error: unknown) {
+        refuse(error);
+      }
+    }
+    let decision: RouteDecision | undefined;
+    try {
+      decision = pinConnector(await this.decide(account, request, at), service.connector, this.options.isUp);
+    } catch (error: unknown) {
+      refuse(error);
+    }
+    const screen = this.options.quoteScreen ?? this.options.screen;
+    if (decision !== undefined && screen !== undefined) {
+      try {
+        await screen(routedRecipient(account.id, decision, request.tag), service);
+      } catch (error: unknown) {
+        refuse(error);
+      }
+    }
+    let sendAt = at;
+    try {
+      sendAt = this.timing(request, at).scheduleAt ?? at;
+    } catch (error: unknown) {
+      refuse(error);
+    }
+    const route = decision === undefined ? undefined : this.routeQuote(account, request, decision, sendAt, service);
+    const encoding = this.encodingQuote(account, request, decision, refuse);
+    return { refusals, ...(route === undefined ? {} : { route }), ...(encoding === undefined ? {} : { encoding }) };
+  }
+
+  private routeQuote(account: AcceptAccount, request: SubmitRequest, decision: RouteDecision, sendAt: number, service: ServiceSubmit): RouteQuote {
+    const first = decision.connectors[0];
+    const notBefore =
+      service.ignoreSendWindow === true
+        ? undefined
+        : windowOpening(account.sendWindow, { tag: request.tag, to: decision.to.e164, country: decision.to.country }, sendAt, account.defaultCountry);
+    return {
+      to: decision.to.e164,
+      country: decision.to.country,
+      numberType: decision.to.type,
+      carrier: decision.carrier.carrier,
+      carrierSource: decision.carrier.source,
+      rule: decision.rule.name,
+      route: decision.route.id,
+      connectors: decision.connectors.map((c) => c.id),
+      connectorUp: first === undefined ? false : (this.options.isUp?.(first.id) ?? true),
+      ...(first?.sender === null || first?.sender === undefined ? {} : { from: first.sender }),
+      ...(first?.senderRewritten === true && first.senderRule !== null ? { senderRewritten: { rule: first.senderRule, requested: decision.sender.requested } } : {}),
+      ...(first?.price === undefined ? {} : { pricePerSegment: first.price }),
+      ...(first?.currency === undefined ? {} : { currency: first.currency }),
+      ...(notBefore === undefined ? {} : { notBefore }),
+    };
+  }
+
+  /** The encoding under the carrier's profile (the default one when the recipient does not route), counted past the cap. */
+  private encodingQuote(account: AcceptAccount, request: SubmitRequest, decision: RouteDecision | undefined, refuse: (error: unknown) => void): EncodingQuote | undefined {
+    if (request.text === undefined && request.binary === undefined) return undefined;
+    const carrier = decision?.carrier.carrier;
+    const profile = decision?.profile ?? DEFAULT_CARRIER_PROFILE;
+    const maxParts = Math.min(request.maxParts ?? account.maxParts ?? 10, account.maxParts ?? 10, profile.maxParts);
+    let encoded: EncodedMessage;
+    try {
+      encoded = this.encode(account, request, carrier, profile, 0);
+    } catch (error: unknown) {
+      refuse(error);
+      // Over the cap: the refusal is kept, and the parts are counted without the cap so the form can say by how much.
+      if (!isCodedError(error) || error.code !== 'CODEC_TOO_MANY_PARTS') return undefined;
+      try {
+        encoded = this.encode({ ...account, maxParts: MAX_PARTS }, { ...request, maxParts: MAX_PARTS }, carrier, { ...profile, maxParts: MAX_PARTS }, 0);
+      } catch {
+        return undefined;
+      }
+    }
+    const { singlePartUnits, partUnits } = partCapacities(encoded, profile.refSize);
+    const units = encoded.parts.reduce((sum, part) => sum + part.units, 0);
+    const price = decision?.connectors[0]?.price;
+    const currency = decision?.connectors[0]?.currency;
+    const forcing = encoded.encoding === 'ucs2' && (request.encoding ?? 'auto') === 'auto' && request.text !== undefined
+      ? ucs2Characters(request.text, { shiftTables: account.shiftTables ?? false, smart: request.smart ?? false })
+      : { shown: [], count: 0 };
+    return {
+      ...(carrier === undefined ? {} : { carrier }),
+      refSize: profile.refSize,
+      maxParts,
+      encoding: encoded.encoding,
+      characters: request.text === undefined ? 0 : encoded.characters,
+      units,
+      parts: encoded.parts.length,
+      singlePartUnits,
+      partUnits,
+      maxUnits: maxParts === 1 ? singlePartUnits : partUnits * maxParts,
+      remainingInLastPart: encoded.remainingInLastPart,
+      substitutions: encoded.substitutions,
+      shiftTables: encoded.shiftTables,
+      ucs2Characters: forcing.shown,
+      ucs2CharacterCount: forcing.count,
+      controlCharacters: request.text === undefined ? [] : controlCharacters(request.text),
+      ...(price === undefined ? {} : { price: Math.round(price * encoded.parts.length * 1e6) / 1e6 }),
+      ...(currency === undefined ? {} : { currency }),
+    };
+  }
+
+  /**
    * Takes a batch's Idempotency-Key with the batch's fingerprint (its items then carry keys of their own). Resolves
    * when the key is new or held by this very batch (a retry); throws GW_IDEMPOTENCY_CONFLICT when it was used
    * with another request.
@@ -206,11 +326,12 @@ export class AcceptService {
    * Encodes for the destination's carrier: its profile sets the concatenation reference size (docomo's 16-bit
    * reference leaves 66 UCS-2 characters a part) and caps the parts with the account's and the request's limits.
    */
-  private encode(account: AcceptAccount, request: SubmitRequest, carrier: string, profile: CarrierProfile, concatRef?: number): EncodedMessage {
+  private encode(account: AcceptAccount, request: SubmitRequest, carrier: string | undefined, profile: CarrierProfile, concatRef?: number): EncodedMessage {
     const accountMax = account.maxParts ?? 10;
     const maxParts = Math.min(request.maxParts ?? accountMax, accountMax, profile.maxParts);
     const limits = { maxParts, refSize: profile.refSize, concatRef: concatRef ?? this.nextConcatRef(profile.refSize) };
-    const forCarrier = { carrier, carrierMaxParts: profile.maxParts, refSize: profile.refSize };
+    // A quote of a recipient that does not route counts under the default profile, for no carrier.
+    const forCarrier = { ...(carrier === undefined ? {} : { carrier }), carrierMaxParts: profile.maxParts, refSize: profile.refSize };
     if (request.binary !== undefined) {
       if (request.text !== undefined) throw gatewayError('GW_INVALID_REQUEST', 'give text or binary, not both', { field: 'binary' });
       const { udh: udhHex, binary } = request;

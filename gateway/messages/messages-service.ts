@@ -7,6 +7,7 @@ import { normalizeNumber, type RouterHandle } from '../../router/index.ts';
 import type { AccountConfig, AccountRegistry } from '../accounts/account-registry.ts';
 import type { AcceptedMessage, ServiceSubmit, SubmitRequest } from '../accept/accept-request.ts';
 import { AcceptService, type AcceptServiceOptions } from '../accept/accept-service.ts';
+import type { MessageQuote } from '../accept/message-quote.ts';
 import { gatewayError } from '../errors.ts';
 import type { EventProjection } from '../events/event-projection.ts';
 import type { InboundEvent } from '../events/gateway-event.ts';
@@ -52,6 +53,8 @@ export interface MessagesServiceOptions {
   readonly seal?: PartSeal;
   /** The suppression list's check at accept (none: nothing is screened). */
   readonly screen?: SuppressionCheck;
+  /** The same check for quotes, not counted as refusals (default `screen`). */
+  readonly quoteScreen?: SuppressionCheck;
   /** `shortenUrls`: the text with its URLs replaced by short links (see AcceptServiceOptions.prepareText). */
   readonly prepareText?: AcceptServiceOptions['prepareText'];
   readonly now: () => number;
@@ -70,6 +73,7 @@ export class MessagesService {
       admit: (connectorId) => options.backlog.admit(connectorId),
       ...(options.quota === undefined ? {} : { reserve: options.quota.reserve.bind(options.quota) }),
       ...(options.screen === undefined ? {} : { screen: options.screen.check.bind(options.screen) }),
+      ...(options.quoteScreen === undefined ? {} : { quoteScreen: options.quoteScreen.check.bind(options.quoteScreen) }),
       ...(options.seal === undefined ? {} : { seal: options.seal }),
       ...(options.prepareText === undefined ? {} : { prepareText: options.prepareText }),
       ...(options.defaultValiditySeconds === undefined ? {} : { defaultValiditySeconds: options.defaultValiditySeconds }),
@@ -98,6 +102,17 @@ export class MessagesService {
       metrics.refused.inc({ reason: (error as { code?: string }).code ?? 'UNKNOWN' });
       throw error;
     }
+  }
+
+  /**
+   * What a submit of `request` would meet now, with nothing sent, stored, reserved or counted: the route (carrier
+   * with MNP and HLR, rule, connectors, sender after sender rules, send window), the encoding and parts under the
+   * carrier's profile, and every refusal (see message-quote.ts). The console's send form and POST
+   * /v1/messages/quote show it before sending.
+   */
+  async quote(from: string | AccountConfig, request: SubmitRequest, service: ServiceSubmit = {}): Promise<MessageQuote> {
+    const account = typeof from === 'string' ? this.account(from) : from;
+    return this.accept.quote(account, request, service);
   }
 
   /**
