@@ -15,7 +15,7 @@ const shared = {
 } as const;
 
 /** Infrastructure suffixes; a file with none of them lands in `unit`. */
-const INFRA = ['redis', 'kafka', 'pty', 'smpp', 'e2e'] as const;
+const INFRA = ['redis', 'kafka', 'pty', 'smpp', 'e2e', 'cluster'] as const;
 
 function infraProject(name: (typeof INFRA)[number], extra: TestProjectInlineConfiguration['test'] = {}): TestProjectInlineConfiguration {
   return { test: { ...shared, name, include: [`test/**/*.${name}.test.ts`], ...extra } };
@@ -38,6 +38,8 @@ export default defineConfig({
       infraProject('pty'),
       infraProject('smpp'),
       infraProject('e2e'),
+      // One local Redis Cluster of three masters for the project, provided as inject('redisCluster').
+      infraProject('cluster', { globalSetup: ['test/support/redis-cluster-global-setup.ts'] }),
     ],
   },
 });

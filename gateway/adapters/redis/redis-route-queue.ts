@@ -6,7 +6,7 @@
  * wait in a sorted set until due. Blocking reads use a connection of their own per connector.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import { LANES, type Lane } from '../../messages/message-record.ts';
 import type { LaneDepth, QueueEntry, QueueItem, RouteQueue } from '../../ports/route-queue.ts';
 import type { RedisKeys } from './redis-keys.ts';
@@ -34,10 +34,10 @@ export function scheduleMember(streamKey: string, item: QueueItem): string {
 
 export class RedisRouteQueue implements RouteQueue {
   private readonly groups = new Set<string>();
-  private readonly blocking = new Map<string, Redis>();
+  private readonly blocking = new Map<string, RedisClient>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 
@@ -176,7 +176,7 @@ export class RedisRouteQueue implements RouteQueue {
     this.blocking.clear();
   }
 
-  private blockingClient(connectorId: string): Redis {
+  private blockingClient(connectorId: string): RedisClient {
     let client = this.blocking.get(connectorId);
     if (client === undefined) {
       client = this.redis.duplicate();
