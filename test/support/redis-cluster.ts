@@ -1,7 +1,8 @@
 /**
  * A real local Redis Cluster for the `*.cluster.test.ts` suites: three masters (`redis-server --cluster-enabled
  * yes`, Debian's redis-server package) on free loopback ports, joined by `redis-cli --cluster create` (redis-tools),
- * in a temporary directory that close() removes. No persistence: the cluster lives as long as the test run.
+ * in a temporary directory that close() removes. No persistence: the cluster lives as long as the test run. The bus
+ * ports are chosen too (`cluster-port`, Redis 7), so no port of another process is assumed free.
  *
  * Each server runs behind the same one-line shell watchdog as the Kafka broker (kafka-broker.ts): it holds a pipe
  * from this process, and when the pipe closes (close(), or this process dying in any way) it stops the server, so
