@@ -17,21 +17,25 @@ const prefix = testKeys.prefix();
 let smsc: SmscSimulatorHandle;
 let running: RunningGateway;
 
+function document(): Record<string, unknown> {
+  return {
+    server: { host: '127.0.0.1', port: 0 },
+    accounts: [{ id: 'shop', apiKeyHashes: [hashApiKey(KEY)], defaultCountry: 'JP', quotas: { daily: { messages: 6 } } }],
+    connectors: [{ id: 'carrier', type: 'smpp', host: '127.0.0.1', port: smsc.smppPort, systemId: 'gw', password: 'pw', binds: 2 }],
+    routes: { carrier: { strategy: 'failover', connectors: [{ id: 'carrier' }] } },
+    rules: [{ name: 'default', route: 'carrier' }],
+  };
+}
+
 beforeAll(async () => {
   smsc = await startSmscSimulator({ name: 'carrier', accounts: [{ systemId: 'gw', password: 'pw', maxBinds: 4 }] });
   running = await runGateway({
-    document: {
-      server: { host: '127.0.0.1', port: 0 },
-      accounts: [{ id: 'shop', apiKeyHashes: [hashApiKey(KEY)], defaultCountry: 'JP', quotas: { daily: { messages: 6 } } }],
-      connectors: [{ id: 'carrier', type: 'smpp', host: '127.0.0.1', port: smsc.smppPort, systemId: 'gw', password: 'pw', binds: 2 }],
-      routes: { carrier: { strategy: 'failover', connectors: [{ id: 'carrier' }] } },
-      rules: [{ name: 'default', route: 'carrier' }],
-    },
+    document: document(),
     fileName: 'cluster.yaml',
     redisUrl: testKeys.url,
     redisPrefix: prefix,
     logLevel: 'silent',
-  });
+  }).catch((error: unknown) => { console.log('DEBUG', error, (error as { command?: unknown }).command); throw error; });
   await waitFor(async () => (await fetch(`${running.url}/readyz`)).status === 200, 'the gateway ready on the cluster');
 });
 
@@ -103,5 +107,21 @@ describe('the gateway on a Redis Cluster', () => {
 
     expect((await call('POST', '/v1/suppressions', { number: '090-9999-0000' })).status).toBe(201);
     expect(await call('POST', '/v1/messages', { to: '090-9999-0000', text: 'no' })).toMatchObject({ status: 422, body: { code: 'GW_RECIPIENT_SUPPRESSED' } });
+  });
+
+  test.each([
+    ['redis+cluster://app:hunter2@127.0.0.1:7000/3', 'REDIS_URL', /only database 0/],
+    ['redis+cluster://127.0.0.1:7000,', 'REDIS_URL', /is not a host:port node/],
+  ])('%s refuses the start with GW_INVALID_CONFIG before connecting', async (redisUrl, field, why) => {
+    const start = runGateway({ document: document(), fileName: 'cluster.yaml', redisUrl, logLevel: 'silent' });
+    await expect(start).rejects.toMatchObject({ code: 'GW_INVALID_CONFIG', details: { field } });
+    const message = await start.catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+    expect(message).toMatch(why);
+    expect(message).not.toContain('hunter2');
+  });
+
+  test('a prefix with a brace refuses the start with GW_INVALID_CONFIG naming REDIS_PREFIX', async () => {
+    const start = runGateway({ document: document(), fileName: 'cluster.yaml', redisUrl: testKeys.url, redisPrefix: 'smsgw{x}:', logLevel: 'silent' });
+    await expect(start).rejects.toMatchObject({ code: 'GW_INVALID_CONFIG', details: { field: 'REDIS_PREFIX' } });
   });
 });

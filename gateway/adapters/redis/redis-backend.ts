@@ -35,9 +35,10 @@ const PING_TIMEOUT_MS = 2_000;
  * blocking reads, which would otherwise stall every other command of the process).
  */
 export function createRedisBackend(options: RedisBackendOptions): RedisBackend {
+  // The prefix is checked before any connection is opened.
+  const keys = redisKeys(options.prefix ?? DEFAULT_KEY_PREFIX);
   // Auto-pipelining batches the accept path's scripts from concurrent requests into few round trips.
   const redis = connectRedis(options.url, { enableAutoPipelining: true, maxRetriesPerRequest: 3 });
-  const keys = redisKeys(options.prefix ?? DEFAULT_KEY_PREFIX);
   const queue = new RedisRouteQueue(redis, keys);
   const store = new RedisMessageStore(redis, keys);
   return {

@@ -57,13 +57,14 @@ export class RedisPortingSource implements PortingSource {
   private readonly concurrency: number;
 
   constructor(options: RedisPortingSourceOptions) {
+    // The URL and the prefix are checked before any connection is opened.
     const target = parseRedisUrl(options.url);
+    this.keys = redisKeys(options.prefix ?? DEFAULT_KEY_PREFIX);
     this.redis = connectRedis(target, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: target.kind === 'cluster', ...options.redisOptions });
     // Errors surface on the commands; an unhandled 'error' event would crash the process.
     this.redis.on('error', () => undefined);
     this.redis.defineCommand('smsgwMnpImport', { lua: IMPORT_SCRIPT });
     this.redis.defineCommand('smsgwMnpGetMany', { lua: GET_MANY_SCRIPT });
-    this.keys = redisKeys(options.prefix ?? DEFAULT_KEY_PREFIX);
     this.concurrency = Math.max(1, options.importConcurrency ?? 4);
   }
 

@@ -91,6 +91,24 @@ describe('redis cluster: keys and slots', () => {
     }
   });
 
+  test('the first read of a connector makes its consumer group on the streams\' master, among commands for every master', async () => {
+    // XGROUP names no key ioredis can find: sent by the client, auto-pipelining would batch it with the commands
+    // of another master, and that batch would come back MOVED.
+    const backend = createRedisBackend({ url, prefix: testKeys.prefix() });
+    try {
+      await backend.ping();
+      const others = Array.from({ length: 30 }, (_, i) => backend.suppressions.count(`acct-${i}`));
+      const [depth] = await Promise.all([backend.queue.depth('smsc-a'), ...others]);
+      expect(depth).toEqual([
+        { lane: 'high', waiting: 0, pending: 0 },
+        { lane: 'normal', waiting: 0, pending: 0 },
+        { lane: 'bulk', waiting: 0, pending: 0 },
+      ]);
+    } finally {
+      await backend.close();
+    }
+  });
+
   test('the event outbox keeps its order and one leader on a cluster', async () => {
     const outbox = new RedisOutbox(redis, keys());
     await outbox.append([1, 2, 3].map((n) => ({ topic: 't', key: `k${n}`, value: `v${n}` })));
