@@ -21,6 +21,7 @@ import {
   VALIDATION_ERROR_CODES,
   type ApiError,
 } from './errors.ts';
+import { consolePlugin, type ConsoleSettings } from './console/console-plugin.ts';
 import { MethodIndex } from './method-index.ts';
 import { installValidation } from './request-validation.ts';
 import { adminRoutes, type AdminReloadResult } from './routes/admin.ts';
@@ -48,6 +49,8 @@ export interface BuildAppOptions {
   readonly server?: ServerSettings;
   /** The admin API: its token hash (read on each request: a reload may change it) and what a reload runs. */
   readonly admin?: { readonly tokenHash: () => string | undefined; readonly reload?: () => Promise<AdminReloadResult> };
+  /** The web console at /console (on unless `enabled: false`). */
+  readonly console?: ConsoleSettings & { readonly enabled?: boolean };
 }
 
 export interface ServerSettings {
@@ -177,6 +180,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   linkRoutes(app, options.gateway.shortLinks);
   const adminAuth = new AdminAuth(options.admin?.tokenHash ?? (() => undefined), options.now);
   adminRoutes(app, options.gateway, { auth: adminAuth, ...(options.admin?.reload === undefined ? {} : { reload: options.admin.reload }) });
+  if (options.console?.enabled !== false) {
+    await app.register(consolePlugin, { prefix: '/console', gateway: options.gateway, settings: options.console ?? {}, now: options.now ?? Date.now });
+  }
   app.get('/openapi.json', { schema: { hide: true } }, () => Promise.resolve(app.swagger()));
   await app.ready();
   return app;

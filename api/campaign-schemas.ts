@@ -1,5 +1,33 @@
 /** JSON schemas of the campaign routes (validation, serialization and OpenAPI, as api/schemas.ts). */
-import { CAMPAIGN_STATES, DUPLICATE_POLICIES, MAX_CAMPAIGN_ROWS, RECIPIENT_STATUSES, SEND_WINDOW_SCHEMA } from '../gateway/index.ts';
+import { CAMPAIGN_ERRORS, CAMPAIGN_STATES, DUPLICATE_POLICIES, MAX_CAMPAIGN_ROWS, RECIPIENT_STATUSES, SEND_WINDOW_SCHEMA, type CampaignErrorCode } from '../gateway/index.ts';
+import { httpStatusFor } from './errors.ts';
+
+const CODES = Object.keys(CAMPAIGN_ERRORS) as CampaignErrorCode[];
+/** The codes a row is refused with, listed in a preview's or create's summary (never a request's answer). */
+export const CAMPAIGN_ROW_CODES = CODES.filter((code) => CAMPAIGN_ERRORS[code].row);
+
+/** The CAMPAIGN_ codes a route answers with, each with its HTTP status and meaning (for the OpenAPI descriptions). */
+export function campaignErrorsDoc(codes: readonly CampaignErrorCode[]): string {
+  return `Errors: ${codes.map((code) => `${code} (${httpStatusFor(code)}: ${CAMPAIGN_ERRORS[code].message})`).join('; ')}.`;
+}
+
+/** The codes of a request's input (preview and create). */
+export const CAMPAIGN_INPUT_CODES: readonly CampaignErrorCode[] = [
+  'CAMPAIGN_INVALID_REQUEST',
+  'CAMPAIGN_INVALID_CSV',
+  'CAMPAIGN_NO_PHONE_COLUMN',
+  'CAMPAIGN_TOO_MANY_ROWS',
+  'CAMPAIGN_INVALID_TEMPLATE',
+  'CAMPAIGN_UNKNOWN_VARIABLE',
+  'CAMPAIGN_LINKS_NOT_CONFIGURED',
+];
+
+/** What each state means (the Campaign schema and the OpenAPI). */
+const STATE_DOC =
+  'draft: stored, waiting for POST /v1/campaigns/{id}/start; scheduled: waiting for sendAt; running: handing recipients on; ' +
+  'paused: nothing handed on until resumed; completed: every recipient handed on (their messages may still be on their way); ' +
+  'canceled: stopped for good (recipients never handed on are canceled). draft -> scheduled | running; scheduled -> running; ' +
+  'running <-> paused; running -> completed; any but completed -> canceled. Each change is a campaign.status event and webhook.';
 
 const inputOptions = {
   template: { type: 'string', minLength: 1, maxLength: 10_000, description: 'Message text with {{variable}} names (Mustache, no HTML escaping); {{link}} is the short link' },
@@ -39,10 +67,29 @@ export const campaignPreviewFormSchema = {
   },
 } as const;
 
+/** The multipart form of POST /v1/campaigns/columns (documentation only: the route reads the parts itself). */
+export const campaignColumnsFormSchema = {
+  type: 'object',
+  required: ['file'],
+  properties: { encoding: campaignPreviewFormSchema.properties.encoding, file: campaignPreviewFormSchema.properties.file },
+} as const;
+
+export const campaignColumnsSchema = {
+  $id: 'CampaignColumns',
+  type: 'object',
+  required: ['columns', 'rows', 'encoding'],
+  properties: {
+    columns: { type: 'array', items: { type: 'string' }, description: "The header's column names (trimmed), in file order" },
+    phoneColumn: { type: 'string', description: 'The column a preview or campaign takes for the number when phoneColumn is not given (absent: none has a usual name)' },
+    rows: { type: 'integer', description: 'Data rows (rows with the wrong number of fields included; empty lines are not rows)' },
+    encoding: { type: 'string', enum: ['utf-8', 'shift_jis'], description: 'The encoding as read' },
+  },
+} as const;
+
 const rowError = {
   type: 'object',
   required: ['line', 'code', 'message'],
-  properties: { line: { type: 'integer' }, column: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } },
+  properties: { line: { type: 'integer' }, column: { type: 'string' }, code: { type: 'string', enum: CAMPAIGN_ROW_CODES, description: 'Why the row was refused' }, message: { type: 'string' } },
 } as const;
 
 export const campaignPreviewSchema = {
@@ -59,7 +106,7 @@ export const campaignPreviewSchema = {
     segments: { type: 'integer', description: 'Segments they take, per destination carrier profile' },
     price: { type: 'object', additionalProperties: { type: 'number' }, description: 'Estimated price per currency (the route\'s first connector, per segment)' },
     carriers: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Valid rows per destination carrier (after number portability)' },
-    refusals: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Refused rows per CAMPAIGN_ code' },
+    refusals: { type: 'object', additionalProperties: { type: 'integer' }, description: `Refused rows per code: ${CAMPAIGN_ROW_CODES.join(', ')}` },
     errors: { type: 'array', items: rowError, description: 'The first 1,000 refused rows (line 1 is the CSV header; for JSON rows, the row\'s position from 1)' },
     errorsTruncated: { type: 'boolean' },
     sample: {
@@ -141,7 +188,7 @@ export const campaignSchema = {
   properties: {
     id: { type: 'string' },
     name: { type: 'string' },
-    state: { type: 'string', enum: CAMPAIGN_STATES },
+    state: { type: 'string', enum: CAMPAIGN_STATES, description: STATE_DOC },
     template: { type: 'string' },
     options: { type: 'object', additionalProperties: true, description: 'tag, from, sendAt, sendWindow, pacing, validitySeconds, links as given (times in epoch ms)' },
     recipients: { type: 'integer' },
@@ -185,7 +232,13 @@ export const campaignRecipientsSchema = {
           index: { type: 'integer' },
           line: { type: 'integer' },
           to: { type: 'string' },
-          status: { type: 'string', enum: RECIPIENT_STATUSES },
+          status: {
+            type: 'string',
+            enum: RECIPIENT_STATUSES,
+            description:
+              'pending: not handed on yet; queued: handed on (its message made); sent: the carrier accepted it; delivered; ' +
+              'failed (failed, undelivered, expired, rejected or unknown; or refused at submit, without a message); canceled (never handed on, or its message canceled)',
+          },
           segments: { type: 'integer' },
           messageId: { type: 'string' },
           error: { type: 'string', description: 'The GW_ code a refused submit had, or the failed part\'s code' },
@@ -202,4 +255,4 @@ export const campaignRecipientsSchema = {
   },
 } as const;
 
-export const CAMPAIGN_SCHEMAS = [campaignPreviewBodySchema, campaignPreviewSchema, campaignCreateBodySchema, campaignSchema, campaignCreatedSchema, campaignRecipientsSchema] as const;
+export const CAMPAIGN_SCHEMAS = [campaignColumnsSchema, campaignPreviewBodySchema, campaignPreviewSchema, campaignCreateBodySchema, campaignSchema, campaignCreatedSchema, campaignRecipientsSchema] as const;

@@ -32,6 +32,9 @@ export const API_ERRORS = {
   API_SHUTTING_DOWN: { message: 'the gateway is stopping; try again (another instance, or this one once restarted)', retriable: true },
   API_INTERNAL: { message: 'internal error', retriable: true },
   API_RELOAD_REFUSED: { message: 'the reloaded configuration was refused; the one in force stays', retriable: false },
+  API_CSRF_INVALID: { message: 'the form carried no valid CSRF token (reload the page and try again)', retriable: false },
+  API_CONSOLE_SIGNED_OUT: { message: 'the console session is missing, expired or no longer valid; sign in again', retriable: false },
+  API_ROLE_FORBIDDEN: { message: "the console user's role does not allow this (viewers read only)", retriable: false },
 } as const satisfies ErrorTable<string>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
@@ -79,6 +82,11 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   GW_CALLBACK_URL_REFUSED: 400,
   GW_CALLBACK_WITHOUT_SECRET: 422,
   GW_RECIPIENT_SUPPRESSED: 422,
+  GW_SIGN_IN_FAILED: 401,
+  GW_SIGN_IN_LIMITED: 429,
+  API_CSRF_INVALID: 403,
+  API_CONSOLE_SIGNED_OUT: 401,
+  API_ROLE_FORBIDDEN: 403,
   GW_STORE_UNAVAILABLE: 503,
   GW_EVENTS_UNAVAILABLE: 503,
   GW_EVENTS_BACKLOGGED: 503,

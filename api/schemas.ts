@@ -311,6 +311,12 @@ export const adminAccountsSchema = {
           callbackOrigin: { type: 'string', description: 'Scheme, host and port of callbackUrl (its path and query may hold a token)' },
           inboundOrigin: { type: 'string' },
           signed: { type: 'boolean', description: 'Whether a callbackSecret is set' },
+          consoleUsers: {
+            type: 'array',
+            description: 'Console users by name and role (never their password hashes)',
+            items: { type: 'object', required: ['name', 'role'], properties: { name: { type: 'string' }, role: { type: 'string', enum: ['operator', 'viewer'] } } },
+          },
+          timeZone: { type: 'string' },
         },
       },
     },

@@ -11,7 +11,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { SUPPRESSION_REASONS, type SuppressionEntry, type SuppressionReason } from '../gateway/index.ts';
+import { SUPPRESSION_REASONS, type SuppressionEntry, type SuppressionReason, type SuppressionService, type SuppressionSource } from '../gateway/index.ts';
 import { apiError } from './errors.ts';
 
 export const EXPORT_COLUMNS = ['number', 'sender', 'reason', 'note', 'createdAt', 'source', 'sourceDetail', 'sourceConnector'] as const;
@@ -19,6 +19,9 @@ const IMPORT_COLUMNS: ReadonlySet<string> = new Set(['number', 'sender', 'reason
 const IGNORED_COLUMNS: ReadonlySet<string> = new Set(EXPORT_COLUMNS.filter((c) => !IMPORT_COLUMNS.has(c)));
 const CHARSETS: Readonly<Record<string, string>> = { 'utf-8': 'utf-8', utf8: 'utf-8', shift_jis: 'shift_jis', 'shift-jis': 'shift_jis', sjis: 'shift_jis', 'windows-31j': 'shift_jis', cp932: 'shift_jis' };
 export const MAX_IMPORT_ROWS = 100_000;
+/** Refused rows listed in an import's answer (the count covers them all). */
+export const MAX_REPORTED_ROW_ERRORS = 1_000;
+const EXPORT_PAGE = 1_000;
 const MAX_NOTE = 500;
 const BOM = '\uFEFF';
 
@@ -85,6 +88,65 @@ export function readImport(body: Buffer, contentType: string | undefined, defaul
   return { rows, errors };
 }
 
+/** What an import did: rows read, entries added and replaced, and the refused rows (the first 1,000). */
+export interface ImportOutcome {
+  readonly rows: number;
+  readonly added: number;
+  readonly replaced: number;
+  readonly refused: number;
+  readonly errors: RowError[];
+}
+
+/**
+ * Reads an import body (as readImport) and applies its good rows to the account's list under `source`; the API's
+ * import and the console's upload both run this. A number or sender the router refuses is its row's fault and is
+ * listed; anything else (a store outage) fails the whole import, and a retry is safe (rows applied already are
+ * replaced, not doubled).
+ */
+export async function importSuppressions(
+  suppressions: SuppressionService,
+  accountId: string,
+  body: Buffer,
+  contentType: string | undefined,
+  defaultReason: SuppressionReason,
+  source: SuppressionSource,
+): Promise<ImportOutcome> {
+  const { rows, errors } = readImport(body, contentType, defaultReason);
+  const read = rows.length + errors.length;
+  let added = 0;
+  let replaced = 0;
+  for (const row of rows) {
+    try {
+      const { created } = await suppressions.suppress(accountId, {
+        number: row.number,
+        reason: row.reason,
+        source,
+        ...(row.sender === undefined ? {} : { sender: row.sender }),
+        ...(row.note === undefined ? {} : { note: row.note }),
+      });
+      if (created) added += 1;
+      else replaced += 1;
+    } catch (error: unknown) {
+      if (!isRowRefusal(error)) throw error;
+      errors.push(rowError(row.line, row.sender !== undefined && isSenderError(error) ? 'sender' : 'number', error));
+    }
+  }
+  errors.sort((a, b) => a.line - b.line);
+  return { rows: read, added, replaced, refused: errors.length, errors: errors.slice(0, MAX_REPORTED_ROW_ERRORS) };
+}
+
+/** The account's whole list as an export file (header with BOM, then every entry in list order). */
+export async function exportSuppressions(suppressions: SuppressionService, accountId: string): Promise<string> {
+  const chunks = [exportHeader()];
+  let after: string | undefined;
+  do {
+    const page = await suppressions.list(accountId, EXPORT_PAGE, after);
+    chunks.push(exportRows(page.entries));
+    after = page.next;
+  } while (after !== undefined);
+  return chunks.join('');
+}
+
 /** The header row of an export, with the BOM. */
 export function exportHeader(): string {
   return BOM + stringify([[...EXPORT_COLUMNS]], { record_delimiter: 'windows' });
@@ -123,4 +185,19 @@ function isReason(value: string): value is SuppressionReason {
 /** A free-text cell a spreadsheet will not run as a formula (OWASP "CSV injection"). */
 function inert(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+function rowError(line: number, field: string, error: unknown): RowError {
+  const coded = error as { code?: unknown; message?: unknown };
+  const code = typeof coded.code === 'string' ? coded.code : 'API_INTERNAL';
+  return { line, code, message: typeof coded.message === 'string' ? coded.message : 'not applied', field };
+}
+
+function isRowRefusal(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('ROUTE_');
+}
+
+function isSenderError(error: unknown): boolean {
+  return (error as { code?: unknown }).code === 'ROUTE_SENDER_INVALID';
 }

@@ -1,78 +1,47 @@
 /**
- * End-to-end gateway benchmark (a script, never a timed test): `npm run bench`.
- * The SMSC simulator (happy scenario: every submit answered at once, a DELIVRD receipt right after) and the gateway
- * (`smsgw serve --config`) run as separate processes; this process is the load generator. For the embedded mode
- * (memory store) and the Redis mode it sends BENCH_MESSAGES messages through POST /v1/messages with
- * BENCH_CONCURRENCY requests in flight, waits for every receipt, then the same number through the batch endpoint,
- * and prints one JSON line per mode: accepted/s, end-to-end delivered/s, accept latency percentiles,
- * submit-to-receipt latency, gateway CPU, peak RSS and RSS sampled over the run (BENCH_MESSAGES=500000 sends a
- * million messages in all: the RSS samples show whether memory stays flat).
+ * End-to-end benchmark (a script, never a timed test): `npm run bench -- [options]` (`--help` lists them; see
+ * README "### Benchmark"). This process is the load generator. The SMSC simulator (happy scenario: every submit
+ * answered at once, a DELIVRD receipt right after) and the gateway (`smsgw serve --config`) run as processes of
+ * their own, so the gateway's CPU and RSS read from /proc are its own alone.
  *
- * The kafka mode runs the gateway on Redis and a Kafka broker (BENCH_KAFKA_BROKERS, or a single-node broker
+ * Each gateway mode (embedded: memory store; redis; kafka: Redis + Kafka) sends `--warmup` messages and waits for
+ * their receipts, then `--messages` through POST /v1/messages with `--concurrency` requests in flight and waits for
+ * every receipt, then as many through the batch endpoint, and prints one JSON line: delivered/s end to end, accept
+ * latency, the gateway's CPU seconds per 1,000 messages delivered, its RSS (start, after warm-up, peak, end) and
+ * heap sampled every `--rss-sample`, whether RSS after warm-up stayed within 20%, and the load average at start and
+ * end. Kannel's modes (bench/kannel.ts) run when bearerbox and smsbox are installed; a closing table then gives
+ * every mode side by side and the ratios of issue 18's goals.
+ *
+ * The kafka mode runs the gateway on Redis and a Kafka broker (`--kafka-brokers`, or a single-node broker
  * started here) with topics and consumer groups of its own. Throughput alone would hide lost or doubled
  * events, so after the run it reads the events topic back from the beginning and reports how many accepted
  * messages have exactly one final `message.status` event, and the outbox size the gateway ended with.
- * BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the gateway process there.
+ * `--cpu-prof <dir>` writes a V8 CPU profile of the gateway process there.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'undici';
 import { silenceKafkajsNegativeTimeout } from '../gateway/index.ts';
 import { KafkaBroker } from '../test/support/kafka-broker.ts';
+import { BenchOptionError, parseBenchOptions, USAGE, type BenchOptions, type GatewayMode, type KannelMode } from './bench-options.ts';
 import { BENCH_KEY as KEY, deleteKeys, REDIS_URL, spawnReady, stop, writeGatewayConfig } from './bench-processes.ts';
+import { formatSummary, medianBy, MODE_LABELS, percentile, rssFlatness, spread, type SummaryRow } from './bench-summary.ts';
+import { findKannel, runKannel, type KannelRunResult } from './kannel.ts';
+import { cpuSeconds, loadAverage, mib, peakRssMiB, rssMiB, sampleMemory, type MemorySample } from './proc-stats.ts';
 
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const BATCH = 1_000;
-const MODES = (process.env.BENCH_MODES ?? 'embedded,redis,kafka').split(',');
-const KAFKA_BROKERS = process.env.BENCH_KAFKA_BROKERS;
-const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
+/** How often the load generator asks the gateway's /metrics whether everything is delivered. */
+const DELIVERED_POLL_MS = 100;
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['delivered', 'undelivered', 'failed', 'expired', 'unknown', 'rejected', 'canceled']);
-const CLK_TCK = 100;
 // The bench's own reader and admin clients are kafkajs too (see gateway/adapters/kafka/kafkajs-timeout-warning.ts).
 silenceKafkajsNegativeTimeout();
 
-/** Current RSS in MiB of a process, from /proc. */
-function currentRssMiB(pid: number): number {
-  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Math.round(Number(rss) / 1024);
-}
-
-/** Samples a process's RSS every second; `spread` returns ten samples evenly spaced over the run (is it flat?). */
-function sampleRss(pid: number): { stop(): void; spread(): number[] } {
-  const samples: number[] = [];
-  const timer = setInterval(() => {
-    try {
-      samples.push(currentRssMiB(pid));
-    } catch {
-      // The process is gone.
-    }
-  }, 1_000);
-  return {
-    stop: () => clearInterval(timer),
-    spread: () => (samples.length === 0 ? [] : Array.from({ length: 10 }, (_, i) => samples[Math.min(samples.length - 1, Math.round((i * (samples.length - 1)) / 9))] as number)),
-  };
-}
-
-/** CPU seconds (user + system) and peak RSS in MiB of a process, from /proc. */
-function processUsage(pid: number): { cpuSeconds: number; peakRssMiB: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return { cpuSeconds, peakRssMiB: Math.round(Number(hwm) / 1024) };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
 interface Metrics {
   readonly delivered: number;
+  readonly heapUsedBytes: number;
   readonly outboxSize: number;
   readonly receiptBuckets: readonly [number, number][];
 }
@@ -82,11 +51,12 @@ async function scrape(pool: Pool): Promise<Metrics> {
   const text = await body.text();
   const delivered = Number(/smsgw_message_status_total\{status="delivered"\} (\d+)/.exec(text)?.[1] ?? 0);
   const outboxSize = Number(/^smsgw_event_outbox_size (\d+)/m.exec(text)?.[1] ?? 0);
+  const heapUsedBytes = Number(/^smsgw_nodejs_heap_size_used_bytes (\d+)/m.exec(text)?.[1] ?? 0);
   const receiptBuckets: [number, number][] = [];
   for (const m of text.matchAll(/smsgw_submit_to_receipt_seconds_bucket\{le="([^"]+)",connector="[^"]+"\} (\d+)/g)) {
     receiptBuckets.push([m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])]);
   }
-  return { delivered, outboxSize, receiptBuckets };
+  return { delivered, heapUsedBytes, outboxSize, receiptBuckets };
 }
 
 /** A quantile from cumulative histogram buckets (upper bound of the bucket it falls in). */
@@ -102,12 +72,12 @@ async function waitDelivered(pool: Pool, target: number, timeoutMs: number): Pro
     const { delivered } = await scrape(pool);
     if (delivered >= target) return Date.now();
     if (Date.now() > deadline) throw new Error(`only ${delivered} of ${target} delivered`);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, DELIVERED_POLL_MS));
   }
 }
 
 /** Accepted message ids go to `ids` when given (the kafka mode checks their events afterwards). */
-async function singles(pool: Pool, count: number, offset: number, ids?: string[]): Promise<number[]> {
+async function singles(pool: Pool, count: number, offset: number, concurrency: number, ids?: string[]): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -126,7 +96,7 @@ async function singles(pool: Pool, count: number, offset: number, ids?: string[]
       latencies.push(performance.now() - started);
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   return latencies.sort((a, b) => a - b);
 }
 
@@ -231,7 +201,7 @@ async function consumerLag(run: KafkaRun): Promise<Record<string, number>> {
   try {
     const groups: Record<string, readonly string[]> = {
       status: [run.topics.receipts],
-      webhooks: [run.topics.events, run.topics.inbound, run.topics.suppressions, run.topics.verifications],
+      webhooks: [run.topics.events, run.topics.inbound, run.topics.suppressions, run.topics.verifications, run.topics.campaigns],
       usage: [run.topics.events],
     };
     const lag: Record<string, number> = {};
@@ -255,20 +225,20 @@ async function consumerLag(run: KafkaRun): Promise<Record<string, number>> {
 
 interface KafkaRun {
   readonly brokers: readonly string[];
-  readonly topics: { readonly receipts: string; readonly events: string; readonly inbound: string; readonly unmatched: string; readonly suppressions: string; readonly verifications: string };
+  readonly topics: { readonly receipts: string; readonly events: string; readonly inbound: string; readonly unmatched: string; readonly suppressions: string; readonly verifications: string; readonly campaigns: string };
   readonly groupPrefix: string;
   close(): Promise<void>;
 }
 
 /** A broker (the given one or a fresh single node) and topic / group names no earlier run used. */
-async function kafkaRun(): Promise<KafkaRun> {
+async function kafkaRun(brokersOption: string | undefined): Promise<KafkaRun> {
   const run = `bench-${randomUUID().slice(0, 8)}`;
-  const topics = { receipts: `${run}.receipts`, events: `${run}.events`, inbound: `${run}.inbound`, unmatched: `${run}.receipts.unmatched`, suppressions: `${run}.suppressions`, verifications: `${run}.verifications` };
-  if (KAFKA_BROKERS === undefined || KAFKA_BROKERS.trim() === '') {
+  const topics = { receipts: `${run}.receipts`, events: `${run}.events`, inbound: `${run}.inbound`, unmatched: `${run}.receipts.unmatched`, suppressions: `${run}.suppressions`, verifications: `${run}.verifications`, campaigns: `${run}.campaigns` };
+  if (brokersOption === undefined) {
     const broker = await KafkaBroker.start({ heapMb: 1024 });
     return { brokers: broker.brokers, topics, groupPrefix: run, close: () => broker.close() };
   }
-  const brokers = KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = brokersOption.split(',').map((b) => b.trim()).filter(Boolean);
   return {
     brokers,
     topics,
@@ -286,10 +256,39 @@ async function kafkaRun(): Promise<KafkaRun> {
   };
 }
 
-async function runMode(mode: string): Promise<Record<string, unknown>> {
+interface PhaseResult {
+  readonly acceptedPerSecond: number;
+  /** Messages over the time from the first request to the last receipt. */
+  readonly deliveredPerSecond: number;
+  /** Gateway CPU seconds per 1,000 messages over the same time. */
+  readonly cpuSecondsPerThousand: number;
+  readonly latencies?: readonly number[];
+}
+
+/** Sends one phase's messages, waits until the gateway has `deliveredTarget` delivered; times and CPU of it. */
+async function phase(pid: number, metricsPool: Pool, messages: number, deliveredTarget: number, send: () => Promise<number[] | void>): Promise<PhaseResult> {
+  const cpuStart = cpuSeconds(pid);
+  const t0 = Date.now();
+  const started = performance.now();
+  const latencies = await send();
+  const acceptedMs = performance.now() - started;
+  const deliveredAt = await waitDelivered(metricsPool, deliveredTarget, Math.max(300_000, messages));
+  const cpu = cpuSeconds(pid) - cpuStart;
+  return {
+    acceptedPerSecond: Math.round(messages / (acceptedMs / 1000)),
+    deliveredPerSecond: Math.round(messages / ((deliveredAt - t0) / 1000)),
+    cpuSecondsPerThousand: +((cpu / messages) * 1000).toFixed(3),
+    ...(latencies === undefined ? {} : { latencies }),
+  };
+}
+
+const latencyMs = (sorted: readonly number[]) => ({ p50: +percentile(sorted, 50).toFixed(2), p95: +percentile(sorted, 95).toFixed(2), p99: +percentile(sorted, 99).toFixed(2) });
+
+async function runGatewayMode(mode: GatewayMode, options: BenchOptions): Promise<{ json: Record<string, unknown>; row: SummaryRow }> {
+  const loadStart = loadAverage();
   const dir = mkdtempSync(join(tmpdir(), 'smsgw-bench-'));
   const prefix = `smsgw-bench:${randomUUID()}:`;
-  const kafka = mode === 'kafka' ? await kafkaRun() : undefined;
+  const kafka = mode === 'kafka' ? await kafkaRun(options.kafkaBrokers) : undefined;
   const simulator = await spawnReady(['simulate', 'smsc', '--port', '0', '--control-port', '0'], process.env, /smpp=[^:]+:(\d+)/);
   const configPath = writeGatewayConfig(dir, {
     smppPort: Number(simulator.match[1]),
@@ -301,54 +300,87 @@ async function runMode(mode: string): Promise<Record<string, unknown>> {
   delete gatewayEnv.KAFKA_BROKERS;
   if (mode === 'embedded') delete gatewayEnv.REDIS_URL;
   if (kafka !== undefined) gatewayEnv.KAFKA_BROKERS = kafka.brokers.join(',');
-  const nodeArgs = CPU_PROF_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR, '--cpu-prof-name', `gateway-${mode}-${Date.now()}.cpuprofile`];
+  const nodeArgs = options.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir, '--cpu-prof-name', `gateway-${mode}-${Date.now()}.cpuprofile`];
   const gateway = await spawnReady(['serve', '--config', configPath, '--log-level', 'warn'], gatewayEnv, /listening on (http:\/\/\S+)/, nodeArgs);
-  const pool = new Pool(gateway.match[1] as string, { connections: CONCURRENCY, pipelining: 1 });
+  const pid = gateway.child.pid as number;
+  const rssStart = rssMiB(pid);
+  const pool = new Pool(gateway.match[1] as string, { connections: options.concurrency, pipelining: 1 });
+  // Its own connection, so a scrape never waits behind the load.
+  const metricsPool = new Pool(gateway.match[1] as string, { connections: 1, pipelining: 1 });
   const ids = kafka === undefined ? undefined : ([] as string[]);
   try {
     // Warm-up: JIT, connections, binds.
-    await singles(pool, 500, 80_000_000, ids);
-    await waitDelivered(pool, 500, 60_000);
-    const cpuStart = processUsage(gateway.child.pid as number).cpuSeconds;
-    const rss = sampleRss(gateway.child.pid as number);
-    const t0 = performance.now();
-    const latencies = await singles(pool, MESSAGES, 0, ids);
-    const acceptedAt = performance.now();
-    const deliveredAt = await waitDelivered(pool, 500 + MESSAGES, 300_000);
-    const singleCpu = processUsage(gateway.child.pid as number).cpuSeconds - cpuStart;
-    const endToEnd = performance.timeOrigin + t0;
-    const t1 = performance.now();
-    await batches(pool, MESSAGES, 0, ids);
-    const batchAcceptedAt = performance.now();
-    await waitDelivered(pool, 500 + 2 * MESSAGES, 300_000);
-    const batchDeliveredAt = performance.now();
-    rss.stop();
-    const metrics = await scrape(pool);
-    const usage = processUsage(gateway.child.pid as number);
+    await singles(pool, options.warmup, 80_000_000, options.concurrency, ids);
+    await waitDelivered(metricsPool, options.warmup, Math.max(60_000, options.warmup));
+    const rssWarm = rssMiB(pid);
+    const heapAfterWarmup = mib((await scrape(metricsPool)).heapUsedBytes);
+    const sampler = sampleMemory(
+      pid,
+      options.rssSampleMs,
+      async () => {
+        const m = await scrape(metricsPool);
+        return { heapUsedMiB: mib(m.heapUsedBytes), delivered: m.delivered - options.warmup };
+      },
+      options.printSamples ? (s) => process.stderr.write(`${mode}: t=${s.t}s rss=${s.rssMiB} MiB heap=${s.heapUsedMiB ?? '?'} MiB delivered=${s.delivered ?? '?'}\n`) : undefined,
+    );
+    let target = options.warmup;
+    let single: PhaseResult | undefined;
+    let batch: PhaseResult | undefined;
+    if (options.phases.includes('singles')) {
+      target += options.messages;
+      single = await phase(pid, metricsPool, options.messages, target, () => singles(pool, options.messages, 0, options.concurrency, ids));
+    }
+    if (options.phases.includes('batch')) {
+      target += options.messages;
+      batch = await phase(pid, metricsPool, options.messages, target, () => batches(pool, options.messages, 0, ids));
+    }
+    const samples: MemorySample[] = sampler.stop();
+    const metrics = await scrape(metricsPool);
+    const rss = { start: rssStart, afterWarmup: rssWarm, peak: peakRssMiB(pid), end: rssMiB(pid) };
+    const heapSamples = samples.flatMap((s) => (s.heapUsedMiB === undefined ? [] : [s.heapUsedMiB]));
     // Taken when the last message is delivered: how far the consumers that do not gate delivery trail behind.
     const lagAtDelivered = kafka === undefined ? undefined : await consumerLag(kafka);
     const eventsComplete = kafka === undefined || ids === undefined ? undefined : await checkEvents(kafka.brokers, kafka.topics.events, ids);
-    const outboxSize = kafka === undefined ? undefined : (await scrape(pool)).outboxSize;
+    const outboxSize = kafka === undefined ? undefined : (await scrape(metricsPool)).outboxSize;
     const lagAfterCheck = kafka === undefined ? undefined : await consumerLag(kafka);
-    return {
+    const loadEnd = loadAverage();
+    const rssAfterWarmup = rssFlatness(rss.afterWarmup, samples.map((s) => s.rssMiB), rss.end);
+    const acceptLatencyMs = single?.latencies === undefined ? undefined : latencyMs(single.latencies);
+    const json = {
       mode,
-      messages: MESSAGES,
-      concurrency: CONCURRENCY,
-      acceptedPerSecond: Math.round(MESSAGES / ((acceptedAt - t0) / 1000)),
-      deliveredPerSecond: Math.round(MESSAGES / ((deliveredAt - endToEnd) / 1000)),
-      acceptLatencyMs: { p50: +percentile(latencies, 50).toFixed(2), p95: +percentile(latencies, 95).toFixed(2), p99: +percentile(latencies, 99).toFixed(2) },
-      batchAcceptedPerSecond: Math.round(MESSAGES / ((batchAcceptedAt - t1) / 1000)),
-      batchDeliveredPerSecond: Math.round(MESSAGES / ((batchDeliveredAt - t1) / 1000)),
+      label: MODE_LABELS[mode],
+      messages: options.messages,
+      concurrency: options.concurrency,
+      warmup: options.warmup,
+      ...(single === undefined
+        ? {}
+        : { acceptedPerSecond: single.acceptedPerSecond, deliveredPerSecond: single.deliveredPerSecond, acceptLatencyMs, gatewayCpuSecondsPerThousand: single.cpuSecondsPerThousand }),
+      ...(batch === undefined
+        ? {}
+        : { batchAcceptedPerSecond: batch.acceptedPerSecond, batchDeliveredPerSecond: batch.deliveredPerSecond, batchGatewayCpuSecondsPerThousand: batch.cpuSecondsPerThousand }),
       submitToReceiptSeconds: { p50: bucketQuantile(metrics.receiptBuckets, 0.5), p99: bucketQuantile(metrics.receiptBuckets, 0.99) },
-      gatewayCpuSecondsPerThousand: +((singleCpu / MESSAGES) * 1000).toFixed(3),
-      gatewayPeakRssMiB: usage.peakRssMiB,
-      // Ten RSS samples spread over the measured run (singles then batches): flat means no leak.
-      gatewayRssMiBOverRun: rss.spread(),
+      gatewayRssMiB: rss,
+      gatewayHeapUsedMiB: { afterWarmup: heapAfterWarmup, peakSampled: Math.max(heapAfterWarmup, ...heapSamples), end: mib(metrics.heapUsedBytes) },
+      // After warm-up, did RSS stay within 20% of its level then (issue 18's goal for a long run)?
+      rssAfterWarmup,
+      // Every sample when --rss-sample was given, else ten spread over the run.
+      rssSamples: options.printSamples ? samples : spread(samples, 10),
       ...(eventsComplete === undefined ? {} : { eventsComplete, outboxSize, lagAtDelivered, lagAfterCheck }),
-      loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
+      loadAverage: { start: loadStart, end: loadEnd },
     };
+    const row: SummaryRow = {
+      mode,
+      ...(single === undefined ? {} : { deliveredPerSecond: single.deliveredPerSecond, cpuSecondsPerThousand: single.cpuSecondsPerThousand }),
+      ...(acceptLatencyMs === undefined ? {} : { acceptLatencyMs }),
+      ...(batch === undefined ? {} : { batchDeliveredPerSecond: batch.deliveredPerSecond }),
+      rssMiB: rss,
+      rssAfterWarmup,
+      loadAverage: { start: loadStart, end: loadEnd },
+    };
+    return { json, row };
   } finally {
     await pool.close();
+    await metricsPool.close();
     await stop(gateway.child);
     await stop(simulator.child);
     rmSync(dir, { recursive: true, force: true });
@@ -357,6 +389,59 @@ async function runMode(mode: string): Promise<Record<string, unknown>> {
   }
 }
 
-for (const mode of MODES) {
-  console.log(JSON.stringify(await runMode(mode)));
+/** `--kannel-runs` runs of one Kannel mode; the JSON line is the median run's, with every run's key figures. */
+async function runKannelMode(mode: KannelMode, options: BenchOptions, binDir: string): Promise<{ json: Record<string, unknown>; row: SummaryRow }> {
+  const runs: KannelRunResult[] = [];
+  for (let run = 1; run <= options.kannelRuns; run++) runs.push(await runKannel(mode, run, options, binDir));
+  const median = medianBy(runs, (r) => r.deliveredPerSecond);
+  const json = {
+    ...median,
+    label: MODE_LABELS[mode],
+    medianOf: runs.length,
+    runs: runs.map((r) => ({ run: r.run, deliveredPerSecond: r.deliveredPerSecond, cpuSecondsPerThousand: r.cpuSecondsPerThousand, acceptLatencyMs: r.acceptLatencyMs, loadAverage: r.loadAverage })),
+  };
+  const row: SummaryRow = {
+    mode,
+    deliveredPerSecond: median.deliveredPerSecond,
+    acceptLatencyMs: median.acceptLatencyMs,
+    cpuSecondsPerThousand: median.cpuSecondsPerThousand,
+    rssMiB: median.rssMiB,
+    loadAverage: { start: runs[0]?.loadAverage.start ?? [], end: runs.at(-1)?.loadAverage.end ?? [] },
+    runsDeliveredPerSecond: runs.map((r) => r.deliveredPerSecond),
+  };
+  return { json, row };
 }
+
+function optionsOrExit(): BenchOptions {
+  try {
+    return parseBenchOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (!(error instanceof BenchOptionError)) throw error;
+    process.stderr.write(`bench: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const options = optionsOrExit();
+if (options.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const kannelBin = findKannel(options.kannelBin);
+let modes = options.modes;
+if (kannelBin === undefined && modes.some((m) => m.startsWith('kannel-'))) {
+  const hint = 'Kannel (bearerbox, smsbox) not found: `npm run setup:bench` installs Debian\'s kannel package, or give --kannel-bin';
+  if (!options.defaultModes) {
+    process.stderr.write(`bench: ${hint}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`bench: ${hint}; running the gateway's modes only\n`);
+  modes = modes.filter((m) => !m.startsWith('kannel-'));
+}
+const rows: SummaryRow[] = [];
+for (const mode of modes) {
+  const { json, row } = mode === 'kannel-memory' || mode === 'kannel-store' ? await runKannelMode(mode, options, kannelBin as string) : await runGatewayMode(mode, options);
+  console.log(JSON.stringify(json));
+  rows.push(row);
+}
+if (!options.json) console.log(`\n${formatSummary(rows, options)}`);

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { hash as hashArgon2 } from '@node-rs/argon2';
 import { checkApiKey, hashApiKey, newApiKey } from '../gateway/index.ts';
+import { cliError } from './cli-errors.ts';
 
 interface NewFlags {
   readonly prefix: string;
@@ -34,4 +36,19 @@ export function registerKeysCommand(program: Command): void {
       checkApiKey(key, 'the key on stdin');
       process.stdout.write(`${hashApiKey(key)}\n`);
     });
+  keys
+    .command('password')
+    .description('print the argon2id hash of a console password read from stdin (one line), for accounts[].consoleUsers[].passwordHash')
+    .action(async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+      if (password.length < CONSOLE_PASSWORD_MIN_LENGTH) {
+        throw cliError('CLI_INVALID_OPTION', `the password on stdin has ${password.length} characters; a console password needs at least ${CONSOLE_PASSWORD_MIN_LENGTH}`, { field: 'stdin' });
+      }
+      process.stdout.write(`${await hashArgon2(password)}\n`);
+    });
 }
+
+/** NIST SP 800-63B's floor for a memorised secret chosen by its holder. */
+const CONSOLE_PASSWORD_MIN_LENGTH = 8;

@@ -36,6 +36,7 @@ export function registerServeCommand(program: Command): void {
         ...(options.mnpFile === undefined ? {} : { mnpFile: options.mnpFile }),
         ...(process.env.REDIS_URL === undefined ? {} : { redisUrl: process.env.REDIS_URL }),
         ...(process.env.REDIS_PREFIX === undefined ? {} : { redisPrefix: process.env.REDIS_PREFIX }),
+        ...(process.env.SMSGW_CONSOLE_SECRET === undefined || process.env.SMSGW_CONSOLE_SECRET === '' ? {} : { consoleSecret: process.env.SMSGW_CONSOLE_SECRET }),
         ...(process.env.SMSGW_VERIFY_SECRET === undefined || process.env.SMSGW_VERIFY_SECRET === '' ? {} : { verifySecret: process.env.SMSGW_VERIFY_SECRET }),
         ...(options.config === undefined || process.env.HOST === undefined ? {} : { host: process.env.HOST }),
         ...(options.config === undefined || process.env.PORT === undefined ? {} : { port: listenPort(process.env.PORT) }),
@@ -59,6 +60,7 @@ export function registerServeCommand(program: Command): void {
       process.stdout.write(`smsgw listening on ${running.url} with ${mode}\n`);
       process.stdout.write(`  ${running.porting}\n`);
       for (const note of embedded?.notes ?? []) process.stdout.write(`  ${note}\n`);
+      if (running.console) process.stdout.write(`web console: ${running.url}/console${embedded === undefined ? '' : ' (sign in with the API key below)'}\n`);
       if (embedded !== undefined) process.stdout.write(`API key: ${embedded.apiKey} (account demo, default country JP)\n`);
       await stopped;
       process.stdout.write('smsgw stopping: finishing in-flight submits\n');

@@ -22,6 +22,8 @@ export const GW_ERRORS = {
   GW_QUOTA_EXCEEDED: { message: "the message would cross one of the account's quotas; details name it and when it resets", retriable: true },
   GW_INVALID_USAGE_QUERY: { message: 'the usage query is not valid', retriable: false },
   GW_RECIPIENT_SUPPRESSED: { message: 'the recipient is on the account suppression list; the message was not accepted', retriable: false },
+  GW_SIGN_IN_FAILED: { message: 'the account, name and password (or the API key) do not sign in', retriable: false },
+  GW_SIGN_IN_LIMITED: { message: 'too many sign-in attempts; wait before trying again', retriable: true },
   GW_RECEIPT_TIMEOUT: { message: 'no final receipt came for the part by the receipt timeout; its delivery is unknown', retriable: false },
 } as const satisfies ErrorTable<string>;
 

@@ -6,6 +6,7 @@
  * - Receipts, webhooks and usage are handlers of the event transport; `roles` selects which this process runs.
  * Services of later features sit beside `messages` here, and the API takes them through `GatewayServices`.
  */
+import { ConsoleSignIn } from './accounts/console-sign-in.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { maskDigits } from '../common/index.ts';
@@ -15,6 +16,7 @@ import { AccountRegistry, type AccountConfig } from './accounts/account-registry
 import { CampaignInputService } from './campaigns/campaign-input-service.ts';
 import { CampaignRunner, type Schedule } from './campaigns/campaign-runner.ts';
 import { CampaignService } from './campaigns/campaign-service.ts';
+import { campaignStatusEvent } from './campaigns/campaign-status-event.ts';
 import { CampaignStatusHandler } from './consumers/campaign-status-handler.ts';
 import { MemoryEventTransport } from './adapters/memory/memory-event-transport.ts';
 import { StatusUpdater } from './consumers/status-updater.ts';
@@ -35,6 +37,7 @@ import { MessagesService } from './messages/messages-service.ts';
 import { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import { AddressList } from './net/address-list.ts';
 import type { MessageBackend } from './ports/backend.ts';
+import type { CampaignRecord, RecipientCounter } from './ports/campaign-store.ts';
 import type { EventHandler, EventHandlers, EventTransport } from './ports/event-transport.ts';
 import { ReceiptProcessor } from './receipts/receipt-processor.ts';
 import { ReceiptTimeout } from './receipts/receipt-timeout.ts';
@@ -125,6 +128,7 @@ export interface GatewayServices {
   readonly usage: UsageService;
   readonly campaignInput: CampaignInputService;
   readonly campaigns: CampaignService;
+  readonly consoleSignIn: ConsoleSignIn;
 }
 
 export class Gateway implements GatewayServices {
@@ -139,6 +143,7 @@ export class Gateway implements GatewayServices {
   readonly shortLinks: LinkService;
   readonly campaignInput: CampaignInputService;
   readonly campaigns: CampaignService;
+  readonly consoleSignIn: ConsoleSignIn;
   private readonly campaignRunner: CampaignRunner;
   readonly links: LinkState;
   readonly housekeeping: Housekeeping;
@@ -237,10 +242,15 @@ export class Gateway implements GatewayServices {
       store: backend.campaigns,
       account: (id) => accounts.get(id),
       submit: (account, request, key, service) => this.messages.submit(account, request, key, service),
-      link: async (campaign, to, target) => {
+      stored: async (messageId) => (await backend.store.get(messageId)) !== undefined,
+      cancel: (account, messageId) => this.messages.cancel(account, messageId),
+      // The link knows its message too: the first click goes on the message's timeline.
+      link: async (campaign, { to, messageId }, target) => {
         const expiresAt = campaign.options.links?.expiresAt;
-        return (await shortLinks.create({ accountId: campaign.accountId, target, campaignId: campaign.id, recipient: to, ...(expiresAt === undefined ? {} : { expiresAt }) })).url;
+        return (await shortLinks.create({ accountId: campaign.accountId, target, campaignId: campaign.id, recipient: to, messageId, ...(expiresAt === undefined ? {} : { expiresAt }) })).url;
       },
+      changed: (record) => this.campaignChanged(record),
+      counted: this.campaignCounter,
       owner: options.consumer ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
       ...(options.campaigns?.leaseMs === undefined ? {} : { leaseMs: options.campaigns.leaseMs }),
       ...(options.campaigns?.schedule === undefined ? {} : { schedule: options.campaigns.schedule }),
@@ -254,8 +264,11 @@ export class Gateway implements GatewayServices {
       runner: this.campaignRunner,
       messages: { cancel: (account, id) => this.messages.cancel(account, id) },
       linkShape: () => shortLinks.shape(),
+      changed: (record) => this.campaignChanged(record),
+      counted: this.campaignCounter,
       now,
     });
+    this.consoleSignIn = new ConsoleSignIn(this.accounts, backend.rates);
     this.verifications = new VerificationService({
       store: backend.verifications,
       accounts,
@@ -370,7 +383,7 @@ export class Gateway implements GatewayServices {
       );
     }
     if (this.roles.has('usage')) events.push(new UsageConsumer(this.options.backend.usage, this.usage.calendar));
-    if (this.roles.has('status')) events.push(new CampaignStatusHandler(this.options.backend.campaigns));
+    if (this.roles.has('status')) events.push(new CampaignStatusHandler(this.options.backend.campaigns, this.campaignCounter));
     if (!this.roles.has('status')) return { events };
     const receipts = new StatusUpdater({
       receipts: this.receipts,
@@ -447,12 +460,24 @@ export class Gateway implements GatewayServices {
         .catch(() => this.metrics.eventsFailed.inc());
     }
     if (click.first && click.kind !== 'bot' && link.campaignId !== undefined && link.recipient !== undefined) {
-      await this.campaigns.clicked(link.campaignId, link.recipient, click.at).catch(() => this.metrics.eventsFailed.inc());
+      await this.campaigns.clicked(link.accountId, link.campaignId, link.recipient, click.at).catch(() => this.metrics.eventsFailed.inc());
     }
     const event = linkClickedEvent(click);
     if (!this.events.interested('link.clicked', event.kind)) return;
     await this.events.publish(event).catch(() => this.metrics.eventsFailed.inc());
   }
+
+  /**
+   * A stored campaign state change: counted, then the `campaign.status` event (and the account's webhook). The
+   * change stands when no transport takes its event (counted as a failed event).
+   */
+  private async campaignChanged(record: CampaignRecord): Promise<void> {
+    this.metrics.campaignTransitions.inc({ account: record.accountId, state: record.state });
+    if (!this.events.interested('campaign.status', record.state)) return;
+    await this.events.publish(campaignStatusEvent(record)).catch(() => this.metrics.eventsFailed.inc());
+  }
+
+  private readonly campaignCounter: RecipientCounter = (account, status, count) => this.metrics.campaignRecipients.inc({ account, status }, count);
 
   private async suppressionChanged(change: SuppressionChange): Promise<void> {
     this.metrics.suppressionChanges.inc({ action: change.action, source: change.source.kind });

@@ -23,6 +23,10 @@ export type { GatewayLog } from './log/gateway-log.ts';
 // Accounts and webhooks.
 export { AccountRegistry, hashApiKey, checkApiKey, newApiKey, API_KEY_MIN_LENGTH } from './accounts/account-registry.ts';
 export type { AccountConfig } from './accounts/account-registry.ts';
+export type { ConsoleUserConfig, ConsoleRole } from './accounts/account-config.ts';
+export { CONSOLE_ROLES } from './accounts/account-config.ts';
+export { ConsoleSignIn, DEFAULT_SIGN_IN_LIMITS } from './accounts/console-sign-in.ts';
+export type { ConsoleIdentity, SignInLimits } from './accounts/console-sign-in.ts';
 export { diffAccounts, summarizeAccount, unchanged } from './accounts/account-changes.ts';
 export type { AccountChange, AccountChanges, AccountSummary } from './accounts/account-changes.ts';
 export { verifyWebhook } from './webhooks/webhook-signature.ts';
@@ -67,7 +71,7 @@ export { RedisOutbox } from './adapters/redis/redis-outbox.ts';
 
 // Configuration and drivers.
 export { parseGatewayConfig } from './config/gateway-config.ts';
-export type { GatewayConfig } from './config/gateway-config.ts';
+export type { GatewayConfig, ConsoleConfig } from './config/gateway-config.ts';
 export { CONFIG_SECTIONS } from './config/config-sections.ts';
 export { readConfigFile } from './adapters/file/config-file.ts';
 export { createDriver } from './config/create-driver.ts';
@@ -96,6 +100,7 @@ export type { LinkClickedEvent } from './events/gateway-event.ts';
 // Campaigns: the input side (CSV or JSON rows, template, row validation) and the preview.
 export type { CampaignInputService, CampaignRowsRequest, PreviewAnswer } from './campaigns/campaign-input-service.ts';
 export { readCampaignRows, DUPLICATE_POLICIES, MAX_CAMPAIGN_ROWS } from './campaigns/campaign-rows.ts';
+export type { CsvColumns } from './campaigns/csv-columns.ts';
 export type { CampaignSource, CampaignRowsOptions, CampaignRowsDeps, CampaignRowResult, CampaignRowOk, CampaignRowRefused, CampaignInput, DuplicatePolicy } from './campaigns/campaign-rows.ts';
 export { PreviewTotals } from './campaigns/preview-totals.ts';
 export type { CampaignPreview, PreviewProgress, PreviewRowError, PreviewSample, PreviewTotalsOptions } from './campaigns/preview-totals.ts';
@@ -107,7 +112,9 @@ export type { CampaignErrorCode, CampaignRowErrorCode } from './campaigns/campai
 export { CampaignService, recipientView } from './campaigns/campaign-service.ts';
 export type { CampaignView, CreateCampaign, RecipientFilter, RecipientView } from './campaigns/campaign-service.ts';
 export { CampaignRunner } from './campaigns/campaign-runner.ts';
+export { campaignStatusEvent } from './campaigns/campaign-status-event.ts';
+export type { CampaignStatusEvent } from './events/gateway-event.ts';
 export { CAMPAIGN_STATES, RECIPIENT_STATUSES } from './ports/campaign-store.ts';
 export { sendWindowProblem, SEND_WINDOW_SCHEMA } from './windows/send-windows.ts';
 export type { SendWindowConfig } from './windows/send-windows.ts';
-export type { CampaignOptions, CampaignRecord, CampaignState, CampaignStore, RecipientStatus } from './ports/campaign-store.ts';
+export type { CampaignOptions, CampaignRecord, CampaignState, CampaignStore, RecipientCounter, RecipientStatus } from './ports/campaign-store.ts';

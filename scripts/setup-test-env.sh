@@ -2,7 +2,8 @@
 # Installs what the test suites need beyond npm packages, on a Debian machine, only when it is missing:
 #   socat + gammu (virtual modem tests), redis-server and redis-cli (Redis adapters; the *.cluster.test.ts suites
 #   start their own Redis Cluster with both), Java + Maven (the Kafka broker),
-#   promtool from the Debian package prometheus (lints the /metrics page).
+#   promtool from the Debian package prometheus (lints the /metrics page), chromium + fonts-noto-cjk (the console's
+#   browser tests drive Debian's Chromium through playwright-core; the fonts draw Japanese in their screenshots).
 # Safe to run again; it changes nothing when everything is present.
 set -euo pipefail
 
@@ -14,6 +15,9 @@ command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# A font package has no command to look for: ask dpkg whether it is installed.
+dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'install ok installed' || missing+=(fonts-noto-cjk)
 
 if ((${#missing[@]} > 0)); then
   echo "setup: installing ${missing[*]}"

@@ -3,10 +3,11 @@
  * the recipients (paged, filtered by status) and their CSV export (UTF-8 with a BOM, for Excel). Also reads the
  * create options from a JSON body or a form's text fields.
  */
-import { stringify } from 'csv-stringify';
+import { stringify, type Stringifier } from 'csv-stringify';
 import type { FastifyInstance } from 'fastify';
 import { campaignError, RECIPIENT_STATUSES, sendWindowProblem, type CampaignService, type CreateCampaign, type DuplicatePolicy, type RecipientFilter, type SendWindowConfig } from '../../gateway/index.ts';
 import { accountOf } from '../auth.ts';
+import { campaignErrorsDoc } from '../campaign-schemas.ts';
 
 export const CREATE_FORM_FIELDS: ReadonlySet<string> = new Set([
   'template', 'phoneColumn', 'encoding', 'duplicates', 'from', 'tag', 'sampleRows',
@@ -118,6 +119,16 @@ const ACTION_SUMMARY: Readonly<Record<(typeof ACTIONS)[number], string>> = {
   cancel: 'Cancel for good: recipients not yet handed on, and messages still queued, are canceled',
 };
 
+/** What each action does to the recipients, beside its state change. */
+const ACTION_DOC: Readonly<Record<(typeof ACTIONS)[number], string>> = {
+  start: 'A draft with a future sendAt becomes scheduled, else running.',
+  pause: 'A recipient being handed on in any process as the pause lands is still handed on; no other is.',
+  resume: 'Goes on from the stored cursor; a recipient handed on but not yet confirmed is not sent again.',
+  cancel:
+    'Every recipient never handed on becomes canceled, and the messages still queued (not yet with a connector) are canceled; ' +
+    'a recipient handed on keeps the status of its message.',
+};
+
 export function campaignControlRoutes(app: FastifyInstance, campaigns: CampaignService): void {
   app.get<{ Querystring: { limit?: number } }>(
     '/v1/campaigns',
@@ -133,13 +144,29 @@ export function campaignControlRoutes(app: FastifyInstance, campaigns: CampaignS
   );
   app.get<{ Params: { id: string } }>(
     '/v1/campaigns/:id',
-    { schema: { tags: ['campaigns'], summary: 'A campaign: state, counts per recipient status, progress, rate and ETA', params: idParams, response: { 200: { $ref: 'Campaign#' }, 404: { $ref: 'Error#' } } } },
+    {
+      schema: {
+        tags: ['campaigns'],
+        summary: 'A campaign: state, counts per recipient status, progress, rate and ETA',
+        description: campaignErrorsDoc(['CAMPAIGN_NOT_FOUND']),
+        params: idParams,
+        response: { 200: { $ref: 'Campaign#' }, 404: { $ref: 'Error#' } },
+      },
+    },
     (request) => campaigns.get(accountOf(request).id, request.params.id),
   );
   for (const action of ACTIONS) {
     app.post<{ Params: { id: string } }>(
       `/v1/campaigns/:id/${action}`,
-      { schema: { tags: ['campaigns'], summary: ACTION_SUMMARY[action], params: idParams, response: { 200: { $ref: 'Campaign#' }, 404: { $ref: 'Error#' }, 409: { $ref: 'Error#' } } } },
+      {
+        schema: {
+          tags: ['campaigns'],
+          summary: ACTION_SUMMARY[action],
+          description: `${ACTION_DOC[action]} ${campaignErrorsDoc(['CAMPAIGN_NOT_FOUND', 'CAMPAIGN_BAD_STATE'])}`,
+          params: idParams,
+          response: { 200: { $ref: 'Campaign#' }, 404: { $ref: 'Error#' }, 409: { $ref: 'Error#' } },
+        },
+      },
       (request) => {
         const account = accountOf(request).id;
         return action === 'cancel' ? campaigns.cancel(account, request.params.id) : campaigns.control(account, request.params.id, action);
@@ -152,6 +179,7 @@ export function campaignControlRoutes(app: FastifyInstance, campaigns: CampaignS
       schema: {
         tags: ['campaigns'],
         summary: 'Recipients in row order with their status and times, paged (cursor) and filtered by status (or clicked)',
+        description: campaignErrorsDoc(['CAMPAIGN_NOT_FOUND']),
         params: idParams,
         querystring: {
           type: 'object',
@@ -172,6 +200,7 @@ export function campaignControlRoutes(app: FastifyInstance, campaigns: CampaignS
       schema: {
         tags: ['campaigns'],
         summary: 'Every recipient as CSV (UTF-8 with a BOM, CRLF): index, line, to, status, segments, messageId, error and the times',
+        description: campaignErrorsDoc(['CAMPAIGN_NOT_FOUND']),
         params: idParams,
         querystring: { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: FILTERS } } },
         response: { 200: { content: { 'text/csv': { schema: { type: 'string' } } } }, 404: { $ref: 'Error#' } },
@@ -179,20 +208,33 @@ export function campaignControlRoutes(app: FastifyInstance, campaigns: CampaignS
     },
     async (request, reply) => {
       const { id } = request.params;
-      const account = accountOf(request).id;
-      await campaigns.get(account, id);
-      const columns = ['index', 'line', 'to', 'status', 'segments', 'messageId', 'error', 'queuedAt', 'sentAt', 'deliveredAt', 'failedAt', 'canceledAt', 'clickedAt'];
-      const csv = stringify({ bom: true, record_delimiter: 'windows', header: true, columns });
-      const rows = campaigns.all(account, id, request.query.status);
-      void (async () => {
-        try {
-          for await (const row of rows) if (!csv.write(row)) await new Promise((resolve) => csv.once('drain', resolve));
-          csv.end();
-        } catch (error: unknown) {
-          csv.destroy(error as Error);
-        }
-      })();
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="campaign-${id}-recipients.csv"`).send(csv);
+      const csv = await recipientsCsv(campaigns, accountOf(request).id, id, request.query.status);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${recipientsCsvName(id)}"`).send(csv);
     },
   );
+}
+
+const CSV_COLUMNS = ['index', 'line', 'to', 'status', 'segments', 'messageId', 'error', 'queuedAt', 'sentAt', 'deliveredAt', 'failedAt', 'canceledAt', 'clickedAt'];
+
+export function recipientsCsvName(id: string): string {
+  return `campaign-${id}-recipients.csv`;
+}
+
+/**
+ * A campaign's recipients as CSV (UTF-8 with a BOM, CRLF, a header row), streamed in row order; the API's export
+ * and the console's are this one. Throws CAMPAIGN_NOT_FOUND before anything is written.
+ */
+export async function recipientsCsv(campaigns: CampaignService, accountId: string, id: string, status: RecipientFilter | undefined): Promise<Stringifier> {
+  await campaigns.get(accountId, id);
+  const csv = stringify({ bom: true, record_delimiter: 'windows', header: true, columns: CSV_COLUMNS });
+  const rows = campaigns.all(accountId, id, status);
+  void (async () => {
+    try {
+      for await (const row of rows) if (!csv.write(row)) await new Promise((resolve) => csv.once('drain', resolve));
+      csv.end();
+    } catch (error: unknown) {
+      csv.destroy(error as Error);
+    }
+  })();
+  return csv;
 }

@@ -1,5 +1,6 @@
 /**
- * /v1/campaigns: the campaign input. `POST /v1/campaigns/preview` is the dry run: the rows (a CSV file as
+ * /v1/campaigns: the campaign input. `POST /v1/campaigns/columns` reads a CSV's header (for mapping its columns);
+ * `POST /v1/campaigns/preview` is the dry run: the rows (a CSV file as
  * multipart/form-data, or JSON rows) are read, rendered and validated as a campaign would send them, and the
  * answer sums them up; nothing is stored or sent. A CSV is streamed through (never held whole) when its fields
  * come before the file part, as forms and `curl -F` send them in the order given; a file sent first is held
@@ -7,15 +8,16 @@
  */
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { DUPLICATE_POLICIES, campaignError, type AccountConfig, type CampaignInputService, type CampaignRowsRequest, type CampaignService, type CampaignSource, type DuplicatePolicy, type PreviewAnswer } from '../../gateway/index.ts';
+import { DUPLICATE_POLICIES, campaignError, type AccountConfig, type CampaignInputService, type CsvColumns, type CampaignRowsRequest, type CampaignService, type CampaignSource, type DuplicatePolicy, type PreviewAnswer } from '../../gateway/index.ts';
 import { campaignControlRoutes, createOptionsOf, CREATE_FORM_FIELDS, formCreateOptions, type CreateBody, type PreviewBody } from './campaign-control.ts';
 import { accountOf } from '../auth.ts';
 import { apiError } from '../errors.ts';
-import { campaignCreateFormSchema, campaignPreviewFormSchema } from '../campaign-schemas.ts';
+import { CAMPAIGN_INPUT_CODES, campaignColumnsFormSchema, campaignCreateFormSchema, campaignErrorsDoc, campaignPreviewFormSchema } from '../campaign-schemas.ts';
 
 export const MAX_CAMPAIGN_FILE_BYTES = 32 * 1024 * 1024;
 const PROGRESS_EVERY = 10_000;
 const FORM_FIELDS: ReadonlySet<string> = new Set(['template', 'phoneColumn', 'encoding', 'duplicates', 'from', 'tag', 'sampleRows']);
+const COLUMNS_FIELDS: ReadonlySet<string> = new Set(['encoding']);
 
 
 export function campaignRoutes(app: FastifyInstance, campaigns: CampaignInputService, service: CampaignService): void {
@@ -39,7 +41,8 @@ function routes(app: FastifyInstance, campaigns: CampaignInputService, service: 
         summary: 'Preview a campaign (dry run): rendered rows, totals of messages, segments and price, carriers, refused rows',
         description:
           'A CSV upload (multipart/form-data: a `file` part and the fields; UTF-8 with or without a BOM or Shift_JIS, detected or named by `encoding`) ' +
-          'or JSON rows. Each refused row is listed with its line, column and CAMPAIGN_ code (the first 1,000); the good rows are counted. Nothing is sent.',
+          'or JSON rows. Each refused row is listed with its line, column and CAMPAIGN_ code (the first 1,000); the good rows are counted. Nothing is sent. ' +
+          campaignErrorsDoc(CAMPAIGN_INPUT_CODES),
         consumes: ['application/json', 'multipart/form-data'],
         body: { content: { 'application/json': { schema: { $ref: 'CampaignPreviewRequest#' } }, 'multipart/form-data': { schema: campaignPreviewFormSchema } } },
         response: { 200: { $ref: 'CampaignPreview#' }, 400: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 422: { $ref: 'Error#' } },
@@ -57,6 +60,28 @@ function routes(app: FastifyInstance, campaigns: CampaignInputService, service: 
       return campaigns.preview(account, { kind: 'rows', rows }, options, { sampleRows: sampleRows ?? 10, progress, every: PROGRESS_EVERY });
     },
   );
+  app.post(
+    '/v1/campaigns/columns',
+    {
+      bodyLimit: MAX_CAMPAIGN_FILE_BYTES,
+      schema: {
+        tags: ['campaigns'],
+        summary: "A CSV's columns before a template is written: the header's names, the default phone column, the row count and the encoding",
+        description:
+          'The file is read as a preview reads it (the same decoding and refusals) and streamed; nothing is stored. ' +
+          'Send `encoding` before the `file` part (or leave it out: auto). ' +
+          campaignErrorsDoc(['CAMPAIGN_INVALID_REQUEST', 'CAMPAIGN_INVALID_CSV', 'CAMPAIGN_TOO_MANY_ROWS']),
+        consumes: ['multipart/form-data'],
+        body: { content: { 'multipart/form-data': { schema: campaignColumnsFormSchema } } },
+        response: { 200: { $ref: 'CampaignColumns#' }, 400: { $ref: 'Error#' }, 413: { $ref: 'Error#' } },
+      },
+      validatorCompiler: (request) => (request.httpPart === 'body' && request.contentType === 'multipart/form-data' ? () => true : compile(request)),
+    },
+    async (request): Promise<CsvColumns> => {
+      if (!request.isMultipart()) throw invalid('send the CSV as multipart/form-data (a "file" part)', 'file');
+      return readUpload(request.parts(), COLUMNS_FIELDS, (source) => campaigns.columns(source as Extract<CampaignSource, { kind: 'csv' }>), () => true);
+    },
+  );
   app.post<{ Body: CreateBody | undefined }>(
     '/v1/campaigns',
     {
@@ -66,7 +91,8 @@ function routes(app: FastifyInstance, campaigns: CampaignInputService, service: 
         summary: 'Create a campaign from a CSV upload or JSON rows: stored, then sent (at once, at sendAt, or when started)',
         description:
           'The same input as the preview, plus how it sends: sendAt, start, sendWindow, pacing, validitySeconds, links. The rows are validated as the preview does; ' +
-          'the good ones become the recipients, in order; the summary lists the refused rows. Answers the campaign (state draft, scheduled or running).',
+          'the good ones become the recipients, in order; the summary lists the refused rows. Answers the campaign (state draft, scheduled or running). ' +
+          campaignErrorsDoc([...CAMPAIGN_INPUT_CODES, 'CAMPAIGN_NO_VALID_ROWS']),
         consumes: ['application/json', 'multipart/form-data'],
         body: { content: { 'application/json': { schema: { $ref: 'CampaignCreateRequest#' } }, 'multipart/form-data': { schema: campaignCreateFormSchema } } },
         response: { 201: { $ref: 'CampaignCreated#' }, 400: { $ref: 'Error#' }, 413: { $ref: 'Error#' }, 422: { $ref: 'Error#' } },
@@ -106,8 +132,16 @@ function previewUpload(campaigns: CampaignInputService, account: AccountConfig, 
   });
 }
 
-/** The form's fields and its CSV part, streamed to `use` when the fields came first (else held, then used). */
-async function readUpload<T>(parts: AsyncIterable<Part>, allowed: ReadonlySet<string>, use: (source: CampaignSource, fields: Readonly<Record<string, string>>) => Promise<T>): Promise<T> {
+/**
+ * The form's fields and its CSV part, streamed to `use` when the fields came first (`ready`: the template is
+ * there), else held, then used.
+ */
+async function readUpload<T>(
+  parts: AsyncIterable<Part>,
+  allowed: ReadonlySet<string>,
+  use: (source: CampaignSource, fields: Readonly<Record<string, string>>) => Promise<T>,
+  ready: (fields: Readonly<Record<string, string>>) => boolean = (fields) => fields.template !== undefined,
+): Promise<T> {
   const fields: Record<string, string> = {};
   let answer: T | undefined;
   let done = false;
@@ -121,7 +155,7 @@ async function readUpload<T>(parts: AsyncIterable<Part>, allowed: ReadonlySet<st
       continue;
     }
     if (part.fieldname !== 'file') throw invalid(`the CSV goes in the part named "file", not "${part.fieldname}"`, part.fieldname);
-    if (fields.template === undefined) held = await part.toBuffer();
+    if (!ready(fields)) held = await part.toBuffer();
     else {
       answer = await run(checkedSize(part));
       done = true;

@@ -8,12 +8,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { gatewayError, hashApiKey, type ConsentEvent, type SuppressionEntry, type SuppressionReason, type SuppressionService, type SuppressionSource } from '../../gateway/index.ts';
 import { accountOf, bearerToken } from '../auth.ts';
 import { apiError } from '../errors.ts';
-import { exportHeader, exportRows, readImport, type RowError } from '../suppression-csv.ts';
+import { exportSuppressions, importSuppressions } from '../suppression-csv.ts';
 import { suppressBodySchema } from '../suppression-schemas.ts';
 
 const errorResponses = { 400: { $ref: 'Error#' }, 404: { $ref: 'Error#' } };
-const MAX_REPORTED_ROW_ERRORS = 1_000;
-const EXPORT_PAGE = 1_000;
 
 interface SuppressBody {
   readonly number: string;
@@ -50,9 +48,9 @@ function routes(app: FastifyInstance, suppressions: SuppressionService): void {
     },
     async (request) => {
       const accountId = accountOf(request).id;
-      const after = request.query.cursor === undefined ? undefined : storeCursor(request.query.cursor);
+      const after = request.query.cursor === undefined ? undefined : readSuppressionCursor(request.query.cursor);
       const [page, count] = await Promise.all([suppressions.list(accountId, request.query.limit, after), suppressions.count(accountId)]);
-      return { items: page.entries.map(entryView), count, ...(page.next === undefined ? {} : { nextCursor: Buffer.from(page.next, 'utf8').toString('base64url') }) };
+      return { items: page.entries.map(entryView), count, ...(page.next === undefined ? {} : { nextCursor: suppressionCursor(page.next) }) };
     },
   );
 
@@ -91,17 +89,11 @@ function routes(app: FastifyInstance, suppressions: SuppressionService): void {
     },
     async (request, reply) => {
       const accountId = accountOf(request).id;
-      const chunks = [exportHeader()];
-      let after: string | undefined;
-      do {
-        const page = await suppressions.list(accountId, EXPORT_PAGE, after);
-        chunks.push(exportRows(page.entries));
-        after = page.next;
-      } while (after !== undefined);
+      const csv = await exportSuppressions(suppressions, accountId);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="suppressions-${accountId}.csv"`)
-        .send(chunks.join(''));
+        .send(csv);
     },
   );
 
@@ -131,32 +123,9 @@ function routes(app: FastifyInstance, suppressions: SuppressionService): void {
     async (request) => {
       const accountId = accountOf(request).id;
       if (!Buffer.isBuffer(request.body)) throw apiError('API_UNSUPPORTED_MEDIA_TYPE', 'send the CSV as text/csv');
-      const { rows, errors } = readImport(request.body, request.headers['content-type'], request.query.reason);
-      const read = rows.length + errors.length;
       const key = apiSource(request).detail ?? '';
       const source: SuppressionSource = { kind: 'import', detail: request.query.name === undefined ? key : `${request.query.name} (${key})` };
-      let added = 0;
-      let replaced = 0;
-      for (const row of rows) {
-        try {
-          const { created } = await suppressions.suppress(accountId, {
-            number: row.number,
-            reason: row.reason,
-            source,
-            ...(row.sender === undefined ? {} : { sender: row.sender }),
-            ...(row.note === undefined ? {} : { note: row.note }),
-          });
-          if (created) added += 1;
-          else replaced += 1;
-        } catch (error: unknown) {
-          // A number or sender the router refuses is this row's fault; anything else (a store outage) is the
-          // request's: it fails, and a retry is safe (rows applied already are replaced, not doubled).
-          if (!isRowRefusal(error)) throw error;
-          errors.push(rowError(row.line, row.sender !== undefined && isSenderError(error) ? 'sender' : 'number', error));
-        }
-      }
-      errors.sort((a, b) => a.line - b.line);
-      return { rows: read, added, replaced, refused: errors.length, errors: errors.slice(0, MAX_REPORTED_ROW_ERRORS) };
+      return importSuppressions(suppressions, accountId, request.body, request.headers['content-type'], request.query.reason, source);
     },
   );
 
@@ -208,7 +177,13 @@ function apiSource(request: FastifyRequest): SuppressionSource {
   return { kind: 'api', detail: token === undefined ? `account ${accountOf(request).id}` : `key ${hashApiKey(token).slice(0, 8)}` };
 }
 
-function storeCursor(cursor: string): string {
+/** The opaque cursor clients pass back for the page after a store cursor (the API's and the console's lists). */
+export function suppressionCursor(next: string): string {
+  return Buffer.from(next, 'utf8').toString('base64url');
+}
+
+/** The store cursor inside a client's cursor; GW_INVALID_CURSOR for one this gateway did not issue. */
+export function readSuppressionCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
   // A store cursor is a number in E.164, NUL, then a sender or nothing (suppressionKey).
   const [number = '', sender, extra] = decoded.split('\u0000');
@@ -219,21 +194,6 @@ function storeCursor(cursor: string): string {
 /** An unencoded `+` in a URL reads as a space in a query string (and some clients send it so in paths too). */
 function plus(value: string): string {
   return value.replace(/^ (?=[0-9])/, '+');
-}
-
-function rowError(line: number, field: string, error: unknown): RowError {
-  const coded = error as { code?: unknown; message?: unknown; field?: unknown };
-  const code = typeof coded.code === 'string' ? coded.code : 'API_INTERNAL';
-  return { line, code, message: typeof coded.message === 'string' ? coded.message : 'not applied', field };
-}
-
-function isRowRefusal(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && code.startsWith('ROUTE_');
-}
-
-function isSenderError(error: unknown): boolean {
-  return (error as { code?: unknown }).code === 'ROUTE_SENDER_INVALID';
 }
 
 export function entryView(entry: SuppressionEntry): Record<string, unknown> {

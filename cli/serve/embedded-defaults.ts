@@ -15,14 +15,23 @@ export interface EmbeddedSetup {
   readonly document: Record<string, unknown>;
   readonly apiKey: string;
   readonly notes: readonly string[];
+  /** The simulated carriers by connector id, for tests that look at what a carrier received. */
+  readonly carriers: Readonly<Record<EmbeddedCarrier, SmscSimulatorHandle>>;
   close(): Promise<void>;
+}
+
+export type EmbeddedCarrier = 'carrier-a' | 'carrier-b';
+
+export interface EmbeddedOptions {
+  /** `false` leaves the virtual modem out (tests that need no pty); by default it is there when socat is installed. */
+  readonly modem?: false;
 }
 
 function socatAvailable(): boolean {
   return spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
 }
 
-export async function startEmbedded(): Promise<EmbeddedSetup> {
+export async function startEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedSetup> {
   const notes: string[] = [];
   const simulators: SmscSimulatorHandle[] = [];
   let modem: VirtualModemHandle | undefined;
@@ -40,22 +49,24 @@ export async function startEmbedded(): Promise<EmbeddedSetup> {
     notes.push(`simulated carrier B (au, SoftBank): SMPP 127.0.0.1:${carrierB.smppPort}, control ${carrierB.controlUrl}`);
     const smpp = (id: string, port: number) => ({ id, type: 'smpp', host: '127.0.0.1', port, systemId: 'smsgw', password: 'embedded', binds: 2, windowSize: 100 });
     const connectors: Record<string, unknown>[] = [smpp('carrier-a', carrierA.smppPort), smpp('carrier-b', carrierB.smppPort)];
-    if (socatAvailable()) {
+    if (options.modem !== false && socatAvailable()) {
       const path = join(tmpdir(), `smsgw-modem-${process.pid}`);
       modem = await startVirtualModem({ path, carrier: 'docomo', controlPort: 0 });
       connectors.push({ id: MODEM_POOL, type: 'modem', modems: [{ path, carriers: ['docomo'] }], scan: [], ratePerMinute: 20 });
       notes.push(`virtual modem (docomo SIM, IMEI ${modem.identity.imei}) at ${path}, control port ${modem.controlPort ?? '-'}`);
     } else {
-      notes.push('no virtual modem: socat is not installed (apt-get install socat)');
+      notes.push(options.modem === false ? 'no virtual modem' : 'no virtual modem: socat is not installed (apt-get install socat)');
     }
     const apiKey = newApiKey('demo_');
     const document = {
       server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 3000) },
-      accounts: [{ id: 'demo', name: 'Demo', apiKeyHashes: [hashApiKey(apiKey)], defaultCountry: 'JP', numbers: ['+81300000000', '12345'] }],
+      accounts: [{ id: 'demo', name: 'Demo', apiKeyHashes: [hashApiKey(apiKey)], defaultCountry: 'JP', timeZone: 'Asia/Tokyo', numbers: ['+81300000000', '12345'] }],
+      // The demo's customers are in Japan: its usage days and months end at midnight in Tokyo.
+      usage: { timeZone: 'Asia/Tokyo' },
       connectors,
       ...embeddedRouting(modem !== undefined),
     };
-    return { document, apiKey, notes, close };
+    return { document, apiKey, notes, carriers: { 'carrier-a': carrierA, 'carrier-b': carrierB }, close };
   } catch (error: unknown) {
     await close();
     throw error;

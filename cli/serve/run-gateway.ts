@@ -48,6 +48,8 @@ export interface RunningGateway {
   readonly kafka?: KafkaEventTransport;
   /** Where carriers of ported numbers come from, in words for the start banner. */
   readonly porting: string;
+  /** Whether the web console is served at /console. */
+  readonly console: boolean;
   /**
    * What SIGHUP and POST /v1/admin/reload run: re-reads the configuration file's accounts and routing sections
    * (and `server.adminTokenHash`) when it came from a file, and the memory mode's portability file, then puts
@@ -82,6 +84,8 @@ export interface RunOptions {
    * verifications (VERIFY_NOT_CONFIGURED): a per-process secret would make one process's codes fail on another.
    */
   readonly verifySecret?: string;
+  /** Seals console sessions (SMSGW_CONSOLE_SECRET; `console.sessionSecret` in the file wins). */
+  readonly consoleSecret?: string;
   /** Key prefix in Redis (default `smsgw:`), so several gateways or test runs can share one Redis. */
   readonly redisPrefix?: string;
   readonly logLevel?: string;
@@ -200,6 +204,7 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     gateway,
     logger: { level: options.logLevel ?? 'info' },
     server: config.server,
+    console: consoleSettings(config, options.consoleSecret),
     admin: { tokenHash: () => adminTokenHash, reload: () => (late.reload ?? (() => Promise.resolve({ ok: false, error: new Error('not started') })))() },
   });
   logTo.app = app;
@@ -265,6 +270,7 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     backend,
     ...(kafka === undefined ? {} : { kafka }),
     porting: portingNote,
+    console: config.console.enabled,
     reload,
     stop: async () => {
       process.off('SIGHUP', onHup);
@@ -299,6 +305,13 @@ function appLog(to: { readonly app?: FastifyInstance }): GatewayLog {
     warn: (fields, message) => to.app?.log.warn(fields, message),
     error: (fields, message) => to.app?.log.error(fields, message),
   };
+}
+
+/** The console's settings, with the environment's session secret when the file has none; a short one is refused by name. */
+function consoleSettings(config: GatewayConfig, secret: string | undefined): GatewayConfig['console'] {
+  if (config.console.sessionSecret !== undefined || secret === undefined) return config.console;
+  if (secret.length < 32) throw gatewayError('GW_INVALID_CONFIG', 'SMSGW_CONSOLE_SECRET must be at least 32 characters (random)', { field: 'SMSGW_CONSOLE_SECRET' });
+  return { ...config.console, sessionSecret: secret };
 }
 
 /** The Gateway's `verifySecret` for this mode (see RunOptions.verifySecret); a short secret is refused by name. */

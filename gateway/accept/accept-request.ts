@@ -40,6 +40,12 @@ export interface ServiceSubmit {
   readonly maskedText?: string;
   /** Send at any hour: the account's send window does not hold this message (a one-time code expires in minutes). */
   readonly ignoreSendWindow?: boolean;
+  /**
+   * The new message's id, decided by the service before the submit (a campaign stores it first, so it can later
+   * tell whether the submit was stored). Unique, like the ids the gateway makes; an Idempotency-Key replay answers
+   * the first message whatever this says.
+   */
+  readonly messageId?: string;
 }
 
 /** The account fields the accept path needs. */

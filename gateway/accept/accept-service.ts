@@ -77,7 +77,7 @@ export class AcceptService {
     const decision = pinConnector(await this.decide(account, request, createdAt), service.connector, this.options.isUp);
     await this.options.screen?.(routedRecipient(account.id, decision, request.tag), service);
     const { scheduleAt, expiresAt } = this.timing(request, createdAt);
-    const id = this.newId();
+    const id = service.messageId ?? this.newId();
     const sent = await this.prepared(request, service, { id, accountId: account.id, to: decision.to.e164, expiresAt });
     const encoded = this.encode(account, sent, decision.carrier.carrier, decision.profile);
     const stored = this.stored(account, sent, decision, encoded, service.maskedText);

@@ -3,7 +3,7 @@
  * key counts only. Neither ever holds an API key, a key hash or a callback secret, so both can be answered by
  * the admin API and logged.
  */
-import type { AccountConfig } from './account-config.ts';
+import type { AccountConfig, ConsoleRole } from './account-config.ts';
 
 export interface AccountChange {
   readonly id: string;
@@ -83,6 +83,9 @@ export interface AccountSummary {
   readonly inboundOrigin?: string;
   /** Whether callbacks are signed (a callbackSecret is set). */
   readonly signed: boolean;
+  /** Console users by name and role; never their password hashes. */
+  readonly consoleUsers: readonly { readonly name: string; readonly role: ConsoleRole }[];
+  readonly timeZone?: string;
 }
 
 export function summarizeAccount(account: AccountConfig): AccountSummary {
@@ -111,5 +114,7 @@ export function summarizeAccount(account: AccountConfig): AccountSummary {
     ...(callbackOrigin === undefined ? {} : { callbackOrigin }),
     ...(inboundOrigin === undefined ? {} : { inboundOrigin }),
     signed: account.callbackSecret !== undefined,
+    consoleUsers: (account.consoleUsers ?? []).map((user) => ({ name: user.name, role: user.role })),
+    ...(account.timeZone === undefined ? {} : { timeZone: account.timeZone }),
   };
 }

@@ -12,6 +12,18 @@ export interface AccountLimits {
   readonly messagesPerSecond?: number;
 }
 
+/** A person who signs in to the web console for an account. */
+export interface ConsoleUserConfig {
+  readonly name: string;
+  /** An argon2id (or argon2i/d) PHC string, as `smsgw keys password` prints it; never the password. */
+  readonly passwordHash: string;
+  /** operator: sends, runs campaigns, edits suppressions; viewer: reads only. */
+  readonly role: ConsoleRole;
+}
+
+export const CONSOLE_ROLES = ['operator', 'viewer'] as const;
+export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
+
 export interface AccountConfig extends AcceptAccount {
   readonly name?: string;
   /** SHA-256 hex digests of the account's API keys. */
@@ -32,4 +44,8 @@ export interface AccountConfig extends AcceptAccount {
   readonly suppression?: SuppressionSettings;
   /** Verification (one-time code) settings; every one has a default (README "Verify API"). */
   readonly verify?: VerifySettingsConfig;
+  /** Console users of the account (sign-in with name and password); an API key also signs in, as an operator. */
+  readonly consoleUsers?: readonly ConsoleUserConfig[];
+  /** The IANA time zone the console shows the account's dates and times in (default: usage.timeZone). */
+  readonly timeZone?: string;
 }

@@ -1,7 +1,8 @@
 /**
  * The campaign input as a service: reads a campaign's rows for the account (CSV or JSON, see campaign-rows.ts)
  * with the gateway's router, suppression check and short-link shape, and previews them (a dry run: nothing is
- * stored or sent). The campaign runner reads the very same rows through `rows`.
+ * stored or sent). The campaign runner reads the very same rows through `rows`. `columns` reads a CSV's header
+ * (and counts its rows) so that an operator maps the columns before writing the template.
  */
 import type { RouterHandle } from '../../router/index.ts';
 import type { AccountConfig, AccountRegistry } from '../accounts/account-registry.ts';
@@ -9,6 +10,7 @@ import type { RoutedRecipient } from '../accept/routed-recipient.ts';
 import { gatewayError } from '../errors.ts';
 import type { LinkShape } from './campaign-template.ts';
 import { readCampaignRows, type CampaignInput, type CampaignRowsOptions, type CampaignSource } from './campaign-rows.ts';
+import { readCsvColumns, type CsvColumns } from './csv-columns.ts';
 import { PreviewTotals, type CampaignPreview, type PreviewTotalsOptions } from './preview-totals.ts';
 
 export interface CampaignInputServiceOptions {
@@ -41,6 +43,11 @@ export class CampaignInputService {
       { ...request, account, at: this.options.now(), ...(link === undefined ? {} : { link }) },
       { router: this.options.router, screen: this.options.screen, ...(this.options.isUp === undefined ? {} : { isUp: this.options.isUp }) },
     );
+  }
+
+  /** A CSV's columns, default phone column, row count and encoding, read as a campaign reads the file (see csv-columns.ts). */
+  columns(source: Extract<CampaignSource, { kind: 'csv' }>): Promise<CsvColumns> {
+    return readCsvColumns(source);
   }
 
   /** Reads every row once and sums them up (see PreviewTotals). */

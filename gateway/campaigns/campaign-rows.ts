@@ -99,6 +99,11 @@ export interface CampaignInput {
 
 export const MAX_CAMPAIGN_ROWS = 100_000;
 const DEFAULT_PHONE_COLUMNS = ['phone', 'to', 'number', 'tel', 'mobile', '電話番号', '携帯番号', '携帯電話番号'];
+
+/** The column a campaign takes for the number when none is named: the first whose name is a usual one. */
+export function defaultPhoneColumn(names: readonly string[]): string | undefined {
+  return names.find((name) => DEFAULT_PHONE_COLUMNS.includes(name.toLowerCase()));
+}
 const BATCH = 256;
 const NUMBER_CODES: ReadonlySet<string> = new Set(['ROUTE_NUMBER_UNPARSABLE', 'ROUTE_NUMBER_NO_COUNTRY', 'ROUTE_NUMBER_TOO_SHORT', 'ROUTE_NUMBER_TOO_LONG', 'ROUTE_NUMBER_INVALID', 'ROUTE_NUMBER_NOT_MOBILE']);
 const UNROUTABLE_CODES: ReadonlySet<string> = new Set(['ROUTE_NO_RULE', 'ROUTE_SENDER_NOT_ALLOWED']);
@@ -120,7 +125,7 @@ export function readCampaignRows(source: CampaignSource, options: CampaignRowsOp
   }
   const columns: { phone?: string } = {};
   const pickPhone = (names: readonly string[]): string => {
-    const phone = options.phoneColumn ?? names.find((name) => DEFAULT_PHONE_COLUMNS.includes(name.toLowerCase()));
+    const phone = options.phoneColumn ?? defaultPhoneColumn(names);
     if (phone === undefined || !names.includes(phone)) {
       const wanted = options.phoneColumn === undefined ? `one of ${DEFAULT_PHONE_COLUMNS.join(', ')} (or name it with phoneColumn)` : `"${options.phoneColumn}"`;
       throw campaignError('CAMPAIGN_NO_PHONE_COLUMN', `the columns are ${names.join(', ')}; the phone column must be ${wanted}`, { field: 'phoneColumn' });

@@ -2,17 +2,20 @@
  * Campaigns that send: `create` reads the rows as the preview does (the same validation, so what the preview
  * counts is what is stored and sent), stores the good ones as recipients in order, and starts, schedules or keeps
  * the campaign as a draft. States: draft -> scheduled | running; scheduled -> running (at sendAt); running <->
- * paused; running -> completed; any but completed -> canceled. Cancel stops the runner, marks every recipient not
- * yet handed on canceled, and cancels the messages still queued (not yet handed to a connector).
+ * paused; running -> completed; any but completed -> canceled. Cancel stops the claims in every process (the
+ * state change), marks every recipient never claimed canceled, and cancels the messages still queued (not yet
+ * handed to a connector); a recipient claimed before it keeps its real status. `changed` hears of every state
+ * change (the `campaign.status` event).
  */
 import { randomUUID } from 'node:crypto';
 import type { AccountConfig, AccountRegistry } from '../accounts/account-registry.ts';
 import type { MessagesService } from '../messages/messages-service.ts';
-import type { CampaignOptions, CampaignRecipient, CampaignRecord, CampaignStamp, CampaignState, CampaignStore, NewRecipient, RecipientStatus } from '../ports/campaign-store.ts';
+import type { CampaignOptions, CampaignRecipient, CampaignRecord, CampaignStamp, CampaignState, CampaignStore, NewRecipient, RecipientCounter, RecipientStatus } from '../ports/campaign-store.ts';
 import { gatewayError } from '../errors.ts';
 import { campaignError } from './campaign-errors.ts';
 import type { CampaignInputService, CampaignRowsRequest } from './campaign-input-service.ts';
 import { SegmentBucket } from './campaign-pacing.ts';
+import { handedOnOf } from './campaign-status-event.ts';
 import type { CampaignRunner } from './campaign-runner.ts';
 import type { CampaignSource } from './campaign-rows.ts';
 import { linkPlaceholder } from './campaign-template.ts';
@@ -25,7 +28,9 @@ export interface CampaignServiceOptions {
   readonly runner: CampaignRunner;
   readonly messages: Pick<MessagesService, 'cancel'>;
   readonly linkShape: () => { readonly baseUrl: string; readonly codeLength: number } | undefined;
-  readonly changed?: (record: CampaignRecord) => void;
+  /** Every state change, once stored (the API answers after it). */
+  readonly changed?: (record: CampaignRecord) => Promise<void>;
+  readonly counted?: RecipientCounter;
   readonly now: () => number;
 }
 
@@ -141,7 +146,7 @@ export class CampaignService {
     if (state === 'scheduled') await this.options.store.transition(id, ['scheduled'], 'scheduled', 'scheduledAt', now);
     if (state === 'running') await this.options.store.transition(id, ['running'], 'running', 'startedAt', now);
     const record = await this.record(account.id, id);
-    this.options.changed?.(record);
+    await this.options.changed?.(record);
     if (state !== 'draft') this.options.runner.run(id);
     return { campaign: this.view(record), summary };
   }
@@ -163,7 +168,7 @@ export class CampaignService {
     if (after === undefined) throw badState(before, action);
     if (action === 'pause') await this.options.runner.halt(id);
     else this.options.runner.run(id);
-    this.options.changed?.(after);
+    await this.options.changed?.(after);
     return this.view(after);
   }
 
@@ -173,13 +178,15 @@ export class CampaignService {
     const after = await this.options.store.transition(id, ['draft', 'scheduled', 'running', 'paused'], 'canceled', 'canceledAt', this.options.now());
     if (after === undefined) throw badState(before, 'cancel');
     await this.options.runner.halt(id);
-    await this.options.store.cancelRest(id, this.options.now());
+    await this.options.runner.settleCanceled(id);
+    const canceled = await this.options.store.cancelRest(id, this.options.now());
+    if (canceled > 0) this.options.counted?.(accountId, 'canceled', canceled);
     // Messages handed on but still queued (not yet with a connector) are canceled too; their events mark the recipients.
     for await (const recipient of this.matching(id, 'queued')) {
       if (recipient.messageId !== undefined) await this.options.messages.cancel(accountId, recipient.messageId).catch(() => undefined);
     }
     const record = await this.record(accountId, id);
-    this.options.changed?.(record);
+    await this.options.changed?.(record);
     return this.view(record);
   }
 
@@ -206,9 +213,9 @@ export class CampaignService {
     for await (const recipient of this.matching(id, status)) yield recipientView(recipient);
   }
 
-  /** A click on a campaign's link: the recipient's first click time. */
-  async clicked(campaignId: string, to: string, at: number): Promise<void> {
-    await this.options.store.clicked(campaignId, to, at);
+  /** A click on a campaign's link (the link's account is the campaign's): the recipient's first click time. */
+  async clicked(accountId: string, campaignId: string, to: string, at: number): Promise<void> {
+    if (await this.options.store.clicked(campaignId, to, at)) this.options.counted?.(accountId, 'clicked', 1);
   }
 
   private async *matching(id: string, status: RecipientFilter | undefined): AsyncGenerator<CampaignRecipient> {
@@ -233,8 +240,7 @@ export class CampaignService {
 
   private view(record: CampaignRecord): CampaignView {
     const now = this.options.now();
-    // After a cancel the cursor is at the end; what was canceled was never handed to a connector.
-    const handedOn = Math.min(record.cursor, record.total - record.counts.canceled);
+    const handedOn = handedOnOf(record);
     const started = record.stamps.startedAt;
     const elapsed = started === undefined ? 0 : Math.max(1, now - started) / 1000;
     const ratePerSecond = elapsed === 0 ? 0 : Math.round((handedOn / elapsed) * 100) / 100;

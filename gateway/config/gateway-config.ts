@@ -60,6 +60,17 @@ export interface GatewayConfig {
   readonly usage: { readonly timeZone: string };
   /** Short links (`/l/{code}`): see LinkSettings; without `baseUrl` links are made on the address the API listens on. */
   readonly links: LinkSettings;
+  /** The web console at /console (see api/console). */
+  readonly console: ConsoleConfig;
+}
+
+export interface ConsoleConfig {
+  readonly enabled: boolean;
+  /** Seals the session cookies; processes behind one address need the same one (else each has its own random key). */
+  readonly sessionSecret?: string;
+  readonly sessionTtlMinutes: number;
+  /** The cookie's Secure flag; browsers keep Secure cookies on http://localhost and 127.0.0.1 too. */
+  readonly secureCookie: boolean;
 }
 
 const SCHEMA = {
@@ -116,6 +127,20 @@ const SCHEMA = {
             properties: { requestsPerSecond: { type: 'number', exclusiveMinimum: 0 }, messagesPerSecond: { type: 'number', exclusiveMinimum: 0 } },
           },
           keywords: KEYWORDS_SCHEMA,
+          timeZone: { type: 'string', minLength: 1 },
+          consoleUsers: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['name', 'passwordHash', 'role'],
+              properties: {
+                name: { type: 'string', pattern: '^[A-Za-z0-9_.@-]{1,64}$' },
+                passwordHash: { type: 'string', pattern: '^\\$argon2(id|i|d)\\$' },
+                role: { enum: ['operator', 'viewer'] },
+              },
+            },
+          },
           quotas: {
             type: 'object',
             additionalProperties: false,
@@ -167,6 +192,17 @@ const SCHEMA = {
         tokenParam: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,32}$', default: 't' },
       },
     },
+    console: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true },
+        sessionSecret: { type: 'string', minLength: 32 },
+        sessionTtlMinutes: { type: 'integer', minimum: 5, maximum: 10080, default: 480 },
+        secureCookie: { type: 'boolean', default: true },
+      },
+    },
     kafka: {
       type: 'object',
       additionalProperties: false,
@@ -190,6 +226,7 @@ const SCHEMA = {
             unmatched: { $ref: '#/$defs/topic' },
             suppressions: { $ref: '#/$defs/topic' },
             verifications: { $ref: '#/$defs/topic' },
+            campaigns: { $ref: '#/$defs/topic' },
           },
         },
       },
@@ -251,12 +288,30 @@ export function parseGatewayConfig(document: unknown, fileName: string): Gateway
     });
   }
   checkSecurity(config, fileName);
+  checkConsoleUsers(config.accounts, invalid);
   try {
     new UsageCalendar(config.usage.timeZone);
   } catch (error: unknown) {
     throw invalid('usage.timeZone', isCodedError(error) ? `"${config.usage.timeZone}" is not an IANA time zone (e.g. UTC, Asia/Tokyo)` : String(error));
   }
   return config;
+}
+
+/** Each account's console users have distinct names, and an account's time zone is one Intl knows. */
+function checkConsoleUsers(accounts: readonly AccountConfig[], invalid: (field: string, problem: string, details?: Record<string, unknown>) => Error): void {
+  accounts.forEach((account, a) => {
+    const names = new Set<string>();
+    (account.consoleUsers ?? []).forEach((user, u) => {
+      if (names.has(user.name)) throw invalid(`accounts[${a}].consoleUsers[${u}].name`, `"${user.name}" is used twice in this account`);
+      names.add(user.name);
+    });
+    if (account.timeZone === undefined) return;
+    try {
+      new UsageCalendar(account.timeZone);
+    } catch {
+      throw invalid(`accounts[${a}].timeZone`, `"${account.timeZone}" is not an IANA time zone (e.g. Asia/Tokyo)`);
+    }
+  });
 }
 
 /**

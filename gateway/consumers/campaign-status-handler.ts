@@ -1,12 +1,13 @@
 /**
  * Campaign recipients follow their messages: message status events whose clientRef is `campaign:<id>:<index>`
  * move the recipient (submitted -> sent; delivered; failed, undelivered, expired, rejected, unknown -> failed;
- * canceled), with the event's time. The store keeps steps forward only, so replays and late events change nothing.
- * A clientRef is a client's field too: the event's account must be the campaign's.
+ * canceled), with the event's time. The store keeps steps forward only, so replays and late events change nothing
+ * (and are not counted again). A clientRef is a client's field too: the event's account must be the campaign's,
+ * and its message the one the recipient was claimed with.
  */
 import type { GatewayEvent } from '../events/gateway-event.ts';
 import type { MessageStatus } from '../messages/message-status.ts';
-import type { CampaignStore, RecipientStatus } from '../ports/campaign-store.ts';
+import type { CampaignStore, RecipientCounter, RecipientStatus } from '../ports/campaign-store.ts';
 import type { EventHandler, Heartbeat } from '../ports/event-transport.ts';
 
 const RECIPIENT_STATUS: Partial<Record<MessageStatus, Exclude<RecipientStatus, 'pending' | 'queued'>>> = {
@@ -34,7 +35,10 @@ export class CampaignStatusHandler implements EventHandler {
   /** Campaign id -> account (a campaign's account never changes). */
   private readonly owners = new Map<string, string | null>();
 
-  constructor(private readonly store: CampaignStore) {}
+  constructor(
+    private readonly store: CampaignStore,
+    private readonly counted?: RecipientCounter,
+  ) {}
 
   wants = (type: GatewayEvent['type'], status?: string): boolean => type === 'message.status' && status !== undefined && RECIPIENT_STATUS[status as MessageStatus] !== undefined;
 
@@ -46,7 +50,8 @@ export class CampaignStatusHandler implements EventHandler {
       if (ref === undefined || status === undefined) continue;
       if ((await this.owner(ref.campaignId)) !== event.accountId) continue;
       const error = status === 'failed' ? event.parts.find((part) => part.error !== undefined)?.error?.code ?? event.status : undefined;
-      await this.store.update(ref.campaignId, ref.index, { status, at: Date.parse(event.at), messageId: event.messageId, ...(error === undefined ? {} : { error }) });
+      const moved = await this.store.update(ref.campaignId, ref.index, { status, at: Date.parse(event.at), messageId: event.messageId, ...(error === undefined ? {} : { error }) });
+      if (moved) this.counted?.(event.accountId, status, 1);
     }
     await heartbeat?.();
   }

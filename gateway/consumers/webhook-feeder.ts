@@ -28,7 +28,7 @@ export interface WebhookFeederOptions {
 
 export class WebhookFeeder implements EventHandler {
   readonly name = 'webhooks';
-  readonly types = ['message.status', 'message.inbound', 'suppression.changed', 'verification.status', 'link.clicked'] as const satisfies readonly GatewayEvent['type'][];
+  readonly types = ['message.status', 'message.inbound', 'suppression.changed', 'verification.status', 'link.clicked', 'campaign.status'] as const satisfies readonly GatewayEvent['type'][];
   readonly wants = mayCallBack;
 
   constructor(private readonly options: WebhookFeederOptions) {}

@@ -6,6 +6,7 @@ import type { InboundMessage } from '../../drivers/transport/index.ts';
 import { messagePrice } from '../messages/message-price.ts';
 import type { MessageRecord } from '../messages/message-record.ts';
 import type { MessageStatus, PartStatus } from '../messages/message-status.ts';
+import type { CampaignStamp, CampaignState, RecipientStatus } from '../ports/campaign-store.ts';
 import type { SuppressionReason, SuppressionSource } from '../ports/suppression-store.ts';
 
 export interface PartView {
@@ -179,12 +180,45 @@ export interface LinkClickedEvent {
   readonly recipient?: string;
 }
 
-export type GatewayEvent = MessageStatusEvent | PartStatusEvent | InboundEvent | SuppressionEvent | VerificationEvent | LinkClickedEvent;
+/**
+ * A campaign's state change (created as a draft, scheduled or running; started, paused, resumed, completed,
+ * canceled), with its recipients' counts per status and the times of its changes as they stood then.
+ */
+export interface CampaignStatusEvent {
+  readonly type: 'campaign.status';
+  readonly version: 1;
+  /** `<campaignId>:<revision>`: one state change always has the same id, so consumers drop replays. */
+  readonly id: string;
+  readonly campaignId: string;
+  readonly accountId: string;
+  readonly name?: string;
+  readonly tag: string;
+  /** The state the campaign entered. */
+  readonly state: CampaignState;
+  /** ISO time of the change. */
+  readonly at: string;
+  /** State changes so far, this one included (0: created as a draft). */
+  readonly revision: number;
+  readonly recipients: number;
+  readonly segments: number;
+  /** Recipients handed on to the gateway (or refused at submit) so far. */
+  readonly handedOn: number;
+  readonly counts: Readonly<Record<RecipientStatus | 'clicked', number>>;
+  readonly createdAt: string;
+  /** The latest time of each kind of change. */
+  readonly times: Partial<Record<CampaignStamp, string>>;
+}
 
-/** The value event filters see beside the type: a message's, part's or verification's status, a suppression change's action, a click's kind. */
+export type GatewayEvent = MessageStatusEvent | PartStatusEvent | InboundEvent | SuppressionEvent | VerificationEvent | LinkClickedEvent | CampaignStatusEvent;
+
+/**
+ * The value event filters see beside the type: a message's, part's or verification's status, a suppression
+ * change's action, a click's kind, a campaign's state.
+ */
 export function eventStatus(event: GatewayEvent): string | undefined {
   if (event.type === 'message.inbound') return undefined;
   if (event.type === 'link.clicked') return event.kind;
+  if (event.type === 'campaign.status') return event.state;
   return event.type === 'suppression.changed' ? event.action : event.status;
 }
 

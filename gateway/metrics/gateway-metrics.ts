@@ -67,6 +67,18 @@ export class GatewayMetrics {
     labelNames: ['account', 'kind'],
     registers: [this.registry],
   });
+  readonly campaignTransitions = new Counter({
+    name: 'smsgw_campaign_transitions_total',
+    help: 'Campaigns entering a state, by account and state: draft, scheduled, running (started or resumed), paused, completed, canceled (never by campaign)',
+    labelNames: ['account', 'state'],
+    registers: [this.registry],
+  });
+  readonly campaignRecipients = new Counter({
+    name: 'smsgw_campaign_recipients_total',
+    help: 'Campaign recipients moving to a status, by account and status: queued (handed on), sent, delivered, failed, canceled, clicked (the first click); each step counted once',
+    labelNames: ['account', 'status'],
+    registers: [this.registry],
+  });
   readonly linkMisses = new Counter({ name: 'smsgw_link_misses_total', help: 'Short link requests with no redirect, by reason: unknown (404), expired (410)', labelNames: ['reason'], registers: [this.registry] });
   readonly reclaimed = new Counter({ name: 'smsgw_queue_reclaimed_total', help: 'Queue entries taken over from a dead worker', labelNames: ['connector'], registers: [this.registry] });
   readonly webhooks = new Counter({

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { buildApp } from '../../api/index.ts';
-import { createMemoryBackend, Gateway, hashApiKey, loadRoutingFile } from '../../gateway/index.ts';
+import { CAMPAIGN_ERRORS, createMemoryBackend, Gateway, hashApiKey, loadRoutingFile } from '../../gateway/index.ts';
 import { RouterHandle } from '../../router/index.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -133,4 +133,7 @@ test('the OpenAPI document has every campaign endpoint, the states and the recip
   }
   const text = JSON.stringify(doc);
   for (const word of ['draft', 'scheduled', 'running', 'paused', 'completed', 'canceled', 'queued', 'delivered', 'clicked']) expect(text).toContain(`"${word}"`);
+  for (const code of Object.keys(CAMPAIGN_ERRORS)) expect(text, code).toContain(code);
+  expect(JSON.stringify(doc.paths['/v1/campaigns/{id}/cancel'])).toContain('CAMPAIGN_BAD_STATE (409');
+  expect(JSON.stringify(doc.paths['/v1/campaigns'])).toContain('CAMPAIGN_NO_VALID_ROWS (422');
 });

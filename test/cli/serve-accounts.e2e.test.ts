@@ -184,7 +184,7 @@ describe('admin API', () => {
     const answer = await call(gateway, 'GET', '/v1/admin/accounts', ADMIN_TOKEN);
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
-      items: [{ id: 'demo', name: 'Demo', keys: 2, defaultCountry: 'JP', numbers: ['+819000000001'], limits: { messagesPerSecond: 5 }, callbackOrigin: 'https://hooks.example.com', signed: true }],
+      items: [{ id: 'demo', name: 'Demo', keys: 2, defaultCountry: 'JP', numbers: ['+819000000001'], limits: { messagesPerSecond: 5 }, callbackOrigin: 'https://hooks.example.com', signed: true, consoleUsers: [] }],
     });
     expectNoSecret(answer.text);
     expect(answer.text).not.toContain('token=abc');

@@ -1,7 +1,8 @@
 /**
  * vitest.config.ts puts a test file in a project by its infrastructure suffix, and only the `kafka` project starts
  * the shared broker (the `cluster` project, the shared Redis Cluster). A file that reads `inject('kafkaBrokers')` or
- * starts its own broker under another name would run without one, so the names are checked here.
+ * starts its own broker under another name would run without one, and a file that drives Chromium under another
+ * name would run beside the other files with a unit test's timeout, so the names are checked here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -20,6 +21,13 @@ function testFiles(dir: string): string[] {
 }
 
 describe('vitest projects', () => {
+  test('every test file that drives Chromium is named *.browser.test.ts (one file at a time, longer timeouts)', () => {
+    const needsBrowser = testFiles(TEST_ROOT).filter((file) => /(?:\.\/|support\/)browser\.ts['"]|playwright-core/.test(readFileSync(file, 'utf8')));
+    expect(needsBrowser.length).toBeGreaterThan(0);
+    const misnamed = needsBrowser.filter((file) => !file.endsWith('.browser.test.ts')).map((file) => relative(TEST_ROOT, file));
+    expect(misnamed).toEqual([]);
+  });
+
   test('every test file that needs a Kafka broker is named *.kafka.test.ts', () => {
     const needsKafka = testFiles(TEST_ROOT).filter((file) => /kafkaBrokers|KafkaBroker\b/.test(readFileSync(file, 'utf8')));
     expect(needsKafka.length).toBeGreaterThan(0);

@@ -6,7 +6,7 @@
 import { eventStatus, type GatewayEvent } from '../../events/gateway-event.ts';
 import type { EventHandler } from '../../ports/event-transport.ts';
 
-const EVENT_TYPES: ReadonlySet<string> = new Set<GatewayEvent['type']>(['message.status', 'message.part', 'message.inbound', 'suppression.changed', 'verification.status', 'link.clicked']);
+const EVENT_TYPES: ReadonlySet<string> = new Set<GatewayEvent['type']>(['message.status', 'message.part', 'message.inbound', 'suppression.changed', 'verification.status', 'link.clicked', 'campaign.status']);
 
 const PART_EVENT_PREFIX = '{"type":"message.part"';
 

@@ -32,8 +32,8 @@ export async function ensureTopics(kafka: Kafka, settings: KafkaSettings): Promi
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const { receipts, events, inbound, unmatched, suppressions, verifications } = settings.topics;
-    const missing = [...new Set([receipts, events, inbound, unmatched, suppressions, verifications])].filter((topic) => !existing.has(topic));
+    const { receipts, events, inbound, unmatched, suppressions, verifications, campaigns } = settings.topics;
+    const missing = [...new Set([receipts, events, inbound, unmatched, suppressions, verifications, campaigns])].filter((topic) => !existing.has(topic));
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,

@@ -171,6 +171,8 @@ export class KafkaEventTransport implements EventTransport {
         return this.topics.suppressions;
       case 'verification.status':
         return this.topics.verifications;
+      case 'campaign.status':
+        return this.topics.campaigns;
       default:
         return this.topics.events;
     }
@@ -193,6 +195,9 @@ export class KafkaEventTransport implements EventTransport {
       case 'link.clicked':
         // Beside the message's own events (one partition per message); a link of no message by its code.
         return { topic: this.topics.events, key: event.messageId ?? event.code, value };
+      case 'campaign.status':
+        // One campaign's changes stay in order.
+        return { topic: this.topics.campaigns, key: event.campaignId, value };
     }
   }
 }

@@ -10,7 +10,10 @@ export interface KafkaTopics {
   readonly unmatched: string;
   /** Suppression list changes: opt-outs, opt-ins, operators' and imports' entries (key: account + number). */
   readonly suppressions: string;
+  /** Verification steps (key: account + number). */
   readonly verifications: string;
+  /** Campaign state changes with their recipients' counts (key: campaign id). */
+  readonly campaigns: string;
 }
 
 export interface KafkaSettings {
@@ -37,6 +40,7 @@ export const DEFAULT_KAFKA_TOPICS: KafkaTopics = {
   unmatched: 'sms.receipts.unmatched',
   suppressions: 'sms.suppressions',
   verifications: 'sms.verifications',
+  campaigns: 'sms.campaigns',
 };
 
 export function kafkaSettings(partial: Partial<KafkaSettings> & { readonly brokers: readonly string[] }): KafkaSettings {

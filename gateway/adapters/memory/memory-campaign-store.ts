@@ -17,6 +17,8 @@ interface Held {
   state: CampaignState;
   stamps: Partial<Record<CampaignStamp, number>>;
   cursor: number;
+  inFlight?: number;
+  revision: number;
   counts: Record<RecipientStatus | 'clicked', number>;
   recipients: CampaignRecipient[];
   byNumber: Map<string, number>;
@@ -43,6 +45,7 @@ export class MemoryCampaignStore implements CampaignStore {
       state: campaign.state,
       stamps: {},
       cursor: 0,
+      revision: 0,
       counts: { pending: list.length, queued: 0, sent: 0, delivered: 0, failed: 0, canceled: 0, clicked: 0 },
       recipients: list,
       byNumber: new Map(list.map((recipient) => [recipient.to, recipient.index])),
@@ -69,6 +72,7 @@ export class MemoryCampaignStore implements CampaignStore {
     const held = this.campaigns.get(id);
     if (held === undefined || !from.includes(held.state)) return Promise.resolve(undefined);
     held.state = to;
+    held.revision += 1;
     if (stamp !== undefined) held.stamps[stamp] = at;
     return Promise.resolve(recordOf(held));
   }
@@ -84,22 +88,35 @@ export class MemoryCampaignStore implements CampaignStore {
     return Promise.resolve();
   }
 
-  handedOn(id: string, index: number, messageId: string, at: number): Promise<void> {
+  claim(id: string, index: number, messageId: string, at: number): Promise<boolean> {
     const held = this.campaigns.get(id);
-    if (held !== undefined && held.cursor === index) {
-      this.move(held, index, { status: 'queued', at, messageId });
-      held.cursor = index + 1;
-    }
-    return Promise.resolve();
+    const recipient = held?.recipients[index];
+    if (held?.state !== 'running' || held.cursor !== index || held.inFlight !== undefined || recipient?.status !== 'pending') return Promise.resolve(false);
+    held.recipients[index] = { ...recipient, messageId };
+    this.move(held, index, { status: 'queued', at, messageId });
+    held.cursor = index + 1;
+    held.inFlight = index;
+    return Promise.resolve(true);
   }
 
-  refused(id: string, index: number, error: string, at: number): Promise<void> {
+  confirm(id: string, index: number, messageId: string): Promise<CampaignState | undefined> {
     const held = this.campaigns.get(id);
-    if (held !== undefined && held.cursor === index) {
-      this.move(held, index, { status: 'failed', at, error });
-      held.cursor = index + 1;
-    }
-    return Promise.resolve();
+    if (held === undefined) return Promise.resolve(undefined);
+    const recipient = held.recipients[index];
+    if (recipient !== undefined && recipient.messageId !== messageId) held.recipients[index] = { ...recipient, messageId };
+    if (held.inFlight === index) delete held.inFlight;
+    return Promise.resolve(held.state);
+  }
+
+  unsent(id: string, index: number, change: { readonly status: 'failed' | 'canceled'; readonly at: number; readonly error?: string }): Promise<boolean> {
+    const held = this.campaigns.get(id);
+    if (held?.inFlight !== index) return Promise.resolve(false);
+    delete held.inFlight;
+    if (held.recipients[index]?.status !== 'queued' || !this.move(held, index, change)) return Promise.resolve(false);
+    // No message was made: the id decided for it names nothing.
+    const { messageId: _none, ...recipient } = held.recipients[index];
+    held.recipients[index] = recipient;
+    return Promise.resolve(true);
   }
 
   update(id: string, index: number, change: RecipientChange): Promise<boolean> {
@@ -121,7 +138,9 @@ export class MemoryCampaignStore implements CampaignStore {
     const held = this.campaigns.get(id);
     if (held === undefined) return Promise.resolve(0);
     let canceled = 0;
-    for (let index = held.cursor; index < held.recipients.length; index++) if (this.move(held, index, { status: 'canceled', at })) canceled += 1;
+    for (let index = held.cursor; index < held.recipients.length; index++) {
+      if (held.recipients[index]?.status === 'pending' && this.move(held, index, { status: 'canceled', at })) canceled += 1;
+    }
     held.cursor = held.recipients.length;
     return Promise.resolve(canceled);
   }
@@ -144,8 +163,8 @@ export class MemoryCampaignStore implements CampaignStore {
   private move(held: Held, index: number, change: RecipientChange): boolean {
     const recipient = held.recipients[index];
     if (recipient === undefined || RECIPIENT_RANK[change.status] <= RECIPIENT_RANK[recipient.status]) return false;
-    // A recipient handed on has its message already; a later event names the same one (or none).
-    if (recipient.messageId !== undefined && change.messageId !== undefined && change.messageId !== recipient.messageId) return false;
+    // An event names the message the recipient was claimed with; a recipient never claimed has none.
+    if (change.messageId !== undefined && change.messageId !== recipient.messageId) return false;
     held.counts[recipient.status] -= 1;
     held.counts[change.status] += 1;
     held.recipients[index] = {
@@ -160,5 +179,13 @@ export class MemoryCampaignStore implements CampaignStore {
 }
 
 function recordOf(held: Held): CampaignRecord {
-  return { ...held.campaign, state: held.state, stamps: { ...held.stamps }, cursor: held.cursor, counts: { ...held.counts } };
+  return {
+    ...held.campaign,
+    state: held.state,
+    stamps: { ...held.stamps },
+    cursor: held.cursor,
+    ...(held.inFlight === undefined ? {} : { inFlight: held.inFlight }),
+    revision: held.revision,
+    counts: { ...held.counts },
+  };
 }

@@ -1,9 +1,11 @@
 /**
  * Campaigns on Redis, every key of one campaign under its id's hash tag: a hash (`c` the campaign as made, JSON;
- * `s` the state; `k` the cursor; `t:<stamp>` the times of state changes; `n:<status>` the per-status counts and
- * `n:clicked`), a hash of recipients (index -> compact JSON, so 100,000 recipients are some 20 MB), a hash of
- * numbers (E.164 -> index, for clicks) and the runner's lease. Each recipient change is one script that moves the
- * recipient and its counters together, and only forward (see ports/campaign-store.ts).
+ * `s` the state; `v` the count of state changes; `k` the cursor; `f` the index of the submit in flight, absent
+ * when none; `<stamp>` the times of state changes; `n:<status>` the per-status counts and `n:clicked`), a hash of
+ * recipients (index -> compact JSON, so 100,000 recipients are some 20 MB), a hash of numbers (E.164 -> index,
+ * for clicks) and the runner's lease. Each recipient change is one script that moves the recipient and its
+ * counters together, and only forward; a claim reads the state in the same script, so it and a state change
+ * (pause, cancel) exclude each other (see ports/campaign-store.ts).
  */
 import type { RedisClient } from './redis-connection.ts';
 import { gatewayError } from '../../errors.ts';
@@ -32,6 +34,7 @@ if not s then return 0 end
 for i = 4, #ARGV do
   if ARGV[i] == s then
     redis.call('HSET', KEYS[1], 's', ARGV[1])
+    redis.call('HINCRBY', KEYS[1], 'v', 1)
     if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], ARGV[2], ARGV[3]) end
     return 1
   end
@@ -40,30 +43,91 @@ return 0
 `);
 
 /**
- * The step of one recipient. KEYS: record, recipients. ARGV: index, status, at, messageId, error, moveCursor (0|1).
- * With moveCursor the step happens only when the cursor is at the index, and moves it past. Answers 1 when moved.
+ * A recipient's step forward (shared by the scripts below): moves it and its counters; answers 1 when it moved.
+ * A step that names a message is taken only by the recipient claimed with that message.
  */
-const MOVE = new RedisScript(`
+const STEP = `
 local rank = { pending = 0, queued = 1, sent = 2, delivered = 3, failed = 3, canceled = 3 }
 local stamp = { queued = 'queuedAt', sent = 'sentAt', delivered = 'deliveredAt', failed = 'failedAt', canceled = 'canceledAt' }
-local index = tonumber(ARGV[1])
-if ARGV[6] == '1' and tonumber(redis.call('HGET', KEYS[1], 'k') or '0') ~= index then return 0 end
+local function step(record, recipients, index, r, status, at, messageId, error)
+  if rank[status] <= rank[r.status] or (messageId ~= '' and r.messageId ~= messageId) then return 0 end
+  redis.call('HINCRBY', record, 'n:' .. r.status, -1)
+  redis.call('HINCRBY', record, 'n:' .. status, 1)
+  r.status = status
+  r[stamp[status]] = tonumber(at)
+  if messageId ~= '' then r.messageId = messageId end
+  if error ~= '' then r.error = error end
+  redis.call('HSET', recipients, index, cjson.encode(r))
+  return 1
+end
+`;
+
+/** KEYS: record, recipients. ARGV: index, status, at, messageId, error. Answers 1 when moved. */
+const MOVE = new RedisScript(`${STEP}
+local raw = redis.call('HGET', KEYS[2], ARGV[1])
+if not raw then return 0 end
+return step(KEYS[1], KEYS[2], ARGV[1], cjson.decode(raw), ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+`);
+
+/**
+ * KEYS: record, recipients. ARGV: index, messageId, at. Only while running, with the cursor at the index, nothing
+ * in flight and the recipient pending: queued with the message id, cursor past it, in flight. Answers 1 when claimed.
+ */
+const CLAIM = new RedisScript(`${STEP}
+local h = redis.call('HMGET', KEYS[1], 's', 'k', 'f')
+if h[1] ~= 'running' or tonumber(h[2] or '0') ~= tonumber(ARGV[1]) or h[3] then return 0 end
 local raw = redis.call('HGET', KEYS[2], ARGV[1])
 if not raw then return 0 end
 local r = cjson.decode(raw)
-local moved = 0
-if rank[ARGV[2]] > rank[r.status] and (ARGV[4] == '' or r.messageId == nil or r.messageId == ARGV[4]) then
-  redis.call('HINCRBY', KEYS[1], 'n:' .. r.status, -1)
-  redis.call('HINCRBY', KEYS[1], 'n:' .. ARGV[2], 1)
-  r.status = ARGV[2]
-  r[stamp[ARGV[2]]] = tonumber(ARGV[3])
-  if ARGV[4] ~= '' then r.messageId = ARGV[4] end
-  if ARGV[5] ~= '' then r.error = ARGV[5] end
-  redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(r))
-  moved = 1
+if r.status ~= 'pending' then return 0 end
+r.messageId = ARGV[2]
+step(KEYS[1], KEYS[2], ARGV[1], r, 'queued', ARGV[3], ARGV[2], '')
+redis.call('HSET', KEYS[1], 'k', tonumber(ARGV[1]) + 1, 'f', ARGV[1])
+return 1
+`);
+
+/** KEYS: record, recipients. ARGV: index, messageId. Keeps the stored id, clears the mark; answers the state. */
+const CONFIRM = new RedisScript(`
+local s = redis.call('HGET', KEYS[1], 's')
+if not s then return false end
+local raw = redis.call('HGET', KEYS[2], ARGV[1])
+if raw then
+  local r = cjson.decode(raw)
+  if r.messageId ~= ARGV[2] then
+    r.messageId = ARGV[2]
+    redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(r))
+  end
 end
-if ARGV[6] == '1' then redis.call('HSET', KEYS[1], 'k', index + 1) end
-return moved
+if redis.call('HGET', KEYS[1], 'f') == ARGV[1] then redis.call('HDEL', KEYS[1], 'f') end
+return s
+`);
+
+/**
+ * KEYS: record, recipients. ARGV: index, status (failed | canceled), at, error. The submit in flight made no message:
+ * the queued recipient moves on without the claimed id; the mark is cleared. Answers 1 when it moved.
+ */
+const UNSENT = new RedisScript(`${STEP}
+if redis.call('HGET', KEYS[1], 'f') ~= ARGV[1] then return 0 end
+redis.call('HDEL', KEYS[1], 'f')
+local raw = redis.call('HGET', KEYS[2], ARGV[1])
+if not raw then return 0 end
+local r = cjson.decode(raw)
+if r.status ~= 'queued' then return 0 end
+r.messageId = nil
+return step(KEYS[1], KEYS[2], ARGV[1], r, ARGV[2], ARGV[3], '', ARGV[4])
+`);
+
+/** KEYS: record, recipients. ARGV: first index, last index, at. The pending recipients of the range canceled; answers how many. */
+const CANCEL_PENDING = new RedisScript(`${STEP}
+local canceled = 0
+for index = tonumber(ARGV[1]), tonumber(ARGV[2]) do
+  local raw = redis.call('HGET', KEYS[2], index)
+  if raw then
+    local r = cjson.decode(raw)
+    if r.status == 'pending' then canceled = canceled + step(KEYS[1], KEYS[2], index, r, 'canceled', ARGV[3], '', '') end
+  end
+end
+return canceled
 `);
 
 /** KEYS: record, recipients, numbers. ARGV: to, at. Answers 1 for the first click. */
@@ -129,7 +193,7 @@ export class RedisCampaignStore implements CampaignStore {
     // The listing before the record (they sit on different slots of a Redis Cluster; a listing skips an id
     // without a record), and the record last: a campaign is read only once its recipients are all there.
     await this.redis.zadd(this.keys.campaignIndex(campaign.accountId), campaign.createdAt, campaign.id);
-    await this.redis.hset(keys.record, 'c', JSON.stringify(campaign), 's', campaign.state, 'k', 0, 'n:clicked', 0, ...counts);
+    await this.redis.hset(keys.record, 'c', JSON.stringify(campaign), 's', campaign.state, 'v', 0, 'k', 0, 'n:clicked', 0, ...counts);
   }
 
   async get(id: string): Promise<CampaignRecord | undefined> {
@@ -145,7 +209,15 @@ export class RedisCampaignStore implements CampaignStore {
     for (const stamp of STAMPS) if (hash[stamp] !== undefined) stamps[stamp] = Number(hash[stamp]);
     const counts = { clicked: Number(hash['n:clicked'] ?? 0) } as Record<RecipientStatus | 'clicked', number>;
     for (const status of RECIPIENT_STATUSES) counts[status] = Number(hash[`n:${status}`] ?? 0);
-    return { ...campaign, state: hash.s as CampaignState, stamps, cursor: Number(hash.k ?? 0), counts };
+    return {
+      ...campaign,
+      state: hash.s as CampaignState,
+      stamps,
+      cursor: Number(hash.k ?? 0),
+      ...(hash.f === undefined ? {} : { inFlight: Number(hash.f) }),
+      revision: Number(hash.v ?? 0),
+      counts,
+    };
   }
 
   async list(accountId: string, limit: number): Promise<CampaignRecord[]> {
@@ -190,16 +262,26 @@ export class RedisCampaignStore implements CampaignStore {
     await LINKED.run(this.redis, [this.keys.campaign(id).recipients], [index, link]);
   }
 
-  async handedOn(id: string, index: number, messageId: string, at: number): Promise<void> {
-    await this.move(id, index, { status: 'queued', at, messageId }, true);
+  async claim(id: string, index: number, messageId: string, at: number): Promise<boolean> {
+    const keys = this.keys.campaign(id);
+    return (await CLAIM.run(this.redis, [keys.record, keys.recipients], [index, messageId, at])) === 1;
   }
 
-  async refused(id: string, index: number, error: string, at: number): Promise<void> {
-    await this.move(id, index, { status: 'failed', at, error }, true);
+  async confirm(id: string, index: number, messageId: string): Promise<CampaignState | undefined> {
+    const keys = this.keys.campaign(id);
+    const state = await CONFIRM.run(this.redis, [keys.record, keys.recipients], [index, messageId]);
+    return typeof state === 'string' ? (state as CampaignState) : undefined;
   }
 
-  update(id: string, index: number, change: RecipientChange): Promise<boolean> {
-    return this.move(id, index, change, false);
+  async unsent(id: string, index: number, change: { readonly status: 'failed' | 'canceled'; readonly at: number; readonly error?: string }): Promise<boolean> {
+    const keys = this.keys.campaign(id);
+    return (await UNSENT.run(this.redis, [keys.record, keys.recipients], [index, change.status, change.at, change.error ?? ''])) === 1;
+  }
+
+  async update(id: string, index: number, change: RecipientChange): Promise<boolean> {
+    const keys = this.keys.campaign(id);
+    const args = [index, change.status, change.at, change.messageId ?? '', change.error ?? ''];
+    return (await MOVE.run(this.redis, [keys.record, keys.recipients], args)) === 1;
   }
 
   async clicked(id: string, to: string, at: number): Promise<boolean> {
@@ -210,13 +292,13 @@ export class RedisCampaignStore implements CampaignStore {
   async cancelRest(id: string, at: number): Promise<number> {
     const record = await this.get(id);
     if (record === undefined) return 0;
+    const keys = this.keys.campaign(id);
     let canceled = 0;
+    // A chunk per script: Redis serves other clients between them.
     for (let start = record.cursor; start < record.total; start += CHUNK) {
-      const moves: Promise<boolean>[] = [];
-      for (let index = start; index < Math.min(record.total, start + CHUNK); index++) moves.push(this.move(id, index, { status: 'canceled', at }, false));
-      canceled += (await Promise.all(moves)).filter(Boolean).length;
+      canceled += Number(await CANCEL_PENDING.run(this.redis, [keys.record, keys.recipients], [start, Math.min(record.total, start + CHUNK) - 1, at]));
     }
-    await this.redis.hset(this.keys.campaign(id).record, 'k', record.total);
+    await this.redis.hset(keys.record, 'k', record.total);
     return canceled;
   }
 
@@ -228,9 +310,4 @@ export class RedisCampaignStore implements CampaignStore {
     await RELEASE.run(this.redis, [this.keys.campaign(id).lease], [owner]);
   }
 
-  private async move(id: string, index: number, change: RecipientChange, moveCursor: boolean): Promise<boolean> {
-    const keys = this.keys.campaign(id);
-    const args = [index, change.status, change.at, change.messageId ?? '', change.error ?? '', moveCursor ? '1' : '0'];
-    return (await MOVE.run(this.redis, [keys.record, keys.recipients], args)) === 1;
-  }
 }

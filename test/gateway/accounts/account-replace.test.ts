@@ -45,6 +45,22 @@ test('an account object from before a reload keeps its own allowedIps; the new o
 });
 
 test('the admin summary names settings, counts keys and shows callback origins only', () => {
-  const summary = summarizeAccount(account('demo', [A, B], { callbackUrl: 'https://h.example/cb?token=x', callbackSecret: 'secret-secret-secret', limits: { requestsPerSecond: 2 } }));
-  expect(summary).toEqual({ id: 'demo', keys: 2, numbers: [], limits: { requestsPerSecond: 2 }, callbackOrigin: 'https://h.example', signed: true });
+  const summary = summarizeAccount(
+    account('demo', [A, B], {
+      callbackUrl: 'https://h.example/cb?token=x',
+      callbackSecret: 'secret-secret-secret',
+      limits: { requestsPerSecond: 2 },
+      consoleUsers: [{ name: 'hanako', passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g', role: 'viewer' }],
+    }),
+  );
+  expect(summary).toEqual({
+    id: 'demo',
+    keys: 2,
+    numbers: [],
+    limits: { requestsPerSecond: 2 },
+    callbackOrigin: 'https://h.example',
+    signed: true,
+    consoleUsers: [{ name: 'hanako', role: 'viewer' }],
+  });
+  expect(JSON.stringify(summary)).not.toContain('argon2');
 });

@@ -6,6 +6,7 @@ import { LoopbackDriver } from '../../../drivers/loopback/index.ts';
 import { createMemoryBackend, Gateway, hashApiKey, readBuiltinRanges, type CampaignView } from '../../../gateway/index.ts';
 import type { SendWindowConfig } from '../../../gateway/windows/send-windows.ts';
 import type { MessageBackend } from '../../../gateway/ports/backend.ts';
+import type { CampaignStore } from '../../../gateway/ports/campaign-store.ts';
 import { buildRoutingTable, RouterHandle } from '../../../router/index.ts';
 import { ManualClock } from '../../support/manual-clock.ts';
 import { waitFor } from '../../support/wait-for.ts';
@@ -25,14 +26,30 @@ export function rowsOf(count: number, text = (i: number) => `Hello ${i}`): { pho
   return Array.from({ length: count }, (_v, i) => ({ phone: `0901${String(10_000_000 + i).slice(1)}`, name: text(i) }));
 }
 
-export async function campaignGateway(options: { start?: number; backend?: MessageBackend; sendWindow?: SendWindowConfig; receipt?: boolean; consumer?: string; beforeStart?: (gw: Gateway) => Promise<void> } = {}): Promise<CampaignHarness> {
+export interface CampaignGatewayOptions {
+  readonly start?: number;
+  readonly backend?: MessageBackend;
+  /** The memory backend's campaign store as the gateway sees it (a test puts faults or races around it). */
+  readonly campaignStore?: (store: CampaignStore, clock: ManualClock) => CampaignStore;
+  readonly sendWindow?: SendWindowConfig;
+  readonly receipt?: boolean;
+  readonly consumer?: string;
+  readonly beforeStart?: (gw: Gateway) => Promise<void>;
+}
+
+export async function campaignGateway(options: CampaignGatewayOptions = {}): Promise<CampaignHarness> {
   const clock = new ManualClock();
   if (options.start !== undefined) clock.now = options.start;
   const now = (): number => clock.now;
   const carrier = new LoopbackDriver({ id: 'carrier', now });
   carrier.answerEverySend(options.receipt === false ? {} : { receipt: 'delivered' });
+  let backend = options.backend;
+  if (backend === undefined) {
+    const memory = createMemoryBackend({ now });
+    backend = { ...memory, campaigns: options.campaignStore?.(memory.campaigns, clock) ?? memory.campaigns };
+  }
   const gw = new Gateway({
-    backend: options.backend ?? createMemoryBackend({ now }),
+    backend,
     router: new RouterHandle(buildRoutingTable(ROUTING, { fileName: 'test', rangeEntries: [...readBuiltinRanges()], connectorIds: new Set(['carrier']) })),
     drivers: [carrier],
     accounts: [{ id: 'demo', apiKeyHashes: [hashApiKey('k')], defaultCountry: 'JP', ...(options.sendWindow === undefined ? {} : { sendWindow: options.sendWindow }) }],

@@ -1,8 +1,9 @@
 /**
  * A gateway restart mid-campaign in Redis mode: the first gateway sends part of a paced campaign and stops; a
- * second one on the same Redis prefix resumes it from the stored cursor. One recipient's submit is made as if the
- * first process had crashed between the submit and the record of it: the second process submits it again with the
- * same Idempotency-Key, gets the same message back, and the carrier still sees exactly one send per recipient.
+ * second one on the same Redis prefix resumes it from the stored cursor. One recipient is left as if the first
+ * process had crashed between the submit and its confirm (claimed with its message id, the message stored): the
+ * second process finds that message stored and confirms it without a second submit, and the carrier sees exactly
+ * one send per recipient.
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -36,16 +37,19 @@ test('a restart mid-campaign resumes where it was: every recipient sent exactly 
   const cursor = stopped?.progress.handedOn ?? first.carrier.sent().length;
   expect(stopped?.state).toBe('running');
 
-  // The crash window: the next recipient's submit happened, its record did not.
+  // The crash window: the next recipient was claimed and its submit stored; the confirm was not.
   const key = `campaign:${campaign.id}:${cursor}`;
   const to = `+81${rows[cursor]?.phone.slice(1) ?? ''}`;
+  const messageId = randomUUID();
+  const backend = createRedisBackend({ url: REDIS_URL, prefix });
   let early: { id: string } | undefined;
   const second = await campaignGateway({
     start: first.clock.now + 5_000,
-    backend: createRedisBackend({ url: REDIS_URL, prefix }),
+    backend,
     consumer: 'second',
     beforeStart: async (gw) => {
-      early = await gw.messages.submit('demo', { to, text: `Hi Hello ${cursor}`, priority: 'bulk', tag: 'campaign', clientRef: key }, key);
+      expect(await backend.campaigns.claim(campaign.id, cursor, messageId, first.clock.now)).toBe(true);
+      early = await gw.messages.submit('demo', { to, text: `Hi Hello ${cursor}`, priority: 'bulk', tag: 'campaign', clientRef: key }, key, { messageId });
     },
   });
   const done = await second.until(campaign.id, 'completed after the restart', (view) => view.state === 'completed' && view.counts.delivered === 12);
@@ -54,6 +58,7 @@ test('a restart mid-campaign resumes where it was: every recipient sent exactly 
   const sends = [...first.carrier.sent(), ...second.carrier.sent()].map((request) => request.to);
   expect(sends.toSorted()).toEqual(rows.map((row) => `+81${row.phone.slice(1)}`));
   const recipient = (await second.gw.campaigns.recipients('demo', campaign.id, { cursor, limit: 1 })).items[0];
-  expect(recipient?.messageId).toBe(early?.id);
+  expect(early?.id).toBe(messageId);
+  expect(recipient?.messageId).toBe(messageId);
   await second.stop();
 });

@@ -96,7 +96,11 @@ describe('campaigns on the memory backend', () => {
     expect(answer).toMatchObject({ outcome: 'redirect', location: 'https://shop.example.jp/p/0' });
     const clicked = await h.until(draft.campaign.id, 'a click', (view) => view.counts.clicked === 1);
     expect(clicked.counts.clicked).toBe(1);
-    expect((await h.gw.campaigns.recipients('demo', draft.campaign.id, { status: 'clicked', limit: 10 })).items).toMatchObject([{ index: 0, clickedAt: (expect.any(String) as string) }]);
+    const [first] = (await h.gw.campaigns.recipients('demo', draft.campaign.id, { status: 'clicked', limit: 10 })).items;
+    expect(first).toMatchObject({ index: 0, clickedAt: (expect.any(String) as string) });
+    // The link knows its message: the click is on the message's timeline too.
+    const message = await h.gw.messages.get('demo', first?.messageId ?? '');
+    expect(message.timeline.filter((entry) => entry.event === 'clicked')).toEqual([expect.objectContaining({ detail: code })]);
 
     const later = await h.gw.campaigns.create('demo', { kind: 'rows', rows: rowsOf(1) }, { template: 'Hi {{name}}' }, { sendAt: h.clock.now + 3_600_000 });
     expect(later.campaign.state).toBe('scheduled');

@@ -27,10 +27,12 @@ import { suppressionEvent } from '../../../gateway/suppressions/suppression-even
 import { verificationEvent } from '../../../gateway/verification/verification-event.ts';
 import { linkClickedEvent } from '../../../gateway/short-links/link-clicked-event.ts';
 import type { VerificationRecord } from '../../../gateway/ports/verification-store.ts';
+import { campaignStatusEvent } from '../../../gateway/campaigns/campaign-status-event.ts';
+import { CAMPAIGN_STATES, RECIPIENT_STATUSES, type CampaignRecord } from '../../../gateway/ports/campaign-store.ts';
 import { makeRecord } from '../adapters/message-backend.contract.ts';
 
 const SCHEMA_DIR = fileURLToPath(new URL('../../../gateway/events/schemas/', import.meta.url));
-const TYPES = ['message.status', 'message.part', 'message.inbound', 'receipt.raw', 'receipt.unmatched', 'suppression.changed', 'verification.status', 'link.clicked'] as const;
+const TYPES = ['message.status', 'message.part', 'message.inbound', 'receipt.raw', 'receipt.unmatched', 'suppression.changed', 'verification.status', 'link.clicked', 'campaign.status'] as const;
 type RecordType = (typeof TYPES)[number];
 
 interface Schema {
@@ -139,6 +141,10 @@ function built(): Record<RecordType, unknown[]> {
       linkClickedEvent({ link: { ...shortLink, clicks: 2, botClicks: 1, firstClickAt: T0 + 1_000, lastClickAt: T0 + 2_000 }, at: T0 + 2_000, kind: 'human', first: false }),
       linkClickedEvent({ link: { code: 'Bot0000001', accountId: 'acct-a', target: 'http://example.com/', expiresAt: T0 + 60_000, createdAt: T0, clicks: 0, botClicks: 1 }, at: T0, kind: 'bot', first: false }),
     ],
+    'campaign.status': [
+      campaignStatusEvent({ ...campaign, state: 'paused', revision: 2, cursor: 1_200, stamps: { startedAt: T0 + 1_000, pausedAt: T0 + 600_000 }, counts: { ...campaign.counts, pending: 8_800, queued: 40, sent: 60, delivered: 1_090, failed: 10, clicked: 300 } }),
+      campaignStatusEvent(unnamedCampaign),
+    ],
   };
 }
 
@@ -154,6 +160,24 @@ const shortLink = {
   clicks: 0,
   botClicks: 0,
 };
+
+const campaign: CampaignRecord = {
+  id: '0b8f3c1e-2a8e-4d43-9d6e-0d1b0c4c1a13',
+  accountId: 'acct-a',
+  name: '12月のご請求',
+  template: '{{氏名}}様 ご請求額は{{金額}}円です {{link}}',
+  options: { tag: 'campaign', pacing: { segmentsPerHour: 20_000 } },
+  total: 10_000,
+  segments: 10_400,
+  createdAt: T0,
+  state: 'draft',
+  stamps: {},
+  cursor: 0,
+  revision: 0,
+  counts: { pending: 10_000, queued: 0, sent: 0, delivered: 0, failed: 0, canceled: 0, clicked: 0 },
+};
+
+const { name: _name, ...unnamedCampaign } = campaign;
 
 const verification: VerificationRecord = {
   id: 'a1b2c3d4verification',
@@ -209,6 +233,10 @@ describe('Kafka record schemas', () => {
     expect(schemas['message.part'].properties.status?.enum).toEqual([...PART_STATUSES]);
     expect(schemas['receipt.raw'].properties.state?.enum).toEqual([...RECEIPT_STATES]);
     expect(schemas['suppression.changed'].properties.reason?.enum).toEqual([...SUPPRESSION_REASONS]);
+    expect(schemas['campaign.status'].properties.state?.enum).toEqual([...CAMPAIGN_STATES]);
+    const counts = schemas['campaign.status'].properties.counts as unknown as { properties: Record<string, unknown>; required: string[] };
+    expect(Object.keys(counts.properties)).toEqual([...RECIPIENT_STATUSES, 'clicked']);
+    expect(counts.required).toEqual([...RECIPIENT_STATUSES, 'clicked']);
   });
 
   describe('broken records are rejected, naming the field', () => {
@@ -233,6 +261,10 @@ describe('Kafka record schemas', () => {
       { name: 'unknown click kind', type: 'link.clicked', break: (r) => ({ ...r, kind: 'preview' }), field: 'kind' },
       { name: 'a click token in a click event', type: 'link.clicked', break: (r) => ({ ...r, token: 'abc.def' }), field: 'token' },
       { name: 'recipient not E.164', type: 'link.clicked', break: (r) => ({ ...r, recipient: '090-1111-2222' }), field: 'recipient' },
+      { name: 'unknown campaign state', type: 'campaign.status', break: (r) => ({ ...r, state: 'sending' }), field: 'state' },
+      { name: 'a count of no status', type: 'campaign.status', break: (r) => ({ ...r, counts: { ...(r.counts as object), opened: 3 } }), field: 'counts.opened' },
+      { name: 'a recipient list in a campaign event', type: 'campaign.status', break: (r) => ({ ...r, to: ['+819011112222'] }), field: 'to' },
+      { name: 'time not ISO in times', type: 'campaign.status', break: (r) => ({ ...r, times: { pausedAt: 'yesterday' } }), field: 'times.pausedAt' },
       { name: 'parked without the receipt', type: 'receipt.unmatched', break: ({ receipt: _, ...rest }) => rest, field: 'receipt' },
       { name: 'parked receipt with an extra field', type: 'receipt.unmatched', break: (r) => ({ ...r, receipt: { ...(r.receipt as object), extra: 1 } }), field: 'receipt.extra' },
     ];

@@ -99,6 +99,7 @@ export class KafkaHarness {
         unmatched: `sms.receipts.unmatched.${this.tag}`,
         suppressions: `sms.suppressions.${this.tag}`,
         verifications: `sms.verifications.${this.tag}`,
+        campaigns: `sms.campaigns.${this.tag}`,
       },
     });
     this.kafka = new Kafka({ clientId: `reader-${this.tag}`, brokers: [...options.brokers], logLevel: logLevel.NOTHING });

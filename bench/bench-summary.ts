@@ -1,0 +1,159 @@
+/**
+ * The benchmark's arithmetic and its closing table, pure: medians, percentiles, RSS flatness, the goals of
+ * issue 18 (CPU per 1,000 messages per mode, throughput ratios to Kannel, flat RSS) and their verdicts.
+ */
+import type { BenchMode, GatewayMode, KannelMode } from './bench-options.ts';
+
+export const MODE_LABELS: Readonly<Record<BenchMode, string>> = {
+  embedded: 'embedded',
+  redis: 'Redis',
+  kafka: 'Redis + Kafka',
+  'kannel-memory': 'Kannel, queue in memory',
+  'kannel-store': 'Kannel, store file',
+};
+
+/** Gateway CPU seconds per 1,000 messages delivered with receipts, at most (issue 18). */
+export const CPU_GOALS: Readonly<Record<GatewayMode, number>> = { embedded: 0.1, redis: 0.18, kafka: 0.25 };
+
+/** Delivered/s of a gateway mode over a Kannel mode, at least (issue 18). */
+export const RATIO_GOALS: readonly { readonly gateway: GatewayMode; readonly kannel: KannelMode; readonly atLeast: number }[] = [
+  { gateway: 'kafka', kannel: 'kannel-store', atLeast: 1.5 },
+  { gateway: 'redis', kannel: 'kannel-store', atLeast: 2 },
+  { gateway: 'embedded', kannel: 'kannel-memory', atLeast: 3 },
+];
+
+/** RSS after warm-up may grow by at most this much (issue 18: flat within 20%). */
+export const RSS_GROWTH_GOAL_PERCENT = 20;
+
+/** The value at percentile `p` (0-100) of ascending `sorted`, nearest rank below. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+/** The middle item by `key` (the lower middle of an even count): a real run, not an average of two. */
+export function medianBy<T>(items: readonly T[], key: (item: T) => number): T {
+  if (items.length === 0) throw new Error('median of nothing');
+  const sorted = [...items].sort((a, b) => key(a) - key(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)] as T;
+}
+
+export interface RssFlatness {
+  readonly baselineMiB: number;
+  readonly maxMiB: number;
+  readonly endMiB: number;
+  /** (max - baseline) / baseline, percent. */
+  readonly growthPercent: number;
+  readonly withinGoal: boolean;
+}
+
+/** How far RSS rose above its level after warm-up, over the samples taken after it and the final reading. */
+export function rssFlatness(afterWarmupMiB: number, laterMiB: readonly number[], endMiB: number): RssFlatness {
+  const maxMiB = Math.max(afterWarmupMiB, endMiB, ...laterMiB);
+  const growthPercent = afterWarmupMiB > 0 ? +(((maxMiB - afterWarmupMiB) / afterWarmupMiB) * 100).toFixed(1) : 0;
+  return { baselineMiB: afterWarmupMiB, maxMiB, endMiB, growthPercent, withinGoal: growthPercent <= RSS_GROWTH_GOAL_PERCENT };
+}
+
+/** At most `count` items evenly spread over `items`, first and last included. */
+export function spread<T>(items: readonly T[], count: number): T[] {
+  if (items.length <= count) return [...items];
+  return Array.from({ length: count }, (_, i) => items[Math.round((i * (items.length - 1)) / (count - 1))] as T);
+}
+
+/** What the closing table needs of one mode's result. */
+export interface SummaryRow {
+  readonly mode: BenchMode;
+  /** The single requests' phase (absent when it did not run). */
+  readonly deliveredPerSecond?: number;
+  readonly batchDeliveredPerSecond?: number;
+  readonly acceptLatencyMs?: { readonly p50: number; readonly p99: number };
+  readonly cpuSecondsPerThousand?: number;
+  readonly rssMiB: { readonly start: number; readonly afterWarmup: number; readonly peak: number; readonly end: number };
+  readonly loadAverage: { readonly start: readonly number[]; readonly end: readonly number[] };
+  /** The gateway: RSS after warm-up against its level then. */
+  readonly rssAfterWarmup?: RssFlatness;
+  /** Kannel: delivered/s of every run (the row is the median one). */
+  readonly runsDeliveredPerSecond?: readonly number[];
+}
+
+export interface RatioVerdict {
+  readonly gateway: GatewayMode;
+  readonly kannel: KannelMode;
+  readonly ratio: number;
+  readonly atLeast: number;
+  readonly met: boolean;
+}
+
+/** The goals' ratios whose two sides were both measured. */
+export function ratios(rows: readonly SummaryRow[]): RatioVerdict[] {
+  const by = new Map(rows.map((r) => [r.mode, r]));
+  const verdicts: RatioVerdict[] = [];
+  for (const goal of RATIO_GOALS) {
+    const gateway = by.get(goal.gateway);
+    const kannel = by.get(goal.kannel);
+    if (gateway?.deliveredPerSecond === undefined || kannel?.deliveredPerSecond === undefined || kannel.deliveredPerSecond === 0) continue;
+    const ratio = +(gateway.deliveredPerSecond / kannel.deliveredPerSecond).toFixed(2);
+    verdicts.push({ gateway: goal.gateway, kannel: goal.kannel, ratio, atLeast: goal.atLeast, met: ratio >= goal.atLeast });
+  }
+  return verdicts;
+}
+
+const thousands = (n: number): string => Math.round(n).toLocaleString('en-US');
+const load = (l: readonly number[]): string => l.map((x) => x.toFixed(2)).join(' ');
+
+function cpuCell(row: SummaryRow): string {
+  if (row.cpuSecondsPerThousand === undefined) return '-';
+  const goal = row.mode.startsWith('kannel-') ? undefined : CPU_GOALS[row.mode as GatewayMode];
+  const value = row.cpuSecondsPerThousand.toFixed(3);
+  return goal === undefined ? `${value} (both boxes)` : `${value} (goal <= ${goal.toFixed(2)}: ${row.cpuSecondsPerThousand <= goal ? 'met' : 'not met'})`;
+}
+
+function table(header: readonly string[], body: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+}
+
+/** The closing table (Markdown), the ratios to Kannel and their goals. */
+export function formatSummary(rows: readonly SummaryRow[], context: { readonly messages: number; readonly concurrency: number; readonly kannelRuns: number }): string {
+  const out: string[] = [];
+  const kannel = rows.some((r) => r.mode.startsWith('kannel-')) ? `; Kannel: median of ${context.kannelRuns} runs by delivered/s` : '';
+  out.push(`${thousands(context.messages)} messages per phase, ${context.concurrency} in flight${kannel}.`);
+  out.push('');
+  out.push(
+    table(
+      ['mode', 'delivered/s', 'batch delivered/s', 'accept p50 / p99 ms', 'CPU s per 1,000', 'RSS MiB start / warm / peak / end', 'load avg start -> end'],
+      rows.map((r) => [
+        MODE_LABELS[r.mode],
+        (r.deliveredPerSecond === undefined ? '-' : thousands(r.deliveredPerSecond)) +
+          (r.runsDeliveredPerSecond === undefined ? '' : ` (runs: ${r.runsDeliveredPerSecond.map(thousands).join(', ')})`),
+        r.batchDeliveredPerSecond === undefined ? '-' : thousands(r.batchDeliveredPerSecond),
+        r.acceptLatencyMs === undefined ? '-' : `${r.acceptLatencyMs.p50.toFixed(1)} / ${r.acceptLatencyMs.p99.toFixed(1)}`,
+        cpuCell(r),
+        `${r.rssMiB.start} / ${r.rssMiB.afterWarmup} / ${r.rssMiB.peak} / ${r.rssMiB.end}`,
+        `${load(r.loadAverage.start)} -> ${load(r.loadAverage.end)}`,
+      ]),
+    ),
+  );
+  const flat = rows.flatMap((r) => (r.rssAfterWarmup === undefined ? [] : [[MODE_LABELS[r.mode], r.rssAfterWarmup] as const]));
+  if (flat.length > 0) {
+    out.push('');
+    out.push(
+      table(
+        ['RSS after warm-up', 'after warm-up MiB', 'highest since MiB', 'end MiB', 'growth', `goal (within ${RSS_GROWTH_GOAL_PERCENT}%)`],
+        flat.map(([label, f]) => [label, String(f.baselineMiB), String(f.maxMiB), String(f.endMiB), `${f.growthPercent}%`, f.withinGoal ? 'met' : 'not met']),
+      ),
+    );
+  }
+  const verdicts = ratios(rows);
+  if (verdicts.length > 0) {
+    out.push('');
+    out.push(
+      table(
+        ['delivered/s ratio', 'measured', 'goal', 'verdict'],
+        verdicts.map((v) => [`${MODE_LABELS[v.gateway]} / ${MODE_LABELS[v.kannel]}`, `${v.ratio.toFixed(2)}x`, `>= ${v.atLeast}x`, v.met ? 'met' : 'not met']),
+      ),
+    );
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,50 @@
+import { describe, expect, test } from 'vitest';
+import { BenchOptionError, parseBenchOptions, parseDuration } from '../../bench/bench-options.ts';
+
+describe('npm run bench options', () => {
+  test('defaults: every mode, the gateway first, 20,000 messages, 64 in flight, both phases, Kannel median of 3', () => {
+    const o = parseBenchOptions([], {});
+    expect(o).toMatchObject({
+      modes: ['embedded', 'redis', 'kafka', 'kannel-memory', 'kannel-store'],
+      defaultModes: true,
+      messages: 20_000,
+      concurrency: 64,
+      warmup: 500,
+      phases: ['singles', 'batch'],
+      rssSampleMs: 1_000,
+      printSamples: false,
+      kannelRuns: 3,
+      json: false,
+    });
+  });
+
+  test('the BENCH_* variables still apply, and flags win over them', () => {
+    const env = { BENCH_MESSAGES: '500', BENCH_CONCURRENCY: '8', BENCH_MODES: 'redis', BENCH_KAFKA_BROKERS: 'k:9092', BENCH_CPU_PROF: '/tmp/p' };
+    expect(parseBenchOptions([], env)).toMatchObject({ messages: 500, concurrency: 8, modes: ['redis'], defaultModes: false, kafkaBrokers: 'k:9092', cpuProfDir: '/tmp/p' });
+    expect(parseBenchOptions(['--messages', '1_000_000', '--concurrency', '16', '--modes', 'embedded'], env)).toMatchObject({ messages: 1_000_000, concurrency: 16, modes: ['embedded'] });
+  });
+
+  test("Kannel's modes run after the gateway's, whatever order they were given in", () => {
+    expect(parseBenchOptions(['--modes', 'kannel-store,kafka,kannel-memory,embedded'], {}).modes).toEqual(['kafka', 'embedded', 'kannel-store', 'kannel-memory']);
+  });
+
+  test('--rss-sample takes a duration and prints samples as they come', () => {
+    expect(parseBenchOptions(['--rss-sample', '5s'], {})).toMatchObject({ rssSampleMs: 5_000, printSamples: true });
+    expect([parseDuration('x', '500ms'), parseDuration('x', '2'), parseDuration('x', '1m'), parseDuration('x', '1.5s')]).toEqual([500, 2_000, 60_000, 1_500]);
+  });
+
+  test.each([
+    [['--modes', 'embedded,postgres'], /--modes: unknown "postgres"/],
+    [['--messages', '0'], /--messages must be an integer of at least 1/],
+    [['--messages', '1e5'], /--messages must be an integer/],
+    [['--concurrency=-3'], /--concurrency must be an integer/],
+    [['--rss-sample', 'often'], /--rss-sample must be a duration/],
+    [['--rss-sample', '10ms'], /at least 100ms/],
+    [['--phases', 'batch,bulk'], /--phases: unknown "bulk"/],
+    [['--kannel-runs', '0'], /--kannel-runs must be an integer of at least 1/],
+    [['--no-such-flag'], /Unknown option '--no-such-flag'/],
+  ])('%j is refused: %s', (argv, message) => {
+    expect(() => parseBenchOptions(argv, {})).toThrow(BenchOptionError);
+    expect(() => parseBenchOptions(argv, {})).toThrow(message);
+  });
+});

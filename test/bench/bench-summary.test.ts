@@ -1,0 +1,59 @@
+import { describe, expect, test } from 'vitest';
+import { formatSummary, medianBy, percentile, ratios, rssFlatness, spread, type SummaryRow } from '../../bench/bench-summary.ts';
+
+const row = (mode: SummaryRow['mode'], deliveredPerSecond: number, cpuSecondsPerThousand: number): SummaryRow => ({
+  mode,
+  deliveredPerSecond,
+  acceptLatencyMs: { p50: 5, p99: 20 },
+  cpuSecondsPerThousand,
+  rssMiB: { start: 100, afterWarmup: 120, peak: 150, end: 140 },
+  loadAverage: { start: [1, 1, 1], end: [2, 1.5, 1] },
+});
+
+describe('bench arithmetic', () => {
+  test('percentile is the nearest rank below; the median is a real item, the lower middle of an even count', () => {
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50)).toBe(6);
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 99)).toBe(10);
+    expect(percentile([], 50)).toBe(0);
+    expect(medianBy([{ v: 3 }, { v: 1 }, { v: 2 }], (x) => x.v)).toEqual({ v: 2 });
+    expect(medianBy([{ v: 4 }, { v: 1 }, { v: 3 }, { v: 2 }], (x) => x.v)).toEqual({ v: 2 });
+  });
+
+  test('RSS growth after warm-up: the highest reading since against the one at warm-up, 20% at most', () => {
+    expect(rssFlatness(200, [210, 239, 230], 220)).toEqual({ baselineMiB: 200, maxMiB: 239, endMiB: 220, growthPercent: 19.5, withinGoal: true });
+    expect(rssFlatness(200, [210, 220], 260)).toMatchObject({ maxMiB: 260, growthPercent: 30, withinGoal: false });
+    // Falling below the warm-up level is not growth.
+    expect(rssFlatness(200, [150], 180)).toMatchObject({ maxMiB: 200, growthPercent: 0, withinGoal: true });
+  });
+
+  test('spread keeps the first and the last', () => {
+    expect(spread([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 3)).toEqual([0, 5, 10]);
+    expect(spread([1, 2], 10)).toEqual([1, 2]);
+  });
+
+  test('ratios: the goals whose two sides were measured, met or not', () => {
+    const rows = [row('embedded', 3_200, 0.34), row('redis', 4_400, 0.2), row('kannel-memory', 1_000, 0.3), row('kannel-store', 2_000, 0.4)];
+    expect(ratios(rows)).toEqual([
+      { gateway: 'redis', kannel: 'kannel-store', ratio: 2.2, atLeast: 2, met: true },
+      { gateway: 'embedded', kannel: 'kannel-memory', ratio: 3.2, atLeast: 3, met: true },
+    ]);
+    expect(ratios([row('kafka', 1_016, 0.96), row('kannel-store', 2_127, 0.45)])).toEqual([{ gateway: 'kafka', kannel: 'kannel-store', ratio: 0.48, atLeast: 1.5, met: false }]);
+    expect(ratios([row('kafka', 1_016, 0.96)])).toEqual([]);
+  });
+
+  test('the closing table gives every mode, the CPU goals, the RSS check and the ratios', () => {
+    const text = formatSummary(
+      [
+        { ...row('embedded', 3_200, 0.34), batchDeliveredPerSecond: 7_574, rssAfterWarmup: rssFlatness(120, [130], 140) },
+        { ...row('kannel-memory', 2_349, 0.36), runsDeliveredPerSecond: [2_300, 2_349, 2_400] },
+      ],
+      { messages: 20_000, concurrency: 64, kannelRuns: 3 },
+    );
+    expect(text).toContain('20,000 messages per phase, 64 in flight; Kannel: median of 3 runs by delivered/s.');
+    expect(formatSummary([row('redis', 1_443, 0.67)], { messages: 500, concurrency: 8, kannelRuns: 3 })).toContain('500 messages per phase, 8 in flight.\n');
+    expect(text).toMatch(/\| embedded +\| 3,200 +\| 7,574 +\| 5\.0 \/ 20\.0 +\| 0\.340 \(goal <= 0\.10: not met\)/);
+    expect(text).toMatch(/\| Kannel, queue in memory \| 2,349 \(runs: 2,300, 2,349, 2,400\) \| - +\|.*0\.360 \(both boxes\)/);
+    expect(text).toMatch(/\| embedded +\| 120 +\| 140 +\| 140 +\| 16\.7% +\| met/);
+    expect(text).toMatch(/\| embedded \/ Kannel, queue in memory \| 1\.36x +\| >= 3x \| not met/);
+  });
+});
