@@ -15,7 +15,7 @@ const shared = {
 } as const;
 
 /** Infrastructure suffixes; a file with none of them lands in `unit`. */
-const INFRA = ['redis', 'kafka', 'pty', 'smpp', 'e2e', 'browser'] as const;
+const INFRA = ['redis', 'kafka', 'pty', 'smpp', 'e2e', 'cluster', 'browser'] as const;
 
 function infraProject(name: (typeof INFRA)[number], extra: TestProjectInlineConfiguration['test'] = {}): TestProjectInlineConfiguration {
   return { test: { ...shared, name, include: [`test/**/*.${name}.test.ts`], ...extra } };
@@ -38,6 +38,8 @@ export default defineConfig({
       infraProject('pty'),
       infraProject('smpp'),
       infraProject('e2e'),
+      // One local Redis Cluster of three masters for the project, provided as inject('redisCluster').
+      infraProject('cluster', { globalSetup: ['test/support/redis-cluster-global-setup.ts'] }),
       // Real headless Chromium (test/support/browser.ts) against a real gateway: heavy on a small machine, so one
       // file at a time (vitest runs a project with maxWorkers 1 after the other projects, alone), with room for a
       // browser launch and page loads in each test.

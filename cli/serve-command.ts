@@ -50,12 +50,13 @@ export function registerServeCommand(program: Command): void {
       });
       // Listening for the stop signals before announcing readiness: whoever reads the banner may stop us at once.
       const stopped = untilStopSignal();
+      const redis = /^rediss?\+cluster:/i.test(process.env.REDIS_URL ?? '') ? 'Redis Cluster' : 'Redis';
       const mode =
         process.env.REDIS_URL === undefined
           ? 'memory store (nothing survives a restart)'
           : running.kafka === undefined
-            ? 'Redis store'
-            : 'Redis store and Kafka events';
+            ? `${redis} store`
+            : `${redis} store and Kafka events`;
       process.stdout.write(`smsgw listening on ${running.url} with ${mode}\n`);
       process.stdout.write(`  ${running.porting}\n`);
       for (const note of embedded?.notes ?? []) process.stdout.write(`  ${note}\n`);

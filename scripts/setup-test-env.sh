@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suites need beyond npm packages, on a Debian machine, only when it is missing:
-#   socat + gammu (virtual modem tests), redis-server (Redis adapters), Java + Maven (the Kafka broker),
+#   socat + gammu (virtual modem tests), redis-server and redis-cli (Redis adapters; the *.cluster.test.ts suites
+#   start their own Redis Cluster with both), Java + Maven (the Kafka broker),
 #   promtool from the Debian package prometheus (lints the /metrics page), chromium + fonts-noto-cjk (the console's
 #   browser tests drive Debian's Chromium through playwright-core; the fonts draw Japanese in their screenshots).
 # Safe to run again; it changes nothing when everything is present.
@@ -10,6 +11,7 @@ missing=()
 command -v socat >/dev/null 2>&1 || missing+=(socat)
 command -v gammu >/dev/null 2>&1 || missing+=(gammu)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)

@@ -1,8 +1,8 @@
 /**
  * vitest.config.ts puts a test file in a project by its infrastructure suffix, and only the `kafka` project starts
- * the shared broker. A file that reads `inject('kafkaBrokers')` or starts its own broker under another name would
- * run without one, and a file that drives Chromium under another name would run beside the other files with a
- * unit test's timeout, so the names are checked here.
+ * the shared broker (the `cluster` project, the shared Redis Cluster). A file that reads `inject('kafkaBrokers')` or
+ * starts its own broker under another name would run without one, and a file that drives Chromium under another
+ * name would run beside the other files with a unit test's timeout, so the names are checked here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -32,6 +32,13 @@ describe('vitest projects', () => {
     const needsKafka = testFiles(TEST_ROOT).filter((file) => /kafkaBrokers|KafkaBroker\b/.test(readFileSync(file, 'utf8')));
     expect(needsKafka.length).toBeGreaterThan(0);
     const misnamed = needsKafka.filter((file) => !file.endsWith('.kafka.test.ts')).map((file) => relative(TEST_ROOT, file));
+    expect(misnamed).toEqual([]);
+  });
+
+  test('every test file that needs the Redis Cluster is named *.cluster.test.ts', () => {
+    const needsCluster = testFiles(TEST_ROOT).filter((file) => /redisCluster|clusterTestKeys|RedisCluster\.start/.test(readFileSync(file, 'utf8')));
+    expect(needsCluster.length).toBeGreaterThan(0);
+    const misnamed = needsCluster.filter((file) => !file.endsWith('.cluster.test.ts')).map((file) => relative(TEST_ROOT, file));
     expect(misnamed).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import type { AutoAckStore } from '../../ports/auto-ack-store.ts';
 import type { RedisKeys } from './redis-keys.ts';
 
 /** One key per acknowledged number, set only when absent and expiring with the window (SET NX PX): atomic across processes. */
 export class RedisAutoAckStore implements AutoAckStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

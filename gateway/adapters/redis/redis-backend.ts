@@ -1,8 +1,8 @@
-import { Redis } from 'ioredis';
 import type { Outbox } from '../../events/durable-publisher.ts';
 import type { MessageBackend } from '../../ports/backend.ts';
 import { RedisAutoAckStore } from './redis-auto-ack-store.ts';
 import { RedisCampaignStore } from './redis-campaign-store.ts';
+import { connectRedis, type RedisTarget } from './redis-connection.ts';
 import { DEFAULT_KEY_PREFIX, redisKeys } from './redis-keys.ts';
 import { RedisLinkStore } from './redis-link-store.ts';
 import { RedisMessageStore } from './redis-message-store.ts';
@@ -16,7 +16,8 @@ import { RedisUsageStore } from './redis-usage-store.ts';
 import { RedisWebhookQueue } from './redis-webhook-queue.ts';
 
 export interface RedisBackendOptions {
-  readonly url: string;
+  /** `redis://…` for one Redis, `redis+cluster://host:port,…` for a Redis Cluster (see redis-connection.ts). */
+  readonly url: string | RedisTarget;
   readonly prefix?: string;
 }
 
@@ -25,15 +26,19 @@ export interface RedisBackend extends MessageBackend {
   readonly outbox: Outbox;
 }
 
+/** How long a health check waits for Redis to answer before it counts as down. */
+const PING_TIMEOUT_MS = 2_000;
+
 /**
- * Store, route queues, inbound messages, webhook jobs, the event outbox and usage on one Redis, through the one
- * client this backend owns (the route queue adds a connection per connector for its blocking reads, which would
- * otherwise stall every other command of the process).
+ * Store, route queues, inbound messages, webhook jobs, the event outbox and usage on one Redis or one Redis
+ * Cluster, through the one client this backend owns (the route queue adds a client per connector for its
+ * blocking reads, which would otherwise stall every other command of the process).
  */
 export function createRedisBackend(options: RedisBackendOptions): RedisBackend {
-  // Auto-pipelining batches the accept path's scripts from concurrent requests into few round trips.
-  const redis = new Redis(options.url, { enableAutoPipelining: true, maxRetriesPerRequest: 3 });
+  // The prefix is checked before any connection is opened.
   const keys = redisKeys(options.prefix ?? DEFAULT_KEY_PREFIX);
+  // Auto-pipelining batches the accept path's scripts from concurrent requests into few round trips.
+  const redis = connectRedis(options.url, { enableAutoPipelining: true, maxRetriesPerRequest: 3 });
   const queue = new RedisRouteQueue(redis, keys);
   const store = new RedisMessageStore(redis, keys);
   return {
@@ -49,7 +54,14 @@ export function createRedisBackend(options: RedisBackendOptions): RedisBackend {
     links: new RedisLinkStore(redis, keys),
     campaigns: new RedisCampaignStore(redis, keys),
     usage: new RedisUsageStore(redis, keys),
-    ping: async () => (await redis.ping().catch(() => '')) === 'PONG',
+    ping: async () => {
+      // A cluster client holds commands while it has no master to send them to: the check must not wait on it.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(''), PING_TIMEOUT_MS)));
+      const answer = await Promise.race([redis.ping().catch(() => ''), timeout]);
+      clearTimeout(timer);
+      return answer === 'PONG';
+    },
     close: async () => {
       await queue.close();
       await store.close();

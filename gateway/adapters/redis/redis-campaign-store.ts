@@ -7,7 +7,7 @@
  * counters together, and only forward; a claim reads the state in the same script, so it and a state change
  * (pause, cancel) exclude each other (see ports/campaign-store.ts).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import { gatewayError } from '../../errors.ts';
 import {
   RECIPIENT_STATUSES,
@@ -169,7 +169,7 @@ return 1
 
 export class RedisCampaignStore implements CampaignStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 
@@ -190,8 +190,10 @@ export class RedisCampaignStore implements CampaignStore {
     }
     const counts = RECIPIENT_STATUSES.flatMap((status) => [`n:${status}`, status === 'pending' ? recipients.length : 0]);
     if (campaign.state === 'scheduled' || campaign.state === 'running') await this.redis.sadd(this.keys.campaignsActive, campaign.id);
-    // The record last: a campaign is read only once its recipients are all there.
-    await this.redis.multi().hset(keys.record, 'c', JSON.stringify(campaign), 's', campaign.state, 'v', 0, 'k', 0, 'n:clicked', 0, ...counts).zadd(this.keys.campaignIndex(campaign.accountId), campaign.createdAt, campaign.id).exec();
+    // The listing before the record (they sit on different slots of a Redis Cluster; a listing skips an id
+    // without a record), and the record last: a campaign is read only once its recipients are all there.
+    await this.redis.zadd(this.keys.campaignIndex(campaign.accountId), campaign.createdAt, campaign.id);
+    await this.redis.hset(keys.record, 'c', JSON.stringify(campaign), 's', campaign.state, 'v', 0, 'k', 0, 'n:clicked', 0, ...counts);
   }
 
   async get(id: string): Promise<CampaignRecord | undefined> {

@@ -2,14 +2,14 @@
  * Inbound messages on Redis: one capped list per account, newest first, so `GET /v1/inbound` survives restarts
  * and every gateway process answers alike.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import type { InboundEvent } from '../../events/gateway-event.ts';
 import type { InboundStore } from '../../ports/inbound-store.ts';
 import type { RedisKeys } from './redis-keys.ts';
 
 export class RedisInboundStore implements InboundStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly perAccount = 10_000,
   ) {}

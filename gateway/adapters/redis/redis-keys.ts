@@ -2,10 +2,32 @@
  * The one module that names Redis keys. Every key starts with the deployment's prefix (default `smsgw:`), so
  * several gateways, or test runs, share one Redis without meeting.
  *
+ * Redis Cluster: a Lua script, a MULTI and a multi-key command may only touch keys of one hash slot, and a key's
+ * slot comes from its hash tag (the text between the first `{` and the next `}`) when it has one. So every key
+ * that such a call touches together carries the same tag, and the tag is as narrow as the calls allow, so that
+ * the load spreads over the masters:
+ * - `{m}`, the message path: a message's hash and timeline, the account's listing index, idempotency keys,
+ *   receipt correlations, the route streams, the schedule, the receipt watch and the dispatch consumers' leases.
+ *   The accept write is one script (message, idempotency claim, listing index and queue entry: nothing is
+ *   acknowledged without its queue entry), a status change is one script (message, timeline, correlations,
+ *   receipt watch), the schedule's move into the streams is one script, and a dispatch read blocks on every lane
+ *   of a connector at once. Those calls link every key of the path, so the path has one slot (one master); a
+ *   narrower tag would give up the atomic accept.
+ * - `{wh}`, the webhook queue: jobs, due times and done markers are changed together by one script.
+ * - `{<account id>}`: an account's suppressions and consent histories, auto-acknowledgement marks, usage days
+ *   with their counted-once markers, and quota periods (a take checks every period of an account in one script).
+ * - `{<campaign id>}`: a campaign's record, recipients, numbers and lease.
+ * - `{<verification tag>}` (see ports/verification-store.ts): a verification and its (account, number) index.
+ * - No tag on keys that are only ever touched alone: short links, rate windows, inbound lists, the event outbox
+ *   and its lead, campaign listings, the verification sweep list, portability buckets. They spread by key.
+ * The prefix may not contain braces: a tag in it would put every key in one slot, half of one would split them.
+ *
  * Number portability: one hash per bucket of 100 numbers, `<prefix>mnp:<E.164 digits but the last two>`, with
  * the last two digits as the field. Small hashes stay in Redis's compact listpack encoding: far less memory than
  * a key per number.
  */
+import { gatewayError } from '../../errors.ts';
+
 export const DEFAULT_KEY_PREFIX = 'smsgw:';
 
 export interface RedisKeys {
@@ -48,8 +70,8 @@ export interface RedisKeys {
   usage(accountId: string, day: string): string;
   /** List of an account's inbound messages, newest first (capped). */
   inbound(accountId: string): string;
-  /** Marks a message as counted in usage (expires), so a replayed event is not counted twice. */
-  usageCounted(once: string): string;
+  /** Marks a message as counted in an account's usage (expires), so a replayed event is not counted twice. */
+  usageCounted(accountId: string, once: string): string;
   /** Hash of one account's quota counters (messages, segments) in one period (`d:<day>`, `m:<month>`). */
   quota(accountId: string, periodKey: string): string;
   /**
@@ -85,7 +107,11 @@ export interface RedisKeys {
 const BUCKET_DIGITS = 2;
 
 export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
-  if (/[*?[\]\s]/.test(prefix)) throw new RangeError(`Redis key prefix "${prefix}" has glob or space characters`);
+  if (/[*?[\]{}\s]/.test(prefix)) {
+    throw gatewayError('GW_INVALID_CONFIG', `the Redis key prefix "${prefix}" has glob, brace or space characters`, { field: 'REDIS_PREFIX' });
+  }
+  const m = `${prefix}{m}:`;
+  const wh = `${prefix}{wh}:`;
   const mnp = `${prefix}mnp:`;
   return {
     prefix,
@@ -95,24 +121,24 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     },
     mnpPattern: `${mnp}*`,
     allPattern: `${prefix}*`,
-    message: (id) => `${prefix}msg:${id}`,
-    timeline: (id) => `${prefix}msg:${id}:t`,
-    accountIndex: (accountId) => `${prefix}acct:${accountId}:msgs`,
-    idempotency: (accountId, key) => `${prefix}idem:${accountId}:${key}`,
-    correlation: (connectorId, carrierMessageId) => `${prefix}corr:${connectorId}:${carrierMessageId}`,
-    routeStream: (connectorId, lane) => `${prefix}q:${connectorId}:${lane}`,
-    schedule: `${prefix}sched`,
-    consumerLease: (consumer) => `${prefix}lease:${consumer}`,
-    receiptWatch: `${prefix}watch`,
+    message: (id) => `${m}msg:${id}`,
+    timeline: (id) => `${m}msg:${id}:t`,
+    accountIndex: (accountId) => `${m}acct:${accountId}:msgs`,
+    idempotency: (accountId, key) => `${m}idem:${accountId}:${key}`,
+    correlation: (connectorId, carrierMessageId) => `${m}corr:${connectorId}:${carrierMessageId}`,
+    routeStream: (connectorId, lane) => `${m}q:${connectorId}:${lane}`,
+    schedule: `${m}sched`,
+    consumerLease: (consumer) => `${m}lease:${consumer}`,
+    receiptWatch: `${m}watch`,
     outbox: `${prefix}outbox`,
     outboxLead: `${prefix}outbox:lead`,
-    webhookJobs: `${prefix}wh:jobs`,
-    webhookDue: `${prefix}wh:due`,
-    webhookDone: (jobId) => `${prefix}wh:done:${jobId}`,
+    webhookJobs: `${wh}jobs`,
+    webhookDue: `${wh}due`,
+    webhookDone: (jobId) => `${wh}done:${jobId}`,
     inbound: (accountId) => `${prefix}inbound:${accountId}`,
-    usage: (accountId, day) => `${prefix}usage:${day}:${accountId}`,
-    usageCounted: (once) => `${prefix}usage:m:${once}`,
-    quota: (accountId, periodKey) => `${prefix}quota:${accountId}:${periodKey}`,
+    usage: (accountId, day) => `${prefix}usage:{${accountId}}:${day}`,
+    usageCounted: (accountId, once) => `${prefix}usage:{${accountId}}:m:${once}`,
+    quota: (accountId, periodKey) => `${prefix}quota:{${accountId}}:${periodKey}`,
     verification: (id, tag) => `${prefix}v:{${tag}}:${id}`,
     verificationIndex: (tag, accountId, to) => `${prefix}v:{${tag}}:i:${accountId}:${to}`,
     verificationDue: `${prefix}v:due`,

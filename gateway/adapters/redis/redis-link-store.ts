@@ -4,7 +4,7 @@
  * grace period in which a click answers 410). Create and click are one script each, so a code is never given
  * twice and exactly one process sees a link's first human click.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import { gatewayError } from '../../errors.ts';
 import type { ClickKind, ClickResult, LinkStore, NewShortLink, ShortLink } from '../../ports/link-store.ts';
 import type { RedisKeys } from './redis-keys.ts';
@@ -45,7 +45,7 @@ type Fields = [string | null, string | null, string | null, string | null, strin
 
 export class RedisLinkStore implements LinkStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -4,7 +4,7 @@
  * and every change are single Lua scripts, so they are atomic: an accepted message is never stored without its
  * queue entry, and two receipts for different parts of one message cannot lose a roll-up.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import { gatewayError } from '../../errors.ts';
 import type { MessageChange, MessageEnvelope, MessageRecord, PartState, TimelineEntry } from '../../messages/message-record.ts';
 import { PART_STATUS_LETTER, type MessageStatus } from '../../messages/message-status.ts';
@@ -169,7 +169,7 @@ return due
 
 export class RedisMessageStore implements MessageStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

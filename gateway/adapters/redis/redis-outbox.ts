@@ -2,7 +2,7 @@
  * The event outbox on Redis: one stream, oldest first, shared by every gateway process on the same prefix.
  * One process at a time leads the flush (a lease key), so records leave in the order they came.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import type { OutboundRecord, Outbox } from '../../events/durable-publisher.ts';
 import type { RedisKeys } from './redis-keys.ts';
 import { RedisScript } from './redis-script.ts';
@@ -19,7 +19,7 @@ return 0
 
 export class RedisOutbox implements Outbox {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

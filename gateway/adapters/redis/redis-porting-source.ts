@@ -1,9 +1,10 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import { routeError, type ImportOptions, type PortingRecord, type PortingSource } from '../../../router/index.ts';
+import { connectRedis, parseRedisUrl, type RedisClient } from './redis-connection.ts';
 import { DEFAULT_KEY_PREFIX, redisKeys, type RedisKeys } from './redis-keys.ts';
 
 export interface RedisPortingSourceOptions {
-  /** `redis://host:port/db`; the adapter owns its client and closes it. */
+  /** `redis://host:port/db`, or `redis+cluster://host:port,…` for a Redis Cluster; the adapter owns its client and closes it. */
   readonly url: string;
   readonly prefix?: string;
   readonly redisOptions?: RedisOptions;
@@ -46,20 +47,24 @@ interface ScriptPipeline {
 /**
  * PortingSource on Redis: hashes of 100 numbers (see redis-keys.ts), values `carrier` or `carrier|date`.
  * Bulk reads and imports go by script calls of 1,000 numbers in one pipeline: getMany is one round trip, an
- * import keeps a few pipelines in flight.
+ * import keeps a few pipelines in flight. On a Redis Cluster the buckets of one chunk sit on many slots, which
+ * one script may not touch: there each number is a command of its own, sent without waiting (auto-pipelined,
+ * one batch per master).
  */
 export class RedisPortingSource implements PortingSource {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly keys: RedisKeys;
   private readonly concurrency: number;
 
   constructor(options: RedisPortingSourceOptions) {
-    this.redis = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: false, ...options.redisOptions });
+    // The URL and the prefix are checked before any connection is opened.
+    const target = parseRedisUrl(options.url);
+    this.keys = redisKeys(options.prefix ?? DEFAULT_KEY_PREFIX);
+    this.redis = connectRedis(target, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: target.kind === 'cluster', ...options.redisOptions });
     // Errors surface on the commands; an unhandled 'error' event would crash the process.
     this.redis.on('error', () => undefined);
     this.redis.defineCommand('smsgwMnpImport', { lua: IMPORT_SCRIPT });
     this.redis.defineCommand('smsgwMnpGetMany', { lua: GET_MANY_SCRIPT });
-    this.keys = redisKeys(options.prefix ?? DEFAULT_KEY_PREFIX);
     this.concurrency = Math.max(1, options.importConcurrency ?? 4);
   }
 
@@ -71,6 +76,13 @@ export class RedisPortingSource implements PortingSource {
 
   async getMany(e164s: readonly string[]): Promise<(PortingRecord | undefined)[]> {
     if (e164s.length === 0) return [];
+    if (this.redis.isCluster) {
+      const values = await this.call(() => Promise.all(e164s.map((e164) => {
+        const { key, field } = this.keys.mnpSlot(e164);
+        return this.redis.hget(key, field);
+      })));
+      return values.map((value, i) => decode(e164s[i] as string, value));
+    }
     const pipeline = this.redis.pipeline() as unknown as ScriptPipeline;
     for (let start = 0; start < e164s.length; start += CHUNK) {
       const end = Math.min(e164s.length, start + CHUNK);
@@ -140,6 +152,15 @@ export class RedisPortingSource implements PortingSource {
   }
 
   private async writeBatch(batch: readonly PortingRecord[]): Promise<void> {
+    if (this.redis.isCluster) {
+      // One HSET per number, in file order: the commands to one master keep their order, so a later row for
+      // the same number still wins.
+      await Promise.all(batch.map((record) => {
+        const { key, field } = this.keys.mnpSlot(record.e164);
+        return this.redis.hset(key, field, encode(record));
+      }));
+      return;
+    }
     const pipeline = this.redis.pipeline() as unknown as ScriptPipeline;
     for (let start = 0; start < batch.length; start += CHUNK) {
       const end = Math.min(batch.length, start + CHUNK);

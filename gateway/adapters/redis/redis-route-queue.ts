@@ -6,7 +6,7 @@
  * wait in a sorted set until due. Blocking reads use a connection of their own per connector.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import { LANES, type Lane } from '../../messages/message-record.ts';
 import type { LaneDepth, QueueEntry, QueueItem, RouteQueue } from '../../ports/route-queue.ts';
 import type { RedisKeys } from './redis-keys.ts';
@@ -26,6 +26,19 @@ end
 return #due
 `);
 
+/**
+ * KEYS: the streams of a connector's lanes. ARGV: group. Creates the group (and the stream) where it is missing.
+ * A script, not XGROUP from the client: the script names its keys, so a Redis Cluster client sends it to the
+ * streams' master (ioredis finds no key in an XGROUP command and would group it with another master's commands).
+ */
+const ENSURE_GROUPS = new RedisScript(`
+for i = 1, #KEYS do
+  local reply = redis.pcall('XGROUP', 'CREATE', KEYS[i], ARGV[1], '0', 'MKSTREAM')
+  if type(reply) == 'table' and reply.err and not string.find(reply.err, '^BUSYGROUP') then return redis.error_reply(reply.err) end
+end
+return #KEYS
+`);
+
 type StreamReply = [string, [string, string[]][]][] | null;
 
 export function scheduleMember(streamKey: string, item: QueueItem): string {
@@ -34,10 +47,10 @@ export function scheduleMember(streamKey: string, item: QueueItem): string {
 
 export class RedisRouteQueue implements RouteQueue {
   private readonly groups = new Set<string>();
-  private readonly blocking = new Map<string, Redis>();
+  private readonly blocking = new Map<string, RedisClient>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 
@@ -176,7 +189,7 @@ export class RedisRouteQueue implements RouteQueue {
     this.blocking.clear();
   }
 
-  private blockingClient(connectorId: string): Redis {
+  private blockingClient(connectorId: string): RedisClient {
     let client = this.blocking.get(connectorId);
     if (client === undefined) {
       client = this.redis.duplicate();
@@ -187,13 +200,7 @@ export class RedisRouteQueue implements RouteQueue {
 
   private async ensureGroups(connectorId: string): Promise<void> {
     if (this.groups.has(connectorId)) return;
-    for (const lane of LANES) {
-      try {
-        await this.redis.xgroup('CREATE', this.keys.routeStream(connectorId, lane), DISPATCH_GROUP, '0', 'MKSTREAM');
-      } catch (error: unknown) {
-        if (!(error instanceof Error) || !error.message.startsWith('BUSYGROUP')) throw error;
-      }
-    }
+    await ENSURE_GROUPS.run(this.redis, LANES.map((lane) => this.keys.routeStream(connectorId, lane)), [DISPATCH_GROUP]);
     this.groups.add(connectorId);
   }
 

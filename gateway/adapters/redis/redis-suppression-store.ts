@@ -3,7 +3,7 @@
  * same keys (all at score 0, so ZRANGEBYLEX pages them in order) and a list per number with its consent history.
  * An account's keys share one hash tag, so a Redis Cluster keeps them on one slot and the scripts stay atomic.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import {
   consentOf,
   suppressionKey,
@@ -27,7 +27,7 @@ return entry
 
 export class RedisSuppressionStore implements SuppressionStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -4,7 +4,7 @@
  * deployment: a message is counted once whichever process sees its event first, and no two processes can both
  * take the last unit of a quota.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import type { QuotaAnswer, QuotaTake, UsageCount, UsageDay, UsageStore } from '../../ports/usage-store.ts';
 import { USAGE_MARKER_TTL_MS } from '../memory/memory-usage-store.ts';
 import type { RedisKeys } from './redis-keys.ts';
@@ -58,13 +58,13 @@ return 1
 
 export class RedisUsageStore implements UsageStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 
   async count(count: UsageCount): Promise<boolean> {
     const pairs = Object.entries(count.add).flatMap(([name, value]) => [name, value]);
-    const counted = await COUNT.run(this.redis, [this.keys.usageCounted(count.once), this.keys.usage(count.accountId, count.day)], [USAGE_MARKER_TTL_MS, USAGE_KEEP_SECONDS, ...pairs]);
+    const counted = await COUNT.run(this.redis, [this.keys.usageCounted(count.accountId, count.once), this.keys.usage(count.accountId, count.day)], [USAGE_MARKER_TTL_MS, USAGE_KEEP_SECONDS, ...pairs]);
     return counted === 1;
   }
 

@@ -3,7 +3,7 @@
  * number) to the latest one (expiring with its code). Every change is one script, so processes sharing the Redis
  * count attempts and approve atomically; each script answers its outcome followed by the hash's fields.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import {
   VERIFICATION_STATS_KEEP_DAYS,
   VERIFICATION_TALLY_ONCE_MS,
@@ -115,7 +115,7 @@ type RecordDoc = Pick<VerificationRecord, 'id' | 'accountId' | 'to' | 'createdAt
 
 export class RedisVerificationStore implements VerificationStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

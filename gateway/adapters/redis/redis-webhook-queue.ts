@@ -3,7 +3,7 @@
  * replayed event finds its job waiting, or its done marker, and adds nothing), attempts are leased so that
  * several processes never post the same job at once, and the retry schedule survives restarts.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import type { StoredWebhookJob, WebhookJobQueue } from '../../ports/webhook-queue.ts';
 import type { WebhookJob } from '../../webhooks/webhook-delivery.ts';
 import type { RedisKeys } from './redis-keys.ts';
@@ -44,7 +44,7 @@ return 1
 
 export class RedisWebhookQueue implements WebhookJobQueue {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     /** How long a delivered job's id is remembered against replays (default 7 days). */
     private readonly rememberMs = 7 * 86_400_000,
