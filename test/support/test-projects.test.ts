@@ -29,7 +29,7 @@ describe('vitest projects', () => {
   });
 
   test('every test file that needs a Kafka broker is named *.kafka.test.ts', () => {
-    const needsKafka = testFiles(TEST_ROOT).filter((file) => /kafkaBrokers|KafkaBroker\b/.test(readFileSync(file, 'utf8')));
+    const needsKafka = testFiles(TEST_ROOT).filter((file) => /inject\('kafkaBrokers'\)|KafkaBroker\b/.test(readFileSync(file, 'utf8')));
     expect(needsKafka.length).toBeGreaterThan(0);
     const misnamed = needsKafka.filter((file) => !file.endsWith('.kafka.test.ts')).map((file) => relative(TEST_ROOT, file));
     expect(misnamed).toEqual([]);
