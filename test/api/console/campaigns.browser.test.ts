@@ -5,15 +5,12 @@
  * its progress followed live (server-sent events, no reload) to completed with every good row delivered, the
  * recipient table showing delivery times, and the simulated carriers having received exactly the good rows.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import iconv from 'iconv-lite';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { screenshot, useChromium } from '../../support/browser.ts';
+import { axeViolations } from '../../support/console-browser.ts';
 import { consoleUser, startConsoleGateway, type ConsoleGateway } from '../../support/console-gateway.ts';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const chromium = useChromium();
 let gw: ConsoleGateway;
@@ -33,22 +30,7 @@ const GOOD = [
   { name: '鈴木', phone: '080-1000-0004', e164: '818010000004' },
 ] as const;
 
-interface AxeViolation {
-  readonly id: string;
-  readonly impact: string | null;
-  readonly nodes: readonly { readonly target: readonly string[] }[];
-}
 
-/** axe-core's WCAG 2 A/AA violations of the page as it is now (evaluated over the DevTools protocol: the CSP refuses script tags). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (options: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  });
-  return violations.map((v) => `${v.id} (${v.impact ?? '-'}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe('a campaign in the console', () => {
   test('upload, map, preview, create and start, then live progress to completed', async () => {

@@ -3,15 +3,13 @@
  * first, then the switch), sign-out, a forged form refused for its missing CSRF token, a viewer refused what
  * changes state, and an accessibility audit (axe-core, WCAG 2 A/AA: labels, contrast, landmarks) of the pages.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CONSOLE_NAV } from '../../../api/console/console-nav.ts';
 import { screenshot, useChromium } from '../../support/browser.ts';
+import { axeViolations } from '../../support/console-browser.ts';
 import { consoleUser, startConsoleGateway, type ConsoleGateway } from '../../support/console-gateway.ts';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const chromium = useChromium();
 let gw: ConsoleGateway;
@@ -35,22 +33,7 @@ async function signIn(page: Page, name: string, password: string): Promise<void>
   await page.waitForURL(/\/console$/);
 }
 
-interface AxeViolation {
-  readonly id: string;
-  readonly impact: string | null;
-  readonly nodes: readonly { readonly target: readonly string[] }[];
-}
 
-async function axeViolations(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol: the console's CSP (rightly) refuses an injected script tag.
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (options: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  });
-  return violations.map((v) => `${v.id} (${v.impact ?? '-'}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe('console in Chromium', () => {
   test('sign in as an operator in Japanese, switch to English and back, sign out', async () => {

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { screenshot, useChromium } from '../../support/browser.ts';
+import { signInToConsole } from '../../support/console-browser.ts';
 import { consoleUser, startConsoleGateway, type ConsoleGateway } from '../../support/console-gateway.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
@@ -35,13 +36,8 @@ async function api(method: string, path: string, body?: unknown): Promise<{ stat
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto('/console/sign-in');
-  await page.locator('#account').fill(gw.accountId);
-  await page.locator('#name').fill('hanako');
-  await page.locator('#password').fill('pass phrase 1');
-  await Promise.all([page.waitForURL('**/console'), page.locator('form[aria-labelledby="with-password"] button[type="submit"]').click()]);
-}
+
+const signIn = (page: Page) => signInToConsole(page, { account: gw.accountId, name: 'hanako', password: 'pass phrase 1' });
 
 /** The code the handset at `e164` received last, read off the simulated carrier. */
 async function codeAt(e164: string, count: number): Promise<string> {

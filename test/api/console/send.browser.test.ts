@@ -5,11 +5,10 @@
  * and its timeline page turning to delivered with the SMSC's message id. A viewer gets no form, and a forged POST
  * is refused. README screenshots: the send page with its counter, and the timeline.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { screenshot, useChromium } from '../../support/browser.ts';
+import { axeViolations, signInToConsole } from '../../support/console-browser.ts';
 import { consoleUser, startConsoleGateway, type ConsoleGateway } from '../../support/console-gateway.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
@@ -30,28 +29,12 @@ afterAll(async () => {
   await gw?.close();
 });
 
-async function signIn(page: Page, name: string, password: string, next: string): Promise<void> {
-  await page.goto(`/console/sign-in?next=${encodeURIComponent(next)}`);
-  await page.locator('#account').fill(gw.accountId);
-  await page.locator('#name').fill(name);
-  await page.locator('#password').fill(password);
-  await Promise.all([page.waitForURL(`**${next}`), page.locator('form[aria-labelledby="with-password"] button[type="submit"]').click()]);
-}
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-/** axe-core's WCAG 2 A/AA violations on the page (evaluated through DevTools: the CSP refuses a script tag). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    type Result = { violations: { id: string; nodes: { target: string[] }[] }[] };
-    const axe = (globalThis as unknown as { axe: { run: (options: unknown) => Promise<Result> } }).axe;
-    const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
 
 const counter = (page: Page, id: string) => page.locator(`#send-counter [data-testid="${id}"]`);
+
+const signIn = (page: Page, name: string, password: string, next: string) => signInToConsole(page, { account: gw.accountId, name, password, next });
 
 describe('sending from the console', () => {
   test('the live counter crosses 70 → 2 parts by docomo’s rules, the message reaches the SMSC, and its timeline shows it delivered', async () => {

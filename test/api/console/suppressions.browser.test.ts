@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { screenshot, useChromium } from '../../support/browser.ts';
+import { signInToConsole } from '../../support/console-browser.ts';
 import { consoleUser, startConsoleGateway, type ConsoleGateway } from '../../support/console-gateway.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
@@ -23,13 +24,8 @@ afterAll(async () => {
   await gw?.close();
 });
 
-async function signIn(page: Page, name: string, password: string): Promise<void> {
-  await page.goto('/console/sign-in');
-  await page.fill('#account', gw.accountId);
-  await page.fill('#name', name);
-  await page.fill('#password', password);
-  await Promise.all([page.waitForURL('**/console'), page.click('form[aria-labelledby="with-password"] button[type="submit"]')]);
-}
+
+const signIn = (page: Page, name: string, password: string) => signInToConsole(page, { account: gw.accountId, name, password });
 
 /** POST /v1/messages from the page with the harness's API key. */
 async function sendFrom(page: Page, to: string, text: string): Promise<{ status: number; body: { code?: string; id?: string } }> {
