@@ -27,6 +27,11 @@ export function registerServeCommand(program: Command): void {
       }
       const { default: cluster } = await import('node:cluster');
       if (workers > 1 && cluster.isPrimary) {
+        // A file the workers would refuse is refused here once, not by a crash loop of workers.
+        if (options.config !== undefined) {
+          const { parseGatewayConfig, readConfigFile } = await import('../gateway/index.ts');
+          parseGatewayConfig(readConfigFile(options.config), options.config);
+        }
         const { runWorkers } = await import('./serve/serve-workers.ts');
         await runWorkers({ count: workers });
         return;
