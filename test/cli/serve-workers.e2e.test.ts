@@ -44,6 +44,15 @@ test.each([
   expect(result.stderr).toContain(`smsgw: ${code}:`);
 });
 
+test('a bad configuration file is refused by the primary, before any worker starts', () => {
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, 'connectors: 5\n');
+  const result = spawnSync(process.execPath, [BIN, 'serve', '--config', bad, '--workers', '2'], { encoding: 'utf8', env: { ...process.env, REDIS_URL }, timeout: 20_000 });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('smsgw: GW_INVALID_CONFIG:');
+  expect(result.stdout).not.toContain('workers');
+});
+
 test('two workers share the port and the binds; a killed worker comes back; SIGTERM stops them all cleanly', async () => {
   simulator = await startSmscSimulator({ accounts: [{ systemId: 'gw', password: 'pw', maxBinds: 2 }] });
   const prefix = testKeys.prefix();
