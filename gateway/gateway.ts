@@ -358,7 +358,9 @@ export class Gateway implements GatewayServices {
         failed: (error) => this.log.warn({ error: maskDigits(error instanceof Error ? error.message : String(error)) }, 'bind ownership: will try again'),
         now: this.now,
       });
-      await this.ownership.start();
+      const ownership = this.ownership;
+      this.links.heldElsewhere = (id) => ownership.heldElsewhere(id);
+      await ownership.start();
     }
     if (this.roles.has('webhook-sender')) {
       this.sender = new WebhookSender({ queue: backend.webhooks, ...this.options.webhooks, observer: webhookObserver(this.metrics, this.log) });
