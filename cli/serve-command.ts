@@ -8,6 +8,7 @@ interface ServeOptions {
   readonly config?: string;
   readonly mnpFile?: string;
   readonly logLevel: string;
+  readonly workers: string;
 }
 
 /** `smsgw serve`: the gateway from a configuration file, or on its embedded defaults without one. */
@@ -18,7 +19,23 @@ export function registerServeCommand(program: Command): void {
     .option('--config <file>', 'YAML configuration file (accounts, connectors, routing)')
     .option('--mnp-file <csv>', 'memory mode: portability CSV (as for `smsgw mnp import`) in place of the configuration\'s mnp.file; re-read on SIGHUP')
     .option('--log-level <level>', 'pino log level', 'info')
+    .option('--workers <n>', 'gateway processes on this machine sharing the port, Redis and Kafka (needs REDIS_URL)', '1')
     .action(async (options: ServeOptions) => {
+      const workers = workerCount(options.workers);
+      if (workers > 1 && process.env.REDIS_URL === undefined) {
+        throw cliError('CLI_WORKERS_NEED_REDIS', '--workers above 1 needs REDIS_URL: processes share nothing in memory mode', { field: 'workers' });
+      }
+      const { default: cluster } = await import('node:cluster');
+      if (workers > 1 && cluster.isPrimary) {
+        // A file the workers would refuse is refused here once, not by a crash loop of workers.
+        if (options.config !== undefined) {
+          const { parseGatewayConfig, readConfigFile } = await import('../gateway/index.ts');
+          parseGatewayConfig(readConfigFile(options.config), options.config);
+        }
+        const { runWorkers } = await import('./serve/serve-workers.ts');
+        await runWorkers({ count: workers });
+        return;
+      }
       // Loaded here, not at the top: every other subcommand starts without the server's modules.
       const [{ startEmbedded }, { runGateway }] = await Promise.all([import('./serve/embedded-defaults.ts'), import('./serve/run-gateway.ts')]);
       let embedded: EmbeddedSetup | undefined;
@@ -67,6 +84,14 @@ export function registerServeCommand(program: Command): void {
       await running.stop();
       await embedded?.close();
     });
+}
+
+function workerCount(value: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(count) || count < 1 || count > 256) {
+    throw cliError('CLI_INVALID_OPTION', `--workers must be a whole number from 1 to 256, not "${value}"`, { field: 'workers' });
+  }
+  return count;
 }
 
 function listenPort(value: string): number {

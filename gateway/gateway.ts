@@ -11,7 +11,7 @@ import { ConsoleSignIn } from './accounts/console-sign-in.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { maskDigits } from '../common/index.ts';
-import type { Driver, PartOutcome, Receipt } from '../drivers/transport/index.ts';
+import type { Driver, DriverSink, PartOutcome, Receipt } from '../drivers/transport/index.ts';
 import type { RouterHandle } from '../router/index.ts';
 import { AccountRegistry, type AccountConfig } from './accounts/account-registry.ts';
 import { CampaignInputService } from './campaigns/campaign-input-service.ts';
@@ -23,6 +23,7 @@ import { MemoryEventTransport } from './adapters/memory/memory-event-transport.t
 import { StatusUpdater } from './consumers/status-updater.ts';
 import { UsageConsumer } from './consumers/usage-consumer.ts';
 import { WebhookFeeder, type WebhookFeederObserver } from './consumers/webhook-feeder.ts';
+import { BindOwnership } from './dispatch/bind-ownership.ts';
 import { ConnectorWorker } from './dispatch/connector-worker.ts';
 import type { RetryPolicyConfig } from './dispatch/retry-policy.ts';
 import { EventProjection } from './events/event-projection.ts';
@@ -94,7 +95,10 @@ export interface GatewayOptions {
   readonly retry?: RetryPolicyConfig;
   readonly maxInFlightPerConnector?: number;
   readonly reclaimIdleMs?: number;
-  /** A dispatch consumer's lease: how long after its last renewal a silent process counts as dead (default 30 s). */
+  /**
+   * A dispatch consumer's lease, and a bind slot's lease when the backend shares bind ownership (Redis): how long
+   * after its last renewal a silent process counts as dead (default 30 s).
+   */
   readonly leaseMs?: number;
   /** How long a submitted part waits for its final receipt (default 72 h); then query_sm or unknown. */
   readonly receiptTimeoutMs?: number;
@@ -156,7 +160,12 @@ export class Gateway implements GatewayServices {
   private readonly handlers: EventHandlers;
   private readonly roles: ReadonlySet<ConsumerRole>;
   private readonly recent = new RecentCorrelations();
-  private readonly workers: ConnectorWorker[] = [];
+  private readonly workers = new Map<string, ConnectorWorker>();
+  /** Bind slots this process holds, when the backend shares bind ownership between processes. */
+  private ownership: BindOwnership | undefined;
+  /** Drivers without bind slots (owned whole) that this process started. */
+  private readonly wholeStarted = new Set<string>();
+  private consumer = '';
   private sender: WebhookSender | undefined;
   private started = false;
   private stopping = false;
@@ -219,7 +228,7 @@ export class Gateway implements GatewayServices {
       metrics,
       backlog,
       webhookTargets: new WebhookTargets(AddressList.parse(options.webhooks?.allow ?? [], 'webhooks.allow', { hosts: true })),
-      isUp: (id) => links.isUp(id),
+      isUp: (id) => this.routable(id),
       screen: new SuppressionCheck({ suppressions, account: (id) => accounts.get(id), refused: (account, entry) => metrics.suppressed.inc({ account, reason: entry.reason }) }),
       // A quote (the console's send form, POST /v1/messages/quote) refuses nothing for real: not counted.
       quoteScreen: new SuppressionCheck({ suppressions, account: (id) => accounts.get(id) }),
@@ -241,7 +250,7 @@ export class Gateway implements GatewayServices {
       router: options.router,
       accounts,
       screen: (recipient) => campaignScreen.check(recipient),
-      isUp: (id) => links.isUp(id),
+      isUp: (id) => this.routable(id),
       link: () => shortLinks.shape(),
       now,
     });
@@ -315,47 +324,43 @@ export class Gateway implements GatewayServices {
     this.handlers = this.eventHandlers();
   }
 
-  /** Starts the handlers of this process's roles, then each driver with its dispatch worker, then the timers. */
+  /** Starts the handlers of this process's roles, then the drivers with their dispatch workers, then the timers. */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
     const { backend } = this.options;
-    const consumer = this.options.consumer ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    const consumer = (this.consumer = this.options.consumer ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`);
     await this.events.consume(this.handlers);
-    const sink = { receipt: this.events.appendReceipt.bind(this.events), inbound: this.projection.inbound.bind(this.projection) };
-    for (const driver of this.options.drivers) {
-      this.links.watch(driver);
-      await driver.start(sink);
-      const worker = new ConnectorWorker({
-        connectorId: driver.id,
-        driver,
-        backend,
-        consumer,
-        isUp: (id) => this.links.isUp(id),
-        recent: this.recent,
-        ...(this.seal === undefined ? {} : { seal: this.seal }),
+    const sink: DriverSink = { receipt: this.events.appendReceipt.bind(this.events), inbound: this.projection.inbound.bind(this.projection) };
+    const binds = backend.binds;
+    if (binds === undefined) {
+      // One process (memory mode): every bind of every connector is its own.
+      for (const driver of this.options.drivers) {
+        this.links.watch(driver);
+        await driver.start(sink);
+        this.startWorker(driver);
+      }
+    } else {
+      for (const driver of this.options.drivers) {
+        this.links.watch(driver);
+        // Started with no bind open: the ownership rounds open the slots this process holds.
+        if (driver.own !== undefined) {
+          await driver.own([]);
+          await driver.start(sink);
+        }
+      }
+      this.ownership = new BindOwnership({
+        store: binds,
+        owner: consumer,
+        leaseMs: this.options.leaseMs ?? 30_000,
+        connectors: this.options.drivers.map((driver) => ({ id: driver.id, slots: driver.own === undefined ? 1 : Math.max(1, driver.bindSlots ?? 1) })),
+        apply: (id, slots) => this.applyBinds(id, slots, sink),
+        failed: (error) => this.log.warn({ error: maskDigits(error instanceof Error ? error.message : String(error)) }, 'bind ownership: will try again'),
         now: this.now,
-        ...(this.options.retry === undefined ? {} : { retry: this.options.retry }),
-        ...(this.options.maxInFlightPerConnector === undefined ? {} : { maxInFlight: this.options.maxInFlightPerConnector }),
-        ...(this.options.reclaimIdleMs === undefined ? {} : { reclaimIdleMs: this.options.reclaimIdleMs }),
-        ...(this.options.leaseMs === undefined ? {} : { leaseMs: this.options.leaseMs }),
-        ...(this.options.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: this.options.receiptTimeoutMs }),
-        window: (envelope, at) => {
-          if (envelope.anyHour === true) return undefined;
-          const account = this.accounts.get(envelope.accountId);
-          return windowOpening(account?.sendWindow, envelope, at, account?.defaultCountry);
-        },
-        observer: {
-          // The change is stored; events nobody could take (Kafka and the outbox both away) are counted, and
-          // must not stop the message from going out. Receipts, by contrast, fail so that they come again.
-          changed: (applied, change) => this.projection.changed(applied, change).catch(() => this.metrics.eventsFailed.inc()),
-          submitted: (connector, outcome, acceptedAt, messageId) => this.submitted(connector, outcome, acceptedAt, messageId),
-          reclaimed: (connector, count) => this.metrics.reclaimed.inc({ connector }, count),
-          deferred: (account, stage) => this.metrics.deferred.inc({ account, stage }),
-        },
       });
-      this.workers.push(worker);
-      worker.start();
+      const ownership = this.ownership;
+      this.links.heldElsewhere = (id) => ownership.heldElsewhere(id);
+      await ownership.start();
     }
     if (this.roles.has('webhook-sender')) {
       this.sender = new WebhookSender({ queue: backend.webhooks, ...this.options.webhooks, observer: webhookObserver(this.metrics, this.log) });
@@ -365,13 +370,88 @@ export class Gateway implements GatewayServices {
     this.housekeeping.start();
   }
 
+  /** The bind slots of a connector this process holds (all in memory mode); operators and tests read it. */
+  heldBinds(connectorId: string): readonly number[] | 'all' {
+    return this.ownership === undefined ? 'all' : this.ownership.holding(connectorId);
+  }
+
+  /** A connector's slots held by this process changed: its binds follow, and its worker runs while it holds any. */
+  private async applyBinds(connectorId: string, slots: readonly number[], sink: DriverSink): Promise<void> {
+    const driver = this.options.drivers.find((d) => d.id === connectorId);
+    if (driver === undefined || this.stopping) return;
+    if (slots.length === 0) {
+      // The worker finishes what it sends on the binds still open before they close.
+      const worker = this.workers.get(connectorId);
+      this.workers.delete(connectorId);
+      await worker?.stop();
+    }
+    if (driver.own !== undefined) {
+      await driver.own(slots);
+    } else if (slots.length > 0 && !this.wholeStarted.has(connectorId)) {
+      this.wholeStarted.add(connectorId);
+      await driver.start(sink);
+    } else if (slots.length === 0 && this.wholeStarted.has(connectorId)) {
+      // A driver owned whole opens once: after losing its lease it stays closed in this process until a restart.
+      this.ownership?.forget(connectorId);
+      this.log.error({ connector: connectorId }, 'bind lease lost: connector closed in this process until it restarts');
+      await driver.close();
+    }
+    if (slots.length > 0 && !this.stopping) this.startWorker(driver);
+    this.log.info({ connector: connectorId, slots }, 'bind slots held');
+  }
+
+  /** Up for routing: a bind of this process is up, or another process holds a slot (its links are not seen here). */
+  private routable(connectorId: string): boolean {
+    return this.links.isUp(connectorId) || this.ownership?.heldElsewhere(connectorId) === true;
+  }
+
+  /** The connector's dispatch worker in this process (one at most). */
+  private startWorker(driver: Driver): void {
+    if (this.workers.has(driver.id)) return;
+    const worker = new ConnectorWorker({
+      connectorId: driver.id,
+      driver,
+      backend: this.options.backend,
+      consumer: this.consumer,
+      isUp: (id) => this.links.isUp(id),
+      recent: this.recent,
+      ...(this.seal === undefined ? {} : { seal: this.seal }),
+      now: this.now,
+      ...(this.options.retry === undefined ? {} : { retry: this.options.retry }),
+      ...(this.options.maxInFlightPerConnector === undefined ? {} : { maxInFlight: this.options.maxInFlightPerConnector }),
+      ...(this.options.reclaimIdleMs === undefined ? {} : { reclaimIdleMs: this.options.reclaimIdleMs }),
+      ...(this.options.leaseMs === undefined ? {} : { leaseMs: this.options.leaseMs }),
+      ...(this.options.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: this.options.receiptTimeoutMs }),
+      window: (envelope, at) => {
+        if (envelope.anyHour === true) return undefined;
+        const account = this.accounts.get(envelope.accountId);
+        return windowOpening(account?.sendWindow, envelope, at, account?.defaultCountry);
+      },
+      observer: {
+        // The change is stored; events nobody could take (Kafka and the outbox both away) are counted, and
+        // must not stop the message from going out. Receipts, by contrast, fail so that they come again.
+        changed: (applied, change) => this.projection.changed(applied, change).catch(() => this.metrics.eventsFailed.inc()),
+        submitted: (connector, outcome, acceptedAt, messageId) => this.submitted(connector, outcome, acceptedAt, messageId),
+        reclaimed: (connector, count) => this.metrics.reclaimed.inc({ connector }, count),
+        deferred: (account, stage) => this.metrics.deferred.inc({ account, stage }),
+      },
+    });
+    this.workers.set(driver.id, worker);
+    worker.start();
+  }
+
   /** Graceful: stop accepting, finish in-flight submits, unbind, stop the handlers, flush webhooks and events. */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.campaignRunner.stop();
     this.housekeeping.stop();
-    await Promise.all(this.workers.map((worker) => worker.stop()));
-    await Promise.all(this.options.drivers.map((driver) => driver.close()));
+    await this.ownership?.stop();
+    await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
+    this.workers.clear();
+    const opened = this.ownership === undefined ? this.options.drivers : this.options.drivers.filter((d) => d.own !== undefined || this.wholeStarted.has(d.id));
+    await Promise.all(opened.map((driver) => driver.close()));
+    // The binds are down: their slots are free for the other processes at once.
+    await this.ownership?.release();
     await this.events.stopConsuming();
     this.receipts.stop();
     await this.sender?.stop();

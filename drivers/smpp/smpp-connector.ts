@@ -38,6 +38,10 @@ export class SmppConnector extends EventEmitter implements Driver {
   readonly config: SmppConfig;
 
   private readonly binds: BindSession<SendJob>[] = [];
+  /** Each bind's slot (0-based): a transceiver, or a transmitter and receiver pair, is one slot. */
+  private readonly slots = new Map<BindSession<SendJob>, number>();
+  /** The slots this process may open (see `own`); undefined: all. */
+  private owned: ReadonlySet<number> | undefined;
   private readonly senders: BindSession<SendJob>[] = [];
   private roundRobin = 0;
   private readonly queue: SendQueue;
@@ -97,9 +101,10 @@ export class SmppConnector extends EventEmitter implements Driver {
         roles.push(['transmitter', `${this.id}#tx${i}`], ['receiver', `${this.id}#rx${i}`]);
       }
     }
-    for (const [role, linkId] of roles) {
+    for (const [index, [role, linkId]] of roles.entries()) {
       const bind = new BindSession<SendJob>(linkId, role, this.config, this.owner, deps);
       this.binds.push(bind);
+      this.slots.set(bind, this.config.bindMode === 'transceiver' ? index : Math.floor(index / 2));
       if (role !== 'receiver') this.senders.push(bind);
     }
   }
@@ -126,9 +131,35 @@ export class SmppConnector extends EventEmitter implements Driver {
     this.started = true;
     this.sink = sink;
     const now = this.clock.now();
-    for (const bind of this.binds) bind.open(now);
+    for (const bind of this.binds) if (this.mayOpen(bind)) bind.open(now);
     this.cancelSweep = this.clock.schedule(SWEEP_MS, this.sweep, true);
     return Promise.resolve();
+  }
+
+  get bindSlots(): number {
+    return this.config.binds;
+  }
+
+  /** See `Driver.own`: opens the slots given, unbinds the rest cleanly (their unanswered parts are unknown). */
+  async own(slots: readonly number[]): Promise<void> {
+    this.owned = new Set(slots);
+    if (!this.started || this.closing) return;
+    const now = this.clock.now();
+    const closing: Promise<void>[] = [];
+    for (const bind of this.binds) {
+      if (this.mayOpen(bind)) {
+        if (bind.state === 'idle' && !this.reconnectTimers.has(bind)) bind.open(now);
+        continue;
+      }
+      this.reconnectTimers.get(bind)?.();
+      this.reconnectTimers.delete(bind);
+      closing.push(bind.close(now));
+    }
+    await Promise.all(closing);
+  }
+
+  private mayOpen(bind: BindSession<SendJob>): boolean {
+    return this.owned === undefined || this.owned.has(this.slots.get(bind) ?? -1);
   }
 
   send(request: SendRequest): Promise<SendResult> {
@@ -258,12 +289,12 @@ export class SmppConnector extends EventEmitter implements Driver {
     this.emitEvent('down', bind.id, `${reason.code}: ${reason.message}`);
     const lostError = smppError('SMPP_CONNECTION_LOST', `${reason.code} on ${bind.id}`, { bind: bind.id, reason: reason.code });
     for (const job of lost) this.unknownOutcome(job, lostError);
-    if (!this.closing) {
+    if (!this.closing && this.mayOpen(bind)) {
       this.count('reconnects');
       const delay = reconnectDelay(this.config.reconnect, Math.max(0, bind.failedAttempts - 1));
       const cancel = this.clock.schedule(wasBound ? Math.min(delay, this.config.reconnect.initialMs) : delay, () => {
         this.reconnectTimers.delete(bind);
-        if (!this.closing) bind.open(this.clock.now());
+        if (!this.closing && this.mayOpen(bind)) bind.open(this.clock.now());
       });
       this.reconnectTimers.set(bind, cancel);
     }

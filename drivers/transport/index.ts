@@ -168,6 +168,17 @@ export interface Driver {
    * submitted part. Never rejects; every failure is a `failed` outcome with a coded error.
    */
   readonly query?: (request: QueryRequest) => Promise<QueryOutcome>;
+  /**
+   * Present when the driver can open a share of its binds (SMPP: `binds` slots, one transceiver or one
+   * transmitter and receiver pair each), so several processes split a carrier's bind count. Without it the
+   * driver is owned whole, by one process.
+   */
+  readonly bindSlots?: number;
+  /**
+   * Opens exactly these bind slots (0-based) and unbinds the others; before `start`, it limits what `start`
+   * opens. Without a call every slot is open. Resolves once the slots given up are unbound.
+   */
+  own?(slots: readonly number[]): Promise<void>;
   /** Stops taking sends, waits for in-flight ones, unbinds / closes ports. */
   close(): Promise<void>;
   on<E extends keyof DriverEvents>(event: E, listener: DriverEvents[E]): this;

@@ -1,3 +1,4 @@
+import type { BindLeaseStore } from './bind-lease-store.ts';
 import type { AutoAckStore } from './auto-ack-store.ts';
 import type { CampaignStore } from './campaign-store.ts';
 import type { InboundStore } from './inbound-store.ts';
@@ -29,6 +30,11 @@ export interface MessageBackend {
   readonly campaigns: CampaignStore;
   /** Usage and quota counters (every mode has them: usage is counted in every mode). */
   readonly usage: UsageStore;
+  /**
+   * Bind ownership across processes (a shared store: Redis). Absent in memory mode, where one process owns every
+   * bind of every connector.
+   */
+  readonly binds?: BindLeaseStore;
   /** True when the backing service answers (always for memory). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 import type { Outbox } from '../../events/durable-publisher.ts';
 import type { MessageBackend } from '../../ports/backend.ts';
+import { RedisBindLeaseStore } from './redis-bind-lease-store.ts';
 import { RedisAutoAckStore } from './redis-auto-ack-store.ts';
 import { RedisCampaignStore } from './redis-campaign-store.ts';
 import { connectRedis, type RedisTarget } from './redis-connection.ts';
@@ -54,6 +55,7 @@ export function createRedisBackend(options: RedisBackendOptions): RedisBackend {
     links: new RedisLinkStore(redis, keys),
     campaigns: new RedisCampaignStore(redis, keys),
     usage: new RedisUsageStore(redis, keys),
+    binds: new RedisBindLeaseStore(redis, keys),
     ping: async () => {
       // A cluster client holds commands while it has no master to send them to: the check must not wait on it.
       let timer: NodeJS.Timeout | undefined;

@@ -19,7 +19,7 @@
  * - `{<campaign id>}`: a campaign's record, recipients, numbers and lease.
  * - `{<verification tag>}` (see ports/verification-store.ts): a verification and its (account, number) index.
  * - No tag on keys that are only ever touched alone: short links, rate windows, inbound lists, the event outbox
- *   and its lead, campaign listings, the verification sweep list, portability buckets. They spread by key.
+ *   and its lead, bind leases and the bind members, campaign listings, the verification sweep list, portability buckets. They spread by key.
  * The prefix may not contain braces: a tag in it would put every key in one slot, half of one would split them.
  *
  * Number portability: one hash per bucket of 100 numbers, `<prefix>mnp:<E.164 digits but the last two>`, with
@@ -60,6 +60,10 @@ export interface RedisKeys {
   readonly outbox: string;
   /** Which process currently flushes the outbox (expires). */
   readonly outboxLead: string;
+  /** Which process holds bind slot `slot` of a connector (expires unless renewed; see ports/bind-lease-store.ts). */
+  bindLease(connectorId: string, slot: number): string;
+  /** Sorted set of the gateway processes alive, by the time their presence ends (bind ownership's fair share). */
+  readonly bindMembers: string;
   /** Hash of waiting webhook deliveries by job id. */
   readonly webhookJobs: string;
   /** Sorted set of webhook job ids by the time their next attempt is due. */
@@ -132,6 +136,8 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     receiptWatch: `${m}watch`,
     outbox: `${prefix}outbox`,
     outboxLead: `${prefix}outbox:lead`,
+    bindLease: (connectorId, slot) => `${prefix}bind:${connectorId}:${slot}`,
+    bindMembers: `${prefix}bind:members`,
     webhookJobs: `${wh}jobs`,
     webhookDue: `${wh}due`,
     webhookDone: (jobId) => `${wh}done:${jobId}`,

@@ -352,3 +352,35 @@ describe('SMPP connector against a local SMSC', () => {
     expect(after.parts[0]).toMatchObject({ status: 'failed', error: { code: 'SMPP_CLOSED' } });
   });
 });
+
+describe('bind slots (several processes share a connector)', () => {
+  const upLinks = (c: SmppConnector): string[] => c.health().links.filter((link) => link.up).map((link) => link.id);
+
+  test('opens only the slots it holds, unbinds the ones given up, and opens them again when taken back', async () => {
+    const server = await smsc();
+    const c = connector(server.port, { binds: 3 });
+    expect(c.bindSlots).toBe(3);
+    await c.own([]);
+    await c.start(recordingSink());
+    await c.own([1]);
+    await waitFor(() => upLinks(c).join() === 'test-carrier#2', 'slot 1 bound');
+    await c.own([0, 2]);
+    // The given-up slot is unbound before `own` resolves, and no reconnect brings it back.
+    expect(upLinks(c)).not.toContain('test-carrier#2');
+    await waitFor(() => upLinks(c).join() === 'test-carrier#1,test-carrier#3', 'slots 0 and 2 bound');
+    const result = await c.send(textRequest('on a held slot'));
+    expect(result.parts[0]?.status).toBe('submitted');
+    await c.own([]);
+    expect(upLinks(c)).toEqual([]);
+    expect(c.health().up).toBe(false);
+  });
+
+  test('a transmitter and receiver pair is one slot', async () => {
+    const server = await smsc();
+    const c = connector(server.port, { binds: 2, bindMode: 'transmitter-receiver' });
+    expect(c.bindSlots).toBe(2);
+    await c.own([1]);
+    await c.start(recordingSink());
+    await waitFor(() => upLinks(c).join() === 'test-carrier#tx2,test-carrier#rx2', 'the second pair bound');
+  });
+});
