@@ -32,6 +32,7 @@ export const errorSchema = {
         unit: { type: 'string', description: 'GW_QUOTA_EXCEEDED: what the quota counts, messages or segments' },
         used: { type: 'integer', description: 'GW_QUOTA_EXCEEDED: how much of the quota the period has used' },
         resetAt: { type: 'string', format: 'date-time', description: 'GW_QUOTA_EXCEEDED: when the period ends and the quota starts again (ISO 8601, UTC)' },
+        bound: { type: 'string', enum: ['connector', 'store'], description: 'GW_BACKLOG_FULL: the bound reached, `connector` (dispatch.maxBacklogPerConnector) or `store` (the memory mode\'s memory.maxPendingMessages)' },
         connector: { type: 'string', description: 'GW_BACKLOG_FULL: the connector the message would wait on' },
         retryAfter: { type: 'integer', description: 'API_RATE_LIMITED, GW_BACKLOG_FULL, GW_QUOTA_EXCEEDED, VERIFY_RESEND_TOO_SOON, VERIFY_RATE_LIMITED, VERIFY_FRAUD_SUSPECTED: seconds to wait (as the Retry-After header)' },
         senderRule: { type: 'string', description: 'ROUTE_SENDER_NOT_ALLOWED: the sender rule that refused the originator (with `carrier`)' },

@@ -108,6 +108,11 @@ export interface GatewayOptions {
   readonly maxBacklogPerConnector?: number;
   /** How long a receipt that matches no part yet is tried again (default 30 s; Kafka mode: `kafka.receiptHoldMs`). */
   readonly receiptHoldMs?: number;
+  /**
+   * Carrier ids of parts this process submitted lately, held beside the store for receipts that outrun its write
+   * (default 200,000; the memory mode, whose store is written at once, needs far fewer: `memory.recentCorrelations`).
+   */
+  readonly recentCorrelations?: number;
   readonly webhooks?: WebhookSettings;
   /**
    * The deployment secret of one-time codes (their HMACs) and of sealed message parts; every process sharing a store
@@ -159,7 +164,7 @@ export class Gateway implements GatewayServices {
   private readonly projection: EventProjection;
   private readonly handlers: EventHandlers;
   private readonly roles: ReadonlySet<ConsumerRole>;
-  private readonly recent = new RecentCorrelations();
+  private readonly recent: RecentCorrelations;
   private readonly workers = new Map<string, ConnectorWorker>();
   /** Bind slots this process holds, when the backend shares bind ownership between processes. */
   private ownership: BindOwnership | undefined;
@@ -175,6 +180,7 @@ export class Gateway implements GatewayServices {
 
   constructor(private readonly options: GatewayOptions) {
     const { backend } = options;
+    this.recent = new RecentCorrelations(options.recentCorrelations);
     const now = (this.now = options.now ?? Date.now);
     const accounts = (this.accounts = new AccountRegistry(options.accounts));
     const metrics = (this.metrics = options.metrics ?? new GatewayMetrics());

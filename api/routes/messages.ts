@@ -29,7 +29,8 @@ export function messageRoutes(app: FastifyInstance, messages: MessagesService, b
         summary: 'Send a message',
         description:
           'Accepted (202) even while every connector of the route is down: the message waits until a bind is up or its validity ends. ' +
-          '503 GW_BACKLOG_FULL (with Retry-After) only when the connector it would wait on has dispatch.maxBacklogPerConnector messages waiting.',
+          '503 GW_BACKLOG_FULL (with Retry-After) only when the connector it would wait on has dispatch.maxBacklogPerConnector messages waiting, ' +
+          'or (memory mode) the store holds memory.maxPendingMessages messages on their way.',
         body: { $ref: 'SubmitMessage#' },
         headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200 } } },
         response: { 202: { $ref: 'Accepted#' }, ...errorResponses, 409: { $ref: 'Error#' }, 422: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },

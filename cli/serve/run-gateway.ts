@@ -144,7 +144,8 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
   ].join('; ');
   const redisBackend: RedisBackend | undefined =
     options.redisUrl === undefined ? undefined : createRedisBackend({ url: options.redisUrl, ...(options.redisPrefix === undefined ? {} : { prefix: options.redisPrefix }) });
-  const backend: MessageBackend = redisBackend ?? createMemoryBackend();
+  const { recentCorrelations, ...memoryBounds } = config.memory;
+  const backend: MessageBackend = redisBackend ?? createMemoryBackend(memoryBounds);
   const brokers = options.kafkaBrokers ?? config.kafka?.brokers;
   let kafka: KafkaEventTransport | undefined;
   let receiptHoldMs: number | undefined;
@@ -187,6 +188,8 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     receiptTimeoutMs: config.dispatch.receiptTimeoutSeconds * 1000,
     defaultValiditySeconds: config.dispatch.defaultValiditySeconds,
     maxBacklogPerConnector: config.dispatch.maxBacklogPerConnector,
+    // The memory store is written at once, so few receipts outrun it; with Redis the gateway's default holds.
+    ...(redisBackend === undefined ? { recentCorrelations } : {}),
     webhooks: { allow: config.webhooks.allow },
     usage: config.usage,
     // Without links.baseUrl, links are made on the address the API listens on (known once it listens).

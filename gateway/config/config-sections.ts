@@ -6,7 +6,7 @@ import { ROUTING_SCHEMA } from '../../router/index.ts';
  * A part that grows a section adds its name here and validates the section's body in its own schema.
  */
 export const CONFIG_SECTIONS: Readonly<Record<string, readonly string[]>> = {
-  gateway: ['server', 'accounts', 'connectors', 'dispatch', 'kafka', 'webhooks', 'usage', 'links', 'console'],
+  gateway: ['server', 'accounts', 'connectors', 'dispatch', 'kafka', 'webhooks', 'usage', 'memory', 'links', 'console'],
   router: Object.keys(ROUTING_SCHEMA.properties),
 };
 

@@ -58,10 +58,23 @@ export interface GatewayConfig {
   readonly kafka?: Partial<Omit<KafkaSettings, 'topics'>> & { readonly topics?: Partial<KafkaSettings['topics']> };
   /** Usage reports and quotas: the IANA time zone of their days and months. */
   readonly usage: { readonly timeZone: string };
+  /** The bounds of the memory mode (no REDIS_URL); ignored with Redis. See README "Memory mode limits". */
+  readonly memory: MemorySettings;
   /** Short links (`/l/{code}`): see LinkSettings; without `baseUrl` links are made on the address the API listens on. */
   readonly links: LinkSettings;
   /** The web console at /console (see api/console). */
   readonly console: ConsoleConfig;
+}
+
+export interface MemorySettings {
+  /** Finished messages kept for reads (the oldest finished go first). */
+  readonly maxFinalMessages: number;
+  /** Messages on their way at most; at it new ones get GW_BACKLOG_FULL (bound "store"). */
+  readonly maxPendingMessages: number;
+  /** Usage `once` markers kept against double counting. */
+  readonly maxUsageMarkers: number;
+  /** Carrier ids of lately submitted parts held beside the store. */
+  readonly recentCorrelations: number;
 }
 
 export interface ConsoleConfig {
@@ -178,6 +191,17 @@ const SCHEMA = {
       additionalProperties: false,
       default: {},
       properties: { timeZone: { type: 'string', minLength: 1, default: 'UTC' } },
+    },
+    memory: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxFinalMessages: { type: 'integer', minimum: 1, maximum: 10000000, default: 10000 },
+        maxPendingMessages: { type: 'integer', minimum: 1, maximum: 10000000, default: 200000 },
+        maxUsageMarkers: { type: 'integer', minimum: 2, maximum: 10000000, default: 20000 },
+        recentCorrelations: { type: 'integer', minimum: 2, maximum: 10000000, default: 10000 },
+      },
     },
     links: {
       type: 'object',

@@ -9,7 +9,7 @@
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { buildApp } from '../../api/index.ts';
 import { LoopbackDriver, type LoopbackOptions } from '../../drivers/loopback/index.ts';
-import { Gateway, hashApiKey, readBuiltinRanges } from '../../gateway/index.ts';
+import { createMemoryBackend, Gateway, hashApiKey, readBuiltinRanges } from '../../gateway/index.ts';
 import type { MessageBackend } from '../../gateway/ports/backend.ts';
 import { buildRoutingTable, RouterHandle } from '../../router/index.ts';
 import { testBackends } from '../support/test-backends.ts';
@@ -49,6 +49,33 @@ async function setUp(
   await gateway.start();
   return { gw: gateway, carrier };
 }
+
+describe('delivery semantics (memory store bounds)', () => {
+  test('a memory store full of messages on their way refuses the next with 503 GW_BACKLOG_FULL (bound "store"), and loses none', async () => {
+    const { gw, carrier } = await setUp(() => createMemoryBackend({ maxPendingMessages: 2, maxFinalMessages: 2 }), { upOnStart: false });
+    const app = await buildApp({ gateway: gw, logger: false });
+    try {
+      const post = (i: number) =>
+        app.inject({ method: 'POST', url: '/v1/messages', headers: { authorization: 'Bearer k' }, payload: { to: testNumber(270 + i), text: `store ${i}` } });
+      const accepted = [await post(0), await post(1)];
+      expect(accepted.map((a) => a.statusCode)).toEqual([202, 202]);
+      const refused = await post(2);
+      expect(refused.statusCode).toBe(503);
+      expect(refused.headers['retry-after']).toBe('5');
+      expect(refused.json()).toMatchObject({ code: 'GW_BACKLOG_FULL', details: { bound: 'store', limit: 2, retryAfter: 5 } });
+      expect(refused.json<{ message: string }>().message).toMatch(/memory\.maxPendingMessages 2/);
+      // Every accepted message is still delivered; once they are final there is room again.
+      carrier.answerEverySend({ receipt: 'delivered' });
+      carrier.up();
+      const ids = accepted.map((a) => a.json<{ id: string }>().id);
+      expect((await allFinal(gw, ids)).map((r) => r.status)).toEqual(['delivered', 'delivered']);
+      expect((await post(3)).statusCode).toBe(202);
+      await carrier.settled();
+    } finally {
+      await app.close();
+    }
+  });
+});
 
 describe.each(backendsUnderTest.rows)('delivery semantics (%s)', (_name, makeBackend) => {
   test('an outage: messages are accepted and held while the carrier is away, then delivered in order', async () => {

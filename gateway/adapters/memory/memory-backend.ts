@@ -11,8 +11,16 @@ import { MemoryVerificationStore } from './memory-verification-store.ts';
 import { MemoryWebhookQueue } from './memory-webhook-queue.ts';
 import { MemoryUsageStore } from './memory-usage-store.ts';
 
-/** The embedded default: store and queues in this process (nothing survives a restart). */
-export function createMemoryBackend(options: MemoryMessageStoreOptions = {}): MessageBackend {
+export interface MemoryBackendOptions extends MemoryMessageStoreOptions {
+  /** Usage `once` markers held at most (see MemoryUsageStore). */
+  readonly maxUsageMarkers?: number;
+}
+
+/**
+ * The embedded default: store and queues in this process (nothing survives a restart). Everything in it that grows
+ * with traffic is bounded (the `memory` settings of README "Memory mode limits"), so a long run holds steady.
+ */
+export function createMemoryBackend(options: MemoryBackendOptions = {}): MessageBackend {
   const queue = new MemoryRouteQueue(options.now === undefined ? {} : { now: options.now });
   const store = new MemoryMessageStore(queue, options);
   return {
@@ -26,7 +34,10 @@ export function createMemoryBackend(options: MemoryMessageStoreOptions = {}): Me
     autoAcks: new MemoryAutoAckStore(options.now),
     links: new MemoryLinkStore(options.now),
     campaigns: new MemoryCampaignStore(options.now),
-    usage: new MemoryUsageStore(options.now === undefined ? {} : { now: options.now }),
+    usage: new MemoryUsageStore({
+      ...(options.now === undefined ? {} : { now: options.now }),
+      ...(options.maxUsageMarkers === undefined ? {} : { maxMarkers: options.maxUsageMarkers }),
+    }),
     ping: () => Promise.resolve(true),
     close: async () => {
       await queue.close();

@@ -1,6 +1,8 @@
 /**
- * Messages in process memory for the embedded default: the same contract as the Redis store, bounded by a
- * record cap (the oldest finished messages go first) so a long run does not grow without limit.
+ * Messages in process memory for the embedded default: the same contract as the Redis store, bounded so that a
+ * long run holds a steady amount of memory: at most `maxFinalMessages` finished messages (the oldest finished go
+ * first, with their carrier correlations) and at most `maxPendingMessages` messages on their way. A message on its
+ * way is a promise and is never dropped: at that bound a new one is refused (GW_BACKLOG_FULL, retriable).
  * It survives nothing: a restart loses every message.
  */
 import { gatewayError } from '../../errors.ts';
@@ -22,10 +24,17 @@ import { decodeCursor, encodeCursor, matchesQuery, newestFirst } from '../shared
 import type { MemoryRouteQueue } from './memory-route-queue.ts';
 
 export interface MemoryMessageStoreOptions {
-  /** Above this many records the oldest final ones are dropped (default 200,000). */
-  readonly maxRecords?: number;
+  /** Finished messages kept for reads; beyond it the oldest finished go first (default 10,000). */
+  readonly maxFinalMessages?: number;
+  /** Messages on their way at most; at it new ones are refused with GW_BACKLOG_FULL (default 200,000). */
+  readonly maxPendingMessages?: number;
   readonly now?: () => number;
 }
+
+export const DEFAULT_MAX_FINAL_MESSAGES = 10_000;
+export const DEFAULT_MAX_PENDING_MESSAGES = 200_000;
+/** Seconds a client refused by the pending bound is told to wait (Retry-After). */
+const STORE_FULL_RETRY_AFTER_S = 5;
 
 interface Expiring<T> {
   readonly value: T;
@@ -42,27 +51,60 @@ export class MemoryMessageStore implements MessageStore {
   /** Ids of messages in the order they became final (the eviction order). */
   private readonly finals: string[] = [];
   private finalsHead = 0;
-  private readonly maxRecords: number;
+  /** Records held whose status is final (the rest are on their way). */
+  private finalCount = 0;
+  private readonly maxFinal: number;
+  private readonly maxPending: number;
   private readonly now: () => number;
 
   constructor(
     private readonly queue: MemoryRouteQueue,
     options: MemoryMessageStoreOptions = {},
   ) {
-    this.maxRecords = options.maxRecords ?? 200_000;
+    this.maxFinal = options.maxFinalMessages ?? DEFAULT_MAX_FINAL_MESSAGES;
+    this.maxPending = options.maxPendingMessages ?? DEFAULT_MAX_PENDING_MESSAGES;
     this.now = options.now ?? Date.now;
+  }
+
+  /** What the store holds now: finished messages, messages on their way, and the side maps (for tests and metrics). */
+  counts(): { readonly final: number; readonly pending: number; readonly correlations: number; readonly idempotencyKeys: number; readonly watches: number } {
+    return {
+      final: this.finalCount,
+      pending: this.records.size - this.finalCount,
+      correlations: this.correlations.size,
+      idempotencyKeys: this.idempotency.size,
+      watches: this.watches.size,
+    };
   }
 
   insert(record: MessageRecord, placement: Placement, idempotency?: IdempotencyClaim): Promise<InsertResult> {
     const id = record.envelope.id;
-    if (idempotency !== undefined) {
-      const key = `${idempotency.accountId}\u0000${idempotency.key}`;
+    const key = idempotency === undefined ? undefined : `${idempotency.accountId}\u0000${idempotency.key}`;
+    if (idempotency !== undefined && key !== undefined) {
       const existing = this.live(this.idempotency, key);
       if (existing !== undefined) return Promise.resolve({ inserted: false, id: existing.id, conflict: existing.fingerprint !== idempotency.fingerprint });
+    }
+    const final = isFinalMessageStatus(record.status);
+    const pending = this.records.size - this.finalCount;
+    if (!final && pending >= this.maxPending) {
+      return Promise.reject(
+        gatewayError('GW_BACKLOG_FULL', `${pending} messages are on their way in this process's memory store (bound: memory.maxPendingMessages ${this.maxPending})`, {
+          bound: 'store',
+          limit: this.maxPending,
+          retryAfter: STORE_FULL_RETRY_AFTER_S,
+        }),
+      );
+    }
+    if (idempotency !== undefined && key !== undefined) {
       this.idempotency.set(key, { value: { id, fingerprint: idempotency.fingerprint }, expiresAt: this.now() + idempotency.ttlMs });
     }
+    const previous = this.records.get(id);
+    if (previous !== undefined && isFinalMessageStatus(previous.status)) this.finalCount -= 1;
     this.records.set(id, record);
-    if (isFinalMessageStatus(record.status)) this.finals.push(id);
+    if (final) {
+      this.finals.push(id);
+      this.finalCount += 1;
+    }
     const item = { messageId: id, attempt: placement.attempt };
     if (placement.kind === 'queue') this.queue.enqueueNow(placement.connectorId, placement.lane, item);
     else this.queue.scheduleNow(placement.connectorId, placement.lane, item, placement.at);
@@ -88,17 +130,24 @@ export class MemoryMessageStore implements MessageStore {
     if (record === undefined) return Promise.resolve(undefined);
     const next = applyChange(record, change);
     this.records.set(id, next);
-    if (!isFinalMessageStatus(record.status) && isFinalMessageStatus(next.status)) this.finals.push(id);
-    if (isFinalMessageStatus(next.status)) this.watches.delete(id);
+    const wasFinal = isFinalMessageStatus(record.status);
+    const isFinal = isFinalMessageStatus(next.status);
+    if (!wasFinal && isFinal) {
+      this.finals.push(id);
+      this.finalCount += 1;
+    } else if (wasFinal && !isFinal) this.finalCount -= 1;
+    if (isFinal) this.watches.delete(id);
     else if (change.watchUntil !== undefined) this.watches.set(id, Math.max(change.watchUntil, this.watches.get(id) ?? 0));
     for (const c of change.correlations ?? []) void this.correlate(c.connectorId, c.carrierMessageId, { messageId: id, seq: c.seq, submittedAt: c.submittedAt }, c.ttlMs);
     const movedParts = next.parts.filter((part, index) => part.status !== record.parts[index]?.status).map((part) => part.seq);
+    if (isFinal && !wasFinal) this.evict();
     return Promise.resolve({ id, record: next, previousStatus: record.status, status: next.status, movedParts });
   }
 
   correlate(connectorId: string, carrierMessageId: string, correlation: Correlation, ttlMs: number): Promise<void> {
     this.correlations.set(`${connectorId}\u0000${carrierMessageId}`, { value: correlation, expiresAt: this.now() + ttlMs });
-    if (this.correlations.size > this.maxRecords * 2) trimOldest(this.correlations, this.maxRecords * 2, this.now());
+    const cap = this.correlationCap();
+    if (this.correlations.size > cap) trimOldest(this.correlations, cap, this.now());
     return Promise.resolve();
   }
 
@@ -142,21 +191,40 @@ export class MemoryMessageStore implements MessageStore {
   }
 
   /**
-   * Drops the oldest final messages beyond `maxRecords`, in the order they became final. Messages still on
-   * their way are never dropped (the store then grows with the backlog), and finding the droppable ones never
-   * means walking past them: a backlog of 200,000 queued messages once made every insert scan it.
+   * A safety cap on correlations: normally they go with their message (see evict), but a part may have been
+   * correlated more than once (resubmitted), so the map is also held to two per message the store may hold.
+   */
+  private correlationCap(): number {
+    return 2 * (this.maxFinal + this.maxPending);
+  }
+
+  /**
+   * Drops the oldest final messages beyond `maxFinalMessages`, in the order they became final, with their parts'
+   * carrier correlations (a receipt for a message no longer held could change nothing). Messages still on their way
+   * are never dropped (insert refuses new ones at `maxPendingMessages` instead), and finding the droppable ones
+   * never means walking past them: a backlog of 200,000 queued messages once made every insert scan it.
    */
   private evict(): void {
-    while (this.records.size > this.maxRecords && this.finalsHead < this.finals.length) {
+    while (this.finalCount > this.maxFinal && this.finalsHead < this.finals.length) {
       const id = this.finals[this.finalsHead] as string;
       this.finalsHead += 1;
+      const record = this.records.get(id);
+      // Gone already, or on its way again (an id listed twice): not this entry's to drop.
+      if (record === undefined || !isFinalMessageStatus(record.status)) continue;
       this.records.delete(id);
+      this.finalCount -= 1;
+      for (const part of record.parts) {
+        if (part.connectorId === undefined || part.carrierMessageId === undefined) continue;
+        const key = `${part.connectorId}\u0000${part.carrierMessageId}`;
+        if (this.correlations.get(key)?.value.messageId === id) this.correlations.delete(key);
+      }
     }
     if (this.finalsHead > 4096 && this.finalsHead * 2 > this.finals.length) {
       this.finals.splice(0, this.finalsHead);
       this.finalsHead = 0;
     }
-    if (this.idempotency.size > this.maxRecords) trimOldest(this.idempotency, this.maxRecords, this.now());
+    const idempotencyCap = this.maxFinal + this.maxPending;
+    if (this.idempotency.size > idempotencyCap) trimOldest(this.idempotency, idempotencyCap, this.now());
   }
 }
 

@@ -1,20 +1,26 @@
 /**
  * Usage and quota counters in this process (embedded default; nothing survives a restart). Each call completes
- * synchronously, so quota checks are atomic without locks. `once` markers are kept for `markerTtlMs` (pruned in
- * the order they were set), as long as a replay can come.
+ * synchronously, so quota checks are atomic without locks. `once` markers (one per message counted) are kept for
+ * `markerTtlMs`, as long as a replay can come, and at most about `maxMarkers` of them (the oldest go first): in
+ * memory nothing is redelivered, so a replay comes soon after the first count or not at all.
  */
+import { RecentMap } from '../../../common/index.ts';
 import type { QuotaAnswer, QuotaTake, UsageCount, UsageDay, UsageStore } from '../../ports/usage-store.ts';
 
 export interface MemoryUsageStoreOptions {
   readonly now?: () => number;
   readonly markerTtlMs?: number;
+  /** `once` markers held at most (default 20,000). */
+  readonly maxMarkers?: number;
 }
 
 export const USAGE_MARKER_TTL_MS = 8 * 86_400_000;
+export const DEFAULT_MAX_USAGE_MARKERS = 20_000;
 
 export class MemoryUsageStore implements UsageStore {
   private readonly dayFigures = new Map<string, Map<string, number>>();
-  private readonly markers = new Map<string, number>();
+  /** `once` marker to the time it expires. */
+  private readonly markers: RecentMap<string, number>;
   private readonly quotas = new Map<string, { messages: number; segments: number }>();
   private readonly now: () => number;
   private readonly markerTtlMs: number;
@@ -22,15 +28,17 @@ export class MemoryUsageStore implements UsageStore {
   constructor(options: MemoryUsageStoreOptions = {}) {
     this.now = options.now ?? Date.now;
     this.markerTtlMs = options.markerTtlMs ?? USAGE_MARKER_TTL_MS;
+    this.markers = new RecentMap(options.maxMarkers ?? DEFAULT_MAX_USAGE_MARKERS);
+  }
+
+  /** `once` markers held now (bounded by `maxMarkers`). */
+  get markerCount(): number {
+    return this.markers.size;
   }
 
   count(count: UsageCount): Promise<boolean> {
     const now = this.now();
-    for (const [once, expires] of this.markers) {
-      if (expires > now) break;
-      this.markers.delete(once);
-    }
-    if (this.markers.has(count.once)) return Promise.resolve(false);
+    if ((this.markers.get(count.once) ?? 0) > now) return Promise.resolve(false);
     this.markers.set(count.once, now + this.markerTtlMs);
     const key = `${count.accountId}\u0000${count.day}`;
     const figures = this.dayFigures.get(key) ?? new Map<string, number>();

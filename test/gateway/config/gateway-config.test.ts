@@ -53,10 +53,18 @@ describe('gateway configuration', () => {
     [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')], verify: { templates: { ja: 'コードなし' } } }], connectors: [{ id: 'a', type: 'smpp' }] }, 'accounts.0.verify.templates.ja'],
     [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')], verify: { countries: ['jp'] } }], connectors: [{ id: 'a', type: 'smpp' }] }, 'accounts.0.verify.countries.0'],
     [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')], verify: { fraud: { minConversion: 2 } } }], connectors: [{ id: 'a', type: 'smpp' }] }, 'accounts.0.verify.fraud.minConversion'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }], memory: { maxPendingMessages: 0 } }, 'memory.maxPendingMessages'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }], memory: { maxFinal: 10 } }, 'memory.maxFinal'],
   ])('%j is refused naming %s and the file', (document, field) => {
     expect(() => parseGatewayConfig(document, 'gw.yaml')).toThrowError(
       expect.objectContaining({ code: 'GW_INVALID_CONFIG', details: expect.objectContaining({ file: 'gw.yaml', field }) as unknown }) as Error,
     );
+  });
+
+  test('the memory section bounds the memory mode: documented defaults, each settable alone', () => {
+    const base = { accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }] };
+    expect(parseGatewayConfig(base, 'gw.yaml').memory).toEqual({ maxFinalMessages: 10_000, maxPendingMessages: 200_000, maxUsageMarkers: 20_000, recentCorrelations: 10_000 });
+    expect(parseGatewayConfig({ ...base, memory: { maxFinalMessages: 500 } }, 'gw.yaml').memory).toMatchObject({ maxFinalMessages: 500, maxPendingMessages: 200_000 });
   });
 
   test('suppression settings default to scope "account" and no exempt tag', () => {
