@@ -6,6 +6,7 @@
 import type { BindLeaseStore } from '../../ports/bind-lease-store.ts';
 import type { RedisClient } from './redis-connection.ts';
 import type { RedisKeys } from './redis-keys.ts';
+import { releaseLease, takeLease } from './redis-lease.ts';
 import { RedisScript } from './redis-script.ts';
 
 /** KEYS: members. ARGV: owner, ttl ms. Renews the owner's presence, drops the lapsed, answers the live count. */
@@ -18,19 +19,7 @@ redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 4)
 return redis.call('ZCARD', KEYS[1])
 `);
 
-/** KEYS: slot lease. ARGV: owner, ttl ms. Takes a free slot or renews the owner's; 1 when the owner holds it. */
-const TAKE = new RedisScript(`
-local holder = redis.call('GET', KEYS[1])
-if holder and holder ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
-`);
 
-/** KEYS: slot lease. ARGV: owner. */
-const RELEASE = new RedisScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 1
-`);
 
 export class RedisBindLeaseStore implements BindLeaseStore {
   constructor(
@@ -43,11 +32,11 @@ export class RedisBindLeaseStore implements BindLeaseStore {
   }
 
   async take(connectorId: string, slot: number, owner: string, ttlMs: number): Promise<boolean> {
-    return (await TAKE.run(this.redis, [this.keys.bindLease(connectorId, slot)], [owner, ttl(ttlMs)])) === 1;
+    return takeLease(this.redis, this.keys.bindLease(connectorId, slot), owner, ttlMs);
   }
 
   async release(connectorId: string, slot: number, owner: string): Promise<void> {
-    await RELEASE.run(this.redis, [this.keys.bindLease(connectorId, slot)], [owner]);
+    await releaseLease(this.redis, this.keys.bindLease(connectorId, slot), owner);
   }
 
   async leave(owner: string): Promise<void> {

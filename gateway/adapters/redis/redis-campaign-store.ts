@@ -22,6 +22,7 @@ import {
   type RecipientStatus,
 } from '../../ports/campaign-store.ts';
 import type { RedisKeys } from './redis-keys.ts';
+import { releaseLease, takeLease } from './redis-lease.ts';
 import { RedisScript } from './redis-script.ts';
 
 const STAMPS: readonly CampaignStamp[] = ['scheduledAt', 'startedAt', 'pausedAt', 'resumedAt', 'completedAt', 'canceledAt'];
@@ -154,18 +155,7 @@ redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(r))
 return 1
 `);
 
-/** KEYS: lease. ARGV: owner, ttl ms. Takes or renews; answers 1 when held by owner. */
-const LEASE = new RedisScript(`
-local holder = redis.call('GET', KEYS[1])
-if holder and holder ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
-`);
 
-const RELEASE = new RedisScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 1
-`);
 
 export class RedisCampaignStore implements CampaignStore {
   constructor(
@@ -303,11 +293,11 @@ export class RedisCampaignStore implements CampaignStore {
   }
 
   async lease(id: string, owner: string, ttlMs: number): Promise<boolean> {
-    return (await LEASE.run(this.redis, [this.keys.campaign(id).lease], [owner, Math.max(1, Math.round(ttlMs))])) === 1;
+    return takeLease(this.redis, this.keys.campaign(id).lease, owner, ttlMs);
   }
 
   async release(id: string, owner: string): Promise<void> {
-    await RELEASE.run(this.redis, [this.keys.campaign(id).lease], [owner]);
+    await releaseLease(this.redis, this.keys.campaign(id).lease, owner);
   }
 
 }

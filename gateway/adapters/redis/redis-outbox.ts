@@ -5,17 +5,8 @@
 import type { RedisClient } from './redis-connection.ts';
 import type { OutboundRecord, Outbox } from '../../events/durable-publisher.ts';
 import type { RedisKeys } from './redis-keys.ts';
-import { RedisScript } from './redis-script.ts';
+import { takeLease } from './redis-lease.ts';
 
-/** KEYS: lead. ARGV: owner, ttl ms. Takes the lease when free, renews it when held by the same owner. */
-const LEAD = new RedisScript(`
-local holder = redis.call('GET', KEYS[1])
-if holder == false or holder == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return 1
-end
-return 0
-`);
 
 export class RedisOutbox implements Outbox {
   constructor(
@@ -49,6 +40,6 @@ export class RedisOutbox implements Outbox {
   }
 
   async lead(owner: string, ttlMs: number): Promise<boolean> {
-    return (await LEAD.run(this.redis, [this.keys.outboxLead], [owner, ttlMs])) === 1;
+    return takeLease(this.redis, this.keys.outboxLead, owner, ttlMs);
   }
 }
