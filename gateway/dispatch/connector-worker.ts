@@ -387,7 +387,7 @@ export class ConnectorWorker {
     const watchUntil = correlations.length > 0 ? at + (this.options.receiptTimeoutMs ?? DEFAULT_RECEIPT_TIMEOUT_MS) : undefined;
     // The correlations go with the part updates in one atomic write: a fast SMSC's receipt finds its part only
     // once the part is recorded as submitted, so no receipt is applied ahead of its submit.
-    await this.change(envelope.id, {
+    const stored = this.change(envelope.id, {
       at,
       parts,
       rollUp: true,
@@ -395,8 +395,12 @@ export class ConnectorWorker {
       correlations,
       ...(requeued ? { status: 'queued' as const } : {}),
       ...(watchUntil === undefined ? {} : { watchUntil }),
+    }).then(() => {
+      for (const c of correlations) this.options.recent?.set(connectorId, c.carrierMessageId, { messageId: envelope.id, seq: c.seq, submittedAt: c.submittedAt });
     });
-    for (const c of correlations) this.options.recent?.set(connectorId, c.carrierMessageId, { messageId: envelope.id, seq: c.seq, submittedAt: c.submittedAt });
+    // Receipts that overtake this write wait for it (see RecentCorrelations.track) rather than being held.
+    this.options.recent?.track(connectorId, correlations.map((c) => c.carrierMessageId), stored);
+    await stored;
     // The retry entry goes in only after the outcomes are stored, so its worker never resends a submitted part;
     // a crash in between leaves this entry unacknowledged, and its reclaim does the same again.
     if (decision?.kind === 'hold') {

@@ -152,10 +152,25 @@ export class ReceiptProcessor {
     entry.settle(false);
   }
 
+  /**
+   * This process's fresh correlations first, for every form of the id, so a hit costs no store read; one being
+   * written now is waited for (its receipt came right behind the submit response), then the store.
+   */
   private async find(receipt: Receipt): Promise<Correlation | undefined> {
-    for (const candidate of messageIdCandidates(receipt.carrierMessageId)) {
-      const fresh = this.options.recent?.get(receipt.connectorId, candidate);
+    const candidates = messageIdCandidates(receipt.carrierMessageId);
+    const recent = this.options.recent;
+    for (const candidate of candidates) {
+      const fresh = recent?.get(receipt.connectorId, candidate);
       if (fresh !== undefined) return fresh;
+    }
+    for (const candidate of candidates) {
+      const write = recent?.writing(receipt.connectorId, candidate);
+      if (write === undefined) continue;
+      await write.catch(() => undefined);
+      const written = recent?.get(receipt.connectorId, candidate);
+      if (written !== undefined) return written;
+    }
+    for (const candidate of candidates) {
       const found = await this.options.store.findCorrelation(receipt.connectorId, candidate);
       if (found !== undefined) return found;
     }

@@ -9,6 +9,8 @@ import type { Correlation } from '../ports/message-store.ts';
  */
 export class RecentCorrelations {
   private readonly entries: RecentMap<string, Correlation>;
+  /** Carrier ids whose part outcome is being stored right now, with the write's promise. */
+  private readonly writes = new Map<string, Promise<unknown>>();
 
   constructor(capacity = 200_000) {
     this.entries = new RecentMap(capacity);
@@ -20,6 +22,27 @@ export class RecentCorrelations {
 
   get(connectorId: string, carrierMessageId: string): Correlation | undefined {
     return this.entries.get(`${connectorId}\u0000${carrierMessageId}`);
+  }
+
+  /**
+   * Marks carrier ids whose submit outcome (and correlation) is being stored by `write`, until it settles. A
+   * receipt that comes in meanwhile (the SMSC sent it right behind its submit response) waits for that write
+   * instead of missing the correlation and being held for a retry: the part is recorded as submitted first, then
+   * the receipt applies, in that order.
+   */
+  track(connectorId: string, carrierMessageIds: readonly string[], write: Promise<unknown>): void {
+    if (carrierMessageIds.length === 0) return;
+    const keys = carrierMessageIds.map((id) => `${connectorId}\u0000${id}`);
+    for (const key of keys) this.writes.set(key, write);
+    const done = (): void => {
+      for (const key of keys) if (this.writes.get(key) === write) this.writes.delete(key);
+    };
+    write.then(done, done);
+  }
+
+  /** The write storing this carrier id's correlation now, if one is under way. */
+  writing(connectorId: string, carrierMessageId: string): Promise<unknown> | undefined {
+    return this.writes.get(`${connectorId}\u0000${carrierMessageId}`);
   }
 
   get size(): number {

@@ -33,6 +33,51 @@ describe('ReceiptProcessor', () => {
     expect(processor.heldCount).toBe(0);
   });
 
+  test('a fresh correlation under the other spelling of the id matches without a store read', async () => {
+    const backend = createMemoryBackend();
+    const record = makeRecord({ text: 'one part' });
+    await backend.store.insert(record, { kind: 'queue', connectorId: 'smsc', lane: 'normal', attempt: 0 });
+    await backend.store.apply(record.envelope.id, { at: 1, parts: [{ seq: 1, status: 'submitted' }], rollUp: true, timeline: [] });
+    const recent = new RecentCorrelations();
+    // The submit response gave decimal; the receipt comes in hex, which the candidates try first.
+    recent.set('smsc', '255', { messageId: record.envelope.id, seq: 1, submittedAt: 1 });
+    const lookups: string[] = [];
+    const store = Object.assign(Object.create(backend.store) as typeof backend.store, {
+      findCorrelation: (connectorId: string, id: string) => {
+        lookups.push(id);
+        return backend.store.findCorrelation(connectorId, id);
+      },
+    });
+    const processor = new ReceiptProcessor({ store, recent, now: () => 2, observer: { changed: () => undefined } });
+    await processor.handle(receipt('ff'));
+    expect((await backend.store.get(record.envelope.id))?.status).toBe('delivered');
+    expect(lookups).toEqual([]);
+  });
+
+  test('a receipt that comes while its part outcome is being stored waits for that write, then applies, never held', async () => {
+    const backend = createMemoryBackend();
+    const record = makeRecord({ text: 'one part' });
+    await backend.store.insert(record, { kind: 'queue', connectorId: 'smsc', lane: 'normal', attempt: 0 });
+    const recent = new RecentCorrelations();
+    let finish: () => void = () => undefined;
+    const write = new Promise<void>((resolve) => (finish = resolve)).then(async () => {
+      await backend.store.apply(record.envelope.id, { at: 1, parts: [{ seq: 1, status: 'submitted', carrierMessageId: 'ab' }], rollUp: true, timeline: [] });
+      recent.set('smsc', 'ab', { messageId: record.envelope.id, seq: 1, submittedAt: 1 });
+    });
+    recent.track('smsc', ['ab'], write);
+    const processor = new ReceiptProcessor({ store: backend.store, recent, now: () => 2, observer: { changed: () => undefined } });
+    const handled = processor.handle(receipt('ab'));
+    await new Promise((resolve) => setImmediate(resolve));
+    // Still waiting on the write: nothing applied, nothing held.
+    expect((await backend.store.get(record.envelope.id))?.status).toBe('queued');
+    expect(processor.heldCount).toBe(0);
+    finish();
+    await handled;
+    expect((await backend.store.get(record.envelope.id))?.status).toBe('delivered');
+    expect(processor.heldCount).toBe(0);
+    expect(recent.writing('smsc', 'ab')).toBeUndefined();
+  });
+
   test('a part keeps the gateway clock in doneAt (never before submittedAt) and the carrier clock in carrierDoneAt', async () => {
     const backend = createMemoryBackend();
     const record = makeRecord({ text: 'one part' });
