@@ -4,7 +4,7 @@
  */
 import type { InboundMessage } from '../../drivers/transport/index.ts';
 import { messagePrice } from '../messages/message-price.ts';
-import type { MessageRecord } from '../messages/message-record.ts';
+import type { MessageSnapshot } from '../messages/message-record.ts';
 import type { MessageStatus, PartStatus } from '../messages/message-status.ts';
 import type { CampaignStamp, CampaignState, RecipientStatus } from '../ports/campaign-store.ts';
 import type { SuppressionReason, SuppressionSource } from '../ports/suppression-store.ts';
@@ -222,7 +222,7 @@ export function eventStatus(event: GatewayEvent): string | undefined {
   return event.type === 'suppression.changed' ? event.action : event.status;
 }
 
-export function partViews(record: MessageRecord): PartView[] {
+export function partViews(record: MessageSnapshot): PartView[] {
   return record.parts.map((part) => ({
     seq: part.seq,
     status: part.status,
@@ -255,7 +255,7 @@ export function inboundEvent(message: InboundMessage, id: string, accountId: str
   };
 }
 
-export function statusEvent(record: MessageRecord, at: number): MessageStatusEvent {
+export function statusEvent(record: MessageSnapshot, at: number): MessageStatusEvent {
   const envelope = record.envelope;
   return {
     type: 'message.status',
@@ -276,7 +276,7 @@ export function statusEvent(record: MessageRecord, at: number): MessageStatusEve
 }
 
 /** The price once some part reached the carrier (before that there is nothing to bill). */
-function eventPrice(record: MessageRecord): { price?: number; currency?: string } {
+function eventPrice(record: MessageSnapshot): { price?: number; currency?: string } {
   const priced = messagePrice(record);
   if (priced === undefined || priced.segments === 0) return {};
   return { price: priced.price, ...(priced.currency === undefined ? {} : { currency: priced.currency }) };

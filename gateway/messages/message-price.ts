@@ -4,7 +4,7 @@
  * an answer that never came) costs nothing. Each part is priced on the connector that carried it, at the route's
  * per-segment price for the destination carrier, so a failover shows in the price.
  */
-import type { MessageRecord } from './message-record.ts';
+import type { MessageSnapshot } from './message-record.ts';
 
 export interface MessagePrice {
   readonly price: number;
@@ -15,7 +15,7 @@ export interface MessagePrice {
 }
 
 /** Undefined when the route configures no price for the connectors the parts used. */
-export function messagePrice(record: MessageRecord): MessagePrice | undefined {
+export function messagePrice(record: Pick<MessageSnapshot, 'envelope' | 'parts'>): MessagePrice | undefined {
   const { connectors, prices, currency } = record.envelope;
   if (prices === undefined) return undefined;
   let total = 0;

@@ -111,6 +111,9 @@ export interface MessageRecord {
   readonly timeline: readonly TimelineEntry[];
 }
 
+/** A message as a status change leaves it, without its timeline (events and prices need no timeline). */
+export type MessageSnapshot = Omit<MessageRecord, 'timeline'>;
+
 /** Fields of one part to change; the others keep their stored values. */
 export type PartUpdate = { readonly seq: number } & Partial<Omit<PartState, 'seq'>>;
 

@@ -164,8 +164,10 @@ export class MessagesService {
     const applied = await this.options.backend.store.apply(id, change);
     if (applied === undefined) throw gatewayError('GW_NOT_FOUND', id, { id });
     await this.options.projection.changed(applied, change);
-    if (applied.status !== 'canceled' || applied.record === undefined) throw gatewayError('GW_NOT_CANCELABLE', `${id} is ${applied.status}`, { id });
-    return applied.record;
+    if (applied.status !== 'canceled') throw gatewayError('GW_NOT_CANCELABLE', `${id} is ${applied.status}`, { id });
+    const canceled = await this.options.backend.store.get(id);
+    if (canceled === undefined) throw gatewayError('GW_NOT_FOUND', id, { id });
+    return canceled;
   }
 
   inbound(accountId: string, limit: number, since?: number): Promise<InboundEvent[]> {

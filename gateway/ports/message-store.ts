@@ -3,7 +3,7 @@
  * step, so nothing acknowledged to a client can be lost between the two. Adapters: memory (the embedded
  * default) and Redis. The port exposes no connection types; adapters own their clients.
  */
-import type { Lane, MessageChange, MessageRecord } from '../messages/message-record.ts';
+import type { Lane, MessageChange, MessageRecord, MessageSnapshot } from '../messages/message-record.ts';
 import type { MessageStatus } from '../messages/message-status.ts';
 
 /** Where an accepted message goes next. */
@@ -65,8 +65,11 @@ export interface AppliedChange {
   /** Sequence numbers of the parts whose status this change moved (events are emitted for these). */
   readonly movedParts: readonly number[];
   readonly status: MessageStatus;
-  /** The record after the change: always there when the status moved (events need it), optional otherwise. */
-  readonly record?: MessageRecord;
+  /**
+   * The message after the change, without its timeline: always there when the status moved (events need it),
+   * optional otherwise. Read the whole record with `get`.
+   */
+  readonly record?: MessageSnapshot;
 }
 
 export interface MessageStore {

@@ -19,6 +19,7 @@ import type {
   MessageStore,
   Placement,
 } from '../../ports/message-store.ts';
+import { RecentMap } from '../../../common/index.ts';
 import { decodeCursor, encodeCursor, matchesQuery } from '../shared/message-query.ts';
 import type { RedisKeys } from './redis-keys.ts';
 import { scheduleMember } from './redis-route-queue.ts';
@@ -71,12 +72,13 @@ return {1, id}
 
 /**
  * KEYS: message, timeline, receipt watch, then c correlation keys. ARGV: at, explicit status or '', roll-up
- * '1'/'0', update count k, correlation count c, watch-until ms or '', message id, k triples (seq, fields to merge
- * as JSON, status letter or ''; a seq the message does not have is ignored), c pairs (correlation value, ttl ms),
- * then timeline entries. A final status ends the message's receipt watch; otherwise watch-until (re)starts it.
- * The roll-up mirrors rollUpParts(). Returns the status before and after, the parts whose status moved (comma
- * separated sequence numbers), and the record only when the message status moved (reading and shipping the
- * whole record on every receipt would cost more than the change itself).
+ * '1'/'0', update count k, correlation count c, watch-until ms or '', message id, '1' when the caller wants the
+ * envelope back else '0', k triples (seq, fields to merge as JSON, status letter or ''; a seq the message does not
+ * have is ignored), c pairs (correlation value, ttl ms), then timeline entries. A final status ends the message's
+ * receipt watch; otherwise watch-until (re)starts it. The roll-up mirrors rollUpParts(). Returns the status before
+ * and after, the parts whose status moved (comma separated sequence numbers), and only when the message status
+ * moved, the parts' JSON and the envelope ('' unless asked for): never the timeline, and the envelope (a message's
+ * largest field, which never changes) only when the calling process does not hold it already.
  */
 const APPLY = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
@@ -88,8 +90,8 @@ local moved = {}
 local finalPart = { D = true, U = true, X = true, F = true, K = true, C = true }
 local letterStatus = { D = 'delivered', U = 'undelivered', X = 'expired', F = 'failed', K = 'unknown', C = 'canceled' }
 for i = 0, k - 1 do
-  local seq = tonumber(ARGV[8 + 3 * i])
-  local letter = ARGV[10 + 3 * i]
+  local seq = tonumber(ARGV[9 + 3 * i])
+  local letter = ARGV[11 + 3 * i]
   -- Canceling stops parts not yet sent; a part already on its way keeps its status.
   if seq >= 1 and seq <= #ps and not (letter == 'C' and ps:sub(seq, seq) ~= 'P') then
     local part = cjson.decode(redis.call('HGET', KEYS[1], 'p' .. seq))
@@ -100,7 +102,7 @@ for i = 0, k - 1 do
       part['error'] = nil
       part['raw'] = nil
     end
-    for field, value in pairs(cjson.decode(ARGV[9 + 3 * i])) do part[field] = value end
+    for field, value in pairs(cjson.decode(ARGV[10 + 3 * i])) do part[field] = value end
     if keep then
       part['status'] = letterStatus[current]
       letter = ''
@@ -113,8 +115,8 @@ for i = 0, k - 1 do
   end
 end
 if k > 0 then redis.call('HSET', KEYS[1], 'ps', ps) end
-for j = 0, c - 1 do redis.call('SET', KEYS[4 + j], ARGV[8 + 3 * k + 2 * j], 'PX', ARGV[9 + 3 * k + 2 * j]) end
-for i = 8 + 3 * k + 2 * c, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+for j = 0, c - 1 do redis.call('SET', KEYS[4 + j], ARGV[9 + 3 * k + 2 * j], 'PX', ARGV[10 + 3 * k + 2 * j]) end
+for i = 9 + 3 * k + 2 * c, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
 local status = redis.call('HGET', KEYS[1], 's')
 local previous = status
 local final = { delivered = true, undelivered = true, expired = true, failed = true, unknown = true, rejected = true, canceled = true }
@@ -146,7 +148,13 @@ elseif ARGV[6] ~= '' then
 end
 local movedText = table.concat(moved, ',')
 if current == previous then return {previous, current, movedText} end
-return {previous, current, movedText, redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1)}
+local fields = {}
+for i = 1, #ps do fields[i] = 'p' .. i end
+local parts = {}
+if #fields > 0 then parts = redis.call('HMGET', KEYS[1], unpack(fields)) end
+local envelope = ''
+if ARGV[8] == '1' then envelope = redis.call('HGET', KEYS[1], 'e') end
+return {previous, current, movedText, parts, envelope}
 `);
 
 /** KEYS: idempotency key. ARGV: fingerprint, ttl ms. Returns {1 claimed / 0 held, 1 held with another fingerprint}. */
@@ -167,11 +175,20 @@ for _, id in ipairs(due) do redis.call('ZADD', KEYS[1], 'XX', ARGV[3], id) end
 return due
 `);
 
+/** Envelopes this process wrote or read lately (default bound): a status change then needs no envelope from Redis. */
+export const ENVELOPE_CACHE_SIZE = 10_000;
+
 export class RedisMessageStore implements MessageStore {
+  /** A message's envelope never changes once stored, so a copy held here is always current. */
+  private readonly envelopes: RecentMap<string, MessageEnvelope>;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
-  ) {}
+    envelopeCacheSize = ENVELOPE_CACHE_SIZE,
+  ) {
+    this.envelopes = new RecentMap(envelopeCacheSize);
+  }
 
   async insert(record: MessageRecord, placement: Placement, idempotency?: IdempotencyClaim): Promise<InsertResult> {
     const envelope = record.envelope;
@@ -201,7 +218,9 @@ export class RedisMessageStore implements MessageStore {
       ...record.timeline.map((entry) => JSON.stringify(entry)),
     ];
     const [inserted, id, conflict] = (await INSERT.run(this.redis, keys, args)) as [number, string, number?];
-    return inserted === 1 ? { inserted: true, id } : { inserted: false, id, conflict: conflict === 1 };
+    if (inserted !== 1) return { inserted: false, id, conflict: conflict === 1 };
+    this.envelopes.set(id, envelope);
+    return { inserted: true, id };
   }
 
   async claimIdempotency(claim: IdempotencyClaim): Promise<ClaimResult> {
@@ -215,14 +234,16 @@ export class RedisMessageStore implements MessageStore {
     const hash = results?.[0]?.[1] as Record<string, string> | undefined;
     const timeline = results?.[1]?.[1] as string[] | undefined;
     if (hash === undefined || hash.e === undefined) return undefined;
-    return parseRecord(id, hash, timeline ?? []);
+    return this.parse(id, hash, timeline ?? []);
   }
 
   async apply(id: string, change: MessageChange): Promise<AppliedChange | undefined> {
     const parts = change.parts ?? [];
     const correlations = change.correlations ?? [];
+    const held = this.envelopes.get(id);
     const args: (string | number)[] = [
       change.at, change.status ?? '', change.rollUp === true ? '1' : '0', parts.length, correlations.length, change.watchUntil ?? '', id,
+      held === undefined ? '1' : '0',
     ];
     for (const part of parts) args.push(part.seq, JSON.stringify(part), part.status === undefined ? '' : PART_STATUS_LETTER[part.status]);
     const keys = [this.keys.message(id), this.keys.timeline(id), this.keys.receiptWatch];
@@ -233,20 +254,22 @@ export class RedisMessageStore implements MessageStore {
     for (const entry of change.timeline) args.push(JSON.stringify(entry));
     const reply = (await APPLY.run(this.redis, keys, args)) as
       | [string, string, string]
-      | [string, string, string, string[], string[]]
+      | [string, string, string, (string | null)[], string]
       | null;
     if (reply === null) return undefined;
-    const [previous, current, moved, flat, timeline] = reply;
+    const [previous, current, moved, partJson, envelopeJson] = reply;
     const statuses = {
       id,
       previousStatus: previous as MessageStatus,
       status: current as MessageStatus,
       movedParts: moved === '' ? [] : moved.split(',').map(Number),
     };
-    if (flat === undefined || timeline === undefined) return statuses;
-    const hash: Record<string, string> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
-    return { ...statuses, record: parseRecord(id, hash, timeline) };
+    if (partJson === undefined) return statuses;
+    // Evicted here while the script ran: read it after all (rare, and only when this process is very busy).
+    const envelope = held ?? (envelopeJson !== undefined && envelopeJson !== '' ? parseEnvelope(id, envelopeJson) : (await this.get(id))?.envelope);
+    if (envelope === undefined) return statuses;
+    if (held === undefined) this.envelopes.set(id, envelope);
+    return { ...statuses, record: { envelope, status: current as MessageStatus, parts: parseParts(id, partJson) } };
   }
 
   async claimDueWatches(now: number, limit: number, leaseMs: number): Promise<readonly string[]> {
@@ -308,6 +331,13 @@ export class RedisMessageStore implements MessageStore {
     return Promise.resolve();
   }
 
+  /** A stored record, its envelope parsed only when this process does not hold it already. */
+  private parse(id: string, hash: Readonly<Record<string, string>>, timeline: readonly string[]): MessageRecord {
+    const record = parseRecord(id, hash, timeline, this.envelopes.get(id));
+    this.envelopes.set(id, record.envelope);
+    return record;
+  }
+
   private async getMany(ids: readonly string[]): Promise<MessageRecord[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
@@ -318,7 +348,7 @@ export class RedisMessageStore implements MessageStore {
       const hash = results[index * 2]?.[1] as Record<string, string> | undefined;
       const timeline = results[index * 2 + 1]?.[1] as string[] | undefined;
       // A message whose hash has expired or was removed stays out of listings.
-      if (hash?.e !== undefined) records.push(parseRecord(id, hash, timeline ?? []));
+      if (hash?.e !== undefined) records.push(this.parse(id, hash, timeline ?? []));
     });
     return records;
   }
@@ -328,9 +358,25 @@ function correlationValue(correlation: Correlation): string {
   return `${correlation.seq}:${correlation.submittedAt ?? ''}:${correlation.messageId}`;
 }
 
-function parseRecord(id: string, hash: Readonly<Record<string, string>>, timeline: readonly string[]): MessageRecord {
+function parseEnvelope(id: string, json: string): MessageEnvelope {
   try {
-    const envelope = JSON.parse(hash.e as string) as MessageEnvelope;
+    return JSON.parse(json) as MessageEnvelope;
+  } catch (error: unknown) {
+    throw gatewayError('GW_CORRUPT_RECORD', id, { id, cause: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+function parseParts(id: string, json: readonly (string | null)[]): PartState[] {
+  try {
+    return json.map((part) => JSON.parse(part ?? 'null') as PartState);
+  } catch (error: unknown) {
+    throw gatewayError('GW_CORRUPT_RECORD', id, { id, cause: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+function parseRecord(id: string, hash: Readonly<Record<string, string>>, timeline: readonly string[], known?: MessageEnvelope): MessageRecord {
+  try {
+    const envelope = known ?? (JSON.parse(hash.e as string) as MessageEnvelope);
     const count = (hash.ps ?? '').length;
     const parts: PartState[] = [];
     for (let seq = 1; seq <= count; seq += 1) parts.push(JSON.parse(hash[`p${seq}`] as string) as PartState);

@@ -119,8 +119,9 @@ export function messageBackendContract(name: string, create: () => Promise<Messa
       const submitted: PartState[] = record.parts.map((p) => ({ ...p, status: 'submitted', connectorId: 'smsc-a', carrierMessageId: `c${p.seq}` }));
       let after = await backend.store.apply(id, { at: 10, parts: submitted, rollUp: true, timeline: [{ at: 10, event: 'sending' }] });
       expect(after?.status).toBe('submitted');
-      // The status moved, so the record after the change comes with the answer.
-      expect(after?.record).toEqual(await backend.store.get(id));
+      // The status moved, so the message after the change (without its timeline) comes with the answer.
+      const stored = await backend.store.get(id);
+      expect(after?.record).toMatchObject({ envelope: stored?.envelope, status: stored?.status, parts: stored?.parts });
       after = await backend.store.apply(id, { at: 11, parts: [{ ...submitted[0]!, status: 'delivered' }], rollUp: true, timeline: [] });
       expect(after?.status).toBe('submitted');
       await Promise.all(

@@ -42,3 +42,29 @@ test('an idempotency key stored before fingerprints (a bare message id) answers 
     await backend.close();
   }
 });
+
+test('a status change answers the envelope alike whether this process holds it or another process stored the message', async () => {
+  const prefix = `smsgw-test:${randomUUID()}:`;
+  prefixes.push(prefix);
+  const writer = createRedisBackend({ url: REDIS_URL, prefix });
+  // Another process: it never wrote nor read the message, so its status change must bring the envelope from Redis.
+  const other = createRedisBackend({ url: REDIS_URL, prefix });
+  try {
+    const record = makeRecord({ text: 'one part' });
+    const id = record.envelope.id;
+    await writer.store.insert(record, { kind: 'queue', connectorId: 'smsc-a', lane: 'normal', attempt: 0 });
+    const sending = await writer.store.apply(id, { at: 10, status: 'sending', timeline: [{ at: 10, event: 'sending' }] });
+    expect(sending?.record).toEqual({ envelope: record.envelope, status: 'sending', parts: record.parts });
+    const submitted = await other.store.apply(id, { at: 11, parts: [{ seq: 1, status: 'submitted', carrierMessageId: 'c1' }], rollUp: true, timeline: [] });
+    expect(submitted?.record?.envelope).toEqual(record.envelope);
+    expect(submitted?.record?.parts).toEqual([{ ...record.parts[0], status: 'submitted', carrierMessageId: 'c1' }]);
+    expect(submitted?.record).not.toHaveProperty('timeline');
+    // A change that moves no status ships no message at all.
+    const same = await other.store.apply(id, { at: 12, parts: [{ seq: 1, raw: { stat: 'ENROUTE' } }], timeline: [] });
+    expect(same).toEqual({ id, previousStatus: 'submitted', status: 'submitted', movedParts: [] });
+    expect((await writer.store.get(id))?.timeline.map((entry) => entry.event)).toEqual(['accepted', 'queued', 'sending', 'submitted']);
+  } finally {
+    await writer.close();
+    await other.close();
+  }
+});
