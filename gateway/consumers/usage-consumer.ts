@@ -7,7 +7,7 @@
 import type { GatewayEvent } from '../events/gateway-event.ts';
 import type { MessageStatus } from '../messages/message-status.ts';
 import type { EventHandler, Heartbeat } from '../ports/event-transport.ts';
-import type { UsageStore } from '../ports/usage-store.ts';
+import type { UsageCount, UsageStore } from '../ports/usage-store.ts';
 import type { UsageCalendar } from '../usage/usage-calendar.ts';
 import { countsUsage, usageCounts } from '../usage/usage-figures.ts';
 
@@ -33,14 +33,12 @@ export class UsageConsumer implements EventHandler {
    * whatever comes first. Resolves to the messages newly billed.
    */
   async count(events: readonly GatewayEvent[]): Promise<number> {
-    const counted: Promise<boolean>[] = [];
+    const counts: UsageCount[] = [];
     for (const event of events) {
-      if (event.type !== 'message.status') continue;
-      for (const count of usageCounts(event, this.calendar)) {
-        const done = this.store.count(count);
-        counted.push(count.once.endsWith(':billed') ? done : done.then(() => false));
-      }
+      if (event.type === 'message.status') counts.push(...usageCounts(event, this.calendar));
     }
-    return (await Promise.all(counted)).filter(Boolean).length;
+    if (counts.length === 0) return 0;
+    const counted = await this.store.countMany(counts);
+    return counts.filter((count, index) => counted[index] === true && count.once.endsWith(':billed')).length;
   }
 }

@@ -46,6 +46,11 @@ export type QuotaAnswer = { readonly taken: true } | { readonly taken: false; re
 export interface UsageStore {
   /** Adds the figures unless `once` was counted already; true when this call counted. */
   count(count: UsageCount): Promise<boolean>;
+  /**
+   * `count` for each, in order (a once-key met twice counts the first), in as few store calls as the store
+   * allows: a consumer's batch of events costs one call per account rather than one per count.
+   */
+  countMany(counts: readonly UsageCount[]): Promise<boolean[]>;
   /** The counters of each day asked for, in that order (days without traffic have no figures). */
   days(accountId: string, days: readonly string[]): Promise<UsageDay[]>;
   /** Takes the share when every limit fits; otherwise takes nothing and names the first limit that would be crossed. */

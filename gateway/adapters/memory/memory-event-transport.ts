@@ -1,13 +1,15 @@
 /**
  * Events and receipts in this process, for the embedded default: handlers and subscribers run after the
  * publisher's turn, never inside it, and one that throws disturbs nobody (nothing is redelivered in memory, so a
- * handler reports its own failures).
+ * handler reports its own failures). A handler gets the events of one turn of the event loop as one batch, in
+ * the order they were published, as a Kafka consumer gets a fetch: a handler that stores its effects (usage
+ * counts) then makes one store call per batch rather than one per event.
  */
 import type { Receipt } from '../../../drivers/transport/index.ts';
 import { gatewayError } from '../../errors.ts';
 import { EventListeners } from '../../events/event-listeners.ts';
 import type { GatewayEvent } from '../../events/gateway-event.ts';
-import type { EventFilter, EventHandlers, EventTransport, ReceiptHandler } from '../../ports/event-transport.ts';
+import type { EventFilter, EventHandler, EventHandlers, EventTransport, ReceiptHandler } from '../../ports/event-transport.ts';
 
 const NO_HEARTBEAT = (): Promise<void> => Promise.resolve();
 
@@ -42,7 +44,7 @@ export class MemoryEventTransport implements EventTransport {
     for (const handler of handlers.events ?? []) {
       const wants = handler.wants;
       const filter: EventFilter = (type, status) => handler.types.includes(type) && (wants === undefined || wants(type, status));
-      this.unsubscribe.push(this.listeners.add((event) => void handler.handle([event], NO_HEARTBEAT).catch(() => undefined), filter));
+      this.unsubscribe.push(this.listeners.add(batchedBy(handler), filter));
     }
     return Promise.resolve();
   }
@@ -63,4 +65,18 @@ export class MemoryEventTransport implements EventTransport {
     this.listeners.clear();
     return Promise.resolve();
   }
+}
+
+/** Collects a handler's events until the publishers' turn ends, then hands them over at once. */
+function batchedBy(handler: EventHandler): (event: GatewayEvent) => void {
+  let batch: GatewayEvent[] = [];
+  return (event) => {
+    batch.push(event);
+    if (batch.length > 1) return;
+    setImmediate(() => {
+      const events = batch;
+      batch = [];
+      void handler.handle(events, NO_HEARTBEAT).catch(() => undefined);
+    });
+  };
 }

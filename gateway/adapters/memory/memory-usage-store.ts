@@ -47,6 +47,12 @@ export class MemoryUsageStore implements UsageStore {
     return Promise.resolve(true);
   }
 
+  async countMany(counts: readonly UsageCount[]): Promise<boolean[]> {
+    const counted: boolean[] = [];
+    for (const count of counts) counted.push(await this.count(count));
+    return counted;
+  }
+
   days(accountId: string, days: readonly string[]): Promise<UsageDay[]> {
     return Promise.resolve(days.map((day) => ({ day, figures: Object.fromEntries(this.dayFigures.get(`${accountId}\u0000${day}`) ?? []) })));
   }

@@ -22,6 +22,27 @@ return 1
 `);
 
 /**
+ * KEYS: once marker and day hash of each count (one account's: one hash slot). ARGV: marker ttl ms, hash ttl s,
+ * then per count its number of name, value pairs and the pairs. Returns 1 or 0 per count (0: counted before).
+ */
+const COUNT_MANY = new RedisScript(`
+local counted = {}
+local at = 3
+for i = 1, #KEYS / 2 do
+  local n = tonumber(ARGV[at])
+  if redis.call('SET', KEYS[2 * i - 1], '1', 'NX', 'PX', ARGV[1]) == false then
+    counted[i] = 0
+  else
+    for j = at + 1, at + 2 * n, 2 do redis.call('HINCRBY', KEYS[2 * i], ARGV[j], tonumber(ARGV[j + 1])) end
+    redis.call('EXPIRE', KEYS[2 * i], ARGV[2])
+    counted[i] = 1
+  end
+  at = at + 1 + 2 * n
+end
+return counted
+`);
+
+/**
  * KEYS: one period counter per limit. ARGV: messages, segments, then per limit: unit, limit, keep seconds.
  * Returns {0, 0} when taken, else {index of the first limit crossed, used}.
  */
@@ -66,6 +87,33 @@ export class RedisUsageStore implements UsageStore {
     const pairs = Object.entries(count.add).flatMap(([name, value]) => [name, value]);
     const counted = await COUNT.run(this.redis, [this.keys.usageCounted(count.accountId, count.once), this.keys.usage(count.accountId, count.day)], [USAGE_MARKER_TTL_MS, USAGE_KEEP_SECONDS, ...pairs]);
     return counted === 1;
+  }
+
+  /** One script per account (an account's usage keys share its hash tag), all sent in one round trip. */
+  async countMany(counts: readonly UsageCount[]): Promise<boolean[]> {
+    const byAccount = new Map<string, number[]>();
+    counts.forEach((count, index) => {
+      const indexes = byAccount.get(count.accountId);
+      if (indexes === undefined) byAccount.set(count.accountId, [index]);
+      else indexes.push(index);
+    });
+    const counted: boolean[] = counts.map(() => false);
+    await Promise.all(
+      [...byAccount].map(async ([accountId, indexes]) => {
+        const keys: string[] = [];
+        const args: (string | number)[] = [USAGE_MARKER_TTL_MS, USAGE_KEEP_SECONDS];
+        for (const index of indexes) {
+          const count = counts[index] as UsageCount;
+          keys.push(this.keys.usageCounted(accountId, count.once), this.keys.usage(accountId, count.day));
+          const pairs = Object.entries(count.add);
+          args.push(pairs.length);
+          for (const [name, value] of pairs) args.push(name, value);
+        }
+        const replies = (await COUNT_MANY.run(this.redis, keys, args)) as number[];
+        indexes.forEach((index, position) => (counted[index] = replies[position] === 1));
+      }),
+    );
+    return counted;
   }
 
   async days(accountId: string, days: readonly string[]): Promise<UsageDay[]> {

@@ -29,6 +29,25 @@ export function usageStoreContract(name: string, makeStore: () => Promise<UsageS
       expect(await store.days('shop', [])).toEqual([]);
     });
 
+    test('countMany counts like count, in order: a once-key counted before or twice in the batch counts once; accounts apart', async () => {
+      const store = await makeStore();
+      expect(await store.count({ accountId: 'shop', once: 'm1:billed', day: '2026-01-15', add: { '|m': 1 } })).toBe(true);
+      expect(await store.countMany([])).toEqual([]);
+      const counted = await store.countMany([
+        { accountId: 'shop', once: 'm1:billed', day: '2026-01-15', add: { '|m': 1 } },
+        { accountId: 'shop', once: 'm2:billed', day: '2026-01-15', add: { '|m': 1, '|s': 2 } },
+        { accountId: 'other', once: 'm3:billed', day: '2026-01-15', add: { '|m': 1, '|s': 5 } },
+        { accountId: 'shop', once: 'm2:billed', day: '2026-01-15', add: { '|m': 1, '|s': 2 } },
+        { accountId: 'shop', once: 'm2:final', day: '2026-01-16', add: { 'status=delivered|m': 1 } },
+      ]);
+      expect(counted).toEqual([false, true, true, false, true]);
+      expect(await store.days('shop', ['2026-01-15', '2026-01-16'])).toEqual([
+        { day: '2026-01-15', figures: { '|m': 2, '|s': 2 } },
+        { day: '2026-01-16', figures: { 'status=delivered|m': 1 } },
+      ]);
+      expect(await store.days('other', ['2026-01-15'])).toEqual([{ day: '2026-01-15', figures: { '|m': 1, '|s': 5 } }]);
+    });
+
     test('a take fits every limit or takes nothing, and names the first limit crossed', async () => {
       const store = await makeStore();
       const take = (segments: number, limits: readonly QuotaLimit[]): QuotaTake => ({ accountId: 'shop', limits, messages: 1, segments });
