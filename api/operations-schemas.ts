@@ -39,6 +39,23 @@ const linkSchema = {
   },
 } as const;
 
+const slotNumbers = { type: 'array', items: { type: 'integer', minimum: 0 } } as const;
+
+const slotsSchema = {
+  type: 'object',
+  required: ['total', 'heldHere', 'heldElsewhere', 'free'],
+  description:
+    "The connector's bind slots 0..total-1 (SMPP binds; 1 for a modem pool) across the processes sharing one Redis, by their leases: " +
+    'which the answering process holds, which other processes hold (a dead one until its lease runs out) and which are free. ' +
+    'Slot numbers only, never a process name (it names a host). Memory mode: one process, every slot held here.',
+  properties: {
+    total: { type: 'integer', minimum: 0 },
+    heldHere: { ...slotNumbers, description: 'Held by the answering process: it opens these binds' },
+    heldElsewhere: { ...slotNumbers, description: 'Held by other processes' },
+    free: { ...slotNumbers, description: 'Held by none: taken at the next lease round' },
+  },
+} as const;
+
 export const CONNECTORS_SCHEMA = {
   $id: 'Connectors',
   type: 'object',
@@ -49,7 +66,7 @@ export const CONNECTORS_SCHEMA = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['id', 'kind', 'status', 'linksUp', 'links', 'throughput', 'queue'],
+        required: ['id', 'kind', 'status', 'linksUp', 'links', 'throughput', 'queue', 'slots'],
         properties: {
           id: { type: 'string' },
           kind: { enum: ['smpp', 'modem'] },
@@ -79,6 +96,7 @@ export const CONNECTORS_SCHEMA = {
           },
           inFlight: { ...nullableInteger, description: 'SMPP: submits in flight on every bind' },
           window: { ...nullableInteger, description: 'SMPP: the sum of the sending binds\' windows' },
+          slots: slotsSchema,
         },
       },
     },

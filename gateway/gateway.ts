@@ -23,7 +23,7 @@ import { MemoryEventTransport } from './adapters/memory/memory-event-transport.t
 import { StatusUpdater } from './consumers/status-updater.ts';
 import { UsageConsumer } from './consumers/usage-consumer.ts';
 import { WebhookFeeder, type WebhookFeederObserver } from './consumers/webhook-feeder.ts';
-import { BindOwnership } from './dispatch/bind-ownership.ts';
+import { BindOwnership, bindSlotCount } from './dispatch/bind-ownership.ts';
 import { ConnectorWorker } from './dispatch/connector-worker.ts';
 import type { RetryPolicyConfig } from './dispatch/retry-policy.ts';
 import { EventProjection } from './events/event-projection.ts';
@@ -31,6 +31,7 @@ import { ConnectorBacklog } from './housekeeping/connector-backlog.ts';
 import { Housekeeping } from './housekeeping/housekeeping.ts';
 import { KeywordHandler } from './keywords/keyword-handler.ts';
 import { LinkState } from './links/link-state.ts';
+import { allHeldHere, slotsByHolder, type BindSlots } from './operations/bind-slots.ts';
 import { OperationsService } from './operations/operations-service.ts';
 import { linkClickedEvent } from './short-links/link-clicked-event.ts';
 import { LinkService, type LinkClick, type LinkSettings } from './short-links/link-service.ts';
@@ -188,7 +189,7 @@ export class Gateway implements GatewayServices {
     const events = (this.events = options.events ?? new MemoryEventTransport());
     this.roles = new Set(options.roles ?? CONSUMER_ROLES);
     const links = (this.links = new LinkState(options.drivers, metrics, this.log, () => backend.ping(), now));
-    this.operations = new OperationsService({ links, queue: backend.queue, store: backend.store, now });
+    this.operations = new OperationsService({ links, queue: backend.queue, store: backend.store, slots: (id) => this.bindSlots(id), now });
     const suppressions = (this.suppressions = new SuppressionService({ store: backend.suppressions, accounts, now, changed: (change) => this.suppressionChanged(change) }));
     const keywords = new KeywordHandler({
       suppressions,
@@ -359,7 +360,7 @@ export class Gateway implements GatewayServices {
         store: binds,
         owner: consumer,
         leaseMs: this.options.leaseMs ?? 30_000,
-        connectors: this.options.drivers.map((driver) => ({ id: driver.id, slots: driver.own === undefined ? 1 : Math.max(1, driver.bindSlots ?? 1) })),
+        connectors: this.options.drivers.map((driver) => ({ id: driver.id, slots: bindSlotCount(driver) })),
         apply: (id, slots) => this.applyBinds(id, slots, sink),
         failed: (error) => this.log.warn({ error: maskDigits(error instanceof Error ? error.message : String(error)) }, 'bind ownership: will try again'),
         now: this.now,
@@ -379,6 +380,17 @@ export class Gateway implements GatewayServices {
   /** The bind slots of a connector this process holds (all in memory mode); operators and tests read it. */
   heldBinds(connectorId: string): readonly number[] | 'all' {
     return this.ownership === undefined ? 'all' : this.ownership.holding(connectorId);
+  }
+
+  /**
+   * A connector's bind slots for the operations snapshot: in memory mode all are this process's; with a shared
+   * store, as its leases stand now (a slot being given up counts here until its lease is released).
+   */
+  private async bindSlots(connectorId: string): Promise<BindSlots> {
+    const driver = this.options.drivers.find((d) => d.id === connectorId);
+    const total = driver === undefined ? 0 : bindSlotCount(driver);
+    const binds = this.options.backend.binds;
+    return binds === undefined ? allHeldHere(total) : slotsByHolder(await binds.holders(connectorId, total), this.consumer);
   }
 
   /** A connector's slots held by this process changed: its binds follow, and its worker runs while it holds any. */

@@ -17,6 +17,7 @@ export type { Readiness } from './links/link-state.ts';
 export { OperationsService, FAILURE_SCAN, FAILURE_WINDOW_MS, MAX_FAILURES } from './operations/operations-service.ts';
 export type { ConnectorsSnapshot, FailureQuery } from './operations/operations-service.ts';
 export type { ConnectorSnapshot, ConnectorStatus, LinkSnapshot, LinkStatus, ModemSnapshot, ModemRegistration, SignalQuality } from './operations/connector-snapshot.ts';
+export type { BindSlots } from './operations/bind-slots.ts';
 export { FAILED_PART_STATUSES } from './operations/recent-failures.ts';
 export type { RecentFailure } from './operations/recent-failures.ts';
 export { AcceptService } from './accept/accept-service.ts';

@@ -1,7 +1,7 @@
 /**
  * GET /v1/connectors: every connector of the deployment with its links (up, connecting, down, since when),
- * throughput against its TPS ceiling, route queue backlog and window in flight, and each modem's IMEI, SIM,
- * network, signal and daily cap. GET /v1/failures: the calling account's recent failed, undelivered and expired
+ * throughput against its TPS ceiling, route queue backlog and window in flight, its bind slots held here and
+ * elsewhere, and each modem's IMEI, SIM, network, signal and daily cap. GET /v1/failures: the calling account's recent failed, undelivered and expired
  * parts with their codes and the carrier's raw values. The console's operations page shows the same reads.
  *
  * Why an account key reads connector data: it is the deployment's, aggregated per connector (no account's traffic
@@ -21,10 +21,11 @@ export function connectorRoutes(app: FastifyInstance, operations: OperationsServ
     {
       schema: {
         tags: ['operations'],
-        summary: 'Connectors: links, throughput against the TPS ceiling, queue backlog, window, modems',
+        summary: 'Connectors: links, throughput against the TPS ceiling, queue backlog, window, modems, bind slots',
         description:
-          "Deployment-wide, read-only. Links and throughput are the answering process's (each process holds its own binds and modems); the queue is shared. " +
-          'No host, credential, device path or error text is included: errors by code only.',
+          "Deployment-wide, read-only. Links and throughput are the answering process's (each process holds its own binds and modems); the queue is shared; " +
+          'the bind slots say which the answering process holds and which other processes hold. ' +
+          'No host, credential, device path, process name or error text is included: errors by code only, slots by number.',
         response: { 200: { $ref: 'Connectors#' } },
       },
     },

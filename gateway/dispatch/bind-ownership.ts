@@ -8,12 +8,18 @@
  * A dead process's slots come free when its leases expire, and the survivors take them at their next round.
  * `apply` runs per connector in order, never blocking the renewals of the others.
  */
+import type { Driver } from '../../drivers/transport/index.ts';
 import type { BindLeaseStore } from '../ports/bind-lease-store.ts';
 
 export interface OwnedConnector {
   readonly id: string;
   /** Bind slots of the connector (SMPP `binds`; 1 for a driver owned whole). */
   readonly slots: number;
+}
+
+/** A driver's bind slots: its `bindSlots` when it can open a share of its binds, else one (owned whole). */
+export function bindSlotCount(driver: Pick<Driver, 'own' | 'bindSlots'>): number {
+  return driver.own === undefined ? 1 : Math.max(1, driver.bindSlots ?? 1);
 }
 
 export interface BindOwnershipOptions {

@@ -1,14 +1,17 @@
 /**
  * What an operator sees of one connector, read from its driver's health report (`Driver.health()`), the links'
- * up/down times (LinkState), the throughput meter and the route queue. Pure: every input is given.
+ * up/down times (LinkState), the throughput meter, the route queue and the bind slots' holders. Pure: every input
+ * is given.
  *
  * The snapshot is deployment-wide but holds nothing of any one account and nothing secret: no host, port,
- * credential, device path or error text (an error text can name hosts), only codes, states and counts. An
- * account's users may therefore all read it (the console's operations page, `GET /v1/connectors`).
+ * credential, device path or error text (an error text can name hosts), nor the names of the processes holding
+ * its bind slots (a name is host and pid); only codes, states, counts and slot numbers. An account's users may
+ * therefore all read it (the console's operations page, `GET /v1/connectors`).
  */
 import type { DriverHealth, LinkHealth, TransportKind } from '../../drivers/transport/index.ts';
 import type { Lane } from '../messages/message-record.ts';
 import type { LaneDepth } from '../ports/route-queue.ts';
+import type { BindSlots } from './bind-slots.ts';
 
 /** A link (an SMPP bind, a modem): `connecting` while it dials, binds or starts up; `down` otherwise. */
 export type LinkStatus = 'up' | 'connecting' | 'down';
@@ -78,6 +81,8 @@ export interface ConnectorSnapshot {
   /** Submits in flight on the connector's binds against the sum of their windows (null for a modem pool). */
   readonly inFlight: number | null;
   readonly window: number | null;
+  /** Its bind slots across the processes sharing the store: which the answering process holds (numbers only). */
+  readonly slots: BindSlots;
 }
 
 export interface SnapshotInputs {
@@ -86,6 +91,7 @@ export interface SnapshotInputs {
   readonly perSecond: number;
   readonly windowSeconds: number;
   readonly depth: readonly LaneDepth[];
+  readonly slots: BindSlots;
 }
 
 const CONNECTING_STATES: ReadonlySet<string> = new Set(['connecting', 'binding', 'starting']);
@@ -117,6 +123,7 @@ export function connectorSnapshot(inputs: SnapshotInputs): ConnectorSnapshot {
     },
     inFlight: health.kind === 'smpp' ? senders.reduce((sum, link) => sum + numberOr(link.detail.window, 0), 0) : null,
     window: health.kind === 'smpp' && windows.length > 0 ? windows.reduce((sum, size) => sum + size, 0) : null,
+    slots: inputs.slots,
   };
 }
 

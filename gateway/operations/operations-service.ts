@@ -5,13 +5,15 @@
  * (`recentFailures()`). The console's operations page and `GET /v1/connectors`, `GET /v1/failures` read the same.
  *
  * Links and throughput are this process's: each process runs its own drivers (their binds and modems), so with
- * several processes each answers for the links it holds. The queue backlog is the shared route queue's.
+ * several processes each answers for the links it holds. The queue backlog is the shared route queue's, and the
+ * bind slots are read from the shared leases: which this process holds, which others hold, which are free.
  */
 import type { PartOutcome } from '../../drivers/transport/index.ts';
 import type { LinkState } from '../links/link-state.ts';
 import type { MessageRecord } from '../messages/message-record.ts';
 import type { MessageStore } from '../ports/message-store.ts';
 import type { RouteQueue } from '../ports/route-queue.ts';
+import type { BindSlots } from './bind-slots.ts';
 import { connectorSnapshot, type ConnectorSnapshot } from './connector-snapshot.ts';
 import { failuresOf, type RecentFailure } from './recent-failures.ts';
 import { ThroughputMeter } from './throughput-meter.ts';
@@ -31,6 +33,8 @@ export interface OperationsServiceOptions {
   readonly links: Pick<LinkState, 'connectorIds' | 'driver' | 'linkSince' | 'onChange'>;
   readonly queue: Pick<RouteQueue, 'depth'>;
   readonly store: Pick<MessageStore, 'list'>;
+  /** The connector's bind slots and their holders now, as this process sees them (bind-slots.ts). */
+  readonly slots: (connectorId: string) => Promise<BindSlots>;
   readonly now: () => number;
   /** Seconds of the throughput window (default 10). */
   readonly throughputWindowSeconds?: number;
@@ -75,6 +79,7 @@ export class OperationsService {
           perSecond: this.meter.perSecond(id, at),
           windowSeconds: this.meter.windowSeconds,
           depth: await queue.depth(id),
+          slots: await this.options.slots(id),
         }),
       );
     }

@@ -73,9 +73,19 @@ describe('GET /v1/connectors', () => {
           },
           inFlight: 0,
           window: null,
+          // Memory mode: one process, which holds every slot (a driver owned whole has one).
+          slots: { total: 1, heldHere: [0], heldElsewhere: [], free: [] },
         },
       ],
     });
+  });
+
+  test('the OpenAPI document describes the bind slots', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ components: { schemas: Record<string, unknown> } }>();
+    const connector = (doc.components.schemas.Connectors as { properties: { connectors: { items: { required: string[]; properties: Record<string, { required?: string[] }> } } } }).properties
+      .connectors.items;
+    expect(connector.required).toContain('slots');
+    expect(connector.properties.slots?.required).toEqual(['total', 'heldHere', 'heldElsewhere', 'free']);
   });
 });
 

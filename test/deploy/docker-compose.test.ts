@@ -1,78 +1,23 @@
 /**
  * The Docker stack checked without a Docker engine: docker-compose.yml read as compose would read it (defaults of
- * `${VAR:-default}` applied), the files it mounts, the README's list of its services, the Prometheus and Grafana
- * provisioning, the dashboard's metric names against the gateway's registry, and the demo configuration through
- * the gateway's own parser.
+ * `${VAR:-default}` applied; compose-file.ts), the files it mounts, the README's list of its services, the
+ * Prometheus and Grafana provisioning (`promtool check config` where promtool is installed), the dashboard's metric
+ * names against the gateway's registry, and the demo configuration through the gateway's own parser.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { isAbsolute, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { createDriver, GatewayMetrics, hashApiKey, loadRoutingFile, parseGatewayConfig } from '../../gateway/index.ts';
 import { checkConfig } from '../../simulator/index.ts';
+import { at, dependsOn, loadCompose, mounts, read, serviceOf, type Service } from './compose-file.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const at = (path: string): string => resolve(ROOT, path);
-const read = (path: string): string => readFileSync(at(path), 'utf8');
-
-/**
- * Metrics the dashboard charts before the gateway registers them: the Kafka event outbox is being added. Once
- * `new GatewayMetrics()` registers them, this list goes and the check below covers them like every other name.
- */
-type Mapping = Record<string, unknown>;
-
-interface Service {
-  readonly image?: string;
-  readonly build?: unknown;
-  readonly command?: readonly string[];
-  readonly environment?: Mapping;
-  readonly volumes?: readonly string[];
-  readonly ports?: readonly unknown[];
-  readonly depends_on?: readonly string[] | Mapping;
-  readonly healthcheck?: Mapping;
-}
-
-interface Compose {
-  readonly services: Record<string, Service>;
-  readonly volumes?: Mapping;
-}
-
-/** Compose interpolation with an empty environment: `${VAR:-default}` and `${VAR-default}` give the default. */
-function interpolate(value: string): string {
-  return value.replace(/\$\$|\$\{([A-Z0-9_]+)(?::?-([^}]*))?\}/g, (whole, _name: string | undefined, fallback: string | undefined) =>
-    whole === '$$' ? '$' : (fallback ?? ''),
-  );
-}
-
-function interpolateAll(value: unknown): unknown {
-  if (typeof value === 'string') return interpolate(value);
-  if (Array.isArray(value)) return value.map(interpolateAll);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateAll(v)]));
-  return value;
-}
-
-// Merge keys (`<<: *anchor`) are part of the compose format.
-const compose = interpolateAll(parse(read('docker-compose.yml'), { merge: true })) as Compose;
+const compose = loadCompose(['docker-compose.yml']);
+/** Prometheus's own checker (Debian package `prometheus`); its test is skipped where it is not installed. */
+const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' }).status === 0;
 const services = Object.entries(compose.services);
-const service = (name: string): Service => {
-  const found = compose.services[name];
-  if (found === undefined) throw new Error(`docker-compose.yml has no service ${name}`);
-  return found;
-};
-
-/** `source:target[:mode]` entries whose source is a path (a named volume has none of . / ~). */
-function mounts(s: Service): { source: string; target: string; bind: boolean }[] {
-  return (s.volumes ?? []).map((entry) => {
-    const [source = '', target = ''] = entry.split(':');
-    return { source, target, bind: /^[./~]/.test(source) };
-  });
-}
-
-function dependsOn(s: Service): string[] {
-  if (s.depends_on === undefined) return [];
-  return Array.isArray(s.depends_on) ? [...(s.depends_on as readonly string[])] : Object.keys(s.depends_on);
-}
+const service = (name: string): Service => serviceOf(compose, name);
 
 function flag(s: Service, name: string): string | undefined {
   const command = s.command ?? [];
@@ -180,15 +125,21 @@ describe('Dockerfile', () => {
 
 describe('monitoring', () => {
   const prometheus = parse(read('deploy/prometheus/prometheus.yml')) as {
-    scrape_configs: { job_name: string; scrape_interval?: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
+    scrape_configs: { job_name: string; scrape_interval?: string; metrics_path?: string; dns_sd_configs?: { names: string[]; type: string; port: number }[] }[];
   };
 
-  test('Prometheus scrapes the gateway every 5 s at the address of its compose service', () => {
+  test("Prometheus scrapes every container of the gateway service every 5 s, found by Docker's DNS", () => {
     const job = prometheus.scrape_configs.find((j) => j.job_name === 'smsgw');
     expect(job).toMatchObject({ scrape_interval: '5s', metrics_path: '/metrics' });
-    expect(job?.static_configs.flatMap((c) => c.targets)).toEqual(['gateway:3000']);
+    // One A record per replica: one gateway or `--scale gateway=N` (deploy/compose.scale.yml) alike.
+    expect(job?.dns_sd_configs).toEqual([expect.objectContaining({ names: ['gateway'], type: 'A', port: Number(service('gateway').environment?.PORT) })]);
     expect(service('gateway').environment?.PORT).toBe('3000');
     expect(mounts(service('prometheus'))).toContainEqual({ source: './deploy/prometheus/prometheus.yml', target: '/etc/prometheus/prometheus.yml', bind: true });
+  });
+
+  test.skipIf(!promtool)('promtool accepts the Prometheus configuration', () => {
+    const check = spawnSync('promtool', ['check', 'config', at('deploy/prometheus/prometheus.yml')], { encoding: 'utf8' });
+    expect(check.status, `${check.stdout}${check.stderr}`).toBe(0);
   });
 
   const datasources = parse(read('deploy/grafana/provisioning/datasources/prometheus.yml')) as {

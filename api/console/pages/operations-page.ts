@@ -1,6 +1,7 @@
 /**
  * The operations page (/console/operations): every connector's links (up, connecting, down, since when),
- * throughput against its TPS ceiling, route queue backlog and window in flight, each modem's IMEI, SIM, network,
+ * throughput against its TPS ceiling, route queue backlog, bind slots held by this process, by others and by none,
+ * and window in flight, each modem's IMEI, SIM, network,
  * signal and daily cap, and the signed-in account's recent failures with their codes. Connector data is the
  * deployment's and every signed-in user reads it; failures are the account's own. The same reads as
  * GET /v1/connectors and GET /v1/failures.

@@ -73,6 +73,9 @@ describe('operations page', () => {
     // The refused submit reached the carrier: it took TPS.
     expect(page.body).toContain('0.1 件/秒（上限なし）');
     expect(page.body).toContain('待機 0 件・処理中 0 件');
+    // Memory mode: this process holds the connector's one slot.
+    expect(page.body).toContain('<dt>バインド枠</dt>');
+    expect(page.body).toMatch(/data-testid="slots" data-here="0" data-elsewhere="" data-free="">このプロセス 1\/1<\/dd>/);
     expect(page.body).toContain('すべて稼働中');
     expect(page.body).toContain('sse-connect="/console/operations/events"');
     expect(page.body).toContain(`data-message="${sent.id}"`);
@@ -87,6 +90,8 @@ describe('operations page', () => {
     // Connectors are the deployment's; failures are each account's own.
     expect(theirs.body).toContain('data-connector="smpp-aggregator"');
     expect(theirs.body).toContain('No recent failures.');
+    expect(theirs.body).toContain('<dt>Bind slots</dt>');
+    expect(theirs.body).toContain('>1/1 here</dd>');
     expect(theirs.body).not.toContain(sent.id);
   });
 

@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
 import type { DriverHealth } from '../../../drivers/transport/index.ts';
+import { allHeldHere, slotsByHolder } from '../../../gateway/operations/bind-slots.ts';
 import { connectorSnapshot, signalQuality } from '../../../gateway/operations/connector-snapshot.ts';
 
 const T0 = Date.UTC(2026, 11, 6, 3, 0, 0);
@@ -10,7 +11,7 @@ const smppBind = (id: string, state: string, window: number, extra: Record<strin
   detail: { role: 'transceiver', state, window, windowSize: 100, pendingInbound: 0, readingPaused: false, failedAttempts: 0, lastError: null, lastErrorMessage: null, ...extra },
 });
 
-test('an SMPP connector: binds with their state and since when, TPS ceiling and pace, window in flight, queue by lane', () => {
+test('an SMPP connector: binds with their state and since when, TPS ceiling and pace, window in flight, queue by lane, slots', () => {
   const health: DriverHealth = {
     connectorId: 'carrier-a',
     kind: 'smpp',
@@ -31,6 +32,7 @@ test('an SMPP connector: binds with their state and since when, TPS ceiling and 
       { lane: 'high', waiting: 1, pending: 0 },
       { lane: 'normal', waiting: 0, pending: 2 },
     ],
+    slots: slotsByHolder(['gw-1.example.net-41-0c1d2e3f', undefined, 'gw-2.example.net-77-9a8b7c6d', 'gw-1.example.net-41-0c1d2e3f'], 'gw-1.example.net-41-0c1d2e3f'),
   });
   expect(snapshot).toEqual({
     id: 'carrier-a',
@@ -53,9 +55,11 @@ test('an SMPP connector: binds with their state and since when, TPS ceiling and 
     },
     inFlight: 7,
     window: 200,
+    slots: { total: 4, heldHere: [0, 3], heldElsewhere: [2], free: [1] },
   });
-  // Error texts can name hosts: only the code leaves.
+  // Error texts and process names can name hosts: only codes and slot numbers leave.
   expect(JSON.stringify(snapshot)).not.toContain('10.0.0.7');
+  expect(JSON.stringify(snapshot)).not.toContain('example.net');
 });
 
 test('an SMPP connector without a ceiling, every bind down; receivers send nothing and count in no window', () => {
@@ -66,7 +70,7 @@ test('an SMPP connector without a ceiling, every bind down; receivers send nothi
     links: [smppBind('carrier-b#tx1', 'idle', 0), { ...smppBind('carrier-b#rx1', 'idle', 0), detail: { ...smppBind('x', 'idle', 0).detail, role: 'receiver', windowSize: 0 } }],
     counters: { rate: 0, maxTps: 0 },
   };
-  const snapshot = connectorSnapshot({ health, since: () => T0, perSecond: 0, windowSeconds: 10, depth: [] });
+  const snapshot = connectorSnapshot({ health, since: () => T0, perSecond: 0, windowSeconds: 10, depth: [], slots: allHeldHere(2) });
   expect(snapshot).toMatchObject({ status: 'down', linksUp: 0, throughput: { limitTps: null, paceTps: null }, queue: { waiting: 0, pending: 0, lanes: [] }, inFlight: 0, window: 100 });
   expect(snapshot.links.map((link) => [link.id, link.status, link.since])).toEqual([
     ['carrier-b#tx1', 'down', T0],
@@ -106,8 +110,17 @@ test('a modem pool: each modem with IMEI, SIM, operator, registration, signal an
     ],
     counters: { modemsUp: 1, modems: 2 },
   };
-  const snapshot = connectorSnapshot({ health, since: () => T0, perSecond: 0.2, windowSeconds: 10, depth: [{ lane: 'normal', waiting: 3, pending: 1 }] });
-  expect(snapshot).toMatchObject({ kind: 'modem', status: 'degraded', linksUp: 1, inFlight: null, window: null, throughput: { perSecond: 0.2, limitTps: 0.5, paceTps: null } });
+  const snapshot = connectorSnapshot({ health, since: () => T0, perSecond: 0.2, windowSeconds: 10, depth: [{ lane: 'normal', waiting: 3, pending: 1 }], slots: allHeldHere(1) });
+  expect(snapshot).toMatchObject({
+    kind: 'modem',
+    status: 'degraded',
+    linksUp: 1,
+    inFlight: null,
+    window: null,
+    throughput: { perSecond: 0.2, limitTps: 0.5, paceTps: null },
+    // A modem pool is one slot: one process opens every modem of it.
+    slots: { total: 1, heldHere: [0], heldElsewhere: [], free: [] },
+  });
   expect(snapshot.links[0]).toEqual({
     id: '356938035643809',
     status: 'up',
@@ -140,4 +153,13 @@ test('a modem pool: each modem with IMEI, SIM, operator, registration, signal an
 
 test('signal quality from +CSQ rssi', () => {
   expect([31, 20, 19, 15, 14, 10, 9, 0].map(signalQuality)).toEqual(['excellent', 'excellent', 'good', 'good', 'fair', 'fair', 'poor', 'poor']);
+});
+
+test('bind slots: sorted by holder against this process; memory mode holds every slot', () => {
+  expect(slotsByHolder(['b', 'a', undefined, 'b', 'c'], 'b')).toEqual({ total: 5, heldHere: [0, 3], heldElsewhere: [1, 4], free: [2] });
+  expect(slotsByHolder([undefined, undefined], 'a')).toEqual({ total: 2, heldHere: [], heldElsewhere: [], free: [0, 1] });
+  // Before the process has a name (not started), nothing is its own.
+  expect(slotsByHolder(['a'], '')).toEqual({ total: 1, heldHere: [], heldElsewhere: [0], free: [] });
+  expect(slotsByHolder([], 'a')).toEqual({ total: 0, heldHere: [], heldElsewhere: [], free: [] });
+  expect(allHeldHere(3)).toEqual({ total: 3, heldHere: [0, 1, 2], heldElsewhere: [], free: [] });
 });

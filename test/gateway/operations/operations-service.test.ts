@@ -49,6 +49,8 @@ test('links: since when each is up or down, and listeners hear of each change at
   expect(snapshot.at).toBe(T0);
   // Started, nothing told yet: down since the driver was first watched.
   expect(snapshot.connectors).toMatchObject([{ id: CONNECTOR, kind: 'smpp', status: 'down', linksUp: 0, links: [] }]);
+  // Memory mode is one process: it holds every bind slot (a driver without slots of its own is one).
+  expect(snapshot.connectors[0]?.slots).toEqual({ total: 1, heldHere: [0], heldElsewhere: [], free: [] });
 
   clock.now = T0 + 5_000;
   driver.up('bind-1');
