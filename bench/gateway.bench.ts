@@ -319,6 +319,23 @@ async function paced(url: string, count: number, offset: number, rate: number, m
   }
 }
 
+/** The paced phase as the table shows it: the latency percentiles, and the goal's verdict where it applies. */
+function pacedSummary(mode: GatewayMode, rate: number, messages: number, result: PhaseResult<PacedResult>): PacedRow {
+  const p = result.sent;
+  const acceptLatencyMs = { ...latencyMs(p.latencies), max: +(p.latencies.at(-1) ?? 0).toFixed(2) };
+  const goalMet = pacedGoalMet(mode, rate, acceptLatencyMs.p99);
+  return {
+    rate,
+    achievedPerSecond: p.achievedPerSecond,
+    late: p.late,
+    messages,
+    acceptLatencyMs,
+    deliveredPerSecond: result.deliveredPerSecond,
+    cpuSecondsPerThousand: result.cpuSecondsPerThousand,
+    ...(goalMet === undefined ? {} : { goalMet }),
+  };
+}
+
 async function runGatewayMode(mode: GatewayMode, workers: number, options: BenchOptions): Promise<{ json: Record<string, unknown>; row: SummaryRow }> {
   const loadStart = loadAverage();
   const dir = mkdtempSync(join(tmpdir(), 'smsgw-bench-'));
@@ -398,24 +415,7 @@ async function runGatewayMode(mode: GatewayMode, workers: number, options: Bench
     const loadEnd = loadAverage();
     const rssAfterWarmup = rssFlatness(rss.afterWarmup, samples.map((s) => s.rssMiB), rss.end);
     const acceptLatencyMs = single === undefined ? undefined : latencyMs(single.sent);
-    const pacedRow: PacedRow | undefined =
-      pacedPhase === undefined || rate === undefined
-        ? undefined
-        : (() => {
-            const p = pacedPhase.sent;
-            const acceptLatency = { ...latencyMs(p.latencies), max: +(p.latencies.at(-1) ?? 0).toFixed(2) };
-            const goalMet = pacedGoalMet(mode, rate, acceptLatency.p99);
-            return {
-              rate,
-              achievedPerSecond: p.achievedPerSecond,
-              late: p.late,
-              messages: options.messages,
-              acceptLatencyMs: acceptLatency,
-              deliveredPerSecond: pacedPhase.deliveredPerSecond,
-              cpuSecondsPerThousand: pacedPhase.cpuSecondsPerThousand,
-              ...(goalMet === undefined ? {} : { goalMet }),
-            };
-          })();
+    const pacedRow = pacedPhase === undefined || rate === undefined ? undefined : pacedSummary(mode, rate, options.messages, pacedPhase);
     const json = {
       mode,
       run: name,
