@@ -9,7 +9,7 @@ export const KANNEL_MODES = ['kannel-memory', 'kannel-store'] as const;
 export type GatewayMode = (typeof GATEWAY_MODES)[number];
 export type KannelMode = (typeof KANNEL_MODES)[number];
 export type BenchMode = GatewayMode | KannelMode;
-export const PHASES = ['singles', 'batch'] as const;
+export const PHASES = ['singles', 'batch', 'paced'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface BenchOptions {
@@ -24,6 +24,10 @@ export interface BenchOptions {
   /** Messages sent and delivered before anything is measured (JIT, connections, binds). */
   readonly warmup: number;
   readonly phases: readonly Phase[];
+  /** Messages per second of the paced phase (open loop); set exactly when `phases` has `paced`. */
+  readonly rate: number | undefined;
+  /** Gateway processes of the redis and kafka modes (`smsgw serve --workers N`), each count a run of its own. */
+  readonly workers: readonly number[];
   /** RSS (and the gateway's heap) sampled this often. */
   readonly rssSampleMs: number;
   /** Whether each sample is also printed as it is taken (on stderr), for long runs. */
@@ -51,7 +55,13 @@ export const USAGE = `Usage: npm run bench -- [options]
   --messages <n>         messages per measured phase (default 20000; env BENCH_MESSAGES)
   --concurrency <n>      requests in flight (default 64; env BENCH_CONCURRENCY)
   --warmup <n>           messages sent and delivered before measuring (default 500)
-  --phases <list>        singles,batch (default both; Kannel has no batch endpoint and runs singles only)
+  --phases <list>        singles,batch,paced (default singles,batch, and paced too when --rate is given;
+                         Kannel has no batch endpoint and no paced phase and runs singles only)
+  --rate <n>             messages per second of the paced phase: single POSTs started on a fixed schedule
+                         (open loop, up to 4x --concurrency in flight), latency counted from each scheduled
+                         start (env BENCH_RATE; needed by the paced phase)
+  --workers <list>       gateway processes of the redis and kafka modes (smsgw serve --workers N), e.g. 1,2 to
+                         run each such mode once per count (default 1; env BENCH_WORKERS; embedded runs one)
   --rss-sample <time>    sample RSS and heap this often, e.g. 500ms, 5s, 1m (default 1s); when given, every
                          sample is also printed on stderr as it is taken
   --kannel-runs <n>      runs of each Kannel mode, the median reported (default 3)
@@ -80,12 +90,27 @@ export function parseDuration(flag: string, raw: string): number {
   return ms;
 }
 
-function list<T extends string>(flag: string, raw: string, known: readonly T[]): T[] {
+function itemsOf(flag: string, raw: string): string[] {
   const items = raw
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   if (items.length === 0) throw new BenchOptionError(`${flag} is empty`);
+  return items;
+}
+
+/** The same limit as `smsgw serve --workers`. */
+const MAX_WORKERS = 256;
+
+function workerCounts(raw: string): number[] {
+  const counts = itemsOf('--workers', raw).map((item) => positiveInteger('--workers', item, 1));
+  const tooMany = counts.find((n) => n > MAX_WORKERS);
+  if (tooMany !== undefined) throw new BenchOptionError(`--workers must be at most ${MAX_WORKERS} (as for smsgw serve), got ${tooMany}`);
+  return [...new Set(counts)];
+}
+
+function list<T extends string>(flag: string, raw: string, known: readonly T[]): T[] {
+  const items = itemsOf(flag, raw);
   for (const item of items) {
     if (!(known as readonly string[]).includes(item)) throw new BenchOptionError(`${flag}: unknown "${item}" (known: ${known.join(', ')})`);
   }
@@ -109,6 +134,8 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
         concurrency: { type: 'string' },
         warmup: { type: 'string' },
         phases: { type: 'string' },
+        rate: { type: 'string' },
+        workers: { type: 'string' },
         'rss-sample': { type: 'string' },
         'kannel-runs': { type: 'string' },
         'kannel-bin': { type: 'string' },
@@ -126,6 +153,17 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
   const modes = modesRaw === undefined ? [...GATEWAY_MODES, ...KANNEL_MODES] : list<BenchMode>('--modes', modesRaw, [...GATEWAY_MODES, ...KANNEL_MODES]);
   const messagesRaw = v.messages ?? nonEmpty(env.BENCH_MESSAGES);
   const concurrencyRaw = v.concurrency ?? nonEmpty(env.BENCH_CONCURRENCY);
+  const rateRaw = v.rate ?? nonEmpty(env.BENCH_RATE);
+  const rate = rateRaw === undefined ? undefined : positiveInteger('--rate', rateRaw, 1);
+  const phases: Phase[] = v.phases === undefined ? ['singles', 'batch', ...(rate === undefined ? [] : (['paced'] as const))] : list<Phase>('--phases', v.phases, PHASES);
+  // Either alone would quietly measure something other than what was asked for.
+  if (phases.includes('paced') && rate === undefined) throw new BenchOptionError('--phases paced needs --rate <messages per second>');
+  if (!phases.includes('paced') && rate !== undefined) throw new BenchOptionError('--rate applies to the paced phase, which --phases leaves out (add paced)');
+  const workersRaw = v.workers ?? nonEmpty(env.BENCH_WORKERS);
+  const workers = workersRaw === undefined ? [1] : workerCounts(workersRaw);
+  if (workers.some((n) => n > 1) && !modes.some((m) => m === 'redis' || m === 'kafka')) {
+    throw new BenchOptionError('--workers above 1 needs the redis or kafka mode (the gateway\'s processes share nothing in memory)');
+  }
   return {
     // The gateway's modes first (in the order given), then Kannel's: the ratios need both, the order of the rest is the user's.
     modes: [...modes.filter((m) => !m.startsWith('kannel-')), ...modes.filter((m) => m.startsWith('kannel-'))],
@@ -133,7 +171,9 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     messages: messagesRaw === undefined ? 20_000 : positiveInteger('--messages', messagesRaw, 1),
     concurrency: concurrencyRaw === undefined ? 64 : positiveInteger('--concurrency', concurrencyRaw, 1),
     warmup: v.warmup === undefined ? 500 : positiveInteger('--warmup', v.warmup, 1),
-    phases: v.phases === undefined ? [...PHASES] : list<Phase>('--phases', v.phases, PHASES),
+    phases,
+    rate,
+    workers,
     rssSampleMs: v['rss-sample'] === undefined ? 1_000 : parseDuration('--rss-sample', v['rss-sample']),
     printSamples: v['rss-sample'] !== undefined,
     kannelRuns: v['kannel-runs'] === undefined ? 3 : positiveInteger('--kannel-runs', v['kannel-runs'], 1),

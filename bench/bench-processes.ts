@@ -10,19 +10,28 @@ import { hashApiKey } from '../gateway/index.ts';
 
 const BIN = fileURLToPath(new URL('../bin/smsgw.js', import.meta.url));
 
-/** Starts `smsgw <args>` and resolves once a line of its standard output matches `pattern`. */
+/**
+ * Starts `smsgw <args>` and resolves once `matches` lines of its standard output have matched `pattern` (the
+ * workers of `serve --workers N` share the primary's standard output and each prints its own banner), with the
+ * first of them.
+ */
 export function spawnReady(
   args: string[],
   env: NodeJS.ProcessEnv,
   pattern: RegExp,
   nodeArgs: readonly string[] = [],
+  matches = 1,
 ): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
   const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
+    let first: RegExpExecArray | undefined;
+    let seen = 0;
     lines.on('line', (line) => {
       const match = pattern.exec(line);
-      if (match !== null) resolve({ child, match });
+      if (match === null) return;
+      first ??= match;
+      if (++seen === matches) resolve({ child, match: first });
     });
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${String(code)}`)));
   });

@@ -22,6 +22,15 @@ export const RATIO_GOALS: readonly { readonly gateway: GatewayMode; readonly kan
   { gateway: 'embedded', kannel: 'kannel-memory', atLeast: 3 },
 ];
 
+/** Issue 18's latency goal for the kafka mode: accept p99 under 25 ms at 2,000 messages/s. */
+export const PACED_GOAL = { mode: 'kafka', atRate: 2_000, p99BelowMs: 25, text: 'accept p99 < 25 ms at 2,000/s' } as const;
+
+/** The paced goal's verdict for a run, when it applies (the kafka mode paced at 2,000/s or more). */
+export function pacedGoalMet(mode: BenchMode, rate: number, p99Ms: number): boolean | undefined {
+  if (mode !== PACED_GOAL.mode || rate < PACED_GOAL.atRate) return undefined;
+  return p99Ms < PACED_GOAL.p99BelowMs;
+}
+
 /** RSS after warm-up may grow by at most this much (issue 18: flat within 20%). */
 export const RSS_GROWTH_GOAL_PERCENT = 20;
 
@@ -60,9 +69,26 @@ export function spread<T>(items: readonly T[], count: number): T[] {
   return Array.from({ length: count }, (_, i) => items[Math.round((i * (items.length - 1)) / (count - 1))] as T);
 }
 
+/** The paced phase of one run, as the closing table shows it. */
+export interface PacedRow {
+  readonly rate: number;
+  readonly achievedPerSecond: number;
+  readonly late: number;
+  readonly messages: number;
+  readonly acceptLatencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
+  readonly deliveredPerSecond: number;
+  readonly cpuSecondsPerThousand: number;
+  /** PACED_GOAL's verdict, when it applies. */
+  readonly goalMet?: boolean;
+}
+
 /** What the closing table needs of one mode's result. */
 export interface SummaryRow {
   readonly mode: BenchMode;
+  /** The gateway's processes (`serve --workers`); absent for Kannel. */
+  readonly workers?: number;
+  /** The row's name when it is not the mode's (`Redis ×2` when a mode ran once per worker count). */
+  readonly label?: string;
   /** The single requests' phase (absent when it did not run). */
   readonly deliveredPerSecond?: number;
   readonly batchDeliveredPerSecond?: number;
@@ -74,26 +100,42 @@ export interface SummaryRow {
   readonly rssAfterWarmup?: RssFlatness;
   /** Kannel: delivered/s of every run (the row is the median one). */
   readonly runsDeliveredPerSecond?: readonly number[];
+  readonly paced?: PacedRow;
+}
+
+export const rowLabel = (row: SummaryRow): string => row.label ?? MODE_LABELS[row.mode];
+
+/** A gateway run's name: the mode, and its worker count when the modes ran once per count (`redis×2`). */
+export function runName(mode: GatewayMode, workers: number, workerCounts: readonly number[]): string {
+  return mode === 'embedded' || (workerCounts.length === 1 && workerCounts[0] === 1) ? mode : `${mode}×${workers}`;
+}
+
+/** The table's name of a gateway run: `Redis ×2` for `redis×2`. */
+export function runLabel(mode: GatewayMode, workers: number, workerCounts: readonly number[]): string {
+  return runName(mode, workers, workerCounts) === mode ? MODE_LABELS[mode] : `${MODE_LABELS[mode]} ×${workers}`;
 }
 
 export interface RatioVerdict {
   readonly gateway: GatewayMode;
+  /** The gateway run's name in the table (one verdict per worker count). */
+  readonly label: string;
   readonly kannel: KannelMode;
   readonly ratio: number;
   readonly atLeast: number;
   readonly met: boolean;
 }
 
-/** The goals' ratios whose two sides were both measured. */
+/** The goals' ratios whose two sides were both measured: one per run of the gateway's mode (each worker count). */
 export function ratios(rows: readonly SummaryRow[]): RatioVerdict[] {
-  const by = new Map(rows.map((r) => [r.mode, r]));
   const verdicts: RatioVerdict[] = [];
   for (const goal of RATIO_GOALS) {
-    const gateway = by.get(goal.gateway);
-    const kannel = by.get(goal.kannel);
-    if (gateway?.deliveredPerSecond === undefined || kannel?.deliveredPerSecond === undefined || kannel.deliveredPerSecond === 0) continue;
-    const ratio = +(gateway.deliveredPerSecond / kannel.deliveredPerSecond).toFixed(2);
-    verdicts.push({ gateway: goal.gateway, kannel: goal.kannel, ratio, atLeast: goal.atLeast, met: ratio >= goal.atLeast });
+    const kannel = rows.find((r) => r.mode === goal.kannel);
+    if (kannel?.deliveredPerSecond === undefined || kannel.deliveredPerSecond === 0) continue;
+    for (const gateway of rows) {
+      if (gateway.mode !== goal.gateway || gateway.deliveredPerSecond === undefined) continue;
+      const ratio = +(gateway.deliveredPerSecond / kannel.deliveredPerSecond).toFixed(2);
+      verdicts.push({ gateway: goal.gateway, label: rowLabel(gateway), kannel: goal.kannel, ratio, atLeast: goal.atLeast, met: ratio >= goal.atLeast });
+    }
   }
   return verdicts;
 }
@@ -115,16 +157,21 @@ function table(header: readonly string[], body: readonly (readonly string[])[]):
 }
 
 /** The closing table (Markdown), the ratios to Kannel and their goals. */
-export function formatSummary(rows: readonly SummaryRow[], context: { readonly messages: number; readonly concurrency: number; readonly kannelRuns: number }): string {
+export function formatSummary(
+  rows: readonly SummaryRow[],
+  context: { readonly messages: number; readonly concurrency: number; readonly kannelRuns: number; readonly rate?: number | undefined },
+): string {
   const out: string[] = [];
   const kannel = rows.some((r) => r.mode.startsWith('kannel-')) ? `; Kannel: median of ${context.kannelRuns} runs by delivered/s` : '';
-  out.push(`${thousands(context.messages)} messages per phase, ${context.concurrency} in flight${kannel}.`);
+  const paced = context.rate === undefined ? '' : `; paced phase at ${thousands(context.rate)}/s`;
+  out.push(`${thousands(context.messages)} messages per phase, ${context.concurrency} in flight${paced}${kannel}.`);
   out.push('');
   out.push(
     table(
-      ['mode', 'delivered/s', 'batch delivered/s', 'accept p50 / p99 ms', 'CPU s per 1,000', 'RSS MiB start / warm / peak / end', 'load avg start -> end'],
+      ['mode', 'workers', 'delivered/s', 'batch delivered/s', 'accept p50 / p99 ms', 'CPU s per 1,000', 'RSS MiB start / warm / peak / end', 'load avg start -> end'],
       rows.map((r) => [
-        MODE_LABELS[r.mode],
+        rowLabel(r),
+        r.workers === undefined ? '-' : String(r.workers),
         (r.deliveredPerSecond === undefined ? '-' : thousands(r.deliveredPerSecond)) +
           (r.runsDeliveredPerSecond === undefined ? '' : ` (runs: ${r.runsDeliveredPerSecond.map(thousands).join(', ')})`),
         r.batchDeliveredPerSecond === undefined ? '-' : thousands(r.batchDeliveredPerSecond),
@@ -135,7 +182,26 @@ export function formatSummary(rows: readonly SummaryRow[], context: { readonly m
       ]),
     ),
   );
-  const flat = rows.flatMap((r) => (r.rssAfterWarmup === undefined ? [] : [[MODE_LABELS[r.mode], r.rssAfterWarmup] as const]));
+  const pacedRows = rows.flatMap((r) => (r.paced === undefined ? [] : [[rowLabel(r), r.paced] as const]));
+  if (pacedRows.length > 0) {
+    out.push('');
+    out.push(
+      table(
+        ['paced (open loop)', 'rate /s', 'achieved /s', 'late starts', 'accept p50 / p95 / p99 / max ms', 'delivered/s', 'CPU s per 1,000', PACED_GOAL.text],
+        pacedRows.map(([label, p]) => [
+          label,
+          thousands(p.rate),
+          thousands(p.achievedPerSecond),
+          `${thousands(p.late)} of ${thousands(p.messages)}`,
+          [p.acceptLatencyMs.p50, p.acceptLatencyMs.p95, p.acceptLatencyMs.p99, p.acceptLatencyMs.max].map((x) => x.toFixed(1)).join(' / '),
+          thousands(p.deliveredPerSecond),
+          p.cpuSecondsPerThousand.toFixed(3),
+          p.goalMet === undefined ? '- (kafka mode at >= 2,000/s)' : p.goalMet ? 'met' : 'not met',
+        ]),
+      ),
+    );
+  }
+  const flat = rows.flatMap((r) => (r.rssAfterWarmup === undefined ? [] : [[rowLabel(r), r.rssAfterWarmup] as const]));
   if (flat.length > 0) {
     out.push('');
     out.push(
@@ -151,7 +217,7 @@ export function formatSummary(rows: readonly SummaryRow[], context: { readonly m
     out.push(
       table(
         ['delivered/s ratio', 'measured', 'goal', 'verdict'],
-        verdicts.map((v) => [`${MODE_LABELS[v.gateway]} / ${MODE_LABELS[v.kannel]}`, `${v.ratio.toFixed(2)}x`, `>= ${v.atLeast}x`, v.met ? 'met' : 'not met']),
+        verdicts.map((v) => [`${v.label} / ${MODE_LABELS[v.kannel]}`, `${v.ratio.toFixed(2)}x`, `>= ${v.atLeast}x`, v.met ? 'met' : 'not met']),
       ),
     );
   }

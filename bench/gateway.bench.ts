@@ -17,47 +17,44 @@
  * events, so after the run it reads the events topic back from the beginning and reports how many accepted
  * messages have exactly one final `message.status` event, and the outbox size the gateway ended with.
  * `--cpu-prof <dir>` writes a V8 CPU profile of the gateway process there.
+ *
+ * `--rate <n>` adds the paced phase: single POSTs started on a fixed schedule at that rate (bench/paced-sender.ts),
+ * accept latency counted from each scheduled start, then the wait for every receipt as in the other phases.
+ * `--workers <list>` runs the redis and kafka modes as `smsgw serve --workers N`, once per count: CPU and RSS are
+ * then the primary's and its workers' together (the process tree, from /proc), /metrics is read from every worker
+ * and added up (bench/gateway-metrics-reader.ts), and measuring starts once the workers share the binds.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'undici';
-import { silenceKafkajsNegativeTimeout } from '../gateway/index.ts';
+import { redisKeys, silenceKafkajsNegativeTimeout } from '../gateway/index.ts';
 import { KafkaBroker } from '../test/support/kafka-broker.ts';
 import { BenchOptionError, parseBenchOptions, USAGE, type BenchOptions, type GatewayMode, type KannelMode } from './bench-options.ts';
 import { BENCH_KEY as KEY, deleteKeys, REDIS_URL, spawnReady, stop, writeGatewayConfig } from './bench-processes.ts';
-import { formatSummary, medianBy, MODE_LABELS, percentile, rssFlatness, spread, type SummaryRow } from './bench-summary.ts';
+import { formatSummary, medianBy, MODE_LABELS, pacedGoalMet, PACED_GOAL, percentile, rssFlatness, runLabel, runName, spread, type PacedRow, type SummaryRow } from './bench-summary.ts';
+import { processMetricsReader, workerMetricsReader, type MetricsReader } from './gateway-metrics-reader.ts';
 import { findKannel, runKannel, type KannelRunResult } from './kannel.ts';
-import { cpuSeconds, loadAverage, mib, peakRssMiB, rssMiB, sampleMemory, type MemorySample } from './proc-stats.ts';
+import { sendPaced, type PacedResult } from './paced-sender.ts';
+import { loadAverage, mib, processTree, sampleMemory, treeCpuSeconds, treePeakRssMiB, treeRssMiB, type MemorySample } from './proc-stats.ts';
 
 const BATCH = 1_000;
+/** The paced phase's requests in flight at most, per --concurrency: room to hold the rate through a slow spell. */
+const PACED_IN_FLIGHT_PER_CONCURRENCY = 4;
+/** How long the workers get to share the binds out (each takes its share at its lease renewal, every 10 s). */
+const BIND_SHARE_TIMEOUT_MS = 60_000;
+const BINDS = 2;
+/** The one connector of the generated configuration (bench-processes.ts). */
+const CONNECTOR_ID = 'smsc';
 /** How often the load generator asks the gateway's /metrics whether everything is delivered. */
 const DELIVERED_POLL_MS = 100;
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['delivered', 'undelivered', 'failed', 'expired', 'unknown', 'rejected', 'canceled']);
 // The bench's own reader and admin clients are kafkajs too (see gateway/adapters/kafka/kafkajs-timeout-warning.ts).
 silenceKafkajsNegativeTimeout();
 
-interface Metrics {
-  readonly delivered: number;
-  readonly heapUsedBytes: number;
-  readonly outboxSize: number;
-  readonly receiptBuckets: readonly [number, number][];
-}
-
-async function scrape(pool: Pool): Promise<Metrics> {
-  const { body } = await pool.request({ path: '/metrics', method: 'GET' });
-  const text = await body.text();
-  const delivered = Number(/smsgw_message_status_total\{status="delivered"\} (\d+)/.exec(text)?.[1] ?? 0);
-  const outboxSize = Number(/^smsgw_event_outbox_size (\d+)/m.exec(text)?.[1] ?? 0);
-  const heapUsedBytes = Number(/^smsgw_nodejs_heap_size_used_bytes (\d+)/m.exec(text)?.[1] ?? 0);
-  const receiptBuckets: [number, number][] = [];
-  for (const m of text.matchAll(/smsgw_submit_to_receipt_seconds_bucket\{le="([^"]+)",connector="[^"]+"\} (\d+)/g)) {
-    receiptBuckets.push([m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])]);
-  }
-  return { delivered, heapUsedBytes, outboxSize, receiptBuckets };
-}
 
 /** A quantile from cumulative histogram buckets (upper bound of the bucket it falls in). */
 function bucketQuantile(buckets: readonly [number, number][], q: number): number {
@@ -66,17 +63,30 @@ function bucketQuantile(buckets: readonly [number, number][], q: number): number
   return Infinity;
 }
 
-async function waitDelivered(pool: Pool, target: number, timeoutMs: number): Promise<number> {
+async function waitDelivered(metrics: MetricsReader, target: number, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { delivered } = await scrape(pool);
+    const { delivered } = await metrics.read();
     if (delivered >= target) return Date.now();
     if (Date.now() > deadline) throw new Error(`only ${delivered} of ${target} delivered`);
     await new Promise((r) => setTimeout(r, DELIVERED_POLL_MS));
   }
 }
 
-/** Accepted message ids go to `ids` when given (the kafka mode checks their events afterwards). */
+/** One single POST of message `n`; its id goes to `ids` when given (the kafka mode checks their events afterwards). */
+async function postSingle(pool: Pool, n: number, ids?: string[]): Promise<void> {
+  const { statusCode, body } = await pool.request({
+    path: '/v1/messages',
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ to: `+8190${String(10_000_000 + n)}`, text: `Your order ${n} has shipped and arrives tomorrow.` }),
+  });
+  if (ids === undefined) await body.dump();
+  else ids.push(((await body.json()) as { id: string }).id);
+  if (statusCode !== 202) throw new Error(`POST answered ${statusCode}`);
+}
+
+/** Closed loop: `concurrency` senders, each sending its next request when the last one was answered. */
 async function singles(pool: Pool, count: number, offset: number, concurrency: number, ids?: string[]): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
@@ -84,15 +94,7 @@ async function singles(pool: Pool, count: number, offset: number, concurrency: n
     while (next < count) {
       const i = next++;
       const started = performance.now();
-      const { statusCode, body } = await pool.request({
-        path: '/v1/messages',
-        method: 'POST',
-        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ to: `+8190${String(10_000_000 + offset + i)}`, text: `Your order ${offset + i} has shipped and arrives tomorrow.` }),
-      });
-      if (ids === undefined) await body.dump();
-      else ids.push(((await body.json()) as { id: string }).id);
-      if (statusCode !== 202) throw new Error(`POST answered ${statusCode}`);
+      await postSingle(pool, offset + i, ids);
       latencies.push(performance.now() - started);
     }
   };
@@ -256,35 +258,85 @@ async function kafkaRun(brokersOption: string | undefined): Promise<KafkaRun> {
   };
 }
 
-interface PhaseResult {
+interface PhaseResult<T> {
   readonly acceptedPerSecond: number;
   /** Messages over the time from the first request to the last receipt. */
   readonly deliveredPerSecond: number;
-  /** Gateway CPU seconds per 1,000 messages over the same time. */
+  /** Gateway CPU seconds (every process of it) per 1,000 messages over the same time. */
   readonly cpuSecondsPerThousand: number;
-  readonly latencies?: readonly number[];
+  /** What the sending returned (latencies). */
+  readonly sent: T;
 }
 
 /** Sends one phase's messages, waits until the gateway has `deliveredTarget` delivered; times and CPU of it. */
-async function phase(pid: number, metricsPool: Pool, messages: number, deliveredTarget: number, send: () => Promise<number[] | void>): Promise<PhaseResult> {
-  const cpuStart = cpuSeconds(pid);
+async function phase<T>(cpuNow: () => number, metrics: MetricsReader, messages: number, deliveredTarget: number, send: () => Promise<T>): Promise<PhaseResult<T>> {
+  const cpuStart = cpuNow();
   const t0 = Date.now();
   const started = performance.now();
-  const latencies = await send();
+  const sent = await send();
   const acceptedMs = performance.now() - started;
-  const deliveredAt = await waitDelivered(metricsPool, deliveredTarget, Math.max(300_000, messages));
-  const cpu = cpuSeconds(pid) - cpuStart;
+  const deliveredAt = await waitDelivered(metrics, deliveredTarget, Math.max(300_000, messages));
+  const cpu = cpuNow() - cpuStart;
   return {
     acceptedPerSecond: Math.round(messages / (acceptedMs / 1000)),
     deliveredPerSecond: Math.round(messages / ((deliveredAt - t0) / 1000)),
     cpuSecondsPerThousand: +((cpu / messages) * 1000).toFixed(3),
-    ...(latencies === undefined ? {} : { latencies }),
+    sent,
   };
 }
 
 const latencyMs = (sorted: readonly number[]) => ({ p50: +percentile(sorted, 50).toFixed(2), p95: +percentile(sorted, 95).toFixed(2), p99: +percentile(sorted, 99).toFixed(2) });
 
-async function runGatewayMode(mode: GatewayMode, options: BenchOptions): Promise<{ json: Record<string, unknown>; row: SummaryRow }> {
+/**
+ * Resolves once the connector's bind slots are held by as many processes as can share them (each worker takes
+ * its share at a lease renewal): measuring before would put every bind in the first worker. Resolves to the
+ * owners seen last, also on timeout (the run goes on; the JSON line says how the slots were held).
+ */
+async function bindsShared(prefix: string, workers: number): Promise<{ owners: number; slots: number; waitedMs: number }> {
+  const redis = new Redis(REDIS_URL);
+  const keys = redisKeys(prefix);
+  const started = Date.now();
+  try {
+    for (;;) {
+      const held = await Promise.all(Array.from({ length: BINDS }, (_, slot) => redis.get(keys.bindLease(CONNECTOR_ID, slot))));
+      const owners = new Set(held.filter((o) => o !== null)).size;
+      const waitedMs = Date.now() - started;
+      if (owners >= Math.min(workers, BINDS) || waitedMs > BIND_SHARE_TIMEOUT_MS) return { owners, slots: held.filter((o) => o !== null).length, waitedMs };
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    await redis.quit();
+  }
+}
+
+/** The paced phase's sending: open loop at `rate`, on a pool of its own with a connection per request in flight. */
+async function paced(url: string, count: number, offset: number, rate: number, maxInFlight: number, ids?: string[]): Promise<PacedResult> {
+  const pool = new Pool(url, { connections: maxInFlight, pipelining: 1 });
+  try {
+    return await sendPaced({ count, rate, maxInFlight }, (i) => postSingle(pool, offset + i, ids));
+  } finally {
+    await pool.close();
+  }
+}
+
+/** The paced phase as the table shows it: the latency percentiles, and the goal's verdict where it applies. */
+function pacedSummary(mode: GatewayMode, rate: number, messages: number, result: PhaseResult<PacedResult>): PacedRow {
+  const p = result.sent;
+  const acceptLatencyMs = { ...latencyMs(p.latencies), max: +(p.latencies.at(-1) ?? 0).toFixed(2) };
+  const goalMet = pacedGoalMet(mode, rate, acceptLatencyMs.p99);
+  return {
+    rate,
+    achievedPerSecond: p.achievedPerSecond,
+    late: p.late,
+    messages,
+    acceptLatencyMs,
+    deliveredPerSecond: result.deliveredPerSecond,
+    cpuSecondsPerThousand: result.cpuSecondsPerThousand,
+    ...(goalMet === undefined ? {} : { goalMet }),
+  };
+}
+
+async function runGatewayMode(mode: GatewayMode, workers: number, options: BenchOptions): Promise<{ json: Record<string, unknown>; row: SummaryRow }> {
   const loadStart = loadAverage();
   const dir = mkdtempSync(join(tmpdir(), 'smsgw-bench-'));
   const prefix = `smsgw-bench:${randomUUID()}:`;
@@ -292,7 +344,7 @@ async function runGatewayMode(mode: GatewayMode, options: BenchOptions): Promise
   const simulator = await spawnReady(['simulate', 'smsc', '--port', '0', '--control-port', '0'], process.env, /smpp=[^:]+:(\d+)/);
   const configPath = writeGatewayConfig(dir, {
     smppPort: Number(simulator.match[1]),
-    binds: 2,
+    binds: BINDS,
     windowSize: 100,
     ...(kafka === undefined ? {} : { extra: { kafka: { topics: kafka.topics, groupPrefix: kafka.groupPrefix } } }),
   });
@@ -300,67 +352,105 @@ async function runGatewayMode(mode: GatewayMode, options: BenchOptions): Promise
   delete gatewayEnv.KAFKA_BROKERS;
   if (mode === 'embedded') delete gatewayEnv.REDIS_URL;
   if (kafka !== undefined) gatewayEnv.KAFKA_BROKERS = kafka.brokers.join(',');
-  const nodeArgs = options.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir, '--cpu-prof-name', `gateway-${mode}-${Date.now()}.cpuprofile`];
-  const gateway = await spawnReady(['serve', '--config', configPath, '--log-level', 'warn'], gatewayEnv, /listening on (http:\/\/\S+)/, nodeArgs);
+  const name = runName(mode, workers, options.workers);
+  // Without a name of their own, every worker's profile gets the default one, which has its pid.
+  const profileName = workers > 1 ? [] : ['--cpu-prof-name', `gateway-${mode}-${Date.now()}.cpuprofile`];
+  const nodeArgs = options.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir, ...profileName];
+  const workersArgs = mode === 'embedded' ? [] : ['--workers', String(workers)];
+  // Each worker prints its banner: ready once all have.
+  const gateway = await spawnReady(['serve', '--config', configPath, '--log-level', 'warn', ...workersArgs], gatewayEnv, /listening on (http:\/\/\S+)/, nodeArgs, workers);
   const pid = gateway.child.pid as number;
-  const rssStart = rssMiB(pid);
-  const pool = new Pool(gateway.match[1] as string, { connections: options.concurrency, pipelining: 1 });
-  // Its own connection, so a scrape never waits behind the load.
-  const metricsPool = new Pool(gateway.match[1] as string, { connections: 1, pipelining: 1 });
+  const url = gateway.match[1] as string;
+  const cpuNow = (): number => treeCpuSeconds(pid);
+  const rssStart = treeRssMiB(pid);
+  const pool = new Pool(url, { connections: options.concurrency, pipelining: 1 });
+  let metrics: MetricsReader | undefined;
   const ids = kafka === undefined ? undefined : ([] as string[]);
   try {
+    metrics = workers > 1 ? await workerMetricsReader(url, workers, () => processTree(pid).slice(1)) : processMetricsReader(url);
+    const binds = workers > 1 ? await bindsShared(prefix, workers) : undefined;
+    if (binds !== undefined && binds.owners < Math.min(workers, BINDS)) process.stderr.write(`bench: ${name}: the ${BINDS} binds are held by ${binds.owners} of ${workers} workers after ${binds.waitedMs} ms; measuring anyway\n`);
     // Warm-up: JIT, connections, binds.
     await singles(pool, options.warmup, 80_000_000, options.concurrency, ids);
-    await waitDelivered(metricsPool, options.warmup, Math.max(60_000, options.warmup));
-    const rssWarm = rssMiB(pid);
-    const heapAfterWarmup = mib((await scrape(metricsPool)).heapUsedBytes);
+    await waitDelivered(metrics, options.warmup, Math.max(60_000, options.warmup));
+    const rssWarm = treeRssMiB(pid);
+    const heapAfterWarmup = mib((await metrics.read()).heapUsedBytes);
+    const reader = metrics;
     const sampler = sampleMemory(
-      pid,
+      () => treeRssMiB(pid),
       options.rssSampleMs,
       async () => {
-        const m = await scrape(metricsPool);
+        const m = await reader.read();
         return { heapUsedMiB: mib(m.heapUsedBytes), delivered: m.delivered - options.warmup };
       },
-      options.printSamples ? (s) => process.stderr.write(`${mode}: t=${s.t}s rss=${s.rssMiB} MiB heap=${s.heapUsedMiB ?? '?'} MiB delivered=${s.delivered ?? '?'}\n`) : undefined,
+      options.printSamples ? (s) => process.stderr.write(`${name}: t=${s.t}s rss=${s.rssMiB} MiB heap=${s.heapUsedMiB ?? '?'} MiB delivered=${s.delivered ?? '?'}\n`) : undefined,
     );
     let target = options.warmup;
-    let single: PhaseResult | undefined;
-    let batch: PhaseResult | undefined;
+    let single: PhaseResult<number[]> | undefined;
+    let batch: PhaseResult<void> | undefined;
+    let pacedPhase: PhaseResult<PacedResult> | undefined;
     if (options.phases.includes('singles')) {
       target += options.messages;
-      single = await phase(pid, metricsPool, options.messages, target, () => singles(pool, options.messages, 0, options.concurrency, ids));
+      single = await phase(cpuNow, metrics, options.messages, target, () => singles(pool, options.messages, 0, options.concurrency, ids));
     }
     if (options.phases.includes('batch')) {
       target += options.messages;
-      batch = await phase(pid, metricsPool, options.messages, target, () => batches(pool, options.messages, 0, ids));
+      batch = await phase(cpuNow, metrics, options.messages, target, () => batches(pool, options.messages, 0, ids));
+    }
+    const rate = options.rate;
+    const maxInFlight = options.concurrency * PACED_IN_FLIGHT_PER_CONCURRENCY;
+    if (options.phases.includes('paced') && rate !== undefined) {
+      target += options.messages;
+      pacedPhase = await phase(cpuNow, metrics, options.messages, target, () => paced(url, options.messages, 40_000_000, rate, maxInFlight, ids));
     }
     const samples: MemorySample[] = sampler.stop();
-    const metrics = await scrape(metricsPool);
-    const rss = { start: rssStart, afterWarmup: rssWarm, peak: peakRssMiB(pid), end: rssMiB(pid) };
+    const last = await metrics.read();
+    const rss = { start: rssStart, afterWarmup: rssWarm, peak: treePeakRssMiB(pid), end: treeRssMiB(pid) };
     const heapSamples = samples.flatMap((s) => (s.heapUsedMiB === undefined ? [] : [s.heapUsedMiB]));
     // Taken when the last message is delivered: how far the consumers that do not gate delivery trail behind.
     const lagAtDelivered = kafka === undefined ? undefined : await consumerLag(kafka);
     const eventsComplete = kafka === undefined || ids === undefined ? undefined : await checkEvents(kafka.brokers, kafka.topics.events, ids);
-    const outboxSize = kafka === undefined ? undefined : (await scrape(metricsPool)).outboxSize;
+    const outboxSize = kafka === undefined ? undefined : (await metrics.read()).outboxSize;
     const lagAfterCheck = kafka === undefined ? undefined : await consumerLag(kafka);
     const loadEnd = loadAverage();
     const rssAfterWarmup = rssFlatness(rss.afterWarmup, samples.map((s) => s.rssMiB), rss.end);
-    const acceptLatencyMs = single?.latencies === undefined ? undefined : latencyMs(single.latencies);
+    const acceptLatencyMs = single === undefined ? undefined : latencyMs(single.sent);
+    const pacedRow = pacedPhase === undefined || rate === undefined ? undefined : pacedSummary(mode, rate, options.messages, pacedPhase);
     const json = {
       mode,
-      label: MODE_LABELS[mode],
+      run: name,
+      label: runLabel(mode, workers, options.workers),
+      workers,
       messages: options.messages,
       concurrency: options.concurrency,
       warmup: options.warmup,
+      ...(binds === undefined ? {} : { bindsShared: binds }),
       ...(single === undefined
         ? {}
         : { acceptedPerSecond: single.acceptedPerSecond, deliveredPerSecond: single.deliveredPerSecond, acceptLatencyMs, gatewayCpuSecondsPerThousand: single.cpuSecondsPerThousand }),
       ...(batch === undefined
         ? {}
         : { batchAcceptedPerSecond: batch.acceptedPerSecond, batchDeliveredPerSecond: batch.deliveredPerSecond, batchGatewayCpuSecondsPerThousand: batch.cpuSecondsPerThousand }),
-      submitToReceiptSeconds: { p50: bucketQuantile(metrics.receiptBuckets, 0.5), p99: bucketQuantile(metrics.receiptBuckets, 0.99) },
+      ...(pacedRow === undefined || pacedPhase === undefined
+        ? {}
+        : {
+            paced: {
+              ratePerSecond: pacedRow.rate,
+              achievedPerSecond: pacedRow.achievedPerSecond,
+              acceptLatencyMs: pacedRow.acceptLatencyMs,
+              late: pacedRow.late,
+              heldByCap: pacedPhase.sent.heldByCap,
+              maxStartLagMs: pacedPhase.sent.maxStartLagMs,
+              maxInFlight,
+              maxInFlightSeen: pacedPhase.sent.maxInFlightSeen,
+              deliveredPerSecond: pacedRow.deliveredPerSecond,
+              gatewayCpuSecondsPerThousand: pacedRow.cpuSecondsPerThousand,
+              ...(pacedRow.goalMet === undefined ? {} : { goal: { text: PACED_GOAL.text, met: pacedRow.goalMet } }),
+            },
+          }),
+      submitToReceiptSeconds: { p50: bucketQuantile(last.receiptBuckets, 0.5), p99: bucketQuantile(last.receiptBuckets, 0.99) },
       gatewayRssMiB: rss,
-      gatewayHeapUsedMiB: { afterWarmup: heapAfterWarmup, peakSampled: Math.max(heapAfterWarmup, ...heapSamples), end: mib(metrics.heapUsedBytes) },
+      gatewayHeapUsedMiB: { afterWarmup: heapAfterWarmup, peakSampled: Math.max(heapAfterWarmup, ...heapSamples), end: mib(last.heapUsedBytes) },
       // After warm-up, did RSS stay within 20% of its level then (issue 18's goal for a long run)?
       rssAfterWarmup,
       // Every sample when --rss-sample was given, else ten spread over the run.
@@ -370,6 +460,9 @@ async function runGatewayMode(mode: GatewayMode, options: BenchOptions): Promise
     };
     const row: SummaryRow = {
       mode,
+      workers,
+      label: runLabel(mode, workers, options.workers),
+      ...(pacedRow === undefined ? {} : { paced: pacedRow }),
       ...(single === undefined ? {} : { deliveredPerSecond: single.deliveredPerSecond, cpuSecondsPerThousand: single.cpuSecondsPerThousand }),
       ...(acceptLatencyMs === undefined ? {} : { acceptLatencyMs }),
       ...(batch === undefined ? {} : { batchDeliveredPerSecond: batch.deliveredPerSecond }),
@@ -380,7 +473,7 @@ async function runGatewayMode(mode: GatewayMode, options: BenchOptions): Promise
     return { json, row };
   } finally {
     await pool.close();
-    await metricsPool.close();
+    await metrics?.close();
     await stop(gateway.child);
     await stop(simulator.child);
     rmSync(dir, { recursive: true, force: true });
@@ -440,8 +533,17 @@ if (kannelBin === undefined && modes.some((m) => m.startsWith('kannel-'))) {
 }
 const rows: SummaryRow[] = [];
 for (const mode of modes) {
-  const { json, row } = mode === 'kannel-memory' || mode === 'kannel-store' ? await runKannelMode(mode, options, kannelBin as string) : await runGatewayMode(mode, options);
-  console.log(JSON.stringify(json));
-  rows.push(row);
+  // The redis and kafka modes run once per worker count; embedded is one process, and Kannel is Kannel.
+  const runs: (() => Promise<{ json: Record<string, unknown>; row: SummaryRow }>)[] =
+    mode === 'kannel-memory' || mode === 'kannel-store'
+      ? [() => runKannelMode(mode, options, kannelBin as string)]
+      : mode === 'embedded'
+        ? [() => runGatewayMode(mode, 1, options)]
+        : options.workers.map((workers) => () => runGatewayMode(mode, workers, options));
+  for (const run of runs) {
+    const { json, row } = await run();
+    console.log(JSON.stringify(json));
+    rows.push(row);
+  }
 }
 if (!options.json) console.log(`\n${formatSummary(rows, options)}`);

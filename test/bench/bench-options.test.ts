@@ -11,6 +11,8 @@ describe('npm run bench options', () => {
       concurrency: 64,
       warmup: 500,
       phases: ['singles', 'batch'],
+      rate: undefined,
+      workers: [1],
       rssSampleMs: 1_000,
       printSamples: false,
       kannelRuns: 3,
@@ -33,7 +35,29 @@ describe('npm run bench options', () => {
     expect([parseDuration('x', '500ms'), parseDuration('x', '2'), parseDuration('x', '1m'), parseDuration('x', '1.5s')]).toEqual([500, 2_000, 60_000, 1_500]);
   });
 
+  test('--rate adds the paced phase when --phases is not given; BENCH_RATE too', () => {
+    expect(parseBenchOptions(['--rate', '2_000'], {})).toMatchObject({ rate: 2_000, phases: ['singles', 'batch', 'paced'] });
+    expect(parseBenchOptions([], { BENCH_RATE: '500' })).toMatchObject({ rate: 500, phases: ['singles', 'batch', 'paced'] });
+    expect(parseBenchOptions(['--rate', '1000', '--phases', 'paced,singles'], {})).toMatchObject({ rate: 1_000, phases: ['paced', 'singles'] });
+  });
+
+  test('--workers takes one count or a list, each a run of the redis and kafka modes; BENCH_WORKERS too', () => {
+    expect(parseBenchOptions(['--workers', '2', '--modes', 'redis'], {}).workers).toEqual([2]);
+    expect(parseBenchOptions(['--workers', '1, 2,2', '--modes', 'embedded,kafka'], {}).workers).toEqual([1, 2]);
+    expect(parseBenchOptions(['--modes', 'redis'], { BENCH_WORKERS: '4' }).workers).toEqual([4]);
+    expect(parseBenchOptions(['--workers', '1', '--modes', 'embedded'], {}).workers).toEqual([1]);
+  });
+
   test.each([
+    [['--rate', '0'], /--rate must be an integer of at least 1/],
+    [['--rate', '2k'], /--rate must be an integer/],
+    [['--phases', 'singles,paced'], /--phases paced needs --rate/],
+    [['--rate', '1000', '--phases', 'singles'], /--rate applies to the paced phase, which --phases leaves out/],
+    [['--workers', '0'], /--workers must be an integer of at least 1/],
+    [['--workers', '1,two'], /--workers must be an integer of at least 1, got "two"/],
+    [['--workers', ','], /--workers is empty/],
+    [['--workers', '300', '--modes', 'redis'], /--workers must be at most 256/],
+    [['--workers', '2', '--modes', 'embedded,kannel-store'], /--workers above 1 needs the redis or kafka mode/],
     [['--modes', 'embedded,postgres'], /--modes: unknown "postgres"/],
     [['--messages', '0'], /--messages must be an integer of at least 1/],
     [['--messages', '1e5'], /--messages must be an integer/],

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatSummary, medianBy, percentile, ratios, rssFlatness, spread, type SummaryRow } from '../../bench/bench-summary.ts';
+import { formatSummary, medianBy, pacedGoalMet, percentile, ratios, rssFlatness, runLabel, runName, spread, type SummaryRow } from '../../bench/bench-summary.ts';
 
 const row = (mode: SummaryRow['mode'], deliveredPerSecond: number, cpuSecondsPerThousand: number): SummaryRow => ({
   mode,
@@ -34,11 +34,61 @@ describe('bench arithmetic', () => {
   test('ratios: the goals whose two sides were measured, met or not', () => {
     const rows = [row('embedded', 3_200, 0.34), row('redis', 4_400, 0.2), row('kannel-memory', 1_000, 0.3), row('kannel-store', 2_000, 0.4)];
     expect(ratios(rows)).toEqual([
-      { gateway: 'redis', kannel: 'kannel-store', ratio: 2.2, atLeast: 2, met: true },
-      { gateway: 'embedded', kannel: 'kannel-memory', ratio: 3.2, atLeast: 3, met: true },
+      { gateway: 'redis', label: 'Redis', kannel: 'kannel-store', ratio: 2.2, atLeast: 2, met: true },
+      { gateway: 'embedded', label: 'embedded', kannel: 'kannel-memory', ratio: 3.2, atLeast: 3, met: true },
     ]);
-    expect(ratios([row('kafka', 1_016, 0.96), row('kannel-store', 2_127, 0.45)])).toEqual([{ gateway: 'kafka', kannel: 'kannel-store', ratio: 0.48, atLeast: 1.5, met: false }]);
+    expect(ratios([row('kafka', 1_016, 0.96), row('kannel-store', 2_127, 0.45)])).toEqual([{ gateway: 'kafka', label: 'Redis + Kafka', kannel: 'kannel-store', ratio: 0.48, atLeast: 1.5, met: false }]);
     expect(ratios([row('kafka', 1_016, 0.96)])).toEqual([]);
+  });
+
+  test('a mode run once per worker count gets a ratio per run, each under its own name', () => {
+    const rows = [{ ...row('redis', 4_000, 0.2), workers: 1, label: 'Redis ×1' }, { ...row('redis', 5_000, 0.25), workers: 2, label: 'Redis ×2' }, row('kannel-store', 2_000, 0.4)];
+    expect(ratios(rows).map((v) => [v.label, v.ratio, v.met])).toEqual([
+      ['Redis ×1', 2, true],
+      ['Redis ×2', 2.5, true],
+    ]);
+  });
+
+  test('run names carry the worker count only when the modes ran once per count; embedded never does', () => {
+    expect([runName('redis', 1, [1]), runName('redis', 2, [1, 2]), runName('kafka', 1, [1, 2]), runName('kafka', 4, [4]), runName('embedded', 1, [1, 2])]).toEqual([
+      'redis',
+      'redis×2',
+      'kafka×1',
+      'kafka×4',
+      'embedded',
+    ]);
+    expect([runLabel('redis', 1, [1]), runLabel('kafka', 2, [1, 2])]).toEqual(['Redis', 'Redis + Kafka ×2']);
+  });
+
+  test('the paced goal applies to the kafka mode at 2,000/s or more: p99 strictly under 25 ms', () => {
+    expect(pacedGoalMet('kafka', 2_000, 24.9)).toBe(true);
+    expect(pacedGoalMet('kafka', 3_000, 25)).toBe(false);
+    expect(pacedGoalMet('kafka', 1_999, 5)).toBeUndefined();
+    expect(pacedGoalMet('redis', 2_000, 5)).toBeUndefined();
+  });
+
+  test('the paced table: rate, achieved rate, late starts, the four percentiles and the goal where it applies', () => {
+    const paced = (p99: number, goalMet?: boolean) => ({
+      rate: 2_000,
+      achievedPerSecond: 1_987,
+      late: 12,
+      messages: 20_000,
+      acceptLatencyMs: { p50: 4.21, p95: 9.5, p99, max: 80 },
+      deliveredPerSecond: 1_950,
+      cpuSecondsPerThousand: 0.31,
+      ...(goalMet === undefined ? {} : { goalMet }),
+    });
+    const text = formatSummary(
+      [
+        { ...row('redis', 4_000, 0.2), workers: 2, label: 'Redis ×2', paced: paced(12) },
+        { ...row('kafka', 3_000, 0.3), workers: 1, label: 'Redis + Kafka ×1', paced: paced(31.25, false) },
+      ],
+      { messages: 20_000, concurrency: 64, kannelRuns: 3, rate: 2_000 },
+    );
+    expect(text).toContain('20,000 messages per phase, 64 in flight; paced phase at 2,000/s.');
+    expect(text).toMatch(/\| Redis ×2 +\| 2 +\| 4,000 /);
+    expect(text).toMatch(/\| Redis ×2 +\| 2,000 +\| 1,987 +\| 12 of 20,000 \| 4\.2 \/ 9\.5 \/ 12\.0 \/ 80\.0 +\| 1,950 +\| 0\.310 +\| - \(kafka mode at >= 2,000\/s\)/);
+    expect(text).toMatch(/\| Redis \+ Kafka ×1 +\| 2,000 .*\/ 31\.3 \/ 80\.0 .*\| not met +\|/);
   });
 
   test('the closing table gives every mode, the CPU goals, the RSS check and the ratios', () => {
@@ -51,8 +101,8 @@ describe('bench arithmetic', () => {
     );
     expect(text).toContain('20,000 messages per phase, 64 in flight; Kannel: median of 3 runs by delivered/s.');
     expect(formatSummary([row('redis', 1_443, 0.67)], { messages: 500, concurrency: 8, kannelRuns: 3 })).toContain('500 messages per phase, 8 in flight.\n');
-    expect(text).toMatch(/\| embedded +\| 3,200 +\| 7,574 +\| 5\.0 \/ 20\.0 +\| 0\.340 \(goal <= 0\.10: not met\)/);
-    expect(text).toMatch(/\| Kannel, queue in memory \| 2,349 \(runs: 2,300, 2,349, 2,400\) \| - +\|.*0\.360 \(both boxes\)/);
+    expect(text).toMatch(/\| embedded +\| - +\| 3,200 +\| 7,574 +\| 5\.0 \/ 20\.0 +\| 0\.340 \(goal <= 0\.10: not met\)/);
+    expect(text).toMatch(/\| Kannel, queue in memory \| - +\| 2,349 \(runs: 2,300, 2,349, 2,400\) \| - +\|.*0\.360 \(both boxes\)/);
     expect(text).toMatch(/\| embedded +\| 120 +\| 140 +\| 140 +\| 16\.7% +\| met/);
     expect(text).toMatch(/\| embedded \/ Kannel, queue in memory \| 1\.36x +\| >= 3x \| not met/);
   });
