@@ -185,20 +185,36 @@ export class ReceiptProcessor {
       const holdMs = this.options.holdMs ?? 30_000;
       const batch = this.held;
       this.held = [];
+      // One part's receipts in their order, different parts side by side: thousands held (a store that fell
+      // behind) are tried again in about one round trip, not one after another.
+      const byPart = new Map<string, Held[]>();
       for (const entry of batch) {
-        let matched = false;
-        try {
-          matched = (await this.applyOnce(entry.receipt)) !== 'unmatched';
-        } catch (error: unknown) {
-          if (entry.failOnError) {
-            entry.fail(error);
-            continue;
-          }
-        }
-        if (matched) entry.settle(true);
-        else if (now - entry.since >= holdMs) this.giveUp(entry);
-        else this.held.push(entry);
+        const key = `${entry.receipt.connectorId}\u0000${entry.receipt.carrierMessageId}`;
+        const list = byPart.get(key);
+        if (list === undefined) byPart.set(key, [entry]);
+        else list.push(entry);
       }
+      const kept = new Set<Held>();
+      await Promise.all(
+        [...byPart.values()].map(async (list) => {
+          for (const entry of list) {
+            let matched = false;
+            try {
+              matched = (await this.applyOnce(entry.receipt)) !== 'unmatched';
+            } catch (error: unknown) {
+              if (entry.failOnError) {
+                entry.fail(error);
+                continue;
+              }
+            }
+            if (matched) entry.settle(true);
+            else if (now - entry.since >= holdMs) this.giveUp(entry);
+            else kept.add(entry);
+          }
+        }),
+      );
+      // In the order they were held, ahead of any held meanwhile.
+      this.held = [...batch.filter((entry) => kept.has(entry)), ...this.held];
       if (this.stopped) for (const entry of this.held.splice(0)) entry.fail(stoppedError());
       if (this.held.length === 0 && this.timer !== undefined) {
         clearInterval(this.timer);
