@@ -9,6 +9,8 @@ const DAY_MS = 86_400_000;
 
 export class UsageCalendar {
   private readonly format: Intl.DateTimeFormat;
+  /** The last day asked for, with its bounds: nearly every call falls in it, and formatToParts costs microseconds. */
+  private lastDay: { readonly from: number; readonly until: number; readonly day: string } | undefined;
 
   constructor(readonly timeZone = 'UTC') {
     try {
@@ -29,6 +31,19 @@ export class UsageCalendar {
 
   /** The local day of an instant, `YYYY-MM-DD`. */
   day(at: number): string {
+    const last = this.lastDay;
+    if (last !== undefined && at >= last.from && at < last.until) return last.day;
+    const { year, month, day } = this.local(at);
+    const key = `${year}-${pad(month)}-${pad(day)}`;
+    const from = this.midnight(year, month, day);
+    const until = this.midnight(year, month, day + 1);
+    // Where clocks jump over midnight the computed bounds can fall in a neighbouring day: such a day is not kept.
+    const exact = at >= from && at < until && this.dayKey(from) === key && this.dayKey(until - 1) === key && this.dayKey(until) !== key;
+    this.lastDay = exact ? { from, until, day: key } : undefined;
+    return key;
+  }
+
+  private dayKey(at: number): string {
     const { year, month, day } = this.local(at);
     return `${year}-${pad(month)}-${pad(day)}`;
   }
@@ -40,6 +55,8 @@ export class UsageCalendar {
 
   /** The instant the local day after `at`'s begins (a daily quota resets then). */
   nextDayStart(at: number): number {
+    const last = this.lastDay;
+    if (last !== undefined && at >= last.from && at < last.until) return last.until;
     const { year, month, day } = this.local(at);
     return this.midnight(year, month, day + 1);
   }
@@ -62,7 +79,19 @@ export class UsageCalendar {
     const wall = Date.UTC(year, month - 1, day);
     // The offset at the wall time read as UTC is right except across a transition; one more step settles it.
     const first = wall - this.offset(wall);
-    return wall - this.offset(first);
+    const start = wall - this.offset(first);
+    // Where the clocks jump over midnight (America/Santiago in September) that instant is still the day before:
+    // the day then begins at the jump, the first minute whose local date is the day's.
+    const date = new Date(wall).toISOString().slice(0, 10);
+    if (this.dayKey(start) >= date) return start;
+    let before = start;
+    let after = start + 3 * 3_600_000;
+    while (after - before > 60_000) {
+      const middle = before + Math.floor((after - before) / 120_000) * 60_000;
+      if (this.dayKey(middle) >= date) after = middle;
+      else before = middle;
+    }
+    return after;
   }
 
   /** Milliseconds the zone is ahead of UTC at an instant. */

@@ -21,3 +21,23 @@ test.each([
 test('an unknown time zone is refused naming usage.timeZone', () => {
   expect(() => new UsageCalendar('Mars/Olympus')).toThrow(expect.objectContaining({ code: 'GW_INVALID_CONFIG', details: { field: 'usage.timeZone' } }) as Error);
 });
+
+test.each(['Asia/Tokyo', 'America/New_York', 'Australia/Lord_Howe', 'America/Santiago'])(
+  'in %s, one calendar asked again and again (it keeps the last day) answers every day and day start right',
+  (zone) => {
+    const calendar = new UsageCalendar(zone);
+    const reference = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    const localDay = (at: number): string => reference.format(new Date(at));
+    // Spring and autumn clock changes of both hemispheres in 2026 (Santiago's clocks skip its midnight), in steps
+    // of 37 minutes, forward then back.
+    const start = Date.UTC(2026, 2, 1);
+    const instants: number[] = [];
+    for (let t = start; t < start + 250 * 86_400_000; t += 37 * 60_000) instants.push(t);
+    for (const at of [...instants, ...instants.reverse()]) {
+      const day = calendar.day(at);
+      const next = calendar.nextDayStart(at);
+      expect(day).toBe(localDay(at));
+      expect([localDay(next - 1), localDay(next) !== day]).toEqual([day, true]);
+    }
+  },
+);
