@@ -240,6 +240,8 @@ const SCHEMA = {
         groupPrefix: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,100}$' },
         outboxLimit: { type: 'integer', minimum: 1 },
         receiptHoldMs: { type: 'integer', minimum: 0, maximum: 3600000 },
+        fetchMinBytes: { type: 'integer', minimum: 1, maximum: 10485760 },
+        fetchMaxWaitMs: { type: 'integer', minimum: 0, maximum: 5000 },
         topics: {
           type: 'object',
           additionalProperties: false,

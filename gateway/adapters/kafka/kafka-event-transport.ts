@@ -129,6 +129,8 @@ export class KafkaEventTransport implements EventTransport {
       onError: (error: unknown) => log?.('error', `consumer: ${error instanceof Error ? error.message : String(error)}`),
       ...(commitEveryMs === undefined ? {} : { commitEveryMs }),
       ...(sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs }),
+      minBytes: settings.fetchMinBytes,
+      maxWaitMs: settings.fetchMaxWaitMs,
     });
   }
 

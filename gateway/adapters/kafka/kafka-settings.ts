@@ -31,6 +31,13 @@ export interface KafkaSettings {
   readonly outboxLimit: number;
   /** How long the status updater retries a receipt that matches no part before parking it. */
   readonly receiptHoldMs: number;
+  /**
+   * A consumer's fetch is answered once this many bytes wait (or `fetchMaxWaitMs` passed): under load each fetch,
+   * and so each handler's batch and its store calls, then carries many records rather than a few.
+   */
+  readonly fetchMinBytes: number;
+  /** The longest a fetch waits for `fetchMinBytes`: the most a quiet gateway's events wait for their consumers. */
+  readonly fetchMaxWaitMs: number;
 }
 
 export const DEFAULT_KAFKA_TOPICS: KafkaTopics = {
@@ -43,6 +50,9 @@ export const DEFAULT_KAFKA_TOPICS: KafkaTopics = {
   campaigns: 'sms.campaigns',
 };
 
+export const DEFAULT_FETCH_MIN_BYTES = 65_536;
+export const DEFAULT_FETCH_MAX_WAIT_MS = 20;
+
 export function kafkaSettings(partial: Partial<KafkaSettings> & { readonly brokers: readonly string[] }): KafkaSettings {
   return {
     clientId: 'smsgw',
@@ -53,6 +63,8 @@ export function kafkaSettings(partial: Partial<KafkaSettings> & { readonly broke
     groupPrefix: 'smsgw',
     outboxLimit: 100_000,
     receiptHoldMs: 30_000,
+    fetchMinBytes: DEFAULT_FETCH_MIN_BYTES,
+    fetchMaxWaitMs: DEFAULT_FETCH_MAX_WAIT_MS,
     ...partial,
     topics: { ...DEFAULT_KAFKA_TOPICS, ...partial.topics },
   };

@@ -29,6 +29,9 @@ export interface TopicConsumerOptions {
   readonly commitEveryMs?: number;
   /** How long the group waits for a silent member before handing its partitions on (default 30 s). */
   readonly sessionTimeoutMs?: number;
+  /** A fetch is answered once this many bytes wait or `maxWaitMs` passed (defaults: kafkajs's, 1 byte and 5 s). */
+  readonly minBytes?: number;
+  readonly maxWaitMs?: number;
 }
 
 export class KafkaTopicConsumer {
@@ -46,6 +49,8 @@ export class KafkaTopicConsumer {
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
       retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5_000 },
+      ...(this.options.minBytes === undefined ? {} : { minBytes: this.options.minBytes }),
+      ...(this.options.maxWaitMs === undefined ? {} : { maxWaitTimeInMs: this.options.maxWaitMs }),
     });
     this.consumer = consumer;
     await consumer.connect();
