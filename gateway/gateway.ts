@@ -109,6 +109,8 @@ export interface GatewayOptions {
   readonly maxBacklogPerConnector?: number;
   /** How long a receipt that matches no part yet is tried again (default 30 s; Kafka mode: `kafka.receiptHoldMs`). */
   readonly receiptHoldMs?: number;
+  /** Which part transitions are events of their own (default `all`; Kafka mode: `kafka.partEvents`): see EventProjection. */
+  readonly partEvents?: 'all' | 'multipart';
   /**
    * Carrier ids of parts this process submitted lately, held beside the store for receipts that outrun its write
    * (default 200,000; the memory mode, whose store is written at once, needs far fewer: `memory.recentCorrelations`).
@@ -204,6 +206,7 @@ export class Gateway implements GatewayServices {
       accounts,
       inbound: backend.inbound,
       now,
+      ...(options.partEvents === undefined ? {} : { partEvents: options.partEvents }),
       keywords: (message, account, inboundId) => keywords.handle(message, account, inboundId),
     }));
     const backlog = new ConnectorBacklog(options.maxBacklogPerConnector);

@@ -149,6 +149,7 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
   const brokers = options.kafkaBrokers ?? config.kafka?.brokers;
   let kafka: KafkaEventTransport | undefined;
   let receiptHoldMs: number | undefined;
+  let partEvents: 'all' | 'multipart' | undefined;
   const metrics = new GatewayMetrics();
   // The Kafka client logs through the HTTP app's logger, which exists only once the gateway is running.
   const logTo: { app?: FastifyInstance } = {};
@@ -162,6 +163,7 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     const { topics, ...rest } = config.kafka ?? {};
     const settings = kafkaSettings({ ...rest, brokers, ...(topics === undefined ? {} : { topics: { ...DEFAULT_TOPICS, ...topics } }) });
     receiptHoldMs = settings.receiptHoldMs;
+    partEvents = settings.partEvents;
     kafka = await KafkaEventTransport.create({
       settings,
       outbox: redisBackend.outbox,
@@ -195,7 +197,7 @@ export async function runGateway(options: RunOptions): Promise<RunningGateway> {
     // Without links.baseUrl, links are made on the address the API listens on (known once it listens).
     shortLinks: { ...config.links, fallbackBaseUrl: () => listening.baseUrl },
     ...verifySecretFor(options),
-    ...(kafka === undefined ? {} : { events: kafka, receiptHoldMs }),
+    ...(kafka === undefined ? {} : { events: kafka, receiptHoldMs, partEvents }),
     ...(options.now === undefined ? {} : { now: options.now }),
     log: appLog(logTo),
   });

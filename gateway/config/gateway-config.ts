@@ -242,6 +242,7 @@ const SCHEMA = {
         receiptHoldMs: { type: 'integer', minimum: 0, maximum: 3600000 },
         fetchMinBytes: { type: 'integer', minimum: 1, maximum: 10485760 },
         fetchMaxWaitMs: { type: 'integer', minimum: 0, maximum: 5000 },
+        partEvents: { enum: ['all', 'multipart'] },
         topics: {
           type: 'object',
           additionalProperties: false,

@@ -26,6 +26,12 @@ export interface EventProjectionOptions {
   readonly accounts: AccountRegistry;
   readonly inbound: InboundStore;
   readonly now: () => number;
+  /**
+   * `multipart`: a one-part message's part event is left out when the message status moved in the same change,
+   * since that message.status event carries the part's new state in `parts` (fewer records, same facts); `all`
+   * (default): every part transition is an event of its own.
+   */
+  readonly partEvents?: 'all' | 'multipart';
   /** Keyword handling of an owned number's inbound message, before it is stored and published (its failure fails the inbound). */
   readonly keywords?: (message: InboundMessage, account: AccountConfig, inboundId: string) => Promise<void>;
 }
@@ -57,7 +63,8 @@ export class EventProjection {
   async changed(applied: AppliedChange, change: MessageChange, hint?: PartHint): Promise<void> {
     const { record, previousStatus, status } = applied;
     const published: Promise<void>[] = [];
-    if (applied.movedParts.length > 0 && this.events.interested('message.part')) {
+    const carriedByStatus = this.options.partEvents === 'multipart' && record?.parts.length === 1 && status !== previousStatus;
+    if (applied.movedParts.length > 0 && !carriedByStatus && this.events.interested('message.part')) {
       const views = record === undefined ? undefined : partViews(record);
       for (const seq of applied.movedParts) {
         const view = views?.find((part) => part.seq === seq) ?? partFromChange(change, seq, hint);

@@ -38,6 +38,11 @@ export interface KafkaSettings {
   readonly fetchMinBytes: number;
   /** The longest a fetch waits for `fetchMinBytes`: the most a quiet gateway's events wait for their consumers. */
   readonly fetchMaxWaitMs: number;
+  /**
+   * `multipart` (default): a one-part message's part transition that moves the message status too is carried by
+   * that message.status record alone; `all`: a message.part record for every part transition.
+   */
+  readonly partEvents: 'all' | 'multipart';
 }
 
 export const DEFAULT_KAFKA_TOPICS: KafkaTopics = {
@@ -65,6 +70,7 @@ export function kafkaSettings(partial: Partial<KafkaSettings> & { readonly broke
     receiptHoldMs: 30_000,
     fetchMinBytes: DEFAULT_FETCH_MIN_BYTES,
     fetchMaxWaitMs: DEFAULT_FETCH_MAX_WAIT_MS,
+    partEvents: 'multipart',
     ...partial,
     topics: { ...DEFAULT_KAFKA_TOPICS, ...partial.topics },
   };
