@@ -28,8 +28,8 @@ export class GatewayProcesses {
   /** `env` goes over this process's environment for every process started (REDIS_URL, REDIS_PREFIX, KAFKA_BROKERS). */
   constructor(private readonly env: NodeJS.ProcessEnv) {}
 
-  start(configPath: string, timeoutMs = 30_000): Promise<GatewayProcess> {
-    const child = spawn(process.execPath, [BIN, 'serve', '--config', configPath, '--log-level', 'error'], {
+  start(configPath: string, { logLevel = 'error', timeoutMs = 30_000 }: { logLevel?: string; timeoutMs?: number } = {}): Promise<GatewayProcess> {
+    const child = spawn(process.execPath, [BIN, 'serve', '--config', configPath, '--log-level', logLevel], {
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
