@@ -8,20 +8,18 @@
  * - a message reaches the SMSC twice only when its part's outcome was unknown at the kill (still pending in the store).
  * Redis only: no Kafka, so the events travel in-process (the outbox lead is a Kafka-mode matter).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { createRedisBackend, hashApiKey, redisKeys } from '../../gateway/index.ts';
 import { startSmscSimulator, type SmscSimulatorHandle } from '../../simulator/index.ts';
+import { GatewayProcesses, type GatewayProcess } from '../support/gateway-process.ts';
 import { redisTestKeys } from '../support/redis-test-keys.ts';
 import { REDIS_URL } from '../support/test-backends.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/smsgw.js', import.meta.url));
 const KEY = 'multi-process-key';
 const PER_BATCH = 250;
 const BATCHES = 16;
@@ -29,46 +27,16 @@ const LEASE_MS = 3_000;
 
 const redisKeysForTest = redisTestKeys();
 const PREFIX = redisKeysForTest.prefix();
-const children: ChildProcess[] = [];
+const processes = new GatewayProcesses({ REDIS_URL, REDIS_PREFIX: PREFIX });
 let simulator: SmscSimulatorHandle | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'smsgw-multi-'));
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  processes.killAll();
   await simulator?.close();
   rmSync(dir, { recursive: true, force: true });
   await redisKeysForTest.cleanup();
 });
-
-interface Started {
-  readonly child: ChildProcess;
-  readonly url: string;
-  /** Its name in the bind leases and queue groups (the default: host and pid). */
-  readonly name: string;
-}
-
-function startGateway(configPath: string): Promise<Started> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--config', configPath, '--log-level', 'error'], {
-    env: { ...process.env, REDIS_URL, REDIS_PREFIX: PREFIX },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${output}`)), 30_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-      if (url !== undefined) {
-        clearTimeout(timer);
-        resolve({ child, url, name: `${hostname()}-${String(child.pid)}` });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`gateway exited ${String(code)}: ${output}`)));
-  });
-}
 
 test('two processes share the binds; one SIGKILLed under load: the survivor takes every bind, nothing accepted is lost', async () => {
   simulator = await startSmscSimulator({
@@ -98,9 +66,9 @@ test('two processes share the binds; one SIGKILLed under load: the survivor take
   let mostBinds = 0;
   const watch = setInterval(() => (mostBinds = Math.max(mostBinds, simulator?.binds().length ?? 0)), 20);
 
-  const first = await startGateway(configPath);
+  const first = await processes.start(configPath);
   await waitFor(async () => (await holders()).every((holder) => holder === first.name), 'the first process holding both slots');
-  const second = await startGateway(configPath);
+  const second = await processes.start(configPath);
   // The first gives a slot up (after unbinding it) once it sees a second process; the second takes it.
   await waitFor(async () => {
     const now = await holders();
@@ -109,7 +77,7 @@ test('two processes share the binds; one SIGKILLed under load: the survivor take
   await waitFor(() => simulator!.binds().length === 2, 'two binds at the SMSC', 10_000);
 
   const accepted = new Map<string, string>();
-  const post = async (gateway: Started, batch: number): Promise<void> => {
+  const post = async (gateway: GatewayProcess, batch: number): Promise<void> => {
     const messages = Array.from({ length: PER_BATCH }, (_, i) => {
       const n = batch * PER_BATCH + i;
       return { to: `+8190${String(30_000_000 + n)}`, text: `multi-${n}` };
@@ -130,9 +98,8 @@ test('two processes share the binds; one SIGKILLed under load: the survivor take
   await waitFor(() => simulator!.counts().acceptedParts >= 300, 'the first submits', 30_000);
   first.child.kill('SIGKILL');
   const killedAt = Date.now();
-  const exited = new Promise((resolve) => first.child.on('exit', resolve));
   const rest = Promise.all(Array.from({ length: BATCHES / 2 }, (_, i) => post(second, BATCHES / 2 + i)));
-  await exited;
+  await first.exited;
 
   // What the store knew right after the kill: a message still `sending` (a part pending) may have reached the SMSC.
   const backend = createRedisBackend({ url: REDIS_URL, prefix: PREFIX });
@@ -191,6 +158,6 @@ test('two processes share the binds; one SIGKILLed under load: the survivor take
 
   // A clean stop gives the survivor's slots up at once.
   second.child.kill('SIGTERM');
-  await new Promise((resolve) => second.child.on('exit', resolve));
+  await second.exited;
   expect(await holders()).toEqual([null, null]);
 }, 120_000);

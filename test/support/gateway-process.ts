@@ -1,0 +1,62 @@
+/**
+ * Real `smsgw serve` child processes for the tests of several gateway processes: each started with a
+ * configuration file and an environment over this process's own, ready once its banner names the URL it listens
+ * on. `killAll()` (in `afterAll`) SIGKILLs whatever a test left running.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/smsgw.js', import.meta.url));
+/** The end of a process's output kept for failure messages. */
+const KEEP_OUTPUT = 64 * 1024;
+
+export interface GatewayProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** Its name in the bind leases, queue groups and the outbox lead (the default: host and pid). */
+  readonly name: string;
+  /** Resolves when the process has exited, whatever the cause. */
+  readonly exited: Promise<void>;
+  /** The end of its stdout and stderr so far. */
+  output(): string;
+}
+
+export class GatewayProcesses {
+  private readonly children: ChildProcess[] = [];
+
+  /** `env` goes over this process's environment for every process started (REDIS_URL, REDIS_PREFIX, KAFKA_BROKERS). */
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  start(configPath: string, { logLevel = 'error', timeoutMs = 30_000 }: { logLevel?: string; timeoutMs?: number } = {}): Promise<GatewayProcess> {
+    const child = spawn(process.execPath, [BIN, 'serve', '--config', configPath, '--log-level', logLevel], {
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.children.push(child);
+    let output = '';
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`gateway did not start: ${output}`)), timeoutMs);
+      const onData = (chunk: Buffer): void => {
+        output = (output + chunk.toString()).slice(-KEEP_OUTPUT);
+        const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+        if (url !== undefined) {
+          clearTimeout(timer);
+          resolve({ child, url, name: `${hostname()}-${String(child.pid)}`, exited, output: () => output });
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      void exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`gateway exited ${String(child.exitCode ?? child.signalCode)}: ${output}`));
+      });
+    });
+  }
+
+  /** SIGKILLs every process still running. */
+  killAll(): void {
+    for (const child of this.children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
