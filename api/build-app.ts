@@ -8,7 +8,7 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { describeSchemaError, isCodedError, maskDigits } from '../common/index.ts';
-import type { GatewayServices } from '../gateway/index.ts';
+import { AddressList, type GatewayServices } from '../gateway/index.ts';
 import { AdminAuth } from './admin-auth.ts';
 import { registerAuth } from './auth.ts';
 import {
@@ -63,13 +63,18 @@ export interface ServerSettings {
   readonly keepAliveTimeoutMs?: number;
   /** When set, GET /metrics answers only `Authorization: Bearer <metricsToken>`. */
   readonly metricsToken?: string;
+  /** Load balancers (addresses, CIDR ranges) whose X-Forwarded-For names the client (default: none). */
+  readonly trustProxy?: readonly string[];
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const headersTimeout = options.server?.headersTimeoutMs ?? 10_000;
   const requestTimeout = options.server?.requestTimeoutMs ?? 60_000;
   const keepAliveTimeout = options.server?.keepAliveTimeoutMs ?? 5_000;
+  const proxies = AddressList.parse(options.server?.trustProxy ?? [], 'server.trustProxy');
   const app = Fastify({
+    // request.ip walks X-Forwarded-For from the right past trusted hops only, so a client cannot name its own address.
+    trustProxy: proxies.size === 0 ? false : (address: string) => proxies.includes(address),
     // Slow or stalled clients (half-sent headers or bodies) are cut off instead of holding connections; Node checks
     // the header and request timeouts every connectionsCheckingInterval, so that follows the smaller one.
     requestTimeout,

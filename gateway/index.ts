@@ -15,6 +15,7 @@ export { SUPPRESSION_REASONS } from './ports/suppression-store.ts';
 export type { SuppressionEntry, SuppressionReason, SuppressionSource, ConsentEvent, SuppressionPage, SuppressionStore } from './ports/suppression-store.ts';
 export type { Readiness } from './links/link-state.ts';
 export { OperationsService, FAILURE_SCAN, FAILURE_WINDOW_MS, MAX_FAILURES } from './operations/operations-service.ts';
+export { AddressList } from './net/address-list.ts';
 export type { ConnectorsSnapshot, FailureQuery } from './operations/operations-service.ts';
 export type { ConnectorSnapshot, ConnectorStatus, LinkSnapshot, LinkStatus, ModemSnapshot, ModemRegistration, SignalQuality } from './operations/connector-snapshot.ts';
 export type { BindSlots } from './operations/bind-slots.ts';

@@ -39,6 +39,11 @@ export interface GatewayConfig {
     readonly metricsToken?: string;
     /** SHA-256 hex of the admin API's token (never the token itself); absent, the admin API is off. */
     readonly adminTokenHash?: string;
+    /**
+     * Load balancers in front (addresses or CIDR ranges) whose X-Forwarded-For is believed: a request from one of
+     * them counts as coming from the address it forwarded for (allow-lists, per-address limits). Empty: none.
+     */
+    readonly trustProxy: readonly string[];
   };
   /** Webhook targets allowed beyond public unicast addresses: CIDR ranges, addresses, host names. */
   readonly webhooks: { readonly allow: readonly string[] };
@@ -98,6 +103,7 @@ const SCHEMA = {
         host: { type: 'string', default: '127.0.0.1' },
         port: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
         headersTimeoutMs: { type: 'integer', minimum: 1, default: 10000 },
+        trustProxy: { type: 'array', items: { type: 'string' }, default: [] },
         requestTimeoutMs: { type: 'integer', minimum: 1, default: 60000 },
         keepAliveTimeoutMs: { type: 'integer', minimum: 1, default: 5000 },
         metricsToken: { type: 'string', minLength: 32 },
@@ -243,6 +249,7 @@ const SCHEMA = {
         fetchMinBytes: { type: 'integer', minimum: 1, maximum: 10485760 },
         fetchMaxWaitMs: { type: 'integer', minimum: 0, maximum: 5000 },
         partEvents: { enum: ['all', 'multipart'] },
+        sessionTimeoutMs: { type: 'integer', minimum: 6000, maximum: 300000 },
         topics: {
           type: 'object',
           additionalProperties: false,
@@ -379,6 +386,7 @@ function checkSecurity(config: GatewayConfig, fileName: string): void {
     throw gatewayError('GW_INVALID_CONFIG', `${fileName}: ${field} ${problem}`, { file: fileName, field });
   };
   if (config.server.headersTimeoutMs > config.server.requestTimeoutMs) refuse('server.headersTimeoutMs', 'must not exceed server.requestTimeoutMs');
+  AddressList.parse(config.server.trustProxy, 'server.trustProxy', { file: fileName });
   const targets = new WebhookTargets(AddressList.parse(config.webhooks.allow, 'webhooks.allow', { hosts: true, file: fileName }));
   config.accounts.forEach((account, index) => {
     if (account.allowedIps !== undefined) AddressList.parse(account.allowedIps, `accounts[${index}].allowedIps`, { file: fileName });

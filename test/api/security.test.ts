@@ -102,6 +102,34 @@ describe('IP allow-lists', () => {
   });
 });
 
+describe('server.trustProxy: behind a load balancer', () => {
+  test('X-Forwarded-For names the client only when the request comes from a trusted proxy, past trusted hops only', async () => {
+    const behind = await buildApp({ gateway, now: () => clock, server: { trustProxy: ['10.0.0.0/8'] } });
+    try {
+      const send = (remoteAddress: string, forwarded: string) =>
+        behind.inject({ method: 'POST', url: '/v1/messages', remoteAddress, headers: { ...bearer(keys.office), 'x-forwarded-for': forwarded }, payload: message });
+      // From the balancer, for an allowed client: allowed; for another client: refused, naming the client.
+      expect((await send('10.1.2.3', '198.51.100.7')).statusCode).toBe(202);
+      const refused = await send('10.1.2.3', '203.0.113.5');
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toMatchObject({ code: 'API_IP_NOT_ALLOWED', message: expect.stringContaining('203.0.113.5') as unknown });
+      // A client that writes its own header names an allowed address in vain: the hop left of an untrusted one is not believed.
+      expect((await send('10.1.2.3', '198.51.100.7, 203.0.113.5')).statusCode).toBe(403);
+      // Not from a trusted proxy: the header is ignored.
+      expect((await send('203.0.113.5', '198.51.100.7')).statusCode).toBe(403);
+    } finally {
+      await behind.close();
+    }
+    // Without trustProxy the header is ignored whoever sends it.
+    const direct = await app.inject({ method: 'POST', url: '/v1/messages', remoteAddress: '10.1.2.3', headers: { ...bearer(keys.office), 'x-forwarded-for': '198.51.100.7' }, payload: message });
+    expect(direct.statusCode).toBe(403);
+  });
+
+  test('an entry that is no address or range is refused with GW_INVALID_CONFIG naming it', async () => {
+    await expect(buildApp({ gateway, server: { trustProxy: ['10.0.0.0/8', 'haproxy'] } })).rejects.toMatchObject({ code: 'GW_INVALID_CONFIG', details: { field: 'server.trustProxy[1]' } });
+  });
+});
+
 describe('message rate limits (5 per second, so a bucket of 10)', () => {
   const batch = (n: number) => ({ method: 'POST' as const, url: '/v1/messages/batch', headers: bearer(keys.slow), payload: { messages: Array.from({ length: n }, () => message) } });
 

@@ -30,7 +30,7 @@ export interface KafkaEventTransportOptions {
   readonly log?: KafkaLog;
   /** Commit consumer offsets at most this often (default after every batch). */
   readonly commitEveryMs?: number;
-  /** Consumer group session timeout (default 30 s): how soon a dead process's partitions move on. */
+  /** Consumer group session timeout (default: the settings' `sessionTimeoutMs`): how soon a dead process's partitions move on. */
   readonly sessionTimeoutMs?: number;
 }
 
@@ -128,7 +128,7 @@ export class KafkaEventTransport implements EventTransport {
       handler,
       onError: (error: unknown) => log?.('error', `consumer: ${error instanceof Error ? error.message : String(error)}`),
       ...(commitEveryMs === undefined ? {} : { commitEveryMs }),
-      ...(sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs }),
+      sessionTimeoutMs: sessionTimeoutMs ?? settings.sessionTimeoutMs,
       minBytes: settings.fetchMinBytes,
       maxWaitMs: settings.fetchMaxWaitMs,
     });

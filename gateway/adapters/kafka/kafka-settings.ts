@@ -43,6 +43,8 @@ export interface KafkaSettings {
    * that message.status record alone; `all`: a message.part record for every part transition.
    */
   readonly partEvents: 'all' | 'multipart';
+  /** How long a consumer group waits for a silent member (a killed process) before handing its partitions on. */
+  readonly sessionTimeoutMs: number;
 }
 
 export const DEFAULT_KAFKA_TOPICS: KafkaTopics = {
@@ -71,6 +73,7 @@ export function kafkaSettings(partial: Partial<KafkaSettings> & { readonly broke
     fetchMinBytes: DEFAULT_FETCH_MIN_BYTES,
     fetchMaxWaitMs: DEFAULT_FETCH_MAX_WAIT_MS,
     partEvents: 'multipart',
+    sessionTimeoutMs: 30_000,
     ...partial,
     topics: { ...DEFAULT_KAFKA_TOPICS, ...partial.topics },
   };
