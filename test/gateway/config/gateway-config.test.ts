@@ -195,10 +195,17 @@ describe('security settings', () => {
   const account = (extra: Record<string, unknown>) => ({ ...base, accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')], ...extra }] });
   const SECRET = 'a-very-long-webhook-secret';
 
-  test('defaults: server timeouts, no metrics token, no webhook allow-list', () => {
+  test('defaults: server timeouts, no metrics token, no trusted proxy, no webhook allow-list', () => {
     const config = parseGatewayConfig(base, 'gw.yaml');
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 3000, headersTimeoutMs: 10000, requestTimeoutMs: 60000, keepAliveTimeoutMs: 5000 });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 3000, headersTimeoutMs: 10000, requestTimeoutMs: 60000, keepAliveTimeoutMs: 5000, trustProxy: [] });
     expect(config.webhooks).toEqual({ allow: [] });
+  });
+
+  test('a trusted proxy that is no address or range is refused naming it', () => {
+    expect(() => parseGatewayConfig({ ...base, server: { trustProxy: ['10.0.0.0/8', 'lb.internal'] } }, 'gw.yaml')).toThrow(
+      expect.objectContaining({ code: 'GW_INVALID_CONFIG', details: expect.objectContaining({ field: 'server.trustProxy[1]' }) as unknown }),
+    );
+    expect(parseGatewayConfig({ ...base, server: { trustProxy: ['10.0.0.0/8', '::1'] } }, 'gw.yaml').server.trustProxy).toEqual(['10.0.0.0/8', '::1']);
   });
 
   test('allow-lists, timeouts and a metrics token are taken', () => {
