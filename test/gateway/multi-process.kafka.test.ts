@@ -9,8 +9,8 @@
  * - a message reaches the SMSC twice only when its part's outcome was unknown at the kill (the message `sending`
  *   with the part pending in the store) and its first copy reached the SMSC before the kill;
  * - every accepted message's final status event is on the events topic (at least once: duplicates are counted).
- * The dead process's share of the consumer groups moves on only after the group's session timeout (30 s), so
- * receipts on its partitions wait that long.
+ * The dead process's share of the consumer groups moves on only after the group's session timeout, so receipts on
+ * its partitions wait that long: `kafka.sessionTimeoutMs` is the broker's least, 6 s, here (30 s by default).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -114,6 +114,7 @@ test('the outbox lead SIGKILLed with a backlog: the survivor leads and flushes i
         partitions: 3,
         groupPrefix: `smsgw-test-${TAG}`,
         receiptHoldMs: 3_000,
+        sessionTimeoutMs: 6_000,
         topics: {
           ...TOPICS,
           inbound: `sms.inbound.${TAG}`,
