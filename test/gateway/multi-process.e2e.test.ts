@@ -15,7 +15,7 @@ import { afterAll, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { createRedisBackend, hashApiKey, redisKeys } from '../../gateway/index.ts';
 import { startSmscSimulator, type SmscSimulatorHandle } from '../../simulator/index.ts';
-import { GatewayProcesses, type GatewayProcess } from '../support/gateway-process.ts';
+import { GatewayProcesses, postNumberedBatch, type GatewayProcess } from '../support/gateway-process.ts';
 import { redisTestKeys } from '../support/redis-test-keys.ts';
 import { REDIS_URL } from '../support/test-backends.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -77,22 +77,7 @@ test('two processes share the binds; one SIGKILLed under load: the survivor take
   await waitFor(() => simulator!.binds().length === 2, 'two binds at the SMSC', 10_000);
 
   const accepted = new Map<string, string>();
-  const post = async (gateway: GatewayProcess, batch: number): Promise<void> => {
-    const messages = Array.from({ length: PER_BATCH }, (_, i) => {
-      const n = batch * PER_BATCH + i;
-      return { to: `+8190${String(30_000_000 + n)}`, text: `multi-${n}` };
-    });
-    const response = await fetch(`${gateway.url}/v1/messages/batch`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ messages }),
-    }).catch(() => undefined);
-    if (response === undefined) return;
-    const body = (await response.json().catch(() => ({ results: [] }))) as { results: { ok: boolean; message?: { id: string } }[] };
-    body.results.forEach((result, i) => {
-      if (result.ok && result.message !== undefined) accepted.set(`multi-${batch * PER_BATCH + i}`, result.message.id);
-    });
-  };
+  const post = (gateway: GatewayProcess, batch: number): Promise<void> => postNumberedBatch(gateway, KEY, batch, PER_BATCH, accepted);
   // Half the load, through both processes; then the kill, with load still coming into the survivor.
   await Promise.all(Array.from({ length: BATCHES / 2 }, (_, batch) => post(batch % 2 === 0 ? first : second, batch)));
   await waitFor(() => simulator!.counts().acceptedParts >= 300, 'the first submits', 30_000);

@@ -21,7 +21,7 @@ import { afterAll, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { createRedisBackend, hashApiKey, redisKeys } from '../../gateway/index.ts';
 import { startSmscSimulator, type SmscSimulatorHandle } from '../../simulator/index.ts';
-import { GatewayProcesses, type GatewayProcess } from '../support/gateway-process.ts';
+import { GatewayProcesses, postNumberedBatch, type GatewayProcess } from '../support/gateway-process.ts';
 import { KafkaBroker } from '../support/kafka-broker.ts';
 import { redisTestKeys } from '../support/redis-test-keys.ts';
 import { REDIS_URL } from '../support/test-backends.ts';
@@ -140,23 +140,7 @@ test('the outbox lead SIGKILLed with a backlog: the survivor leads and flushes i
 
   const accepted = new Map<string, string>();
   let batches = 0;
-  const post = async (gateway: GatewayProcess): Promise<void> => {
-    const batch = batches++;
-    const messages = Array.from({ length: PER_BATCH }, (_, i) => {
-      const n = batch * PER_BATCH + i;
-      return { to: `+8190${String(30_000_000 + n)}`, text: `multi-${n}` };
-    });
-    const response = await fetch(`${gateway.url}/v1/messages/batch`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ messages }),
-    }).catch(() => undefined);
-    if (response === undefined) return;
-    const body = (await response.json().catch(() => ({ results: [] }))) as { results: { ok: boolean; message?: { id: string } }[] };
-    body.results.forEach((result, i) => {
-      if (result.ok && result.message !== undefined) accepted.set(`multi-${batch * PER_BATCH + i}`, result.message.id);
-    });
-  };
+  const post = (gateway: GatewayProcess): Promise<void> => postNumberedBatch(gateway, KEY, batches++, PER_BATCH, accepted);
   const load = (count: number, to: (i: number) => GatewayProcess): Promise<void[]> => Promise.all(Array.from({ length: count }, (_, i) => post(to(i))));
 
   // Kafka answering: load through both processes, until both submit.

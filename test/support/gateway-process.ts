@@ -60,3 +60,25 @@ export class GatewayProcesses {
     for (const child of this.children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 }
+
+/**
+ * POSTs batch number `batch` (messages `multi-<n>` to numbers of their own) to a gateway process and notes each
+ * accepted message's id under its text in `accepted`; a refused or dropped request (the process was killed) notes
+ * nothing.
+ */
+export async function postNumberedBatch(gateway: GatewayProcess, apiKey: string, batch: number, size: number, accepted: Map<string, string>): Promise<void> {
+  const messages = Array.from({ length: size }, (_, i) => {
+    const n = batch * size + i;
+    return { to: `+8190${String(30_000_000 + n)}`, text: `multi-${n}` };
+  });
+  const response = await fetch(`${gateway.url}/v1/messages/batch`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ messages }),
+  }).catch(() => undefined);
+  if (response === undefined) return;
+  const body = (await response.json().catch(() => ({ results: [] }))) as { results: { ok: boolean; message?: { id: string } }[] };
+  body.results.forEach((result, i) => {
+    if (result.ok && result.message !== undefined) accepted.set(`multi-${batch * size + i}`, result.message.id);
+  });
+}
