@@ -113,6 +113,14 @@ function parse(argv: readonly string[], options: Record<string, { type: 'string'
 
 const text = (value: string | boolean | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
 
+/** Reads `--<flag>` of parsed values as an integer of at least `min`, or gives `fallback` when it is absent. */
+function integersOf(values: Readonly<Record<string, string | boolean | undefined>>): (flag: string, fallback: number, min?: number) => number {
+  return (flag, fallback, min = 1) => {
+    const raw = text(values[flag]);
+    return raw === undefined ? fallback : integer(`--${flag}`, raw, min);
+  };
+}
+
 export function parseKafkaClientOptions(argv: readonly string[], env: NodeJS.ProcessEnv): KafkaClientBenchOptions {
   const v = parse(argv, {
     clients: { type: 'string' },
@@ -127,10 +135,7 @@ export function parseKafkaClientOptions(argv: readonly string[], env: NodeJS.Pro
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   });
-  const at = (flag: string, fallback: number, min = 1): number => {
-    const raw = text(v[flag]);
-    return raw === undefined ? fallback : integer(`--${flag}`, raw, min);
-  };
+  const at = integersOf(v);
   const clients = text(v.clients);
   const compressions = text(v.compressions);
   return {
@@ -160,10 +165,7 @@ export function parseRedisClientOptions(argv: readonly string[], env: NodeJS.Pro
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   });
-  const at = (flag: string, fallback: number, min = 1): number => {
-    const raw = text(v[flag]);
-    return raw === undefined ? fallback : integer(`--${flag}`, raw, min);
-  };
+  const at = integersOf(v);
   const clients = text(v.clients);
   return {
     clients: clients === undefined ? [...REDIS_CLIENTS] : list('--clients', clients, REDIS_CLIENTS),
