@@ -54,6 +54,8 @@ export class BindOwnership {
   private round: Promise<void> | undefined;
   private lastRenewed: number;
   private stopped = false;
+  /** The lease renewal under way while stopping (see `stop`). */
+  private keeping: Promise<void> | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: BindOwnershipOptions) {
@@ -87,22 +89,42 @@ export class BindOwnership {
     this.holdings.delete(connectorId);
   }
 
-  /** Stops the rounds; the binds are closed by the caller, then `release` gives the leases up. */
+  /**
+   * Stops the rounds; the binds are closed by the caller, then `release` gives the leases up. Until then the leases
+   * of the slots held are still renewed (nothing taken or given up): a shutdown that waits for its in-flight submits
+   * longer than a lease must not let another process bind a slot whose bind is still open here.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     await this.round;
     await Promise.all([...this.holdings.values()].map((holding) => holding.chain));
+    this.timer = setInterval(() => void this.keepHeld(), Math.max(50, Math.floor(this.options.leaseMs / 3)));
+    this.timer.unref();
   }
 
   /** Gives up every lease and this process's presence (after its binds are closed). */
   async release(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.keeping;
     const { store, owner } = this.options;
     for (const holding of this.holdings.values()) {
       for (const slot of holding.held) await store.release(holding.connector.id, slot, owner).catch(() => undefined);
       holding.held.clear();
     }
     await store.leave(owner).catch(() => undefined);
+  }
+
+  /** Renews the leases of the slots held, while a stopping process closes their binds. */
+  private keepHeld(): void {
+    if (this.keeping !== undefined) return;
+    const { store, owner, leaseMs } = this.options;
+    this.keeping = (async () => {
+      for (const holding of this.holdings.values()) {
+        for (const slot of holding.held) await store.take(holding.connector.id, slot, owner, leaseMs).catch(() => undefined);
+      }
+    })().finally(() => (this.keeping = undefined));
   }
 
   /** One round; overlapping calls share it. */

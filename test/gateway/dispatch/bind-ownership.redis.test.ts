@@ -108,3 +108,23 @@ test('a slot taken by another process while this one could not renew is dropped 
   await waitFor(() => a.opened().length === 0, 'a closes the bind it lost');
   expect(await store.holders('smsc', 1)).toEqual(['c']);
 });
+
+test('a stopping process keeps its leases renewed until release, however long its binds take to close', async () => {
+  const store = leaseStore();
+  const leaseMs = 300;
+  const a = member(store, 'a', leaseMs, 1);
+  await a.ownership.tick();
+  await waitFor(() => a.opened().length === 1, 'a opens its slot');
+  await a.ownership.stop();
+  // The binds are still closing (a shutdown waiting for its in-flight submits): three leases' time goes by.
+  await new Promise((resolve) => setTimeout(resolve, 3 * leaseMs));
+  const b = member(store, 'b', leaseMs, 1);
+  await b.ownership.tick();
+  expect(await store.holders('smsc', 1)).toEqual(['a']);
+  expect(b.opened()).toEqual([]);
+  await a.ownership.release();
+  await b.ownership.tick();
+  await waitFor(() => b.opened().length === 1, 'b takes the slot once a released it');
+  await b.ownership.stop();
+  await b.ownership.release();
+});
