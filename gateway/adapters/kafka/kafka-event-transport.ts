@@ -16,9 +16,10 @@ import { parkedReceipt, receiptFromRecord, receiptKey, receiptRecord } from '../
 import type { GatewayMetrics } from '../../metrics/gateway-metrics.ts';
 import type { EventFilter, EventHandler, EventHandlers, EventTransport, ReceiptHandler } from '../../ports/event-transport.ts';
 import { eventsFor } from './event-records.ts';
-import { createKafka, ensureTopics, KafkaRecordSink, type KafkaLog } from './kafka-client.ts';
+import { createKafka, ensureTopics, type KafkaLog } from './kafka-client.ts';
 import type { KafkaSettings, KafkaTopics } from './kafka-settings.ts';
 import { KafkaTopicConsumer, type ConsumedRecord } from './kafka-topic-consumer.ts';
+import { KafkaRecordSink } from './record-producer.ts';
 
 export interface KafkaEventTransportOptions {
   readonly settings: KafkaSettings;
@@ -68,7 +69,7 @@ export class KafkaEventTransport implements EventTransport {
   static async create(options: KafkaEventTransportOptions): Promise<KafkaEventTransport> {
     const kafka = createKafka(options.settings, options.log);
     if (options.settings.createTopics) await ensureTopics(kafka, options.settings);
-    const transport = new KafkaEventTransport(options, kafka, new KafkaRecordSink(kafka, options.settings));
+    const transport = new KafkaEventTransport(options, kafka, new KafkaRecordSink(options.settings, options.log));
     transport.publisher.start();
     return transport;
   }
