@@ -130,7 +130,7 @@ async function drive(records: readonly OutRecord[], sizes: readonly number[], se
 
 async function produceKafkajs(brokers: readonly string[], topics: readonly string[], compression: KafkaCompression, records: readonly OutRecord[], sizes: readonly number[], senders: number): Promise<Phase> {
   const kafka = new Kafka({ clientId: 'smsgw-bench-kafkajs', brokers: [...brokers], logLevel: logLevel.ERROR, connectionTimeout: 3_000, requestTimeout: 10_000 });
-  // As KafkaRecordSink: idempotent, one request in flight, acks from all in-sync replicas.
+  // As the gateway's kafkajs producer was before it moved to @platformatic/kafka: idempotent, one request in flight, acks from all in-sync replicas.
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
   try {
