@@ -1,7 +1,9 @@
 /**
- * Records of the events and inbound topics read back into events. Part events are most of the events topic and
- * few handlers want them: the gateway writes `type` first, so they are recognised without parsing. Anything else
- * is parsed and checked; a record that is no version-1 event is skipped.
+ * Records of the events and inbound topics read back into events. Every event group reads the whole events topic,
+ * and each handler wants a few of its records: the gateway writes `type` first, so part events are recognised
+ * without parsing, and so is a status event's status (its first `,"status":"` is the top-level field: inside a
+ * JSON string a quote is escaped, and `parts` comes after it), so a status the handler does not want is skipped
+ * unparsed. Anything else is parsed and checked; a record that is no version-1 event is skipped.
  */
 import { eventStatus, type GatewayEvent } from '../../events/gateway-event.ts';
 import type { EventHandler } from '../../ports/event-transport.ts';
@@ -9,6 +11,18 @@ import type { EventHandler } from '../../ports/event-transport.ts';
 const EVENT_TYPES: ReadonlySet<string> = new Set<GatewayEvent['type']>(['message.status', 'message.part', 'message.inbound', 'suppression.changed', 'verification.status', 'link.clicked', 'campaign.status']);
 
 const PART_EVENT_PREFIX = '{"type":"message.part"';
+const STATUS_EVENT_PREFIX = '{"type":"message.status"';
+const STATUS_FIELD = ',"status":"';
+
+/** A status record's status as the gateway writes it, read without parsing; undefined when it is not one. */
+export function peekStatus(value: string | undefined): string | undefined {
+  if (value?.startsWith(STATUS_EVENT_PREFIX) !== true) return undefined;
+  const start = value.indexOf(STATUS_FIELD);
+  if (start < 0) return undefined;
+  const from = start + STATUS_FIELD.length;
+  const end = value.indexOf('"', from);
+  return end < 0 ? undefined : value.slice(from, end);
+}
 
 export function isPartEvent(value: string | undefined): boolean {
   return value?.startsWith(PART_EVENT_PREFIX) === true;
@@ -33,6 +47,10 @@ export function eventsFor(handler: Pick<EventHandler, 'types' | 'wants'>, values
   const events: GatewayEvent[] = [];
   for (const value of values) {
     if (skipParts && isPartEvent(value)) continue;
+    if (handler.wants !== undefined) {
+      const status = peekStatus(value);
+      if (status !== undefined && !handler.wants('message.status', status)) continue;
+    }
     const event = parseEvent(value);
     if (event === undefined || !handler.types.includes(event.type)) continue;
     if (handler.wants !== undefined && !handler.wants(event.type, eventStatus(event))) continue;
