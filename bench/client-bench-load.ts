@@ -3,17 +3,9 @@
  * every client and every run gets exactly the same records, keys and batch sizes.
  */
 
-/** A small deterministic generator (mulberry32): the same seed gives the same sequence to every client. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom } from '../common/index.ts';
+
+export { seededRandom };
 
 /**
  * Batch sizes of 1..`max` records, uniformly drawn, adding up to `total` exactly (the last one is cut to fit):

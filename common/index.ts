@@ -4,3 +4,4 @@ export { describeSchemaError } from './schema-error.ts';
 export type { SchemaErrorLike } from './schema-error.ts';
 export { RecentMap } from './recent-map.ts';
 export { maskDigits } from './mask-digits.ts';
+export { seededRandom } from './seeded-random.ts';

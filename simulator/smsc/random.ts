@@ -1,17 +1,7 @@
 /** Seeded randomness so a scenario's latencies and receipt outcomes repeat run after run. */
 import type { LatencySpec } from './behaviour.ts';
 
-/** mulberry32: a small, fast 32-bit generator; plenty for simulated choices. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../common/index.ts';
 
 /** Draws one latency in whole milliseconds (never negative). */
 export function sampleLatency(spec: LatencySpec, random: () => number): number {

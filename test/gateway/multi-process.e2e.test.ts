@@ -15,7 +15,7 @@ import { afterAll, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { createRedisBackend, hashApiKey, redisKeys } from '../../gateway/index.ts';
 import { startSmscSimulator, type SmscSimulatorHandle } from '../../simulator/index.ts';
-import { GatewayProcesses, postNumberedBatch, type GatewayProcess } from '../support/gateway-process.ts';
+import { GatewayProcesses, postNumberedBatch, waitForFinalStatuses, type GatewayProcess } from '../support/gateway-process.ts';
 import { redisTestKeys } from '../support/redis-test-keys.ts';
 import { REDIS_URL } from '../support/test-backends.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -103,26 +103,7 @@ test('two processes share the binds; one SIGKILLed under load: the survivor take
   await waitFor(() => simulator!.binds().length === 2, 'the survivor bound twice', 10_000);
 
   // Every accepted message reaches a final status.
-  const finals = new Map<string, string>();
-  const lastSeen = new Map<string, string>();
-  await waitFor(
-    async () => {
-      for (const id of accepted.values()) {
-        if (finals.has(id)) continue;
-        const record = await backend.store.get(id);
-        if (record !== undefined) lastSeen.set(id, `${record.status}/${record.parts.map((p) => p.status).join(',')}`);
-        if (record !== undefined && (record.status === 'delivered' || record.status === 'unknown')) finals.set(id, record.status);
-      }
-      return finals.size === accepted.size;
-    },
-    'every accepted message final',
-    60_000,
-    200,
-  ).catch((error: unknown) => {
-    const open = new Map<string, number>();
-    for (const [id, state] of lastSeen) if (!finals.has(id)) open.set(state, (open.get(state) ?? 0) + 1);
-    throw new Error(`${String(error)}: not final ${JSON.stringify([...open])}`);
-  });
+  const finals = await waitForFinalStatuses(backend.store, accepted, (status) => status === 'delivered' || status === 'unknown', 60_000, 200);
   clearInterval(watch);
 
   const texts = simulator.messages({ limit: 100_000 }).map((m) => m.text);

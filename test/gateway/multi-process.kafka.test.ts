@@ -21,7 +21,7 @@ import { afterAll, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { createRedisBackend, hashApiKey, redisKeys } from '../../gateway/index.ts';
 import { startSmscSimulator, type SmscSimulatorHandle } from '../../simulator/index.ts';
-import { GatewayProcesses, postNumberedBatch, type GatewayProcess } from '../support/gateway-process.ts';
+import { GatewayProcesses, postNumberedBatch, waitForFinalStatuses, type GatewayProcess } from '../support/gateway-process.ts';
 import { KafkaBroker } from '../support/kafka-broker.ts';
 import { redisTestKeys } from '../support/redis-test-keys.ts';
 import { REDIS_URL } from '../support/test-backends.ts';
@@ -197,26 +197,7 @@ test('the outbox lead SIGKILLed with a backlog: the survivor leads and flushes i
   expect(accepted.size).toBeGreaterThan(PHASES.reduce((sum, n) => sum + n, 0) * PER_BATCH * 0.75);
 
   // Every accepted message reaches a final status.
-  const finals = new Map<string, string>();
-  const lastSeen = new Map<string, string>();
-  await waitFor(
-    async () => {
-      for (const id of accepted.values()) {
-        if (finals.has(id)) continue;
-        const record = await backend.store.get(id);
-        if (record !== undefined) lastSeen.set(id, `${record.status}/${record.parts.map((p) => p.status).join(',')}`);
-        if (record !== undefined && FINAL.has(record.status)) finals.set(id, record.status);
-      }
-      return finals.size === accepted.size;
-    },
-    'every accepted message final',
-    75_000,
-    250,
-  ).catch((error: unknown) => {
-    const open = new Map<string, number>();
-    for (const [id, state] of lastSeen) if (!finals.has(id)) open.set(state, (open.get(state) ?? 0) + 1);
-    throw new Error(`${String(error)}: not final ${JSON.stringify([...open])}`);
-  });
+  const finals = await waitForFinalStatuses(backend.store, accepted, (status) => FINAL.has(status), 75_000, 250);
   const finalMs = Date.now() - killedAt;
   await backend.close();
 

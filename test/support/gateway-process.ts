@@ -6,6 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { MessageStore } from '../../gateway/ports/message-store.ts';
+import { waitFor } from './wait-for.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/smsgw.js', import.meta.url));
 /** The end of a process's output kept for failure messages. */
@@ -81,4 +83,38 @@ export async function postNumberedBatch(gateway: GatewayProcess, apiKey: string,
   body.results.forEach((result, i) => {
     if (result.ok && result.message !== undefined) accepted.set(`multi-${batch * size + i}`, result.message.id);
   });
+}
+
+/**
+ * Waits until every accepted message (ids: the values of `accepted`) has a status `isFinal` takes, and answers each
+ * one's final status; on time out, the error counts the messages still open by status and part statuses.
+ */
+export async function waitForFinalStatuses(
+  store: Pick<MessageStore, 'get'>,
+  accepted: ReadonlyMap<string, string>,
+  isFinal: (status: string) => boolean,
+  timeoutMs: number,
+  everyMs: number,
+): Promise<Map<string, string>> {
+  const finals = new Map<string, string>();
+  const lastSeen = new Map<string, string>();
+  await waitFor(
+    async () => {
+      for (const id of accepted.values()) {
+        if (finals.has(id)) continue;
+        const record = await store.get(id);
+        if (record !== undefined) lastSeen.set(id, `${record.status}/${record.parts.map((p) => p.status).join(',')}`);
+        if (record !== undefined && isFinal(record.status)) finals.set(id, record.status);
+      }
+      return finals.size === accepted.size;
+    },
+    'every accepted message final',
+    timeoutMs,
+    everyMs,
+  ).catch((error: unknown) => {
+    const open = new Map<string, number>();
+    for (const [id, state] of lastSeen) if (!finals.has(id)) open.set(state, (open.get(state) ?? 0) + 1);
+    throw new Error(`${String(error)}: not final ${JSON.stringify([...open])}`);
+  });
+  return finals;
 }
