@@ -3,31 +3,28 @@
  * dispatched; a new process on the same Redis reclaims the dead worker's entries. Every accepted message must
  * reach the SMSC; duplicates may only come from messages whose outcome was unknown at the crash.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { createRedisBackend, hashApiKey } from '../../gateway/index.ts';
 import { startSmscSimulator, type SmscSimulatorHandle } from '../../simulator/index.ts';
+import { GatewayProcesses, type GatewayProcess } from '../support/gateway-process.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/smsgw.js', import.meta.url));
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PREFIX = `smsgw-crash:${randomUUID()}:`;
 const KEY = 'crash-test-key';
 const TOTAL = 5_000;
 
-const children: ChildProcess[] = [];
 let simulator: SmscSimulatorHandle | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'smsgw-crash-'));
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  processes.killAll();
   await simulator?.close();
   rmSync(dir, { recursive: true, force: true });
   const redis = new Redis(REDIS_URL);
@@ -36,29 +33,8 @@ afterAll(async () => {
   await redis.quit();
 });
 
-function startGateway(configPath: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--config', configPath, '--log-level', 'error'], {
-    env: { ...process.env, REDIS_URL, REDIS_PREFIX: PREFIX },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${output}`)), 30_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-      if (url !== undefined) {
-        clearTimeout(timer);
-        resolve({ child, url });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`gateway exited ${String(code)}: ${output}`)));
-  });
-}
-
+const processes = new GatewayProcesses({ REDIS_URL, REDIS_PREFIX: PREFIX });
+const startGateway = (configPath: string): Promise<GatewayProcess> => processes.start(configPath);
 
 test('SIGKILL mid-dispatch loses nothing; duplicates only where the outcome was unknown', async () => {
   // Slow answers and a small window keep thousands of messages queued when the kill comes.
@@ -100,7 +76,7 @@ test('SIGKILL mid-dispatch loses nothing; duplicates only where the outcome was 
   expect(accepted.size).toBe(TOTAL);
   await waitFor(() => simulator!.counts().acceptedParts >= 500, 'the first submits', 30_000);
   first.child.kill('SIGKILL');
-  await new Promise((resolve) => first.child.on('exit', resolve));
+  await first.exited;
   const atCrash = simulator.counts().acceptedParts;
   expect(atCrash).toBeLessThan(TOTAL);
 
