@@ -12,7 +12,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Pool } from 'undici';
@@ -20,6 +19,7 @@ import type { BenchOptions, KannelMode } from './bench-options.ts';
 import { percentile } from './bench-summary.ts';
 import { spawnReady, stop } from './bench-processes.ts';
 import { cpuSeconds, loadAverage, peakRssMiB, rssMiB } from './proc-stats.ts';
+import { freePorts } from '../test/support/free-ports.ts';
 
 const USER = 'bench';
 const PASSWORD = 'bench';
@@ -102,18 +102,6 @@ export function findKannel(given: string | undefined): string | undefined {
     }
   }
   return undefined;
-}
-
-/** A port free on 127.0.0.1 now (Kannel's configuration cannot ask for port 0). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Counts smsbox's dlr-url calls: type 1 once per message is a delivery; anything else is counted apart. */
@@ -267,10 +255,12 @@ export async function runKannel(mode: KannelMode, run: number, options: BenchOpt
   const boxes: { child: ChildProcess; log: string }[] = [];
   let pool: Pool | undefined;
   try {
+    // Kannel's configuration cannot ask for port 0.
+    const [adminPort, smsboxPort, sendsmsPort] = (await freePorts(3)) as [number, number, number];
     const conf = kannelConf({
-      adminPort: await freePort(),
-      smsboxPort: await freePort(),
-      sendsmsPort: await freePort(),
+      adminPort,
+      smsboxPort,
+      sendsmsPort,
       smppHost: simulator.match[1] as string,
       smppPort: Number(simulator.match[2]),
       systemId: 'test',
@@ -279,8 +269,6 @@ export async function runKannel(mode: KannelMode, run: number, options: BenchOpt
     });
     const confPath = join(dir, 'kannel.conf');
     writeFileSync(confPath, conf);
-    const adminPort = Number(/admin-port = (\d+)/.exec(conf)?.[1]);
-    const sendsmsPort = Number(/sendsms-port = (\d+)/.exec(conf)?.[1]);
     const bearerbox = startBox(binDir, 'bearerbox', confPath, dir);
     boxes.push(bearerbox);
     // The status page says `store size -1` without a store: the store-file mode must show a real one.

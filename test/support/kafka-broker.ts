@@ -10,13 +10,12 @@ import { spawn, execFile } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import { freePorts } from './free-ports.ts';
 
 export const KAFKA_VERSION = '3.9.1';
 const HOST = '127.0.0.1';
@@ -79,22 +78,6 @@ export async function ensureKafkaLibs(): Promise<string> {
     const stderr = (err as { stderr?: string }).stderr ?? '';
     throw new KafkaBrokerError('KAFKA_FETCH_FAILED', `${FETCH_SCRIPT} failed: ${String(err)}\n${stderr}`);
   }
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  // All listeners stay open until every port is known, so the same port is never handed out twice.
-  const servers = await Promise.all(
-    Array.from({ length: count }, () =>
-      new Promise<ReturnType<typeof createServer>>((ok, fail) => {
-        const server = createServer();
-        server.once('error', fail);
-        server.listen(0, HOST, () => ok(server));
-      }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise<void>((ok) => server.close(() => ok()))));
-  return ports;
 }
 
 function clusterId(): string {

@@ -10,11 +10,11 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import { freePorts } from './free-ports.ts';
 
 const HOST = '127.0.0.1';
 const run = promisify(execFile);
@@ -43,22 +43,6 @@ function installExitHooks(): void {
   process.on('exit', () => {
     for (const child of running) child.kill('SIGKILL');
   });
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  // All listeners stay open until every port is known, so the same port is never handed out twice.
-  const servers = await Promise.all(
-    Array.from({ length: count }, () =>
-      new Promise<ReturnType<typeof createServer>>((ok, fail) => {
-        const server = createServer();
-        server.once('error', fail);
-        server.listen(0, HOST, () => ok(server));
-      }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise<void>((ok) => server.close(() => ok()))));
-  return ports;
 }
 
 function delay(ms: number): Promise<void> {
