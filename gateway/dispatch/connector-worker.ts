@@ -18,7 +18,7 @@ import type { Driver, PartOutcome, SendResult } from '../../drivers/transport/in
 import { gatewayError } from '../errors.ts';
 import type { PartSeal } from '../messages/part-seal.ts';
 import { fromStoredEncoding } from '../messages/stored-encoding.ts';
-import type { MessageChange, MessageEnvelope, MessageRecord, StoredEncoding } from '../messages/message-record.ts';
+import type { MessageChange, MessageEnvelope, MessageSnapshot, StoredEncoding } from '../messages/message-record.ts';
 import { isFinalMessageStatus } from '../messages/message-status.ts';
 import type { MessageBackend } from '../ports/backend.ts';
 import type { AppliedChange } from '../ports/message-store.ts';
@@ -202,7 +202,7 @@ export class ConnectorWorker {
   private async parkEntries(entries: readonly QueueEntry[]): Promise<void> {
     const { backend, connectorId } = this.options;
     for (const entry of entries) {
-      const record = await backend.store.get(entry.messageId);
+      const record = await backend.store.snapshot(entry.messageId);
       if (record === undefined || isFinalMessageStatus(record.status)) {
         await backend.queue.ack(connectorId, [entry]);
         continue;
@@ -218,7 +218,7 @@ export class ConnectorWorker {
     const gone = new Set(expired);
     this.parked = this.parked.filter((parked) => !gone.has(parked));
     for (const { entry } of expired) {
-      const record = await this.options.backend.store.get(entry.messageId);
+      const record = await this.options.backend.store.snapshot(entry.messageId);
       // Canceled (or otherwise ended) meanwhile: nothing to expire.
       if (record !== undefined && !isFinalMessageStatus(record.status)) await this.expireUnsent(record, now, 'validity period ended while the connector was down');
       await this.options.backend.queue.ack(this.options.connectorId, [entry]);
@@ -226,7 +226,7 @@ export class ConnectorWorker {
   }
 
   /** The validity ended before the message's pending parts could go: they, and so the message, are expired. */
-  private async expireUnsent(record: MessageRecord, now: number, detail: string): Promise<void> {
+  private async expireUnsent(record: MessageSnapshot, now: number, detail: string): Promise<void> {
     const pending = record.parts.filter((part) => part.status === 'pending').map((part) => part.seq);
     await this.change(record.envelope.id, {
       at: now,
@@ -258,7 +258,7 @@ export class ConnectorWorker {
   private async handle(entry: QueueEntry): Promise<void> {
     const { backend, connectorId } = this.options;
     try {
-      const record = await backend.store.get(entry.messageId);
+      const record = await backend.store.snapshot(entry.messageId);
       const outcome = record === undefined ? 'done' : await this.dispatch(record, entry);
       // Held: the entry stays pending with this worker, parked in its place, so the message keeps its turn.
       if (outcome === 'held' && record !== undefined) this.parkInPlace(entry, record.envelope.expiresAt);
@@ -269,7 +269,7 @@ export class ConnectorWorker {
   }
 
   /** `held` when no connector of the route could take the message: it waits for one, keeping its turn. */
-  private async dispatch(record: MessageRecord, entry: QueueEntry): Promise<'done' | 'held'> {
+  private async dispatch(record: MessageSnapshot, entry: QueueEntry): Promise<'done' | 'held'> {
     const { connectorId, driver } = this.options;
     if (isFinalMessageStatus(record.status)) return 'done';
     const now = this.now();
@@ -323,7 +323,7 @@ export class ConnectorWorker {
   }
 
   /** The window is closed: the message waits for it in the schedule (or expires, when its validity ends first). */
-  private async deferToWindow(record: MessageRecord, entry: QueueEntry, now: number, opening: number): Promise<void> {
+  private async deferToWindow(record: MessageSnapshot, entry: QueueEntry, now: number, opening: number): Promise<void> {
     const { backend, connectorId } = this.options;
     const envelope = record.envelope;
     if (envelope.expiresAt !== undefined && opening >= envelope.expiresAt) {
@@ -342,7 +342,7 @@ export class ConnectorWorker {
     this.options.observer?.deferred?.(envelope.accountId, 'dispatch');
   }
 
-  private async record(record: MessageRecord, entry: QueueEntry, result: SendResult): Promise<'done' | 'held'> {
+  private async record(record: MessageSnapshot, entry: QueueEntry, result: SendResult): Promise<'done' | 'held'> {
     const { backend, connectorId, observer } = this.options;
     const at = this.now();
     const envelope = record.envelope;

@@ -80,6 +80,8 @@ export interface MessageStore {
    */
   claimIdempotency(claim: IdempotencyClaim): Promise<ClaimResult>;
   get(id: string): Promise<MessageRecord | undefined>;
+  /** The record without its timeline: what a sender needs, without reading and parsing the history. */
+  snapshot(id: string): Promise<MessageSnapshot | undefined>;
   /**
    * Applies part updates and the status change atomically; with `rollUp` the new message status follows from
    * all parts as stored after this change (so concurrent receipts for different parts cannot lose a roll-up).

@@ -7,7 +7,7 @@
  */
 import { gatewayError } from '../../errors.ts';
 import { applyChange } from '../../messages/apply-change.ts';
-import type { MessageChange, MessageRecord } from '../../messages/message-record.ts';
+import type { MessageChange, MessageRecord, MessageSnapshot } from '../../messages/message-record.ts';
 import { isFinalMessageStatus } from '../../messages/message-status.ts';
 import type {
   AppliedChange,
@@ -123,6 +123,12 @@ export class MemoryMessageStore implements MessageStore {
 
   get(id: string): Promise<MessageRecord | undefined> {
     return Promise.resolve(this.records.get(id));
+  }
+
+  snapshot(id: string): Promise<MessageSnapshot | undefined> {
+    const record = this.records.get(id);
+    if (record === undefined) return Promise.resolve(undefined);
+    return Promise.resolve({ envelope: record.envelope, status: record.status, parts: record.parts });
   }
 
   apply(id: string, change: MessageChange): Promise<AppliedChange | undefined> {

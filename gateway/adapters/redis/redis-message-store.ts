@@ -6,7 +6,7 @@
  */
 import type { RedisClient } from './redis-connection.ts';
 import { gatewayError } from '../../errors.ts';
-import type { MessageChange, MessageEnvelope, MessageRecord, PartState, TimelineEntry } from '../../messages/message-record.ts';
+import type { MessageChange, MessageEnvelope, MessageRecord, MessageSnapshot, PartState, TimelineEntry } from '../../messages/message-record.ts';
 import { PART_STATUS_LETTER, type MessageStatus } from '../../messages/message-status.ts';
 import type {
   AppliedChange,
@@ -230,11 +230,18 @@ export class RedisMessageStore implements MessageStore {
   }
 
   async get(id: string): Promise<MessageRecord | undefined> {
-    const results = await this.redis.pipeline().hgetall(this.keys.message(id)).lrange(this.keys.timeline(id), 0, -1).exec();
-    const hash = results?.[0]?.[1] as Record<string, string> | undefined;
-    const timeline = results?.[1]?.[1] as string[] | undefined;
-    if (hash === undefined || hash.e === undefined) return undefined;
-    return this.parse(id, hash, timeline ?? []);
+    // Two plain commands, not a pipeline of their own: the client's auto-pipelining sends them in the same
+    // write as every other command of this turn, where an explicit pipeline costs a socket write per read.
+    const [hash, timeline] = await Promise.all([this.redis.hgetall(this.keys.message(id)), this.redis.lrange(this.keys.timeline(id), 0, -1)]);
+    if (hash.e === undefined) return undefined;
+    return this.parse(id, hash, timeline);
+  }
+
+  async snapshot(id: string): Promise<MessageSnapshot | undefined> {
+    const hash = await this.redis.hgetall(this.keys.message(id));
+    if (hash.e === undefined) return undefined;
+    const { timeline: _timeline, ...snapshot } = this.parse(id, hash, []);
+    return snapshot;
   }
 
   async apply(id: string, change: MessageChange): Promise<AppliedChange | undefined> {

@@ -93,15 +93,16 @@ export class RedisRouteQueue implements RouteQueue {
 
   async ack(connectorId: string, entries: readonly Pick<QueueEntry, 'entryId' | 'lane'>[]): Promise<void> {
     if (entries.length === 0) return;
-    const pipeline = this.redis.pipeline();
+    // Plain commands, auto-pipelined with the rest of this turn's: every message sent acks its own entry, and a
+    // pipeline apiece was a socket write apiece.
+    const sent: Promise<unknown>[] = [];
     for (const lane of LANES) {
       const ids = entries.filter((entry) => entry.lane === lane).map((entry) => entry.entryId);
       if (ids.length === 0) continue;
       const stream = this.keys.routeStream(connectorId, lane);
-      pipeline.xack(stream, DISPATCH_GROUP, ...ids);
-      pipeline.xdel(stream, ...ids);
+      sent.push(this.redis.xack(stream, DISPATCH_GROUP, ...ids), this.redis.xdel(stream, ...ids));
     }
-    await pipeline.exec();
+    await Promise.all(sent);
   }
 
   async heartbeat(consumer: string, ttlMs: number): Promise<void> {

@@ -63,6 +63,22 @@ export function messageBackendContract(name: string, create: () => Promise<Messa
       expect(await backend.store.get('no-such-id')).toBeUndefined();
     });
 
+    test('a snapshot is the stored record without its timeline, current after each change', async () => {
+      const record = makeRecord();
+      const id = record.envelope.id;
+      await backend.store.insert(record, queue());
+      const { timeline: _timeline, ...withoutTimeline } = record;
+      expect(await backend.store.snapshot(id)).toEqual(withoutTimeline);
+      const submitted: PartState = { ...record.parts[0]!, status: 'submitted', connectorId: 'smsc-a', carrierMessageId: 'c1' };
+      await backend.store.apply(id, { at: 10, parts: [submitted], status: 'sending', timeline: [{ at: 10, event: 'sending' }] });
+      const snapshot = await backend.store.snapshot(id);
+      const stored = await backend.store.get(id);
+      expect(snapshot).not.toHaveProperty('timeline');
+      expect(snapshot).toEqual({ envelope: stored?.envelope, status: 'sending', parts: stored?.parts });
+      expect(snapshot?.parts[0]).toMatchObject({ status: 'submitted', carrierMessageId: 'c1' });
+      expect(await backend.store.snapshot('no-such-id')).toBeUndefined();
+    });
+
     test('an idempotency key already used returns the first id and writes nothing', async () => {
       const first = makeRecord();
       const second = makeRecord();
