@@ -250,6 +250,7 @@ const SCHEMA = {
         fetchMaxWaitMs: { type: 'integer', minimum: 0, maximum: 5000 },
         partEvents: { enum: ['all', 'multipart'] },
         sessionTimeoutMs: { type: 'integer', minimum: 6000, maximum: 300000 },
+        commitIntervalMs: { type: 'integer', minimum: 0, maximum: 60000 },
         topics: {
           type: 'object',
           additionalProperties: false,

@@ -29,7 +29,7 @@ export interface KafkaEventTransportOptions {
   readonly owner: string;
   readonly metrics?: GatewayMetrics;
   readonly log?: KafkaLog;
-  /** Commit consumer offsets at most this often (default after every batch). */
+  /** Commit consumer offsets at most this often (default: the settings' `commitIntervalMs`; 0 after every batch). */
   readonly commitEveryMs?: number;
   /** Consumer group session timeout (default: the settings' `sessionTimeoutMs`): how soon a dead process's partitions move on. */
   readonly sessionTimeoutMs?: number;
@@ -128,7 +128,7 @@ export class KafkaEventTransport implements EventTransport {
       topics,
       handler,
       onError: (error: unknown) => log?.('error', `consumer: ${error instanceof Error ? error.message : String(error)}`),
-      ...(commitEveryMs === undefined ? {} : { commitEveryMs }),
+      ...commitEvery(commitEveryMs ?? settings.commitIntervalMs),
       sessionTimeoutMs: sessionTimeoutMs ?? settings.sessionTimeoutMs,
       minBytes: settings.fetchMinBytes,
       maxWaitMs: settings.fetchMaxWaitMs,
@@ -212,4 +212,9 @@ function readReceipt(value: string | undefined): Receipt | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** 0 is kafkajs's own commit after every batch. */
+function commitEvery(ms: number): { readonly commitEveryMs?: number } {
+  return ms > 0 ? { commitEveryMs: ms } : {};
 }

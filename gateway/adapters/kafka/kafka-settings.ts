@@ -45,6 +45,11 @@ export interface KafkaSettings {
   readonly partEvents: 'all' | 'multipart';
   /** How long a consumer group waits for a silent member (a killed process) before handing its partitions on. */
   readonly sessionTimeoutMs: number;
+  /**
+   * Consumer groups commit their stored progress at most this often, all partitions in one request (0: after
+   * every batch). Longer means fewer broker writes; a killed process's successor replays at most this much.
+   */
+  readonly commitIntervalMs: number;
 }
 
 export const DEFAULT_KAFKA_TOPICS: KafkaTopics = {
@@ -59,6 +64,7 @@ export const DEFAULT_KAFKA_TOPICS: KafkaTopics = {
 
 export const DEFAULT_FETCH_MIN_BYTES = 65_536;
 export const DEFAULT_FETCH_MAX_WAIT_MS = 20;
+export const DEFAULT_COMMIT_INTERVAL_MS = 1_000;
 
 export function kafkaSettings(partial: Partial<KafkaSettings> & { readonly brokers: readonly string[] }): KafkaSettings {
   return {
@@ -74,6 +80,7 @@ export function kafkaSettings(partial: Partial<KafkaSettings> & { readonly broke
     fetchMaxWaitMs: DEFAULT_FETCH_MAX_WAIT_MS,
     partEvents: 'multipart',
     sessionTimeoutMs: 30_000,
+    commitIntervalMs: DEFAULT_COMMIT_INTERVAL_MS,
     ...partial,
     topics: { ...DEFAULT_KAFKA_TOPICS, ...partial.topics },
   };

@@ -23,8 +23,9 @@ export interface TopicConsumerOptions {
   readonly fromBeginning?: boolean;
   readonly onError?: (error: unknown) => void;
   /**
-   * Commit at most this often (default: after every batch). Offsets are resolved only after the handler, so a
-   * longer interval never commits an effect that is not stored; it only makes a restart replay more.
+   * Commit at most this often, every partition's stored progress in one request (default: after every batch).
+   * Offsets are recorded only after the handler, so a longer interval never commits an effect that is not
+   * stored; it only makes a kill replay more.
    */
   readonly commitEveryMs?: number;
   /** How long the group waits for a silent member before handing its partitions on (default 30 s). */
@@ -34,9 +35,15 @@ export interface TopicConsumerOptions {
   readonly maxWaitMs?: number;
 }
 
+/** Where a partition's processing stands: the next offset to read, once every record before it is stored. */
+type PendingCommits = Map<string, { readonly topic: string; readonly partition: number; offset: string }>;
+
 export class KafkaTopicConsumer {
   private consumer: Consumer | undefined;
   private lastCommit = Date.now();
+  private readonly pending: PendingCommits = new Map();
+  private commitTimer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly kafka: Kafka,
@@ -53,6 +60,9 @@ export class KafkaTopicConsumer {
       ...(this.options.maxWaitMs === undefined ? {} : { maxWaitTimeInMs: this.options.maxWaitMs }),
     });
     this.consumer = consumer;
+    // After a rebalance only partitions still assigned here may be committed from here: another member now
+    // owns the rest, and an old offset of ours would only move its progress back.
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.keepAssigned(payload.memberAssignment));
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? true });
     await consumer.run({
@@ -69,19 +79,19 @@ export class KafkaTopicConsumer {
           key: message.key?.toString('utf8'),
           value: message.value?.toString('utf8'),
         }));
+        const handled = this.options.handler(records, () => payload.heartbeat());
+        this.inFlight = handled.then(() => undefined, () => undefined);
         try {
-          await this.options.handler(records, () => payload.heartbeat());
+          await handled;
         } catch (error: unknown) {
           this.options.onError?.(error);
           throw error;
         }
         payload.resolveOffset(batch.lastOffset());
-        const every = this.options.commitEveryMs;
-        if (every !== undefined && Date.now() - this.lastCommit >= every) {
-          const next = (BigInt(batch.lastOffset()) + 1n).toString();
-          await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
-          this.lastCommit = Date.now();
-        }
+        if (this.options.commitEveryMs === undefined) return;
+        const next = (BigInt(batch.lastOffset()) + 1n).toString();
+        this.pending.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: next });
+        this.scheduleCommit(this.options.commitEveryMs);
       },
     });
   }
@@ -89,6 +99,53 @@ export class KafkaTopicConsumer {
   async stop(): Promise<void> {
     const consumer = this.consumer;
     this.consumer = undefined;
-    await consumer?.disconnect();
+    if (consumer === undefined) return;
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    if (this.options.commitEveryMs !== undefined) {
+      // A graceful stop commits what is stored, so the next owner does not replay it: no new batch starts once
+      // the partitions are paused, and the one in the handler finishes first.
+      consumer.pause(this.options.topics.map((topic) => ({ topic })));
+      await this.inFlight;
+      await this.commitPending(consumer).catch((error: unknown) => this.options.onError?.(error));
+    }
+    await consumer.disconnect();
+  }
+
+  /**
+   * Offsets are committed at most every `commitEveryMs`, all partitions together: a commit per batch was a
+   * request to the broker, and a write to its offsets log, for every partition of every fetch. A timer covers
+   * the tail, so a quiet group's offsets catch up too.
+   */
+  private scheduleCommit(every: number): void {
+    if (this.commitTimer !== undefined) return;
+    const wait = Math.max(0, this.lastCommit + every - Date.now());
+    this.commitTimer = setTimeout(() => {
+      this.commitTimer = undefined;
+      const consumer = this.consumer;
+      if (consumer === undefined) return;
+      this.commitPending(consumer).catch((error: unknown) => this.options.onError?.(error));
+    }, wait);
+    this.commitTimer.unref();
+  }
+
+  private async commitPending(consumer: Consumer): Promise<void> {
+    if (this.pending.size === 0) return;
+    const taken = new Map(this.pending);
+    this.pending.clear();
+    this.lastCommit = Date.now();
+    try {
+      await consumer.commitOffsets([...taken.values()].map(({ topic, partition, offset }) => ({ topic, partition, offset })));
+    } catch (error: unknown) {
+      // Still owed: the next commit carries them, unless a later batch of the same partition has moved past.
+      for (const [key, entry] of taken) if (!this.pending.has(key)) this.pending.set(key, entry);
+      throw error;
+    }
+  }
+
+  private keepAssigned(assignment: Readonly<Record<string, readonly number[]>>): void {
+    for (const [key, { topic, partition }] of this.pending) {
+      if (assignment[topic]?.includes(partition) !== true) this.pending.delete(key);
+    }
   }
 }
