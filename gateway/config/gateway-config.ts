@@ -251,6 +251,7 @@ const SCHEMA = {
         partEvents: { enum: ['all', 'multipart'] },
         sessionTimeoutMs: { type: 'integer', minimum: 6000, maximum: 300000 },
         commitIntervalMs: { type: 'integer', minimum: 0, maximum: 60000 },
+        spillAfterMs: { type: 'integer', minimum: 100, maximum: 60000 },
         topics: {
           type: 'object',
           additionalProperties: false,

@@ -49,10 +49,18 @@ export interface DurablePublisherOptions {
   readonly maxBatch?: number;
   /** How often the outbox is checked and flushed (default 250 ms). */
   readonly relayEveryMs?: number;
+  /**
+   * How long a direct send may go unanswered before its batch, and everything after it, go to the outbox instead
+   * (default 5 s). Until placed, records live only in this process's memory, where a kill loses them; the sink's
+   * own bound (a broker that accepts connections but never answers) is far longer.
+   */
+  readonly spillAfterMs?: number;
   /** This process's name for the outbox lead. */
   readonly owner: string;
   readonly observer?: PublisherObserver;
 }
+
+export const DEFAULT_SPILL_AFTER_MS = 5_000;
 
 interface Pending {
   readonly record: OutboundRecord;
@@ -152,14 +160,13 @@ export class DurablePublisher {
 
   private async place(records: readonly OutboundRecord[]): Promise<void> {
     if (this.mode === 'direct') {
-      try {
-        await this.options.sink.send(records);
+      const outcome = await sendWithin(this.options.sink.send(records), this.options.spillAfterMs ?? DEFAULT_SPILL_AFTER_MS);
+      if (outcome.sent) {
         this.count(records);
         return;
-      } catch (error: unknown) {
-        this.mode = 'outbox';
-        this.options.observer?.fellBack?.(error instanceof Error ? error.message : String(error));
       }
+      this.mode = 'outbox';
+      this.options.observer?.fellBack?.(outcome.reason);
     }
     await this.options.outbox.append(records);
     this.outboxAppends += 1;
@@ -214,5 +221,28 @@ export class DurablePublisher {
     this.outboxCount = size;
     this.options.observer?.outboxSize?.(size);
     return size;
+  }
+}
+
+/**
+ * Sent, or why the records must go to the outbox. A send still running at the bound is left to finish: should
+ * Kafka take the batch after all, the relay sends it again from the outbox, and consumers drop the second copy by
+ * its event id (at least once, never lost).
+ */
+type SendOutcome = { readonly sent: true } | { readonly sent: false; readonly reason: string };
+
+async function sendWithin(sending: Promise<void>, boundMs: number): Promise<SendOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<SendOutcome>((resolve) => {
+    timer = setTimeout(() => resolve({ sent: false, reason: `Kafka did not answer within ${boundMs} ms` }), boundMs);
+  });
+  const settled = sending.then(
+    (): SendOutcome => ({ sent: true }),
+    (error: unknown): SendOutcome => ({ sent: false, reason: error instanceof Error ? error.message : String(error) }),
+  );
+  try {
+    return await Promise.race([settled, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -54,6 +54,7 @@ export class KafkaEventTransport implements EventTransport {
       outbox: options.outbox,
       owner: options.owner,
       maxOutbox: options.settings.outboxLimit,
+      spillAfterMs: options.settings.spillAfterMs,
       observer: {
         published: (topic, count) => metrics?.eventsPublished.inc({ topic }, count),
         outboxSize: (size) => metrics?.outboxSize.set(size),

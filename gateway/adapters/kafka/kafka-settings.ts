@@ -1,4 +1,6 @@
 /** Where the gateway's Kafka records go: the `kafka` section of the configuration, with defaults filled in. */
+import { DEFAULT_SPILL_AFTER_MS } from '../../events/durable-publisher.ts';
+
 export interface KafkaTopics {
   /** Raw receipts as the drivers received them (key: connector + SMSC message id). */
   readonly receipts: string;
@@ -50,6 +52,11 @@ export interface KafkaSettings {
    * every batch). Longer means fewer broker writes; a killed process's successor replays at most this much.
    */
   readonly commitIntervalMs: number;
+  /**
+   * A send Kafka has not answered within this long is given up on: its records, and the ones after them, go to
+   * the outbox (a late answer makes duplicates, which consumers drop by event id, never a loss).
+   */
+  readonly spillAfterMs: number;
 }
 
 export const DEFAULT_KAFKA_TOPICS: KafkaTopics = {
@@ -81,6 +88,7 @@ export function kafkaSettings(partial: Partial<KafkaSettings> & { readonly broke
     partEvents: 'multipart',
     sessionTimeoutMs: 30_000,
     commitIntervalMs: DEFAULT_COMMIT_INTERVAL_MS,
+    spillAfterMs: DEFAULT_SPILL_AFTER_MS,
     ...partial,
     topics: { ...DEFAULT_KAFKA_TOPICS, ...partial.topics },
   };

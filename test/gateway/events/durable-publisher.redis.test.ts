@@ -62,6 +62,43 @@ describe('durable publisher', () => {
     expect(sink.received.map((r) => (JSON.parse(r.value) as { n: number }).n)).toEqual(Array.from({ length: 24 }, (_, i) => i));
   });
 
+  test('a send Kafka leaves unanswered spills to the outbox in bounded time; a late answer only makes duplicates', async () => {
+    const prefix = testKeys.prefix();
+    const received: OutboundRecord[] = [];
+    const unanswered: (() => void)[] = [];
+    let hanging = true;
+    const sink: RecordSink = {
+      send(records) {
+        if (!hanging) {
+          received.push(...records);
+          return Promise.resolve();
+        }
+        // A broker that took the connection and never answers: the batch stays open until told otherwise.
+        return new Promise<void>((resolve) => {
+          unanswered.push(() => {
+            received.push(...records);
+            resolve();
+          });
+        });
+      },
+    };
+    const outbox = new RedisOutbox(redis, redisKeys(prefix));
+    const fellBack: string[] = [];
+    publisher = new DurablePublisher({ sink, outbox, owner: 'test', relayEveryMs: 20, maxBatch: 100, spillAfterMs: 50, observer: { fellBack: (reason) => fellBack.push(reason) } });
+    publisher.start();
+    const running = publisher;
+    // Resolves only once each record is in Kafka or in the outbox: here, the outbox.
+    await Promise.all(Array.from({ length: 5 }, (_, i) => running.publish([record(i)])));
+    expect(fellBack).toEqual(['Kafka did not answer within 50 ms']);
+    expect(publisher.direct).toBe(false);
+    expect(await outbox.size()).toBe(5);
+    // Kafka answers the spilled send after all, then comes back: the outbox goes to it again, in order.
+    hanging = false;
+    for (const answer of unanswered.splice(0)) answer();
+    await waitFor(async () => (await outbox.size()) === 0 && publisher?.direct === true, 'the outbox drained');
+    expect(received.map((r) => (JSON.parse(r.value) as { n: number }).n)).toEqual([0, 1, 2, 3, 4, 0, 1, 2, 3, 4]);
+  });
+
   test('at the outbox limit it stops accepting but still takes what it was handed', async () => {
     const setup = setUp(5);
     publisher = setup.publisher;
