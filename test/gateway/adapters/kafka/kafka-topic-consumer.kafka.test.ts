@@ -87,6 +87,19 @@ describe('KafkaTopicConsumer commits', () => {
     await admin.disconnect();
   });
 
+  /** A group that counts what it handled and the OffsetCommit requests it sent. */
+  function counted(groupId: string, commitEveryMs: number | undefined): { consumer: KafkaTopicConsumer; seen: () => number; batches: () => number; commits: { count: number } } {
+    let seen = 0;
+    let batches = 0;
+    const commits = { count: 0 };
+    const consumer = start(groupId, commitEveryMs, (records) => {
+      seen += records.length;
+      batches += 1;
+      return Promise.resolve();
+    }, commits);
+    return { consumer, seen: () => seen, batches: () => batches, commits };
+  }
+
   function start(groupId: string, commitEveryMs: number | undefined, handler: BatchHandler, commits = { count: 0 }): KafkaTopicConsumer {
     const consumer = new KafkaTopicConsumer(countingKafka(commits), {
       groupId,
@@ -103,17 +116,10 @@ describe('KafkaTopicConsumer commits', () => {
 
   test('within the interval nothing is committed; a graceful stop commits every partition it stored', async () => {
     const groupId = `commit-stop-${tag}`;
-    let seen = 0;
-    let batches = 0;
-    const commits = { count: 0 };
-    const consumer = start(groupId, 600_000, (records) => {
-      seen += records.length;
-      batches += 1;
-      return Promise.resolve();
-    }, commits);
+    const { consumer, seen, batches, commits } = counted(groupId, 600_000);
     await consumer.start();
-    await waitFor(() => seen >= RECORDS, 'every record handled', 30_000);
-    expect(batches).toBeGreaterThanOrEqual(PARTITIONS);
+    await waitFor(() => seen() >= RECORDS, 'every record handled', 30_000);
+    expect(batches()).toBeGreaterThanOrEqual(PARTITIONS);
     expect(commits.count).toBe(0);
     expect(await committed(groupId)).toEqual(Array.from({ length: PARTITIONS }, () => -1));
 
@@ -125,14 +131,9 @@ describe('KafkaTopicConsumer commits', () => {
 
   test('a quiet tail is committed after the interval, without a batch to carry it', async () => {
     const groupId = `commit-tail-${tag}`;
-    let seen = 0;
-    const commits = { count: 0 };
-    const consumer = start(groupId, 200, (records) => {
-      seen += records.length;
-      return Promise.resolve();
-    }, commits);
+    const { consumer, seen, commits } = counted(groupId, 200);
     await consumer.start();
-    await waitFor(() => seen >= RECORDS, 'every record handled', 30_000);
+    await waitFor(() => seen() >= RECORDS, 'every record handled', 30_000);
     const end = await ends();
     await waitFor(async () => JSON.stringify(await committed(groupId)) === JSON.stringify(end), 'the tail committed', 15_000, 100);
     expect(commits.count).toBeGreaterThan(0);
@@ -140,17 +141,10 @@ describe('KafkaTopicConsumer commits', () => {
 
   test('every batch commits on its own without an interval (kafkajs after each batch)', async () => {
     const groupId = `commit-each-${tag}`;
-    let batches = 0;
-    let seen = 0;
-    const commits = { count: 0 };
-    const consumer = start(groupId, undefined, (records) => {
-      seen += records.length;
-      batches += 1;
-      return Promise.resolve();
-    }, commits);
+    const { consumer, seen, batches, commits } = counted(groupId, undefined);
     await consumer.start();
-    await waitFor(() => seen >= RECORDS, 'every record handled', 30_000);
-    await waitFor(() => commits.count >= batches, 'a commit per batch', 15_000);
+    await waitFor(() => seen() >= RECORDS, 'every record handled', 30_000);
+    await waitFor(() => commits.count >= batches(), 'a commit per batch', 15_000);
     expect(await committed(groupId)).toEqual(await ends());
   });
 
