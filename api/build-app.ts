@@ -46,6 +46,7 @@ export interface BuildAppOptions {
   /** The gateway's services (a running `Gateway` is one). */
   readonly gateway: GatewayServices;
   readonly logger?: FastifyServerOptions['logger'];
+  /** The clock of rate limits and admin tokens (default: the system's) and of the console (default: the gateway's). */
   readonly now?: () => number;
   /** The `server` settings this app uses: timeouts for slow clients, and the /metrics token. */
   readonly server?: ServerSettings;
@@ -189,7 +190,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const adminAuth = new AdminAuth(options.admin?.tokenHash ?? (() => undefined), options.now);
   adminRoutes(app, options.gateway, { auth: adminAuth, ...(options.admin?.reload === undefined ? {} : { reload: options.admin.reload }) });
   if (options.console?.enabled !== false) {
-    await app.register(consolePlugin, { prefix: '/console', gateway: options.gateway, settings: options.console ?? {}, now: options.now ?? Date.now });
+    await app.register(consolePlugin, { prefix: '/console', gateway: options.gateway, settings: options.console ?? {}, now: options.now ?? options.gateway.now });
   }
   app.get('/openapi.json', { schema: { hide: true } }, () => Promise.resolve(app.swagger()));
   await app.ready();

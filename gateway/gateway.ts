@@ -144,6 +144,8 @@ export interface GatewayServices {
   readonly campaigns: CampaignService;
   readonly consoleSignIn: ConsoleSignIn;
   readonly operations: OperationsService;
+  /** The core's clock: the console reads "now" and "today" from it, so its pages and the services agree. */
+  readonly now: () => number;
 }
 
 export class Gateway implements GatewayServices {
@@ -177,7 +179,7 @@ export class Gateway implements GatewayServices {
   private sender: WebhookSender | undefined;
   private started = false;
   private stopping = false;
-  private readonly now: () => number;
+  readonly now: () => number;
   /** Opens the sealed parts of masked messages for the dispatch workers (none without a deployment secret). */
   private readonly seal: PartSeal | undefined;
 

@@ -54,8 +54,9 @@ beforeAll(async () => {
       expect(response.status).toBe(202);
     }
     sent += messages.length;
-    // Billed (reached the carrier) on this shifted day before the clock moves on.
-    const day = new Date(Date.now() + shift).toISOString().slice(0, 10);
+    // Billed (reached the carrier) on this shifted day before the clock moves on: a day of the usage calendar's
+    // time zone (Tokyo), which is not the UTC date from 15:00 UTC on.
+    const day = gw.gateway.usage.calendar.day(Date.now() + shift);
     await waitFor(async () => (await apiUsage(`from=${day}&to=${day}`)).total.messages === messages.length, `${messages.length} messages billed on ${day}`);
     expect(gw.smsc.messages().length).toBe(sent);
   }
