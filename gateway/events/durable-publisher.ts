@@ -20,6 +20,11 @@ export interface OutboundRecord {
 /** Kafka, as the publisher needs it. */
 export interface RecordSink {
   send(records: readonly OutboundRecord[]): Promise<void>;
+  /**
+   * Gives up on the connection a send is stuck on: sends under way reject, and the next one starts afresh (the
+   * relay's flush must not queue behind a send the publisher already spilled to the outbox).
+   */
+  reset?(): void;
 }
 
 /** The durable waiting room. */
@@ -166,6 +171,7 @@ export class DurablePublisher {
         return;
       }
       this.mode = 'outbox';
+      if (outcome.late) this.options.sink.reset?.();
       this.options.observer?.fellBack?.(outcome.reason);
     }
     await this.options.outbox.append(records);
@@ -225,20 +231,20 @@ export class DurablePublisher {
 }
 
 /**
- * Sent, or why the records must go to the outbox. A send still running at the bound is left to finish: should
- * Kafka take the batch after all, the relay sends it again from the outbox, and consumers drop the second copy by
- * its event id (at least once, never lost).
+ * Sent, or why the records must go to the outbox. A send still running at the bound is abandoned (the sink is
+ * reset); should Kafka have taken the batch after all, the relay sends it again from the outbox, and consumers
+ * drop the second copy by its event id (at least once, never lost).
  */
-type SendOutcome = { readonly sent: true } | { readonly sent: false; readonly reason: string };
+type SendOutcome = { readonly sent: true } | { readonly sent: false; readonly late: boolean; readonly reason: string };
 
 async function sendWithin(sending: Promise<void>, boundMs: number): Promise<SendOutcome> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<SendOutcome>((resolve) => {
-    timer = setTimeout(() => resolve({ sent: false, reason: `Kafka did not answer within ${boundMs} ms` }), boundMs);
+    timer = setTimeout(() => resolve({ sent: false, late: true, reason: `Kafka did not answer within ${boundMs} ms` }), boundMs);
   });
   const settled = sending.then(
     (): SendOutcome => ({ sent: true }),
-    (error: unknown): SendOutcome => ({ sent: false, reason: error instanceof Error ? error.message : String(error) }),
+    (error: unknown): SendOutcome => ({ sent: false, late: false, reason: error instanceof Error ? error.message : String(error) }),
   );
   try {
     return await Promise.race([settled, late]);

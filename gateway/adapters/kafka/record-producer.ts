@@ -85,6 +85,12 @@ export class KafkaRecordSink implements RecordSink {
     }
   }
 
+  /** The producer a send is stuck on is dropped: sends under way reject, the next send starts a new one. */
+  reset(): void {
+    const producer = this.producer;
+    if (producer !== undefined) this.replace(producer);
+  }
+
   /** Idempotent; never throws. A send still under way rejects. */
   async close(): Promise<void> {
     this.closed = true;

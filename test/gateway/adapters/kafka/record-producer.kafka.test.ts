@@ -13,6 +13,7 @@ import type { OutboundRecord } from '../../../../gateway/events/durable-publishe
 import type { KafkaLog } from '../../../../gateway/adapters/kafka/kafka-client.ts';
 import { KafkaRecordSink, type RecordSinkTimings } from '../../../../gateway/adapters/kafka/record-producer.ts';
 import { kafkaSettings, silenceKafkajsNegativeTimeout, type KafkaSettings } from '../../../../gateway/index.ts';
+import { waitFor } from '../../../support/wait-for.ts';
 
 const PARTITIONS = 6;
 const tag = randomBytes(4).toString('hex');
@@ -191,5 +192,17 @@ describe('KafkaRecordSink', () => {
       await expect(made.send([{ topic: 'sms.events', key: 'm1', value: '{}' }])).rejects.toThrow(/did not acknowledge 1 records within 1000 ms/);
       expect(held.length).toBeGreaterThan(0);
     });
+
+    test('reset drops the producer a send is stuck on: that send rejects long before its deadline', async () => {
+      const server = createServer((socket) => held.push(socket));
+      silent = server;
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      const made = sink({ brokers: [`127.0.0.1:${port}`] }, undefined, { requestTimeoutMs: 60_000, connectTimeoutMs: 60_000, sendDeadlineMs: 60_000 });
+      const stuck = made.send([{ topic: 'sms.events', key: 'm1', value: '{}' }]);
+      await waitFor(() => held.length > 0, 'the connection taken');
+      made.reset();
+      await expect(stuck).rejects.toThrow(/Kafka send failed/);
+    }, 20_000);
   });
 });
