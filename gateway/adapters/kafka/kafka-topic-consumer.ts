@@ -104,10 +104,15 @@ export class KafkaTopicConsumer {
     this.commitTimer = undefined;
     if (this.options.commitEveryMs !== undefined) {
       // A graceful stop commits what is stored, so the next owner does not replay it: no new batch starts once
-      // the partitions are paused, and the one in the handler finishes first.
-      consumer.pause(this.options.topics.map((topic) => ({ topic })));
-      await this.inFlight;
-      await this.commitPending(consumer).catch((error: unknown) => this.options.onError?.(error));
+      // the partitions are paused, and the one in the handler finishes first. A group that never ran (its start
+      // failed) has nothing to commit, and pausing it throws: the disconnect below must still happen.
+      try {
+        consumer.pause(this.options.topics.map((topic) => ({ topic })));
+        await this.inFlight;
+        await this.commitPending(consumer);
+      } catch (error: unknown) {
+        this.options.onError?.(error);
+      }
     }
     await consumer.disconnect();
   }
