@@ -14,23 +14,12 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { importPortingCsv, loadRoutingFile, RedisPortingSource, redisKeys } from '../gateway/index.ts';
+import { seededRandom } from '../common/index.ts';
 import { CarrierResolver, lookupOffline, MemoryPortingSource, RouterHandle, type CarrierAnswer, type NumberToResolve } from '../router/index.ts';
 
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JP_CARRIERS = ['docomo', 'au', 'softbank', 'rakuten'] as const;
-
-/** Deterministic pseudo-random numbers so runs compare (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function jpMobile(random: () => number): string {
   const block = ['70', '80', '90'][Math.floor(random() * 3)] ?? '90';
@@ -49,7 +38,7 @@ function rate(count: number, ms: number): string {
 
 async function benchMemory(): Promise<void> {
   const table = loadRoutingFile(undefined);
-  const random = rng(1);
+  const random = seededRandom(1);
   const numbers: NumberToResolve[] = [];
   for (let i = 0; i < 200_000; i++) {
     const r = random();
@@ -114,7 +103,7 @@ async function redisAvailable(): Promise<boolean> {
 }
 
 async function writeCsv(file: string, rows: number): Promise<string[]> {
-  const random = rng(2);
+  const random = seededRandom(2);
   const out = createWriteStream(file);
   const sample: string[] = [];
   out.write('number,carrier,effective_date\n');
@@ -184,7 +173,7 @@ async function benchRedis(): Promise<void> {
     const found = (await source.getMany(sample)).filter((r) => r !== undefined).length;
     console.log(`  check: ${found} of ${sample.length} sampled numbers found after import`);
 
-    const random = rng(3);
+    const random = seededRandom(3);
     const lookups: string[] = Array.from({ length: 200_000 }, () => jpMobile(random));
     for (const batch of [100, 1_000, 5_000]) {
       const cpu = process.cpuUsage();

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { seededRandom } from '../../../common/index.ts';
 import { orderConnectors, type CompiledRoute, type RouteConnector } from '../../../router/index.ts';
 
 function route(strategy: CompiledRoute['strategy'], connectors: { id: string; weight?: number; prices?: Record<string, number> }[]): CompiledRoute {
@@ -12,18 +13,6 @@ function route(strategy: CompiledRoute['strategy'], connectors: { id: string; we
       weight: c.weight ?? 1,
       priceFor: (carrier) => c.prices?.[carrier] ?? c.prices?.default,
     })),
-  };
-}
-
-/** Seeded PRNG (mulberry32) so the statistical tests are reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -66,8 +55,8 @@ describe('least cost', () => {
 describe('weighted', () => {
   test('is deterministic for a given random source', () => {
     const r = route('weighted', [{ id: 'a', weight: 1 }, { id: 'b', weight: 2 }, { id: 'c', weight: 3 }]);
-    const first = Array.from({ length: 20 }, ((random) => () => ids(orderConnectors(r, 'x', () => true, random)).join(''))(seeded(7)));
-    const second = Array.from({ length: 20 }, ((random) => () => ids(orderConnectors(r, 'x', () => true, random)).join(''))(seeded(7)));
+    const first = Array.from({ length: 20 }, ((random) => () => ids(orderConnectors(r, 'x', () => true, random)).join(''))(seededRandom(7)));
+    const second = Array.from({ length: 20 }, ((random) => () => ids(orderConnectors(r, 'x', () => true, random)).join(''))(seededRandom(7)));
     expect(first).toEqual(second);
   });
 
@@ -86,7 +75,7 @@ describe('weighted', () => {
     [[1, 2, 3, 4], 4],
   ])('first picks converge to weights %j (chi-square within the 99.9%% bound)', (weights, seed) => {
     const r = route('weighted', weights.map((weight, i) => ({ id: `c${i}`, weight })));
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     const draws = 20_000;
     const counts = new Map<string, number>();
     for (let i = 0; i < draws; i++) {
@@ -105,7 +94,7 @@ describe('weighted', () => {
 
   test('down connectors are left out and the weights of the rest still hold', () => {
     const r = route('weighted', [{ id: 'a', weight: 8 }, { id: 'b', weight: 1 }, { id: 'c', weight: 1 }]);
-    const random = seeded(11);
+    const random = seededRandom(11);
     let b = 0;
     for (let i = 0; i < 4000; i++) {
       const result = orderConnectors(r, 'x', (id) => id !== 'a', random);
@@ -117,7 +106,7 @@ describe('weighted', () => {
 
   test('weight 0 is a standby: only after every weighted connector', () => {
     const r = route('weighted', [{ id: 'standby', weight: 0 }, { id: 'a', weight: 1 }, { id: 'b', weight: 1 }]);
-    const random = seeded(3);
+    const random = seededRandom(3);
     for (let i = 0; i < 200; i++) expect(ids(orderConnectors(r, 'x', () => true, random))[2]).toBe('standby');
     expect(ids(orderConnectors(r, 'x', (id) => id === 'standby', random))).toEqual(['standby']);
   });

@@ -172,6 +172,14 @@ describe('KafkaRecordSink', () => {
       silent = undefined;
     });
 
+    /** A broker address whose listener takes every connection and never answers. */
+    async function silentBroker(): Promise<string> {
+      const server = createServer((socket) => held.push(socket));
+      silent = server;
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    }
+
     test('nothing listening: send rejects, again on the next try, with one warning for the broker', async () => {
       const logged: string[] = [];
       const made = sink({ brokers: [`127.0.0.1:${await closedPort()}`] }, (level, message) => logged.push(`${level} ${message}`));
@@ -183,22 +191,16 @@ describe('KafkaRecordSink', () => {
     });
 
     test('a broker that takes the connection and never answers: send rejects at its deadline', async () => {
-      const server = createServer((socket) => held.push(socket));
-      silent = server;
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as AddressInfo;
+      const broker = await silentBroker();
       // The library's own timeouts are set past the deadline, so only the deadline can end this send.
-      const made = sink({ brokers: [`127.0.0.1:${port}`] }, undefined, { requestTimeoutMs: 60_000, connectTimeoutMs: 60_000, sendDeadlineMs: 1_000 });
+      const made = sink({ brokers: [broker] }, undefined, { requestTimeoutMs: 60_000, connectTimeoutMs: 60_000, sendDeadlineMs: 1_000 });
       await expect(made.send([{ topic: 'sms.events', key: 'm1', value: '{}' }])).rejects.toThrow(/did not acknowledge 1 records within 1000 ms/);
       expect(held.length).toBeGreaterThan(0);
     });
 
     test('reset drops the producer a send is stuck on: that send rejects long before its deadline', async () => {
-      const server = createServer((socket) => held.push(socket));
-      silent = server;
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as AddressInfo;
-      const made = sink({ brokers: [`127.0.0.1:${port}`] }, undefined, { requestTimeoutMs: 60_000, connectTimeoutMs: 60_000, sendDeadlineMs: 60_000 });
+      const broker = await silentBroker();
+      const made = sink({ brokers: [broker] }, undefined, { requestTimeoutMs: 60_000, connectTimeoutMs: 60_000, sendDeadlineMs: 60_000 });
       const stuck = made.send([{ topic: 'sms.events', key: 'm1', value: '{}' }]);
       await waitFor(() => held.length > 0, 'the connection taken');
       made.reset();
