@@ -94,6 +94,12 @@ export class GatewayMetrics {
   readonly eventsPublished = new Counter({ name: 'smsgw_events_published_total', help: 'Records written to Kafka, by topic', labelNames: ['topic'], registers: [this.registry] });
   readonly eventsFailed = new Counter({ name: 'smsgw_events_failed_total', help: 'Events neither Kafka nor the outbox took (both unreachable)', registers: [this.registry] });
   readonly outboxFallbacks = new Counter({ name: 'smsgw_event_outbox_fallbacks_total', help: 'Times Kafka failed a send and records went to the outbox', registers: [this.registry] });
+  readonly consumerRejoins = new Counter({
+    name: 'smsgw_kafka_consumer_rejoins_total',
+    help: 'Times kafkajs gave up on a consumer group and the gateway joined it again, by group',
+    labelNames: ['group'],
+    registers: [this.registry],
+  });
   readonly receiptsParked = new Counter({ name: 'smsgw_receipts_parked_total', help: 'Receipts parked on the dead-letter topic, by reason', labelNames: ['reason'], registers: [this.registry] });
   readonly webhookJobs = new Counter({
     name: 'smsgw_webhook_jobs_total',

@@ -129,6 +129,10 @@ export class KafkaEventTransport implements EventTransport {
       topics,
       handler,
       onError: (error: unknown) => log?.('error', `consumer: ${error instanceof Error ? error.message : String(error)}`),
+      onRejoin: (error, delayMs) => {
+        this.options.metrics?.consumerRejoins.inc({ group: name });
+        log?.('warn', `consumer group ${name} stopped (${error.message}); joining it again in ${delayMs} ms`);
+      },
       ...commitEvery(commitEveryMs ?? settings.commitIntervalMs),
       sessionTimeoutMs: sessionTimeoutMs ?? settings.sessionTimeoutMs,
       minBytes: settings.fetchMinBytes,

@@ -2,6 +2,11 @@
  * One consumer group over some topics, handing each fetched batch to a handler and committing the batch's
  * offsets only after the handler has stored its effects. A handler that throws leaves the batch uncommitted:
  * kafkajs fetches it again, and the handlers' effects are idempotent, so a replay changes nothing.
+ *
+ * kafkajs restarts a group after a retriable failure, but gives up for good on one it calls non-retriable: a
+ * broker coming back from an outage can answer "Failed to find group coordinator", and the group then stops
+ * reading until the process restarts (receipts unread, so messages never reach their final status). This class
+ * joins the group again itself, on a doubling delay, until it is stopped.
  */
 import type { Consumer, Kafka } from 'kafkajs';
 
@@ -33,6 +38,10 @@ export interface TopicConsumerOptions {
   /** A fetch is answered once this many bytes wait or `maxWaitMs` passed (defaults: kafkajs's, 1 byte and 5 s). */
   readonly minBytes?: number;
   readonly maxWaitMs?: number;
+  /** The delay before joining again after kafkajs gave up on the group, doubling per failure (default 1 s to 30 s). */
+  readonly rejoinDelayMs?: { readonly initial: number; readonly max: number };
+  /** Told each time kafkajs gave up on the group and this class joins it again. */
+  readonly onRejoin?: (error: Error, delayMs: number) => void;
 }
 
 /** Where a partition's processing stands: the next offset to read, once every record before it is stored. */
@@ -44,13 +53,34 @@ export class KafkaTopicConsumer {
   private readonly pending: PendingCommits = new Map();
   private commitTimer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> = Promise.resolve();
+  private stopped = true;
+  private launching: Promise<void> | undefined;
+  private rejoinTimer: NodeJS.Timeout | undefined;
+  private rejoinDelay: number;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: TopicConsumerOptions,
-  ) {}
+  ) {
+    this.rejoinDelay = options.rejoinDelayMs?.initial ?? 1_000;
+  }
 
   async start(): Promise<void> {
+    this.stopped = false;
+    await this.track(this.launch());
+  }
+
+  /** A join under way, which stop() waits for so that no consumer is left running behind it. */
+  private async track(launch: Promise<void>): Promise<void> {
+    this.launching = launch;
+    try {
+      await launch;
+    } finally {
+      if (this.launching === launch) this.launching = undefined;
+    }
+  }
+
+  private async launch(): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
@@ -62,7 +92,13 @@ export class KafkaTopicConsumer {
     this.consumer = consumer;
     // After a rebalance only partitions still assigned here may be committed from here: another member now
     // owns the rest, and an old offset of ours would only move its progress back.
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.keepAssigned(payload.memberAssignment));
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.keepAssigned(payload.memberAssignment);
+      this.rejoinDelay = this.options.rejoinDelayMs?.initial ?? 1_000;
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.rejoinLater(consumer, payload.error);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? true });
     await consumer.run({
@@ -97,6 +133,10 @@ export class KafkaTopicConsumer {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.rejoinTimer);
+    this.rejoinTimer = undefined;
+    await this.launching?.catch(() => undefined);
     const consumer = this.consumer;
     this.consumer = undefined;
     if (consumer === undefined) return;
@@ -115,6 +155,31 @@ export class KafkaTopicConsumer {
       }
     }
     await consumer.disconnect();
+  }
+
+  /**
+   * The group as kafkajs left it is done (it disconnected before it said so), so a new consumer joins in its place;
+   * offsets still owed are kept, and the join's assignment decides which of them may still be committed. A join
+   * that fails (the broker still away) is tried again, each time after twice the delay.
+   */
+  private rejoinLater(failed: Consumer, error: Error): void {
+    if (this.stopped || this.consumer !== failed || this.rejoinTimer !== undefined) return;
+    const delay = this.rejoinDelay;
+    this.rejoinDelay = Math.min(delay * 2, this.options.rejoinDelayMs?.max ?? 30_000);
+    this.options.onRejoin?.(error, delay);
+    this.rejoinTimer = setTimeout(() => {
+      this.rejoinTimer = undefined;
+      if (this.stopped || this.consumer !== failed) return;
+      const rejoin = failed
+        .disconnect()
+        .catch(() => undefined)
+        .then(() => this.launch());
+      this.track(rejoin).catch((failure: unknown) => {
+        const consumer = this.consumer;
+        if (consumer !== undefined) this.rejoinLater(consumer, failure instanceof Error ? failure : new Error(String(failure)));
+      });
+    }, delay);
+    this.rejoinTimer.unref();
   }
 
   /**

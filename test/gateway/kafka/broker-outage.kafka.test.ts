@@ -52,6 +52,12 @@ async function gauge(harness: KafkaHarness): Promise<number> {
   return (await harness.metrics.outboxSize.get()).values[0]?.value ?? 0;
 }
 
+/** Groups kafkajs gave up on during the outage and the gateway joined again (it varies from run to run). */
+async function rejoins(harness: KafkaHarness): Promise<string> {
+  const counts = (await harness.metrics.consumerRejoins.get()).values.map(({ labels, value }) => `${String(labels.group)} ${value}`);
+  return counts.length === 0 ? 'none' : counts.join(', ');
+}
+
 describe('Kafka unreachable', () => {
   let broker: KafkaBroker | undefined;
   let harness: KafkaHarness | undefined;
@@ -108,7 +114,7 @@ describe('Kafka unreachable', () => {
     const wrong = ids.filter((id) => JSON.stringify(sequences.get(id)) !== JSON.stringify(EXPECTED));
     expect(wrong.map((id) => ({ id, sequence: sequences.get(id) })).slice(0, 3)).toEqual([]);
     expect(sequences.size).toBe(ids.length);
-    process.stdout.write(`outage: ${ids.length} messages, outbox peak ${outboxPeak}, ${duplicates} duplicate status events\n`);
+    process.stdout.write(`outage: ${ids.length} messages, outbox peak ${outboxPeak}, ${duplicates} duplicate status events, groups joined again: ${await rejoins(harness)}\n`);
   });
 
   test('with the outbox at its limit: new messages get a 503, and are taken again once it drains', { timeout: 120_000 }, async () => {
@@ -147,6 +153,7 @@ describe('Kafka unreachable', () => {
       accepted.push(after.id);
       const { sequences } = await deliveredSequences(harness, accepted, 60_000);
       for (const id of accepted) expect(sequences.get(id)).toEqual(EXPECTED);
+      process.stdout.write(`outbox limit: ${accepted.length} messages, groups joined again: ${await rejoins(harness)}\n`);
     } finally {
       await app.close();
     }

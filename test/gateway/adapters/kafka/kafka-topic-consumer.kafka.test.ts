@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type ConsumerConfig } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
-import { KafkaTopicConsumer, type BatchHandler } from '../../../../gateway/adapters/kafka/kafka-topic-consumer.ts';
+import { KafkaTopicConsumer, type BatchHandler, type TopicConsumerOptions } from '../../../../gateway/adapters/kafka/kafka-topic-consumer.ts';
 import { silenceKafkajsNegativeTimeout } from '../../../../gateway/index.ts';
 import { waitFor } from '../../../support/wait-for.ts';
 
@@ -100,7 +100,13 @@ describe('KafkaTopicConsumer commits', () => {
     return { consumer, seen: () => seen, batches: () => batches, commits };
   }
 
-  function start(groupId: string, commitEveryMs: number | undefined, handler: BatchHandler, commits = { count: 0 }): KafkaTopicConsumer {
+  function start(
+    groupId: string,
+    commitEveryMs: number | undefined,
+    handler: BatchHandler,
+    commits = { count: 0 },
+    more: Partial<TopicConsumerOptions> = {},
+  ): KafkaTopicConsumer {
     const consumer = new KafkaTopicConsumer(countingKafka(commits), {
       groupId,
       topics: [topic],
@@ -109,6 +115,7 @@ describe('KafkaTopicConsumer commits', () => {
       maxWaitMs: 20,
       sessionTimeoutMs: 6_000,
       ...(commitEveryMs === undefined ? {} : { commitEveryMs }),
+      ...more,
     });
     consumers.push(consumer);
     return consumer;
@@ -160,5 +167,59 @@ describe('KafkaTopicConsumer commits', () => {
     consumers.splice(consumers.indexOf(consumer), 1);
     await consumer.stop();
     expect(await committed(groupId)).toEqual(Array.from({ length: PARTITIONS }, () => -1));
+  });
+
+  test('a group kafkajs gives up on (a non-retriable failure) joins again and reads on from its stored progress', async () => {
+    const groupId = `rejoin-${tag}`;
+    const rejoins: string[] = [];
+    const offsets = new Set<string>();
+    let failed = false;
+    const consumer = start(
+      groupId,
+      100,
+      (records) => {
+        // Once, the way a broker back from an outage can answer ("Failed to find group coordinator"): kafkajs
+        // does not retry such an error and does not restart the group.
+        if (!failed) {
+          failed = true;
+          return Promise.reject(Object.assign(new Error('group coordinator not found'), { retriable: false }));
+        }
+        for (const record of records) offsets.add(`${record.partition}:${record.offset}`);
+        return Promise.resolve();
+      },
+      { count: 0 },
+      { rejoinDelayMs: { initial: 50, max: 200 }, onRejoin: (error) => rejoins.push(error.message) },
+    );
+    await consumer.start();
+    await waitFor(() => offsets.size >= RECORDS, 'every record handled after the group joined again', 30_000);
+    expect(rejoins).toEqual(['group coordinator not found']);
+    consumers.splice(consumers.indexOf(consumer), 1);
+    await consumer.stop();
+    expect(await committed(groupId)).toEqual(await ends());
+  });
+
+  test('a stopped group is not joined again', async () => {
+    const groupId = `rejoin-stopped-${tag}`;
+    const rejoins: string[] = [];
+    let tries = 0;
+    const consumer = start(
+      groupId,
+      100,
+      () => {
+        tries += 1;
+        return Promise.reject(Object.assign(new Error('not retriable'), { retriable: false }));
+      },
+      { count: 0 },
+      { rejoinDelayMs: { initial: 300, max: 300 }, onRejoin: (error) => rejoins.push(error.message) },
+    );
+    await consumer.start();
+    await waitFor(() => rejoins.length >= 1, 'kafkajs gave up once', 30_000);
+    consumers.splice(consumers.indexOf(consumer), 1);
+    await consumer.stop();
+    const triesAtStop = tries;
+    // Past the rejoin delay twice over: a rejoin scheduled before the stop would have fetched and failed again.
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(tries).toBe(triesAtStop);
+    expect(rejoins).toEqual(['not retriable']);
   });
 });
