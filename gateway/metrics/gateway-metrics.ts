@@ -96,7 +96,7 @@ export class GatewayMetrics {
   readonly outboxFallbacks = new Counter({ name: 'smsgw_event_outbox_fallbacks_total', help: 'Times Kafka failed a send and records went to the outbox', registers: [this.registry] });
   readonly consumerRejoins = new Counter({
     name: 'smsgw_kafka_consumer_rejoins_total',
-    help: 'Times kafkajs gave up on a consumer group and the gateway joined it again, by group',
+    help: 'Attempts to join a consumer group again after kafkajs gave up on it (or after such a join failed), by group',
     labelNames: ['group'],
     registers: [this.registry],
   });

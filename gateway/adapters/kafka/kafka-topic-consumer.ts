@@ -40,7 +40,7 @@ export interface TopicConsumerOptions {
   readonly maxWaitMs?: number;
   /** The delay before joining again after kafkajs gave up on the group, doubling per failure (default 1 s to 30 s). */
   readonly rejoinDelayMs?: { readonly initial: number; readonly max: number };
-  /** Told each time kafkajs gave up on the group and this class joins it again. */
+  /** Told of each attempt to join again: after kafkajs gave up on the group, and after a join that failed. */
   readonly onRejoin?: (error: Error, delayMs: number) => void;
 }
 
@@ -62,7 +62,11 @@ export class KafkaTopicConsumer {
     private readonly kafka: Kafka,
     private readonly options: TopicConsumerOptions,
   ) {
-    this.rejoinDelay = options.rejoinDelayMs?.initial ?? 1_000;
+    this.rejoinDelay = this.firstRejoinDelay;
+  }
+
+  private get firstRejoinDelay(): number {
+    return this.options.rejoinDelayMs?.initial ?? 1_000;
   }
 
   async start(): Promise<void> {
@@ -94,7 +98,7 @@ export class KafkaTopicConsumer {
     // owns the rest, and an old offset of ours would only move its progress back.
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.keepAssigned(payload.memberAssignment);
-      this.rejoinDelay = this.options.rejoinDelayMs?.initial ?? 1_000;
+      this.rejoinDelay = this.firstRejoinDelay;
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.rejoinLater(consumer, payload.error);
