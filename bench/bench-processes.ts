@@ -1,5 +1,6 @@
 /** The gateway benchmarks' common parts: `smsgw` child processes, the gateway's configuration file, Redis cleanup. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -76,6 +77,14 @@ export function writeGatewayConfig(dir: string, config: BenchGatewayConfig): str
     }),
   );
   return path;
+}
+
+/**
+ * A bench run's own Redis key prefix. Short, as a deployment's is (`smsgw:` by default): every key of every
+ * command carries it, so a long one (a UUID's 36 characters) would put bytes on the wire no deployment sends.
+ */
+export function benchKeyPrefix(): string {
+  return `sb${randomBytes(4).toString('hex')}:`;
 }
 
 /** Deletes every key under `prefix` (a bench run's own). */

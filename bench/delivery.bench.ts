@@ -13,13 +13,12 @@
  *   code), delivered, whether the SMSC received them in the order they were accepted, and how long the backlog
  *   took to drain.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Pool } from 'undici';
-import { BENCH_KEY as KEY, deleteKeys, REDIS_URL, spawnReady, stop, writeGatewayConfig } from './bench-processes.ts';
+import { BENCH_KEY as KEY, benchKeyPrefix, deleteKeys, REDIS_URL, spawnReady, stop, writeGatewayConfig } from './bench-processes.ts';
 
 const MODES = (process.env.BENCH_MODES ?? 'embedded,redis').split(',');
 const THROTTLE_TPS = Number(process.env.BENCH_THROTTLE_TPS ?? 10);
@@ -120,7 +119,7 @@ interface SimCounts {
 
 async function throttled(mode: string): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'smsgw-bench-'));
-  const prefix = `smsgw-bench:${randomUUID()}:`;
+  const prefix = benchKeyPrefix();
   const simulator = await startSimulator();
   await control(simulator, '/behaviour', {
     method: 'PATCH',
@@ -160,7 +159,7 @@ async function throttled(mode: string): Promise<Record<string, unknown>> {
 
 async function outage(mode: string): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'smsgw-bench-'));
-  const prefix = `smsgw-bench:${randomUUID()}:`;
+  const prefix = benchKeyPrefix();
   let simulator = await startSimulator();
   const port = simulator.smppPort;
   const gateway = await startGateway(dir, mode, prefix, port);

@@ -34,7 +34,7 @@ import { Pool } from 'undici';
 import { redisKeys, silenceKafkajsNegativeTimeout } from '../gateway/index.ts';
 import { KafkaBroker } from '../test/support/kafka-broker.ts';
 import { BenchOptionError, parseBenchOptions, USAGE, type BenchOptions, type GatewayMode, type KannelMode } from './bench-options.ts';
-import { BENCH_KEY as KEY, deleteKeys, REDIS_URL, spawnReady, stop, writeGatewayConfig } from './bench-processes.ts';
+import { BENCH_KEY as KEY, benchKeyPrefix, deleteKeys, REDIS_URL, spawnReady, stop, writeGatewayConfig } from './bench-processes.ts';
 import { formatSummary, medianBy, MODE_LABELS, pacedGoalMet, PACED_GOAL, percentile, rssFlatness, runLabel, runName, spread, type PacedRow, type SummaryRow } from './bench-summary.ts';
 import { processMetricsReader, workerMetricsReader, type MetricsReader } from './gateway-metrics-reader.ts';
 import { findKannel, runKannel, type KannelRunResult } from './kannel.ts';
@@ -339,7 +339,7 @@ function pacedSummary(mode: GatewayMode, rate: number, messages: number, result:
 async function runGatewayMode(mode: GatewayMode, workers: number, options: BenchOptions): Promise<{ json: Record<string, unknown>; row: SummaryRow }> {
   const loadStart = loadAverage();
   const dir = mkdtempSync(join(tmpdir(), 'smsgw-bench-'));
-  const prefix = `smsgw-bench:${randomUUID()}:`;
+  const prefix = benchKeyPrefix();
   const kafka = mode === 'kafka' ? await kafkaRun(options.kafkaBrokers) : undefined;
   const simulator = await spawnReady(['simulate', 'smsc', '--port', '0', '--control-port', '0'], process.env, /smpp=[^:]+:(\d+)/);
   const configPath = writeGatewayConfig(dir, {
