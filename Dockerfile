@@ -11,6 +11,8 @@ WORKDIR /app
 ENV NODE_ENV=production
 
 COPY package.json package-lock.json ./
+# The fixes to dependencies that npm's postinstall applies (patch-package).
+COPY patches ./patches
 # Dev dependencies stay out; tsx is a runtime dependency because bin/smsgw.js runs the TypeScript sources
 # through its loader. serialport's native binding comes from its prebuilds (linux x64 and arm64, glibc).
 RUN npm ci --omit=dev && npm cache clean --force

@@ -31,7 +31,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'undici';
-import { redisKeys, silenceKafkajsNegativeTimeout } from '../gateway/index.ts';
+import { redisKeys } from '../gateway/index.ts';
 import { KafkaBroker } from '../test/support/kafka-broker.ts';
 import { BenchOptionError, parseBenchOptions, USAGE, type BenchOptions, type GatewayMode, type KannelMode } from './bench-options.ts';
 import { BENCH_KEY as KEY, benchKeyPrefix, deleteKeys, REDIS_URL, spawnReady, stop, writeGatewayConfig } from './bench-processes.ts';
@@ -52,9 +52,6 @@ const CONNECTOR_ID = 'smsc';
 /** How often the load generator asks the gateway's /metrics whether everything is delivered. */
 const DELIVERED_POLL_MS = 100;
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['delivered', 'undelivered', 'failed', 'expired', 'unknown', 'rejected', 'canceled']);
-// The bench's own reader and admin clients are kafkajs too (see gateway/adapters/kafka/kafkajs-timeout-warning.ts).
-silenceKafkajsNegativeTimeout();
-
 
 /** A quantile from cumulative histogram buckets (upper bound of the bucket it falls in). */
 function bucketQuantile(buckets: readonly [number, number][], q: number): number {

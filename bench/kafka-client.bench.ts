@@ -36,7 +36,6 @@ import {
   type Message,
 } from '@platformatic/kafka';
 import kafkajs, { CompressionTypes, Kafka, logLevel, type Admin } from 'kafkajs';
-import { silenceKafkajsNegativeTimeout } from '../gateway/adapters/kafka/kafkajs-timeout-warning.ts';
 import { KafkaBroker } from '../test/support/kafka-broker.ts';
 import { batchSizes, messageId, statusEventJson } from './client-bench-load.ts';
 import { ClientBenchOptionError, KAFKA_USAGE, parseKafkaClientOptions, type KafkaClientName, type KafkaCompression } from './client-bench-options.ts';
@@ -389,7 +388,6 @@ async function main(): Promise<void> {
     process.stdout.write(KAFKA_USAGE);
     return;
   }
-  silenceKafkajsNegativeTimeout();
   const loadStart = loadAverage();
   const broker = options.brokers === undefined ? await KafkaBroker.start({ heapMb: 1024 }) : undefined;
   const brokers = broker?.brokers ?? (options.brokers as string).split(',').map((b) => b.trim()).filter(Boolean);

@@ -72,7 +72,6 @@ export { KafkaEventTransport } from './adapters/kafka/kafka-event-transport.ts';
 export { kafkaSettings, DEFAULT_KAFKA_TOPICS } from './adapters/kafka/kafka-settings.ts';
 export type { KafkaSettings } from './adapters/kafka/kafka-settings.ts';
 export { createKafka } from './adapters/kafka/kafka-client.ts';
-export { silenceKafkajsNegativeTimeout } from './adapters/kafka/kafkajs-timeout-warning.ts';
 export { DurablePublisher } from './events/durable-publisher.ts';
 export type { OutboundRecord, Outbox, RecordSink } from './events/durable-publisher.ts';
 export { RedisOutbox } from './adapters/redis/redis-outbox.ts';

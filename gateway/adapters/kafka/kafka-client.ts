@@ -5,12 +5,10 @@
  */
 import { Kafka, logLevel } from 'kafkajs';
 import type { KafkaSettings } from './kafka-settings.ts';
-import { silenceKafkajsNegativeTimeout } from './kafkajs-timeout-warning.ts';
 
 export type KafkaLog = (level: 'error' | 'warn', message: string) => void;
 
 export function createKafka(settings: KafkaSettings, log?: KafkaLog): Kafka {
-  silenceKafkajsNegativeTimeout();
   return new Kafka({
     clientId: settings.clientId,
     brokers: [...settings.brokers],

@@ -7,14 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type ConsumerConfig } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
 import { KafkaTopicConsumer, type BatchHandler, type TopicConsumerOptions } from '../../../../gateway/adapters/kafka/kafka-topic-consumer.ts';
-import { silenceKafkajsNegativeTimeout } from '../../../../gateway/index.ts';
 import { waitFor } from '../../../support/wait-for.ts';
 
 const PARTITIONS = 6;
 const RECORDS = 120;
 const tag = randomBytes(4).toString('hex');
 const brokers = inject('kafkaBrokers');
-silenceKafkajsNegativeTimeout();
 const kafka = new Kafka({ clientId: `topic-consumer-test-${tag}`, brokers, logLevel: logLevel.NOTHING });
 const topic = `topic-consumer-${tag}`;
 

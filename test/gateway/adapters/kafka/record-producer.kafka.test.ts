@@ -12,13 +12,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from '
 import type { OutboundRecord } from '../../../../gateway/events/durable-publisher.ts';
 import type { KafkaLog } from '../../../../gateway/adapters/kafka/kafka-client.ts';
 import { KafkaRecordSink, type RecordSinkTimings } from '../../../../gateway/adapters/kafka/record-producer.ts';
-import { kafkaSettings, silenceKafkajsNegativeTimeout, type KafkaSettings } from '../../../../gateway/index.ts';
+import { kafkaSettings, type KafkaSettings } from '../../../../gateway/index.ts';
 import { waitFor } from '../../../support/wait-for.ts';
 
 const PARTITIONS = 6;
 const tag = randomBytes(4).toString('hex');
 const brokers = inject('kafkaBrokers');
-silenceKafkajsNegativeTimeout();
 const kafka = new Kafka({ clientId: `record-producer-test-${tag}`, brokers, logLevel: logLevel.NOTHING });
 
 interface Received {
