@@ -87,6 +87,33 @@ export function benchKeyPrefix(): string {
   return `sb${randomBytes(4).toString('hex')}:`;
 }
 
+/** A run's own Kafka topics, named after it (the gateway's `kafka.topics`). */
+export type BenchTopics = Readonly<Record<'receipts' | 'events' | 'inbound' | 'unmatched' | 'suppressions' | 'verifications' | 'campaigns', string>>;
+
+export function benchTopics(run: string): BenchTopics {
+  return {
+    receipts: `${run}.receipts`,
+    events: `${run}.events`,
+    inbound: `${run}.inbound`,
+    unmatched: `${run}.receipts.unmatched`,
+    suppressions: `${run}.suppressions`,
+    verifications: `${run}.verifications`,
+    campaigns: `${run}.campaigns`,
+  };
+}
+
+/**
+ * The environment of a bench's `smsgw serve`: Redis under the run's prefix unless embedded, Kafka only when
+ * brokers are given (never one inherited from the bench's own environment).
+ */
+export function gatewayEnv(mode: 'embedded' | 'redis' | 'kafka', prefix: string, brokers?: readonly string[]): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL, REDIS_PREFIX: prefix };
+  delete env.KAFKA_BROKERS;
+  if (mode === 'embedded') delete env.REDIS_URL;
+  if (brokers !== undefined) env.KAFKA_BROKERS = brokers.join(',');
+  return env;
+}
+
 /** Deletes every key under `prefix` (a bench run's own). */
 export async function deleteKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);

@@ -34,7 +34,7 @@ import { Pool } from 'undici';
 import { redisKeys } from '../gateway/index.ts';
 import { KafkaBroker } from '../test/support/kafka-broker.ts';
 import { BenchOptionError, parseBenchOptions, USAGE, type BenchOptions, type GatewayMode, type KannelMode } from './bench-options.ts';
-import { BENCH_KEY as KEY, benchKeyPrefix, deleteKeys, REDIS_URL, spawnReady, stop, writeGatewayConfig } from './bench-processes.ts';
+import { BENCH_KEY as KEY, benchKeyPrefix, benchTopics, deleteKeys, gatewayEnv, REDIS_URL, spawnReady, stop, writeGatewayConfig, type BenchTopics } from './bench-processes.ts';
 import { formatSummary, medianBy, MODE_LABELS, pacedGoalMet, PACED_GOAL, percentile, rssFlatness, runLabel, runName, spread, type PacedRow, type SummaryRow } from './bench-summary.ts';
 import { processMetricsReader, workerMetricsReader, type MetricsReader } from './gateway-metrics-reader.ts';
 import { findKannel, runKannel, type KannelRunResult } from './kannel.ts';
@@ -224,7 +224,7 @@ async function consumerLag(run: KafkaRun): Promise<Record<string, number>> {
 
 interface KafkaRun {
   readonly brokers: readonly string[];
-  readonly topics: { readonly receipts: string; readonly events: string; readonly inbound: string; readonly unmatched: string; readonly suppressions: string; readonly verifications: string; readonly campaigns: string };
+  readonly topics: BenchTopics;
   readonly groupPrefix: string;
   close(): Promise<void>;
 }
@@ -232,7 +232,7 @@ interface KafkaRun {
 /** A broker (the given one or a fresh single node) and topic / group names no earlier run used. */
 async function kafkaRun(brokersOption: string | undefined): Promise<KafkaRun> {
   const run = `bench-${randomUUID().slice(0, 8)}`;
-  const topics = { receipts: `${run}.receipts`, events: `${run}.events`, inbound: `${run}.inbound`, unmatched: `${run}.receipts.unmatched`, suppressions: `${run}.suppressions`, verifications: `${run}.verifications`, campaigns: `${run}.campaigns` };
+  const topics = benchTopics(run);
   if (brokersOption === undefined) {
     const broker = await KafkaBroker.start({ heapMb: 1024 });
     return { brokers: broker.brokers, topics, groupPrefix: run, close: () => broker.close() };
@@ -345,17 +345,14 @@ async function runGatewayMode(mode: GatewayMode, workers: number, options: Bench
     windowSize: 100,
     ...(kafka === undefined ? {} : { extra: { kafka: { topics: kafka.topics, groupPrefix: kafka.groupPrefix } } }),
   });
-  const gatewayEnv: NodeJS.ProcessEnv = { ...process.env, REDIS_URL, REDIS_PREFIX: prefix };
-  delete gatewayEnv.KAFKA_BROKERS;
-  if (mode === 'embedded') delete gatewayEnv.REDIS_URL;
-  if (kafka !== undefined) gatewayEnv.KAFKA_BROKERS = kafka.brokers.join(',');
+  const env = gatewayEnv(mode, prefix, kafka?.brokers);
   const name = runName(mode, workers, options.workers);
   // Without a name of their own, every worker's profile gets the default one, which has its pid.
   const profileName = workers > 1 ? [] : ['--cpu-prof-name', `gateway-${mode}-${Date.now()}.cpuprofile`];
   const nodeArgs = options.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir, ...profileName];
   const workersArgs = mode === 'embedded' ? [] : ['--workers', String(workers)];
   // Each worker prints its banner: ready once all have.
-  const gateway = await spawnReady(['serve', '--config', configPath, '--log-level', 'warn', ...workersArgs], gatewayEnv, /listening on (http:\/\/\S+)/, nodeArgs, workers);
+  const gateway = await spawnReady(['serve', '--config', configPath, '--log-level', 'warn', ...workersArgs], env, /listening on (http:\/\/\S+)/, nodeArgs, workers);
   const pid = gateway.child.pid as number;
   const url = gateway.match[1] as string;
   const cpuNow = (): number => treeCpuSeconds(pid);

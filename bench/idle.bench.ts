@@ -10,32 +10,29 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaBroker } from '../test/support/kafka-broker.ts';
-import { benchKeyPrefix, deleteKeys, REDIS_URL, spawnReady, stop, writeGatewayConfig } from './bench-processes.ts';
+import { GATEWAY_MODES, type GatewayMode } from './bench-options.ts';
+import { benchKeyPrefix, benchTopics, deleteKeys, gatewayEnv, spawnReady, stop, writeGatewayConfig } from './bench-processes.ts';
 import { loadAverage, treeCpuSeconds } from './proc-stats.ts';
 
-const MODES = (process.env.BENCH_IDLE_MODES ?? 'embedded,redis,kafka').split(',').map((m) => m.trim());
+const MODES = (process.env.BENCH_IDLE_MODES ?? GATEWAY_MODES.join(',')).split(',').map((m) => m.trim());
 const SETTLE_S = Number(process.env.BENCH_IDLE_SETTLE_S ?? 10);
 const WINDOW_S = Number(process.env.BENCH_IDLE_SECONDS ?? 20);
 
 const sleep = (seconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
-async function idle(mode: string): Promise<void> {
+async function idle(mode: GatewayMode): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'smsgw-idle-'));
   const prefix = benchKeyPrefix();
   const broker = mode === 'kafka' ? await KafkaBroker.start({ heapMb: 1024 }) : undefined;
   const run = `idle-${prefix.slice(0, -1)}`;
-  const topics = { receipts: `${run}.receipts`, events: `${run}.events`, inbound: `${run}.inbound`, unmatched: `${run}.receipts.unmatched`, suppressions: `${run}.suppressions`, verifications: `${run}.verifications`, campaigns: `${run}.campaigns` };
   const simulator = await spawnReady(['simulate', 'smsc', '--port', '0', '--control-port', '0'], process.env, /smpp=[^:]+:(\d+)/);
   const configPath = writeGatewayConfig(dir, {
     smppPort: Number(simulator.match[1]),
     binds: 4,
     windowSize: 100,
-    ...(broker === undefined ? {} : { extra: { kafka: { topics, groupPrefix: run } } }),
+    ...(broker === undefined ? {} : { extra: { kafka: { topics: benchTopics(run), groupPrefix: run } } }),
   });
-  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL, REDIS_PREFIX: prefix };
-  delete env.KAFKA_BROKERS;
-  if (mode === 'embedded') delete env.REDIS_URL;
-  if (broker !== undefined) env.KAFKA_BROKERS = broker.brokers.join(',');
+  const env = gatewayEnv(mode, prefix, broker?.brokers);
   const workers = mode === 'embedded' ? [] : ['--workers', '1'];
   const gateway = await spawnReady(['serve', '--config', configPath, '--log-level', 'warn', ...workers], env, /listening on (http:\/\/\S+)/);
   try {
@@ -55,11 +52,11 @@ async function idle(mode: string): Promise<void> {
   }
 }
 
-for (const mode of MODES) {
-  if (!['embedded', 'redis', 'kafka'].includes(mode)) {
-    process.stderr.write(`bench:idle: unknown mode "${mode}" in BENCH_IDLE_MODES (embedded, redis, kafka)\n`);
-    process.exitCode = 2;
-    break;
-  }
-  await idle(mode);
+const isGatewayMode = (mode: string): mode is GatewayMode => (GATEWAY_MODES as readonly string[]).includes(mode);
+const unknown = MODES.filter((mode) => !isGatewayMode(mode));
+if (unknown.length > 0) {
+  process.stderr.write(`bench:idle: unknown mode(s) ${unknown.map((m) => `"${m}"`).join(', ')} in BENCH_IDLE_MODES (${GATEWAY_MODES.join(', ')})\n`);
+  process.exitCode = 2;
+} else {
+  for (const mode of MODES.filter(isGatewayMode)) await idle(mode);
 }
