@@ -54,7 +54,7 @@ export const USAGE = `Usage: npm run bench -- [options]
                            kannel-memory, kannel-store (Kannel's bearerbox + smsbox, queue in memory / store file)
   --messages <n>         messages per measured phase (default 20000; env BENCH_MESSAGES)
   --concurrency <n>      requests in flight (default 64; env BENCH_CONCURRENCY)
-  --warmup <n>           messages sent and delivered before measuring (default 500)
+  --warmup <n>           messages sent and delivered before measuring (default 20000)
   --phases <list>        singles,batch,paced (default singles,batch, and paced too when --rate is given;
                          Kannel has no batch endpoint and no paced phase and runs singles only)
   --rate <n>             messages per second of the paced phase: single POSTs started on a fixed schedule
@@ -101,6 +101,11 @@ function itemsOf(flag: string, raw: string): string[] {
 
 /** The same limit as `smsgw serve --workers`. */
 const MAX_WORKERS = 256;
+/**
+ * Enough to measure steady state: with 500, a fresh Kafka broker was still JIT-compiling through the measured phase
+ * (its C2 compiler thread took a fifth to two fifths of a core on a 2-core machine), and the gateway's own code too.
+ */
+const DEFAULT_WARMUP = 20_000;
 
 function workerCounts(raw: string): number[] {
   const counts = itemsOf('--workers', raw).map((item) => positiveInteger('--workers', item, 1));
@@ -170,7 +175,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     defaultModes: modesRaw === undefined,
     messages: messagesRaw === undefined ? 20_000 : positiveInteger('--messages', messagesRaw, 1),
     concurrency: concurrencyRaw === undefined ? 64 : positiveInteger('--concurrency', concurrencyRaw, 1),
-    warmup: v.warmup === undefined ? 500 : positiveInteger('--warmup', v.warmup, 1),
+    warmup: v.warmup === undefined ? DEFAULT_WARMUP : positiveInteger('--warmup', v.warmup, 1),
     phases,
     rate,
     workers,

@@ -2,14 +2,14 @@ import { describe, expect, test } from 'vitest';
 import { BenchOptionError, parseBenchOptions, parseDuration } from '../../bench/bench-options.ts';
 
 describe('npm run bench options', () => {
-  test('defaults: every mode, the gateway first, 20,000 messages, 64 in flight, both phases, Kannel median of 3', () => {
+  test('defaults: every mode, the gateway first, 20,000 messages after 20,000 to warm up, 64 in flight, both phases, Kannel median of 3', () => {
     const o = parseBenchOptions([], {});
     expect(o).toMatchObject({
       modes: ['embedded', 'redis', 'kafka', 'kannel-memory', 'kannel-store'],
       defaultModes: true,
       messages: 20_000,
       concurrency: 64,
-      warmup: 500,
+      warmup: 20_000,
       phases: ['singles', 'batch'],
       rate: undefined,
       workers: [1],
