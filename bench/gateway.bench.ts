@@ -193,28 +193,23 @@ async function checkEvents(brokers: readonly string[], topic: string, ids: reado
   return { messages: finals.size, withFinalEvent: withFinal, missing: finals.size - withFinal, duplicatesOfFinal: duplicates, eventsRead, missingSample };
 }
 
-/** Records each of the gateway's consumer groups has not committed yet, summed over its topics' partitions. */
+/** Records each of the gateway's consumer groups (every group under the run's prefix) has not committed yet, summed over its partitions. */
 async function consumerLag(run: KafkaRun): Promise<Record<string, number>> {
   const admin = new Kafka({ clientId: 'smsgw-bench-admin', brokers: [...run.brokers], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    const groups: Record<string, readonly string[]> = {
-      status: [run.topics.receipts],
-      webhooks: [run.topics.events, run.topics.inbound, run.topics.suppressions, run.topics.verifications, run.topics.campaigns],
-      usage: [run.topics.events],
-    };
+    const { groups } = await admin.listGroups();
+    const ids = groups.map((group) => group.groupId).filter((id) => id.startsWith(`${run.groupPrefix}.`)).sort();
+    const ends = new Map<string, Map<number, number>>();
     const lag: Record<string, number> = {};
-    for (const [role, topics] of Object.entries(groups)) {
+    for (const groupId of ids) {
       let total = 0;
-      for (const topic of topics) {
-        const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
-        const [committed] = await admin.fetchOffsets({ groupId: `${run.groupPrefix}.${role}`, topics: [topic] });
-        for (const p of committed?.partitions ?? []) {
-          const end = ends.get(p.partition) ?? 0;
-          total += end - Math.max(0, Number(p.offset));
-        }
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+        let end = ends.get(topic);
+        if (end === undefined) ends.set(topic, (end = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]))));
+        for (const p of partitions) total += (end.get(p.partition) ?? 0) - Math.max(0, Number(p.offset));
       }
-      lag[role] = total;
+      lag[groupId.slice(run.groupPrefix.length + 1)] = total;
     }
     return lag;
   } finally {

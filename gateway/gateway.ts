@@ -64,7 +64,7 @@ import { UsageService } from './usage/usage-service.ts';
 
 /**
  * What a process does with events and receipts: apply receipts and follow campaign recipients (`status`; in Kafka
- * mode the recipients are a consumer group of their own, `<prefix>.campaigns`), turn events into webhook jobs
+ * mode the recipients' handler reads the events with the other event handlers: `kafka.eventGroups`), turn events into webhook jobs
  * (`webhooks`), post the jobs (`webhook-sender`: it works from the webhook queue, not from events), count usage
  * (`usage`, into the backend's usage store). Dispatch, the API's services and housekeeping run in every process.
  */

@@ -71,6 +71,7 @@ export { MemoryEventTransport } from './adapters/memory/memory-event-transport.t
 export { KafkaEventTransport } from './adapters/kafka/kafka-event-transport.ts';
 export { kafkaSettings, DEFAULT_KAFKA_TOPICS } from './adapters/kafka/kafka-settings.ts';
 export type { KafkaSettings } from './adapters/kafka/kafka-settings.ts';
+export type { EventGroupsMode } from './adapters/kafka/event-groups.ts';
 export { createKafka } from './adapters/kafka/kafka-client.ts';
 export { DurablePublisher } from './events/durable-publisher.ts';
 export type { OutboundRecord, Outbox, RecordSink } from './events/durable-publisher.ts';

@@ -244,6 +244,7 @@ const SCHEMA = {
         replicationFactor: { type: 'integer', minimum: 1, maximum: 10 },
         compression: { enum: ['none', 'gzip'] },
         groupPrefix: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,100}$' },
+        eventGroups: { enum: ['shared', 'separate'] },
         outboxLimit: { type: 'integer', minimum: 1 },
         receiptHoldMs: { type: 'integer', minimum: 0, maximum: 3600000 },
         fetchMinBytes: { type: 'integer', minimum: 1, maximum: 10485760 },

@@ -41,20 +41,39 @@ export function parseEvent(value: string | undefined): GatewayEvent | undefined 
   }
 }
 
+type EventReader = Pick<EventHandler, 'types' | 'wants'>;
+
 /** The events of a batch of records that `handler` reads and wants. */
-export function eventsFor(handler: Pick<EventHandler, 'types' | 'wants'>, values: readonly (string | undefined)[]): GatewayEvent[] {
-  const skipParts = !handler.types.includes('message.part') || handler.wants?.('message.part') === false;
-  const events: GatewayEvent[] = [];
+export function eventsFor(handler: EventReader, values: readonly (string | undefined)[]): GatewayEvent[] {
+  return eventsForEach([handler], values)[0] ?? [];
+}
+
+/**
+ * The events of a batch of records that each handler reads and wants, in the handlers' order. A record is parsed
+ * once whoever wants it, and not at all when no handler wants it by its type and status.
+ */
+export function eventsForEach(handlers: readonly EventReader[], values: readonly (string | undefined)[]): GatewayEvent[][] {
+  const skipsParts = handlers.map((handler) => !handler.types.includes('message.part') || handler.wants?.('message.part') === false);
+  const lists = handlers.map((): GatewayEvent[] => []);
+  const takers: boolean[] = handlers.map(() => true);
   for (const value of values) {
-    if (skipParts && isPartEvent(value)) continue;
-    if (handler.wants !== undefined) {
-      const status = peekStatus(value);
-      if (status !== undefined && !handler.wants('message.status', status)) continue;
+    const part = isPartEvent(value);
+    const status = part ? undefined : peekStatus(value);
+    let anyone = false;
+    for (let i = 0; i < handlers.length; i++) {
+      const wants = handlers[i]?.wants;
+      takers[i] = !(part && skipsParts[i] === true) && (status === undefined || wants === undefined || wants('message.status', status));
+      anyone ||= takers[i] === true;
     }
+    if (!anyone) continue;
     const event = parseEvent(value);
-    if (event === undefined || !handler.types.includes(event.type)) continue;
-    if (handler.wants !== undefined && !handler.wants(event.type, eventStatus(event))) continue;
-    events.push(event);
+    if (event === undefined) continue;
+    for (let i = 0; i < handlers.length; i++) {
+      const handler = handlers[i];
+      if (handler === undefined || takers[i] !== true || !handler.types.includes(event.type)) continue;
+      if (handler.wants !== undefined && !handler.wants(event.type, eventStatus(event))) continue;
+      lists[i]?.push(event);
+    }
   }
-  return events;
+  return lists;
 }

@@ -6,7 +6,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { KafkaSettings } from './kafka-settings.ts';
 
-export type KafkaLog = (level: 'error' | 'warn', message: string) => void;
+export type KafkaLog = (level: 'error' | 'warn' | 'info', message: string) => void;
 
 export function createKafka(settings: KafkaSettings, log?: KafkaLog): Kafka {
   return new Kafka({

@@ -1,10 +1,10 @@
 /**
  * Events and receipts on Kafka. Records go out through the durable publisher (Kafka, or the Redis outbox while
  * Kafka is away); keys keep what must stay ordered on one partition: a message's events by message id, a receipt
- * by connector and SMSC id, inbound by destination. Each handler this process runs reads its topics in a consumer
- * group of its own (`<groupPrefix>.status` for receipts, `<groupPrefix>.<name>` for event handlers), and a batch's
- * offsets are committed only after its handler resolved. A receipts record that is no receipt is parked on the
- * dead-letter topic at once. The adapter owns its Kafka client; the outbox is given (it lives on the backend's
+ * by connector and SMSC id, inbound by destination. Receipts are read in the group `<groupPrefix>.status`; the event
+ * handlers this process runs read their topics in one group together, or one group each (`kafka.eventGroups`, see
+ * event-groups.ts), and a batch's offsets are committed only after every handler of its group resolved. A receipts
+ * record that is no receipt is parked on the dead-letter topic at once. The adapter owns its Kafka client; the outbox is given (it lives on the backend's
  * Redis). Local subscribers still see every event this process publishes (tests, logs), after it is durable.
  */
 import type { Kafka } from 'kafkajs';
@@ -15,11 +15,13 @@ import type { GatewayEvent, UnmatchedReceiptRecord } from '../../events/gateway-
 import { parkedReceipt, receiptFromRecord, receiptKey, receiptRecord } from '../../events/receipt-record.ts';
 import type { GatewayMetrics } from '../../metrics/gateway-metrics.ts';
 import type { EventFilter, EventHandler, EventHandlers, EventTransport, ReceiptHandler } from '../../ports/event-transport.ts';
-import { eventsFor } from './event-records.ts';
+import { eventsForEach } from './event-records.ts';
+import { eventGroupId, groupRoles, type EventRole } from './event-groups.ts';
 import { createKafka, ensureTopics, type KafkaLog } from './kafka-client.ts';
 import type { KafkaSettings, KafkaTopics } from './kafka-settings.ts';
 import { KafkaTopicConsumer, type ConsumedRecord } from './kafka-topic-consumer.ts';
 import { KafkaRecordSink } from './record-producer.ts';
+import { seedEventGroup } from './seed-event-group.ts';
 
 export interface KafkaEventTransportOptions {
   readonly settings: KafkaSettings;
@@ -100,8 +102,15 @@ export class KafkaEventTransport implements EventTransport {
 
   async consume(handlers: EventHandlers): Promise<void> {
     const started: KafkaTopicConsumer[] = [];
-    if (handlers.receipts !== undefined) started.push(this.consumer('status', [this.topics.receipts], this.receiptBatches(handlers.receipts)));
-    for (const handler of handlers.events ?? []) started.push(this.consumer(handler.name, this.topicsOf(handler), this.eventBatches(handler)));
+    if (handlers.receipts !== undefined) started.push(this.consumer(`${this.options.settings.groupPrefix}.status`, [this.topics.receipts], this.receiptBatches(handlers.receipts)));
+    const byName = new Map((handlers.events ?? []).map((handler) => [handler.name, handler]));
+    const roles: EventRole[] = [...byName.values()].map((handler) => ({ name: handler.name, topics: this.topicsOf(handler) }));
+    for (const group of groupRoles(this.options.settings.eventGroups, roles)) {
+      const groupId = eventGroupId(this.options.settings.groupPrefix, group.map((role) => role.name));
+      await this.seed(groupId, group);
+      const members = group.map((role) => byName.get(role.name)).filter((handler) => handler !== undefined);
+      started.push(this.consumer(groupId, [...new Set(group.flatMap((role) => role.topics))], this.eventBatches(members)));
+    }
     this.consumers.push(...started);
     await Promise.all(started.map((consumer) => consumer.start()));
   }
@@ -122,10 +131,26 @@ export class KafkaEventTransport implements EventTransport {
     await this.sink.close();
   }
 
-  private consumer(name: string, topics: readonly string[], handler: (records: readonly ConsumedRecord[], heartbeat: () => Promise<void>) => Promise<void>): KafkaTopicConsumer {
+  /** A group starts where its roles stand in all their groups: a new one not at the beginning, an old one not behind. */
+  private async seed(groupId: string, roles: readonly EventRole[]): Promise<void> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      const seeded = await seedEventGroup(admin, this.options.settings.groupPrefix, groupId, roles);
+      if (seeded !== undefined) this.options.log?.('info', `consumer group ${groupId} moved on to where ${seeded.from.join(', ')} got (${seeded.offsets.length} partitions)`);
+    } catch (error: unknown) {
+      // Refused when another process joined the group first: its seed, or its progress, stands.
+      this.options.log?.('warn', `consumer group ${groupId}: not moved on to its roles' other groups (${error instanceof Error ? error.message : String(error)})`);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  private consumer(groupId: string, topics: readonly string[], handler: (records: readonly ConsumedRecord[], heartbeat: () => Promise<void>) => Promise<void>): KafkaTopicConsumer {
     const { settings, commitEveryMs, sessionTimeoutMs, log } = this.options;
+    const name = groupId.slice(settings.groupPrefix.length + 1);
     return new KafkaTopicConsumer(this.kafka, {
-      groupId: `${settings.groupPrefix}.${name}`,
+      groupId,
       topics,
       handler,
       onError: (error: unknown) => log?.('error', `consumer: ${error instanceof Error ? error.message : String(error)}`),
@@ -158,10 +183,23 @@ export class KafkaEventTransport implements EventTransport {
     };
   }
 
-  private eventBatches(handler: EventHandler) {
+  /**
+   * Each handler gets the batch's events it wants; the batch is done (and its offsets may be committed) once all
+   * of them have stored their effects. A handler that fails fails the batch, after the others finished theirs: the
+   * group fetches it again, and the handlers that had succeeded see it again, which their idempotence absorbs.
+   */
+  private eventBatches(handlers: readonly EventHandler[]) {
     return async (records: readonly ConsumedRecord[], heartbeat: () => Promise<void>): Promise<void> => {
-      const events = eventsFor(handler, records.map((record) => record.value));
-      if (events.length > 0) await handler.handle(events, heartbeat);
+      const lists = eventsForEach(handlers, records.map((record) => record.value));
+      const outcomes = await Promise.allSettled(
+        handlers.map(async (handler, i) => {
+          const events = lists[i] ?? [];
+          if (events.length > 0) await handler.handle(events, heartbeat);
+        }),
+      );
+      for (const outcome of outcomes) {
+        if (outcome.status === 'rejected') throw outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason));
+      }
     };
   }
 

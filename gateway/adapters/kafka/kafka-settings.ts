@@ -1,5 +1,6 @@
 /** Where the gateway's Kafka records go: the `kafka` section of the configuration, with defaults filled in. */
 import { DEFAULT_SPILL_AFTER_MS } from '../../events/durable-publisher.ts';
+import type { EventGroupsMode } from './event-groups.ts';
 
 export interface KafkaTopics {
   /** Raw receipts as the drivers received them (key: connector + SMSC message id). */
@@ -27,8 +28,14 @@ export interface KafkaSettings {
   readonly replicationFactor: number;
   readonly compression: 'none' | 'gzip';
   readonly topics: KafkaTopics;
-  /** Consumer group names are `<groupPrefix>.<role>` (status, webhooks, usage). */
+  /** Consumer group names start `<groupPrefix>.`: `<groupPrefix>.status` reads receipts, event groups are named after their roles. */
   readonly groupPrefix: string;
+  /**
+   * `shared` (default): one group reads the event topics for all the event roles a process runs, each record fetched
+   * and parsed once; `separate`: a group per role, each reading every record, so a role that keeps failing holds
+   * up only itself. A new group starts where its roles' earlier groups stood (event-groups.ts).
+   */
+  readonly eventGroups: EventGroupsMode;
   /** Outbox size at which new messages are refused while Kafka is away. */
   readonly outboxLimit: number;
   /** How long the status updater retries a receipt that matches no part before parking it. */
@@ -81,6 +88,7 @@ export function kafkaSettings(partial: Partial<KafkaSettings> & { readonly broke
     replicationFactor: 1,
     compression: 'none',
     groupPrefix: 'smsgw',
+    eventGroups: 'shared',
     outboxLimit: 100_000,
     receiptHoldMs: 30_000,
     fetchMinBytes: DEFAULT_FETCH_MIN_BYTES,

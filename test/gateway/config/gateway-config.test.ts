@@ -55,6 +55,7 @@ describe('gateway configuration', () => {
     [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')], verify: { fraud: { minConversion: 2 } } }], connectors: [{ id: 'a', type: 'smpp' }] }, 'accounts.0.verify.fraud.minConversion'],
     [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }], memory: { maxPendingMessages: 0 } }, 'memory.maxPendingMessages'],
     [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }], memory: { maxFinal: 10 } }, 'memory.maxFinal'],
+    [{ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }], kafka: { brokers: ['127.0.0.1:9092'], eventGroups: 'one' } }, 'kafka.eventGroups'],
   ])('%j is refused naming %s and the file', (document, field) => {
     expect(() => parseGatewayConfig(document, 'gw.yaml')).toThrowError(
       expect.objectContaining({ code: 'GW_INVALID_CONFIG', details: expect.objectContaining({ file: 'gw.yaml', field }) as unknown }) as Error,
@@ -77,7 +78,7 @@ describe('gateway configuration', () => {
     const block = /```yaml\n(kafka:[\s\S]*?)```/.exec(readme)?.[1];
     expect(block).toBeDefined();
     const config = parseGatewayConfig({ accounts: [{ id: 'x', apiKeyHashes: [hashApiKey('k')] }], connectors: [{ id: 'a', type: 'smpp' }], ...(parse(block ?? '') as object) }, 'README.md');
-    expect(config.kafka).toMatchObject({ brokers: ['127.0.0.1:9092'], groupPrefix: 'smsgw', topics: { unmatched: 'sms.receipts.unmatched' } });
+    expect(config.kafka).toMatchObject({ brokers: ['127.0.0.1:9092'], groupPrefix: 'smsgw', eventGroups: 'shared', topics: { unmatched: 'sms.receipts.unmatched' } });
   });
 
   test('a connector whose driver fields are wrong is refused by its driver, naming the field', () => {
