@@ -20,20 +20,24 @@ test('the peeked status is the record\'s own, even with a clientRef that spells 
   expect(peekStatus(undefined)).toBeUndefined();
 });
 
-test('a handler gets the status events it wants, parsed; the others are skipped, and so is what is no event', () => {
-  const values = ['accepted', 'queued', 'submitted', 'delivered'].map((status) => JSON.stringify(statusEvent({ ...tricky, status: status as 'queued' }, 1)));
+/** What `read` returns, and how many times it called JSON.parse. */
+function countingParses<T>(read: () => T): { readonly result: T; readonly parsed: number } {
   let parsed = 0;
   const original = JSON.parse;
   JSON.parse = ((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
     parsed += 1;
     return original(text, reviver) as unknown;
   }) as typeof JSON.parse;
-  let events: GatewayEvent[];
   try {
-    events = eventsFor({ types: ['message.status'], wants: (_type, status) => status === 'delivered' || status === 'submitted' }, [...values, 'not json', undefined]);
+    return { result: read(), parsed };
   } finally {
     JSON.parse = original;
   }
+}
+
+test('a handler gets the status events it wants, parsed; the others are skipped, and so is what is no event', () => {
+  const values = ['accepted', 'queued', 'submitted', 'delivered'].map((status) => JSON.stringify(statusEvent({ ...tricky, status: status as 'queued' }, 1)));
+  const { result: events, parsed } = countingParses(() => eventsFor({ types: ['message.status'], wants: (_type, status) => status === 'delivered' || status === 'submitted' }, [...values, 'not json', undefined]));
   expect(events.map((event) => event.type === 'message.status' && event.status)).toEqual(['submitted', 'delivered']);
   // accepted and queued were never parsed; 'not json' was tried and skipped.
   expect(parsed).toBe(3);
@@ -43,25 +47,16 @@ test('several handlers: each gets the events it reads and wants, in order, and a
   const statuses = ['accepted', 'queued', 'submitted', 'delivered'] as const;
   const values = statuses.map((status) => JSON.stringify(statusEvent({ ...tricky, status }, 1)));
   const part = '{"type":"message.part","version":1,"id":"p1","messageId":"m1","partIndex":0,"status":"submitted"}';
-  let parsed = 0;
-  const original = JSON.parse;
-  JSON.parse = ((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
-    parsed += 1;
-    return original(text, reviver) as unknown;
-  }) as typeof JSON.parse;
-  let lists: GatewayEvent[][];
-  try {
-    lists = eventsForEach(
+  const { result: lists, parsed } = countingParses(() =>
+    eventsForEach(
       [
         { types: ['message.status'], wants: (_type, status) => status === 'delivered' },
         { types: ['message.status'], wants: (_type, status) => status === 'submitted' || status === 'delivered' },
         { types: ['message.inbound'] },
       ],
       [...values, part, 'not json'],
-    );
-  } finally {
-    JSON.parse = original;
-  }
+    ),
+  );
   const statusesOf = (events: GatewayEvent[] | undefined) => events?.map((event) => (event.type === 'message.status' ? event.status : event.type));
   expect(statusesOf(lists[0])).toEqual(['delivered']);
   expect(statusesOf(lists[1])).toEqual(['submitted', 'delivered']);
@@ -70,15 +65,8 @@ test('several handlers: each gets the events it reads and wants, in order, and a
   // the part record is skipped unparsed (no handler reads parts), 'not json' is tried.
   expect(parsed).toBe(5);
   // Two handlers that skip accepted and queued by status: those two are never parsed.
-  parsed = 0;
-  JSON.parse = ((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
-    parsed += 1;
-    return original(text, reviver) as unknown;
-  }) as typeof JSON.parse;
-  try {
-    eventsForEach([{ types: ['message.status'], wants: (_type, status) => status === 'delivered' }, { types: ['message.status'], wants: (_type, status) => status === 'submitted' }], values);
-  } finally {
-    JSON.parse = original;
-  }
-  expect(parsed).toBe(2);
+  const narrow = countingParses(() =>
+    eventsForEach([{ types: ['message.status'], wants: (_type, status) => status === 'delivered' }, { types: ['message.status'], wants: (_type, status) => status === 'submitted' }], values),
+  );
+  expect(narrow.parsed).toBe(2);
 });
