@@ -42,11 +42,19 @@ export function eventGroupId(prefix: string, roles: readonly string[]): string {
   return `${prefix}.${[...roles].sort().join(ROLE_SEPARATOR)}`;
 }
 
-/** The role names a group of this prefix serves, or undefined for a group that is not this prefix's. */
+/**
+ * The role names a group of this prefix serves, or undefined for a group that is not this prefix's: a role name
+ * has no dot, so `smsgw.eu.usage` belongs to the prefix `smsgw.eu`, not to `smsgw`.
+ */
 export function rolesOfGroup(prefix: string, groupId: string): string[] | undefined {
   if (!groupId.startsWith(`${prefix}.`)) return undefined;
   const roles = groupId.slice(prefix.length + 1).split(ROLE_SEPARATOR);
-  return roles.some((role) => role === '') ? undefined : roles;
+  return roles.some((role) => role === '' || role.includes('.')) ? undefined : roles;
+}
+
+/** A committed offset as a number; undefined for Kafka's `-1` (nothing committed on that partition). */
+function committedOffset(offset: string): bigint | undefined {
+  return /^\d+$/.test(offset) ? BigInt(offset) : undefined;
 }
 
 /** How this process's event roles are grouped: one group for all, or one each. */
@@ -76,12 +84,8 @@ export function seedOffsets(prefix: string, roles: readonly EventRole[], previou
     }
     if (furthest.length === 0) continue;
     for (const partition of [...partitions].sort((a, b) => a - b)) {
-      let earliest: bigint | undefined;
-      for (const reached of furthest) {
-        const offset = reached.get(partition) ?? 0n;
-        if (earliest === undefined || offset < earliest) earliest = offset;
-      }
-      seeds.push({ topic, partition, offset: (earliest ?? 0n).toString() });
+      const earliest = furthest.map((reached) => reached.get(partition) ?? 0n).reduce((a, b) => (b < a ? b : a));
+      seeds.push({ topic, partition, offset: earliest.toString() });
     }
   }
   return seeds;
@@ -95,9 +99,9 @@ function furthestOf(prefix: string, role: string, topic: string, previous: reado
     for (const entry of group.topics) {
       if (entry.topic !== topic) continue;
       for (const { partition, offset } of entry.partitions) {
-        if (!/^\d+$/.test(offset)) continue;
+        const value = committedOffset(offset);
+        if (value === undefined) continue;
         reached ??= new Map();
-        const value = BigInt(offset);
         if ((reached.get(partition) ?? -1n) < value) reached.set(partition, value);
       }
     }
@@ -112,7 +116,10 @@ function furthestOf(prefix: string, role: string, topic: string, previous: reado
 export function startOffsets(prefix: string, groupId: string, roles: readonly EventRole[], groups: readonly GroupOffsets[]): SeedOffset[] {
   const own = new Map<string, bigint>();
   for (const entry of groups.find((group) => group.groupId === groupId)?.topics ?? []) {
-    for (const { partition, offset } of entry.partitions) if (/^\d+$/.test(offset)) own.set(`${entry.topic}:${partition}`, BigInt(offset));
+    for (const { partition, offset } of entry.partitions) {
+      const value = committedOffset(offset);
+      if (value !== undefined) own.set(`${entry.topic}:${partition}`, value);
+    }
   }
   return seedOffsets(prefix, roles, groups).filter((seed) => BigInt(seed.offset) > (own.get(`${seed.topic}:${seed.partition}`) ?? -1n));
 }

@@ -4,8 +4,9 @@
  * by connector and SMSC id, inbound by destination. Receipts are read in the group `<groupPrefix>.status`; the event
  * handlers this process runs read their topics in one group together, or one group each (`kafka.eventGroups`, see
  * event-groups.ts), and a batch's offsets are committed only after every handler of its group resolved. A receipts
- * record that is no receipt is parked on the dead-letter topic at once. The adapter owns its Kafka client; the outbox is given (it lives on the backend's
- * Redis). Local subscribers still see every event this process publishes (tests, logs), after it is durable.
+ * record that is no receipt is parked on the dead-letter topic at once. The adapter owns its Kafka client; the
+ * outbox is given (it lives on the backend's Redis). Local subscribers still see every event this process publishes
+ * (tests, logs), after it is durable.
  */
 import type { Kafka } from 'kafkajs';
 import type { Receipt } from '../../../drivers/transport/index.ts';

@@ -21,6 +21,8 @@ describe('group names', () => {
     expect(rolesOfGroup('smsgw', 'smsgw.status')).toEqual(['status']);
     expect(rolesOfGroup('smsgw', 'other.usage')).toBeUndefined();
     expect(rolesOfGroup('smsgw', 'smsgw.usage+')).toBeUndefined();
+    // A longer prefix's group is not this prefix's, whatever its roles.
+    expect(rolesOfGroup('smsgw', 'smsgw.eu.campaigns+usage')).toBeUndefined();
   });
 
   test('shared: one group for all the roles; separate: one each; no roles, no group', () => {
