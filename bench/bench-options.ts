@@ -72,7 +72,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --help                 this text
 `;
 
-function positiveInteger(flag: string, raw: string, min: number): number {
+export function positiveInteger(flag: string, raw: string, min: number): number {
   const value = Number(raw.replaceAll('_', ''));
   if (!/^\d[\d_]*$/.test(raw) || !Number.isSafeInteger(value) || value < min) {
     throw new BenchOptionError(`${flag} must be an integer of at least ${min}, got "${raw}"`);
@@ -114,7 +114,7 @@ function workerCounts(raw: string): number[] {
   return [...new Set(counts)];
 }
 
-function list<T extends string>(flag: string, raw: string, known: readonly T[]): T[] {
+export function list<T extends string>(flag: string, raw: string, known: readonly T[]): T[] {
   const items = itemsOf(flag, raw);
   for (const item of items) {
     if (!(known as readonly string[]).includes(item)) throw new BenchOptionError(`${flag}: unknown "${item}" (known: ${known.join(', ')})`);

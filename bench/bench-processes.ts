@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { hashApiKey } from '../gateway/index.ts';
+import { BENCH_KEY } from './single-posts.ts';
 
 const BIN = fileURLToPath(new URL('../bin/smsgw.js', import.meta.url));
 
@@ -23,7 +24,19 @@ export function spawnReady(
   nodeArgs: readonly string[] = [],
   matches = 1,
 ): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawnScriptReady(BIN, args, env, pattern, nodeArgs, matches);
+}
+
+/** As spawnReady, for any script Node can run (`nodeArgs` such as `--import tsx` for TypeScript). */
+export function spawnScriptReady(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  pattern: RegExp,
+  nodeArgs: readonly string[] = [],
+  matches = 1,
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
     let first: RegExpExecArray | undefined;
@@ -34,7 +47,7 @@ export function spawnReady(
       first ??= match;
       if (++seen === matches) resolve({ child, match: first });
     });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${String(code)}`)));
+    child.once('exit', (code) => reject(new Error(`${[script, ...args].join(' ')} exited with ${String(code)}`)));
   });
 }
 
@@ -47,7 +60,7 @@ export function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-export const BENCH_KEY = 'bench-key';
+export { BENCH_KEY };
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface BenchGatewayConfig {

@@ -150,7 +150,7 @@ function cpuCell(row: SummaryRow): string {
   return goal === undefined ? `${value} (both boxes)` : `${value} (goal <= ${goal.toFixed(2)}: ${row.cpuSecondsPerThousand <= goal ? 'met' : 'not met'})`;
 }
 
-function table(header: readonly string[], body: readonly (readonly string[])[]): string {
+export function table(header: readonly string[], body: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');

@@ -159,3 +159,17 @@ export async function workerMetricsReader(baseUrl: string, workers: number, work
     },
   };
 }
+
+/** How often the load generator asks the gateway's /metrics whether everything is delivered. */
+const DELIVERED_POLL_MS = 100;
+
+/** Resolves to the time (Date.now()) the gateway first counts `target` messages delivered; throws after `timeoutMs`. */
+export async function waitDelivered(metrics: MetricsReader, target: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { delivered } = await metrics.read();
+    if (delivered >= target) return Date.now();
+    if (Date.now() > deadline) throw new Error(`only ${delivered} of ${target} delivered`);
+    await new Promise((r) => setTimeout(r, DELIVERED_POLL_MS));
+  }
+}

@@ -36,9 +36,10 @@ import { KafkaBroker } from '../test/support/kafka-broker.ts';
 import { BenchOptionError, parseBenchOptions, USAGE, type BenchOptions, type GatewayMode, type KannelMode } from './bench-options.ts';
 import { BENCH_KEY as KEY, benchKeyPrefix, benchTopics, deleteKeys, gatewayEnv, REDIS_URL, spawnReady, stop, writeGatewayConfig, type BenchTopics } from './bench-processes.ts';
 import { formatSummary, medianBy, MODE_LABELS, pacedGoalMet, PACED_GOAL, percentile, rssFlatness, runLabel, runName, spread, type PacedRow, type SummaryRow } from './bench-summary.ts';
-import { processMetricsReader, workerMetricsReader, type MetricsReader } from './gateway-metrics-reader.ts';
+import { processMetricsReader, waitDelivered, workerMetricsReader, type MetricsReader } from './gateway-metrics-reader.ts';
 import { findKannel, runKannel, type KannelRunResult } from './kannel.ts';
 import { sendPaced, type PacedResult } from './paced-sender.ts';
+import { postSingle, singles } from './single-posts.ts';
 import { loadAverage, mib, processTree, sampleMemory, treeCpuSeconds, treePeakRssMiB, treeRssMiB, type MemorySample } from './proc-stats.ts';
 
 const BATCH = 1_000;
@@ -49,8 +50,6 @@ const BIND_SHARE_TIMEOUT_MS = 60_000;
 const BINDS = 2;
 /** The one connector of the generated configuration (bench-processes.ts). */
 const CONNECTOR_ID = 'smsc';
-/** How often the load generator asks the gateway's /metrics whether everything is delivered. */
-const DELIVERED_POLL_MS = 100;
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['delivered', 'undelivered', 'failed', 'expired', 'unknown', 'rejected', 'canceled']);
 
 /** A quantile from cumulative histogram buckets (upper bound of the bucket it falls in). */
@@ -58,45 +57,6 @@ function bucketQuantile(buckets: readonly [number, number][], q: number): number
   const total = buckets.at(-1)?.[1] ?? 0;
   for (const [le, count] of buckets) if (count >= q * total) return le;
   return Infinity;
-}
-
-async function waitDelivered(metrics: MetricsReader, target: number, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { delivered } = await metrics.read();
-    if (delivered >= target) return Date.now();
-    if (Date.now() > deadline) throw new Error(`only ${delivered} of ${target} delivered`);
-    await new Promise((r) => setTimeout(r, DELIVERED_POLL_MS));
-  }
-}
-
-/** One single POST of message `n`; its id goes to `ids` when given (the kafka mode checks their events afterwards). */
-async function postSingle(pool: Pool, n: number, ids?: string[]): Promise<void> {
-  const { statusCode, body } = await pool.request({
-    path: '/v1/messages',
-    method: 'POST',
-    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ to: `+8190${String(10_000_000 + n)}`, text: `Your order ${n} has shipped and arrives tomorrow.` }),
-  });
-  if (ids === undefined) await body.dump();
-  else ids.push(((await body.json()) as { id: string }).id);
-  if (statusCode !== 202) throw new Error(`POST answered ${statusCode}`);
-}
-
-/** Closed loop: `concurrency` senders, each sending its next request when the last one was answered. */
-async function singles(pool: Pool, count: number, offset: number, concurrency: number, ids?: string[]): Promise<number[]> {
-  const latencies: number[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < count) {
-      const i = next++;
-      const started = performance.now();
-      await postSingle(pool, offset + i, ids);
-      latencies.push(performance.now() - started);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return latencies.sort((a, b) => a - b);
 }
 
 async function batches(pool: Pool, count: number, offset: number, ids?: string[]): Promise<void> {
