@@ -2,7 +2,7 @@
  * Accounts from the configuration: who may send (API keys, kept only as SHA-256 hashes), with what defaults,
  * where their callbacks go, and which numbers they own (inbound messages to those numbers are theirs).
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AccountConfig } from './account-config.ts';
 import { gatewayError } from '../errors.ts';
 import { AddressList } from '../net/address-list.ts';
@@ -18,7 +18,8 @@ export type { AccountConfig, AccountLimits } from './account-config.ts';
 export const API_KEY_MIN_LENGTH = 32;
 
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  // The one-shot hash: half the time of createHash().update().digest(), on every request.
+  return hash('sha256', key, 'hex');
 }
 
 /** Refuses (GW_INVALID_CONFIG) an API key given in plain text that is too short or not base62 / base64url. */

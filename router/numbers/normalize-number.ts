@@ -39,6 +39,10 @@ export function normalizeNumber(input: string, options: NormalizeOptions = {}): 
   if (cleaned === '' || !/^\+?[0-9]+$/.test(cleaned)) {
     throw routeError('ROUTE_NUMBER_UNPARSABLE', `"${input}"`, { field: 'to', value: input, reason: 'NOT_A_NUMBER' });
   }
+  const jpMobile = jpMobileNational(cleaned, defaultCountry);
+  if (jpMobile !== undefined) {
+    return { input, e164: `+81${jpMobile}`, country: 'JP', countryCallingCode: '81', nationalNumber: jpMobile, type: 'MOBILE' };
+  }
   let parsed;
   try {
     parsed = parsePhoneNumberWithError(cleaned, defaultCountry);
@@ -82,6 +86,21 @@ export function normalizeNumber(input: string, options: NormalizeOptions = {}): 
  * libphonenumber).
  */
 export const JP_MOBILE_E164 = /^\+81[789]0[1-9]\d{7}$/;
+
+/** A JP mobile number in its national form once cleaned (`09012345678`), read as such with default country JP. */
+const JP_MOBILE_NATIONAL = /^0[789]0[1-9]\d{7}$/;
+
+/**
+ * The national significant number of a JP mobile number written in E.164 (any default country) or, with default
+ * country JP, nationally; undefined for anything else. Japanese mobiles are most of what this gateway sends to, and
+ * libphonenumber's parse, validation and typing of one cost about 7 µs, some 7% of the embedded mode's CPU per
+ * message; its answer for these is always the same (country JP, calling code 81, MOBILE), which a test holds it to.
+ */
+function jpMobileNational(cleaned: string, defaultCountry: CountryCode | undefined): string | undefined {
+  if (JP_MOBILE_E164.test(cleaned)) return cleaned.slice(3);
+  if (defaultCountry === 'JP' && JP_MOBILE_NATIONAL.test(cleaned)) return cleaned.slice(1);
+  return undefined;
+}
 
 /** Whether `+` and digits form a number valid for its country in libphonenumber's full metadata (no parsing of other forms). */
 export function isValidE164(e164: string): boolean {

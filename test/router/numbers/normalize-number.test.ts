@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { describe, expect, test } from 'vitest';
 import { normalizeNumber, type RouteErrorCode } from '../../../router/index.ts';
 import { isValidE164, JP_MOBILE_E164 } from '../../../router/numbers/normalize-number.ts';
@@ -52,6 +52,51 @@ describe('normalizeNumber', () => {
 
   test('a malformed default country is an option error, not a number error', () => {
     expect(() => normalizeNumber('090-1234-5678', { defaultCountry: 'jp' })).toThrow(expect.objectContaining({ code: 'ROUTE_INVALID_OPTION' }));
+  });
+});
+
+describe('the JP mobile fast path', () => {
+  /** What libphonenumber itself makes of `input`, in normalizeNumber's shape. */
+  const byMetadata = (input: string, defaultCountry: 'JP' | 'US' | undefined): Record<string, unknown> => {
+    const parsed = parsePhoneNumberWithError(input.normalize('NFKC').replace(/[\s-]/g, '').replace(/^00/, '+'), defaultCountry);
+    return { e164: parsed.number, country: parsed.country, countryCallingCode: parsed.countryCallingCode, nationalNumber: parsed.nationalNumber, type: parsed.getType(), valid: parsed.isValid() };
+  };
+
+  test('answers exactly as libphonenumber does, in every form a JP mobile number is written', () => {
+    const fullWidth = (text: string): string => text.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+    fc.assert(
+      fc.property(
+        fc.constantFrom('7', '8', '9'),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 0, max: 9_999_999 }),
+        fc.constantFrom('e164', 'national', 'hyphens', 'full-width', '0081'),
+        fc.constantFrom('JP' as const, 'US' as const, undefined),
+        (lead, third, rest, form, defaultCountry) => {
+          const national = `${lead}0${third}${String(rest).padStart(7, '0')}`;
+          const nationalForm = form === 'national' || form === 'hyphens' || form === 'full-width';
+          if (nationalForm && defaultCountry !== 'JP') return;
+          const input = {
+            e164: `+81${national}`,
+            national: `0${national}`,
+            hyphens: `0${national.slice(0, 2)}-${national.slice(2, 6)}-${national.slice(6)}`,
+            'full-width': fullWidth(`0${national}`),
+            '0081': `0081 ${national}`,
+          }[form];
+          const { valid, ...expected } = byMetadata(input, defaultCountry);
+          expect(valid).toBe(true);
+          const { input: _input, ...actual } = normalizeNumber(input, { ...(defaultCountry === undefined ? {} : { defaultCountry }), requireMobile: true });
+          expect(actual).toEqual(expected);
+        },
+      ),
+      { numRuns: 3_000 },
+    );
+  });
+
+  test('a national form under another default country, and JP numbers outside the mobile ranges, go to the metadata', () => {
+    expect(() => normalizeNumber('09012345678', { defaultCountry: 'US' })).toThrow(expect.objectContaining({ code: 'ROUTE_NUMBER_TOO_LONG' }));
+    expect(normalizeNumber('+812012345678')).toMatchObject({ country: 'JP', type: 'PAGER' });
+    expect(normalizeNumber('+816012345678')).toMatchObject({ country: 'JP', type: 'MOBILE' });
+    expect(() => normalizeNumber('+819001234567')).toThrow(expect.objectContaining({ code: 'ROUTE_NUMBER_INVALID' }));
   });
 });
 
