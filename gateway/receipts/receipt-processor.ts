@@ -159,16 +159,16 @@ export class ReceiptProcessor {
   private async find(receipt: Receipt): Promise<Correlation | undefined> {
     const candidates = messageIdCandidates(receipt.carrierMessageId);
     const recent = this.options.recent;
-    for (const candidate of candidates) {
-      const fresh = recent?.get(receipt.connectorId, candidate);
-      if (fresh !== undefined) return fresh;
-    }
-    for (const candidate of candidates) {
-      const write = recent?.writing(receipt.connectorId, candidate);
-      if (write === undefined) continue;
-      await write.catch(() => undefined);
-      const written = recent?.get(receipt.connectorId, candidate);
-      if (written !== undefined) return written;
+    if (recent !== undefined) {
+      const local = await fromThisProcess(recent, receipt.connectorId, candidates);
+      if (local !== undefined) return local;
+      // An SMSC that sends the receipt right behind its submit_sm_resp gets both into one socket read, and the
+      // driver hands the receipt on before the sender's continuation (a microtask queued by the response) has
+      // started to store the part's outcome. One turn of the event loop lets that write start; without it the
+      // receipt missed here and in the store, and waited in the held list for the next retry (about 125 ms).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const afterTurn = await fromThisProcess(recent, receipt.connectorId, candidates);
+      if (afterTurn !== undefined) return afterTurn;
     }
     for (const candidate of candidates) {
       const found = await this.options.store.findCorrelation(receipt.connectorId, candidate);
@@ -228,4 +228,20 @@ export class ReceiptProcessor {
 
 function stoppedError(): Error {
   return gatewayError('GW_STORE_UNAVAILABLE', 'the gateway is shutting down');
+}
+
+/** A correlation this process holds, or the one it is writing now once that write settles; else undefined. */
+async function fromThisProcess(recent: RecentCorrelations, connectorId: string, candidates: readonly string[]): Promise<Correlation | undefined> {
+  for (const candidate of candidates) {
+    const fresh = recent.get(connectorId, candidate);
+    if (fresh !== undefined) return fresh;
+  }
+  for (const candidate of candidates) {
+    const write = recent.writing(connectorId, candidate);
+    if (write === undefined) continue;
+    await write.catch(() => undefined);
+    const written = recent.get(connectorId, candidate);
+    if (written !== undefined) return written;
+  }
+  return undefined;
 }

@@ -78,6 +78,45 @@ describe('ReceiptProcessor', () => {
     expect(recent.writing('smsc', 'ab')).toBeUndefined();
   });
 
+  test('a receipt handed on before its submit has started storing the outcome (one socket read) finds that write a turn later: no store read, never held', async () => {
+    const backend = createMemoryBackend();
+    const record = makeRecord({ text: 'one part' });
+    await backend.store.insert(record, { kind: 'queue', connectorId: 'smsc', lane: 'normal', attempt: 0 });
+    const recent = new RecentCorrelations();
+    const lookups: string[] = [];
+    const store = Object.assign(Object.create(backend.store) as typeof backend.store, {
+      findCorrelation: (connectorId: string, id: string) => {
+        lookups.push(id);
+        return backend.store.findCorrelation(connectorId, id);
+      },
+    });
+    const processor = new ReceiptProcessor({ store, recent, now: () => 2, observer: { changed: () => undefined } });
+    const handled = processor.handle(receipt('ab'));
+    // The sender's continuation, queued by the submit_sm_resp read just before the receipt, runs only now.
+    queueMicrotask(() => {
+      const write = backend.store
+        .apply(record.envelope.id, { at: 1, parts: [{ seq: 1, status: 'submitted', carrierMessageId: 'ab' }], rollUp: true, timeline: [], correlations: [{ connectorId: 'smsc', carrierMessageId: 'ab', seq: 1, submittedAt: 1, ttlMs: 60_000 }] })
+        .then(() => recent.set('smsc', 'ab', { messageId: record.envelope.id, seq: 1, submittedAt: 1 }));
+      recent.track('smsc', ['ab'], write);
+    });
+    await handled;
+    expect((await backend.store.get(record.envelope.id))?.status).toBe('delivered');
+    expect(processor.heldCount).toBe(0);
+    expect(lookups).toEqual([]);
+  });
+
+  test('a receipt for a part this process did not send is looked up in the store after that turn', async () => {
+    const backend = createMemoryBackend();
+    const record = makeRecord({ text: 'one part' });
+    await backend.store.insert(record, { kind: 'queue', connectorId: 'smsc', lane: 'normal', attempt: 0 });
+    await backend.store.apply(record.envelope.id, { at: 1, parts: [{ seq: 1, status: 'submitted' }], rollUp: true, timeline: [] });
+    await backend.store.correlate('smsc', 'cd', { messageId: record.envelope.id, seq: 1, submittedAt: 1 }, 60_000);
+    const processor = new ReceiptProcessor({ store: backend.store, recent: new RecentCorrelations(), now: () => 2, observer: { changed: () => undefined } });
+    await processor.handle(receipt('cd'));
+    expect((await backend.store.get(record.envelope.id))?.status).toBe('delivered');
+    expect(processor.heldCount).toBe(0);
+  });
+
   test('a part keeps the gateway clock in doneAt (never before submittedAt) and the carrier clock in carrierDoneAt', async () => {
     const backend = createMemoryBackend();
     const record = makeRecord({ text: 'one part' });
