@@ -2,7 +2,7 @@
  * The options of `npm run bench` (bench/gateway.bench.ts): command-line flags first, then the BENCH_* environment
  * variables the benchmark read before it had flags, then defaults. Pure: argv and env in, options or an error out.
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 
 export const GATEWAY_MODES = ['embedded', 'redis', 'kafka'] as const;
 export const KANNEL_MODES = ['kannel-memory', 'kannel-store'] as const;
@@ -126,33 +126,32 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
-export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
-  let parsed;
+/** node:util's parseArgs, strict and without positionals, with its refusals as BenchOptionError. */
+export function parseFlags<const T extends ParseArgsOptionsConfig>(argv: readonly string[], options: T) {
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        modes: { type: 'string' },
-        messages: { type: 'string' },
-        concurrency: { type: 'string' },
-        warmup: { type: 'string' },
-        phases: { type: 'string' },
-        rate: { type: 'string' },
-        workers: { type: 'string' },
-        'rss-sample': { type: 'string' },
-        'kannel-runs': { type: 'string' },
-        'kannel-bin': { type: 'string' },
-        'kafka-brokers': { type: 'string' },
-        'cpu-prof': { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    });
+    return parseArgs({ args: [...argv], strict: true, allowPositionals: false, options });
   } catch (error) {
     throw new BenchOptionError((error as Error).message);
   }
+}
+
+export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
+  const parsed = parseFlags(argv, {
+    modes: { type: 'string' },
+    messages: { type: 'string' },
+    concurrency: { type: 'string' },
+    warmup: { type: 'string' },
+    phases: { type: 'string' },
+    rate: { type: 'string' },
+    workers: { type: 'string' },
+    'rss-sample': { type: 'string' },
+    'kannel-runs': { type: 'string' },
+    'kannel-bin': { type: 'string' },
+    'kafka-brokers': { type: 'string' },
+    'cpu-prof': { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  });
   const v = parsed.values;
   const modesRaw = v.modes ?? nonEmpty(env.BENCH_MODES);
   const modes = modesRaw === undefined ? [...GATEWAY_MODES, ...KANNEL_MODES] : list<BenchMode>('--modes', modesRaw, [...GATEWAY_MODES, ...KANNEL_MODES]);

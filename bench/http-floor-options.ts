@@ -2,8 +2,7 @@
  * The options and the closing table of `npm run bench:http-floor` (bench/http-floor.bench.ts). Pure: argv in,
  * options or an error out; rows in, Markdown out.
  */
-import { parseArgs } from 'node:util';
-import { BenchOptionError, list, positiveInteger } from './bench-options.ts';
+import { list, parseFlags, positiveInteger } from './bench-options.ts';
 import { CPU_GOALS, table } from './bench-summary.ts';
 
 /** The bare servers (bench/http-floor-server.ts) and the gateway in its embedded mode, measured in this order. */
@@ -32,24 +31,14 @@ export const FLOOR_USAGE = `Usage: npm run bench:http-floor -- [options]
 `;
 
 export function parseFloorOptions(argv: readonly string[]): FloorOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        runs: { type: 'string' },
-        messages: { type: 'string' },
-        warmup: { type: 'string' },
-        concurrency: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new BenchOptionError((error as Error).message);
-  }
+  const parsed = parseFlags(argv, {
+    runs: { type: 'string' },
+    messages: { type: 'string' },
+    warmup: { type: 'string' },
+    concurrency: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  });
   const v = parsed.values;
   const runs = v.runs === undefined ? [...FLOOR_RUNS] : list<FloorRun>('--runs', v.runs, FLOOR_RUNS);
   return {

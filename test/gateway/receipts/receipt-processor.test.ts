@@ -4,6 +4,7 @@ import type { Receipt } from '../../../drivers/transport/index.ts';
 import { createMemoryBackend } from '../../../gateway/adapters/memory/memory-backend.ts';
 import { ReceiptProcessor } from '../../../gateway/receipts/receipt-processor.ts';
 import { RecentCorrelations } from '../../../gateway/receipts/recent-correlations.ts';
+import type { MessageStore } from '../../../gateway/ports/message-store.ts';
 import { makeRecord } from '../adapters/message-backend.contract.ts';
 
 const receipt = (carrierMessageId: string, state: Receipt['state'] = 'delivered'): Receipt => ({
@@ -15,6 +16,15 @@ const receipt = (carrierMessageId: string, state: Receipt['state'] = 'delivered'
   receivedAt: new Date(),
 });
 
+/** The store, with each id its correlation lookups ask for added to `lookups`. */
+function countingLookups(store: MessageStore, lookups: string[]): MessageStore {
+  return Object.assign(Object.create(store) as MessageStore, {
+    findCorrelation: (connectorId: string, id: string) => {
+      lookups.push(id);
+      return store.findCorrelation(connectorId, id);
+    },
+  });
+}
 
 describe('ReceiptProcessor', () => {
   test('matches a receipt by the other spelling of the id (decimal for hex) and rolls the message up', async () => {
@@ -42,12 +52,7 @@ describe('ReceiptProcessor', () => {
     // The submit response gave decimal; the receipt comes in hex, which the candidates try first.
     recent.set('smsc', '255', { messageId: record.envelope.id, seq: 1, submittedAt: 1 });
     const lookups: string[] = [];
-    const store = Object.assign(Object.create(backend.store) as typeof backend.store, {
-      findCorrelation: (connectorId: string, id: string) => {
-        lookups.push(id);
-        return backend.store.findCorrelation(connectorId, id);
-      },
-    });
+    const store = countingLookups(backend.store, lookups);
     const processor = new ReceiptProcessor({ store, recent, now: () => 2, observer: { changed: () => undefined } });
     await processor.handle(receipt('ff'));
     expect((await backend.store.get(record.envelope.id))?.status).toBe('delivered');
@@ -84,12 +89,7 @@ describe('ReceiptProcessor', () => {
     await backend.store.insert(record, { kind: 'queue', connectorId: 'smsc', lane: 'normal', attempt: 0 });
     const recent = new RecentCorrelations();
     const lookups: string[] = [];
-    const store = Object.assign(Object.create(backend.store) as typeof backend.store, {
-      findCorrelation: (connectorId: string, id: string) => {
-        lookups.push(id);
-        return backend.store.findCorrelation(connectorId, id);
-      },
-    });
+    const store = countingLookups(backend.store, lookups);
     const processor = new ReceiptProcessor({ store, recent, now: () => 2, observer: { changed: () => undefined } });
     const handled = processor.handle(receipt('ab'));
     // The sender's continuation, queued by the submit_sm_resp read just before the receipt, runs only now.
