@@ -17,15 +17,12 @@ const BIN = fileURLToPath(new URL('../bin/smsgw.js', import.meta.url));
  * workers of `serve --workers N` share the primary's standard output and each prints its own banner), with the
  * first of them.
  */
-export function spawnReady(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  pattern: RegExp,
-  nodeArgs: readonly string[] = [],
-  matches = 1,
-): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  return spawnScriptReady(BIN, args, env, pattern, nodeArgs, matches);
+export function spawnReady(...rest: ScriptArgs): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  return spawnScriptReady(BIN, ...rest);
 }
+
+/** spawnScriptReady's parameters after the script. */
+type ScriptArgs = Parameters<typeof spawnScriptReady> extends [string, ...infer Rest] ? Rest : never;
 
 /** As spawnReady, for any script Node can run (`nodeArgs` such as `--import tsx` for TypeScript). */
 export function spawnScriptReady(
