@@ -38,8 +38,9 @@ describe('StatusUpdater', () => {
   test('waiting for held receipts: a late one is applied, a stray one given up and parked, before the batch resolves', async () => {
     const { backend, id, recent, processor, updater, parked, unmatched } = await setUp(true);
     const batch = updater.handle([receipt('late'), receipt('stray')], heartbeat);
-    // The memory store answers within the turn: one turn later both receipts matched nothing and are held.
-    await new Promise((resolve) => setImmediate(resolve));
+    // Each receipt waits one turn for a submit outcome this process might be writing, then the memory store answers
+    // within the next: two turns later both receipts matched nothing and are held.
+    for (let turn = 0; turn < 2; turn += 1) await new Promise((resolve) => setImmediate(resolve));
     expect(processor.heldCount).toBe(2);
     // The submit response of `late` is recorded while its receipt is held.
     recent.set('smsc', 'late', { messageId: id, seq: 1 });
