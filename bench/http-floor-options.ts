@@ -5,8 +5,12 @@
 import { list, parseFlags, positiveInteger } from './bench-options.ts';
 import { CPU_GOALS, table } from './bench-summary.ts';
 
-/** The bare servers (bench/http-floor-server.ts) and the gateway in its embedded mode, measured in this order. */
-export const FLOOR_RUNS = ['node-http', 'fastify', 'gateway'] as const;
+/** The bare servers of bench/http-floor-server.ts. */
+export const FLOOR_SERVERS = ['node-http', 'fastify'] as const;
+export type FloorServer = (typeof FLOOR_SERVERS)[number];
+
+/** The bare servers, then the gateway in its embedded mode, measured in this order. */
+export const FLOOR_RUNS = [...FLOOR_SERVERS, 'gateway'] as const;
 export type FloorRun = (typeof FLOOR_RUNS)[number];
 
 export interface FloorOptions {

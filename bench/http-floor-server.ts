@@ -8,10 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { FLOOR_SERVERS, type FloorServer } from './http-floor-options.ts';
 import { BENCH_KEY } from './single-posts.ts';
-
-export const FLOOR_SERVERS = ['node-http', 'fastify'] as const;
-export type FloorServer = (typeof FLOOR_SERVERS)[number];
 
 interface SubmitBody {
   readonly to: string;
@@ -77,14 +75,9 @@ function fastifyApp(): FastifyInstance {
   app.addHook('onRequest', async (request, reply) => {
     if (request.headers.authorization !== AUTHORIZATION) await reply.code(401).send(refusal('UNAUTHORIZED', 'bad or missing API key'));
   });
-  const answer = {
-    type: 'object',
-    properties: Object.fromEntries(
-      ['id', 'status', 'to', 'carrier', 'carrierSource', 'route', 'connector', 'encoding', 'createdAt'].map((k) => [k, { type: 'string' }]),
-    ),
-  };
-  answer.properties.parts = { type: 'integer' };
-  answer.properties.duplicate = { type: 'boolean' };
+  const text = ['id', 'status', 'to', 'carrier', 'carrierSource', 'route', 'connector', 'encoding', 'createdAt'];
+  const fields: [string, { type: string }][] = [...text.map((k): [string, { type: string }] => [k, { type: 'string' }]), ['parts', { type: 'integer' }], ['duplicate', { type: 'boolean' }]];
+  const answer = { type: 'object', properties: Object.fromEntries(fields) };
   app.post<{ Body: SubmitBody }>(
     '/v1/messages',
     {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Pool } from 'undici';
 import { BenchOptionError } from '../../bench/bench-options.ts';
-import { startFloorServer, FLOOR_SERVERS, type FloorServer } from '../../bench/http-floor-server.ts';
-import { formatFloorSummary, parseFloorOptions, type FloorRow } from '../../bench/http-floor-options.ts';
+import { startFloorServer } from '../../bench/http-floor-server.ts';
+import { FLOOR_SERVERS, formatFloorSummary, parseFloorOptions, type FloorRow, type FloorServer } from '../../bench/http-floor-options.ts';
 import { BENCH_KEY, singleBody, singles } from '../../bench/single-posts.ts';
 
 describe('npm run bench:http-floor options', () => {
