@@ -29,6 +29,11 @@ export function formatAbsoluteTime(ms: number): string {
   return `${formatReceiptDate(d, true)}${Math.floor(d.getUTCMilliseconds() / 100)}00+`;
 }
 
+// Not a closure in relativeValidity: see toSmppParts (smpp-carriage.ts) on what tsx makes a closure cost per call.
+function two(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
 /** A span of `seconds` as a relative time. */
 export function relativeValidity(seconds: number): string {
   let rest = Math.max(0, Math.floor(seconds));
@@ -42,6 +47,5 @@ export function relativeValidity(seconds: number): string {
   rest -= hours * 3600;
   const minutes = Math.floor(rest / 60);
   const secs = rest - minutes * 60;
-  const two = (n: number): string => String(n).padStart(2, '0');
   return `${two(years)}${two(months)}${two(days)}${two(hours)}${two(minutes)}${two(secs)}000R`;
 }
