@@ -5,3 +5,4 @@ export type { SchemaErrorLike } from './schema-error.ts';
 export { RecentMap } from './recent-map.ts';
 export { maskDigits } from './mask-digits.ts';
 export { seededRandom } from './seeded-random.ts';
+export { isoTime } from './iso-time.ts';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { encodeBinary, encodeText, fromHex, decodeUdh, MAX_PARTS, type EncodedMessage } from '../../drivers/codec/index.ts';
-import { CodedError, isCodedError } from '../../common/index.ts';
+import { CodedError, isCodedError, isoTime } from '../../common/index.ts';
 import { DEFAULT_CARRIER_PROFILE, type CarrierProfile, type RouteDecision, type RouterHandle } from '../../router/index.ts';
 import { gatewayError } from '../errors.ts';
 import type { Lane, MessageRecord, StoredEncoding } from '../messages/message-record.ts';
@@ -414,8 +414,8 @@ function answer(record: MessageRecord, duplicate: boolean): AcceptedMessage {
     connector: envelope.connectors[0] ?? '',
     encoding: envelope.encoded.encoding,
     parts: envelope.encoded.parts.length,
-    createdAt: new Date(envelope.createdAt).toISOString(),
-    ...(notBefore === undefined ? {} : { notBefore: new Date(notBefore).toISOString() }),
+    createdAt: isoTime(envelope.createdAt),
+    ...(notBefore === undefined ? {} : { notBefore: isoTime(notBefore) }),
     ...senderAnswer(envelope),
     duplicate,
   };

@@ -2,6 +2,7 @@
  * What the gateway tells the world: every state change of a message (and of its parts), and inbound messages.
  * Records carry a `type` and a `version` so consumers (webhooks, usage, billing, analytics) can evolve apart.
  */
+import { isoTime } from '../../common/index.ts';
 import type { InboundMessage } from '../../drivers/transport/index.ts';
 import { messagePrice } from '../messages/message-price.ts';
 import type { MessageSnapshot } from '../messages/message-record.ts';
@@ -230,9 +231,9 @@ export function partViews(record: MessageSnapshot): PartView[] {
     ...(part.carrierMessageId === undefined ? {} : { smscMessageId: part.carrierMessageId }),
     ...(part.raw === undefined ? {} : { raw: part.raw as Readonly<Record<string, string | number>> }),
     ...(part.error === undefined ? {} : { error: part.error }),
-    ...(part.submittedAt === undefined ? {} : { submittedAt: new Date(part.submittedAt).toISOString() }),
-    ...(part.doneAt === undefined ? {} : { doneAt: new Date(part.doneAt).toISOString() }),
-    ...(part.carrierDoneAt === undefined ? {} : { carrierDoneAt: new Date(part.carrierDoneAt).toISOString() }),
+    ...(part.submittedAt === undefined ? {} : { submittedAt: isoTime(part.submittedAt) }),
+    ...(part.doneAt === undefined ? {} : { doneAt: isoTime(part.doneAt) }),
+    ...(part.carrierDoneAt === undefined ? {} : { carrierDoneAt: isoTime(part.carrierDoneAt) }),
   }));
 }
 
@@ -264,7 +265,7 @@ export function statusEvent(record: MessageSnapshot, at: number): MessageStatusE
     messageId: envelope.id,
     accountId: envelope.accountId,
     status: record.status,
-    at: new Date(at).toISOString(),
+    at: isoTime(at),
     to: envelope.to,
     ...(envelope.clientRef === undefined ? {} : { clientRef: envelope.clientRef }),
     ...(envelope.callbackUrl === undefined ? {} : { callbackUrl: envelope.callbackUrl }),
@@ -291,7 +292,7 @@ export function partEvent(messageId: string, part: PartView, at: number): PartSt
     messageId,
     seq: part.seq,
     status: part.status,
-    at: new Date(at).toISOString(),
+    at: isoTime(at),
     ...(part.connector === undefined ? {} : { connector: part.connector }),
     ...(part.smscMessageId === undefined ? {} : { smscMessageId: part.smscMessageId }),
     ...(part.raw === undefined ? {} : { raw: part.raw }),
