@@ -8,9 +8,10 @@
  * the ones after it go to the outbox rather than wait. Keys land on the partition kafkajs' default partitioner
  * (Java's murmur2) chose before the switch, so a message's events stay on one partition across an upgrade.
  */
-import { compatibilityPartitioner, ProduceAcks, Producer, stringSerializers, type MessageToProduce } from '@platformatic/kafka';
+import { ProduceAcks, Producer, stringSerializers, type MessageToProduce } from '@platformatic/kafka';
 import type { OutboundRecord, RecordSink } from '../../events/durable-publisher.ts';
 import type { KafkaLog } from './kafka-client.ts';
+import { rememberingPartitioner } from './key-partitioner.ts';
 import type { KafkaSettings } from './kafka-settings.ts';
 
 type RecordProducer = Producer<string, string, string, string>;
@@ -53,6 +54,8 @@ export class KafkaRecordSink implements RecordSink {
   private closed = false;
   /** Brokers whose last connection attempt failed: one warning per outage, not one per retry. */
   private readonly unreachable = new Set<string>();
+  /** Kept across producers: a replaced producer's successor finds the same keys. */
+  private readonly partitioner = rememberingPartitioner();
   private readonly timings: RecordSinkTimings;
 
   constructor(
@@ -120,7 +123,7 @@ export class KafkaRecordSink implements RecordSink {
       idempotent: true,
       acks: ProduceAcks.ALL,
       compression: settings.compression,
-      partitioner: compatibilityPartitioner,
+      partitioner: this.partitioner,
       autocreateTopics: false,
       connectTimeout: timings.connectTimeoutMs,
       timeout: timings.ackTimeoutMs,
