@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type * as kafkaLibrary from '@platformatic/kafka';
+import type * as platformaticKafka from '@platformatic/kafka';
 import { compatibilityPartitioner } from '@platformatic/kafka';
 import { beforeEach, expect, test, vi } from 'vitest';
 import { rememberingPartitioner } from '../../../../gateway/adapters/kafka/key-partitioner.ts';
@@ -8,12 +8,12 @@ import { rememberingPartitioner } from '../../../../gateway/adapters/kafka/key-p
 const hashes = vi.hoisted(() => ({ count: 0 }));
 
 vi.mock('@platformatic/kafka', async (importOriginal) => {
-  const library = await importOriginal<typeof kafkaLibrary>();
+  const original = await importOriginal<typeof platformaticKafka>();
   return {
-    ...library,
-    compatibilityPartitioner: (...args: Parameters<typeof library.compatibilityPartitioner>) => {
+    ...original,
+    compatibilityPartitioner: (...args: Parameters<typeof original.compatibilityPartitioner>) => {
       hashes.count += 1;
-      return library.compatibilityPartitioner(...args);
+      return original.compatibilityPartitioner(...args);
     },
   };
 });
@@ -31,7 +31,7 @@ beforeEach(() => {
   hashes.count = 0;
 });
 
-test('the same hash as the library partitioner, and so the partition kafkajs chose, for every key', () => {
+test('the same hash as compatibilityPartitioner, and so the partition kafkajs chose, for every key', () => {
   const partitioner = rememberingPartitioner();
   for (let i = 0; i < 500; i++) {
     const key = i % 3 === 0 ? randomUUID() : `smpp-${i}\u0000${(i * 7919).toString(16)}`;
@@ -61,7 +61,7 @@ test('bounded: past its capacity the oldest keys are hashed again, with the same
   expect(hashes.count).toBe(1);
 });
 
-test('a record without a key goes to the library partitioner each time (partition 0)', () => {
+test('a record without a key goes to compatibilityPartitioner each time (partition 0)', () => {
   const partitioner = rememberingPartitioner();
   expect(partitioner(record(undefined), undefined)).toBe(0);
   expect(partitioner(record(undefined), undefined)).toBe(0);
