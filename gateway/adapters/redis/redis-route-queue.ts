@@ -2,8 +2,9 @@
  * Route queues on Redis Streams: one stream per connector and lane, one consumer group (`dispatch`), so an
  * entry read by a worker stays pending until acknowledged. Each consumer holds a lease key it renews while it
  * lives; reclaim lists idle pending entries (XPENDING IDLE) and claims (XCLAIM) only those of consumers whose
- * lease key is gone. Acknowledged entries are deleted, so the stream holds only unfinished work. Delayed entries
- * wait in a sorted set until due. Blocking reads use a connection of their own per connector.
+ * lease key is gone. Acknowledged entries are deleted, so the stream holds only unfinished work; the acknowledgements
+ * of one turn go out together (turn-acks.ts). Delayed entries wait in a sorted set until due. Blocking reads use a
+ * connection of their own per connector.
  */
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from './redis-connection.ts';
@@ -11,6 +12,7 @@ import { LANES, type Lane } from '../../messages/message-record.ts';
 import type { LaneDepth, QueueEntry, QueueItem, RouteQueue } from '../../ports/route-queue.ts';
 import type { RedisKeys } from './redis-keys.ts';
 import { RedisScript } from './redis-script.ts';
+import { TurnAcks } from './turn-acks.ts';
 
 export const DISPATCH_GROUP = 'dispatch';
 const RECLAIM_PAGE = 500;
@@ -48,11 +50,14 @@ export function scheduleMember(streamKey: string, item: QueueItem): string {
 export class RedisRouteQueue implements RouteQueue {
   private readonly groups = new Set<string>();
   private readonly blocking = new Map<string, RedisClient>();
+  private readonly acks: TurnAcks;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
-  ) {}
+  ) {
+    this.acks = new TurnAcks(redis, DISPATCH_GROUP);
+  }
 
   async enqueue(connectorId: string, lane: Lane, item: QueueItem): Promise<void> {
     await this.redis.xadd(this.keys.routeStream(connectorId, lane), '*', 'm', item.messageId, 'a', String(item.attempt));
@@ -91,18 +96,14 @@ export class RedisRouteQueue implements RouteQueue {
     return entries;
   }
 
-  async ack(connectorId: string, entries: readonly Pick<QueueEntry, 'entryId' | 'lane'>[]): Promise<void> {
-    if (entries.length === 0) return;
-    // Plain commands, auto-pipelined with the rest of this turn's: every message sent acks its own entry, and a
-    // pipeline apiece was a socket write apiece.
-    const sent: Promise<unknown>[] = [];
-    for (const lane of LANES) {
-      const ids = entries.filter((entry) => entry.lane === lane).map((entry) => entry.entryId);
-      if (ids.length === 0) continue;
-      const stream = this.keys.routeStream(connectorId, lane);
-      sent.push(this.redis.xack(stream, DISPATCH_GROUP, ...ids), this.redis.xdel(stream, ...ids));
+  ack(connectorId: string, entries: readonly Pick<QueueEntry, 'entryId' | 'lane'>[]): Promise<void> {
+    if (entries.length === 1) {
+      const entry = entries[0] as Pick<QueueEntry, 'entryId' | 'lane'>;
+      return this.acks.add(this.keys.routeStream(connectorId, entry.lane), entry.entryId);
     }
-    await Promise.all(sent);
+    const done = new Set<Promise<void>>();
+    for (const entry of entries) done.add(this.acks.add(this.keys.routeStream(connectorId, entry.lane), entry.entryId));
+    return Promise.all(done).then(() => undefined);
   }
 
   async heartbeat(consumer: string, ttlMs: number): Promise<void> {
