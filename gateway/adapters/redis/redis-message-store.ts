@@ -238,9 +238,29 @@ export class RedisMessageStore implements MessageStore {
   }
 
   async snapshot(id: string): Promise<MessageSnapshot | undefined> {
+    const held = this.envelopes.get(id);
+    if (held !== undefined) return this.snapshotHeld(id, held);
     const hash = await this.redis.hgetall(this.keys.message(id));
     if (hash.e === undefined) return undefined;
     const { timeline: _timeline, ...snapshot } = this.parse(id, hash, []);
+    return snapshot;
+  }
+
+  /**
+   * A dispatch reads every message it sends: when this process holds the envelope (it accepted the message, or read
+   * it lately) only the status and the parts come from Redis, not the envelope's JSON (its parts' text and octets).
+   */
+  private async snapshotHeld(id: string, envelope: MessageEnvelope): Promise<MessageSnapshot | undefined> {
+    const fields = ['s', 'ps'];
+    for (let seq = 1; seq <= envelope.encoded.parts.length; seq += 1) fields.push(`p${seq}`);
+    const values = await this.redis.hmget(this.keys.message(id), ...fields);
+    if (values[0] === null) return undefined;
+    const hash: Record<string, string> = {};
+    for (let i = 0; i < fields.length; i += 1) {
+      const value = values[i];
+      if (value !== null && value !== undefined) hash[fields[i] as string] = value;
+    }
+    const { timeline: _timeline, ...snapshot } = parseRecord(id, hash, [], envelope);
     return snapshot;
   }
 
