@@ -2,45 +2,13 @@
  * A dispatch's read of a message on Redis: the process that holds the envelope (it stored the message) asks only
  * for the status and the parts, and its snapshot equals the one another process reads whole.
  */
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest';
+import { expect, test } from 'vitest';
 import { redisKeys } from '../../../../gateway/adapters/redis/redis-keys.ts';
 import { RedisMessageStore } from '../../../../gateway/adapters/redis/redis-message-store.ts';
-import { redisTestKeys, type RedisTestKeys } from '../../../support/redis-test-keys.ts';
-import { REDIS_URL } from '../../../support/test-backends.ts';
+import { commandCountingRedis } from '../../../support/command-counting-redis.ts';
 import { makeRecord } from '../message-backend.contract.ts';
 
-let keys: RedisTestKeys;
-let client: Redis;
-
-beforeAll(() => {
-  keys = redisTestKeys();
-  client = new Redis(REDIS_URL, { enableAutoPipelining: true, maxRetriesPerRequest: 3 });
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-
-afterAll(async () => {
-  client.disconnect();
-  await keys.cleanup();
-});
-
-/** The names of the commands `client` sends while `run` is under way. */
-async function commandsOf<T>(run: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
-  const sent: string[] = [];
-  const original = client.sendCommand.bind(client);
-  vi.spyOn(client, 'sendCommand').mockImplementation((command, stream) => {
-    sent.push(command.name.toLowerCase());
-    return original(command, stream);
-  });
-  try {
-    return { result: await run(), sent };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const { keys, client, commandsOf } = commandCountingRedis();
 
 const queue = { kind: 'queue' as const, connectorId: 'smsc-a', lane: 'normal' as const, attempt: 0 };
 

@@ -3,45 +3,13 @@
  * and one XDEL per stream (counted at the client), every entry ends acknowledged and deleted, and a stream whose
  * commands fail rejects its own callers only.
  */
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest';
+import { expect, test } from 'vitest';
 import { redisKeys } from '../../../../gateway/adapters/redis/redis-keys.ts';
 import { DISPATCH_GROUP, RedisRouteQueue } from '../../../../gateway/adapters/redis/redis-route-queue.ts';
 import type { QueueEntry } from '../../../../gateway/ports/route-queue.ts';
-import { redisTestKeys, type RedisTestKeys } from '../../../support/redis-test-keys.ts';
-import { REDIS_URL } from '../../../support/test-backends.ts';
+import { commandCountingRedis } from '../../../support/command-counting-redis.ts';
 
-let keys: RedisTestKeys;
-let client: Redis;
-
-beforeAll(() => {
-  keys = redisTestKeys();
-  client = new Redis(REDIS_URL, { enableAutoPipelining: true, maxRetriesPerRequest: 3 });
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-
-afterAll(async () => {
-  client.disconnect();
-  await keys.cleanup();
-});
-
-/** The names of the commands `client` sends while `run` is under way. */
-async function commandsOf<T>(run: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
-  const sent: string[] = [];
-  const original = client.sendCommand.bind(client);
-  vi.spyOn(client, 'sendCommand').mockImplementation((command, stream) => {
-    sent.push(command.name.toLowerCase());
-    return original(command, stream);
-  });
-  try {
-    return { result: await run(), sent };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const { keys, client, commandsOf } = commandCountingRedis();
 
 async function readAll(queue: RedisRouteQueue, connectorId: string, count: number): Promise<readonly QueueEntry[]> {
   const entries = await queue.read(connectorId, 'worker-1', count, 0);
