@@ -97,12 +97,10 @@ export class RedisRouteQueue implements RouteQueue {
   }
 
   ack(connectorId: string, entries: readonly Pick<QueueEntry, 'entryId' | 'lane'>[]): Promise<void> {
-    if (entries.length === 1) {
-      const entry = entries[0] as Pick<QueueEntry, 'entryId' | 'lane'>;
-      return this.acks.add(this.keys.routeStream(connectorId, entry.lane), entry.entryId);
-    }
     const done = new Set<Promise<void>>();
     for (const entry of entries) done.add(this.acks.add(this.keys.routeStream(connectorId, entry.lane), entry.entryId));
+    // A dispatch acknowledges one entry at a time: its stream's promise, without another around it.
+    if (done.size <= 1) return done.values().next().value ?? Promise.resolve();
     return Promise.all(done).then(() => undefined);
   }
 
