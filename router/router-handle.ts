@@ -65,6 +65,7 @@ export class RouterHandle {
     const number = normalizeNumber(request.to, { defaultCountry: request.defaultCountry, requireMobile: request.requireMobile });
     const sender = request.from === undefined ? undefined : parseOriginator(request.from, request.defaultCountry);
     const atMs = request.at.getTime();
+    context.numbered?.(number, sender);
     const carrier = await this.resolver.resolve(table.carriers, number, atMs);
     return decideRoute(table, { number, carrier, sender, account: request.account, tag: request.tag, atMs }, context);
   }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { encodeBinary, encodeText, fromHex, decodeUdh, MAX_PARTS, type EncodedMessage } from '../../drivers/codec/index.ts';
 import { CodedError, isCodedError, isoTime } from '../../common/index.ts';
-import { DEFAULT_CARRIER_PROFILE, type CarrierProfile, type RouteDecision, type RouterHandle } from '../../router/index.ts';
+import { DEFAULT_CARRIER_PROFILE, type CarrierProfile, type DecisionContext, type RouteDecision, type RouterHandle } from '../../router/index.ts';
 import { gatewayError } from '../errors.ts';
 import type { Lane, MessageRecord, StoredEncoding } from '../messages/message-record.ts';
 import type { PartSeal } from '../messages/part-seal.ts';
@@ -17,7 +17,7 @@ import type { AcceptAccount, AcceptedMessage, ServiceSubmit, SubmitRequest } fro
 import { pinConnector } from './pin-connector.ts';
 import { requestFingerprint } from './request-fingerprint.ts';
 import { senderAnswer } from './sender-answer.ts';
-import { routedRecipient, type RoutedRecipient } from './routed-recipient.ts';
+import { routedRecipient, type EarlyScreen, type RecipientScreen } from './routed-recipient.ts';
 import { checkText, controlCharacters } from './text-policy.ts';
 import { partCapacities, ucs2Characters, type EncodingQuote, type MessageQuote, type RouteQuote } from './message-quote.ts';
 import { notBeforeOf } from '../windows/not-before.ts';
@@ -54,10 +54,13 @@ export interface AcceptServiceOptions {
    * id, account, recipient and validity end before anything is encoded or stored.
    */
   readonly prepareText?: (text: string, message: { readonly id: string; readonly accountId: string; readonly to: string; readonly expiresAt: number }) => Promise<string>;
-  /** Runs once the message is routed, before anything is stored; throws to refuse the recipient (the suppression list). */
-  readonly screen?: (recipient: RoutedRecipient, service: ServiceSubmit) => Promise<void>;
+  /**
+   * The recipient's check (the suppression list): its read starts once the number is parsed, alongside the
+   * carrier lookup, and it throws to refuse the recipient once the message is routed, before anything is stored.
+   */
+  readonly screen?: RecipientScreen;
   /** The same check for a quote, which refuses nothing for real (so it is not counted); default `screen`. */
-  readonly quoteScreen?: (recipient: RoutedRecipient, service: ServiceSubmit) => Promise<void>;
+  readonly quoteScreen?: RecipientScreen;
 }
 
 const DAY_MS = 86_400_000;
@@ -77,8 +80,16 @@ export class AcceptService {
   async accept(account: AcceptAccount, request: SubmitRequest, idempotencyKey?: string, service: ServiceSubmit = {}): Promise<AcceptedMessage> {
     const createdAt = this.now();
     if (request.text !== undefined) checkText(request.text);
-    const decision = pinConnector(await this.decide(account, request, createdAt), service.connector, this.options.isUp);
-    await this.options.screen?.(routedRecipient(account.id, decision, request.tag), service);
+    const screen = this.options.screen;
+    let early: EarlyScreen | undefined;
+    const decision = pinConnector(
+      await this.decide(account, request, createdAt, screen === undefined ? undefined : (number, sender) => {
+        early ??= screen.begin({ accountId: account.id, to: number.e164, requested: sender?.value ?? null, ...(request.tag === undefined ? {} : { tag: request.tag }) }, service);
+      }),
+      service.connector,
+      this.options.isUp,
+    );
+    await screen?.check(routedRecipient(account.id, decision, request.tag), service, early);
     const { scheduleAt, expiresAt } = this.timing(request, createdAt);
     const id = service.messageId ?? this.newId();
     const sent = await this.prepared(request, service, { id, accountId: account.id, to: decision.to.e164, expiresAt });
@@ -175,7 +186,7 @@ export class AcceptService {
     const screen = this.options.quoteScreen ?? this.options.screen;
     if (decision !== undefined && screen !== undefined) {
       try {
-        await screen(routedRecipient(account.id, decision, request.tag), service);
+        await screen.check(routedRecipient(account.id, decision, request.tag), service);
       } catch (error: unknown) {
         refuse(error);
       }
@@ -302,7 +313,7 @@ export class AcceptService {
    * message is still accepted: it waits in the first connector's queue until a bind is up or its validity ends,
    * as carriers' SMSCs hold messages through an outage.
    */
-  private async decide(account: AcceptAccount, request: SubmitRequest, createdAt: number): Promise<RouteDecision> {
+  private async decide(account: AcceptAccount, request: SubmitRequest, createdAt: number, numbered?: DecisionContext['numbered']): Promise<RouteDecision> {
     const from = request.from ?? account.defaultSender;
     const input = {
       to: request.to,
@@ -313,12 +324,13 @@ export class AcceptService {
       ...(account.requireMobile === undefined ? {} : { requireMobile: account.requireMobile }),
       at: new Date(createdAt),
     };
-    if (this.options.isUp === undefined) return this.options.router.decide(input, {});
+    const told = numbered === undefined ? {} : { numbered };
+    if (this.options.isUp === undefined) return this.options.router.decide(input, told);
     try {
-      return await this.options.router.decide(input, { isUp: this.options.isUp });
+      return await this.options.router.decide(input, { isUp: this.options.isUp, ...told });
     } catch (error: unknown) {
       if (!isCodedError(error) || error.code !== 'ROUTE_NO_HEALTHY_CONNECTOR') throw error;
-      return this.options.router.decide(input, {});
+      return this.options.router.decide(input, told);
     }
   }
 

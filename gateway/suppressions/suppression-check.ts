@@ -7,7 +7,7 @@
  * `ignoreSuppression` (an opt-out's confirmation goes to the number it has just suppressed).
  */
 import type { ServiceSubmit } from '../accept/accept-request.ts';
-import type { RoutedRecipient } from '../accept/routed-recipient.ts';
+import type { EarlyScreen, NumberedRecipient, RecipientScreen, RoutedRecipient } from '../accept/routed-recipient.ts';
 import type { AccountConfig } from '../accounts/account-registry.ts';
 import { gatewayError } from '../errors.ts';
 import type { SuppressionEntry } from '../ports/suppression-store.ts';
@@ -21,24 +21,50 @@ export interface SuppressionCheckOptions {
   readonly refused?: (accountId: string, entry: SuppressionEntry) => void;
 }
 
-export class SuppressionCheck {
+export class SuppressionCheck implements RecipientScreen {
   constructor(private readonly options: SuppressionCheckOptions) {}
 
-  /** Resolves when the message may go; throws GW_RECIPIENT_SUPPRESSED naming only the reason and the date. */
-  async check(recipient: RoutedRecipient, service: ServiceSubmit = {}): Promise<void> {
-    if (service.ignoreSuppression === true) return;
-    if (isExempt(this.options.account(recipient.accountId)?.suppression, recipient.tag)) return;
-    const entry = await this.blocking(recipient);
+  /**
+   * Starts reading the entries that block the number account-wide or from the requested sender, before the
+   * message is routed; `check` finishes it. Nothing is read for a recipient that would pass without a look-up.
+   */
+  begin(recipient: NumberedRecipient, service: ServiceSubmit = {}): EarlyScreen | undefined {
+    if (this.passes(recipient.accountId, recipient.tag, service)) return undefined;
+    const sender = recipient.requested === null || recipient.requested === '' ? undefined : recipient.requested;
+    const entry = this.options.suppressions.blocking(recipient.accountId, recipient.to, sender);
+    // The message may fail to route before `check` awaits this read; its failure then answers nobody.
+    entry.catch(() => undefined);
+    return { to: recipient.to, sender, entry };
+  }
+
+  /**
+   * Resolves when the message may go; throws GW_RECIPIENT_SUPPRESSED naming only the reason and the date. `early`
+   * is what `begin` started for this message; it is used when it read the same number.
+   */
+  async check(recipient: RoutedRecipient, service: ServiceSubmit = {}, early?: EarlyScreen): Promise<void> {
+    if (this.passes(recipient.accountId, recipient.tag, service)) return;
+    const entry = await this.blocking(recipient, early?.to === recipient.to ? early : undefined);
     if (entry === undefined) return;
     this.options.refused?.(recipient.accountId, entry);
     const since = new Date(entry.createdAt).toISOString();
     throw gatewayError('GW_RECIPIENT_SUPPRESSED', `${entry.reason} since ${since}`, { field: 'to', reason: entry.reason, since });
   }
 
-  private async blocking(recipient: RoutedRecipient): Promise<SuppressionEntry | undefined> {
+  private passes(accountId: string, tag: string | undefined, service: ServiceSubmit): boolean {
+    return service.ignoreSuppression === true || isExempt(this.options.account(accountId)?.suppression, tag);
+  }
+
+  private async blocking(recipient: RoutedRecipient, early: EarlyScreen | undefined): Promise<SuppressionEntry | undefined> {
     const senders = [...new Set(recipient.senders.filter((s): s is string => typeof s === 'string' && s !== ''))];
-    if (senders.length === 0) return this.options.suppressions.blocking(recipient.accountId, recipient.to, undefined);
+    if (early !== undefined) {
+      // The early read covered the account-wide entry and the requested sender's own.
+      const entry = await early.entry;
+      if (entry !== undefined) return entry;
+    } else if (senders.length === 0) {
+      return this.options.suppressions.blocking(recipient.accountId, recipient.to, undefined);
+    }
     for (const sender of senders) {
+      if (sender === early?.sender) continue;
       // The store answers the account-wide entry first, so only the first call can find it; later ones look at
       // the other senders' own entries.
       const entry = await this.options.suppressions.blocking(recipient.accountId, recipient.to, sender);

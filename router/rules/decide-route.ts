@@ -20,6 +20,11 @@ export interface DecisionInput {
 export interface DecisionContext {
   readonly isUp?: IsUp;
   readonly random?: RandomSource;
+  /**
+   * Told the parsed number and sender before the carrier lookup's I/O starts (RouterHandle.decide), so a caller can
+   * start reads of its own that need only the number while the lookup is under way.
+   */
+  readonly numbered?: (number: NormalizedNumber, sender: Originator | undefined) => void;
 }
 
 export interface ConnectorChoice {

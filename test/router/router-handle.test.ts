@@ -47,6 +47,22 @@ describe('RouterHandle', () => {
     expect([fresh.tableVersion, fresh.rule.name, fresh.connectors[0]?.id]).toEqual(['v2', 'v2', 'b']);
   });
 
+  test('numbered hears the parsed number and sender before the porting lookup answers; bad input tells it nothing', async () => {
+    const porting = new GatedPortingSource();
+    const handle = new RouterHandle(tableRouting('v1', 'a'), { porting });
+    const told: string[] = [];
+    const numbered = (number: { e164: string }, sender: { value: string } | undefined): void => void told.push(`${number.e164} ${sender?.value ?? '-'}`);
+    const inFlight = handle.decide({ to: '090-1234-5678', from: 'SHOPJP', defaultCountry: 'JP', at: AT }, { numbered });
+    await waitFor(() => porting.pending === 1, 'the porting read in flight', 5_000, 1);
+    expect(told).toEqual(['+819012345678 SHOPJP']);
+    porting.release();
+    expect((await inFlight).to.e164).toBe('+819012345678');
+    expect(told).toHaveLength(1);
+    await expect(handle.decide({ to: '03-1234-5678', defaultCountry: 'JP', requireMobile: true, at: AT }, { numbered })).rejects.toMatchObject({ code: 'ROUTE_NUMBER_NOT_MOBILE' });
+    await expect(handle.decide({ to: '+819012345678', from: '東京', at: AT }, { numbered })).rejects.toMatchObject({ code: 'ROUTE_SENDER_INVALID' });
+    expect(told).toHaveLength(1);
+  });
+
   test('reload with a good configuration swaps; a bad one is refused and the old table stays in force', async () => {
     const handle = new RouterHandle(tableRouting('v1', 'a'));
     const bad = handle.reload(() => loadRoutingTable('routes: {}\nrules: [{ name: x, route: missing }]\n', { fileName: 'bad.yaml' }));

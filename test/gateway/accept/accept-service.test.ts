@@ -3,7 +3,10 @@ import { AcceptService } from '../../../gateway/accept/accept-service.ts';
 import { createMemoryBackend } from '../../../gateway/adapters/memory/memory-backend.ts';
 import { loadRoutingFile } from '../../../gateway/index.ts';
 import type { MessageBackend } from '../../../gateway/ports/backend.ts';
-import { RouterHandle } from '../../../router/index.ts';
+import { MemoryPortingSource, RouterHandle, type PortingRecord } from '../../../router/index.ts';
+import { MemorySuppressionStore } from '../../../gateway/adapters/memory/memory-suppression-store.ts';
+import { SuppressionCheck } from '../../../gateway/suppressions/suppression-check.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 const account = { id: 'demo', defaultCountry: 'JP' };
 const NOW = Date.UTC(2026, 10, 21, 3, 0, 0);
@@ -217,5 +220,49 @@ describe('AcceptService', () => {
     down.add('smpp-aggregator');
     const answer = await service.accept(account, { to: '09012345678', text: 'x', tag: 'otp' });
     expect(answer.connector).toBe('modem-pool');
+  });
+
+  test('the suppression read goes out while the porting lookup is still out, and a suppressed recipient is refused with nothing stored', async () => {
+    let portingAnswered = 0;
+    const answers: (() => void)[] = [];
+    const porting = new (class extends MemoryPortingSource {
+      override async get(e164: string): Promise<PortingRecord | undefined> {
+        await new Promise<void>((resolve) => answers.push(resolve));
+        portingAnswered++;
+        return super.get(e164);
+      }
+    })();
+    const suppressions = new MemorySuppressionStore();
+    await suppressions.add({ accountId: 'demo', number: '+819012345678', reason: 'opt-out', source: { kind: 'keyword', detail: 'STOP' }, createdAt: NOW });
+    /** For each suppression read, how many porting lookups had answered when it went out. */
+    const reads: number[] = [];
+    const screened = new AcceptService({
+      router: new RouterHandle(loadRoutingFile(undefined), { porting }),
+      store: backend.store,
+      now: () => NOW,
+      newId: () => `msg-${++ids}`,
+      screen: new SuppressionCheck({
+        suppressions: {
+          blocking: (accountId, to, sender) => {
+            reads.push(portingAnswered);
+            return suppressions.match(accountId, to, sender);
+          },
+        },
+        account: () => ({}),
+      }),
+    });
+    const refused = screened.accept(account, { to: '090-1234-5678', text: 'hello' }).catch((error: unknown) => error);
+    await waitFor(() => answers.length === 1, 'the porting lookup out', 5_000, 1);
+    expect(reads).toEqual([0]);
+    for (const answer of answers.splice(0)) answer();
+    expect(await refused).toMatchObject({ code: 'GW_RECIPIENT_SUPPRESSED', details: { reason: 'opt-out' } });
+    expect(reads).toEqual([0]);
+    expect(await backend.store.get('msg-1')).toBeUndefined();
+
+    const passed = screened.accept(account, { to: '090-1111-2222', text: 'hello' });
+    await waitFor(() => answers.length === 1, 'the second porting lookup out', 5_000, 1);
+    for (const answer of answers.splice(0)) answer();
+    expect(await passed).toMatchObject({ to: '+819011112222', status: 'queued' });
+    expect(reads).toEqual([0, 1]);
   });
 });

@@ -136,6 +136,49 @@ describe('SuppressionCheck', () => {
     expect(calls).toEqual([undefined]);
   });
 
+  test('begin reads the account-wide entry and the requested sender before routing; check then reads only the other senders', async () => {
+    calls.length = 0;
+    const screen = check();
+    const early = screen.begin({ accountId: 'a', to: recipient.to, requested: '+81311112222' });
+    expect(calls).toEqual(['+81311112222']);
+    const refusal = await screen.check(recipient, {}, early).catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ code: 'GW_RECIPIENT_SUPPRESSED', details: { reason: 'opt-out' } });
+    expect(calls).toEqual(['+81311112222', '+81312345678']);
+  });
+
+  test("an early read that found the entry answers alone; one of another number is not used", async () => {
+    calls.length = 0;
+    const screen = check();
+    const early = screen.begin({ accountId: 'a', to: recipient.to, requested: entry.sender ?? null });
+    await expect(screen.check({ ...recipient, senders: [entry.sender ?? null, '+81399998888'] }, {}, early)).rejects.toMatchObject({ code: 'GW_RECIPIENT_SUPPRESSED' });
+    expect(calls).toEqual([entry.sender]);
+    calls.length = 0;
+    const elsewhere = screen.begin({ accountId: 'a', to: '+819099990000', requested: null });
+    await screen.check({ ...recipient, senders: [null] }, {}, elsewhere);
+    expect(calls).toEqual([undefined, undefined]);
+  });
+
+  test('begin reads nothing for an exempt tag or a service submit; a failed early read fails its check, and answers nobody when no check comes', async () => {
+    calls.length = 0;
+    expect(check({ exemptTags: ['otp'] }).begin({ accountId: 'a', to: recipient.to, requested: null, tag: 'OTP' })).toBeUndefined();
+    expect(check().begin({ accountId: 'a', to: recipient.to, requested: null }, { ignoreSuppression: true })).toBeUndefined();
+    expect(calls).toEqual([]);
+    const outage = Object.assign(new Error('redis down'), { code: 'GW_STORE_UNAVAILABLE' });
+    const failing = new SuppressionCheck({ suppressions: { blocking: () => Promise.reject(outage) }, account: () => ({}) });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      failing.begin({ accountId: 'a', to: recipient.to, requested: null });
+      const checked = failing.begin({ accountId: 'a', to: recipient.to, requested: null });
+      await expect(failing.check({ ...recipient, senders: [null] }, {}, checked)).rejects.toBe(outage);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   test('an exempt tag and ignoreSuppression pass without a look-up', async () => {
     calls.length = 0;
     await check({ exemptTags: ['otp'] }).check({ ...recipient, tag: 'Otp' });
