@@ -69,6 +69,54 @@ export function spread<T>(items: readonly T[], count: number): T[] {
   return Array.from({ length: count }, (_, i) => items[Math.round((i * (items.length - 1)) / (count - 1))] as T);
 }
 
+/**
+ * CPU seconds per 1,000 messages of each process a phase kept busy, by name: `gateway` (every process of it),
+ * `loadGenerator` (this process), `simulator`, `redis`, `kafkaBroker`, or Kannel's `bearerbox` and `smsbox`.
+ */
+export type ProcessCpu = Readonly<Record<string, number>>;
+
+/** Each process's CPU seconds between two readings, per 1,000 of `messages`; processes missing from either are left out. */
+export function cpuPerThousand(start: ProcessCpu, end: ProcessCpu, messages: number): ProcessCpu {
+  const out: Record<string, number> = {};
+  for (const [name, before] of Object.entries(start)) {
+    const after = end[name];
+    if (after !== undefined && messages > 0) out[name] = +(((after - before) / messages) * 1000).toFixed(3);
+  }
+  return out;
+}
+
+/**
+ * What one machine can deliver at a run's costs. Every process of the run shares the machine's cores, so at
+ * `totalPerThousand` CPU seconds per 1,000 messages they fill `cores` at `ceilingPerSecond`: an upper bound (it
+ * assumes every process spreads over every core and nothing else runs), so a rate above it cannot be reached on
+ * this machine at these costs, whatever the scheduling. `ceilingAtGoalPerSecond` puts the gateway at its CPU goal
+ * and keeps the other processes' costs as measured.
+ */
+export interface MachineBudget {
+  readonly perThousand: ProcessCpu;
+  readonly totalPerThousand: number;
+  readonly cores: number;
+  readonly ceilingPerSecond: number;
+  readonly ceilingAtGoalPerSecond?: number;
+}
+
+export function machineBudget(perThousand: ProcessCpu, cores: number, gatewayGoal?: number): MachineBudget {
+  const total = Object.values(perThousand).reduce((sum, x) => sum + x, 0);
+  // The figures have three decimals: rounded to six, their sums carry no binary fraction into the floor.
+  const ceiling = (perThousandSeconds: number): number => {
+    const rounded = +perThousandSeconds.toFixed(6);
+    return rounded > 0 ? Math.floor((cores / rounded) * 1000) : 0;
+  };
+  const gateway = perThousand.gateway;
+  return {
+    perThousand,
+    totalPerThousand: +total.toFixed(3),
+    cores,
+    ceilingPerSecond: ceiling(total),
+    ...(gatewayGoal === undefined || gateway === undefined ? {} : { ceilingAtGoalPerSecond: ceiling(total - gateway + gatewayGoal) }),
+  };
+}
+
 /** The paced phase of one run, as the closing table shows it. */
 export interface PacedRow {
   readonly rate: number;
@@ -101,6 +149,8 @@ export interface SummaryRow {
   /** Kannel: delivered/s of every run (the row is the median one). */
   readonly runsDeliveredPerSecond?: readonly number[];
   readonly paced?: PacedRow;
+  /** The single requests' phase: every process's CPU per 1,000 messages and this machine's ceiling at those costs. */
+  readonly machine?: MachineBudget;
 }
 
 export const rowLabel = (row: SummaryRow): string => row.label ?? MODE_LABELS[row.mode];
@@ -123,9 +173,24 @@ export interface RatioVerdict {
   readonly ratio: number;
   readonly atLeast: number;
   readonly met: boolean;
+  /** Delivered/s the goal asks of the gateway: `atLeast` times Kannel's. */
+  readonly neededPerSecond: number;
+  /** The gateway run's machine ceiling with the gateway at its CPU goal, when its processes were measured. */
+  readonly ceilingAtGoalPerSecond?: number;
+  /**
+   * The gateway CPU seconds per 1,000 messages that still fit in the machine's cores at `neededPerSecond` beside the
+   * run's other processes as measured; at or below zero, those processes alone fill the cores at that rate.
+   */
+  readonly gatewayRoomPerThousand?: number;
 }
 
 /** The goals' ratios whose two sides were both measured: one per run of the gateway's mode (each worker count). */
+/** What machineBudget's cores leave the gateway per 1,000 messages at `perSecond`, beside the other processes as measured. */
+export function gatewayRoom(budget: MachineBudget, perSecond: number): number {
+  const others = budget.totalPerThousand - (budget.perThousand.gateway ?? 0);
+  return +((budget.cores / perSecond) * 1000 - others).toFixed(3);
+}
+
 export function ratios(rows: readonly SummaryRow[]): RatioVerdict[] {
   const verdicts: RatioVerdict[] = [];
   for (const goal of RATIO_GOALS) {
@@ -134,11 +199,36 @@ export function ratios(rows: readonly SummaryRow[]): RatioVerdict[] {
     for (const gateway of rows) {
       if (gateway.mode !== goal.gateway || gateway.deliveredPerSecond === undefined) continue;
       const ratio = +(gateway.deliveredPerSecond / kannel.deliveredPerSecond).toFixed(2);
-      verdicts.push({ gateway: goal.gateway, label: rowLabel(gateway), kannel: goal.kannel, ratio, atLeast: goal.atLeast, met: ratio >= goal.atLeast });
+      const ceilingAtGoal = gateway.machine?.ceilingAtGoalPerSecond;
+      const neededPerSecond = Math.round(goal.atLeast * kannel.deliveredPerSecond);
+      const room = gateway.machine === undefined ? undefined : gatewayRoom(gateway.machine, neededPerSecond);
+      verdicts.push({
+        gateway: goal.gateway,
+        label: rowLabel(gateway),
+        kannel: goal.kannel,
+        ratio,
+        atLeast: goal.atLeast,
+        met: ratio >= goal.atLeast,
+        neededPerSecond,
+        ...(ceilingAtGoal === undefined ? {} : { ceilingAtGoalPerSecond: ceilingAtGoal }),
+        ...(room === undefined ? {} : { gatewayRoomPerThousand: room }),
+      });
     }
   }
   return verdicts;
 }
+
+/** The by-process table's columns, in this order (others after them, by name). */
+const PROCESS_ORDER: readonly string[] = ['gateway', 'bearerbox', 'smsbox', 'loadGenerator', 'simulator', 'redis', 'kafkaBroker'];
+const PROCESS_LABELS: Readonly<Record<string, string>> = {
+  gateway: 'gateway',
+  bearerbox: 'bearerbox',
+  smsbox: 'smsbox',
+  loadGenerator: 'load generator',
+  simulator: 'SMSC simulator',
+  redis: 'Redis',
+  kafkaBroker: 'Kafka broker',
+};
 
 const thousands = (n: number): string => Math.round(n).toLocaleString('en-US');
 const load = (l: readonly number[]): string => l.map((x) => x.toFixed(2)).join(' ');
@@ -212,12 +302,39 @@ export function formatSummary(
     );
   }
   const verdicts = ratios(rows);
+  const budgets = rows.flatMap((r) => (r.machine === undefined ? [] : [[rowLabel(r), r.machine] as const]));
+  if (budgets.length > 0) {
+    const seen = new Set(budgets.flatMap(([, b]) => Object.keys(b.perThousand)));
+    const names = [...PROCESS_ORDER.filter((n) => seen.has(n)), ...[...seen].filter((n) => !PROCESS_ORDER.includes(n)).sort()];
+    out.push('');
+    out.push(
+      table(
+        ['CPU s per 1,000 by process (single POSTs)', ...names.map((n) => PROCESS_LABELS[n] ?? n), 'all', 'cores', 'machine ceiling /s', 'ceiling, gateway at its CPU goal /s'],
+        budgets.map(([label, b]) => [
+          label,
+          ...names.map((n) => b.perThousand[n]?.toFixed(3) ?? '-'),
+          b.totalPerThousand.toFixed(3),
+          String(b.cores),
+          thousands(b.ceilingPerSecond),
+          b.ceilingAtGoalPerSecond === undefined ? '-' : thousands(b.ceilingAtGoalPerSecond),
+        ]),
+      ),
+    );
+  }
   if (verdicts.length > 0) {
     out.push('');
     out.push(
       table(
-        ['delivered/s ratio', 'measured', 'goal', 'verdict'],
-        verdicts.map((v) => [`${v.label} / ${MODE_LABELS[v.kannel]}`, `${v.ratio.toFixed(2)}x`, `>= ${v.atLeast}x`, v.met ? 'met' : 'not met']),
+        ['delivered/s ratio', 'measured', 'goal', 'verdict', 'goal as delivered/s', 'within the ceiling at the CPU goal', 'gateway CPU s per 1,000 that fits at that rate'],
+        verdicts.map((v) => [
+          `${v.label} / ${MODE_LABELS[v.kannel]}`,
+          `${v.ratio.toFixed(2)}x`,
+          `>= ${v.atLeast}x`,
+          v.met ? 'met' : 'not met',
+          thousands(v.neededPerSecond),
+          v.ceilingAtGoalPerSecond === undefined ? '-' : `${v.neededPerSecond <= v.ceilingAtGoalPerSecond ? 'yes' : 'no'} (${thousands(v.ceilingAtGoalPerSecond)})`,
+          v.gatewayRoomPerThousand === undefined ? '-' : v.gatewayRoomPerThousand > 0 ? v.gatewayRoomPerThousand.toFixed(3) : 'none: the other processes alone fill the cores',
+        ]),
       ),
     );
   }

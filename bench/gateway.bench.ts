@@ -9,8 +9,10 @@
  * every receipt, then as many through the batch endpoint, and prints one JSON line: delivered/s end to end, accept
  * latency, the gateway's CPU seconds per 1,000 messages delivered, its RSS (start, after warm-up, peak, end) and
  * heap sampled every `--rss-sample`, whether RSS after warm-up stayed within 20%, and the load average at start and
- * end. Kannel's modes (bench/kannel.ts) run when bearerbox and smsbox are installed; a closing table then gives
- * every mode side by side and the ratios of issue 18's goals.
+ * end. Over the single POSTs it also reads every other process the run keeps busy (bench/machine-cpu.ts: this load
+ * generator, the simulator, Redis and the broker) and gives the machine's ceiling at those costs. Kannel's modes
+ * (bench/kannel.ts) run when bearerbox and smsbox are installed; a closing table then gives every mode side by side
+ * and the ratios of issue 18's goals, each with whether this machine has room for it.
  *
  * The kafka mode runs the gateway on Redis and a Kafka broker (`--kafka-brokers`, or a single-node broker
  * started here) with topics and consumer groups of its own. Throughput alone would hide lost or doubled
@@ -26,7 +28,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
@@ -35,12 +37,30 @@ import { redisKeys } from '../gateway/index.ts';
 import { KafkaBroker } from '../test/support/kafka-broker.ts';
 import { BenchOptionError, parseBenchOptions, USAGE, type BenchOptions, type GatewayMode, type KannelMode } from './bench-options.ts';
 import { BENCH_KEY as KEY, benchKeyPrefix, benchTopics, deleteKeys, gatewayEnv, REDIS_URL, spawnReady, stop, writeGatewayConfig, type BenchTopics } from './bench-processes.ts';
-import { formatSummary, medianBy, MODE_LABELS, pacedGoalMet, PACED_GOAL, percentile, rssFlatness, runLabel, runName, spread, type PacedRow, type SummaryRow } from './bench-summary.ts';
+import {
+  CPU_GOALS,
+  cpuPerThousand,
+  formatSummary,
+  machineBudget,
+  medianBy,
+  MODE_LABELS,
+  pacedGoalMet,
+  PACED_GOAL,
+  percentile,
+  rssFlatness,
+  runLabel,
+  runName,
+  spread,
+  type PacedRow,
+  type ProcessCpu,
+  type SummaryRow,
+} from './bench-summary.ts';
 import { processMetricsReader, waitDelivered, workerMetricsReader, type MetricsReader } from './gateway-metrics-reader.ts';
 import { findKannel, runKannel, type KannelRunResult } from './kannel.ts';
 import { sendPaced, type PacedResult } from './paced-sender.ts';
 import { postSingle, singles } from './single-posts.ts';
-import { loadAverage, mib, processTree, sampleMemory, treeCpuSeconds, treePeakRssMiB, treeRssMiB, type MemorySample } from './proc-stats.ts';
+import { brokerPort, machineCpuReader, redisPort } from './machine-cpu.ts';
+import { loadAverage, mib, processTree, sampleMemory, treePeakRssMiB, treeRssMiB, type MemorySample } from './proc-stats.ts';
 
 const BATCH = 1_000;
 /** The paced phase's requests in flight at most, per --concurrency: room to hold the rate through a slow spell. */
@@ -216,23 +236,29 @@ interface PhaseResult<T> {
   readonly deliveredPerSecond: number;
   /** Gateway CPU seconds (every process of it) per 1,000 messages over the same time. */
   readonly cpuSecondsPerThousand: number;
+  /** Every measured process's CPU seconds per 1,000 messages over the same time, the gateway's included. */
+  readonly machine: ProcessCpu;
   /** What the sending returned (latencies). */
   readonly sent: T;
 }
 
-/** Sends one phase's messages, waits until the gateway has `deliveredTarget` delivered; times and CPU of it. */
-async function phase<T>(cpuNow: () => number, metrics: MetricsReader, messages: number, deliveredTarget: number, send: () => Promise<T>): Promise<PhaseResult<T>> {
+/**
+ * Sends one phase's messages, waits until the gateway has `deliveredTarget` delivered; times and CPU of it
+ * (`cpuNow`: every measured process's CPU seconds so far, the gateway's as `gateway`).
+ */
+async function phase<T>(cpuNow: () => ProcessCpu, metrics: MetricsReader, messages: number, deliveredTarget: number, send: () => Promise<T>): Promise<PhaseResult<T>> {
   const cpuStart = cpuNow();
   const t0 = Date.now();
   const started = performance.now();
   const sent = await send();
   const acceptedMs = performance.now() - started;
   const deliveredAt = await waitDelivered(metrics, deliveredTarget, Math.max(300_000, messages));
-  const cpu = cpuNow() - cpuStart;
+  const machine = cpuPerThousand(cpuStart, cpuNow(), messages);
   return {
     acceptedPerSecond: Math.round(messages / (acceptedMs / 1000)),
     deliveredPerSecond: Math.round(messages / ((deliveredAt - t0) / 1000)),
-    cpuSecondsPerThousand: +((cpu / messages) * 1000).toFixed(3),
+    cpuSecondsPerThousand: machine.gateway as number,
+    machine,
     sent,
   };
 }
@@ -310,7 +336,13 @@ async function runGatewayMode(mode: GatewayMode, workers: number, options: Bench
   const gateway = await spawnReady(['serve', '--config', configPath, '--log-level', 'warn', ...workersArgs], env, /listening on (http:\/\/\S+)/, nodeArgs, workers);
   const pid = gateway.child.pid as number;
   const url = gateway.match[1] as string;
-  const cpuNow = (): number => treeCpuSeconds(pid);
+  const cpuNow = machineCpuReader({
+    trees: { gateway: pid, simulator: simulator.child.pid as number },
+    listening: {
+      ...(mode === 'embedded' ? {} : { redis: redisPort(REDIS_URL) }),
+      ...(kafka === undefined ? {} : { kafkaBroker: brokerPort(kafka.brokers[0] as string) }),
+    },
+  });
   const rssStart = treeRssMiB(pid);
   const pool = new Pool(url, { connections: options.concurrency, pipelining: 1 });
   let metrics: MetricsReader | undefined;
@@ -364,6 +396,7 @@ async function runGatewayMode(mode: GatewayMode, workers: number, options: Bench
     const loadEnd = loadAverage();
     const rssAfterWarmup = rssFlatness(rss.afterWarmup, samples.map((s) => s.rssMiB), rss.end);
     const acceptLatencyMs = single === undefined ? undefined : latencyMs(single.sent);
+    const machine = single === undefined ? undefined : machineBudget(single.machine, availableParallelism(), CPU_GOALS[mode]);
     const pacedRow = pacedPhase === undefined || rate === undefined ? undefined : pacedSummary(mode, rate, options.messages, pacedPhase);
     const json = {
       mode,
@@ -377,6 +410,7 @@ async function runGatewayMode(mode: GatewayMode, workers: number, options: Bench
       ...(single === undefined
         ? {}
         : { acceptedPerSecond: single.acceptedPerSecond, deliveredPerSecond: single.deliveredPerSecond, acceptLatencyMs, gatewayCpuSecondsPerThousand: single.cpuSecondsPerThousand }),
+      ...(machine === undefined ? {} : { machine }),
       ...(batch === undefined
         ? {}
         : { batchAcceptedPerSecond: batch.acceptedPerSecond, batchDeliveredPerSecond: batch.deliveredPerSecond, batchGatewayCpuSecondsPerThousand: batch.cpuSecondsPerThousand }),
@@ -413,6 +447,7 @@ async function runGatewayMode(mode: GatewayMode, workers: number, options: Bench
       label: runLabel(mode, workers, options.workers),
       ...(pacedRow === undefined ? {} : { paced: pacedRow }),
       ...(single === undefined ? {} : { deliveredPerSecond: single.deliveredPerSecond, cpuSecondsPerThousand: single.cpuSecondsPerThousand }),
+      ...(machine === undefined ? {} : { machine }),
       ...(acceptLatencyMs === undefined ? {} : { acceptLatencyMs }),
       ...(batch === undefined ? {} : { batchDeliveredPerSecond: batch.deliveredPerSecond }),
       rssMiB: rss,
@@ -450,6 +485,7 @@ async function runKannelMode(mode: KannelMode, options: BenchOptions, binDir: st
     rssMiB: median.rssMiB,
     loadAverage: { start: runs[0]?.loadAverage.start ?? [], end: runs.at(-1)?.loadAverage.end ?? [] },
     runsDeliveredPerSecond: runs.map((r) => r.deliveredPerSecond),
+    machine: machineBudget(median.machine, availableParallelism()),
   };
   return { json, row };
 }

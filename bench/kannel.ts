@@ -16,8 +16,9 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Pool } from 'undici';
 import type { BenchOptions, KannelMode } from './bench-options.ts';
-import { percentile } from './bench-summary.ts';
+import { cpuPerThousand, percentile, type ProcessCpu } from './bench-summary.ts';
 import { spawnReady, stop } from './bench-processes.ts';
+import { machineCpuReader } from './machine-cpu.ts';
 import { cpuSeconds, loadAverage, peakRssMiB, rssMiB } from './proc-stats.ts';
 import { freePorts } from '../test/support/free-ports.ts';
 
@@ -239,6 +240,8 @@ export interface KannelRunResult {
   /** bearerbox + smsbox CPU seconds per 1,000 messages over the same time. */
   readonly cpuSecondsPerThousand: number;
   readonly cpuSeconds: { readonly bearerbox: number; readonly smsbox: number };
+  /** Every process's CPU seconds per 1,000 messages over the same time: the boxes, the simulator, this load generator. */
+  readonly machine: ProcessCpu;
   /** Both boxes' RSS added up (peak: the sum of each one's peak). */
   readonly rssMiB: { readonly start: number; readonly afterWarmup: number; readonly peak: number; readonly end: number };
   readonly dlrs: { readonly delivered: number; readonly otherTypes: number; readonly duplicates: number };
@@ -280,6 +283,7 @@ export async function runKannel(mode: KannelMode, run: number, options: BenchOpt
     const pids = [bearerbox.child.pid as number, smsbox.child.pid as number] as const;
     const rssNow = (): number => pids.reduce((sum, pid) => sum + rssMiB(pid), 0);
     const cpuNow = (): [number, number] => [cpuSeconds(pids[0]), cpuSeconds(pids[1])];
+    const machineNow = machineCpuReader({ trees: { bearerbox: pids[0], smsbox: pids[1], simulator: simulator.child.pid as number } });
     const rssStart = rssNow();
     pool = new Pool(`http://127.0.0.1:${sendsmsPort}`, { connections: options.concurrency, pipelining: 1 });
 
@@ -287,12 +291,14 @@ export async function runKannel(mode: KannelMode, run: number, options: BenchOpt
     await sink.waitDelivered(options.warmup, 120_000);
     const rssAfterWarmup = rssNow();
     const cpuStart = cpuNow();
+    const machineStart = machineNow();
     const t0 = Date.now();
     const started = performance.now();
     const latencies = await sendsms(pool, options.warmup, options.messages, options.concurrency, dlrPort);
     const acceptedMs = performance.now() - started;
     const deliveredAt = await sink.waitDelivered(total, 600_000);
     const cpuEnd = cpuNow();
+    const machine = cpuPerThousand(machineStart, machineNow(), options.messages);
     const cpu = { bearerbox: +(cpuEnd[0] - cpuStart[0]).toFixed(2), smsbox: +(cpuEnd[1] - cpuStart[1]).toFixed(2) };
     return {
       mode,
@@ -304,6 +310,7 @@ export async function runKannel(mode: KannelMode, run: number, options: BenchOpt
       acceptLatencyMs: { p50: +percentile(latencies, 50).toFixed(2), p95: +percentile(latencies, 95).toFixed(2), p99: +percentile(latencies, 99).toFixed(2) },
       cpuSecondsPerThousand: +(((cpu.bearerbox + cpu.smsbox) / options.messages) * 1000).toFixed(3),
       cpuSeconds: cpu,
+      machine,
       rssMiB: { start: rssStart, afterWarmup: rssAfterWarmup, peak: peakRssMiB(pids[0]) + peakRssMiB(pids[1]), end: rssNow() },
       dlrs: { delivered: sink.delivered, otherTypes: sink.otherTypes, duplicates: sink.duplicates },
       loadAverage: { start: loadStart, end: loadAverage() },

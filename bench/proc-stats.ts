@@ -4,7 +4,7 @@
  * peak (/proc/<pid>/status VmRSS, VmHWM), and the machine's load average (/proc/loadavg). The `tree*` readings
  * add up a process and all its descendants (`smsgw serve --workers N`: the primary and its N workers).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** USER_HZ: the unit of utime and stime. 100 on every Linux architecture Node runs on. */
 const CLK_TCK = 100;
@@ -156,4 +156,54 @@ export function sampleMemory(readRss: () => number, intervalMs: number, extras?:
       return samples;
     },
   };
+}
+
+/**
+ * The process listening on TCP `port` (any local address, IPv4 or IPv6), from /proc/net/tcp{,6} (the socket's
+ * inode, state 0A = LISTEN) and the `socket:[inode]` links under each /proc/<pid>/fd; undefined when no process
+ * we may look into holds it. How the benchmark finds Redis and a Kafka broker it did not start itself.
+ */
+export function listeningPid(port: number, procDir = '/proc'): number | undefined {
+  const inodes = new Set<string>();
+  for (const table of ['tcp', 'tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(`${procDir}/net/${table}`, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      const local = fields[1];
+      if (local === undefined || fields[3] !== '0A') continue;
+      if (Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port && fields[9] !== undefined) inodes.add(fields[9]);
+    }
+  }
+  if (inodes.size === 0) return undefined;
+  for (const name of readdirSync(procDir)) {
+    if (!/^\d+$/.test(name)) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`${procDir}/${name}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      let link: string;
+      try {
+        link = readlinkSync(`${procDir}/${name}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
+      if (inode !== undefined && inodes.has(inode)) return Number(name);
+    }
+  }
+  return undefined;
+}
+
+/** CPU seconds (user + system, every thread) this process has used so far, from Node itself. */
+export function ownCpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatSummary, medianBy, pacedGoalMet, percentile, ratios, rssFlatness, runLabel, runName, spread, type SummaryRow } from '../../bench/bench-summary.ts';
+import { cpuPerThousand, formatSummary, machineBudget, medianBy, pacedGoalMet, percentile, ratios, rssFlatness, runLabel, runName, spread, type SummaryRow } from '../../bench/bench-summary.ts';
 
 const row = (mode: SummaryRow['mode'], deliveredPerSecond: number, cpuSecondsPerThousand: number): SummaryRow => ({
   mode,
@@ -34,11 +34,48 @@ describe('bench arithmetic', () => {
   test('ratios: the goals whose two sides were measured, met or not', () => {
     const rows = [row('embedded', 3_200, 0.34), row('redis', 4_400, 0.2), row('kannel-memory', 1_000, 0.3), row('kannel-store', 2_000, 0.4)];
     expect(ratios(rows)).toEqual([
-      { gateway: 'redis', label: 'Redis', kannel: 'kannel-store', ratio: 2.2, atLeast: 2, met: true },
-      { gateway: 'embedded', label: 'embedded', kannel: 'kannel-memory', ratio: 3.2, atLeast: 3, met: true },
+      { gateway: 'redis', label: 'Redis', kannel: 'kannel-store', ratio: 2.2, atLeast: 2, met: true, neededPerSecond: 4_000 },
+      { gateway: 'embedded', label: 'embedded', kannel: 'kannel-memory', ratio: 3.2, atLeast: 3, met: true, neededPerSecond: 3_000 },
     ]);
-    expect(ratios([row('kafka', 1_016, 0.96), row('kannel-store', 2_127, 0.45)])).toEqual([{ gateway: 'kafka', label: 'Redis + Kafka', kannel: 'kannel-store', ratio: 0.48, atLeast: 1.5, met: false }]);
+    expect(ratios([row('kafka', 1_016, 0.96), row('kannel-store', 2_127, 0.45)])).toEqual([
+      { gateway: 'kafka', label: 'Redis + Kafka', kannel: 'kannel-store', ratio: 0.48, atLeast: 1.5, met: false, neededPerSecond: 3_191 },
+    ]);
     expect(ratios([row('kafka', 1_016, 0.96)])).toEqual([]);
+  });
+
+  test('CPU per 1,000 by process: the difference of two readings, for the processes read both times', () => {
+    const start = { gateway: 10, loadGenerator: 4, simulator: 1, redis: 100 };
+    const end = { gateway: 14.1, loadGenerator: 5.3, simulator: 1.5 };
+    expect(cpuPerThousand(start, end, 20_000)).toEqual({ gateway: 0.205, loadGenerator: 0.065, simulator: 0.025 });
+    expect(cpuPerThousand(start, end, 0)).toEqual({});
+  });
+
+  test('the machine ceiling: the cores over every process`s CPU per message, and again with the gateway at its goal', () => {
+    const budget = machineBudget({ gateway: 0.2, loadGenerator: 0.07, simulator: 0.03 }, 2, 0.1);
+    expect(budget).toEqual({ perThousand: { gateway: 0.2, loadGenerator: 0.07, simulator: 0.03 }, totalPerThousand: 0.3, cores: 2, ceilingPerSecond: 6_666, ceilingAtGoalPerSecond: 10_000 });
+    // Kannel's rows have no goal, and a run with nothing measured has no ceiling rather than an infinite one.
+    expect(machineBudget({ bearerbox: 0.2, smsbox: 0.2 }, 2)).toEqual({ perThousand: { bearerbox: 0.2, smsbox: 0.2 }, totalPerThousand: 0.4, cores: 2, ceilingPerSecond: 5_000 });
+    expect(machineBudget({}, 2, 0.1).ceilingPerSecond).toBe(0);
+  });
+
+  test('a ratio goal as a rate, against the gateway run`s ceiling at its CPU goal', () => {
+    const embedded = { ...row('embedded', 5_000, 0.2), machine: machineBudget({ gateway: 0.2, loadGenerator: 0.07, simulator: 0.03 }, 2, 0.1) };
+    const [verdict] = ratios([embedded, row('kannel-memory', 3_500, 0.36)]);
+    // 2 cores at 10,500/s leave 0.190 s per 1,000 in all, 0.100 of it taken by the load generator and the simulator.
+    expect(verdict).toMatchObject({ ratio: 1.43, met: false, neededPerSecond: 10_500, ceilingAtGoalPerSecond: 10_000, gatewayRoomPerThousand: 0.09 });
+    const kafka = { ...row('kafka', 2_000, 0.4), machine: machineBudget({ gateway: 0.4, loadGenerator: 0.07, simulator: 0.04, redis: 0.14, kafkaBroker: 0.19 }, 2, 0.25) };
+    const [full] = ratios([kafka, row('kannel-store', 3_200, 0.44)]);
+    expect(full).toMatchObject({ neededPerSecond: 4_800, ceilingAtGoalPerSecond: 2_898, gatewayRoomPerThousand: -0.023 });
+    expect(formatSummary([kafka, row('kannel-store', 3_200, 0.44)], { messages: 1, concurrency: 1, kannelRuns: 1 })).toContain('| no (2,898) ');
+    expect(formatSummary([kafka, row('kannel-store', 3_200, 0.44)], { messages: 1, concurrency: 1, kannelRuns: 1 })).toContain('none: the other processes alone fill the cores');
+    const text = formatSummary([embedded, { ...row('kannel-memory', 3_500, 0.36), machine: machineBudget({ bearerbox: 0.2, smsbox: 0.16, loadGenerator: 0.1, simulator: 0.03 }, 2) }], {
+      messages: 20_000,
+      concurrency: 64,
+      kannelRuns: 1,
+    });
+    expect(text).toMatch(/\| embedded +\| 0\.200 +\| - +\| - +\| 0\.070 +\| 0\.030 +\| 0\.300 \| 2 +\| 6,666 +\| 10,000 +\|/);
+    expect(text).toMatch(/\| Kannel, queue in memory +\| - +\| 0\.200 +\| 0\.160 +\| 0\.100 +\| 0\.030 +\| 0\.490 +\| 2 +\| 4,081 +\| - +\|/);
+    expect(text).toMatch(/\| embedded \/ Kannel, queue in memory \| 1\.43x +\| >= 3x \| not met \| 10,500 +\| no \(10,000\) +\| 0\.090 +\|/);
   });
 
   test('a mode run once per worker count gets a ratio per run, each under its own name', () => {

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
 import { describe, expect, test } from 'vitest';
-import { cpuSeconds, descendants, parentPids, processTree, treeCpuSeconds, treeRssMiB, rssMiB } from '../../bench/proc-stats.ts';
+import { brokerPort, machineCpuReader, redisPort } from '../../bench/machine-cpu.ts';
+import { cpuSeconds, descendants, listeningPid, parentPids, processTree, treeCpuSeconds, treeRssMiB, rssMiB } from '../../bench/proc-stats.ts';
 
 describe('process tree readings (/proc)', () => {
   test('descendants: the root first, then each generation, from a pid -> parent map', () => {
@@ -36,5 +38,36 @@ describe('process tree readings (/proc)', () => {
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
     }
+  });
+  test('the process listening on a port: this one for its own server, none once the server is closed', async () => {
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      expect(listeningPid(port)).toBe(process.pid);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(listeningPid(port)).toBeUndefined();
+  });
+
+  test('the machine reading: the load generator always, each process by name, a server listened for by its port', async () => {
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const read = machineCpuReader({ trees: { gateway: process.pid }, listening: { redis: port } });
+      const first = read();
+      expect(Object.keys(first).sort()).toEqual(['gateway', 'loadGenerator', 'redis']);
+      // Busy for a while: every reading of this process grows.
+      const until = performance.now() + 50;
+      while (performance.now() < until);
+      const second = read();
+      expect(second.loadGenerator).toBeGreaterThan(first.loadGenerator as number);
+      expect(second.gateway).toBeGreaterThanOrEqual(first.gateway as number);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect([redisPort('redis://127.0.0.1:6380/2'), redisPort('redis://localhost'), brokerPort('127.0.0.1:9092')]).toEqual([6380, 6379, 9092]);
   });
 });
