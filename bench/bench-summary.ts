@@ -126,8 +126,24 @@ export interface PacedRow {
   readonly acceptLatencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
   readonly deliveredPerSecond: number;
   readonly cpuSecondsPerThousand: number;
+  /** Cores kept busy on average over the phase: the gateway's processes, and every process measured. */
+  readonly busyCores?: BusyCores;
   /** PACED_GOAL's verdict, when it applies. */
   readonly goalMet?: boolean;
+}
+
+export interface BusyCores {
+  readonly gateway: number;
+  readonly all: number;
+}
+
+/**
+ * The cores a phase kept busy on average, from its CPU per 1,000 messages and its rate (messages over the phase's
+ * time): at a rate near what the machine has room for, requests queue for the CPU, whatever the code does.
+ */
+export function busyCores(perThousand: ProcessCpu, perSecond: number): BusyCores {
+  const total = Object.values(perThousand).reduce((sum, x) => sum + x, 0);
+  return { gateway: +(((perThousand.gateway ?? 0) * perSecond) / 1000).toFixed(2), all: +((total * perSecond) / 1000).toFixed(2) };
 }
 
 /** What the closing table needs of one mode's result. */
@@ -277,7 +293,7 @@ export function formatSummary(
     out.push('');
     out.push(
       table(
-        ['paced (open loop)', 'rate /s', 'achieved /s', 'late starts', 'accept p50 / p95 / p99 / max ms', 'delivered/s', 'CPU s per 1,000', PACED_GOAL.text],
+        ['paced (open loop)', 'rate /s', 'achieved /s', 'late starts', 'accept p50 / p95 / p99 / max ms', 'delivered/s', 'CPU s per 1,000', 'cores busy: gateway / all', PACED_GOAL.text],
         pacedRows.map(([label, p]) => [
           label,
           thousands(p.rate),
@@ -286,6 +302,7 @@ export function formatSummary(
           [p.acceptLatencyMs.p50, p.acceptLatencyMs.p95, p.acceptLatencyMs.p99, p.acceptLatencyMs.max].map((x) => x.toFixed(1)).join(' / '),
           thousands(p.deliveredPerSecond),
           p.cpuSecondsPerThousand.toFixed(3),
+          p.busyCores === undefined ? '-' : `${p.busyCores.gateway.toFixed(2)} / ${p.busyCores.all.toFixed(2)}`,
           p.goalMet === undefined ? '- (kafka mode at >= 2,000/s)' : p.goalMet ? 'met' : 'not met',
         ]),
       ),

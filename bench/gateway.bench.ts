@@ -38,6 +38,7 @@ import { KafkaBroker } from '../test/support/kafka-broker.ts';
 import { BenchOptionError, parseBenchOptions, USAGE, type BenchOptions, type GatewayMode, type KannelMode } from './bench-options.ts';
 import { BENCH_KEY as KEY, benchKeyPrefix, benchTopics, deleteKeys, gatewayEnv, REDIS_URL, spawnReady, stop, writeGatewayConfig, type BenchTopics } from './bench-processes.ts';
 import {
+  busyCores,
   CPU_GOALS,
   cpuPerThousand,
   formatSummary,
@@ -310,6 +311,7 @@ function pacedSummary(mode: GatewayMode, rate: number, messages: number, result:
     acceptLatencyMs,
     deliveredPerSecond: result.deliveredPerSecond,
     cpuSecondsPerThousand: result.cpuSecondsPerThousand,
+    busyCores: busyCores(result.machine, result.deliveredPerSecond),
     ...(goalMet === undefined ? {} : { goalMet }),
   };
 }
@@ -428,6 +430,8 @@ async function runGatewayMode(mode: GatewayMode, workers: number, options: Bench
               maxInFlightSeen: pacedPhase.sent.maxInFlightSeen,
               deliveredPerSecond: pacedRow.deliveredPerSecond,
               gatewayCpuSecondsPerThousand: pacedRow.cpuSecondsPerThousand,
+              machineCpuSecondsPerThousand: pacedPhase.machine,
+              busyCores: pacedRow.busyCores,
               ...(pacedRow.goalMet === undefined ? {} : { goal: { text: PACED_GOAL.text, met: pacedRow.goalMet } }),
             },
           }),

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { cpuPerThousand, formatSummary, machineBudget, medianBy, pacedGoalMet, percentile, ratios, rssFlatness, runLabel, runName, spread, type SummaryRow } from '../../bench/bench-summary.ts';
+import { busyCores, cpuPerThousand, formatSummary, machineBudget, medianBy, pacedGoalMet, percentile, ratios, rssFlatness, runLabel, runName, spread, type SummaryRow } from '../../bench/bench-summary.ts';
 
 const row = (mode: SummaryRow['mode'], deliveredPerSecond: number, cpuSecondsPerThousand: number): SummaryRow => ({
   mode,
@@ -113,6 +113,7 @@ describe('bench arithmetic', () => {
       acceptLatencyMs: { p50: 4.21, p95: 9.5, p99, max: 80 },
       deliveredPerSecond: 1_950,
       cpuSecondsPerThousand: 0.31,
+      busyCores: busyCores({ gateway: 0.31, loadGenerator: 0.07, simulator: 0.04, redis: 0.14, kafkaBroker: 0.19 }, 1_950),
       ...(goalMet === undefined ? {} : { goalMet }),
     });
     const text = formatSummary(
@@ -124,7 +125,7 @@ describe('bench arithmetic', () => {
     );
     expect(text).toContain('20,000 messages per phase, 64 in flight; paced phase at 2,000/s.');
     expect(text).toMatch(/\| Redis ×2 +\| 2 +\| 4,000 /);
-    expect(text).toMatch(/\| Redis ×2 +\| 2,000 +\| 1,987 +\| 12 of 20,000 \| 4\.2 \/ 9\.5 \/ 12\.0 \/ 80\.0 +\| 1,950 +\| 0\.310 +\| - \(kafka mode at >= 2,000\/s\)/);
+    expect(text).toMatch(/\| Redis ×2 +\| 2,000 +\| 1,987 +\| 12 of 20,000 \| 4\.2 \/ 9\.5 \/ 12\.0 \/ 80\.0 +\| 1,950 +\| 0\.310 +\| 0\.60 \/ 1\.46 +\| - \(kafka mode at >= 2,000\/s\)/);
     expect(text).toMatch(/\| Redis \+ Kafka ×1 +\| 2,000 .*\/ 31\.3 \/ 80\.0 .*\| not met +\|/);
   });
 
