@@ -255,10 +255,11 @@ async function phase<T>(cpuNow: () => ProcessCpu, metrics: MetricsReader, messag
   const acceptedMs = performance.now() - started;
   const deliveredAt = await waitDelivered(metrics, deliveredTarget, Math.max(300_000, messages));
   const machine = cpuPerThousand(cpuStart, cpuNow(), messages);
+  if (machine.gateway === undefined) throw new Error('bench: the gateway process is gone: its CPU could not be read');
   return {
     acceptedPerSecond: Math.round(messages / (acceptedMs / 1000)),
     deliveredPerSecond: Math.round(messages / ((deliveredAt - t0) / 1000)),
-    cpuSecondsPerThousand: machine.gateway as number,
+    cpuSecondsPerThousand: machine.gateway,
     machine,
     sent,
   };
