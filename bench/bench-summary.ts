@@ -85,6 +85,9 @@ export function cpuPerThousand(start: ProcessCpu, end: ProcessCpu, messages: num
   return out;
 }
 
+/** Every process's CPU per 1,000 messages added up. */
+const allProcesses = (perThousand: ProcessCpu): number => Object.values(perThousand).reduce((sum, x) => sum + x, 0);
+
 /**
  * What one machine can deliver at a run's costs. Every process of the run shares the machine's cores, so at
  * `totalPerThousand` CPU seconds per 1,000 messages they fill `cores` at `ceilingPerSecond`: an upper bound (it
@@ -101,7 +104,7 @@ export interface MachineBudget {
 }
 
 export function machineBudget(perThousand: ProcessCpu, cores: number, gatewayGoal?: number): MachineBudget {
-  const total = Object.values(perThousand).reduce((sum, x) => sum + x, 0);
+  const total = allProcesses(perThousand);
   // The figures have three decimals: rounded to six, their sums carry no binary fraction into the floor.
   const ceiling = (perThousandSeconds: number): number => {
     const rounded = +perThousandSeconds.toFixed(6);
@@ -142,7 +145,7 @@ export interface BusyCores {
  * time): at a rate near what the machine has room for, requests queue for the CPU, whatever the code does.
  */
 export function busyCores(perThousand: ProcessCpu, perSecond: number): BusyCores {
-  const total = Object.values(perThousand).reduce((sum, x) => sum + x, 0);
+  const total = allProcesses(perThousand);
   return { gateway: +(((perThousand.gateway ?? 0) * perSecond) / 1000).toFixed(2), all: +((total * perSecond) / 1000).toFixed(2) };
 }
 
