@@ -3,6 +3,7 @@
  * variables the benchmark read before it had flags, then defaults. Pure: argv and env in, options or an error out.
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { parseHeapGrowth } from '../cli/serve/heap-growth.ts';
 
 export const GATEWAY_MODES = ['embedded', 'redis', 'kafka'] as const;
 export const KANNEL_MODES = ['kannel-memory', 'kannel-store'] as const;
@@ -38,6 +39,8 @@ export interface BenchOptions {
   readonly kannelBin: string | undefined;
   readonly kafkaBrokers: string | undefined;
   readonly cpuProfDir: string | undefined;
+  /** `smsgw serve --heap-growth` of the gateway; undefined: serve's default. */
+  readonly heapGrowth: number | undefined;
   /** JSON lines only, no summary table. */
   readonly json: boolean;
   readonly help: boolean;
@@ -68,6 +71,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --kannel-bin <dir>     directory of bearerbox and smsbox (default: PATH, then /usr/sbin; env KANNEL_BIN)
   --kafka-brokers <list> an existing Kafka for the kafka mode (default: a broker started here; env BENCH_KAFKA_BROKERS)
   --cpu-prof <dir>       write a V8 CPU profile of the gateway there (env BENCH_CPU_PROF)
+  --heap-growth <pct>    the gateway's smsgw serve --heap-growth (default: serve's, 200; 0: V8's own sizing)
   --json                 print the JSON lines only, no summary table
   --help                 this text
 `;
@@ -106,6 +110,15 @@ const MAX_WORKERS = 256;
  * (its C2 compiler thread took a fifth to two fifths of a core on a 2-core machine), and the gateway's own code too.
  */
 const DEFAULT_WARMUP = 20_000;
+
+/** serve's own check, so a bad value is refused before any process starts. */
+function heapGrowth(raw: string): number {
+  try {
+    return parseHeapGrowth(raw);
+  } catch (error) {
+    throw new BenchOptionError((error as Error).message);
+  }
+}
 
 function workerCounts(raw: string): number[] {
   const counts = itemsOf('--workers', raw).map((item) => positiveInteger('--workers', item, 1));
@@ -149,6 +162,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     'kannel-bin': { type: 'string' },
     'kafka-brokers': { type: 'string' },
     'cpu-prof': { type: 'string' },
+    'heap-growth': { type: 'string' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   });
@@ -184,6 +198,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     kannelBin: nonEmpty(v['kannel-bin']) ?? nonEmpty(env.KANNEL_BIN),
     kafkaBrokers: nonEmpty(v['kafka-brokers']) ?? nonEmpty(env.BENCH_KAFKA_BROKERS),
     cpuProfDir: nonEmpty(v['cpu-prof']) ?? nonEmpty(env.BENCH_CPU_PROF),
+    heapGrowth: v['heap-growth'] === undefined ? undefined : heapGrowth(v['heap-growth']),
     json: v.json,
     help: v.help,
   };

@@ -335,8 +335,9 @@ async function runGatewayMode(mode: GatewayMode, workers: number, options: Bench
   const profileName = workers > 1 ? [] : ['--cpu-prof-name', `gateway-${mode}-${Date.now()}.cpuprofile`];
   const nodeArgs = options.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir, ...profileName];
   const workersArgs = mode === 'embedded' ? [] : ['--workers', String(workers)];
+  const heapArgs = options.heapGrowth === undefined ? [] : ['--heap-growth', String(options.heapGrowth)];
   // Each worker prints its banner: ready once all have.
-  const gateway = await spawnReady(['serve', '--config', configPath, '--log-level', 'warn', ...workersArgs], env, /listening on (http:\/\/\S+)/, nodeArgs, workers);
+  const gateway = await spawnReady(['serve', '--config', configPath, '--log-level', 'warn', ...workersArgs, ...heapArgs], env, /listening on (http:\/\/\S+)/, nodeArgs, workers);
   const pid = gateway.child.pid as number;
   const url = gateway.match[1] as string;
   const cpuNow = machineCpuReader({
@@ -409,6 +410,7 @@ async function runGatewayMode(mode: GatewayMode, workers: number, options: Bench
       messages: options.messages,
       concurrency: options.concurrency,
       warmup: options.warmup,
+      ...(options.heapGrowth === undefined ? {} : { heapGrowthPercent: options.heapGrowth }),
       ...(binds === undefined ? {} : { bindsShared: binds }),
       ...(single === undefined
         ? {}

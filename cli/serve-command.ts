@@ -3,12 +3,14 @@ import { untilStopSignal } from './until-stop-signal.ts';
 import { cliError } from './cli-errors.ts';
 import type { EmbeddedSetup } from './serve/embedded-defaults.ts';
 import { EMBEDDED_FILE_NAME } from './serve/embedded-routing.ts';
+import { applyHeapGrowth, DEFAULT_HEAP_GROWTH_PERCENT, parseHeapGrowth } from './serve/heap-growth.ts';
 
 interface ServeOptions {
   readonly config?: string;
   readonly mnpFile?: string;
   readonly logLevel: string;
   readonly workers: string;
+  readonly heapGrowth: string;
 }
 
 /** `smsgw serve`: the gateway from a configuration file, or on its embedded defaults without one. */
@@ -20,8 +22,10 @@ export function registerServeCommand(program: Command): void {
     .option('--mnp-file <csv>', 'memory mode: portability CSV (as for `smsgw mnp import`) in place of the configuration\'s mnp.file; re-read on SIGHUP')
     .option('--log-level <level>', 'pino log level', 'info')
     .option('--workers <n>', 'gateway processes on this machine sharing the port, Redis and Kafka (needs REDIS_URL)', '1')
+    .option('--heap-growth <percent>', "how far V8's heap may grow past its live data after a full collection (0: V8's own sizing)", String(DEFAULT_HEAP_GROWTH_PERCENT))
     .action(async (options: ServeOptions) => {
       const workers = workerCount(options.workers);
+      const heapGrowth = parseHeapGrowth(options.heapGrowth);
       if (workers > 1 && process.env.REDIS_URL === undefined) {
         throw cliError('CLI_WORKERS_NEED_REDIS', '--workers above 1 needs REDIS_URL: processes share nothing in memory mode', { field: 'workers' });
       }
@@ -36,6 +40,7 @@ export function registerServeCommand(program: Command): void {
         await runWorkers({ count: workers });
         return;
       }
+      applyHeapGrowth(heapGrowth);
       // Loaded here, not at the top: every other subcommand starts without the server's modules.
       const [{ startEmbedded }, { runGateway }] = await Promise.all([import('./serve/embedded-defaults.ts'), import('./serve/run-gateway.ts')]);
       let embedded: EmbeddedSetup | undefined;

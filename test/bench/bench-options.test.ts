@@ -16,8 +16,14 @@ describe('npm run bench options', () => {
       rssSampleMs: 1_000,
       printSamples: false,
       kannelRuns: 3,
+      heapGrowth: undefined,
       json: false,
     });
+  });
+
+  test("--heap-growth is passed to the gateway's serve, checked as serve checks it", () => {
+    expect(parseBenchOptions(['--heap-growth', '0'], {}).heapGrowth).toBe(0);
+    expect(parseBenchOptions(['--heap-growth', '150'], {}).heapGrowth).toBe(150);
   });
 
   test('the BENCH_* variables still apply, and flags win over them', () => {
@@ -66,6 +72,7 @@ describe('npm run bench options', () => {
     [['--rss-sample', '10ms'], /at least 100ms/],
     [['--phases', 'batch,bulk'], /--phases: unknown "bulk"/],
     [['--kannel-runs', '0'], /--kannel-runs must be an integer of at least 1/],
+    [['--heap-growth', '5'], /--heap-growth must be 0 or a whole percent from 10 to 300, not "5"/],
     [['--no-such-flag'], /Unknown option '--no-such-flag'/],
   ])('%j is refused: %s', (argv, message) => {
     expect(() => parseBenchOptions(argv, {})).toThrow(BenchOptionError);

@@ -38,6 +38,7 @@ test.each([
   [['--workers', '2'], 'CLI_WORKERS_NEED_REDIS'],
   [['--workers', '0'], 'CLI_INVALID_OPTION'],
   [['--workers', 'two'], 'CLI_INVALID_OPTION'],
+  [['--heap-growth', 'lots'], 'CLI_INVALID_OPTION'],
 ])('serve %j in memory mode is refused with %s', (args, code) => {
   const result = spawnSync(process.execPath, [BIN, 'serve', ...args], { encoding: 'utf8', env: withoutRedis(), timeout: 20_000 });
   expect(result.status).toBe(1);
