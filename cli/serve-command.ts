@@ -3,6 +3,7 @@ import { untilStopSignal } from './until-stop-signal.ts';
 import { cliError } from './cli-errors.ts';
 import type { EmbeddedSetup } from './serve/embedded-defaults.ts';
 import { EMBEDDED_FILE_NAME } from './serve/embedded-routing.ts';
+import { wholeNumber } from './whole-number.ts';
 import { applyHeapGrowth, DEFAULT_HEAP_GROWTH_PERCENT, parseHeapGrowth } from './serve/heap-growth.ts';
 
 interface ServeOptions {
@@ -92,8 +93,8 @@ export function registerServeCommand(program: Command): void {
 }
 
 function workerCount(value: string): number {
-  const count = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(count) || count < 1 || count > 256) {
+  const count = wholeNumber(value);
+  if (count === undefined || count < 1 || count > 256) {
     throw cliError('CLI_INVALID_OPTION', `--workers must be a whole number from 1 to 256, not "${value}"`, { field: 'workers' });
   }
   return count;
