@@ -7,31 +7,27 @@
 import { codecError } from './errors.ts';
 
 const DIGITS = '0123456789ABCDEF';
-/**
- * The two hex digits of each octet value as one 16-bit unit laid out in memory as the two ASCII characters, so
- * encoding is one table lookup and one store per octet, and a single TextDecoder call makes the string.
- */
-const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
-const PAIRS = new Uint16Array(256);
-for (let i = 0; i < 256; i++) {
-  const high = DIGITS.charCodeAt(i >> 4);
-  const low = DIGITS.charCodeAt(i & 0x0f);
-  PAIRS[i] = LITTLE_ENDIAN ? high | (low << 8) : (high << 8) | low;
-}
+/** The two hex digits of each octet value. */
+const PAIRS: readonly string[] = Array.from({ length: 256 }, (_, i) => `${DIGITS[i >> 4]}${DIGITS[i & 0x0f]}`);
 /** Value of a hex digit by char code, 255 for anything else. */
 const VALUE = new Uint8Array(128).fill(255);
 for (let i = 0; i < 16; i++) {
   VALUE[DIGITS.charCodeAt(i)] = i;
   VALUE[DIGITS.toLowerCase().charCodeAt(i)] = i;
 }
-// Hex digits are ASCII, which every single-byte decoder maps to itself.
-const ASCII = new TextDecoder('latin1');
+/** Up to this many octets (UDH elements, short payloads), joining table entries beats a native call's overhead. */
+const JOINED_UP_TO = 16;
 
 export function toHex(bytes: Uint8Array): string {
   const length = bytes.length;
-  const chars = new Uint16Array(length);
-  for (let i = 0; i < length; i++) chars[i] = PAIRS[bytes[i] as number] as number;
-  return ASCII.decode(chars);
+  if (length <= JOINED_UP_TO) {
+    let text = '';
+    for (let i = 0; i < length; i++) text += PAIRS[bytes[i] as number] as string;
+    return text;
+  }
+  // Node's native hex of the same memory (no copy), lowercase, then uppercased. For a part's 140 octets that took
+  // 0.4 to 0.5 µs where filling a code-unit array and decoding it with a TextDecoder took 3 to 4.5 µs.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, length).toString('hex').toUpperCase();
 }
 
 function isSpace(code: number): boolean {

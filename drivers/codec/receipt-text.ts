@@ -42,7 +42,33 @@ function keyOf(name: string): Key {
   return lower as Key;
 }
 
-export function parseReceiptText(text: string): ReceiptText {
+/**
+ * Appendix B exactly as the appendix spells it, which is what most SMSCs (and the simulator) send: one anchored
+ * match reads every field, where `fieldsByKey` runs a search per key. A value here holds no whitespace, comma,
+ * semicolon or colon, so no key can hide inside one; any other spelling, order or spacing goes to `fieldsByKey`.
+ * Both give the same fields for every text this matches (a property test holds them to it).
+ */
+const APPENDIX_B =
+  /^id:([^\s,;:]+) sub:([^\s,;:]*) dlvrd:([^\s,;:]*) submit date:([^\s,;:]*) done date:([^\s,;:]*) stat:([^\s,;:]*) err:([^\s,;:]*) text:(.*)$/s;
+
+/** The fields of a receipt in the appendix's own layout, or undefined for any other. */
+export function appendixBFields(text: string): Record<string, string> | undefined {
+  const m = APPENDIX_B.exec(text);
+  if (m === null) return undefined;
+  return {
+    id: m[1] as string,
+    sub: m[2] as string,
+    dlvrd: m[3] as string,
+    submitDate: m[4] as string,
+    doneDate: m[5] as string,
+    stat: m[6] as string,
+    err: m[7] as string,
+    text: (m[8] as string).trim(),
+  };
+}
+
+/** The fields of a receipt in any layout: each key found where it stands, its value running to the next key. */
+export function fieldsByKey(text: string): Record<string, string> {
   const raw: Record<string, string> = {};
   const matches = [...text.matchAll(KEY_SEARCH)];
   for (let m = 0; m < matches.length; m++) {
@@ -58,6 +84,11 @@ export function parseReceiptText(text: string): ReceiptText {
     const valueEnd = next === undefined ? text.length : (next.index ?? text.length);
     if (!(key in raw)) raw[key] = text.slice(valueStart, valueEnd).trim();
   }
+  return raw;
+}
+
+export function parseReceiptText(text: string): ReceiptText {
+  const raw = appendixBFields(text) ?? fieldsByKey(text);
   const id = raw.id;
   if (id === undefined || id === '') {
     throw codecError('CODEC_INVALID_RECEIPT', 'no id: field', { field: 'id', text: text.slice(0, 160) });

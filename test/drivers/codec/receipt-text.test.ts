@@ -8,6 +8,7 @@ import {
   parseReceiptText,
   STAT_TO_RECEIPT_STATE,
 } from '../../../drivers/codec/index.ts';
+import { appendixBFields, fieldsByKey } from '../../../drivers/codec/receipt-text.ts';
 
 const at = (iso: string): Date => new Date(iso);
 
@@ -79,6 +80,43 @@ describe('receipt text (SMPP 3.4 Appendix B)', () => {
         } catch (error) {
           expect(error).toMatchObject({ code: 'CODEC_INVALID_RECEIPT' });
         }
+      }),
+    );
+  });
+
+  // The appendix's own layout is read by one anchored match; every other by a search per key. Most values are
+  // plain; some are built from pieces that could confuse either (separators, colons, key names, ideographic
+  // spaces), so a text the anchored match takes wrongly, or takes where the keys say otherwise, shows up as a
+  // difference. The count makes sure the anchored match was tried on many texts, not only the others.
+  test('the Appendix B layout reads the same fields as the search per key', () => {
+    const plain = fc.stringMatching(/^[0-9A-Za-z]{1,8}$/);
+    const piece = fc.constantFrom('a', ':', ',', ';', ' ', '\t', '\n', '\u3000', ',stat:', ';id:', ' text:', ',done date:', 'err :');
+    const tricky = fc.array(piece, { minLength: 1, maxLength: 4 }).map((pieces) => pieces.join(''));
+    const value = fc.oneof({ weight: 6, arbitrary: plain }, { weight: 1, arbitrary: tricky });
+    let anchored = 0;
+    const runs = 3000;
+    fc.assert(
+      fc.property(fc.tuple(value, value, value, value, value, value, value, value), ([id, sub, dlvrd, submit, done, stat, err, tail]) => {
+        const text = `id:${id} sub:${sub} dlvrd:${dlvrd} submit date:${submit} done date:${done} stat:${stat} err:${err} text:${tail}`;
+        const fields = appendixBFields(text);
+        if (fields !== undefined) anchored += 1;
+        expect(fields ?? fieldsByKey(text)).toEqual(fieldsByKey(text));
+      }),
+      { numRuns: runs },
+    );
+    expect(anchored).toBeGreaterThan(runs / 10);
+  });
+
+  test('receipts as an SMSC writes them take the Appendix B reading', () => {
+    const id = fc.stringMatching(/^[0-9A-Za-z-]{1,65}$/);
+    const stat = fc.constantFrom('delivered', 'undeliverable', 'expired', 'rejected', 'accepted', 'enroute', 'deleted', 'unknown');
+    const date = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true });
+    fc.assert(
+      fc.property(id, stat, date, fc.boolean(), fc.string({ maxLength: 30 }), (messageId, state, at, seconds, body) => {
+        const text = formatReceiptText({ id: messageId, stat: state, doneDate: at, submitDate: at, seconds, text: body });
+        const fields = appendixBFields(text);
+        expect(fields).toEqual(fieldsByKey(text));
+        expect(fields?.id).toBe(messageId);
       }),
     );
   });
