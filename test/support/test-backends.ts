@@ -10,8 +10,11 @@ import type { MessageBackend } from '../../gateway/ports/backend.ts';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface TestBackends {
-  /** [name, factory] rows for `describe.each`. */
-  readonly rows: [string, () => MessageBackend][];
+  /**
+   * [name, factory] rows for `describe.each`. A suite that moves a clock of its own passes it: the memory backend
+   * judges retention by it (a record kept a day from a fixed date in the test is gone by the real clock a day later).
+   */
+  readonly rows: [string, (now?: () => number) => MessageBackend][];
   removeRedisKeys(): Promise<void>;
 }
 
@@ -19,7 +22,7 @@ export function testBackends(): TestBackends {
   const prefixes: string[] = [];
   return {
     rows: [
-      ['memory', () => createMemoryBackend()],
+      ['memory', (now) => createMemoryBackend(now === undefined ? {} : { now })],
       [
         'redis',
         () => {

@@ -30,7 +30,7 @@ describe.each(backends.rows)('verification statistics on the %s backend', (_name
   test('started, sent, approved, failed, max attempts, canceled, expired and refusals, per Tokyo day', async () => {
     const clock = { now: T0 };
     const driver = new LoopbackDriver({ id: 'smpp-aggregator', now: () => clock.now }).answerEverySend({ answer: submitted() });
-    backend = makeBackend();
+    backend = makeBackend(() => clock.now);
     gateway = new Gateway({
       backend,
       router: new RouterHandle(loadRoutingFile(undefined)),
